@@ -1,0 +1,39 @@
+package finora.server;
+
+import finora.server.audit.AuditLog;
+import finora.server.auth.AccountRepository;
+import finora.server.auth.Accounts;
+import finora.server.auth.PasswordHasher;
+import java.time.Clock;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+
+/**
+ * The object graph of the server, built with constructors in one place so that {@link Main}, the
+ * command line and the tests all run the same wiring.
+ *
+ * @param dsl the database every repository works through
+ * @param dataSource the pool behind {@code dsl}, for health checks
+ * @param clock the only source of "now"
+ */
+public record App(
+        ServerConfig config,
+        DSLContext dsl,
+        DataSource dataSource,
+        Clock clock,
+        AuditLog audit,
+        AccountRepository accountRepository,
+        Accounts accounts) {
+
+    /** bcrypt cost for production passwords. */
+    public static final int BCRYPT_COST = 12;
+
+    /** Wires the application over an open database. */
+    public static App create(ServerConfig config, DSLContext dsl, DataSource dataSource, Clock clock,
+            int bcryptCost) {
+        AuditLog audit = new AuditLog(clock);
+        AccountRepository accountRepository = new AccountRepository();
+        Accounts accounts = new Accounts(dsl, accountRepository, new PasswordHasher(bcryptCost), audit, clock);
+        return new App(config, dsl, dataSource, clock, audit, accountRepository, accounts);
+    }
+}

@@ -1,0 +1,99 @@
+package finora.server;
+
+import finora.api.v1.AuthServiceGrpc;
+import finora.api.v1.CostServiceGrpc;
+import finora.api.v1.IntegrationServiceGrpc;
+import finora.server.auth.AuthGrpcService;
+import finora.server.auth.AuthInterceptor;
+import finora.server.db.DatabaseHealthMonitor;
+import finora.server.grpc.StatusMappingInterceptor;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gRPC server: the finora.v1 services behind the status-mapping and auth interceptors, plus
+ * health and reflection (v1 and v1alpha) so {@code grpcurl} works without proto files.
+ *
+ * <p>It takes a {@link ServerBuilder}, so {@link Main} passes a Netty builder and tests an
+ * in-process one: both run the same wiring.
+ */
+public final class FinoraServer {
+    /** Services whose health follows the database. */
+    public static final List<String> SERVICES = List.of(
+            AuthServiceGrpc.SERVICE_NAME, IntegrationServiceGrpc.SERVICE_NAME, CostServiceGrpc.SERVICE_NAME);
+
+    private final Server server;
+    private final HealthStatusManager health;
+    private final DatabaseHealthMonitor healthMonitor;
+
+    private FinoraServer(Server server, HealthStatusManager health, DatabaseHealthMonitor healthMonitor) {
+        this.server = server;
+        this.health = health;
+        this.healthMonitor = healthMonitor;
+    }
+
+    /** Registers every service and interceptor on {@code builder} and builds the (unstarted) server. */
+    public static FinoraServer create(ServerBuilder<?> builder, App app) {
+        HealthStatusManager health = new HealthStatusManager();
+        // Interceptors added later run first: status mapping wraps authentication.
+        builder.intercept(new AuthInterceptor(app.accounts()));
+        builder.intercept(new StatusMappingInterceptor());
+        builder.addService(new AuthGrpcService(app.accounts()));
+        // TODO(#3) IntegrationService; until then every RPC answers UNIMPLEMENTED.
+        builder.addService(new IntegrationServiceGrpc.IntegrationServiceImplBase() {});
+        // TODO(#5) CostService; until then every RPC answers UNIMPLEMENTED.
+        builder.addService(new CostServiceGrpc.CostServiceImplBase() {});
+        builder.addService(health.getHealthService());
+        builder.addService(ProtoReflectionServiceV1.newInstance());
+        builder.addService(ProtoReflectionService.newInstance());
+        DatabaseHealthMonitor monitor = new DatabaseHealthMonitor(app.dataSource(), health, SERVICES);
+        return new FinoraServer(builder.build(), health, monitor);
+    }
+
+    /** Starts serving and probing the database every {@code healthPeriod}. */
+    public FinoraServer start(Duration healthPeriod) throws IOException {
+        server.start();
+        healthMonitor.start(healthPeriod);
+        return this;
+    }
+
+    /** The port the server listens on (useful with port 0). */
+    public int port() {
+        return server.getPort();
+    }
+
+    /** Probes the database now instead of waiting for the next period. */
+    public void probeHealth() {
+        healthMonitor.probe();
+    }
+
+    /**
+     * First half of a graceful shutdown: health turns NOT_SERVING so balancers stop sending new
+     * calls, then the server stops accepting calls and waits up to {@code grace} for running
+     * ones before cancelling them.
+     */
+    public void shutdown(Duration grace) throws InterruptedException {
+        healthMonitor.enterShutdown();
+        server.shutdown();
+        if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            server.shutdownNow();
+            server.awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Blocks until the server has terminated. */
+    public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+
+    HealthStatusManager health() {
+        return health;
+    }
+}

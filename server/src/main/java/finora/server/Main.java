@@ -1,0 +1,68 @@
+package finora.server;
+
+import finora.server.cli.FinoraCommand;
+import finora.server.db.Database;
+import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Composition root: reads the configuration, opens the database, wires and runs the server. */
+public final class Main {
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+    private Main() {}
+
+    /** Serves with no arguments; see {@code --help} for the account subcommands. */
+    public static void main(String[] args) {
+        Map<String, String> env = System.getenv();
+        FinoraCommand command = new FinoraCommand(() -> open(ServerConfig.fromEnv(env)),
+                () -> serve(ServerConfig.fromEnv(env)));
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        System.exit(FinoraCommand.execute(command, out, err, args));
+    }
+
+    private static FinoraCommand.OpenApp open(ServerConfig config) {
+        Database db = Database.open(config);
+        return new FinoraCommand.OpenApp(
+                App.create(config, db.dsl(), db.dataSource(), Clock.systemUTC(), App.BCRYPT_COST), db);
+    }
+
+    private static int serve(ServerConfig config) throws Exception {
+        Database db = Database.open(config);
+        App app = App.create(config, db.dsl(), db.dataSource(), Clock.systemUTC(), App.BCRYPT_COST);
+        if (config.devBootstrap()) {
+            DevBootstrap.runIfEmpty(app.dsl(), app.accounts(), app.accountRepository(), config.dataDir())
+                    .ifPresentOrElse(
+                            c -> System.out.printf("%nFirst start: created demo tenant '%s'.%n  user:     %s%n"
+                                    + "  password: %s%n  token:    %s%n  (saved in %s, mode 0600; shown once)%n%n",
+                                    c.tenant(), c.user(), c.password(), c.token(),
+                                    config.dataDir().resolve("dev-credentials")),
+                            () -> log.info("Dev credentials, if any, are in {}",
+                                    config.dataDir().resolve("dev-credentials")));
+        }
+        FinoraServer server = FinoraServer.create(
+                Grpc.newServerBuilderForPort(config.grpcPort(), InsecureServerCredentials.create()), app);
+        server.start(Duration.ofSeconds(2));
+        log.info("Finora server listening for gRPC on port {}", server.port());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                // 1. health NOT_SERVING, 2. stop background work (none yet), 3. stop accepting calls and
+                // wait up to 10 s for running ones, 4. close the pool and the embedded database.
+                server.shutdown(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                db.close();
+            }
+        }, "shutdown"));
+        server.awaitTermination();
+        return 0;
+    }
+}

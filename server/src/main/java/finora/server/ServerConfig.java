@@ -1,0 +1,125 @@
+package finora.server;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The server's whole configuration, parsed from environment variables in one place.
+ *
+ * <p>Parsing fails fast with a {@link ConfigException} that names the variable, so a typo stops
+ * the process at start instead of surfacing as a strange runtime error.
+ *
+ * @param grpcPort port of the gRPC server ({@code FINORA_GRPC_PORT}, 0 picks a free one)
+ * @param metricsPort port of the Prometheus endpoint ({@code FINORA_METRICS_PORT}, -1 disables it)
+ * @param database external PostgreSQL, or empty for the embedded one
+ * @param dataDir embedded database, dev key set and dev credentials ({@code FINORA_DATA_DIR})
+ * @param keyset the master key set as JSON ({@code FINORA_KEYSET}), if given inline
+ * @param keysetFile a file holding the master key set ({@code FINORA_KEYSET_FILE}), if given
+ * @param anthropicBaseUrl where the Anthropic Admin API is ({@code FINORA_ANTHROPIC_BASE_URL})
+ * @param syncEnabled whether this replica runs syncs ({@code FINORA_SYNC_ENABLED})
+ * @param devBootstrap whether an empty database gets a demo tenant, user and token
+ *     ({@code FINORA_DEV_BOOTSTRAP}; default: true for the embedded database, false otherwise)
+ */
+public record ServerConfig(
+        int grpcPort,
+        int metricsPort,
+        Optional<ExternalDatabase> database,
+        Path dataDir,
+        Optional<String> keyset,
+        Optional<Path> keysetFile,
+        URI anthropicBaseUrl,
+        boolean syncEnabled,
+        boolean devBootstrap) {
+
+    /** Connection details of an external PostgreSQL. The password is never printed. */
+    public record ExternalDatabase(String jdbcUrl, String user, String password) {
+        @Override
+        public String toString() {
+            return "ExternalDatabase[jdbcUrl=" + jdbcUrl + ", user=" + user + "]";
+        }
+    }
+
+    /** Parses the given environment (normally {@link System#getenv()}). */
+    public static ServerConfig fromEnv(Map<String, String> env) {
+        int grpcPort = port(env, "FINORA_GRPC_PORT", 9090, false);
+        int metricsPort = port(env, "FINORA_METRICS_PORT", 9091, true);
+        Optional<ExternalDatabase> database = value(env, "FINORA_DATABASE_URL").map(url -> {
+            if (!url.startsWith("jdbc:postgresql://")) {
+                throw new ConfigException(
+                        "FINORA_DATABASE_URL must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db)");
+            }
+            return new ExternalDatabase(url,
+                    value(env, "FINORA_DATABASE_USER").orElse("finora"),
+                    value(env, "FINORA_DATABASE_PASSWORD").orElse(""));
+        });
+        if (database.isEmpty() && value(env, "FINORA_DATABASE_USER").isPresent()) {
+            throw new ConfigException("FINORA_DATABASE_USER is set but FINORA_DATABASE_URL is not");
+        }
+        Path dataDir = Path.of(value(env, "FINORA_DATA_DIR").orElse(".finora")).toAbsolutePath().normalize();
+        Optional<String> keyset = value(env, "FINORA_KEYSET");
+        Optional<Path> keysetFile = value(env, "FINORA_KEYSET_FILE").map(Path::of);
+        if (keyset.isPresent() && keysetFile.isPresent()) {
+            throw new ConfigException("Set only one of FINORA_KEYSET and FINORA_KEYSET_FILE");
+        }
+        URI anthropic = uri(env, "FINORA_ANTHROPIC_BASE_URL", "https://api.anthropic.com");
+        boolean sync = bool(env, "FINORA_SYNC_ENABLED", true);
+        boolean bootstrap = bool(env, "FINORA_DEV_BOOTSTRAP", database.isEmpty());
+        return new ServerConfig(grpcPort, metricsPort, database, dataDir, keyset, keysetFile, anthropic, sync,
+                bootstrap);
+    }
+
+    /** True when the server runs its own embedded PostgreSQL under {@link #dataDir()}. */
+    public boolean embeddedDatabase() {
+        return database.isEmpty();
+    }
+
+    private static Optional<String> value(Map<String, String> env, String name) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+    }
+
+    private static int port(Map<String, String> env, String name, int fallback, boolean allowDisabled) {
+        Optional<String> raw = value(env, name);
+        if (raw.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int port = Integer.parseInt(raw.get());
+            if ((port >= 0 && port <= 65535) || (allowDisabled && port == -1)) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the error below
+        }
+        throw new ConfigException(name + " must be a port number from 0 to 65535"
+                + (allowDisabled ? " (or -1 to disable)" : "") + ", got '" + raw.get() + "'");
+    }
+
+    private static boolean bool(Map<String, String> env, String name, boolean fallback) {
+        Optional<String> raw = value(env, name);
+        if (raw.isEmpty()) {
+            return fallback;
+        }
+        return switch (raw.get().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes" -> true;
+            case "false", "0", "no" -> false;
+            default -> throw new ConfigException(name + " must be true or false, got '" + raw.get() + "'");
+        };
+    }
+
+    private static URI uri(Map<String, String> env, String name, String fallback) {
+        String raw = value(env, name).orElse(fallback);
+        try {
+            URI uri = URI.create(raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (IllegalArgumentException e) {
+            // fall through to the error below
+        }
+        throw new ConfigException(name + " must be an http(s) URL, got '" + raw + "'");
+    }
+}

@@ -1,0 +1,170 @@
+package finora.server.auth;
+
+import finora.server.audit.AuditLog;
+import finora.server.grpc.ErrorReason;
+import finora.server.grpc.FinoraException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.jooq.DSLContext;
+
+/**
+ * Tenants, users, API tokens and sessions: creating them, logging in and authenticating a bearer
+ * token. Tokens are shown once and stored only as SHA-256; passwords only as bcrypt.
+ */
+public final class Accounts {
+    /** How long an admin-UI session token lives. */
+    public static final Duration SESSION_TTL = Duration.ofHours(12);
+
+    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+    private static final int MIN_PASSWORD_LENGTH = 10;
+    private static final String PASSWORD_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+    private final DSLContext dsl;
+    private final AccountRepository repository;
+    private final PasswordHasher passwords;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    /** Creates the accounts service over a database. */
+    public Accounts(DSLContext dsl, AccountRepository repository, PasswordHasher passwords, AuditLog audit,
+            Clock clock) {
+        this.dsl = dsl;
+        this.repository = repository;
+        this.passwords = passwords;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** A token as issued: its id (for revoking) and the secret, which is never shown again. */
+    public record IssuedToken(UUID id, String token) {
+        @Override
+        public String toString() {
+            return "IssuedToken[id=" + id + "]";
+        }
+    }
+
+    /** A logged-in session. */
+    public record Session(IssuedToken token, OffsetDateTime expiresAt, Principal principal) {}
+
+    /** Creates a tenant; names are unique. */
+    public AccountRepository.TenantRow createTenant(String name, Plan plan) {
+        String trimmed = name == null ? "" : name.trim();
+        if (trimmed.isEmpty() || trimmed.length() > 100) {
+            throw new IllegalArgumentException("Tenant name must be 1 to 100 characters");
+        }
+        if (repository.findTenant(dsl, trimmed).isPresent()) {
+            throw new IllegalArgumentException("A tenant named '" + trimmed + "' already exists");
+        }
+        var row = new AccountRepository.TenantRow(UUID.randomUUID(), trimmed, plan, now());
+        dsl.transaction(c -> repository.insertTenant(c.dsl(), row));
+        return row;
+    }
+
+    /** Finds a tenant by id or name, or fails with a message naming what was looked for. */
+    public AccountRepository.TenantRow tenant(String idOrName) {
+        return repository.findTenant(dsl, idOrName)
+                .orElseThrow(() -> new IllegalArgumentException("No tenant with id or name '" + idOrName + "'"));
+    }
+
+    /**
+     * Creates an admin-UI user.
+     *
+     * @param userRole ADMIN or VIEWER
+     */
+    public UUID createUser(UUID tenantId, String email, String userRole, String password, String actor) {
+        String normalized = email == null ? "" : email.trim().toLowerCase(Locale.ROOT);
+        if (!EMAIL.matcher(normalized).matches()) {
+            throw new IllegalArgumentException("'" + email + "' is not an email address");
+        }
+        if (!"ADMIN".equals(userRole) && !"VIEWER".equals(userRole)) {
+            throw new IllegalArgumentException("User role must be ADMIN or VIEWER");
+        }
+        if (password == null || password.length() < MIN_PASSWORD_LENGTH || password.length() > 72) {
+            throw new IllegalArgumentException(
+                    "Password must be " + MIN_PASSWORD_LENGTH + " to 72 characters long");
+        }
+        if (repository.findUserByEmail(dsl, normalized).isPresent()) {
+            throw new IllegalArgumentException("A user with email '" + normalized + "' already exists");
+        }
+        UUID id = UUID.randomUUID();
+        String hash = passwords.hash(password);
+        dsl.transaction(c -> {
+            repository.insertUser(c.dsl(), new AccountRepository.UserRow(id, tenantId, normalized, hash, userRole), now());
+            audit.record(c.dsl(), tenantId, actor, "user.create", id.toString(), normalized + " as " + userRole);
+        });
+        return id;
+    }
+
+    /** Creates an API token for gRPC clients. */
+    public IssuedToken createToken(UUID tenantId, Role role, String name, String actor) {
+        String trimmed = name == null ? "" : name.trim();
+        if (trimmed.isEmpty() || trimmed.length() > 100) {
+            throw new IllegalArgumentException("Token name must be 1 to 100 characters");
+        }
+        IssuedToken issued = new IssuedToken(UUID.randomUUID(), BearerTokens.generate("fin_"));
+        dsl.transaction(c -> {
+            repository.insertToken(c.dsl(), issued.id(), tenantId, null, trimmed, "API", role,
+                    BearerTokens.sha256Hex(issued.token()), now(), null);
+            audit.record(c.dsl(), tenantId, actor, "token.create", issued.id().toString(), trimmed + " as " + role);
+        });
+        return issued;
+    }
+
+    /** Revokes a live API or session token of the tenant; false if there was none. */
+    public boolean revokeToken(UUID tenantId, UUID tokenId, String actor) {
+        return dsl.transactionResult(c -> {
+            boolean revoked = repository.revokeToken(c.dsl(), tenantId, tokenId, now());
+            if (revoked) {
+                audit.record(c.dsl(), tenantId, actor, "token.revoke", tokenId.toString(), null);
+            }
+            return revoked;
+        });
+    }
+
+    /** Checks email and password and opens a session; the same error for any mismatch. */
+    public Session login(String email, String password) {
+        String normalized = email == null ? "" : email.trim().toLowerCase(Locale.ROOT);
+        var user = repository.findUserByEmail(dsl, normalized);
+        if (user.isEmpty() || password == null || !passwords.matches(password, user.get().passwordHash())) {
+            throw new FinoraException(ErrorReason.LOGIN_FAILED, "Email or password is not correct");
+        }
+        var u = user.get();
+        Role role = Role.ofUserRole(u.role());
+        IssuedToken issued = new IssuedToken(UUID.randomUUID(), BearerTokens.generate("fis_"));
+        OffsetDateTime expires = now().plus(SESSION_TTL);
+        dsl.transaction(c -> repository.insertToken(c.dsl(), issued.id(), u.tenantId(), u.id(), "session " + u.email(),
+                "SESSION", role, BearerTokens.sha256Hex(issued.token()), now(), expires));
+        Principal principal = repository.findPrincipal(dsl, BearerTokens.sha256Hex(issued.token()), now())
+                .orElseThrow();
+        return new Session(issued, expires, principal);
+    }
+
+    /** The caller a bearer token stands for, if the token is live. */
+    public Optional<Principal> authenticate(String token) {
+        OffsetDateTime now = now();
+        Optional<Principal> principal = repository.findPrincipal(dsl, BearerTokens.sha256Hex(token), now);
+        principal.ifPresent(p -> repository.touch(dsl, p.tokenId(), now));
+        return principal;
+    }
+
+    /** A random password for generated users: 16 characters from an unambiguous alphabet. */
+    public static String randomPassword() {
+        SecureRandom random = new SecureRandom();
+        StringBuilder sb = new StringBuilder(16);
+        for (int i = 0; i < 16; i++) {
+            sb.append(PASSWORD_ALPHABET.charAt(random.nextInt(PASSWORD_ALPHABET.length())));
+        }
+        return sb.toString();
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,29 @@
+package finora.server.auth;
+
+import at.favre.lib.crypto.bcrypt.BCrypt;
+import java.nio.charset.StandardCharsets;
+
+/** bcrypt password hashes (cost 12 in production; tests may pass a lower cost to stay fast). */
+public final class PasswordHasher {
+    private final int cost;
+
+    /** Creates a hasher with the given bcrypt cost (4 to 31). */
+    public PasswordHasher(int cost) {
+        this.cost = cost;
+    }
+
+    /** Hashes a password with a fresh salt. */
+    public String hash(String password) {
+        return BCrypt.withDefaults().hashToString(cost, password.toCharArray());
+    }
+
+    /** True when {@code password} matches {@code hash}; constant-time on the hash comparison. */
+    public boolean matches(String password, String hash) {
+        try {
+            return BCrypt.verifyer().verify(password.getBytes(StandardCharsets.UTF_8),
+                    hash.getBytes(StandardCharsets.UTF_8)).verified;
+        } catch (IllegalArgumentException e) {
+            return false; // longer than bcrypt's 72 bytes: such a password was never accepted
+        }
+    }
+}

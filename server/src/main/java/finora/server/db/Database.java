@@ -1,0 +1,92 @@
+package finora.server.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import finora.server.ServerConfig;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+
+/**
+ * The database a process works with: a HikariCP pool, migrated by Flyway at open, and the jOOQ
+ * context over it. Owns the embedded PostgreSQL when it started one.
+ */
+public final class Database implements AutoCloseable {
+    private final HikariDataSource pool;
+    private final DSLContext dsl;
+    private final EmbeddedPostgres embedded;
+
+    private Database(HikariDataSource pool, EmbeddedPostgres embedded) {
+        this.pool = pool;
+        this.embedded = embedded;
+        this.dsl = DSL.using(pool, SQLDialect.POSTGRES);
+    }
+
+    /** Opens the configured database (starting the embedded one if none is configured) and migrates it. */
+    public static Database open(ServerConfig config) {
+        if (config.database().isPresent()) {
+            var external = config.database().get();
+            return open(external.jdbcUrl(), external.user(), external.password(), null);
+        }
+        EmbeddedPostgres pg = EmbeddedPostgres.startOrAttach(config.dataDir());
+        try {
+            return open(pg.jdbcUrl(), pg.user(), "", pg);
+        } catch (RuntimeException e) {
+            pg.close();
+            throw e;
+        }
+    }
+
+    /** Opens a database at a JDBC URL and migrates it; {@code embedded} is closed with it, if given. */
+    public static Database open(String jdbcUrl, String user, String password, EmbeddedPostgres embedded) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setJdbcUrl(jdbcUrl);
+        hikari.setUsername(user);
+        hikari.setPassword(password);
+        hikari.setPoolName("finora");
+        hikari.setMaximumPoolSize(10);
+        // Short waits so health turns NOT_SERVING quickly while the database is unreachable.
+        hikari.setConnectionTimeout(Duration.ofSeconds(3).toMillis());
+        hikari.setValidationTimeout(Duration.ofSeconds(2).toMillis());
+        hikari.setInitializationFailTimeout(Duration.ofSeconds(30).toMillis());
+        HikariDataSource pool = new HikariDataSource(hikari);
+        try {
+            migrate(pool);
+            return new Database(pool, embedded);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /** Applies the Flyway migrations shipped in the {@code finora-db} module. */
+    public static void migrate(DataSource dataSource) {
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+    }
+
+    /** The jOOQ context; every repository works through it. */
+    public DSLContext dsl() {
+        return dsl;
+    }
+
+    /** The pool, for health checks. */
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    /** Closes the pool, then stops the embedded PostgreSQL if this process started it. */
+    @Override
+    public void close() {
+        pool.close();
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package finora.server.grpc;
+
+import java.util.Map;
+
+/**
+ * A failure a client should see with a stable reason and a description a person can act on.
+ * Handlers throw it; {@link StatusMappingInterceptor} turns it into a status with
+ * {@code google.rpc.ErrorInfo}. The description must never contain a key, a token, SQL or a
+ * provider's response body.
+ */
+public final class FinoraException extends RuntimeException {
+    private final ErrorReason reason;
+    private final Map<String, String> metadata;
+
+    /** Creates the exception; {@code description} is what the client reads. */
+    public FinoraException(ErrorReason reason, String description) {
+        this(reason, description, Map.of(), null);
+    }
+
+    /** Creates the exception with ErrorInfo metadata and an internal cause (never sent to clients). */
+    public FinoraException(ErrorReason reason, String description, Map<String, String> metadata, Throwable cause) {
+        super(description, cause, false, false);
+        this.reason = reason;
+        this.metadata = Map.copyOf(metadata);
+    }
+
+    /** The stable reason. */
+    public ErrorReason reason() {
+        return reason;
+    }
+
+    /** Extra ErrorInfo metadata (e.g. the field at fault). */
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+}

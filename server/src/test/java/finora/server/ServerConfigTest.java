@@ -1,0 +1,65 @@
+package finora.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ServerConfigTest {
+
+    @Test
+    void defaults_useEmbeddedDatabaseAndDocumentedPorts() {
+        ServerConfig c = ServerConfig.fromEnv(Map.of());
+        assertThat(c.grpcPort()).isEqualTo(9090);
+        assertThat(c.metricsPort()).isEqualTo(9091);
+        assertThat(c.embeddedDatabase()).isTrue();
+        assertThat(c.devBootstrap()).isTrue();
+        assertThat(c.syncEnabled()).isTrue();
+        assertThat(c.dataDir().getFileName().toString()).isEqualTo(".finora");
+        assertThat(c.dataDir().isAbsolute()).isTrue();
+        assertThat(c.anthropicBaseUrl().toString()).isEqualTo("https://api.anthropic.com");
+    }
+
+    @Test
+    void externalDatabase_turnsDevBootstrapOffAndHidesPassword() {
+        ServerConfig c = ServerConfig.fromEnv(Map.of(
+                "FINORA_DATABASE_URL", "jdbc:postgresql://db:5432/finora",
+                "FINORA_DATABASE_USER", "app",
+                "FINORA_DATABASE_PASSWORD", "s3cret-pw"));
+        assertThat(c.embeddedDatabase()).isFalse();
+        assertThat(c.devBootstrap()).isFalse();
+        assertThat(c.database().orElseThrow().toString()).doesNotContain("s3cret-pw");
+        assertThat(c.toString()).doesNotContain("s3cret-pw");
+    }
+
+    @Test
+    void badPort_failsNamingTheVariable() {
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("FINORA_GRPC_PORT", "ninety")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("FINORA_GRPC_PORT")
+                .hasMessageContaining("ninety");
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("FINORA_GRPC_PORT", "70000")))
+                .hasMessageContaining("FINORA_GRPC_PORT");
+    }
+
+    @Test
+    void badValues_failNamingTheVariable() {
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("FINORA_DATABASE_URL", "postgres://x/y")))
+                .hasMessageContaining("FINORA_DATABASE_URL");
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("FINORA_SYNC_ENABLED", "maybe")))
+                .hasMessageContaining("FINORA_SYNC_ENABLED");
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("FINORA_ANTHROPIC_BASE_URL", "ftp://x")))
+                .hasMessageContaining("FINORA_ANTHROPIC_BASE_URL");
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("FINORA_KEYSET", "{}", "FINORA_KEYSET_FILE", "/k")))
+                .hasMessageContaining("FINORA_KEYSET");
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("FINORA_DATABASE_USER", "app")))
+                .hasMessageContaining("FINORA_DATABASE_URL");
+    }
+
+    @Test
+    void anthropicBaseUrl_dropsTrailingSlash() {
+        ServerConfig c = ServerConfig.fromEnv(Map.of("FINORA_ANTHROPIC_BASE_URL", "http://127.0.0.1:8089/"));
+        assertThat(c.anthropicBaseUrl().toString()).isEqualTo("http://127.0.0.1:8089");
+    }
+}
