@@ -1,0 +1,54 @@
+package finora.sim;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.Objects;
+
+/**
+ * One cost row of one UTC day at the finest grain the cost report offers
+ * ({@code group_by[]=workspace_id&group_by[]=description}).
+ *
+ * <p>Token rows carry model, token type, service tier, context window and inference geo; web search
+ * and code execution rows leave them null.
+ *
+ * @param day           the UTC day of the cost bucket
+ * @param workspaceId   {@code wrkspc_…} id, or null for the Default workspace
+ * @param description   e.g. {@code Claude Sonnet 4.5 Usage - Input Tokens, Cache Write}
+ * @param costType      {@code tokens}, {@code web_search} or {@code code_execution}
+ * @param model         model id, null for non-token rows
+ * @param tokenType     e.g. {@code cache_read_input_tokens}, null for non-token rows
+ * @param serviceTier   {@code standard} or {@code batch}, null for non-token rows
+ * @param contextWindow {@code 0-200k} or {@code 200k-1M}, null for non-token rows
+ * @param inferenceGeo  {@code global}, {@code us} or {@code not_available}, null for non-token rows
+ * @param amountCents   amount in US cents, scale 6, exactly as the API sends it
+ */
+public record CostLineItem(
+        LocalDate day,
+        String workspaceId,
+        String description,
+        String costType,
+        String model,
+        String tokenType,
+        String serviceTier,
+        String contextWindow,
+        String inferenceGeo,
+        BigDecimal amountCents) {
+
+    public CostLineItem {
+        Objects.requireNonNull(day, "day");
+        Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(costType, "costType");
+        Objects.requireNonNull(amountCents, "amountCents");
+    }
+
+    /** The amount in US dollars: cents / 100, exact. */
+    public BigDecimal amountUsd() {
+        return amountCents.movePointLeft(2);
+    }
+
+    /** The same row with another amount. */
+    public CostLineItem withAmountCents(BigDecimal cents) {
+        return new CostLineItem(day, workspaceId, description, costType, model, tokenType, serviceTier,
+                contextWindow, inferenceGeo, cents);
+    }
+}

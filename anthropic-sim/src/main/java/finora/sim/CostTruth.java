@@ -1,0 +1,96 @@
+package finora.sim;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The exact cost of an organization over a range of UTC days, as the simulator serves it, for tests to
+ * compare against whatever they stored. Amounts are exact {@link BigDecimal} US dollars (cents / 100).
+ *
+ * <p>Maps keep first-seen order and may hold a {@code null} key: the Default workspace in
+ * {@link #byWorkspaceUsd()}, non-token cost (web search, code execution) in {@link #byModelUsd()}.
+ */
+public final class CostTruth {
+
+    private final LocalDate start;
+    private final LocalDate endExclusive;
+    private final List<CostLineItem> items;
+
+    CostTruth(LocalDate start, LocalDate endExclusive, List<CostLineItem> items) {
+        this.start = start;
+        this.endExclusive = endExclusive;
+        this.items = List.copyOf(items);
+    }
+
+    /** First day of the range. */
+    public LocalDate start() {
+        return start;
+    }
+
+    /** Day after the last day of the range. */
+    public LocalDate endExclusive() {
+        return endExclusive;
+    }
+
+    /** Every line item of the range at the finest grain, oldest day first. */
+    public List<CostLineItem> items() {
+        return items;
+    }
+
+    /** Total of the range in US dollars. */
+    public BigDecimal totalUsd() {
+        return items.stream().map(CostLineItem::amountUsd).reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+
+    /** Total of the range in US cents, as the API would sum it. */
+    public BigDecimal totalCents() {
+        return items.stream().map(CostLineItem::amountCents).reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+
+    /** US dollars per day, for every day of the range in order; days without cost map to zero. */
+    public Map<LocalDate, BigDecimal> byDayUsd() {
+        Map<LocalDate, BigDecimal> result = new LinkedHashMap<>();
+        for (LocalDate day = start; day.isBefore(endExclusive); day = day.plusDays(1)) {
+            result.put(day, BigDecimal.ZERO);
+        }
+        items.forEach(item -> result.merge(item.day(), item.amountUsd(), BigDecimal::add));
+        return result;
+    }
+
+    /** Days of the range without any cost. */
+    public List<LocalDate> emptyDays() {
+        return byDayUsd().entrySet().stream()
+                .filter(entry -> entry.getValue().signum() == 0)
+                .map(Map.Entry::getKey)
+                .toList();
+    }
+
+    /** US dollars per model id; the {@code null} key holds cost without a model. */
+    public Map<String, BigDecimal> byModelUsd() {
+        return sumUsdBy(CostLineItem::model);
+    }
+
+    /** US dollars per workspace id; the {@code null} key is the Default workspace. */
+    public Map<String, BigDecimal> byWorkspaceUsd() {
+        return sumUsdBy(CostLineItem::workspaceId);
+    }
+
+    /** US dollars per day and model id, days in order. */
+    public Map<LocalDate, Map<String, BigDecimal>> byDayAndModelUsd() {
+        Map<LocalDate, Map<String, BigDecimal>> result = new LinkedHashMap<>();
+        items.forEach(item -> result.computeIfAbsent(item.day(), day -> new LinkedHashMap<>())
+                .merge(item.model(), item.amountUsd(), BigDecimal::add));
+        return result;
+    }
+
+    /** US dollars per any key of a line item; the key may be {@code null}. */
+    public <K> Map<K, BigDecimal> sumUsdBy(Function<CostLineItem, K> key) {
+        Map<K, BigDecimal> result = new LinkedHashMap<>();
+        items.forEach(item -> result.merge(key.apply(item), item.amountUsd(), BigDecimal::add));
+        return result;
+    }
+}

@@ -1,0 +1,96 @@
+package finora.sim;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Faults scheduled for upcoming {@code /v1/…} requests. Rules are tried in the order they were added;
+ * the first one that matches the request's path and has uses left applies, and uses one up.
+ * Faults apply before authentication, as an overloaded or rate-limiting edge would.
+ */
+public final class Faults {
+
+    private static final int UNLIMITED = -1;
+
+    private final List<Rule> rules = new ArrayList<>();
+
+    /** Applies {@code fault} to each of the next {@code requests} requests, whatever their path. */
+    public synchronized void next(int requests, Fault fault) {
+        add(null, requests, fault);
+    }
+
+    /** Applies {@code fault} to every request for {@code path} (e.g. {@code /v1/organizations/cost_report}) until cleared. */
+    public synchronized void onPath(String path, Fault fault) {
+        Objects.requireNonNull(path, "path");
+        rules.add(new Rule(path, UNLIMITED, Objects.requireNonNull(fault, "fault")));
+    }
+
+    /** Applies {@code fault} to the next {@code requests} requests for {@code path}. */
+    public synchronized void onPath(String path, int requests, Fault fault) {
+        add(Objects.requireNonNull(path, "path"), requests, fault);
+    }
+
+    /** Removes every scheduled fault. */
+    public synchronized void clear() {
+        rules.clear();
+    }
+
+    /** Whether any fault is still scheduled. */
+    public synchronized boolean isEmpty() {
+        return rules.isEmpty();
+    }
+
+    /** Takes the fault for a request to {@code path}, if one is due. */
+    synchronized Optional<Fault> take(String path) {
+        Iterator<Rule> iterator = rules.iterator();
+        while (iterator.hasNext()) {
+            Rule rule = iterator.next();
+            if (rule.path() != null && !rule.path().equals(path)) {
+                continue;
+            }
+            if (rule.remaining() != UNLIMITED) {
+                rule.remaining--;
+                if (rule.remaining() == 0) {
+                    iterator.remove();
+                }
+            }
+            return Optional.of(rule.fault());
+        }
+        return Optional.empty();
+    }
+
+    private void add(String path, int requests, Fault fault) {
+        if (requests < 1) {
+            throw new IllegalArgumentException("requests must be at least 1");
+        }
+        rules.add(new Rule(path, requests, Objects.requireNonNull(fault, "fault")));
+    }
+
+    /** A fault with the path it applies to (null: any) and its remaining uses. */
+    private static final class Rule {
+        private final String path;
+        private int remaining;
+        private final Fault fault;
+
+        Rule(String path, int remaining, Fault fault) {
+            this.path = path;
+            this.remaining = remaining;
+            this.fault = fault;
+        }
+
+        String path() {
+            return path;
+        }
+
+        int remaining() {
+            return remaining;
+        }
+
+        Fault fault() {
+            return fault;
+        }
+    }
+}
