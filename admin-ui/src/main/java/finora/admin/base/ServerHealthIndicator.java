@@ -1,0 +1,99 @@
+package finora.admin.base;
+
+import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.shared.Registration;
+import finora.admin.grpc.ServerHealth;
+import finora.admin.grpc.ServerHealthClient;
+import finora.admin.grpc.ServerUnreachableException;
+import java.time.Duration;
+
+/**
+ * A coloured dot and a word saying whether the Finora server answers its health check. Checks on
+ * attach and then on every UI poll; when the server becomes unreachable it says so in a
+ * notification with the target it tried.
+ */
+public class ServerHealthIndicator extends HorizontalLayout {
+
+  static final Duration POLL_INTERVAL = Duration.ofSeconds(30);
+
+  private final ServerHealthClient client;
+  private final Span dot = new Span();
+  private final Span label = new Span();
+  private ServerHealth state;
+  private Registration pollRegistration;
+
+  public ServerHealthIndicator(ServerHealthClient client) {
+    this.client = client;
+    setSpacing(false);
+    setAlignItems(FlexComponent.Alignment.CENTER);
+    getStyle().set("gap", "var(--lumo-space-xs)").set("font-size", "var(--lumo-font-size-s)");
+    dot.getStyle().set("display", "inline-block").set("width", "0.6em").set("height", "0.6em")
+        .set("border-radius", "50%");
+    dot.getElement().setAttribute("aria-hidden", "true");
+    add(dot, label);
+  }
+
+  /** Asks the server now and updates the indicator. */
+  public ServerHealth refresh() {
+    ServerHealth previous = state;
+    state = client.check();
+    switch (state) {
+      case SERVING -> show("var(--lumo-success-color)", "Server online", "The Finora server at "
+          + client.target() + " is serving.");
+      case NOT_SERVING -> show("var(--lumo-warning-color, #e8a33d)", "Server not ready", "The Finora server at "
+          + client.target() + " answers but is not serving yet.");
+      case UNREACHABLE -> show("var(--lumo-error-color)", "Server unreachable", message());
+    }
+    if (state == ServerHealth.UNREACHABLE && previous != ServerHealth.UNREACHABLE) {
+      Notification notification = Notification.show(message(), 8000, Notification.Position.BOTTOM_END);
+      notification.addThemeVariants(NotificationVariant.LUMO_ERROR);
+    }
+    return state;
+  }
+
+  /** The last known state, or null before the first check. */
+  public ServerHealth state() {
+    return state;
+  }
+
+  /** The text in the label, e.g. "Server online". */
+  public String text() {
+    return label.getText();
+  }
+
+  String message() {
+    return ServerUnreachableException.messageFor(client.target());
+  }
+
+  private void show(String color, String text, String description) {
+    dot.getStyle().set("background-color", color);
+    label.setText(text);
+    getElement().setAttribute("title", description);
+  }
+
+  @Override
+  protected void onAttach(AttachEvent event) {
+    super.onAttach(event);
+    refresh();
+    UI ui = event.getUI();
+    ui.setPollInterval((int) POLL_INTERVAL.toMillis());
+    pollRegistration = ui.addPollListener(e -> refresh());
+  }
+
+  @Override
+  protected void onDetach(DetachEvent event) {
+    if (pollRegistration != null) {
+      pollRegistration.remove();
+      pollRegistration = null;
+    }
+    event.getUI().setPollInterval(-1);
+    super.onDetach(event);
+  }
+}

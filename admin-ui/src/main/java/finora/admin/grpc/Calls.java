@@ -1,0 +1,75 @@
+package finora.admin.grpc;
+
+import com.google.rpc.ErrorInfo;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.AbstractStub;
+import io.grpc.stub.MetadataUtils;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** What every client call shares: a fresh deadline, the bearer token and the error translation. */
+final class Calls {
+
+  static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  private Calls() {}
+
+  /** The stub for one call: the deadline starts now, so it must not be reused for later calls. */
+  static <S extends AbstractStub<S>> S prepare(S stub, Duration deadline, String token) {
+    S prepared = stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    if (token == null) {
+      return prepared;
+    }
+    Metadata headers = new Metadata();
+    headers.put(AUTHORIZATION, "Bearer " + token);
+    return prepared.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+  }
+
+  /** Turns a failed call into the plain exception the views understand. */
+  static FinoraCallException translate(StatusRuntimeException e, String target) {
+    Status status = e.getStatus();
+    String reason = reasonOf(e);
+    String description = status.getDescription();
+    return switch (status.getCode()) {
+      // UNAVAILABLE with a reason is the server speaking (e.g. PROVIDER_UNAVAILABLE), not the server being down.
+      case UNAVAILABLE -> reason == null
+          ? new ServerUnreachableException(target, e)
+          : new FinoraCallException(reason, describe(description), e);
+      case DEADLINE_EXCEEDED -> new ServerUnreachableException(target, e);
+      case UNAUTHENTICATED -> new NotAuthenticatedException(reason,
+          description != null ? description : "Your session has ended. Please sign in again.", e);
+      case PERMISSION_DENIED -> new PermissionDeniedException(reason,
+          description != null ? description : "Your role does not allow this.", e);
+      case INTERNAL, UNKNOWN, DATA_LOSS -> new FinoraCallException(reason,
+          "The Finora server could not complete the request. Try again; if it persists, check the server log.", e);
+      default -> new FinoraCallException(reason, describe(description), e);
+    };
+  }
+
+  private static String describe(String description) {
+    return description != null && !description.isBlank()
+        ? description
+        : "The Finora server rejected the request.";
+  }
+
+  private static String reasonOf(StatusRuntimeException e) {
+    com.google.rpc.Status details = StatusProto.fromThrowable(e);
+    if (details == null) {
+      return null;
+    }
+    for (var any : details.getDetailsList()) {
+      if (any.is(ErrorInfo.class)) {
+        try {
+          return any.unpack(ErrorInfo.class).getReason();
+        } catch (com.google.protobuf.InvalidProtocolBufferException ignored) {
+          return null;
+        }
+      }
+    }
+    return null;
+  }
+}

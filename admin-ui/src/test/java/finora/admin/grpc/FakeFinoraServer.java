@@ -1,0 +1,203 @@
+package finora.admin.grpc;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.Timestamp;
+import com.google.rpc.Code;
+import com.google.rpc.ErrorInfo;
+import finora.api.v1.AuthServiceGrpc;
+import finora.api.v1.LoginRequest;
+import finora.api.v1.LoginResponse;
+import finora.api.v1.LogoutRequest;
+import finora.api.v1.LogoutResponse;
+import finora.api.v1.Plan;
+import finora.api.v1.WhoAmIRequest;
+import finora.api.v1.WhoAmIResponse;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * An in-process stand-in for the Finora server: a fake AuthService with one user, the standard
+ * health service, and a record of what each call carried (authorization header, deadline).
+ */
+public final class FakeFinoraServer implements AutoCloseable {
+
+  public static final String EMAIL = "ada@example.com";
+  public static final String PASSWORD = "correct horse battery staple";
+  public static final String TOKEN = "fin_sess_0123456789abcdef";
+  public static final String TENANT = "Acme Analytics";
+  public static final Instant EXPIRES = Instant.parse("2030-01-02T03:04:05Z");
+
+  private final String name = InProcessServerBuilder.generateName();
+  private final HealthStatusManager health = new HealthStatusManager();
+  private final List<String> authorizationHeaders = new CopyOnWriteArrayList<>();
+  private final List<Deadline> deadlines = new CopyOnWriteArrayList<>();
+  private final List<String> revokedTokens = new CopyOnWriteArrayList<>();
+  private final Server server;
+  private volatile StatusRuntimeException nextFailure;
+  private volatile boolean hang;
+
+  public FakeFinoraServer() {
+    ServerInterceptor recorder = new ServerInterceptor() {
+      @Override
+      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+          ServerCallHandler<Q, R> next) {
+        String authorization = headers.get(Calls.AUTHORIZATION);
+        authorizationHeaders.add(authorization == null ? "<none>" : authorization);
+        Deadline deadline = Context.current().getDeadline();
+        if (deadline != null) {
+          deadlines.add(deadline);
+        }
+        return next.startCall(call, headers);
+      }
+    };
+    try {
+      server = InProcessServerBuilder.forName(name)
+          .directExecutor()
+          .addService(ServerInterceptors.intercept(new FakeAuthService(), recorder))
+          .addService(health.getHealthService())
+          .build()
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A new channel to this server; the caller closes it. */
+  public ManagedChannel newChannel() {
+    return InProcessChannelBuilder.forName(name).directExecutor().build();
+  }
+
+  /** A channel to an in-process name nobody listens on: every call fails with UNAVAILABLE. */
+  public static ManagedChannel channelToNowhere() {
+    return InProcessChannelBuilder.forName("nobody-listens-" + InProcessServerBuilder.generateName()).build();
+  }
+
+  public void setHealth(ServingStatus status) {
+    health.setStatus("", status);
+  }
+
+  /** The next AuthService call fails with this status. */
+  public void failNextCall(StatusRuntimeException failure) {
+    nextFailure = failure;
+  }
+
+  /** AuthService calls never answer, so the client's deadline must end them. */
+  public void hang() {
+    hang = true;
+  }
+
+  public List<String> authorizationHeaders() {
+    return authorizationHeaders;
+  }
+
+  public List<Deadline> deadlines() {
+    return deadlines;
+  }
+
+  public List<String> revokedTokens() {
+    return revokedTokens;
+  }
+
+  /** A status the way the real server sends it: code, description and an ErrorInfo reason. */
+  public static StatusRuntimeException error(Code code, String reason, String description) {
+    return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
+        .setCode(code.getNumber())
+        .setMessage(description)
+        .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(reason).setDomain("finora.services").build()))
+        .build());
+  }
+
+  @Override
+  public void close() {
+    server.shutdownNow();
+  }
+
+  private WhoAmIResponse identity() {
+    return WhoAmIResponse.newBuilder()
+        .setTenantId("7f1e8a52-0000-4000-8000-000000000001")
+        .setTenantName(TENANT)
+        .setPlan(Plan.PLAN_GROWTH)
+        .setRole(finora.api.v1.Role.ROLE_ADMIN)
+        .setSubject(EMAIL)
+        .setSession(true)
+        .build();
+  }
+
+  private boolean failedOrHung(StreamObserver<?> response) {
+    if (hang) {
+      return true;
+    }
+    StatusRuntimeException failure = nextFailure;
+    if (failure != null) {
+      nextFailure = null;
+      response.onError(failure);
+      return true;
+    }
+    return false;
+  }
+
+  private final class FakeAuthService extends AuthServiceGrpc.AuthServiceImplBase {
+
+    @Override
+    public void login(LoginRequest request, StreamObserver<LoginResponse> response) {
+      if (failedOrHung(response)) {
+        return;
+      }
+      if (!request.getEmail().equalsIgnoreCase(EMAIL) || !request.getPassword().equals(PASSWORD)) {
+        response.onError(Status.UNAUTHENTICATED.withDescription("Wrong email or password.").asRuntimeException());
+        return;
+      }
+      response.onNext(LoginResponse.newBuilder()
+          .setSessionToken(TOKEN)
+          .setExpireTime(Timestamp.newBuilder().setSeconds(EXPIRES.getEpochSecond()))
+          .setIdentity(identity())
+          .build());
+      response.onCompleted();
+    }
+
+    @Override
+    public void logout(LogoutRequest request, StreamObserver<LogoutResponse> response) {
+      if (failedOrHung(response)) {
+        return;
+      }
+      revokedTokens.add(authorizationHeaders.get(authorizationHeaders.size() - 1));
+      response.onNext(LogoutResponse.getDefaultInstance());
+      response.onCompleted();
+    }
+
+    @Override
+    public void whoAmI(WhoAmIRequest request, StreamObserver<WhoAmIResponse> response) {
+      if (failedOrHung(response)) {
+        return;
+      }
+      String authorization = authorizationHeaders.get(authorizationHeaders.size() - 1);
+      if (!("Bearer " + TOKEN).equals(authorization) || revokedTokens.contains(authorization)) {
+        response.onError(Status.UNAUTHENTICATED.withDescription("The token is unknown, expired or revoked.")
+            .asRuntimeException());
+        return;
+      }
+      response.onNext(identity());
+      response.onCompleted();
+    }
+  }
+}

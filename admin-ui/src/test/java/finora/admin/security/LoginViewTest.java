@@ -1,0 +1,83 @@
+package finora.admin.security;
+
+import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.mvysny.kaributesting.v10.MockVaadin;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.login.LoginForm;
+import finora.admin.grpc.FakeFinoraServer;
+import finora.admin.grpc.ServerHealthClient;
+import io.grpc.ManagedChannel;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class LoginViewTest {
+
+  private final ManagedChannel channel = FakeFinoraServer.channelToNowhere();
+  private LoginView view;
+
+  @BeforeEach
+  void setUp() {
+    MockVaadin.setup();
+    view = new LoginView(new ServerHealthClient(channel, Duration.ofSeconds(1)));
+    UI.getCurrent().add(view);
+  }
+
+  @AfterEach
+  void tearDown() {
+    MockVaadin.tearDown();
+    channel.shutdownNow();
+  }
+
+  @Test
+  void form_postsToSpringSecurity_andAsksForEmail() {
+    LoginForm form = _get(LoginForm.class);
+
+    assertThat(form.getAction()).isEqualTo("login");
+    assertThat(i18nOf(form)).contains("\"username\":\"Email\"");
+    assertThat(form.isError()).isFalse();
+  }
+
+  @Test
+  void badCredentials_showsIncorrectEmailOrPassword() {
+    view.show(LoginOutcome.fromQuery(Set.of("error")));
+
+    LoginForm form = _get(LoginForm.class);
+    assertThat(form.isError()).isTrue();
+    assertThat(i18nOf(form)).contains("Incorrect email or password").doesNotContain("not reachable");
+  }
+
+  @Test
+  void serverUnreachable_saysSoWithTheTarget_notBadCredentials() {
+    view.show(LoginOutcome.fromQuery(Set.of("unreachable")));
+
+    LoginForm form = _get(LoginForm.class);
+    assertThat(form.isError()).isTrue();
+    assertThat(i18nOf(form))
+        .contains("The Finora server is not reachable at " + channel.authority() + ". Check that it is running.")
+        .doesNotContain("Incorrect email or password");
+  }
+
+  @Test
+  void endedSession_asksToSignInAgain() {
+    view.show(LoginOutcome.fromQuery(Set.of("expired")));
+
+    assertThat(i18nOf(_get(LoginForm.class))).contains("Your session has ended");
+  }
+
+  @Test
+  void plainVisit_showsNoError() {
+    view.show(Optional.empty());
+
+    assertThat(_get(LoginForm.class).isError()).isFalse();
+  }
+
+  private static String i18nOf(LoginForm form) {
+    return String.valueOf(form.getElement().getPropertyRaw("i18n"));
+  }
+}
