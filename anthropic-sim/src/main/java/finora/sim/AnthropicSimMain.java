@@ -17,6 +17,7 @@ public final class AnthropicSimMain {
     private AnthropicSimMain() {
     }
 
+    /** Parses the options, starts the simulator and waits until the process is stopped. */
     public static void main(String[] args) throws InterruptedException {
         int port = DEFAULT_PORT;
         String host = "127.0.0.1";

@@ -38,6 +38,16 @@ final class CostGenerator {
     private static final long WORKSPACE_SALT = 0x57_4f_52_4b_53_50_43L;
     private static final long EMPTY_DAY_SALT = 0x45_4d_50_54_59L;
 
+    /** Order of a day's rows: workspace (Default first), then description, then the other dimensions. */
+    static final Comparator<CostLineItem> ROW_ORDER = Comparator
+            .comparing(CostLineItem::workspaceId, Comparator.nullsFirst(Comparator.<String>naturalOrder()))
+            .thenComparing(CostLineItem::description)
+            .thenComparing(CostLineItem::model, Comparator.nullsFirst(Comparator.<String>naturalOrder()))
+            .thenComparing(CostLineItem::tokenType, Comparator.nullsFirst(Comparator.<String>naturalOrder()))
+            .thenComparing(CostLineItem::serviceTier, Comparator.nullsFirst(Comparator.<String>naturalOrder()))
+            .thenComparing(CostLineItem::contextWindow, Comparator.nullsFirst(Comparator.<String>naturalOrder()))
+            .thenComparing(CostLineItem::inferenceGeo, Comparator.nullsFirst(Comparator.<String>naturalOrder()));
+
     private final SimConfig config;
 
     CostGenerator(SimConfig config) {
@@ -63,14 +73,19 @@ final class CostGenerator {
         }
         int total = config.workspaces();
         int archived = config.archivedWorkspaces();
+        // Spacing shrinks with the count so even 1000 workspaces were all created in early 2025.
+        long createdSpacingDays = Math.min(9, 540 / Math.max(1, total));
+        long archivedSpacingDays = Math.min(13, 200 / Math.max(1, total));
         List<SimWorkspace> result = new ArrayList<>(total);
         for (int i = 0; i < total; i++) {
             String id = "wrkspc_01" + base62(random, 22);
             String name = i < names.size() ? names.get(i) : "Workspace " + (i + 1);
-            Instant created = FIRST_WORKSPACE_CREATED.plus(Duration.ofDays(9L * i)).plusSeconds(random.nextInt(36_000));
+            Instant created = FIRST_WORKSPACE_CREATED.plus(Duration.ofDays(createdSpacingDays * i))
+                    .plusSeconds(600L * i + random.nextInt(600));
             boolean isArchived = (long) (i + 1) * archived / total > (long) i * archived / total;
             Instant archivedAt = isArchived
-                    ? FIRST_WORKSPACE_ARCHIVED.plus(Duration.ofDays(13L * i)).plusSeconds(random.nextInt(36_000))
+                    ? FIRST_WORKSPACE_ARCHIVED.plus(Duration.ofDays(archivedSpacingDays * i))
+                            .plusSeconds(random.nextInt(36_000))
                     : null;
             result.add(new SimWorkspace(id, name, created, archivedAt, COLORS.get(random.nextInt(COLORS.size()))));
         }
@@ -120,15 +135,6 @@ final class CostGenerator {
         result.sort(ROW_ORDER);
         return List.copyOf(result);
     }
-
-    static final Comparator<CostLineItem> ROW_ORDER = Comparator
-            .comparing(CostLineItem::workspaceId, Comparator.nullsFirst(Comparator.<String>naturalOrder()))
-            .thenComparing(CostLineItem::description)
-            .thenComparing(CostLineItem::model, Comparator.nullsFirst(Comparator.<String>naturalOrder()))
-            .thenComparing(CostLineItem::tokenType, Comparator.nullsFirst(Comparator.<String>naturalOrder()))
-            .thenComparing(CostLineItem::serviceTier, Comparator.nullsFirst(Comparator.<String>naturalOrder()))
-            .thenComparing(CostLineItem::contextWindow, Comparator.nullsFirst(Comparator.<String>naturalOrder()))
-            .thenComparing(CostLineItem::inferenceGeo, Comparator.nullsFirst(Comparator.<String>naturalOrder()));
 
     private static boolean hasCostOn(SimWorkspace workspace, LocalDate day) {
         LocalDate created = LocalDate.ofInstant(workspace.createdAt(), ZoneOffset.UTC);

@@ -34,6 +34,7 @@ public record CostLineItem(
         String inferenceGeo,
         BigDecimal amountCents) {
 
+    /** Checks the components; see the record description. */
     public CostLineItem {
         Objects.requireNonNull(day, "day");
         Objects.requireNonNull(description, "description");

@@ -25,6 +25,7 @@ public record Fault(Kind kind, int status, String errorType, String message, Dur
         MALFORMED_JSON
     }
 
+    /** Checks the components; see the record description. */
     public Fault {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(delay, "delay");

@@ -31,6 +31,7 @@ public record RecordedRequest(
         String requestId,
         int status) {
 
+    /** Checks the components; see the record description. */
     public RecordedRequest {
         Objects.requireNonNull(receivedAt, "receivedAt");
         Objects.requireNonNull(method, "method");

@@ -27,6 +27,7 @@ public record SimConfig(
     /** Seed of {@link #defaults()}. */
     public static final long DEFAULT_SEED = 20261101L;
 
+    /** Checks the components; see the record description. */
     public SimConfig {
         if (workspaces < 0 || archivedWorkspaces < 0 || archivedWorkspaces > workspaces) {
             throw new IllegalArgumentException("need 0 <= archivedWorkspaces <= workspaces");

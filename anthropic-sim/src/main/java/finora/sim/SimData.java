@@ -89,6 +89,9 @@ final class SimData {
             if (!item.day().equals(day)) {
                 throw new IllegalArgumentException("line item of " + item.day() + " given for " + day);
             }
+            if (item.amountCents().stripTrailingZeros().scale() > 6) {
+                throw new IllegalArgumentException("amounts have at most six decimal places of cents: " + item.amountCents());
+            }
             rows.add(item.withAmountCents(item.amountCents().setScale(6, RoundingMode.UNNECESSARY)));
         }
         rows.sort(CostGenerator.ROW_ORDER);

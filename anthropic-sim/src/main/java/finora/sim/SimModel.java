@@ -24,6 +24,7 @@ public record SimModel(String id, String displayName, BigDecimal inputCentsPerMT
             of("claude-3-5-haiku-20241022", "Claude Haiku 3.5", 80, 400),
             of("claude-fable-5", "Claude Fable 5", 200, 1000));
 
+    /** Checks the components; see the record description. */
     public SimModel {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(displayName, "displayName");

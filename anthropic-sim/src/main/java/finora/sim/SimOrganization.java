@@ -10,6 +10,7 @@ import java.util.Objects;
  */
 public record SimOrganization(String id, String name) {
 
+    /** Checks the components; see the record description. */
     public SimOrganization {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");

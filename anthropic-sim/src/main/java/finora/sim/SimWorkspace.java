@@ -14,6 +14,7 @@ import java.util.Objects;
  */
 public record SimWorkspace(String id, String name, Instant createdAt, Instant archivedAt, String displayColor) {
 
+    /** Checks the components; see the record description. */
     public SimWorkspace {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");
