@@ -4,6 +4,11 @@ import finora.server.audit.AuditLog;
 import finora.server.auth.AccountRepository;
 import finora.server.auth.Accounts;
 import finora.server.auth.PasswordHasher;
+import finora.server.crypto.CredentialCipher;
+import finora.server.integration.ConnectionRepository;
+import finora.server.integration.Connections;
+import finora.server.provider.anthropic.AnthropicAdminClient;
+import finora.server.provider.anthropic.AnthropicClientConfig;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
@@ -23,17 +28,27 @@ public record App(
         Clock clock,
         AuditLog audit,
         AccountRepository accountRepository,
-        Accounts accounts) {
+        Accounts accounts,
+        AnthropicAdminClient anthropic,
+        Connections connections) {
 
     /** bcrypt cost for production passwords. */
     public static final int BCRYPT_COST = 12;
 
-    /** Wires the application over an open database. */
+    /** Wires the production application over an open database. */
+    public static App create(ServerConfig config, DSLContext dsl, DataSource dataSource, Clock clock) {
+        return create(config, dsl, dataSource, clock, BCRYPT_COST,
+                AnthropicClientConfig.defaults(config.anthropicBaseUrl()), CredentialCipher.fromConfig(config));
+    }
+
+    /** Wires the application with explicit tuning (tests use a low bcrypt cost and fast retries). */
     public static App create(ServerConfig config, DSLContext dsl, DataSource dataSource, Clock clock,
-            int bcryptCost) {
+            int bcryptCost, AnthropicClientConfig anthropicConfig, CredentialCipher cipher) {
         AuditLog audit = new AuditLog(clock);
         AccountRepository accountRepository = new AccountRepository();
         Accounts accounts = new Accounts(dsl, accountRepository, new PasswordHasher(bcryptCost), audit, clock);
-        return new App(config, dsl, dataSource, clock, audit, accountRepository, accounts);
+        AnthropicAdminClient anthropic = new AnthropicAdminClient(anthropicConfig);
+        Connections connections = new Connections(dsl, new ConnectionRepository(), cipher, anthropic, audit, clock);
+        return new App(config, dsl, dataSource, clock, audit, accountRepository, accounts, anthropic, connections);
     }
 }

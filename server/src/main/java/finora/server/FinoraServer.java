@@ -7,6 +7,7 @@ import finora.server.auth.AuthGrpcService;
 import finora.server.auth.AuthInterceptor;
 import finora.server.db.DatabaseHealthMonitor;
 import finora.server.grpc.StatusMappingInterceptor;
+import finora.server.integration.IntegrationGrpcService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -46,8 +47,7 @@ public final class FinoraServer {
         builder.intercept(new AuthInterceptor(app.accounts()));
         builder.intercept(new StatusMappingInterceptor());
         builder.addService(new AuthGrpcService(app.accounts()));
-        // TODO(#3) IntegrationService; until then every RPC answers UNIMPLEMENTED.
-        builder.addService(new IntegrationServiceGrpc.IntegrationServiceImplBase() {});
+        builder.addService(new IntegrationGrpcService(app.connections()));
         // TODO(#5) CostService; until then every RPC answers UNIMPLEMENTED.
         builder.addService(new CostServiceGrpc.CostServiceImplBase() {});
         builder.addService(health.getHealthService());

@@ -18,8 +18,8 @@ class DevBootstrapTest {
     @Test
     void firstStart_createsDemoAccountsOnce_andWritesPrivateCredentials(@TempDir Path dataDir) throws Exception {
         try (var db = PostgresFixture.newDatabase()) {
-            App app = App.create(ServerConfig.fromEnv(Map.of()), db.dsl(), db.dataSource(),
-                    new MutableClock(Instant.parse("2026-11-25T10:00:00Z")), 4);
+            App app = finora.server.testing.TestApps.create(ServerConfig.fromEnv(Map.of()), db.dsl(), db.dataSource(),
+                new MutableClock(Instant.parse("2026-11-25T10:00:00Z")));
             var created = DevBootstrap.runIfEmpty(db.dsl(), app.accounts(), app.accountRepository(), dataDir);
             assertThat(created).isPresent();
 

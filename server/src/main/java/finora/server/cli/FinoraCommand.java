@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "finora-server", mixinStandardHelpOptions = true, version = "finora-server 0.1.0",
         description = "Runs the Finora gRPC server, or administers tenants, users and tokens.",
         subcommands = {FinoraCommand.TenantCommand.class, FinoraCommand.UserCommand.class,
-                FinoraCommand.TokenCommand.class})
+                FinoraCommand.TokenCommand.class, FinoraCommand.KeysetCommand.class})
 public final class FinoraCommand implements Callable<Integer> {
 
     /** Opens the application over the configured database; closing it closes the database. */
@@ -224,6 +224,20 @@ public final class FinoraCommand implements Callable<Integer> {
                 }
                 return 0;
             }
+        }
+    }
+
+    /** {@code keyset generate}. */
+    @Command(name = "keyset", description = "Master key set for stored credentials.", mixinStandardHelpOptions = true)
+    static final class KeysetCommand {
+        @Spec
+        CommandSpec spec;
+
+        @Command(name = "generate",
+                description = "Prints a new Tink AES-256-GCM key set as JSON, for FINORA_KEYSET or FINORA_KEYSET_FILE.")
+        int generate() {
+            spec.commandLine().getOut().println(finora.server.crypto.CredentialCipher.generateKeysetJson());
+            return 0;
         }
     }
 }

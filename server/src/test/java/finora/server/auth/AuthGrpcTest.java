@@ -97,9 +97,9 @@ class AuthGrpcTest {
         assertThat(denied.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
         assertThat(GrpcErrors.reason(denied)).isEqualTo("ROLE_REQUIRED");
 
-        // A read passes authorization (and reaches the service).
-        var read = failure(() -> server.integrations(reader).listConnections(ListConnectionsRequest.getDefaultInstance()));
-        assertThat(read.getStatus().getCode()).isNotIn(Status.Code.PERMISSION_DENIED, Status.Code.UNAUTHENTICATED);
+        // A read is allowed.
+        assertThat(server.integrations(reader).listConnections(ListConnectionsRequest.getDefaultInstance())
+                .getConnectionsList()).isEmpty();
     }
 
     @Test

@@ -27,8 +27,8 @@ class FinoraCommandTest {
     @BeforeAll
     static void open() {
         db = PostgresFixture.newDatabase();
-        app = App.create(ServerConfig.fromEnv(Map.of()), db.dsl(), db.dataSource(),
-                new MutableClock(Instant.parse("2026-11-25T10:00:00Z")), 4);
+        app = finora.server.testing.TestApps.create(ServerConfig.fromEnv(Map.of()), db.dsl(), db.dataSource(),
+                new MutableClock(Instant.parse("2026-11-25T10:00:00Z")));
     }
 
     @AfterAll

@@ -38,7 +38,7 @@ public final class TestServer implements AutoCloseable {
         this.db = PostgresFixture.newDatabase();
         this.clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
         ServerConfig config = ServerConfig.fromEnv(env);
-        this.app = App.create(config, db.dsl(), db.dataSource(), clock, 4);
+        this.app = TestApps.create(config, db.dsl(), db.dataSource(), clock);
         String name = "finora-test-" + UUID.randomUUID();
         this.server = FinoraServer.create(InProcessServerBuilder.forName(name).directExecutor(), app)
                 .start(Duration.ofHours(1));

@@ -1,0 +1,122 @@
+package finora.server.crypto;
+
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.InsecureSecretKeyAccess;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
+import com.google.crypto.tink.aead.AeadConfig;
+import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import finora.server.ConfigException;
+import finora.server.ServerConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.util.UUID;
+
+/**
+ * Encrypts stored provider credentials with a Tink AEAD (AES-256-GCM). The associated data binds
+ * each ciphertext to its tenant and connection, so a ciphertext copied to another row does not
+ * decrypt. The key set may hold several keys: the primary encrypts, all decrypt, which is how the
+ * master key is rotated.
+ */
+public final class CredentialCipher {
+    private final Aead aead;
+
+    private CredentialCipher(KeysetHandle keyset) throws GeneralSecurityException {
+        this.aead = keyset.getPrimitive(RegistryConfiguration.get(), Aead.class);
+    }
+
+    /**
+     * The cipher of the configured key set: {@code FINORA_KEYSET} (JSON), {@code FINORA_KEYSET_FILE},
+     * or for the embedded database a key set generated once in {@code <dataDir>/keyset.json} (0600).
+     */
+    public static CredentialCipher fromConfig(ServerConfig config) {
+        try {
+            AeadConfig.register();
+            if (config.keyset().isPresent()) {
+                return new CredentialCipher(parse(config.keyset().get(), "FINORA_KEYSET"));
+            }
+            if (config.keysetFile().isPresent()) {
+                Path file = config.keysetFile().get();
+                if (!Files.isReadable(file)) {
+                    throw new ConfigException("FINORA_KEYSET_FILE names a file that cannot be read: " + file);
+                }
+                return new CredentialCipher(parse(Files.readString(file, StandardCharsets.UTF_8),
+                        "FINORA_KEYSET_FILE"));
+            }
+            if (!config.embeddedDatabase()) {
+                throw new ConfigException("FINORA_KEYSET or FINORA_KEYSET_FILE is required with FINORA_DATABASE_URL "
+                        + "(generate one with: java -jar finora-server.jar keyset generate)");
+            }
+            return new CredentialCipher(devKeyset(config.dataDir().resolve("keyset.json")));
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("Could not load the credential key set", e);
+        }
+    }
+
+    /** A new key set as Tink JSON, for {@code FINORA_KEYSET} or a key set file. */
+    public static String generateKeysetJson() {
+        try {
+            AeadConfig.register();
+            return TinkJsonProtoKeysetFormat.serializeKeyset(
+                    KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM), InsecureSecretKeyAccess.get());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Could not generate a key set", e);
+        }
+    }
+
+    /** A cipher over a fresh in-memory key set (tests). */
+    public static CredentialCipher ephemeral() {
+        try {
+            AeadConfig.register();
+            return new CredentialCipher(KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Encrypts a secret for one connection of one tenant. */
+    public byte[] encrypt(String secret, UUID tenantId, UUID connectionId) {
+        try {
+            return aead.encrypt(secret.getBytes(StandardCharsets.UTF_8), associatedData(tenantId, connectionId));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Encryption failed", e);
+        }
+    }
+
+    /** Decrypts a secret; fails if the ciphertext belongs to another tenant or connection. */
+    public String decrypt(byte[] ciphertext, UUID tenantId, UUID connectionId) {
+        try {
+            return new String(aead.decrypt(ciphertext, associatedData(tenantId, connectionId)), StandardCharsets.UTF_8);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("A stored credential could not be decrypted with the configured key set");
+        }
+    }
+
+    private static byte[] associatedData(UUID tenantId, UUID connectionId) {
+        return ("finora-credential:v1:" + tenantId + ":" + connectionId).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static KeysetHandle parse(String json, String variable) {
+        try {
+            return TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get());
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new ConfigException(variable + " does not hold a Tink JSON key set");
+        }
+    }
+
+    private static KeysetHandle devKeyset(Path file) throws GeneralSecurityException, IOException {
+        if (Files.isRegularFile(file)) {
+            return parse(Files.readString(file, StandardCharsets.UTF_8), "the dev key set " + file);
+        }
+        Files.createDirectories(file.getParent());
+        String json = generateKeysetJson();
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, json, StandardCharsets.UTF_8);
+        return parse(json, "the dev key set " + file);
+    }
+}

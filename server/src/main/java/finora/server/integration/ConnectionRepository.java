@@ -1,0 +1,178 @@
+package finora.server.integration;
+
+import static finora.db.jooq.Tables.CONNECTION;
+import static finora.db.jooq.Tables.COST_DAY;
+import static finora.db.jooq.Tables.CREDENTIAL;
+import static finora.db.jooq.Tables.SYNC_RUN;
+
+import finora.db.jooq.tables.records.ConnectionRecord;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+
+/** Connections, their credentials and their sync runs in the database; every read is tenant-scoped. */
+public final class ConnectionRepository {
+
+    /** A connection as the rest of the server sees it. */
+    public record ConnectionRow(UUID id, UUID tenantId, String provider, String organizationId,
+            String organizationName, String status, String statusReason, String statusDetail, String keyHint,
+            OffsetDateTime createdAt, OffsetDateTime credentialUpdatedAt, OffsetDateTime nextSyncAt,
+            OffsetDateTime leaseExpiresAt, OffsetDateTime lastSyncEndedAt, String lastSyncOutcome,
+            OffsetDateTime refreshRequestedAt) {}
+
+    /** A running sync's progress. */
+    public record Progress(int daysDone, int daysTotal) {}
+
+    /** One sync run. */
+    public record SyncRunRow(UUID id, LocalDate windowStart, LocalDate windowEnd, OffsetDateTime startedAt,
+            OffsetDateTime endedAt, int pages, long rows, int daysDone, int daysTotal, String outcome,
+            String errorReason, String errorDetail) {}
+
+    static ConnectionRow toRow(ConnectionRecord r) {
+        return new ConnectionRow(r.getConnectionId(), r.getTenantId(), r.getProvider(), r.getExternalOrgId(),
+                r.getExternalOrgName(), r.getStatus(), r.getStatusReason(), r.getStatusDetail(), r.getKeyHint(),
+                r.getCreatedAt(), r.getCredentialUpdatedAt(), r.getNextSyncAt(), r.getLeaseExpiresAt(),
+                r.getLastSyncEndedAt(), r.getLastSyncOutcome(), r.getRefreshRequestedAt());
+    }
+
+    /** A live (not removed) connection of the tenant. */
+    public Optional<ConnectionRow> findLive(DSLContext dsl, UUID tenantId, UUID connectionId) {
+        return dsl.selectFrom(CONNECTION)
+                .where(CONNECTION.CONNECTION_ID.eq(connectionId))
+                .and(CONNECTION.TENANT_ID.eq(tenantId))
+                .and(CONNECTION.STATUS.ne("REMOVED"))
+                .fetchOptional()
+                .map(ConnectionRepository::toRow);
+    }
+
+    /** Same as {@link #findLive} but locks the row for the rest of the transaction. */
+    Optional<ConnectionRow> lockLive(DSLContext tx, UUID tenantId, UUID connectionId) {
+        return tx.selectFrom(CONNECTION)
+                .where(CONNECTION.CONNECTION_ID.eq(connectionId))
+                .and(CONNECTION.TENANT_ID.eq(tenantId))
+                .and(CONNECTION.STATUS.ne("REMOVED"))
+                .forUpdate()
+                .fetchOptional()
+                .map(ConnectionRepository::toRow);
+    }
+
+    /** The tenant's live connection of a provider organization, if any. */
+    Optional<ConnectionRow> findLiveByOrganization(DSLContext dsl, UUID tenantId, String provider, String orgId) {
+        return dsl.selectFrom(CONNECTION)
+                .where(CONNECTION.TENANT_ID.eq(tenantId))
+                .and(CONNECTION.PROVIDER.eq(provider))
+                .and(CONNECTION.EXTERNAL_ORG_ID.eq(orgId))
+                .and(CONNECTION.STATUS.ne("REMOVED"))
+                .fetchOptional()
+                .map(ConnectionRepository::toRow);
+    }
+
+    /** The tenant's live connections, oldest first. */
+    public List<ConnectionRow> listLive(DSLContext dsl, UUID tenantId) {
+        return dsl.selectFrom(CONNECTION)
+                .where(CONNECTION.TENANT_ID.eq(tenantId))
+                .and(CONNECTION.STATUS.ne("REMOVED"))
+                .orderBy(CONNECTION.CREATED_AT, CONNECTION.CONNECTION_ID)
+                .fetch(ConnectionRepository::toRow);
+    }
+
+    void insert(DSLContext tx, ConnectionRow c, byte[] ciphertext) {
+        tx.insertInto(CONNECTION)
+                .set(CONNECTION.CONNECTION_ID, c.id())
+                .set(CONNECTION.TENANT_ID, c.tenantId())
+                .set(CONNECTION.PROVIDER, c.provider())
+                .set(CONNECTION.EXTERNAL_ORG_ID, c.organizationId())
+                .set(CONNECTION.EXTERNAL_ORG_NAME, c.organizationName())
+                .set(CONNECTION.STATUS, c.status())
+                .set(CONNECTION.KEY_HINT, c.keyHint())
+                .set(CONNECTION.CREATED_AT, c.createdAt())
+                .set(CONNECTION.CREDENTIAL_UPDATED_AT, c.credentialUpdatedAt())
+                .set(CONNECTION.NEXT_SYNC_AT, c.nextSyncAt())
+                .execute();
+        tx.insertInto(CREDENTIAL)
+                .set(CREDENTIAL.CONNECTION_ID, c.id())
+                .set(CREDENTIAL.CIPHERTEXT, ciphertext)
+                .set(CREDENTIAL.CREATED_AT, c.createdAt())
+                .execute();
+    }
+
+    /** Swaps the credential and reactivates the connection; one statement each, in the caller's transaction. */
+    void replaceCredential(DSLContext tx, UUID connectionId, byte[] ciphertext, String keyHint, String orgName,
+            OffsetDateTime now, boolean dueNow) {
+        tx.update(CREDENTIAL)
+                .set(CREDENTIAL.CIPHERTEXT, ciphertext)
+                .set(CREDENTIAL.CREATED_AT, now)
+                .where(CREDENTIAL.CONNECTION_ID.eq(connectionId))
+                .execute();
+        var update = tx.update(CONNECTION)
+                .set(CONNECTION.KEY_HINT, keyHint)
+                .set(CONNECTION.EXTERNAL_ORG_NAME, orgName)
+                .set(CONNECTION.CREDENTIAL_UPDATED_AT, now)
+                .set(CONNECTION.STATUS, "ACTIVE")
+                .set(CONNECTION.STATUS_REASON, (String) null)
+                .set(CONNECTION.STATUS_DETAIL, (String) null)
+                .set(CONNECTION.VERSION, CONNECTION.VERSION.plus(1));
+        if (dueNow) {
+            update = update.set(CONNECTION.NEXT_SYNC_AT, now);
+        }
+        update.where(CONNECTION.CONNECTION_ID.eq(connectionId)).execute();
+    }
+
+    /** Deletes the credential row and marks the connection removed; cost rows stay. */
+    void remove(DSLContext tx, UUID connectionId, OffsetDateTime now) {
+        tx.deleteFrom(CREDENTIAL).where(CREDENTIAL.CONNECTION_ID.eq(connectionId)).execute();
+        tx.update(CONNECTION)
+                .set(CONNECTION.STATUS, "REMOVED")
+                .set(CONNECTION.REMOVED_AT, now)
+                .set(CONNECTION.NEXT_SYNC_AT, (OffsetDateTime) null)
+                .set(CONNECTION.KEY_HINT, (String) null)
+                .set(CONNECTION.VERSION, CONNECTION.VERSION.plus(1))
+                .where(CONNECTION.CONNECTION_ID.eq(connectionId))
+                .execute();
+    }
+
+    /** Makes a sync due now and remembers when it was asked for. */
+    void requestRefresh(DSLContext tx, UUID connectionId, OffsetDateTime now) {
+        tx.update(CONNECTION)
+                .set(CONNECTION.NEXT_SYNC_AT, now)
+                .set(CONNECTION.REFRESH_REQUESTED_AT, now)
+                .where(CONNECTION.CONNECTION_ID.eq(connectionId))
+                .execute();
+    }
+
+    /** The stored ciphertext of a live connection's key. */
+    public Optional<byte[]> ciphertext(DSLContext dsl, UUID connectionId) {
+        return dsl.select(CREDENTIAL.CIPHERTEXT).from(CREDENTIAL)
+                .where(CREDENTIAL.CONNECTION_ID.eq(connectionId))
+                .fetchOptional(CREDENTIAL.CIPHERTEXT);
+    }
+
+    /** Progress of the connection's running sync, if one runs. */
+    Optional<Progress> runningProgress(DSLContext dsl, UUID connectionId) {
+        return dsl.select(SYNC_RUN.DAYS_DONE, SYNC_RUN.DAYS_TOTAL).from(SYNC_RUN)
+                .where(SYNC_RUN.CONNECTION_ID.eq(connectionId)).and(SYNC_RUN.OUTCOME.eq("RUNNING"))
+                .orderBy(SYNC_RUN.STARTED_AT.desc()).limit(1)
+                .fetchOptional(r -> new Progress(r.value1(), r.value2()));
+    }
+
+    /** Last UTC day stored for the connection. */
+    Optional<LocalDate> completeThrough(DSLContext dsl, UUID connectionId) {
+        return Optional.ofNullable(dsl.select(DSL.max(COST_DAY.DAY)).from(COST_DAY)
+                .where(COST_DAY.CONNECTION_ID.eq(connectionId)).fetchOne(0, LocalDate.class));
+    }
+
+    /** Sync runs of a connection, newest first, from {@code offset}. */
+    List<SyncRunRow> syncRuns(DSLContext dsl, UUID connectionId, int offset, int limit) {
+        return dsl.selectFrom(SYNC_RUN)
+                .where(SYNC_RUN.CONNECTION_ID.eq(connectionId))
+                .orderBy(SYNC_RUN.STARTED_AT.desc(), SYNC_RUN.SYNC_RUN_ID)
+                .offset(offset).limit(limit)
+                .fetch(r -> new SyncRunRow(r.getSyncRunId(), r.getWindowStart(), r.getWindowEnd(), r.getStartedAt(),
+                        r.getEndedAt(), r.getPages(), r.getRowsWritten(), r.getDaysDone(), r.getDaysTotal(),
+                        r.getOutcome(), r.getErrorReason(), r.getErrorDetail()));
+    }
+}

@@ -1,0 +1,215 @@
+package finora.server.integration;
+
+import finora.server.audit.AuditLog;
+import finora.server.auth.Principal;
+import finora.server.crypto.CredentialCipher;
+import finora.server.grpc.ErrorReason;
+import finora.server.grpc.FinoraException;
+import finora.server.integration.ConnectionRepository.ConnectionRow;
+import finora.server.provider.anthropic.AnthropicAdminClient;
+import finora.server.provider.anthropic.AnthropicException;
+import finora.server.provider.anthropic.AnthropicModels.Organization;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.exception.IntegrityConstraintViolationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connecting, rotating and removing provider keys (DESIGN.md §5.1).
+ *
+ * <p>Save = trim → format check → {@code GET /v1/organizations/me} → one small {@code cost_report}
+ * → encrypt and store → first sync due now. A failed check saves nothing. Rotation checks the new
+ * key the same way, requires the same organization, then swaps in one transaction, so the old key
+ * keeps working until the new one is saved.
+ */
+public final class Connections {
+    private static final Logger log = LoggerFactory.getLogger(Connections.class);
+    /** Manual refreshes are accepted at most this often per connection. */
+    static final Duration REFRESH_SPACING = Duration.ofMinutes(1);
+
+    private final DSLContext dsl;
+    private final ConnectionRepository repository;
+    private final CredentialCipher cipher;
+    private final AnthropicAdminClient anthropic;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    /** Creates the service. */
+    public Connections(DSLContext dsl, ConnectionRepository repository, CredentialCipher cipher,
+            AnthropicAdminClient anthropic, AuditLog audit, Clock clock) {
+        this.dsl = dsl;
+        this.repository = repository;
+        this.cipher = cipher;
+        this.anthropic = anthropic;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** Connects an Anthropic organization with an Admin API key. */
+    public ConnectionRow connect(Principal caller, String rawKey) {
+        String key = AdminKeyFormat.check(rawKey);
+        Organization org = verify(key);
+        if (repository.findLiveByOrganization(dsl, caller.tenantId(), "ANTHROPIC", org.id()).isPresent()) {
+            throw alreadyConnected(org);
+        }
+        OffsetDateTime now = now();
+        UUID id = UUID.randomUUID();
+        ConnectionRow row = new ConnectionRow(id, caller.tenantId(), "ANTHROPIC", org.id(), org.name(), "ACTIVE",
+                null, null, AdminKeyFormat.hint(key), now, now, now, null, null, null, null);
+        byte[] ciphertext = cipher.encrypt(key, caller.tenantId(), id);
+        try {
+            dsl.transaction(c -> {
+                repository.insert(c.dsl(), row, ciphertext);
+                audit.record(c.dsl(), caller.tenantId(), caller.subject(), "credential.connect", id.toString(),
+                        "Anthropic organization " + org.name() + " (" + org.id() + "), key " + row.keyHint());
+            });
+        } catch (IntegrityConstraintViolationException e) {
+            throw alreadyConnected(org); // a concurrent connect of the same organization won
+        }
+        log.info("Tenant {} connected Anthropic organization {} as connection {}", caller.tenantId(), org.id(), id);
+        return row;
+    }
+
+    /** Rotates a connection's key; the new key must belong to the same organization. */
+    public ConnectionRow updateCredential(Principal caller, UUID connectionId, String rawKey) {
+        ConnectionRow current = get(caller, connectionId);
+        String key = AdminKeyFormat.check(rawKey);
+        Organization org = verify(key);
+        if (!org.id().equals(current.organizationId())) {
+            throw new FinoraException(ErrorReason.ORGANIZATION_MISMATCH,
+                    "This key belongs to the Anthropic organization \"" + org.name() + "\", but this connection is "
+                            + "for \"" + current.organizationName() + "\". Paste an Admin key of \""
+                            + current.organizationName() + "\", or connect the other organization separately.");
+        }
+        byte[] ciphertext = cipher.encrypt(key, caller.tenantId(), connectionId);
+        String hint = AdminKeyFormat.hint(key);
+        dsl.transaction(c -> {
+            ConnectionRow locked = repository.lockLive(c.dsl(), caller.tenantId(), connectionId)
+                    .orElseThrow(() -> notFound(connectionId));
+            boolean dueNow = "NEEDS_ATTENTION".equals(locked.status());
+            repository.replaceCredential(c.dsl(), connectionId, ciphertext, hint, org.name(), now(), dueNow);
+            audit.record(c.dsl(), caller.tenantId(), caller.subject(), "credential.rotate", connectionId.toString(),
+                    "key " + locked.keyHint() + " replaced by " + hint);
+        });
+        log.info("Tenant {} rotated the key of connection {}", caller.tenantId(), connectionId);
+        return get(caller, connectionId);
+    }
+
+    /** Removes a connection: deletes its credential, stops its syncs, keeps its cost history. */
+    public void delete(Principal caller, UUID connectionId) {
+        dsl.transaction(c -> {
+            ConnectionRow locked = repository.lockLive(c.dsl(), caller.tenantId(), connectionId)
+                    .orElseThrow(() -> notFound(connectionId));
+            repository.remove(c.dsl(), connectionId, now());
+            audit.record(c.dsl(), caller.tenantId(), caller.subject(), "credential.remove", connectionId.toString(),
+                    "Anthropic organization " + locked.organizationName() + "; cost history kept");
+        });
+        log.info("Tenant {} removed connection {}", caller.tenantId(), connectionId);
+    }
+
+    /** Makes a sync due now; refused while one runs or within a minute of the last request. */
+    public ConnectionRow refresh(Principal caller, UUID connectionId) {
+        OffsetDateTime now = now();
+        dsl.transaction(c -> {
+            ConnectionRow locked = repository.lockLive(c.dsl(), caller.tenantId(), connectionId)
+                    .orElseThrow(() -> notFound(connectionId));
+            if (locked.leaseExpiresAt() != null && locked.leaseExpiresAt().isAfter(now)) {
+                throw new FinoraException(ErrorReason.SYNC_IN_PROGRESS,
+                        "A sync of this connection is running; its progress shows on the connection");
+            }
+            if (locked.refreshRequestedAt() != null
+                    && locked.refreshRequestedAt().plus(REFRESH_SPACING).isAfter(now)) {
+                throw new FinoraException(ErrorReason.SYNC_IN_PROGRESS,
+                        "A refresh was requested less than a minute ago; try again shortly");
+            }
+            if ("NEEDS_ATTENTION".equals(locked.status())) {
+                throw new FinoraException(ErrorReason.KEY_REJECTED,
+                        "Syncs are stopped until the key is updated: " + locked.statusDetail());
+            }
+            repository.requestRefresh(c.dsl(), connectionId, now);
+        });
+        return get(caller, connectionId);
+    }
+
+    /** A live connection of the caller's tenant, or CONNECTION_NOT_FOUND. */
+    public ConnectionRow get(Principal caller, UUID connectionId) {
+        return repository.findLive(dsl, caller.tenantId(), connectionId).orElseThrow(() -> notFound(connectionId));
+    }
+
+    /** The caller's live connections, oldest first. */
+    public List<ConnectionRow> list(Principal caller) {
+        return repository.listLive(dsl, caller.tenantId());
+    }
+
+    /** Parses a connection id; malformed ids are unknown ids. */
+    public static UUID parseId(String raw) {
+        try {
+            return UUID.fromString(raw.trim());
+        } catch (RuntimeException e) {
+            throw notFound(null);
+        }
+    }
+
+    private Organization verify(String key) {
+        try {
+            Organization org = anthropic.organization(key);
+            LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+            anthropic.costReport(key, today.minusDays(2), today.minusDays(1), List.of(), 1, null);
+            return org;
+        } catch (AnthropicException e) {
+            throw toFinora(e);
+        }
+    }
+
+    /** How a failed provider check reads to the user; used by sync too. */
+    public static FinoraException toFinora(AnthropicException e) {
+        log.info("Anthropic check failed: {}", e.getMessage());
+        return switch (e.kind()) {
+            case UNAUTHORIZED -> new FinoraException(ErrorReason.KEY_REJECTED,
+                    "Anthropic rejected this key (HTTP 401): it is revoked, expired or not an Admin key. Create a "
+                            + "new Admin key in the Claude Console (Settings → Admin keys) and paste it.");
+            case FORBIDDEN -> new FinoraException(ErrorReason.KEY_FORBIDDEN,
+                    "Anthropic refused this key (HTTP 403): the member who created it may no longer have the admin "
+                            + "role. Ask an organization admin to create a new Admin key and paste it.");
+            case UNAVAILABLE, BAD_RESPONSE, REQUEST_REFUSED -> new FinoraException(ErrorReason.PROVIDER_UNAVAILABLE,
+                    "Anthropic could not be reached or answered unexpectedly (" + e.getMessage()
+                            + "); nothing was saved. Try again in a few minutes.");
+        };
+    }
+
+    private static FinoraException alreadyConnected(Organization org) {
+        return new FinoraException(ErrorReason.ALREADY_CONNECTED,
+                "The Anthropic organization \"" + org.name() + "\" is already connected. To use a new key, choose "
+                        + "Update on its row.");
+    }
+
+    private static FinoraException notFound(UUID id) {
+        return new FinoraException(ErrorReason.CONNECTION_NOT_FOUND,
+                "No connection " + (id == null ? "with that id" : id) + " in your organization");
+    }
+
+    /** Decrypts the stored key of a connection, for syncs. */
+    public String decryptKey(ConnectionRow connection) {
+        byte[] ciphertext = repository.ciphertext(dsl, connection.id()).orElseThrow(() -> notFound(connection.id()));
+        return cipher.decrypt(ciphertext, connection.tenantId(), connection.id());
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    }
+
+    ConnectionRepository repository() {
+        return repository;
+    }
+
+    DSLContext dsl() {
+        return dsl;
+    }
+}

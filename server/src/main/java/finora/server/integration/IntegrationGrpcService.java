@@ -1,0 +1,222 @@
+package finora.server.integration;
+
+import com.google.protobuf.Timestamp;
+import finora.api.v1.Connection;
+import finora.api.v1.ConnectionStatus;
+import finora.api.v1.ConnectProviderRequest;
+import finora.api.v1.ConnectProviderResponse;
+import finora.api.v1.DeleteConnectionRequest;
+import finora.api.v1.DeleteConnectionResponse;
+import finora.api.v1.GetConnectionRequest;
+import finora.api.v1.GetConnectionResponse;
+import finora.api.v1.IntegrationServiceGrpc;
+import finora.api.v1.ListConnectionsRequest;
+import finora.api.v1.ListConnectionsResponse;
+import finora.api.v1.ListProvidersRequest;
+import finora.api.v1.ListProvidersResponse;
+import finora.api.v1.ListSyncRunsRequest;
+import finora.api.v1.ListSyncRunsResponse;
+import finora.api.v1.Provider;
+import finora.api.v1.ProviderInfo;
+import finora.api.v1.RefreshConnectionRequest;
+import finora.api.v1.RefreshConnectionResponse;
+import finora.api.v1.SyncOutcome;
+import finora.api.v1.SyncProgress;
+import finora.api.v1.SyncRun;
+import finora.api.v1.UpdateCredentialRequest;
+import finora.api.v1.UpdateCredentialResponse;
+import finora.server.auth.Principal;
+import finora.server.grpc.ErrorReason;
+import finora.server.grpc.FinoraException;
+import finora.server.integration.ConnectionRepository.ConnectionRow;
+import io.grpc.stub.StreamObserver;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.Base64;
+import java.util.UUID;
+
+/** {@code finora.v1.IntegrationService}: translates between protos and {@link Connections}. */
+public final class IntegrationGrpcService extends IntegrationServiceGrpc.IntegrationServiceImplBase {
+    private static final ProviderInfo ANTHROPIC = ProviderInfo.newBuilder()
+            .setProvider(Provider.PROVIDER_ANTHROPIC)
+            .setDisplayName("Anthropic")
+            .setKeyPrefix(AdminKeyFormat.PREFIX)
+            .setKeyHelp("Paste an Admin API key (" + AdminKeyFormat.PREFIX + "…). Organization admins create one "
+                    + "in the Claude Console under Settings → Admin keys.")
+            .build();
+
+    private final Connections connections;
+
+    /** Creates the adapter. */
+    public IntegrationGrpcService(Connections connections) {
+        this.connections = connections;
+    }
+
+    @Override
+    public void listProviders(ListProvidersRequest request, StreamObserver<ListProvidersResponse> response) {
+        respond(response, ListProvidersResponse.newBuilder().addProviders(ANTHROPIC).build());
+    }
+
+    @Override
+    public void connectProvider(ConnectProviderRequest request, StreamObserver<ConnectProviderResponse> response) {
+        if (request.getProvider() != Provider.PROVIDER_ANTHROPIC) {
+            throw new FinoraException(ErrorReason.INVALID_ARGUMENT, "Choose a provider: PROVIDER_ANTHROPIC");
+        }
+        ConnectionRow row = connections.connect(Principal.current(), request.getAdminApiKey());
+        respond(response, ConnectProviderResponse.newBuilder().setConnection(toProto(row)).build());
+    }
+
+    @Override
+    public void updateCredential(UpdateCredentialRequest request, StreamObserver<UpdateCredentialResponse> response) {
+        ConnectionRow row = connections.updateCredential(Principal.current(),
+                Connections.parseId(request.getConnectionId()), request.getAdminApiKey());
+        respond(response, UpdateCredentialResponse.newBuilder().setConnection(toProto(row)).build());
+    }
+
+    @Override
+    public void deleteConnection(DeleteConnectionRequest request, StreamObserver<DeleteConnectionResponse> response) {
+        connections.delete(Principal.current(), Connections.parseId(request.getConnectionId()));
+        respond(response, DeleteConnectionResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void listConnections(ListConnectionsRequest request, StreamObserver<ListConnectionsResponse> response) {
+        var builder = ListConnectionsResponse.newBuilder();
+        for (ConnectionRow row : connections.list(Principal.current())) {
+            builder.addConnections(toProto(row));
+        }
+        respond(response, builder.build());
+    }
+
+    @Override
+    public void getConnection(GetConnectionRequest request, StreamObserver<GetConnectionResponse> response) {
+        ConnectionRow row = connections.get(Principal.current(), Connections.parseId(request.getConnectionId()));
+        respond(response, GetConnectionResponse.newBuilder().setConnection(toProto(row)).build());
+    }
+
+    @Override
+    public void refreshConnection(RefreshConnectionRequest request,
+            StreamObserver<RefreshConnectionResponse> response) {
+        ConnectionRow row = connections.refresh(Principal.current(), Connections.parseId(request.getConnectionId()));
+        respond(response, RefreshConnectionResponse.newBuilder().setConnection(toProto(row)).build());
+    }
+
+    @Override
+    public void listSyncRuns(ListSyncRunsRequest request, StreamObserver<ListSyncRunsResponse> response) {
+        UUID id = Connections.parseId(request.getConnectionId());
+        connections.get(Principal.current(), id); // tenant check
+        int size = request.getPageSize() == 0 ? 20 : request.getPageSize();
+        if (size < 1 || size > 100) {
+            throw new FinoraException(ErrorReason.INVALID_ARGUMENT, "page_size must be 1 to 100");
+        }
+        int offset = decodeOffset(request.getPageToken(), id);
+        var runs = connections.repository().syncRuns(connections.dsl(), id, offset, size + 1);
+        var builder = ListSyncRunsResponse.newBuilder();
+        for (var run : runs.subList(0, Math.min(size, runs.size()))) {
+            builder.addSyncRuns(toProto(run));
+        }
+        if (runs.size() > size) {
+            builder.setNextPageToken(encodeOffset(offset + size, id));
+        }
+        respond(response, builder.build());
+    }
+
+    private Connection toProto(ConnectionRow row) {
+        var b = Connection.newBuilder()
+                .setConnectionId(row.id().toString())
+                .setProvider(Provider.PROVIDER_ANTHROPIC)
+                .setOrganizationId(row.organizationId())
+                .setOrganizationName(row.organizationName())
+                .setStatus(ConnectionStatus.valueOf("CONNECTION_STATUS_" + row.status()))
+                .setCreateTime(ts(row.createdAt()));
+        if (row.keyHint() != null) {
+            b.setKeyHint(row.keyHint());
+        }
+        if (row.statusReason() != null) {
+            b.setStatusReason(row.statusReason());
+        }
+        if (row.statusDetail() != null) {
+            b.setStatusDetail(row.statusDetail());
+        }
+        if (row.credentialUpdatedAt() != null) {
+            b.setCredentialUpdateTime(ts(row.credentialUpdatedAt()));
+        }
+        if (row.lastSyncEndedAt() != null) {
+            b.setLastSyncTime(ts(row.lastSyncEndedAt()));
+        }
+        if (row.lastSyncOutcome() != null) {
+            b.setLastSyncOutcome(SyncOutcome.valueOf("SYNC_OUTCOME_" + row.lastSyncOutcome()));
+        }
+        if (row.nextSyncAt() != null && "ACTIVE".equals(row.status())) {
+            b.setNextSyncTime(ts(row.nextSyncAt()));
+        }
+        connections.repository().runningProgress(connections.dsl(), row.id())
+                .ifPresent(p -> b.setProgress(SyncProgress.newBuilder().setDaysDone(p.daysDone())
+                        .setDaysTotal(p.daysTotal())));
+        connections.repository().completeThrough(connections.dsl(), row.id()).ifPresent(d -> b.setCompleteThrough(date(d)));
+        return b.build();
+    }
+
+    private static SyncRun toProto(ConnectionRepository.SyncRunRow run) {
+        var b = SyncRun.newBuilder()
+                .setSyncRunId(run.id().toString())
+                .setWindowStart(date(run.windowStart()))
+                .setWindowEnd(date(run.windowEnd()))
+                .setStartTime(ts(run.startedAt()))
+                .setPages(run.pages())
+                .setRows(run.rows())
+                .setOutcome(SyncOutcome.valueOf("SYNC_OUTCOME_" + run.outcome()))
+                .setProgress(SyncProgress.newBuilder().setDaysDone(run.daysDone()).setDaysTotal(run.daysTotal()));
+        if (run.endedAt() != null) {
+            b.setEndTime(ts(run.endedAt()));
+            Duration d = Duration.between(run.startedAt(), run.endedAt());
+            b.setDuration(com.google.protobuf.Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()));
+        }
+        if (run.errorReason() != null) {
+            b.setErrorReason(run.errorReason());
+        }
+        if (run.errorDetail() != null) {
+            b.setErrorDetail(run.errorDetail());
+        }
+        return b.build();
+    }
+
+    private static int decodeOffset(String token, UUID connectionId) {
+        if (token.isEmpty()) {
+            return 0;
+        }
+        try {
+            String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split(":");
+            if (parts.length == 2 && parts[0].equals(connectionId.toString())) {
+                int offset = Integer.parseInt(parts[1]);
+                if (offset >= 0) {
+                    return offset;
+                }
+            }
+        } catch (RuntimeException e) {
+            // fall through
+        }
+        throw new FinoraException(ErrorReason.INVALID_RANGE, "page_token is not one this server gave for this list");
+    }
+
+    private static String encodeOffset(int offset, UUID connectionId) {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((connectionId + ":" + offset).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Timestamp ts(OffsetDateTime t) {
+        return Timestamp.newBuilder().setSeconds(t.toEpochSecond()).setNanos(t.getNano()).build();
+    }
+
+    static com.google.type.Date date(LocalDate d) {
+        return com.google.type.Date.newBuilder().setYear(d.getYear()).setMonth(d.getMonthValue())
+                .setDay(d.getDayOfMonth()).build();
+    }
+
+    private static <T> void respond(StreamObserver<T> observer, T value) {
+        observer.onNext(value);
+        observer.onCompleted();
+    }
+}

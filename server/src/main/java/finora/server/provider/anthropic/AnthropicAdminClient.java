@@ -1,0 +1,281 @@
+package finora.server.provider.anthropic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
+import finora.server.provider.anthropic.AnthropicModels.CostBucket;
+import finora.server.provider.anthropic.AnthropicModels.CostReportPage;
+import finora.server.provider.anthropic.AnthropicModels.CostResult;
+import finora.server.provider.anthropic.AnthropicModels.Organization;
+import finora.server.provider.anthropic.AnthropicModels.Workspace;
+import finora.server.provider.anthropic.AnthropicModels.WorkspacePage;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.StringJoiner;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntConsumer;
+
+/**
+ * Client of the Anthropic Admin API: GET only, {@code x-api-key}, {@code anthropic-version:
+ * 2023-06-01} and a descriptive User-Agent on every request.
+ *
+ * <p>The JDK {@link HttpClient} does the HTTP, Jackson the JSON and Failsafe the retries: 429
+ * (honouring {@code retry-after}), 5xx, 529, timeouts and connection failures are retried with
+ * jittered exponential backoff, a bounded number of times. The official Java SDK is not used
+ * because it does not cover the legacy {@code cost_report} endpoint (README, "Dependencies").
+ *
+ * <p>The key never reaches a log line or an exception message.
+ */
+public final class AnthropicAdminClient {
+    /** The API version every Admin API example documents. */
+    public static final String API_VERSION = "2023-06-01";
+    /** Sent on every request, as the docs ask integrations to. */
+    public static final String USER_AGENT = "FinoraSpend/0.1 (AI spend tracking; +https://finora.example/anthropic)";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final AnthropicClientConfig config;
+    private final HttpClient http;
+    private final IntConsumer retryListener;
+
+    /** Creates a client; {@code retryListener} hears the status of every retried answer (0 for no answer). */
+    public AnthropicAdminClient(AnthropicClientConfig config, IntConsumer retryListener) {
+        this.config = config;
+        this.retryListener = retryListener;
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(config.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    /** Creates a client that does not report retries. */
+    public AnthropicAdminClient(AnthropicClientConfig config) {
+        this(config, status -> {});
+    }
+
+    /** {@code GET /v1/organizations/me}: proves the key is an Admin key and names its organization. */
+    public Organization organization(String apiKey) {
+        JsonNode body = get(apiKey, "/v1/organizations/me", "");
+        return new Organization(text(body, "id", true), text(body, "name", true));
+    }
+
+    /** One page of {@code GET /v1/organizations/workspaces}, archived ones included if asked. */
+    public WorkspacePage workspaces(String apiKey, String afterId, int limit, boolean includeArchived) {
+        StringJoiner q = new StringJoiner("&");
+        q.add("limit=" + limit);
+        q.add("include_archived=" + includeArchived);
+        if (afterId != null) {
+            q.add("after_id=" + encode(afterId));
+        }
+        JsonNode body = get(apiKey, "/v1/organizations/workspaces", q.toString());
+        List<Workspace> list = new ArrayList<>();
+        for (JsonNode w : array(body, "data")) {
+            String archived = text(w, "archived_at", false);
+            list.add(new Workspace(text(w, "id", true), text(w, "name", true),
+                    archived == null ? null : parseInstant(archived)));
+        }
+        return new WorkspacePage(list, bool(body, "has_more"), text(body, "last_id", false));
+    }
+
+    /**
+     * One page of {@code GET /v1/organizations/cost_report} with daily buckets for
+     * [{@code start}, {@code endExclusive}) at UTC midnight.
+     *
+     * @param groupBy any of {@code workspace_id}, {@code description}
+     * @param limit day buckets per page, 1 to 31
+     * @param page the previous page's {@code next_page}, or null for the first
+     */
+    public CostReportPage costReport(String apiKey, LocalDate start, LocalDate endExclusive, List<String> groupBy,
+            int limit, String page) {
+        StringJoiner q = new StringJoiner("&");
+        q.add("starting_at=" + encode(start.atStartOfDay(ZoneOffset.UTC).toInstant().toString()));
+        q.add("ending_at=" + encode(endExclusive.atStartOfDay(ZoneOffset.UTC).toInstant().toString()));
+        q.add("bucket_width=1d");
+        for (String g : groupBy) {
+            q.add(encode("group_by[]") + "=" + encode(g));
+        }
+        q.add("limit=" + limit);
+        if (page != null) {
+            q.add("page=" + encode(page));
+        }
+        JsonNode body = get(apiKey, "/v1/organizations/cost_report", q.toString());
+        List<CostBucket> buckets = new ArrayList<>();
+        for (JsonNode b : array(body, "data")) {
+            List<CostResult> results = new ArrayList<>();
+            for (JsonNode r : array(b, "results")) {
+                results.add(new CostResult(amount(r), text(r, "currency", false), text(r, "workspace_id", false),
+                        text(r, "description", false), text(r, "cost_type", false), text(r, "model", false),
+                        text(r, "token_type", false), text(r, "service_tier", false),
+                        text(r, "context_window", false), text(r, "inference_geo", false)));
+            }
+            buckets.add(new CostBucket(parseInstant(text(b, "starting_at", true)),
+                    parseInstant(text(b, "ending_at", true)), results));
+        }
+        boolean hasMore = bool(body, "has_more");
+        String next = text(body, "next_page", false);
+        if (hasMore && next == null) {
+            throw bad("cost_report said has_more without a next_page");
+        }
+        return new CostReportPage(buckets, hasMore, next);
+    }
+
+    private JsonNode get(String apiKey, String path, String query) {
+        URI uri = URI.create(config.baseUrl() + path + (query.isEmpty() ? "" : "?" + query));
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .GET()
+                .timeout(config.requestTimeout())
+                .header("x-api-key", apiKey)
+                .header("anthropic-version", API_VERSION)
+                .header("user-agent", USER_AGENT)
+                .header("accept", "application/json")
+                .build();
+        RetryPolicy<HttpResponse<byte[]>> retry = RetryPolicy.<HttpResponse<byte[]>>builder()
+                .handle(IOException.class)
+                .handleResultIf(r -> retryable(r.statusCode()))
+                .withMaxRetries(config.maxRetries())
+                .withDelayFn(ctx -> delay(ctx.getLastResult(), ctx.getAttemptCount()))
+                .onRetry(e -> retryListener.accept(e.getLastResult() == null ? 0 : e.getLastResult().statusCode()))
+                .build();
+        HttpResponse<byte[]> response;
+        try {
+            response = Failsafe.with(retry).get(() -> http.send(request, HttpResponse.BodyHandlers.ofByteArray()));
+        } catch (FailsafeException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new AnthropicException(AnthropicException.Kind.UNAVAILABLE, 0,
+                    "Anthropic did not answer " + path + " (" + cause.getClass().getSimpleName() + ")", null);
+        }
+        int status = response.statusCode();
+        if (status == 200) {
+            try {
+                return JSON.readTree(response.body());
+            } catch (IOException e) {
+                throw bad("Anthropic answered " + path + " with malformed JSON");
+            }
+        }
+        String type = errorType(response.body());
+        String what = "Anthropic answered " + path + " with HTTP " + status + (type == null ? "" : " " + type);
+        if (status == 401) {
+            throw new AnthropicException(AnthropicException.Kind.UNAUTHORIZED, status, what, null);
+        }
+        if (status == 403) {
+            throw new AnthropicException(AnthropicException.Kind.FORBIDDEN, status, what, null);
+        }
+        if (retryable(status)) {
+            throw new AnthropicException(AnthropicException.Kind.UNAVAILABLE, status, what + " after "
+                    + (config.maxRetries() + 1) + " tries", null);
+        }
+        throw new AnthropicException(AnthropicException.Kind.REQUEST_REFUSED, status, what, null);
+    }
+
+    /** 429, 5xx and 529 are worth another try; 4xx are not. */
+    static boolean retryable(int status) {
+        return status == 429 || status >= 500;
+    }
+
+    private Duration delay(HttpResponse<byte[]> last, int attempt) {
+        if (last != null) {
+            var retryAfter = last.headers().firstValue("retry-after");
+            if (retryAfter.isPresent()) {
+                try {
+                    long seconds = Long.parseLong(retryAfter.get().trim());
+                    return min(Duration.ofSeconds(Math.max(0, seconds)), config.maxDelay());
+                } catch (NumberFormatException ignored) {
+                    // an HTTP date or garbage: fall back to backoff
+                }
+            }
+        }
+        long base = config.baseDelay().toMillis() << Math.min(Math.max(attempt - 1, 0), 16);
+        long capped = Math.min(base, config.maxDelay().toMillis());
+        long jittered = capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+        return Duration.ofMillis(jittered);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static String errorType(byte[] body) {
+        try {
+            JsonNode error = JSON.readTree(body).path("error").path("type");
+            return error.isTextual() && error.asText().matches("[a-z_]{1,40}") ? error.asText() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static BigDecimal amount(JsonNode r) {
+        String raw = text(r, "amount", true);
+        try {
+            return new BigDecimal(raw);
+        } catch (NumberFormatException e) {
+            throw bad("cost_report amount is not a decimal");
+        }
+    }
+
+    private static Iterable<JsonNode> array(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isArray()) {
+            throw bad("Anthropic's answer has no '" + field + "' list");
+        }
+        return value;
+    }
+
+    private static String text(JsonNode node, String field, boolean required) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            if (required) {
+                throw bad("Anthropic's answer lacks '" + field + "'");
+            }
+            return null;
+        }
+        if (!value.isValueNode()) {
+            throw bad("Anthropic's '" + field + "' is not a value");
+        }
+        return value.asText();
+    }
+
+    private static boolean bool(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isBoolean()) {
+            throw bad("Anthropic's answer lacks '" + field + "'");
+        }
+        return value.asBoolean();
+    }
+
+    private static Instant parseInstant(String raw) {
+        try {
+            return Instant.parse(raw);
+        } catch (RuntimeException e) {
+            try {
+                return java.time.OffsetDateTime.parse(raw).toInstant();
+            } catch (RuntimeException e2) {
+                throw bad("Anthropic's answer has a malformed time");
+            }
+        }
+    }
+
+    private static AnthropicException bad(String message) {
+        return new AnthropicException(AnthropicException.Kind.BAD_RESPONSE, 200, message, null);
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,42 @@
+package finora.server.provider.anthropic;
+
+/**
+ * A failed Admin API call. The message names the HTTP status and Anthropic's error type, never
+ * the key and never the response body.
+ */
+public final class AnthropicException extends RuntimeException {
+
+    /** What kind of failure, which decides what the caller tells the user. */
+    public enum Kind {
+        /** 401: revoked, expired or not an admin key. */
+        UNAUTHORIZED,
+        /** 403: valid key without the permission (e.g. its creator lost the admin role). */
+        FORBIDDEN,
+        /** 429, 5xx, 529, timeouts and connection failures, after the retries ran out. */
+        UNAVAILABLE,
+        /** The answer could not be read (malformed JSON, a paging cursor that repeats). */
+        BAD_RESPONSE,
+        /** Anthropic refused the request itself (400, 404, ...): a bug on our side, not retried. */
+        REQUEST_REFUSED
+    }
+
+    private final Kind kind;
+    private final int httpStatus;
+
+    /** Creates the exception; {@code httpStatus} is 0 when no answer arrived. */
+    public AnthropicException(Kind kind, int httpStatus, String message, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+        this.httpStatus = httpStatus;
+    }
+
+    /** The kind of failure. */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The HTTP status, or 0 if none arrived. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+}

@@ -1,0 +1,33 @@
+package finora.server.provider.anthropic;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+/** The Admin API's answers as plain Java values; the JSON stays inside this package. */
+public final class AnthropicModels {
+    private AnthropicModels() {}
+
+    /** {@code GET /v1/organizations/me}. */
+    public record Organization(String id, String name) {}
+
+    /** One workspace; {@code archivedAt} is null unless archived. */
+    public record Workspace(String id, String name, Instant archivedAt) {}
+
+    /** A page of workspaces; the next page starts after {@code lastId}. */
+    public record WorkspacePage(List<Workspace> workspaces, boolean hasMore, String lastId) {}
+
+    /**
+     * One cost row. {@code amountCents} is exact (Anthropic sends cents as a decimal string);
+     * fields not given are null; a null {@code workspaceId} is the Default workspace.
+     */
+    public record CostResult(BigDecimal amountCents, String currency, String workspaceId, String description,
+            String costType, String model, String tokenType, String serviceTier, String contextWindow,
+            String inferenceGeo) {}
+
+    /** One UTC day bucket: [start, end). */
+    public record CostBucket(Instant start, Instant end, List<CostResult> results) {}
+
+    /** A page of day buckets; {@code nextPage} is null on the last page. */
+    public record CostReportPage(List<CostBucket> buckets, boolean hasMore, String nextPage) {}
+}
