@@ -13,16 +13,18 @@ import com.vaadin.flow.component.html.Header;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
-import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.orderedlayout.Scroller;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.sidenav.SideNav;
 import com.vaadin.flow.component.sidenav.SideNavItem;
 import com.vaadin.flow.router.AfterNavigationEvent;
 import com.vaadin.flow.router.AfterNavigationObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.spring.security.AuthenticationContext;
+import finora.admin.grpc.Role;
 import finora.admin.grpc.ServerHealthClient;
 import finora.admin.security.FinoraUser;
+import java.util.Set;
 
 /**
  * The frame around every signed-in view: a drawer with the app title, the navigation (Spend,
@@ -47,7 +49,9 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
 
   private static SideNav navigation() {
     SideNav nav = new SideNav();
-    nav.addItem(new SideNavItem("Spend", "spend", VaadinIcon.CHART.create()));
+    SideNavItem spend = new SideNavItem("Spend", "spend", VaadinIcon.CHART.create());
+    spend.setPathAliases(Set.of("")); // the start page after sign-in
+    nav.addItem(spend);
     nav.addItem(new SideNavItem("Settings", "settings", VaadinIcon.COG.create()));
     return nav;
   }
@@ -60,7 +64,7 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
     authentication.getAuthenticatedUser(FinoraUser.class).ifPresent(user -> {
       Span email = new Span(user.email());
       email.getStyle().set("font-weight", "600");
-      Span tenant = new Span(user.tenantName() + " · " + (user.role() == finora.admin.grpc.Role.ADMIN ? "Admin" : "Reader"));
+      Span tenant = new Span(user.tenantName() + " · " + (user.role() == Role.ADMIN ? "Admin" : "Reader"));
       tenant.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-size", "var(--lumo-font-size-s)");
       box.add(new Div(email), new Div(tenant));
     });

@@ -58,6 +58,11 @@ class MainLayoutTest {
   }
 
   @Test
+  void spendEntry_isAlsoTheStartPage() {
+    assertThat(_get(SideNavItem.class, spec -> spec.withPredicate(item -> "Spend".equals(item.getLabel()))).getPathAliases()).containsExactly("");
+  }
+
+  @Test
   void drawer_showsAppTitle() {
     assertThat(_get(H1.class).getText()).isEqualTo("Finora Spend");
   }
