@@ -5,6 +5,7 @@ import finora.api.v1.CostServiceGrpc;
 import finora.api.v1.IntegrationServiceGrpc;
 import finora.server.auth.AuthGrpcService;
 import finora.server.auth.AuthInterceptor;
+import finora.server.cost.CostGrpcService;
 import finora.server.db.DatabaseHealthMonitor;
 import finora.server.grpc.StatusMappingInterceptor;
 import finora.server.integration.IntegrationGrpcService;
@@ -48,8 +49,7 @@ public final class FinoraServer {
         builder.intercept(new StatusMappingInterceptor());
         builder.addService(new AuthGrpcService(app.accounts()));
         builder.addService(new IntegrationGrpcService(app.connections()));
-        // TODO(#5) CostService; until then every RPC answers UNIMPLEMENTED.
-        builder.addService(new CostServiceGrpc.CostServiceImplBase() {});
+        builder.addService(new CostGrpcService(app.dsl()));
         builder.addService(health.getHealthService());
         builder.addService(ProtoReflectionServiceV1.newInstance());
         builder.addService(ProtoReflectionService.newInstance());

@@ -40,7 +40,7 @@ public final class TestServer implements AutoCloseable {
         ServerConfig config = ServerConfig.fromEnv(env);
         this.app = TestApps.create(config, db.dsl(), db.dataSource(), clock);
         String name = "finora-test-" + UUID.randomUUID();
-        this.server = FinoraServer.create(InProcessServerBuilder.forName(name).directExecutor(), app)
+        this.server = FinoraServer.create(InProcessServerBuilder.forName(name), app)
                 .start(Duration.ofHours(1));
         this.channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     }

@@ -1,0 +1,84 @@
+package finora.server.cost;
+
+import finora.server.cost.CostRepository.LineItem;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/**
+ * Renders line items as CSV lines: the plain line-item layout, or FOCUS 1.2 columns (with Finora's
+ * {@code x_} extensions). RFC 4180 quoting; money as exact decimal strings.
+ */
+final class CostExportWriter {
+    static final List<String> CSV_HEADER = List.of("day", "organization_id", "organization_name", "workspace_id",
+            "workspace_name", "description", "model", "model_family", "model_version", "cost_type", "token_type",
+            "service_tier", "context_window", "inference_geo", "amount_usd", "status");
+
+    static final List<String> FOCUS_HEADER = List.of("BilledCost", "EffectiveCost", "ListCost", "BillingCurrency",
+            "ChargePeriodStart", "ChargePeriodEnd", "BillingPeriodStart", "BillingPeriodEnd", "ChargeCategory",
+            "ChargeClass", "ChargeDescription", "ProviderName", "PublisherName", "InvoiceIssuerName", "ServiceName",
+            "ServiceCategory", "BillingAccountId", "BillingAccountName", "SubAccountId", "SubAccountName", "SkuId",
+            "Tags", "x_ModelFamily", "x_ModelVersion", "x_TokenType", "x_CostType", "x_ServiceTier", "x_Finalized");
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private final boolean focus;
+
+    CostExportWriter(boolean focus) {
+        this.focus = focus;
+    }
+
+    String header() {
+        return line(focus ? FOCUS_HEADER : CSV_HEADER);
+    }
+
+    String row(LineItem i) {
+        String amount = i.amount().toPlainString();
+        String workspaceId = i.workspaceId().isEmpty() ? CostRequest.DEFAULT_WORKSPACE : i.workspaceId();
+        if (!focus) {
+            return line(List.of(i.day().toString(), i.organizationId(), i.organizationName(), workspaceId,
+                    i.workspaceName(), i.description(), i.model(), i.modelFamily(), i.modelVersion(), i.costType(),
+                    i.tokenType(), i.serviceTier(), i.contextWindow(), i.inferenceGeo(), amount,
+                    i.finalDay() ? "FINAL" : "PROVISIONAL"));
+        }
+        LocalDate monthStart = i.day().withDayOfMonth(1);
+        return line(List.of(amount, amount, amount, "USD",
+                instant(i.day()), instant(i.day().plusDays(1)), instant(monthStart), instant(monthStart.plusMonths(1)),
+                "Usage", i.restated() ? "Correction" : "", i.description(), "Anthropic", "Anthropic", "Anthropic",
+                "Claude API", "AI and Machine Learning", i.organizationId(), i.organizationName(), workspaceId,
+                i.workspaceName(), i.model(), tags(workspaceId, i.workspaceName()), i.modelFamily(),
+                i.modelVersion(), i.tokenType(), i.costType(), i.serviceTier(), Boolean.toString(i.finalDay())));
+    }
+
+    private static String instant(LocalDate day) {
+        return day.atStartOfDay(ZoneOffset.UTC).toInstant().toString();
+    }
+
+    private static String tags(String workspaceId, String workspaceName) {
+        var tags = new java.util.LinkedHashMap<String, String>();
+        tags.put("workspace", workspaceName);
+        tags.put("workspace_id", workspaceId);
+        try {
+            return JSON.writeValueAsString(tags);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String line(List<String> values) {
+        StringBuilder b = new StringBuilder();
+        for (int k = 0; k < values.size(); k++) {
+            if (k > 0) {
+                b.append(',');
+            }
+            String v = values.get(k) == null ? "" : values.get(k);
+            if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0) {
+                b.append('"').append(v.replace("\"", "\"\"")).append('"');
+            } else {
+                b.append(v);
+            }
+        }
+        return b.append("\r\n").toString();
+    }
+}

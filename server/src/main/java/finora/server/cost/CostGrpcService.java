@@ -1,0 +1,296 @@
+package finora.server.cost;
+
+import com.google.protobuf.ByteString;
+import finora.api.v1.CostDimension;
+import finora.api.v1.CostRow;
+import finora.api.v1.CostServiceGrpc;
+import finora.api.v1.ExportCostsRequest;
+import finora.api.v1.ExportCostsResponse;
+import finora.api.v1.ExportFormat;
+import finora.api.v1.GetSpendSummaryRequest;
+import finora.api.v1.GetSpendSummaryResponse;
+import finora.api.v1.ListTagValuesRequest;
+import finora.api.v1.ListTagValuesResponse;
+import finora.api.v1.Provider;
+import finora.api.v1.QueryCostsRequest;
+import finora.api.v1.QueryCostsResponse;
+import finora.api.v1.SpendShare;
+import finora.api.v1.TagValue;
+import finora.server.auth.Principal;
+import finora.server.grpc.ErrorReason;
+import finora.server.grpc.FinoraException;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.DSLContext;
+
+/** {@code finora.v1.CostService}: spend queries over the caller's tenant; READER tokens may call all. */
+public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
+    private static final int DEFAULT_PAGE_SIZE = 100;
+    private static final int MAX_PAGE_SIZE = 1000;
+    /** Bytes per export chunk: large enough to be efficient, small enough to bound memory. */
+    private static final int CHUNK_BYTES = 64 * 1024;
+
+    private final DSLContext dsl;
+    private final CostRepository repository = new CostRepository();
+
+    /** Creates the service over the database. */
+    public CostGrpcService(DSLContext dsl) {
+        this.dsl = dsl;
+    }
+
+    @Override
+    public void queryCosts(QueryCostsRequest request, StreamObserver<QueryCostsResponse> response) {
+        Principal caller = Principal.current();
+        CostRequest.Range range = CostRequest.range(request.getStartDate(), request.getEndDate(),
+                request.hasStartDate(), request.hasEndDate());
+        CostRequest.Filter filter = CostRequest.filter(request.getFilter());
+        List<CostDimension> dims = CostRequest.dimensions(request.getGroupByList());
+        int size = request.getPageSize() == 0 ? DEFAULT_PAGE_SIZE : request.getPageSize();
+        if (size < 1 || size > MAX_PAGE_SIZE) {
+            throw new FinoraException(ErrorReason.INVALID_ARGUMENT, "page_size must be 1 to " + MAX_PAGE_SIZE);
+        }
+        String fingerprint = fingerprint(caller.tenantId(), request);
+        int offset = decodeToken(request.getPageToken(), fingerprint);
+        CostRepository.Page page = repository.query(dsl, caller.tenantId(), range, filter, dims,
+                request.getOrderBy(), offset, size);
+        var b = QueryCostsResponse.newBuilder()
+                .setTotal(UsdMoney.of(page.total()))
+                .setTotalRows(page.totalRows());
+        boolean byProvider = dims.contains(CostDimension.COST_DIMENSION_PROVIDER);
+        for (CostRepository.Row row : page.rows()) {
+            b.addRows(toProto(row, byProvider));
+        }
+        if (offset + page.rows().size() < page.totalRows()) {
+            b.setNextPageToken(encodeToken(fingerprint, offset + page.rows().size()));
+        }
+        freshness(caller.tenantId()).apply(b::setCompleteThrough, b::setFinalThrough);
+        respond(response, b.build());
+    }
+
+    @Override
+    public void getSpendSummary(GetSpendSummaryRequest request, StreamObserver<GetSpendSummaryResponse> response) {
+        Principal caller = Principal.current();
+        CostRequest.Range range = CostRequest.range(request.getStartDate(), request.getEndDate(),
+                request.hasStartDate(), request.hasEndDate());
+        CostRequest.Filter filter = CostRequest.filter(request.getFilter());
+        UUID tenant = caller.tenantId();
+
+        BigDecimal total = repository.total(dsl, tenant, range, filter);
+        long days = range.days();
+        var previous = new CostRequest.Range(range.start().minusDays(days), range.start().minusDays(1));
+        BigDecimal previousTotal = repository.total(dsl, tenant, previous, filter);
+        var b = GetSpendSummaryResponse.newBuilder()
+                .setTotal(UsdMoney.of(total))
+                .setPreviousTotal(UsdMoney.of(previousTotal));
+        if (previousTotal.signum() != 0) {
+            b.setChangePercent(total.subtract(previousTotal).multiply(BigDecimal.valueOf(100))
+                    .divide(previousTotal, 1, RoundingMode.HALF_UP).toPlainString());
+        }
+        var models = repository.query(dsl, tenant, range, filter, List.of(CostDimension.COST_DIMENSION_MODEL,
+                CostDimension.COST_DIMENSION_MODEL_FAMILY), finora.api.v1.CostOrder.COST_ORDER_AMOUNT_DESC, 0, 6);
+        models.rows().stream().filter(r -> !r.model().isEmpty()).limit(5).forEach(r -> b.addTopModels(
+                SpendShare.newBuilder().setKey(r.model()).setDisplayName(r.model() + " (" + r.modelFamily() + ")")
+                        .setAmount(UsdMoney.of(r.amount()))));
+        var workspaces = repository.query(dsl, tenant, range, filter,
+                List.of(CostDimension.COST_DIMENSION_WORKSPACE), finora.api.v1.CostOrder.COST_ORDER_AMOUNT_DESC, 0, 5);
+        workspaces.rows().forEach(r -> b.addTopWorkspaces(SpendShare.newBuilder()
+                .setKey(r.workspaceId().isEmpty() ? CostRequest.DEFAULT_WORKSPACE : r.workspaceId())
+                .setDisplayName(r.workspaceName()).setAmount(UsdMoney.of(r.amount()))));
+
+        Optional<LocalDate> complete = repository.completeThrough(dsl, tenant);
+        LocalDate monthStart = range.end().withDayOfMonth(1);
+        LocalDate monthEnd = monthStart.plusMonths(1).minusDays(1);
+        LocalDate lastKnown = complete.filter(d -> d.isBefore(range.end())).orElse(range.end());
+        BigDecimal monthToDate = BigDecimal.ZERO;
+        BigDecimal projection = BigDecimal.ZERO;
+        if (!lastKnown.isBefore(monthStart)) {
+            LocalDate through = lastKnown.isAfter(monthEnd) ? monthEnd : lastKnown;
+            monthToDate = repository.total(dsl, tenant, new CostRequest.Range(monthStart, through), filter);
+            long elapsed = ChronoUnit.DAYS.between(monthStart, through) + 1;
+            long inMonth = monthStart.lengthOfMonth();
+            projection = elapsed >= inMonth ? monthToDate
+                    : monthToDate.multiply(BigDecimal.valueOf(inMonth))
+                            .divide(BigDecimal.valueOf(elapsed), 2, RoundingMode.HALF_UP);
+        }
+        b.setMonthToDate(UsdMoney.of(monthToDate)).setMonthEndProjection(UsdMoney.of(projection));
+        freshness(tenant).apply(b::setCompleteThrough, b::setFinalThrough);
+        respond(response, b.build());
+    }
+
+    @Override
+    public void exportCosts(ExportCostsRequest request, StreamObserver<ExportCostsResponse> response) {
+        Principal caller = Principal.current();
+        CostRequest.Range range = CostRequest.range(request.getStartDate(), request.getEndDate(),
+                request.hasStartDate(), request.hasEndDate());
+        CostRequest.Filter filter = CostRequest.filter(request.getFilter());
+        if (request.getFormat() != ExportFormat.EXPORT_FORMAT_CSV
+                && request.getFormat() != ExportFormat.EXPORT_FORMAT_FOCUS) {
+            throw new FinoraException(ErrorReason.INVALID_ARGUMENT, "format must be EXPORT_FORMAT_CSV or EXPORT_FORMAT_FOCUS");
+        }
+        CostExportWriter writer = new CostExportWriter(request.getFormat() == ExportFormat.EXPORT_FORMAT_FOCUS);
+        FlowControlledSender sender = new FlowControlledSender((ServerCallStreamObserver<ExportCostsResponse>) response);
+        StringBuilder chunk = new StringBuilder(CHUNK_BYTES + 1024).append(writer.header());
+        int[] rows = {0};
+        repository.forEachLineItem(dsl, caller.tenantId(), range, filter, item -> {
+            chunk.append(writer.row(item));
+            rows[0]++;
+            if (chunk.length() >= CHUNK_BYTES) {
+                sender.send(chunk, rows[0]);
+                chunk.setLength(0);
+                rows[0] = 0;
+            }
+        });
+        sender.send(chunk, rows[0]);
+        response.onCompleted();
+    }
+
+    @Override
+    public void listTagValues(ListTagValuesRequest request, StreamObserver<ListTagValuesResponse> response) {
+        if (!"workspace".equals(request.getKey())) {
+            throw new FinoraException(ErrorReason.INVALID_ARGUMENT, "Unknown tag '" + request.getKey()
+                    + "'; supported: workspace");
+        }
+        var b = ListTagValuesResponse.newBuilder();
+        for (String[] ws : repository.workspaces(dsl, Principal.current().tenantId())) {
+            b.addValues(TagValue.newBuilder().setValue(ws[0].isEmpty() ? CostRequest.DEFAULT_WORKSPACE : ws[0])
+                    .setDisplayName(ws[1]));
+        }
+        respond(response, b.build());
+    }
+
+    private CostRow toProto(CostRepository.Row row, boolean byProvider) {
+        var b = CostRow.newBuilder().setAmount(UsdMoney.of(row.amount())).setProvisional(row.provisional());
+        if (row.period() != null) {
+            b.setPeriodStart(date(row.period()));
+        }
+        if (byProvider) {
+            b.setProvider(Provider.PROVIDER_ANTHROPIC);
+        }
+        if (row.modelFamily() != null) {
+            b.setModelFamily(row.modelFamily());
+        }
+        if (row.model() != null) {
+            b.setModel(row.model());
+        }
+        if (row.workspaceId() != null) {
+            b.setWorkspaceId(row.workspaceId().isEmpty() ? CostRequest.DEFAULT_WORKSPACE : row.workspaceId());
+            b.setWorkspaceName(row.workspaceName());
+        }
+        if (row.costType() != null) {
+            b.setCostType(row.costType());
+        }
+        if (row.tokenType() != null) {
+            b.setTokenType(row.tokenType());
+        }
+        if (row.serviceTier() != null) {
+            b.setServiceTier(row.serviceTier());
+        }
+        return b.build();
+    }
+
+    private record Freshness(Optional<LocalDate> complete, Optional<LocalDate> finalDay) {
+        void apply(java.util.function.Consumer<com.google.type.Date> setComplete,
+                java.util.function.Consumer<com.google.type.Date> setFinal) {
+            complete.ifPresent(d -> setComplete.accept(date(d)));
+            finalDay.ifPresent(d -> setFinal.accept(date(d)));
+        }
+    }
+
+    private Freshness freshness(UUID tenant) {
+        return new Freshness(repository.completeThrough(dsl, tenant), repository.finalThrough(dsl, tenant));
+    }
+
+    /** A token binds the offset to the tenant and every request field but the paging ones. */
+    private static String fingerprint(UUID tenant, QueryCostsRequest request) {
+        byte[] bytes = request.toBuilder().clearPageToken().clearPageSize().build().toByteArray();
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(tenant.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha.digest(bytes)).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String encodeToken(String fingerprint, int offset) {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(("v1:" + fingerprint + ":" + offset).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static int decodeToken(String token, String fingerprint) {
+        if (token.isEmpty()) {
+            return 0;
+        }
+        try {
+            String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split(":");
+            if (parts.length == 3 && parts[0].equals("v1") && parts[1].equals(fingerprint)) {
+                int offset = Integer.parseInt(parts[2]);
+                if (offset >= 0) {
+                    return offset;
+                }
+            }
+        } catch (RuntimeException e) {
+            // fall through
+        }
+        throw CostRequest.invalid("page_token does not belong to this query; start again without it");
+    }
+
+    static com.google.type.Date date(LocalDate d) {
+        return com.google.type.Date.newBuilder().setYear(d.getYear()).setMonth(d.getMonthValue())
+                .setDay(d.getDayOfMonth()).build();
+    }
+
+    private static <T> void respond(StreamObserver<T> observer, T value) {
+        observer.onNext(value);
+        observer.onCompleted();
+    }
+
+    /** Sends chunks only while the client keeps up, so a slow reader never makes the server buffer the export. */
+    private static final class FlowControlledSender {
+        private final ServerCallStreamObserver<ExportCostsResponse> call;
+        private final Object ready = new Object();
+
+        FlowControlledSender(ServerCallStreamObserver<ExportCostsResponse> call) {
+            this.call = call;
+            call.setOnReadyHandler(() -> {
+                synchronized (ready) {
+                    ready.notifyAll();
+                }
+            });
+        }
+
+        void send(CharSequence chunk, int rows) {
+            if (chunk.length() == 0) {
+                return;
+            }
+            synchronized (ready) {
+                while (!call.isReady()) {
+                    if (call.isCancelled()) {
+                        throw Status.CANCELLED.withDescription("The client cancelled the export").asRuntimeException();
+                    }
+                    try {
+                        ready.wait(100);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw Status.CANCELLED.withDescription("Export interrupted").asRuntimeException();
+                    }
+                }
+            }
+            call.onNext(ExportCostsResponse.newBuilder()
+                    .setData(ByteString.copyFromUtf8(chunk.toString())).setRows(rows).build());
+        }
+    }
+}

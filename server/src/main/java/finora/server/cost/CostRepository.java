@@ -1,0 +1,250 @@
+package finora.server.cost;
+
+import static finora.db.jooq.Tables.CONNECTION;
+import static finora.db.jooq.Tables.COST_DAY;
+import static finora.db.jooq.Tables.COST_LINE_ITEM;
+import static finora.db.jooq.Tables.COST_RESTATEMENT;
+import static finora.db.jooq.Tables.WORKSPACE;
+
+import finora.api.v1.CostDimension;
+import finora.api.v1.CostOrder;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.jooq.Condition;
+import org.jooq.Cursor;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.OrderField;
+import org.jooq.Record;
+import org.jooq.impl.DSL;
+
+/**
+ * Cost reads over {@code cost_line_item}: every query is scoped to one tenant, sums in PostgreSQL
+ * NUMERIC and comes back exact as {@link BigDecimal}.
+ */
+final class CostRepository {
+    private static final Field<BigDecimal> AMOUNT = DSL.coalesce(DSL.sum(COST_LINE_ITEM.AMOUNT_USD), BigDecimal.ZERO)
+            .as("amount");
+    private static final Field<Boolean> PROVISIONAL =
+            DSL.boolOr(COST_DAY.STATUS.isDistinctFrom("FINAL")).as("provisional");
+    private static final Field<String> WORKSPACE_NAME = DSL.coalesce(DSL.max(WORKSPACE.NAME),
+            DSL.when(COST_LINE_ITEM.WORKSPACE_ID.eq(""), DSL.inline("Default")).otherwise(COST_LINE_ITEM.WORKSPACE_ID))
+            .as("workspace_name");
+
+    /** One group of costs; dimension values not grouped by are null. */
+    record Row(LocalDate period, String modelFamily, String model, String workspaceId, String workspaceName,
+            String costType, String tokenType, String serviceTier, BigDecimal amount, boolean provisional) {}
+
+    /** A page of groups with the total and the number of groups over all pages. */
+    record Page(List<Row> rows, BigDecimal total, int totalRows) {}
+
+    /** One stored line item with what an export needs. */
+    record LineItem(LocalDate day, String organizationId, String organizationName, String workspaceId,
+            String workspaceName, String description, String model, String modelFamily, String modelVersion,
+            String costType, String tokenType, String serviceTier, String contextWindow, String inferenceGeo,
+            BigDecimal amount, boolean finalDay, boolean restated) {}
+
+    Page query(DSLContext dsl, UUID tenantId, CostRequest.Range range, CostRequest.Filter filter,
+            List<CostDimension> dims, CostOrder order, int offset, int limit) {
+        Map<CostDimension, Field<?>> fields = new EnumMap<>(CostDimension.class);
+        List<Field<?>> groupBy = new ArrayList<>();
+        for (CostDimension d : dims) {
+            Field<?> f = dimension(d);
+            if (f != null) {
+                fields.put(d, f);
+                groupBy.add(f);
+            }
+        }
+        List<Field<?>> select = new ArrayList<>(groupBy);
+        if (dims.contains(CostDimension.COST_DIMENSION_WORKSPACE)) {
+            select.add(WORKSPACE_NAME);
+        }
+        select.add(AMOUNT);
+        select.add(PROVISIONAL);
+        Field<BigDecimal> total = DSL.sum(DSL.coalesce(DSL.sum(COST_LINE_ITEM.AMOUNT_USD), BigDecimal.ZERO)).over()
+                .as("total");
+        Field<Integer> count = DSL.count().over().as("total_rows");
+        select.add(total);
+        select.add(count);
+
+        List<OrderField<?>> orderBy = new ArrayList<>();
+        Field<?> period = fields.getOrDefault(CostDimension.COST_DIMENSION_DAY,
+                fields.getOrDefault(CostDimension.COST_DIMENSION_WEEK, fields.get(CostDimension.COST_DIMENSION_MONTH)));
+        switch (order) {
+            case COST_ORDER_AMOUNT_ASC -> orderBy.add(DSL.field(DSL.name("amount")).asc());
+            case COST_ORDER_AMOUNT_DESC -> orderBy.add(DSL.field(DSL.name("amount")).desc());
+            default -> {
+                if (period != null) {
+                    orderBy.add(period.asc());
+                }
+                orderBy.add(DSL.field(DSL.name("amount")).desc());
+            }
+        }
+        groupBy.forEach(f -> orderBy.add(f.asc())); // stable pages: ties broken by every dimension
+
+        var query = dsl.select(select)
+                .from(COST_LINE_ITEM)
+                .leftJoin(COST_DAY).on(COST_DAY.CONNECTION_ID.eq(COST_LINE_ITEM.CONNECTION_ID)
+                        .and(COST_DAY.DAY.eq(COST_LINE_ITEM.DAY)))
+                .leftJoin(WORKSPACE).on(WORKSPACE.CONNECTION_ID.eq(COST_LINE_ITEM.CONNECTION_ID)
+                        .and(WORKSPACE.WORKSPACE_ID.eq(COST_LINE_ITEM.WORKSPACE_ID)))
+                .where(conditions(tenantId, range, filter))
+                .groupBy(groupBy)
+                .orderBy(orderBy)
+                .offset(offset)
+                .limit(limit);
+        List<Row> rows = new ArrayList<>();
+        BigDecimal sum = BigDecimal.ZERO;
+        int totalRows = 0;
+        for (Record r : query.fetch()) {
+            rows.add(new Row(
+                    period == null ? null : r.get(period, LocalDate.class),
+                    value(r, fields, CostDimension.COST_DIMENSION_MODEL_FAMILY),
+                    value(r, fields, CostDimension.COST_DIMENSION_MODEL),
+                    value(r, fields, CostDimension.COST_DIMENSION_WORKSPACE),
+                    fields.containsKey(CostDimension.COST_DIMENSION_WORKSPACE) ? r.get(WORKSPACE_NAME) : null,
+                    value(r, fields, CostDimension.COST_DIMENSION_COST_TYPE),
+                    value(r, fields, CostDimension.COST_DIMENSION_TOKEN_TYPE),
+                    value(r, fields, CostDimension.COST_DIMENSION_SERVICE_TIER),
+                    r.get(AMOUNT),
+                    Boolean.TRUE.equals(r.get(PROVISIONAL))));
+            sum = r.get(total) == null ? BigDecimal.ZERO : r.get(total);
+            totalRows = r.get(count);
+        }
+        if (rows.isEmpty() && offset > 0) {
+            // Past the last page: still report the answer's total.
+            Page first = query(dsl, tenantId, range, filter, dims, order, 0, 1);
+            return new Page(List.of(), first.total(), first.totalRows());
+        }
+        return new Page(rows, sum, totalRows);
+    }
+
+    /** Sum of the range (exact). */
+    BigDecimal total(DSLContext dsl, UUID tenantId, CostRequest.Range range, CostRequest.Filter filter) {
+        BigDecimal v = dsl.select(DSL.sum(COST_LINE_ITEM.AMOUNT_USD)).from(COST_LINE_ITEM)
+                .where(conditions(tenantId, range, filter)).fetchOne(0, BigDecimal.class);
+        return v == null ? BigDecimal.ZERO : v;
+    }
+
+    /** Last day stored for every live connection of the tenant (the smallest of their last days). */
+    Optional<LocalDate> completeThrough(DSLContext dsl, UUID tenantId) {
+        return lastDay(dsl, tenantId, DSL.noCondition());
+    }
+
+    /** Last FINAL day for every live connection of the tenant. */
+    Optional<LocalDate> finalThrough(DSLContext dsl, UUID tenantId) {
+        return lastDay(dsl, tenantId, COST_DAY.STATUS.eq("FINAL"));
+    }
+
+    private Optional<LocalDate> lastDay(DSLContext dsl, UUID tenantId, Condition dayCondition) {
+        var perConnection = dsl.select(DSL.max(COST_DAY.DAY).as("last_day"))
+                .from(COST_DAY).join(CONNECTION).on(CONNECTION.CONNECTION_ID.eq(COST_DAY.CONNECTION_ID))
+                .where(CONNECTION.TENANT_ID.eq(tenantId)).and(CONNECTION.STATUS.ne("REMOVED")).and(dayCondition)
+                .groupBy(COST_DAY.CONNECTION_ID)
+                .asTable("per_connection");
+        return Optional.ofNullable(dsl.select(DSL.min(perConnection.field("last_day", LocalDate.class)))
+                .from(perConnection).fetchOne(0, LocalDate.class));
+    }
+
+    /** Workspaces the tenant has costs in: id ('' for Default) → name. */
+    List<String[]> workspaces(DSLContext dsl, UUID tenantId) {
+        return dsl.select(COST_LINE_ITEM.WORKSPACE_ID, WORKSPACE_NAME)
+                .from(COST_LINE_ITEM)
+                .leftJoin(WORKSPACE).on(WORKSPACE.CONNECTION_ID.eq(COST_LINE_ITEM.CONNECTION_ID)
+                        .and(WORKSPACE.WORKSPACE_ID.eq(COST_LINE_ITEM.WORKSPACE_ID)))
+                .where(COST_LINE_ITEM.TENANT_ID.eq(tenantId))
+                .groupBy(COST_LINE_ITEM.WORKSPACE_ID)
+                .orderBy(DSL.field(DSL.name("workspace_name")), COST_LINE_ITEM.WORKSPACE_ID)
+                .fetch(r -> new String[] {r.value1(), r.value2()});
+    }
+
+    /** Streams every line item of the range to {@code sink}, a few hundred rows in memory at a time. */
+    void forEachLineItem(DSLContext dsl, UUID tenantId, CostRequest.Range range, CostRequest.Filter filter,
+            Consumer<LineItem> sink) {
+        Field<Boolean> restated = DSL.field(DSL.exists(DSL.selectOne().from(COST_RESTATEMENT)
+                .where(COST_RESTATEMENT.CONNECTION_ID.eq(COST_LINE_ITEM.CONNECTION_ID))
+                .and(COST_RESTATEMENT.DAY.eq(COST_LINE_ITEM.DAY)))).as("restated");
+        dsl.transaction(c -> {
+            try (Cursor<? extends Record> cursor = c.dsl()
+                    .select(COST_LINE_ITEM.DAY, CONNECTION.EXTERNAL_ORG_ID, CONNECTION.EXTERNAL_ORG_NAME,
+                            COST_LINE_ITEM.WORKSPACE_ID, WORKSPACE.NAME, COST_LINE_ITEM.DESCRIPTION,
+                            COST_LINE_ITEM.MODEL, COST_LINE_ITEM.MODEL_FAMILY, COST_LINE_ITEM.MODEL_VERSION,
+                            COST_LINE_ITEM.COST_TYPE, COST_LINE_ITEM.TOKEN_TYPE, COST_LINE_ITEM.SERVICE_TIER,
+                            COST_LINE_ITEM.CONTEXT_WINDOW, COST_LINE_ITEM.INFERENCE_GEO, COST_LINE_ITEM.AMOUNT_USD,
+                            COST_DAY.STATUS, restated)
+                    .from(COST_LINE_ITEM)
+                    .join(CONNECTION).on(CONNECTION.CONNECTION_ID.eq(COST_LINE_ITEM.CONNECTION_ID))
+                    .leftJoin(COST_DAY).on(COST_DAY.CONNECTION_ID.eq(COST_LINE_ITEM.CONNECTION_ID)
+                            .and(COST_DAY.DAY.eq(COST_LINE_ITEM.DAY)))
+                    .leftJoin(WORKSPACE).on(WORKSPACE.CONNECTION_ID.eq(COST_LINE_ITEM.CONNECTION_ID)
+                            .and(WORKSPACE.WORKSPACE_ID.eq(COST_LINE_ITEM.WORKSPACE_ID)))
+                    .where(conditions(tenantId, range, filter))
+                    .orderBy(COST_LINE_ITEM.DAY, COST_LINE_ITEM.LINE_ITEM_ID)
+                    .fetchSize(500)
+                    .fetchLazy()) {
+                for (Record r : cursor) {
+                    String ws = r.get(COST_LINE_ITEM.WORKSPACE_ID);
+                    String wsName = r.get(WORKSPACE.NAME) != null ? r.get(WORKSPACE.NAME)
+                            : ws.isEmpty() ? "Default" : ws;
+                    sink.accept(new LineItem(r.get(COST_LINE_ITEM.DAY), r.get(CONNECTION.EXTERNAL_ORG_ID),
+                            r.get(CONNECTION.EXTERNAL_ORG_NAME), ws, wsName, r.get(COST_LINE_ITEM.DESCRIPTION),
+                            r.get(COST_LINE_ITEM.MODEL), r.get(COST_LINE_ITEM.MODEL_FAMILY),
+                            r.get(COST_LINE_ITEM.MODEL_VERSION), r.get(COST_LINE_ITEM.COST_TYPE),
+                            r.get(COST_LINE_ITEM.TOKEN_TYPE), r.get(COST_LINE_ITEM.SERVICE_TIER),
+                            r.get(COST_LINE_ITEM.CONTEXT_WINDOW), r.get(COST_LINE_ITEM.INFERENCE_GEO),
+                            r.get(COST_LINE_ITEM.AMOUNT_USD), "FINAL".equals(r.get(COST_DAY.STATUS)),
+                            Boolean.TRUE.equals(r.get(restated))));
+                }
+            }
+        });
+    }
+
+    private static Condition conditions(UUID tenantId, CostRequest.Range range, CostRequest.Filter filter) {
+        Condition c = COST_LINE_ITEM.TENANT_ID.eq(tenantId)
+                .and(COST_LINE_ITEM.DAY.between(range.start(), range.end()));
+        if (filter.noProvider()) {
+            c = c.and(DSL.falseCondition());
+        }
+        if (!filter.modelFamilies().isEmpty()) {
+            c = c.and(COST_LINE_ITEM.MODEL_FAMILY.in(filter.modelFamilies()));
+        }
+        if (!filter.models().isEmpty()) {
+            c = c.and(COST_LINE_ITEM.MODEL.in(filter.models()));
+        }
+        if (!filter.workspaceIds().isEmpty()) {
+            c = c.and(COST_LINE_ITEM.WORKSPACE_ID.in(filter.workspaceIds()));
+        }
+        return c;
+    }
+
+    private static Field<?> dimension(CostDimension d) {
+        return switch (d) {
+            case COST_DIMENSION_DAY -> COST_LINE_ITEM.DAY;
+            case COST_DIMENSION_WEEK -> DSL.field("cast(date_trunc('week', {0}) as date)", LocalDate.class,
+                    COST_LINE_ITEM.DAY).as("week");
+            case COST_DIMENSION_MONTH -> DSL.field("cast(date_trunc('month', {0}) as date)", LocalDate.class,
+                    COST_LINE_ITEM.DAY).as("month");
+            case COST_DIMENSION_MODEL_FAMILY -> COST_LINE_ITEM.MODEL_FAMILY;
+            case COST_DIMENSION_MODEL -> COST_LINE_ITEM.MODEL;
+            case COST_DIMENSION_WORKSPACE -> COST_LINE_ITEM.WORKSPACE_ID;
+            case COST_DIMENSION_COST_TYPE -> COST_LINE_ITEM.COST_TYPE;
+            case COST_DIMENSION_TOKEN_TYPE -> COST_LINE_ITEM.TOKEN_TYPE;
+            case COST_DIMENSION_SERVICE_TIER -> COST_LINE_ITEM.SERVICE_TIER;
+            // One provider today: grouping by it keeps a single group, filled in by the adapter.
+            case COST_DIMENSION_PROVIDER -> null;
+            default -> throw new IllegalArgumentException("unsupported dimension " + d);
+        };
+    }
+
+    private static String value(Record r, Map<CostDimension, Field<?>> fields, CostDimension d) {
+        Field<?> f = fields.get(d);
+        return f == null ? null : r.get(f, String.class);
+    }
+}

@@ -1,0 +1,29 @@
+package finora.server.cost;
+
+import com.google.type.Money;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+/** Exact conversion of USD amounts (NUMERIC in the database) to {@code google.type.Money}. */
+final class UsdMoney {
+    private static final BigDecimal BILLION = BigDecimal.valueOf(1_000_000_000L);
+
+    private UsdMoney() {}
+
+    /** USD with up to 9 decimals, exactly; a null amount is zero. */
+    static Money of(BigDecimal usd) {
+        BigDecimal amount = usd == null ? BigDecimal.ZERO : usd;
+        if (amount.scale() > 9) {
+            // NUMERIC(20, 8) sums never have more than 8 decimals; anything finer is not money we store.
+            amount = amount.setScale(9, RoundingMode.HALF_EVEN);
+        }
+        BigDecimal units = amount.setScale(0, RoundingMode.DOWN);
+        int nanos = amount.subtract(units).multiply(BILLION).intValueExact();
+        return Money.newBuilder().setCurrencyCode("USD").setUnits(units.longValueExact()).setNanos(nanos).build();
+    }
+
+    /** Back to a BigDecimal (tests and projections). */
+    static BigDecimal toBigDecimal(Money money) {
+        return BigDecimal.valueOf(money.getUnits()).add(BigDecimal.valueOf(money.getNanos(), 9)).stripTrailingZeros();
+    }
+}
