@@ -41,6 +41,9 @@ public class SettingsView extends VerticalLayout {
 
   private final IntegrationClient client;
   private final CurrentSession session;
+  // Taken on the request that opens the view: a key check's answer is applied from its own thread,
+  // where Spring Security's context is empty, and must still be able to reload the list.
+  private final String token;
   private final KeyChecks keyChecks;
   private final boolean admin;
   private final List<ProviderOption> providers;
@@ -53,8 +56,9 @@ public class SettingsView extends VerticalLayout {
     this.client = client;
     this.session = session;
     this.keyChecks = keyChecks;
+    this.token = session.token();
     this.admin = session.user().map(FinoraUser::role).orElse(Role.READER) == Role.ADMIN;
-    this.providers = client.providers(session.token());
+    this.providers = client.providers(token);
     this.connections = new ConnectionsGrid(admin
         ? new ConnectionsGrid.Actions(this::openUpdate, this::refreshNow, this::confirmRemove)
         : null);
@@ -71,7 +75,6 @@ public class SettingsView extends VerticalLayout {
     tab.setPadding(false);
     tab.add(new H3("API Keys"));
     if (admin) {
-      String token = session.token();
       tab.add(new ApiKeyForm(providers,
           (provider, key) -> keyChecks.connect(token, provider, key),
           connection -> reload()));
@@ -93,7 +96,7 @@ public class SettingsView extends VerticalLayout {
 
   /** Loads the connections again. */
   void reload() {
-    List<ProviderConnection> list = client.connections(session.token());
+    List<ProviderConnection> list = client.connections(token);
     connections.show(list);
     listStatus.setText(list.isEmpty() ? "No provider connected yet." : "");
   }
@@ -108,7 +111,6 @@ public class SettingsView extends VerticalLayout {
   }
 
   private void openUpdate(ProviderConnection connection) {
-    String token = session.token();
     String prefix = providers.stream().filter(p -> p.provider() == connection.provider())
         .map(ProviderOption::keyPrefix).findFirst().orElse("");
     new UpdateKeyDialog(connection, prefix, (id, key) -> keyChecks.update(token, id, key), updated -> {
@@ -120,7 +122,7 @@ public class SettingsView extends VerticalLayout {
 
   private void refreshNow(ProviderConnection connection) {
     try {
-      client.refresh(session.token(), connection.id());
+      client.refresh(token, connection.id());
       Notification.show("Refreshing " + connection.organizationName() + " now; the list shows its progress.",
           5000, Notification.Position.BOTTOM_START).addThemeVariants(NotificationVariant.LUMO_SUCCESS);
     } catch (FinoraCallException e) {
@@ -135,7 +137,7 @@ public class SettingsView extends VerticalLayout {
 
   private void confirmRemove(ProviderConnection connection) {
     new RemoveConnectionDialog(connection, () -> {
-      client.delete(session.token(), connection.id());
+      client.delete(token, connection.id());
       Notification.show(connection.organizationName() + " was removed; its spend history stays.",
           5000, Notification.Position.BOTTOM_START).addThemeVariants(NotificationVariant.LUMO_SUCCESS);
       reload();
