@@ -21,7 +21,7 @@ class CostBenchmarkSmokeTest {
         assertThat(code).as(out).isZero();
         assertThat(bench.report().exact()).isTrue();
         assertThat(bench.report().rowsLoaded()).isEqualTo(2 * 20 * 30);
-        assertThat(bench.report().lines()).hasSize(3).allSatisfy(l -> {
+        assertThat(bench.report().lines()).hasSize(4).allSatisfy(l -> {
             assertThat(l.max().calls()).isPositive();
             assertThat(l.max().errors()).isZero();
             assertThat(l.half().errors()).isZero();
