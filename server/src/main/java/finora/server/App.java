@@ -4,12 +4,14 @@ import finora.server.audit.AuditLog;
 import finora.server.auth.AccountRepository;
 import finora.server.auth.Accounts;
 import finora.server.auth.PasswordHasher;
+import finora.server.cost.CostQueryCache;
 import finora.server.crypto.CredentialCipher;
 import finora.server.integration.ConnectionRepository;
 import finora.server.integration.Connections;
 import finora.server.provider.anthropic.AnthropicAdminClient;
 import finora.server.provider.anthropic.AnthropicClientConfig;
 import java.time.Clock;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 
@@ -30,7 +32,8 @@ public record App(
         AccountRepository accountRepository,
         Accounts accounts,
         AnthropicAdminClient anthropic,
-        Connections connections) {
+        Connections connections,
+        CostQueryCache costCache) {
 
     /** bcrypt cost for production passwords. */
     public static final int BCRYPT_COST = 12;
@@ -49,6 +52,8 @@ public record App(
         Accounts accounts = new Accounts(dsl, accountRepository, new PasswordHasher(bcryptCost), audit, clock);
         AnthropicAdminClient anthropic = new AnthropicAdminClient(anthropicConfig);
         Connections connections = new Connections(dsl, new ConnectionRepository(), cipher, anthropic, audit, clock);
-        return new App(config, dsl, dataSource, clock, audit, accountRepository, accounts, anthropic, connections);
+        CostQueryCache costCache = new CostQueryCache(10_000, Duration.ofMinutes(30));
+        return new App(config, dsl, dataSource, clock, audit, accountRepository, accounts, anthropic, connections,
+                costCache);
     }
 }

@@ -5,6 +5,7 @@ import finora.api.v1.CostServiceGrpc;
 import finora.api.v1.IntegrationServiceGrpc;
 import finora.server.auth.AuthGrpcService;
 import finora.server.auth.AuthInterceptor;
+import finora.server.cost.CostChangeListener;
 import finora.server.cost.CostGrpcService;
 import finora.server.db.DatabaseHealthMonitor;
 import finora.server.grpc.StatusMappingInterceptor;
@@ -34,11 +35,14 @@ public final class FinoraServer {
     private final Server server;
     private final HealthStatusManager health;
     private final DatabaseHealthMonitor healthMonitor;
+    private final CostChangeListener costChanges;
 
-    private FinoraServer(Server server, HealthStatusManager health, DatabaseHealthMonitor healthMonitor) {
+    private FinoraServer(Server server, HealthStatusManager health, DatabaseHealthMonitor healthMonitor,
+            CostChangeListener costChanges) {
         this.server = server;
         this.health = health;
         this.healthMonitor = healthMonitor;
+        this.costChanges = costChanges;
     }
 
     /** Registers every service and interceptor on {@code builder} and builds the (unstarted) server. */
@@ -49,18 +53,20 @@ public final class FinoraServer {
         builder.intercept(new StatusMappingInterceptor());
         builder.addService(new AuthGrpcService(app.accounts()));
         builder.addService(new IntegrationGrpcService(app.connections()));
-        builder.addService(new CostGrpcService(app.dsl()));
+        builder.addService(new CostGrpcService(app.dsl(), app.costCache()));
         builder.addService(health.getHealthService());
         builder.addService(ProtoReflectionServiceV1.newInstance());
         builder.addService(ProtoReflectionService.newInstance());
         DatabaseHealthMonitor monitor = new DatabaseHealthMonitor(app.dataSource(), health, SERVICES);
-        return new FinoraServer(builder.build(), health, monitor);
+        CostChangeListener costChanges = new CostChangeListener(app.dataSource(), app.costCache());
+        return new FinoraServer(builder.build(), health, monitor, costChanges);
     }
 
     /** Starts serving and probing the database every {@code healthPeriod}. */
     public FinoraServer start(Duration healthPeriod) throws IOException {
         server.start();
         healthMonitor.start(healthPeriod);
+        costChanges.start();
         return this;
     }
 
@@ -86,6 +92,7 @@ public final class FinoraServer {
             server.shutdownNow();
             server.awaitTermination(5, TimeUnit.SECONDS);
         }
+        costChanges.close();
     }
 
     /** Blocks until the server has terminated. */

@@ -87,9 +87,12 @@ public final class AccountRepository {
                 .execute();
     }
 
+    /** A live token's caller and the token's expiry (null: does not expire). */
+    record Authenticated(Principal principal, OffsetDateTime expiresAt) {}
+
     /** The live token with this hash, joined with its tenant, as the caller it authenticates. */
-    Optional<Principal> findPrincipal(DSLContext dsl, String sha256Hex, OffsetDateTime now) {
-        return dsl.select(API_TOKEN.TOKEN_ID, API_TOKEN.NAME, API_TOKEN.KIND, API_TOKEN.ROLE, API_TOKEN.LAST_USED_AT,
+    Optional<Authenticated> findPrincipal(DSLContext dsl, String sha256Hex, OffsetDateTime now) {
+        return dsl.select(API_TOKEN.TOKEN_ID, API_TOKEN.NAME, API_TOKEN.KIND, API_TOKEN.ROLE, API_TOKEN.EXPIRES_AT,
                         TENANT.TENANT_ID, TENANT.NAME, TENANT.PLAN, APP_USER.EMAIL)
                 .from(API_TOKEN)
                 .join(TENANT).on(TENANT.TENANT_ID.eq(API_TOKEN.TENANT_ID))
@@ -98,7 +101,7 @@ public final class AccountRepository {
                 .and(API_TOKEN.REVOKED_AT.isNull())
                 .and(API_TOKEN.EXPIRES_AT.isNull().or(API_TOKEN.EXPIRES_AT.gt(now)))
                 .fetchOptional()
-                .map(AccountRepository::toPrincipal);
+                .map(r -> new Authenticated(toPrincipal(r), r.get(API_TOKEN.EXPIRES_AT)));
     }
 
     private static Principal toPrincipal(Record r) {

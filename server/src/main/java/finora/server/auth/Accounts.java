@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.jooq.DSLContext;
 
 /**
@@ -26,8 +28,19 @@ public final class Accounts {
     private static final int MIN_PASSWORD_LENGTH = 10;
     private static final String PASSWORD_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
+    /**
+     * How long a token's lookup is reused. Revoking through this replica takes effect at once; a
+     * revocation on another replica reaches this one within this time.
+     */
+    public static final Duration PRINCIPAL_CACHE_TTL = Duration.ofSeconds(10);
+
     private final DSLContext dsl;
     private final AccountRepository repository;
+    /** SHA-256 of a token → the caller and when the token expires, so most calls need no query. */
+    private final Cache<String, CachedPrincipal> principals = Caffeine.newBuilder()
+            .expireAfterWrite(PRINCIPAL_CACHE_TTL)
+            .maximumSize(100_000)
+            .build();
     private final PasswordHasher passwords;
     private final AuditLog audit;
     private final Clock clock;
@@ -117,8 +130,11 @@ public final class Accounts {
         return issued;
     }
 
+    private record CachedPrincipal(Principal principal, OffsetDateTime expiresAt) {}
+
     /** Revokes a live API or session token of the tenant; false if there was none. */
     public boolean revokeToken(UUID tenantId, UUID tokenId, String actor) {
+        principals.asMap().values().removeIf(c -> c.principal().tokenId().equals(tokenId));
         return dsl.transactionResult(c -> {
             boolean revoked = repository.revokeToken(c.dsl(), tenantId, tokenId, now());
             if (revoked) {
@@ -142,16 +158,24 @@ public final class Accounts {
         dsl.transaction(c -> repository.insertToken(c.dsl(), issued.id(), u.tenantId(), u.id(), "session " + u.email(),
                 "SESSION", role, BearerTokens.sha256Hex(issued.token()), now(), expires));
         Principal principal = repository.findPrincipal(dsl, BearerTokens.sha256Hex(issued.token()), now())
-                .orElseThrow();
+                .orElseThrow().principal();
         return new Session(issued, expires, principal);
     }
 
     /** The caller a bearer token stands for, if the token is live. */
     public Optional<Principal> authenticate(String token) {
         OffsetDateTime now = now();
-        Optional<Principal> principal = repository.findPrincipal(dsl, BearerTokens.sha256Hex(token), now);
-        principal.ifPresent(p -> repository.touch(dsl, p.tokenId(), now));
-        return principal;
+        String hash = BearerTokens.sha256Hex(token);
+        CachedPrincipal cached = principals.getIfPresent(hash);
+        if (cached != null && (cached.expiresAt() == null || cached.expiresAt().isAfter(now))) {
+            return Optional.of(cached.principal());
+        }
+        Optional<AccountRepository.Authenticated> found = repository.findPrincipal(dsl, hash, now);
+        found.ifPresentOrElse(a -> {
+            repository.touch(dsl, a.principal().tokenId(), now);
+            principals.put(hash, new CachedPrincipal(a.principal(), a.expiresAt()));
+        }, () -> principals.invalidate(hash));
+        return found.map(AccountRepository.Authenticated::principal);
     }
 
     /** A random password for generated users: 16 characters from an unambiguous alphabet. */

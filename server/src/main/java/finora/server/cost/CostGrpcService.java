@@ -44,16 +44,31 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
     private static final int CHUNK_BYTES = 64 * 1024;
 
     private final DSLContext dsl;
+    private final CostQueryCache cache;
     private final CostRepository repository = new CostRepository();
 
-    /** Creates the service over the database. */
-    public CostGrpcService(DSLContext dsl) {
+    /** Creates the service over the database, reusing answers from {@code cache} while they are current. */
+    public CostGrpcService(DSLContext dsl, CostQueryCache cache) {
         this.dsl = dsl;
+        this.cache = cache;
     }
 
     @Override
     public void queryCosts(QueryCostsRequest request, StreamObserver<QueryCostsResponse> response) {
         Principal caller = Principal.current();
+        long version = cache.version(caller.tenantId());
+        ByteString key = request.toByteString();
+        Optional<QueryCostsResponse> cached = cache.get(caller.tenantId(), version, key);
+        if (cached.isPresent()) {
+            respond(response, cached.get());
+            return;
+        }
+        QueryCostsResponse answer = query(caller, request);
+        cache.put(caller.tenantId(), version, key, answer);
+        respond(response, answer);
+    }
+
+    private QueryCostsResponse query(Principal caller, QueryCostsRequest request) {
         CostRequest.Range range = CostRequest.range(request.getStartDate(), request.getEndDate(),
                 request.hasStartDate(), request.hasEndDate());
         CostRequest.Filter filter = CostRequest.filter(request.getFilter());
@@ -77,7 +92,7 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
             b.setNextPageToken(encodeToken(fingerprint, offset + page.rows().size()));
         }
         freshness(caller.tenantId()).apply(b::setCompleteThrough, b::setFinalThrough);
-        respond(response, b.build());
+        return b.build();
     }
 
     @Override

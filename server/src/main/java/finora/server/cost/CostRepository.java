@@ -4,6 +4,8 @@ import static finora.db.jooq.Tables.CONNECTION;
 import static finora.db.jooq.Tables.COST_DAY;
 import static finora.db.jooq.Tables.COST_LINE_ITEM;
 import static finora.db.jooq.Tables.COST_RESTATEMENT;
+import static finora.db.jooq.Tables.COST_ROLLUP_DETAIL;
+import static finora.db.jooq.Tables.COST_ROLLUP_FAMILY;
 import static finora.db.jooq.Tables.WORKSPACE;
 
 import finora.api.v1.CostDimension;
@@ -12,6 +14,7 @@ import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +26,7 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.OrderField;
 import org.jooq.Record;
+import org.jooq.Table;
 import org.jooq.impl.DSL;
 
 /**
@@ -30,13 +34,43 @@ import org.jooq.impl.DSL;
  * NUMERIC and comes back exact as {@link BigDecimal}.
  */
 final class CostRepository {
-    private static final Field<BigDecimal> AMOUNT = DSL.coalesce(DSL.sum(COST_LINE_ITEM.AMOUNT_USD), BigDecimal.ZERO)
-            .as("amount");
+    /**
+     * Where grouped queries read from: the trigger-maintained rollups (V3 migration), never the raw
+     * line items. The family rollup answers time × family questions; the detail rollup everything else.
+     */
+    private record Source(Table<?> table, Field<UUID> tenant, Field<UUID> connection, Field<LocalDate> day,
+            Field<String> family, Field<String> model, Field<String> workspace, Field<String> costType,
+            Field<String> tokenType, Field<String> tier, Field<BigDecimal> amount) {
+
+        Field<BigDecimal> sum() {
+            return DSL.coalesce(DSL.sum(amount), BigDecimal.ZERO).as("amount");
+        }
+
+        Field<String> workspaceName() {
+            return DSL.coalesce(DSL.max(WORKSPACE.NAME),
+                    DSL.when(workspace.eq(""), DSL.inline("Default")).otherwise(workspace)).as("workspace_name");
+        }
+    }
+
+    private static final Source FAMILY = new Source(COST_ROLLUP_FAMILY, COST_ROLLUP_FAMILY.TENANT_ID,
+            COST_ROLLUP_FAMILY.CONNECTION_ID, COST_ROLLUP_FAMILY.DAY, COST_ROLLUP_FAMILY.MODEL_FAMILY, null, null, null,
+            null, null, COST_ROLLUP_FAMILY.AMOUNT_USD);
+    private static final Source DETAIL = new Source(COST_ROLLUP_DETAIL, COST_ROLLUP_DETAIL.TENANT_ID,
+            COST_ROLLUP_DETAIL.CONNECTION_ID, COST_ROLLUP_DETAIL.DAY, COST_ROLLUP_DETAIL.MODEL_FAMILY,
+            COST_ROLLUP_DETAIL.MODEL, COST_ROLLUP_DETAIL.WORKSPACE_ID, COST_ROLLUP_DETAIL.COST_TYPE,
+            COST_ROLLUP_DETAIL.TOKEN_TYPE, COST_ROLLUP_DETAIL.SERVICE_TIER, COST_ROLLUP_DETAIL.AMOUNT_USD);
+    private static final EnumSet<CostDimension> FAMILY_DIMENSIONS = EnumSet.of(CostDimension.COST_DIMENSION_DAY,
+            CostDimension.COST_DIMENSION_WEEK, CostDimension.COST_DIMENSION_MONTH, CostDimension.COST_DIMENSION_PROVIDER,
+            CostDimension.COST_DIMENSION_MODEL_FAMILY);
     private static final Field<Boolean> PROVISIONAL =
             DSL.boolOr(COST_DAY.STATUS.isDistinctFrom("FINAL")).as("provisional");
-    private static final Field<String> WORKSPACE_NAME = DSL.coalesce(DSL.max(WORKSPACE.NAME),
-            DSL.when(COST_LINE_ITEM.WORKSPACE_ID.eq(""), DSL.inline("Default")).otherwise(COST_LINE_ITEM.WORKSPACE_ID))
-            .as("workspace_name");
+
+    /** The smallest rollup that holds every asked dimension and filter. */
+    private static Source source(List<CostDimension> dims, CostRequest.Filter filter) {
+        boolean familyOnly = FAMILY_DIMENSIONS.containsAll(dims) && filter.models().isEmpty()
+                && filter.workspaceIds().isEmpty();
+        return familyOnly ? FAMILY : DETAIL;
+    }
 
     /** One group of costs; dimension values not grouped by are null. */
     record Row(LocalDate period, String modelFamily, String model, String workspaceId, String workspaceName,
@@ -53,10 +87,13 @@ final class CostRepository {
 
     Page query(DSLContext dsl, UUID tenantId, CostRequest.Range range, CostRequest.Filter filter,
             List<CostDimension> dims, CostOrder order, int offset, int limit) {
+        Source src = source(dims, filter);
+        Field<BigDecimal> amount = src.sum();
+        Field<String> workspaceName = src.workspace() == null ? null : src.workspaceName();
         Map<CostDimension, Field<?>> fields = new EnumMap<>(CostDimension.class);
         List<Field<?>> groupBy = new ArrayList<>();
         for (CostDimension d : dims) {
-            Field<?> f = dimension(d);
+            Field<?> f = dimension(src, d);
             if (f != null) {
                 fields.put(d, f);
                 groupBy.add(f);
@@ -64,11 +101,11 @@ final class CostRepository {
         }
         List<Field<?>> select = new ArrayList<>(groupBy);
         if (dims.contains(CostDimension.COST_DIMENSION_WORKSPACE)) {
-            select.add(WORKSPACE_NAME);
+            select.add(workspaceName);
         }
-        select.add(AMOUNT);
+        select.add(amount);
         select.add(PROVISIONAL);
-        Field<BigDecimal> total = DSL.sum(DSL.coalesce(DSL.sum(COST_LINE_ITEM.AMOUNT_USD), BigDecimal.ZERO)).over()
+        Field<BigDecimal> total = DSL.sum(DSL.coalesce(DSL.sum(src.amount()), BigDecimal.ZERO)).over()
                 .as("total");
         Field<Integer> count = DSL.count().over().as("total_rows");
         select.add(total);
@@ -89,13 +126,13 @@ final class CostRepository {
         }
         groupBy.forEach(f -> orderBy.add(f.asc())); // stable pages: ties broken by every dimension
 
+        var from = src.table()
+                .leftJoin(COST_DAY).on(COST_DAY.CONNECTION_ID.eq(src.connection()).and(COST_DAY.DAY.eq(src.day())));
+        var joined = src.workspace() == null ? from : from.leftJoin(WORKSPACE)
+                .on(WORKSPACE.CONNECTION_ID.eq(src.connection()).and(WORKSPACE.WORKSPACE_ID.eq(src.workspace())));
         var query = dsl.select(select)
-                .from(COST_LINE_ITEM)
-                .leftJoin(COST_DAY).on(COST_DAY.CONNECTION_ID.eq(COST_LINE_ITEM.CONNECTION_ID)
-                        .and(COST_DAY.DAY.eq(COST_LINE_ITEM.DAY)))
-                .leftJoin(WORKSPACE).on(WORKSPACE.CONNECTION_ID.eq(COST_LINE_ITEM.CONNECTION_ID)
-                        .and(WORKSPACE.WORKSPACE_ID.eq(COST_LINE_ITEM.WORKSPACE_ID)))
-                .where(conditions(tenantId, range, filter))
+                .from(joined)
+                .where(conditions(src, tenantId, range, filter))
                 .groupBy(groupBy)
                 .orderBy(orderBy)
                 .offset(offset)
@@ -109,11 +146,11 @@ final class CostRepository {
                     value(r, fields, CostDimension.COST_DIMENSION_MODEL_FAMILY),
                     value(r, fields, CostDimension.COST_DIMENSION_MODEL),
                     value(r, fields, CostDimension.COST_DIMENSION_WORKSPACE),
-                    fields.containsKey(CostDimension.COST_DIMENSION_WORKSPACE) ? r.get(WORKSPACE_NAME) : null,
+                    fields.containsKey(CostDimension.COST_DIMENSION_WORKSPACE) ? r.get(workspaceName) : null,
                     value(r, fields, CostDimension.COST_DIMENSION_COST_TYPE),
                     value(r, fields, CostDimension.COST_DIMENSION_TOKEN_TYPE),
                     value(r, fields, CostDimension.COST_DIMENSION_SERVICE_TIER),
-                    r.get(AMOUNT),
+                    r.get(amount),
                     Boolean.TRUE.equals(r.get(PROVISIONAL))));
             sum = r.get(total) == null ? BigDecimal.ZERO : r.get(total);
             totalRows = r.get(count);
@@ -128,8 +165,9 @@ final class CostRepository {
 
     /** Sum of the range (exact). */
     BigDecimal total(DSLContext dsl, UUID tenantId, CostRequest.Range range, CostRequest.Filter filter) {
-        BigDecimal v = dsl.select(DSL.sum(COST_LINE_ITEM.AMOUNT_USD)).from(COST_LINE_ITEM)
-                .where(conditions(tenantId, range, filter)).fetchOne(0, BigDecimal.class);
+        Source src = source(List.of(), filter);
+        BigDecimal v = dsl.select(DSL.sum(src.amount())).from(src.table())
+                .where(conditions(src, tenantId, range, filter)).fetchOne(0, BigDecimal.class);
         return v == null ? BigDecimal.ZERO : v;
     }
 
@@ -155,13 +193,13 @@ final class CostRepository {
 
     /** Workspaces the tenant has costs in: id ('' for Default) → name. */
     List<String[]> workspaces(DSLContext dsl, UUID tenantId) {
-        return dsl.select(COST_LINE_ITEM.WORKSPACE_ID, WORKSPACE_NAME)
-                .from(COST_LINE_ITEM)
-                .leftJoin(WORKSPACE).on(WORKSPACE.CONNECTION_ID.eq(COST_LINE_ITEM.CONNECTION_ID)
-                        .and(WORKSPACE.WORKSPACE_ID.eq(COST_LINE_ITEM.WORKSPACE_ID)))
-                .where(COST_LINE_ITEM.TENANT_ID.eq(tenantId))
-                .groupBy(COST_LINE_ITEM.WORKSPACE_ID)
-                .orderBy(DSL.field(DSL.name("workspace_name")), COST_LINE_ITEM.WORKSPACE_ID)
+        return dsl.select(COST_ROLLUP_DETAIL.WORKSPACE_ID, DETAIL.workspaceName())
+                .from(COST_ROLLUP_DETAIL)
+                .leftJoin(WORKSPACE).on(WORKSPACE.CONNECTION_ID.eq(COST_ROLLUP_DETAIL.CONNECTION_ID)
+                        .and(WORKSPACE.WORKSPACE_ID.eq(COST_ROLLUP_DETAIL.WORKSPACE_ID)))
+                .where(COST_ROLLUP_DETAIL.TENANT_ID.eq(tenantId))
+                .groupBy(COST_ROLLUP_DETAIL.WORKSPACE_ID)
+                .orderBy(DSL.field(DSL.name("workspace_name")), COST_ROLLUP_DETAIL.WORKSPACE_ID)
                 .fetch(r -> new String[] {r.value1(), r.value2()});
     }
 
@@ -185,7 +223,7 @@ final class CostRepository {
                             .and(COST_DAY.DAY.eq(COST_LINE_ITEM.DAY)))
                     .leftJoin(WORKSPACE).on(WORKSPACE.CONNECTION_ID.eq(COST_LINE_ITEM.CONNECTION_ID)
                             .and(WORKSPACE.WORKSPACE_ID.eq(COST_LINE_ITEM.WORKSPACE_ID)))
-                    .where(conditions(tenantId, range, filter))
+                    .where(rawConditions(tenantId, range, filter))
                     .orderBy(COST_LINE_ITEM.DAY, COST_LINE_ITEM.LINE_ITEM_ID)
                     .fetchSize(500)
                     .fetchLazy()) {
@@ -206,37 +244,45 @@ final class CostRepository {
         });
     }
 
-    private static Condition conditions(UUID tenantId, CostRequest.Range range, CostRequest.Filter filter) {
-        Condition c = COST_LINE_ITEM.TENANT_ID.eq(tenantId)
-                .and(COST_LINE_ITEM.DAY.between(range.start(), range.end()));
+    private static Condition conditions(Source src, UUID tenantId, CostRequest.Range range,
+            CostRequest.Filter filter) {
+        Condition c = src.tenant().eq(tenantId).and(src.day().between(range.start(), range.end()));
         if (filter.noProvider()) {
             c = c.and(DSL.falseCondition());
         }
         if (!filter.modelFamilies().isEmpty()) {
-            c = c.and(COST_LINE_ITEM.MODEL_FAMILY.in(filter.modelFamilies()));
+            c = c.and(src.family().in(filter.modelFamilies()));
         }
         if (!filter.models().isEmpty()) {
-            c = c.and(COST_LINE_ITEM.MODEL.in(filter.models()));
+            c = c.and(src.model().in(filter.models()));
         }
         if (!filter.workspaceIds().isEmpty()) {
-            c = c.and(COST_LINE_ITEM.WORKSPACE_ID.in(filter.workspaceIds()));
+            c = c.and(src.workspace().in(filter.workspaceIds()));
         }
         return c;
     }
 
-    private static Field<?> dimension(CostDimension d) {
+    /** The same filters over the raw line items (exports). */
+    private static Condition rawConditions(UUID tenantId, CostRequest.Range range, CostRequest.Filter filter) {
+        return conditions(new Source(COST_LINE_ITEM, COST_LINE_ITEM.TENANT_ID, COST_LINE_ITEM.CONNECTION_ID,
+                COST_LINE_ITEM.DAY, COST_LINE_ITEM.MODEL_FAMILY, COST_LINE_ITEM.MODEL, COST_LINE_ITEM.WORKSPACE_ID,
+                COST_LINE_ITEM.COST_TYPE, COST_LINE_ITEM.TOKEN_TYPE, COST_LINE_ITEM.SERVICE_TIER,
+                COST_LINE_ITEM.AMOUNT_USD), tenantId, range, filter);
+    }
+
+    private static Field<?> dimension(Source src, CostDimension d) {
         return switch (d) {
-            case COST_DIMENSION_DAY -> COST_LINE_ITEM.DAY;
+            case COST_DIMENSION_DAY -> src.day();
             case COST_DIMENSION_WEEK -> DSL.field("cast(date_trunc('week', {0}) as date)", LocalDate.class,
-                    COST_LINE_ITEM.DAY).as("week");
+                    src.day()).as("week");
             case COST_DIMENSION_MONTH -> DSL.field("cast(date_trunc('month', {0}) as date)", LocalDate.class,
-                    COST_LINE_ITEM.DAY).as("month");
-            case COST_DIMENSION_MODEL_FAMILY -> COST_LINE_ITEM.MODEL_FAMILY;
-            case COST_DIMENSION_MODEL -> COST_LINE_ITEM.MODEL;
-            case COST_DIMENSION_WORKSPACE -> COST_LINE_ITEM.WORKSPACE_ID;
-            case COST_DIMENSION_COST_TYPE -> COST_LINE_ITEM.COST_TYPE;
-            case COST_DIMENSION_TOKEN_TYPE -> COST_LINE_ITEM.TOKEN_TYPE;
-            case COST_DIMENSION_SERVICE_TIER -> COST_LINE_ITEM.SERVICE_TIER;
+                    src.day()).as("month");
+            case COST_DIMENSION_MODEL_FAMILY -> src.family();
+            case COST_DIMENSION_MODEL -> src.model();
+            case COST_DIMENSION_WORKSPACE -> src.workspace();
+            case COST_DIMENSION_COST_TYPE -> src.costType();
+            case COST_DIMENSION_TOKEN_TYPE -> src.tokenType();
+            case COST_DIMENSION_SERVICE_TIER -> src.tier();
             // One provider today: grouping by it keeps a single group, filled in by the adapter.
             case COST_DIMENSION_PROVIDER -> null;
             default -> throw new IllegalArgumentException("unsupported dimension " + d);

@@ -291,6 +291,33 @@ class CostGrpcTest {
     }
 
     @Test
+    void cachedAnswers_giveWayToCommittedChanges() throws Exception {
+        var tenant = server.tenant("cache-" + UUID.randomUUID(), Plan.SCALE);
+        String token = server.token(tenant, Role.READER);
+        CostSeeder own = new CostSeeder(server.database().dsl(), 7);
+        UUID connection = own.connection(tenant.id(), "org-cache", "Cache Org");
+        own.days(tenant.id(), connection, LocalDate.of(2026, 10, 1), 5, PROVISIONAL_FROM);
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (!server.app().costCache().live() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(server.app().costCache().live()).as("listening for changes").isTrue();
+        var request = QueryCostsRequest.newBuilder().setStartDate(date(LocalDate.of(2026, 10, 1)))
+                .setEndDate(date(LocalDate.of(2026, 10, 31))).addGroupBy(CostDimension.COST_DIMENSION_DAY).build();
+        BigDecimal before = usd(server.costs(token).queryCosts(request).getTotal());
+        assertThat(usd(server.costs(token).queryCosts(request).getTotal())).isEqualByComparingTo(before);
+
+        own.days(tenant.id(), connection, LocalDate.of(2026, 10, 10), 1, PROVISIONAL_FROM);
+        BigDecimal expected = sum(own.items);
+        BigDecimal after = before;
+        while (after.compareTo(expected) != 0 && System.nanoTime() < deadline) {
+            after = usd(server.costs(token).queryCosts(request).getTotal());
+            Thread.sleep(20);
+        }
+        assertThat(after).isEqualByComparingTo(expected).isNotEqualByComparingTo(before);
+    }
+
+    @Test
     void listTagValues_namesTheWorkspaces() {
         var values = server.costs(reader).listTagValues(ListTagValuesRequest.newBuilder().setKey("workspace").build());
         assertThat(values.getValuesList()).extracting(TagValue::getValue)
