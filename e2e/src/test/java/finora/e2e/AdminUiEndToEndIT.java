@@ -125,9 +125,14 @@ class AdminUiEndToEndIT {
 
   @Test
   @Order(3)
-  void adminKey_connects_andTheRowAppears() {
+  void adminKey_connects_andTheRowAppears() throws Exception {
+    // Anthropic answers slowly this once, so the busy button can be seen.
+    stack.simPost("/_sim/faults", "{\"fault\":\"delay\",\"delay_ms\":3000,\"count\":1}");
     page.locator("#admin-api-key input").fill(SimKeys.ORG_A_ADMIN_KEY);
     page.locator("#save-key").click();
+    assertThat(page.locator("#save-key")).hasText("Checking…");
+    assertThat(page.locator("#save-key")).isDisabled();
+    screenshot("checking-the-key");
 
     assertThat(page.locator("#connect-result")).containsText("Connected " + SimKeys.ORG_A_NAME);
     assertThat(page.locator("#connect-result")).containsText("next refresh");

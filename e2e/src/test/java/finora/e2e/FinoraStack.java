@@ -118,6 +118,16 @@ final class FinoraStack implements AutoCloseable {
     return response.body();
   }
 
+  /** A POST of a JSON body to the sim's control API, e.g. to schedule a fault. */
+  void simPost(String path, String json) throws IOException, InterruptedException {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(simUrl + path))
+        .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("POST " + path + " answered " + response.statusCode() + ": " + response.body());
+    }
+  }
+
   private Process spawn(String name, Path jar, Map<String, String> env, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
