@@ -77,7 +77,7 @@ class AdminUiEndToEndIT {
         .setHeadless(true)
         .setArgs(List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run")));
-    page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1440, 1000).setAcceptDownloads(true)
+    page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1440, 1400).setAcceptDownloads(true)
         .setLocale("en-US").setTimezoneId("UTC"));
     page.setDefaultTimeout(15_000);
   }
@@ -145,7 +145,15 @@ class AdminUiEndToEndIT {
   @Order(4)
   void firstRefresh_completes_andRefreshNowRunsAnother() {
     String yesterday = yesterday().toString();
-    // The first sync is due at once; the grid reloads itself every few seconds, showing progress meanwhile.
+    // The first sync is due at once and backfills the plan's depth; the grid reloads itself every few
+    // seconds and shows the running sync's progress. A fast machine may finish before a reload shows it.
+    Locator progress = page.locator("#connections .sync-progress:visible");
+    try {
+      progress.first().waitFor(new Locator.WaitForOptions().setTimeout(20_000));
+      screenshot("backfill-progress");
+    } catch (com.microsoft.playwright.TimeoutError finishedFirst) {
+      // nothing to photograph: the data column already says "Through …"
+    }
     assertThat(cell("Through " + yesterday)).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(SYNC_TIMEOUT_MS));
     assertThat(page.locator("#connections vaadin-grid-cell-content:visible")
         .filter(new Locator.FilterOptions().setHasText("Not yet"))).hasCount(0);
@@ -155,6 +163,7 @@ class AdminUiEndToEndIT {
     Locator notice = page.locator("vaadin-notification-card").last();
     assertThat(notice).containsText(Pattern.compile("Refreshing " + literal(SimKeys.ORG_A_NAME)
         + " now|Not started: "));
+    page.waitForTimeout(400); // let the notification finish fading in
     screenshot("refresh-now");
   }
 

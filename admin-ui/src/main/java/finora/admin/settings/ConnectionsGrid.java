@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -28,7 +29,8 @@ import java.util.function.Consumer;
  */
 class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
 
-  static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+  static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("MMM d, HH:mm 'UTC'", Locale.US)
+      .withZone(ZoneOffset.UTC);
 
   /** What the row buttons do; null for a read-only grid. */
   record Actions(Consumer<ProviderConnection> update, Consumer<ProviderConnection> refresh,
@@ -45,13 +47,15 @@ class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
     grid.addColumn(c -> switch (c.provider()) {
       case ANTHROPIC -> "Anthropic";
     }).setKey("provider").setHeader("Provider").setAutoWidth(true).setFlexGrow(0);
-    grid.addColumn(ProviderConnection::organizationName).setKey("organization").setHeader("Organization").setFlexGrow(1);
+    grid.addColumn(ProviderConnection::organizationName).setKey("organization").setHeader("Organization").setFlexGrow(2)
+        .setWidth("12rem");
     grid.addColumn(ProviderConnection::keyHint).setKey("key").setHeader("Key").setAutoWidth(true).setFlexGrow(0);
-    grid.addComponentColumn(ConnectionsGrid::status).setKey("status").setHeader("Status").setFlexGrow(2);
+    grid.addComponentColumn(ConnectionsGrid::status).setKey("status").setHeader("Status").setFlexGrow(3)
+        .setWidth("10rem");
     grid.addColumn(ConnectionsGrid::lastRefresh).setKey("last").setHeader("Last refresh").setAutoWidth(true).setFlexGrow(0);
     grid.addColumn(c -> c.nextSyncTime() == null ? "Stopped" : TIME.format(c.nextSyncTime()))
         .setKey("next").setHeader("Next refresh").setAutoWidth(true).setFlexGrow(0);
-    grid.addComponentColumn(ConnectionsGrid::progress).setKey("data").setHeader("Data").setFlexGrow(1);
+    grid.addComponentColumn(ConnectionsGrid::progress).setKey("data").setHeader("Data").setAutoWidth(true).setFlexGrow(0);
     if (actions != null) {
       grid.addComponentColumn(this::rowActions).setKey("actions").setHeader("Actions").setAutoWidth(true).setFlexGrow(0)
           .setTextAlign(ColumnTextAlign.END);

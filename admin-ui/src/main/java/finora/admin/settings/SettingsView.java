@@ -115,7 +115,7 @@ public class SettingsView extends VerticalLayout {
         .map(ProviderOption::keyPrefix).findFirst().orElse("");
     new UpdateKeyDialog(connection, prefix, (id, key) -> keyChecks.update(token, id, key), updated -> {
       Notification.show("The key of " + updated.organizationName() + " was updated (" + updated.keyHint() + ").",
-          5000, Notification.Position.BOTTOM_START).addThemeVariants(NotificationVariant.LUMO_SUCCESS);
+          5000, Notification.Position.BOTTOM_CENTER).addThemeVariants(NotificationVariant.LUMO_SUCCESS);
       reload();
     }).open();
   }
@@ -124,12 +124,12 @@ public class SettingsView extends VerticalLayout {
     try {
       client.refresh(token, connection.id());
       Notification.show("Refreshing " + connection.organizationName() + " now; the list shows its progress.",
-          5000, Notification.Position.BOTTOM_START).addThemeVariants(NotificationVariant.LUMO_SUCCESS);
+          5000, Notification.Position.BOTTOM_CENTER).addThemeVariants(NotificationVariant.LUMO_SUCCESS);
     } catch (FinoraCallException e) {
       if (!SYNC_IN_PROGRESS.equals(e.reason())) {
         throw e; // the session's error handler shows it in the server's words
       }
-      Notification.show("Not started: " + e.getMessage(), 6000, Notification.Position.BOTTOM_START)
+      Notification.show("Not started: " + e.getMessage(), 6000, Notification.Position.BOTTOM_CENTER)
           .addThemeVariants(NotificationVariant.LUMO_CONTRAST);
     }
     reload();
@@ -139,7 +139,7 @@ public class SettingsView extends VerticalLayout {
     new RemoveConnectionDialog(connection, () -> {
       client.delete(token, connection.id());
       Notification.show(connection.organizationName() + " was removed; its spend history stays.",
-          5000, Notification.Position.BOTTOM_START).addThemeVariants(NotificationVariant.LUMO_SUCCESS);
+          5000, Notification.Position.BOTTOM_CENTER).addThemeVariants(NotificationVariant.LUMO_SUCCESS);
       reload();
     }).open();
   }

@@ -28,6 +28,7 @@ import org.apache.batik.svggen.SVGGeneratorContext;
 import org.apache.batik.svggen.SVGGraphics2D;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.DateAxis;
+import org.jfree.chart.axis.DateTickMarkPosition;
 import org.jfree.chart.axis.DateTickUnit;
 import org.jfree.chart.axis.DateTickUnitType;
 import org.jfree.chart.axis.TickUnits;
@@ -101,6 +102,7 @@ final class SpendChart {
     DateAxis days = new DateAxis();
     days.setTimeZone(UTC);
     days.setStandardTickUnits(dayTickUnits());
+    days.setTickMarkPosition(DateTickMarkPosition.MIDDLE); // a day's label sits under its bar
     days.setLowerMargin(0.01);
     days.setUpperMargin(0.01);
     days.setTickLabelFont(TICK_FONT);
