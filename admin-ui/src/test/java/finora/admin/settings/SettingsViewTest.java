@@ -23,6 +23,8 @@ import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.tabs.TabSheet;
 import com.vaadin.flow.component.textfield.PasswordField;
+import com.vaadin.flow.server.VaadinSession;
+import finora.admin.base.FriendlyErrorHandler;
 import finora.admin.grpc.FakeFinoraServer;
 import finora.admin.grpc.FakeIntegrationService;
 import finora.admin.grpc.IntegrationClient;
@@ -334,6 +336,21 @@ class SettingsViewTest {
     assertThat(_get(Paragraph.class, spec -> spec.withId("read-only-note")).getText())
         .contains("read-only access", "Admin role");
     assertThat(_size(grid())).isEqualTo(1);
+  }
+
+  @Test
+  void sessionEndedWhileTheKeyWasChecked_goesThroughTheErrorHandlerToSignIn() {
+    List<UI> sentToLogin = new ArrayList<>();
+    VaadinSession.getCurrent().setErrorHandler(new FriendlyErrorHandler(sentToLogin::add));
+    open(Role.ADMIN);
+    _setValue(keyField(), FakeIntegrationService.GOOD_KEY);
+    _click(save());
+    server.revokeSession();
+
+    checks.runAll();
+    MockVaadin.runUIQueue(true);
+
+    assertThat(sentToLogin).containsExactly(UI.getCurrent());
   }
 
   @Test
