@@ -13,6 +13,8 @@ import io.grpc.ServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The gRPC server: the finora.v1 services behind the status-mapping and auth interceptors, plus
- * health and reflection (v1 and v1alpha) so {@code grpcurl} works without proto files.
+ * health and reflection (v1 and v1alpha) so {@code grpcurl} works without proto files, and the
+ * Prometheus endpoint ({@code http://host:<metricsPort>/metrics}) unless its port is -1.
  *
  * <p>It takes a {@link ServerBuilder}, so {@link Main} passes a Netty builder and tests an
  * in-process one: both run the same wiring.
@@ -33,11 +36,17 @@ public final class FinoraServer {
     private final Server server;
     private final HealthStatusManager health;
     private final DatabaseHealthMonitor healthMonitor;
+    private final PrometheusRegistry metrics;
+    private final int metricsPort;
+    private HTTPServer metricsServer;
 
-    private FinoraServer(Server server, HealthStatusManager health, DatabaseHealthMonitor healthMonitor) {
+    private FinoraServer(Server server, HealthStatusManager health, DatabaseHealthMonitor healthMonitor,
+            PrometheusRegistry metrics, int metricsPort) {
         this.server = server;
         this.health = health;
         this.healthMonitor = healthMonitor;
+        this.metrics = metrics;
+        this.metricsPort = metricsPort;
     }
 
     /** Registers every service and interceptor on {@code builder} and builds the (unstarted) server. */
@@ -46,6 +55,8 @@ public final class FinoraServer {
         // Interceptors added later run first: status mapping wraps authentication.
         builder.intercept(new AuthInterceptor(app.accounts()));
         builder.intercept(new StatusMappingInterceptor());
+        // Outermost, so RPC latency is recorded with the status the client receives.
+        builder.intercept(app.grpcMetrics());
         builder.addService(new AuthGrpcService(app.accounts()));
         builder.addService(new IntegrationGrpcService(app.connections()));
         // TODO(#5) CostService; until then every RPC answers UNIMPLEMENTED.
@@ -54,12 +65,15 @@ public final class FinoraServer {
         builder.addService(ProtoReflectionServiceV1.newInstance());
         builder.addService(ProtoReflectionService.newInstance());
         DatabaseHealthMonitor monitor = new DatabaseHealthMonitor(app.dataSource(), health, SERVICES);
-        return new FinoraServer(builder.build(), health, monitor);
+        return new FinoraServer(builder.build(), health, monitor, app.metrics(), app.config().metricsPort());
     }
 
-    /** Starts serving and probing the database every {@code healthPeriod}. */
+    /** Starts serving, the metrics endpoint (unless disabled) and probing the database every {@code healthPeriod}. */
     public FinoraServer start(Duration healthPeriod) throws IOException {
         server.start();
+        if (metricsPort >= 0) {
+            metricsServer = HTTPServer.builder().port(metricsPort).registry(metrics).buildAndStart();
+        }
         healthMonitor.start(healthPeriod);
         return this;
     }
@@ -69,22 +83,41 @@ public final class FinoraServer {
         return server.getPort();
     }
 
+    /** The port of the Prometheus endpoint, or -1 when it is disabled. */
+    public int metricsPort() {
+        return metricsServer == null ? -1 : metricsServer.getPort();
+    }
+
+    /**
+     * First step of a graceful shutdown: health turns NOT_SERVING so balancers stop sending new
+     * calls; calls keep being served until {@link #shutdown}.
+     */
+    public void enterShutdown() {
+        healthMonitor.enterShutdown();
+    }
+
     /** Probes the database now instead of waiting for the next period. */
     public void probeHealth() {
         healthMonitor.probe();
     }
 
     /**
-     * First half of a graceful shutdown: health turns NOT_SERVING so balancers stop sending new
-     * calls, then the server stops accepting calls and waits up to {@code grace} for running
-     * ones before cancelling them.
+     * Health turns NOT_SERVING (if {@link #enterShutdown} did not already), then the server stops
+     * accepting calls and waits up to {@code grace} for running ones before cancelling them; the
+     * metrics endpoint closes last.
      */
     public void shutdown(Duration grace) throws InterruptedException {
         healthMonitor.enterShutdown();
         server.shutdown();
-        if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-            server.shutdownNow();
-            server.awaitTermination(5, TimeUnit.SECONDS);
+        try {
+            if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                server.shutdownNow();
+                server.awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } finally {
+            if (metricsServer != null) {
+                metricsServer.close();
+            }
         }
     }
 
