@@ -58,10 +58,22 @@ final class SyncTestBed implements AutoCloseable {
     /** A connection and its tenant's admin token. */
     record Connected(UUID id, TestServer.Tenant tenant, String admin) {}
 
-    private SyncTestBed(SimConfig simConfig, Function<String, String> baseUrl) throws Exception {
+    private SyncTestBed(SimConfig simConfig, Function<String, String> baseUrl, Map<String, String> env)
+            throws Exception {
         this.sim = AnthropicSim.start(0, simConfig.withClock(clock));
-        this.server = TestServer.start(Map.of("FINORA_ANTHROPIC_BASE_URL", baseUrl.apply(sim.baseUrl())), clock);
+        Map<String, String> all = new HashMap<>(env);
+        all.put("FINORA_ANTHROPIC_BASE_URL", baseUrl.apply(sim.baseUrl()));
+        this.server = TestServer.start(all, clock);
         this.dsl = server.database().dsl();
+    }
+
+    private SyncTestBed(SimConfig simConfig, Function<String, String> baseUrl) throws Exception {
+        this(simConfig, baseUrl, Map.of());
+    }
+
+    /** Other simulated data and extra environment for the server. */
+    static SyncTestBed start(SimConfig simConfig, Map<String, String> env) throws Exception {
+        return new SyncTestBed(simConfig, url -> url, env);
     }
 
     /** The default simulated data (40 rows a day). */
@@ -75,8 +87,8 @@ final class SyncTestBed implements AutoCloseable {
     }
 
     /** The server reaches the simulator through {@code proxy} (given the simulator's URL, returns the proxy's). */
-    static SyncTestBed startBehind(Function<String, String> proxy) throws Exception {
-        return new SyncTestBed(SimConfig.defaults(), proxy);
+    static SyncTestBed startBehind(SimConfig simConfig, Function<String, String> proxy) throws Exception {
+        return new SyncTestBed(simConfig, proxy);
     }
 
     /** Connects organization A for a new tenant on {@code plan}, through gRPC; the first sync is due now. */
@@ -124,6 +136,7 @@ final class SyncTestBed implements AutoCloseable {
                 SYNC_RUN.SYNC_RUN_ID).fetch();
     }
 
+    /** The latest run; runs started at the same clock reading come in no particular order. */
     SyncRunRecord lastRun(UUID id) {
         List<SyncRunRecord> runs = runs(id);
         assertThat(runs).isNotEmpty();
