@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The gRPC server: the finora.v1 services behind the status-mapping and auth interceptors, plus
@@ -39,6 +40,7 @@ public final class FinoraServer {
     private final PrometheusRegistry metrics;
     private final int metricsPort;
     private HTTPServer metricsServer;
+    private final AtomicBoolean shuttingDown = new AtomicBoolean();
 
     private FinoraServer(Server server, HealthStatusManager health, DatabaseHealthMonitor healthMonitor,
             PrometheusRegistry metrics, int metricsPort) {
@@ -93,7 +95,9 @@ public final class FinoraServer {
      * calls; calls keep being served until {@link #shutdown}.
      */
     public void enterShutdown() {
-        healthMonitor.enterShutdown();
+        if (shuttingDown.compareAndSet(false, true)) {
+            healthMonitor.enterShutdown(); // once: gRPC's health service warns on a second terminal state
+        }
     }
 
     /** Probes the database now instead of waiting for the next period. */
@@ -107,7 +111,7 @@ public final class FinoraServer {
      * metrics endpoint closes last.
      */
     public void shutdown(Duration grace) throws InterruptedException {
-        healthMonitor.enterShutdown();
+        enterShutdown();
         server.shutdown();
         try {
             if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
