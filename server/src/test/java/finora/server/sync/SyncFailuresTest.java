@@ -9,6 +9,7 @@ import finora.api.v1.Connection;
 import finora.api.v1.ConnectionStatus;
 import finora.api.v1.SyncOutcome;
 import finora.api.v1.SyncRun;
+import finora.api.v1.DeleteConnectionRequest;
 import finora.api.v1.UpdateCredentialRequest;
 import finora.db.jooq.tables.records.ConnectionRecord;
 import finora.db.jooq.tables.records.SyncRunRecord;
@@ -28,6 +29,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -192,6 +195,30 @@ class SyncFailuresTest {
         assertThat(run.getPages()).isEqualTo(2);
         proxy.repeat = false;
         assertNextRunRepairs(c, WINDOW_START.plusDays(2 * FIRST_PAGE_DAYS));
+    }
+
+    @Test
+    void connectionRemovedDuringTheSync_stopsItWithoutWritingMore_andKeepsTheHistory() throws Exception {
+        bed = SyncTestBed.start(SMALL_DAYS);
+        Connected c = bed.connect(Plan.GROWTH);
+        bed.sim.faults().onPath(COST_REPORT, 1, Fault.delay(Duration.ZERO));
+        bed.sim.faults().onPath(COST_REPORT, 1, Fault.delay(Duration.ofMillis(700)));
+        CompletableFuture<Integer> running = CompletableFuture.supplyAsync(bed::syncDue);
+        SyncTestBed.await("page 2 asked for", Duration.ofSeconds(10), () -> bed.sim.faults().isEmpty());
+
+        bed.server.integrations(c.admin()).deleteConnection(DeleteConnectionRequest.newBuilder()
+                .setConnectionId(c.id().toString()).build());
+        assertThat(running.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+
+        SyncRunRecord run = bed.lastRun(c.id());
+        assertThat(run.getOutcome()).isEqualTo("FAILED");
+        assertThat(run.getErrorReason()).isEqualTo("CONNECTION_REMOVED");
+        assertThat(bed.storedDays(c.id())).as("history stays").hasSize(FIRST_PAGE_DAYS);
+        bed.assertEveryStoredDayIsWhole(c.id());
+        ConnectionRecord row = bed.connection(c.id());
+        assertThat(row.getStatus()).isEqualTo("REMOVED");
+        assertThat(row.getNextSyncAt()).isNull();
+        assertThat(row.getLeaseToken()).isNull();
     }
 
     /** The run failed with {@code reason}; exactly the first {@code daysStored} days are stored, each whole. */
