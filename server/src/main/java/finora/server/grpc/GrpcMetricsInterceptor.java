@@ -1,6 +1,7 @@
 package finora.server.grpc;
 
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
+import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -8,11 +9,14 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Records {@code finora_grpc_server_handling_seconds{grpc_service,grpc_method,grpc_code}}: the time
- * from a call's start to its close, with the status the client received. Register it outermost, so
- * it sees statuses after {@link StatusMappingInterceptor} mapped them.
+ * from a call's start to its close, with the status the client received (CANCELLED when the client
+ * went away first). Register it outermost, so it sees statuses after {@link StatusMappingInterceptor}
+ * mapped them.
  */
 public final class GrpcMetricsInterceptor implements ServerInterceptor {
     private final Histogram latency;
@@ -33,13 +37,26 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
         long start = System.nanoTime();
         String service = call.getMethodDescriptor().getServiceName();
         String method = call.getMethodDescriptor().getBareMethodName();
-        return next.startCall(new SimpleForwardingServerCall<>(call) {
+        AtomicBoolean recorded = new AtomicBoolean();
+        Consumer<Status.Code> record = code -> {
+            if (recorded.compareAndSet(false, true)) {
+                latency.labelValues(service == null ? "" : service, method == null ? "" : method, code.name())
+                        .observe((System.nanoTime() - start) / 1e9);
+            }
+        };
+        ServerCall.Listener<Q> listener = next.startCall(new SimpleForwardingServerCall<>(call) {
             @Override
             public void close(Status status, Metadata trailers) {
-                latency.labelValues(service == null ? "" : service, method == null ? "" : method,
-                        status.getCode().name()).observe((System.nanoTime() - start) / 1e9);
+                record.accept(status.getCode());
                 super.close(status, trailers);
             }
         }, headers);
+        return new SimpleForwardingServerCallListener<>(listener) {
+            @Override
+            public void onCancel() {
+                record.accept(Status.Code.CANCELLED); // the client went away (deadline, cancel) before a close
+                super.onCancel();
+            }
+        };
     }
 }
