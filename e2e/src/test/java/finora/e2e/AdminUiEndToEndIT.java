@@ -19,11 +19,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.NumberFormat;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -155,16 +160,23 @@ class AdminUiEndToEndIT {
       // nothing to photograph: the data column already says "Through …"
     }
     assertThat(cell("Through " + yesterday)).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(SYNC_TIMEOUT_MS));
-    assertThat(page.locator("#connections vaadin-grid-cell-content:visible")
-        .filter(new Locator.FilterOptions().setHasText("Not yet"))).hasCount(0);
+    // "Through …" can show while the run still finishes; it ends when the last refresh has a time.
+    assertThat(page.locator("#connections .last-refresh:visible").first())
+        .not().hasText("Last: Not yet", new LocatorAssertions.HasTextOptions().setTimeout(30_000));
     screenshot("first-refresh-done");
 
+    Instant clicked = Instant.now();
     page.locator("vaadin-button.refresh-now").first().click();
     Locator notice = page.locator("vaadin-notification-card").last();
-    assertThat(notice).containsText(Pattern.compile("Refreshing " + literal(SimKeys.ORG_A_NAME)
-        + " now|Not started: "));
+    assertThat(notice).containsText("Refreshing " + SimKeys.ORG_A_NAME + " now");
     page.waitForTimeout(400); // let the notification finish fading in
     screenshot("refresh-now");
+
+    // Due now until the sync has run; when it ends, the next one is the plan's interval (15 min) later.
+    Instant later = clicked.plus(Duration.ofMinutes(10));
+    waitUntil("the connection is due now", () -> rowTimes().stream().noneMatch(t -> t.isAfter(later)));
+    waitUntil("the requested refresh completes", () -> rowTimes().stream().anyMatch(t -> t.isAfter(later)));
+    screenshot("refresh-done");
   }
 
   @Test
@@ -232,6 +244,30 @@ class AdminUiEndToEndIT {
     return page.locator("#connections vaadin-grid-cell-content:visible")
         .filter(new Locator.FilterOptions().setHasText(Pattern.compile("^\\s*" + literal(text) + "\\s*$")))
         .first();
+  }
+
+  /** The last and next refresh times shown in the connections grid ("Last: Nov 25, 19:40 UTC"). */
+  private List<Instant> rowTimes() {
+    DateTimeFormatter format = DateTimeFormatter.ofPattern("MMM d, HH:mm 'UTC' yyyy", Locale.US);
+    int year = LocalDate.now(ZoneOffset.UTC).getYear();
+    Pattern time = Pattern.compile("(Last|Next): ([A-Z][a-z]{2} \\d{1,2}, \\d{2}:\\d{2} UTC)");
+    return page.locator("#connections .last-refresh:visible, #connections .next-refresh:visible")
+        .allTextContents().stream()
+        .map(time::matcher)
+        .filter(java.util.regex.Matcher::find)
+        .map(m -> LocalDateTime.parse(m.group(2) + " " + year, format).toInstant(ZoneOffset.UTC))
+        .toList();
+  }
+
+  private void waitUntil(String what, BooleanSupplier condition) {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+    while (!condition.getAsBoolean()) {
+      if (Instant.now().isAfter(deadline)) {
+        screenshot("timed-out");
+        throw new AssertionError("Timed out waiting until " + what);
+      }
+      page.waitForTimeout(1000);
+    }
   }
 
   /** {@code text} as a regular expression that JavaScript understands too (no {@code \\Q…\\E}). */

@@ -43,22 +43,24 @@ class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
     Grid<ProviderConnection> grid = getContent();
     grid.setId("connections");
     grid.addThemeVariants(GridVariant.LUMO_WRAP_CELL_CONTENT, GridVariant.LUMO_ROW_STRIPES);
+    grid.getStyle().set("font-size", "var(--lumo-font-size-s)");
     grid.setAllRowsVisible(true);
     grid.addColumn(c -> switch (c.provider()) {
       case ANTHROPIC -> "Anthropic";
-    }).setKey("provider").setHeader("Provider").setAutoWidth(true).setFlexGrow(0);
-    grid.addColumn(ProviderConnection::organizationName).setKey("organization").setHeader("Organization").setFlexGrow(2)
-        .setWidth("12rem");
-    grid.addColumn(ProviderConnection::keyHint).setKey("key").setHeader("Key").setAutoWidth(true).setFlexGrow(0);
-    grid.addComponentColumn(ConnectionsGrid::status).setKey("status").setHeader("Status").setFlexGrow(3)
-        .setWidth("10rem");
-    grid.addColumn(ConnectionsGrid::lastRefresh).setKey("last").setHeader("Last refresh").setAutoWidth(true).setFlexGrow(0);
-    grid.addColumn(c -> c.nextSyncTime() == null ? "Stopped" : TIME.format(c.nextSyncTime()))
-        .setKey("next").setHeader("Next refresh").setAutoWidth(true).setFlexGrow(0);
-    grid.addComponentColumn(ConnectionsGrid::progress).setKey("data").setHeader("Data").setAutoWidth(true).setFlexGrow(0);
+    }).setKey("provider").setHeader("Provider").setWidth("6.5rem").setFlexGrow(0);
+    grid.addColumn(ProviderConnection::organizationName).setKey("organization").setHeader("Organization")
+        .setWidth("8rem").setFlexGrow(1);
+    grid.addColumn(ProviderConnection::keyHint).setKey("key").setHeader("Key").setWidth("11.5rem").setFlexGrow(0);
+    grid.addComponentColumn(ConnectionsGrid::status).setKey("status").setHeader("Status").setWidth("7rem")
+        .setFlexGrow(2);
+    grid.addComponentColumn(ConnectionsGrid::refreshTimes).setKey("refresh").setHeader("Refresh")
+        .setWidth("12.5rem").setFlexGrow(0);
+    grid.addComponentColumn(ConnectionsGrid::progress).setKey("data").setHeader("Data").setWidth("8.5rem")
+        .setFlexGrow(0);
     if (actions != null) {
-      grid.addComponentColumn(this::rowActions).setKey("actions").setHeader("Actions").setAutoWidth(true).setFlexGrow(0)
-          .setTextAlign(ColumnTextAlign.END);
+      // Fixed widths: auto-width would be measured on the empty grid of a first visit and cut the buttons.
+      grid.addComponentColumn(this::rowActions).setKey("actions").setHeader("Actions").setWidth("14.5rem")
+          .setFlexGrow(0).setTextAlign(ColumnTextAlign.END);
     }
   }
 
@@ -68,6 +70,16 @@ class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
 
   Grid<ProviderConnection> grid() {
     return getContent();
+  }
+
+  /** Last and next refresh, one above the other. */
+  static Component refreshTimes(ProviderConnection c) {
+    Div last = new Div("Last: " + lastRefresh(c));
+    last.addClassName("last-refresh");
+    Div next = new Div("Next: " + (c.nextSyncTime() == null ? "stopped" : TIME.format(c.nextSyncTime())));
+    next.addClassName("next-refresh");
+    next.getStyle().set("color", "var(--lumo-secondary-text-color)");
+    return new Div(last, next);
   }
 
   static String lastRefresh(ProviderConnection c) {

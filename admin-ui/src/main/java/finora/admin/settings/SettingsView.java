@@ -14,6 +14,7 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.shared.Registration;
 import finora.admin.base.MainLayout;
+import finora.admin.base.PollRequests;
 import finora.admin.grpc.FinoraCallException;
 import finora.admin.grpc.IntegrationClient;
 import finora.admin.grpc.ProviderConnection;
@@ -50,7 +51,7 @@ public class SettingsView extends VerticalLayout {
   private final ConnectionsGrid connections;
   private final Paragraph listStatus = new Paragraph();
   private Registration pollRegistration;
-  private int pollIntervalBefore = -1;
+  private Registration pollRequest;
 
   public SettingsView(IntegrationClient client, KeyChecks keyChecks, CurrentSession session) {
     this.client = client;
@@ -152,11 +153,7 @@ public class SettingsView extends VerticalLayout {
   protected void onAttach(AttachEvent event) {
     super.onAttach(event);
     UI ui = event.getUI();
-    pollIntervalBefore = ui.getPollInterval();
-    int interval = (int) RELOAD_INTERVAL.toMillis();
-    if (pollIntervalBefore < 0 || pollIntervalBefore > interval) {
-      ui.setPollInterval(interval);
-    }
+    pollRequest = PollRequests.request(ui, RELOAD_INTERVAL);
     pollRegistration = ui.addPollListener(e -> reloadQuietly());
   }
 
@@ -166,7 +163,10 @@ public class SettingsView extends VerticalLayout {
       pollRegistration.remove();
       pollRegistration = null;
     }
-    event.getUI().setPollInterval(pollIntervalBefore);
+    if (pollRequest != null) {
+      pollRequest.remove();
+      pollRequest = null;
+    }
     super.onDetach(event);
   }
 }

@@ -101,12 +101,15 @@ public class SpendView extends VerticalLayout {
         .setKey("day").setHeader("Day (UTC)").setFlexGrow(1));
     byModel = new BreakdownGrid("by-model", grid -> {
       grid.addColumn(line -> line.model().isEmpty() ? SpendChart.NO_MODEL : line.model())
-          .setKey("model").setHeader("Model").setFlexGrow(2);
-      grid.addColumn(line -> SpendChart.familyLabel(line.modelFamily())).setKey("family").setHeader("Family").setFlexGrow(1);
+          .setKey("model").setHeader("Model").setFlexGrow(2).setTooltipGenerator(CostLine::model);
+      grid.addColumn(line -> line.modelFamily().isEmpty() ? "—" : line.modelFamily())
+          .setKey("family").setHeader("Family").setFlexGrow(1);
     });
     byWorkspace = new BreakdownGrid("by-workspace", grid -> {
-      grid.addColumn(CostLine::workspaceName).setKey("workspace").setHeader("Workspace").setFlexGrow(2);
-      grid.addColumn(CostLine::workspaceId).setKey("id").setHeader("Id").setFlexGrow(1);
+      grid.addColumn(CostLine::workspaceName).setKey("workspace").setHeader("Workspace").setFlexGrow(2)
+          .setTooltipGenerator(CostLine::workspaceName);
+      grid.addColumn(CostLine::workspaceId).setKey("id").setHeader("Id").setFlexGrow(1)
+          .setTooltipGenerator(CostLine::workspaceId);
     });
 
     freshness.setId("freshness");

@@ -25,6 +25,7 @@ import com.vaadin.flow.component.tabs.TabSheet;
 import com.vaadin.flow.component.textfield.PasswordField;
 import com.vaadin.flow.server.VaadinSession;
 import finora.admin.base.FriendlyErrorHandler;
+import finora.admin.base.PollRequests;
 import finora.admin.grpc.FakeFinoraServer;
 import finora.admin.grpc.FakeIntegrationService;
 import finora.admin.grpc.IntegrationClient;
@@ -192,7 +193,7 @@ class SettingsViewTest {
     assertThat(_size(grid())).isEqualTo(1);
     assertThat(_getFormatted(grid(), 0, "organization")).isEqualTo("Acme Robotics");
     assertThat(_getFormatted(grid(), 0, "key")).isEqualTo("sk-ant-admin01-…orgA");
-    assertThat(_getFormatted(grid(), 0, "last")).isEqualTo("Not yet");
+    assertThat(textOf(_getCellComponent(grid(), 0, "refresh"))).isEqualTo("Last: Not yetNext: Nov 18, 11:06 UTC");
   }
 
   @Test
@@ -322,6 +323,16 @@ class SettingsViewTest {
     assertThat(server.integration().deleted()).containsExactly("c1-abcd");
     assertThat(_size(grid())).isZero();
     expectNotifications("Initech was removed; its spend history stays.");
+  }
+
+  @Test
+  void settingsInsideTheLayout_pollsEvery5s_evenThoughTheHealthIndicatorAsksFor30() {
+    SettingsView view = open(Role.ADMIN);
+    PollRequests.request(UI.getCurrent(), Duration.ofSeconds(30)); // the drawer's indicator, attached later
+
+    assertThat(UI.getCurrent().getPollInterval()).isEqualTo(5_000);
+    UI.getCurrent().remove(view);
+    assertThat(UI.getCurrent().getPollInterval()).isEqualTo(30_000);
   }
 
   @Test
