@@ -365,6 +365,19 @@ class SettingsViewTest {
   }
 
   @Test
+  void serverGoingDownWhileOpen_keepsTheListAndSaysSo_insteadOfANotificationPerPoll() {
+    server.integration().addConnection("c1-abcd", "Initech", ConnectionStatus.CONNECTION_STATUS_ACTIVE, "");
+    open(Role.ADMIN);
+    server.failNextCall(io.grpc.Status.UNAVAILABLE.withDescription("connection refused").asRuntimeException());
+
+    ComponentUtil.fireEvent(UI.getCurrent(), new PollEvent(UI.getCurrent(), true));
+
+    assertThat(_size(grid())).isEqualTo(1);
+    assertThat(_get(Paragraph.class, spec -> spec.withId("connections-status")).getText())
+        .startsWith("Could not reload the list: The Finora server is not reachable at");
+  }
+
+  @Test
   void keyNeverEndsUpInThePage() {
     open(Role.ADMIN);
 

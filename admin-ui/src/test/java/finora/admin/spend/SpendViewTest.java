@@ -23,6 +23,7 @@ import finora.admin.grpc.FakeCostService;
 import finora.admin.grpc.FakeFinoraServer;
 import finora.admin.grpc.NotAuthenticatedException;
 import finora.admin.grpc.Role;
+import finora.admin.grpc.ServerUnreachableException;
 import finora.admin.grpc.Session;
 import finora.admin.grpc.TagOption;
 import finora.admin.security.CurrentSession;
@@ -258,6 +259,20 @@ class SpendViewTest {
     assertThat(view.chart().getElement().getTextRecursively()).isEqualTo("No spend in this range.");
     assertThat(view.cards().totalText()).isEqualTo("$0.00");
     assertThat(view.cards().changeText()).isEqualTo("—");
+  }
+
+  @Test
+  void serverDown_failsTheViewAsUnreachable_soTheRouterShowsTheFriendlyPage() {
+    ManagedChannel nowhere = FakeFinoraServer.channelToNowhere();
+    try {
+      CostClient unreachable = new CostClient(nowhere, Duration.ofSeconds(2), Duration.ofSeconds(2));
+
+      assertThatThrownBy(() -> new SpendView(unreachable, new CurrentSession(), CLOCK))
+          .isInstanceOf(ServerUnreachableException.class)
+          .hasMessageStartingWith("The Finora server is not reachable at");
+    } finally {
+      nowhere.shutdownNow();
+    }
   }
 
   @Test
