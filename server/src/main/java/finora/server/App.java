@@ -6,10 +6,17 @@ import finora.server.auth.Accounts;
 import finora.server.auth.PasswordHasher;
 import finora.server.cost.CostQueryCache;
 import finora.server.crypto.CredentialCipher;
+import finora.server.grpc.GrpcMetricsInterceptor;
 import finora.server.integration.ConnectionRepository;
 import finora.server.integration.Connections;
+import finora.server.provider.ProviderMetrics;
 import finora.server.provider.anthropic.AnthropicAdminClient;
 import finora.server.provider.anthropic.AnthropicClientConfig;
+import finora.server.sync.CostSync;
+import finora.server.sync.SyncConfig;
+import finora.server.sync.SyncMetrics;
+import finora.server.sync.SyncScheduler;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import javax.sql.DataSource;
@@ -22,6 +29,9 @@ import org.jooq.DSLContext;
  * @param dsl the database every repository works through
  * @param dataSource the pool behind {@code dsl}, for health checks
  * @param clock the only source of "now"
+ * @param metrics this application's own registry (never the static default, so test servers in
+ *     one JVM do not collide); served by {@link FinoraServer} on {@link ServerConfig#metricsPort()}
+ * @param scheduler runs due syncs once started; idle until then
  */
 public record App(
         ServerConfig config,
@@ -33,7 +43,11 @@ public record App(
         Accounts accounts,
         AnthropicAdminClient anthropic,
         Connections connections,
-        CostQueryCache costCache) {
+        CostQueryCache costCache,
+        PrometheusRegistry metrics,
+        GrpcMetricsInterceptor grpcMetrics,
+        CostSync costSync,
+        SyncScheduler scheduler) {
 
     /** bcrypt cost for production passwords. */
     public static final int BCRYPT_COST = 12;
@@ -47,13 +61,28 @@ public record App(
     /** Wires the application with explicit tuning (tests use a low bcrypt cost and fast retries). */
     public static App create(ServerConfig config, DSLContext dsl, DataSource dataSource, Clock clock,
             int bcryptCost, AnthropicClientConfig anthropicConfig, CredentialCipher cipher) {
+        return create(config, dsl, dataSource, clock, bcryptCost, anthropicConfig, cipher, SyncConfig.defaults(),
+                new PrometheusRegistry());
+    }
+
+    /** Wires the application with explicit tuning of syncs and a given metrics registry. */
+    public static App create(ServerConfig config, DSLContext dsl, DataSource dataSource, Clock clock,
+            int bcryptCost, AnthropicClientConfig anthropicConfig, CredentialCipher cipher, SyncConfig syncConfig,
+            PrometheusRegistry metrics) {
         AuditLog audit = new AuditLog(clock);
         AccountRepository accountRepository = new AccountRepository();
         Accounts accounts = new Accounts(dsl, accountRepository, new PasswordHasher(bcryptCost), audit, clock);
-        AnthropicAdminClient anthropic = new AnthropicAdminClient(anthropicConfig);
-        Connections connections = new Connections(dsl, new ConnectionRepository(), cipher, anthropic, audit, clock);
+        ProviderMetrics providerMetrics = new ProviderMetrics(metrics);
+        AnthropicAdminClient anthropic = new AnthropicAdminClient(anthropicConfig,
+                status -> providerMetrics.retry("anthropic", status),
+                (path, status, elapsed) -> providerMetrics.request("anthropic", path, status, elapsed));
+        ConnectionRepository connectionRepository = new ConnectionRepository();
+        Connections connections = new Connections(dsl, connectionRepository, cipher, anthropic, audit, clock);
+        CostSync costSync = new CostSync(dsl, connectionRepository, connections, anthropic, new SyncMetrics(metrics),
+                clock, syncConfig.leaseDuration());
+        SyncScheduler scheduler = new SyncScheduler(dsl, costSync, syncConfig, config.syncEnabled(), clock);
         CostQueryCache costCache = new CostQueryCache(10_000, Duration.ofMinutes(30));
         return new App(config, dsl, dataSource, clock, audit, accountRepository, accounts, anthropic, connections,
-                costCache);
+                costCache, metrics, new GrpcMetricsInterceptor(metrics), costSync, scheduler);
     }
 }

@@ -15,14 +15,18 @@ import io.grpc.ServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The gRPC server: the finora.v1 services behind the status-mapping and auth interceptors, plus
- * health and reflection (v1 and v1alpha) so {@code grpcurl} works without proto files.
+ * health and reflection (v1 and v1alpha) so {@code grpcurl} works without proto files, and the
+ * Prometheus endpoint ({@code http://host:<metricsPort>/metrics}) unless its port is -1.
  *
  * <p>It takes a {@link ServerBuilder}, so {@link Main} passes a Netty builder and tests an
  * in-process one: both run the same wiring.
@@ -36,13 +40,19 @@ public final class FinoraServer {
     private final HealthStatusManager health;
     private final DatabaseHealthMonitor healthMonitor;
     private final CostChangeListener costChanges;
+    private final PrometheusRegistry metrics;
+    private final int metricsPort;
+    private HTTPServer metricsServer;
+    private final AtomicBoolean shuttingDown = new AtomicBoolean();
 
     private FinoraServer(Server server, HealthStatusManager health, DatabaseHealthMonitor healthMonitor,
-            CostChangeListener costChanges) {
+            CostChangeListener costChanges, PrometheusRegistry metrics, int metricsPort) {
         this.server = server;
         this.health = health;
         this.healthMonitor = healthMonitor;
         this.costChanges = costChanges;
+        this.metrics = metrics;
+        this.metricsPort = metricsPort;
     }
 
     /** Registers every service and interceptor on {@code builder} and builds the (unstarted) server. */
@@ -51,6 +61,8 @@ public final class FinoraServer {
         // Interceptors added later run first: status mapping wraps authentication.
         builder.intercept(new AuthInterceptor(app.accounts()));
         builder.intercept(new StatusMappingInterceptor());
+        // Outermost, so RPC latency is recorded with the status the client receives.
+        builder.intercept(app.grpcMetrics());
         builder.addService(new AuthGrpcService(app.accounts()));
         builder.addService(new IntegrationGrpcService(app.connections()));
         builder.addService(new CostGrpcService(app.dsl(), app.costCache()));
@@ -59,12 +71,16 @@ public final class FinoraServer {
         builder.addService(ProtoReflectionService.newInstance());
         DatabaseHealthMonitor monitor = new DatabaseHealthMonitor(app.dataSource(), health, SERVICES);
         CostChangeListener costChanges = new CostChangeListener(app.dataSource(), app.costCache());
-        return new FinoraServer(builder.build(), health, monitor, costChanges);
+        return new FinoraServer(builder.build(), health, monitor, costChanges, app.metrics(),
+                app.config().metricsPort());
     }
 
-    /** Starts serving and probing the database every {@code healthPeriod}. */
+    /** Starts serving, the metrics endpoint (unless disabled) and probing the database every {@code healthPeriod}. */
     public FinoraServer start(Duration healthPeriod) throws IOException {
         server.start();
+        if (metricsPort >= 0) {
+            metricsServer = HTTPServer.builder().port(metricsPort).registry(metrics).buildAndStart();
+        }
         healthMonitor.start(healthPeriod);
         costChanges.start();
         return this;
@@ -75,24 +91,45 @@ public final class FinoraServer {
         return server.getPort();
     }
 
+    /** The port of the Prometheus endpoint, or -1 when it is disabled. */
+    public int metricsPort() {
+        return metricsServer == null ? -1 : metricsServer.getPort();
+    }
+
+    /**
+     * First step of a graceful shutdown: health turns NOT_SERVING so balancers stop sending new
+     * calls; calls keep being served until {@link #shutdown}.
+     */
+    public void enterShutdown() {
+        if (shuttingDown.compareAndSet(false, true)) {
+            healthMonitor.enterShutdown(); // once: gRPC's health service warns on a second terminal state
+        }
+    }
+
     /** Probes the database now instead of waiting for the next period. */
     public void probeHealth() {
         healthMonitor.probe();
     }
 
     /**
-     * First half of a graceful shutdown: health turns NOT_SERVING so balancers stop sending new
-     * calls, then the server stops accepting calls and waits up to {@code grace} for running
-     * ones before cancelling them.
+     * Health turns NOT_SERVING (if {@link #enterShutdown} did not already), then the server stops
+     * accepting calls and waits up to {@code grace} for running ones before cancelling them; the
+     * metrics endpoint closes last.
      */
     public void shutdown(Duration grace) throws InterruptedException {
-        healthMonitor.enterShutdown();
+        enterShutdown();
         server.shutdown();
-        if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-            server.shutdownNow();
-            server.awaitTermination(5, TimeUnit.SECONDS);
+        try {
+            if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                server.shutdownNow();
+                server.awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } finally {
+            costChanges.close();
+            if (metricsServer != null) {
+                metricsServer.close();
+            }
         }
-        costChanges.close();
     }
 
     /** Blocks until the server has terminated. */

@@ -50,15 +50,21 @@ public final class Main {
         FinoraServer server = FinoraServer.create(
                 Grpc.newServerBuilderForPort(config.grpcPort(), InsecureServerCredentials.create()), app);
         server.start(Duration.ofSeconds(2));
-        log.info("Finora server listening for gRPC on port {}", server.port());
+        app.scheduler().start();
+        log.info("Finora server listening for gRPC on port {}, metrics on port {}", server.port(), server.metricsPort());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                // 1. health NOT_SERVING, 2. stop background work (none yet), 3. stop accepting calls and
-                // wait up to 10 s for running ones, 4. close the pool and the embedded database.
+                // 1. Health NOT_SERVING, so balancers stop sending new calls.
+                server.enterShutdown();
+                // 2. Stop background work: no new claims; running syncs finish their current day (or are
+                //    interrupted after a timeout) and release their leases for other replicas.
+                app.scheduler().stop();
+                // 3. Stop accepting calls, wait up to 10 s for running ones, then cancel them.
                 server.shutdown(Duration.ofSeconds(10));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
+                // 4. Close the pool and the embedded database.
                 db.close();
             }
         }, "shutdown"));

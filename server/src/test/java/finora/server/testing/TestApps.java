@@ -4,23 +4,40 @@ import finora.server.App;
 import finora.server.ServerConfig;
 import finora.server.crypto.CredentialCipher;
 import finora.server.provider.anthropic.AnthropicClientConfig;
+import finora.server.sync.SyncConfig;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 
-/** The production wiring with test tuning: bcrypt cost 4, millisecond retries, an in-memory key set. */
+/**
+ * The production wiring with test tuning: bcrypt cost 4, millisecond retries, an in-memory key set,
+ * a fast-polling sync scheduler and a registry of its own.
+ */
 public final class TestApps {
     private TestApps() {}
 
     /** Wires the application; the Anthropic base URL comes from {@code config}. */
     public static App create(ServerConfig config, DSLContext dsl, DataSource dataSource, Clock clock) {
-        return App.create(config, dsl, dataSource, clock, 4, fastRetries(config), CredentialCipher.ephemeral());
+        return create(config, dsl, dataSource, clock, fastRetries(config), syncConfig("test-replica"));
+    }
+
+    /** Wires the application with the given client and sync settings. */
+    public static App create(ServerConfig config, DSLContext dsl, DataSource dataSource, Clock clock,
+            AnthropicClientConfig anthropic, SyncConfig sync) {
+        return App.create(config, dsl, dataSource, clock, 4, anthropic, CredentialCipher.ephemeral(), sync,
+                new PrometheusRegistry());
     }
 
     /** Client settings that retry quickly so fault tests stay fast. */
     public static AnthropicClientConfig fastRetries(ServerConfig config) {
         return new AnthropicClientConfig(config.anthropicBaseUrl(), Duration.ofSeconds(2), Duration.ofSeconds(2), 3,
                 Duration.ofMillis(5), Duration.ofMillis(50));
+    }
+
+    /** Sync settings for tests: poll every 20 ms, 2 workers, 5 min leases (moved by the test clock), 5 s to stop. */
+    public static SyncConfig syncConfig(String replicaId) {
+        return new SyncConfig(replicaId, Duration.ofMillis(20), 2, Duration.ofMinutes(5), Duration.ofSeconds(5));
     }
 }

@@ -15,6 +15,7 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executor;
@@ -34,10 +35,15 @@ public final class TestServer implements AutoCloseable {
     private final FinoraServer server;
     private final ManagedChannel channel;
 
-    private TestServer(Map<String, String> env) throws Exception {
+    /** Where every test server's clock starts unless the test brings its own. */
+    public static final Instant START = Instant.parse("2026-11-25T10:00:00Z");
+
+    private TestServer(Map<String, String> env, MutableClock clock) throws Exception {
         this.db = PostgresFixture.newDatabase();
-        this.clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
-        ServerConfig config = ServerConfig.fromEnv(env);
+        this.clock = clock;
+        Map<String, String> withDefaults = new HashMap<>(env);
+        withDefaults.putIfAbsent("FINORA_METRICS_PORT", "-1"); // no fixed port per test server unless asked for
+        ServerConfig config = ServerConfig.fromEnv(withDefaults);
         this.app = TestApps.create(config, db.dsl(), db.dataSource(), clock);
         String name = "finora-test-" + UUID.randomUUID();
         this.server = FinoraServer.create(InProcessServerBuilder.forName(name), app)
@@ -52,7 +58,12 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts a server with the given environment. */
     public static TestServer start(Map<String, String> env) throws Exception {
-        return new TestServer(env);
+        return new TestServer(env, new MutableClock(START));
+    }
+
+    /** Starts a server with the given environment on a clock the test shares (e.g. with anthropic-sim). */
+    public static TestServer start(Map<String, String> env, MutableClock clock) throws Exception {
+        return new TestServer(env, clock);
     }
 
     /** A tenant created through the real accounts code. */
@@ -121,6 +132,7 @@ public final class TestServer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        app.scheduler().stop();
         channel.shutdownNow();
         server.shutdown(Duration.ofSeconds(5));
         db.close();

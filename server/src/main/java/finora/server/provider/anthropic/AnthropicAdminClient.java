@@ -51,15 +51,37 @@ public final class AnthropicAdminClient {
     private final AnthropicClientConfig config;
     private final HttpClient http;
     private final IntConsumer retryListener;
+    private final RequestListener requestListener;
 
-    /** Creates a client; {@code retryListener} hears the status of every retried answer (0 for no answer). */
-    public AnthropicAdminClient(AnthropicClientConfig config, IntConsumer retryListener) {
+    /** Hears every HTTP attempt, retries included: for request-latency metrics. */
+    @FunctionalInterface
+    public interface RequestListener {
+        /**
+         * @param path the API path, e.g. {@code /v1/organizations/cost_report} (never the query)
+         * @param status the HTTP status, or 0 when no answer arrived (timeout, connection failure)
+         * @param elapsed time from sending the request to the answer or the failure
+         */
+        void answered(String path, int status, Duration elapsed);
+    }
+
+    /**
+     * Creates a client; {@code retryListener} hears the status of every retried answer (0 for no
+     * answer), {@code requestListener} every attempt.
+     */
+    public AnthropicAdminClient(AnthropicClientConfig config, IntConsumer retryListener,
+            RequestListener requestListener) {
         this.config = config;
         this.retryListener = retryListener;
+        this.requestListener = requestListener;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(config.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
+    }
+
+    /** Creates a client; {@code retryListener} hears the status of every retried answer (0 for no answer). */
+    public AnthropicAdminClient(AnthropicClientConfig config, IntConsumer retryListener) {
+        this(config, retryListener, (path, status, elapsed) -> {});
     }
 
     /** Creates a client that does not report retries. */
@@ -152,7 +174,7 @@ public final class AnthropicAdminClient {
                 .build();
         HttpResponse<byte[]> response;
         try {
-            response = Failsafe.with(retry).get(() -> http.send(request, HttpResponse.BodyHandlers.ofByteArray()));
+            response = Failsafe.with(retry).get(() -> timedSend(request, path));
         } catch (FailsafeException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             if (cause instanceof InterruptedException) {
@@ -182,6 +204,18 @@ public final class AnthropicAdminClient {
                     + (config.maxRetries() + 1) + " tries", null);
         }
         throw new AnthropicException(AnthropicException.Kind.REQUEST_REFUSED, status, what, null);
+    }
+
+    private HttpResponse<byte[]> timedSend(HttpRequest request, String path) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        int status = 0;
+        try {
+            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            status = response.statusCode();
+            return response;
+        } finally {
+            requestListener.answered(path, status, Duration.ofNanos(System.nanoTime() - start));
+        }
     }
 
     /** 429, 5xx and 529 are worth another try; 4xx are not. */

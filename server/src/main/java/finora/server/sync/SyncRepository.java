@@ -1,0 +1,273 @@
+package finora.server.sync;
+
+import static finora.db.jooq.Tables.CONNECTION;
+import static finora.db.jooq.Tables.COST_DAY;
+import static finora.db.jooq.Tables.COST_LINE_ITEM;
+import static finora.db.jooq.Tables.COST_RESTATEMENT;
+import static finora.db.jooq.Tables.SYNC_RUN;
+import static finora.db.jooq.Tables.TENANT;
+import static finora.db.jooq.Tables.WORKSPACE;
+
+import finora.server.auth.Plan;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.jooq.DSLContext;
+
+/** Leases, sync runs, workspaces and cost rows in the database. Every method runs in the caller's transaction. */
+final class SyncRepository {
+
+    /** A connection this replica claimed; {@code token} fences every write and becomes the sync run's id. */
+    record Claim(UUID connectionId, UUID tenantId, UUID token, String replicaId, long version,
+            OffsetDateTime lastSyncStartedAt, OffsetDateTime refreshRequestedAt) {}
+
+    /** A connection's state as seen under its lock at the end of a run. */
+    record Held(String status, long version, Plan plan) {}
+
+    /** One cost row as stored; empty strings stand for "not given", workspace '' is the Default workspace. */
+    record LineItem(String workspaceId, String description, String model, String modelFamily, String modelVersion,
+            String costType, String tokenType, String serviceTier, String contextWindow, String inferenceGeo,
+            BigDecimal amountUsd) {}
+
+    /** A workspace name; {@code workspaceId} '' is the Default workspace. */
+    record WorkspaceName(String workspaceId, String name, OffsetDateTime archivedAt) {}
+
+    /**
+     * Claims up to {@code max} due connections: ACTIVE, {@code next_sync_at <= now}, no live lease.
+     * {@code FOR UPDATE SKIP LOCKED} lets replicas claim side by side without waiting for or
+     * double-claiming each other's rows; the lease is written before the transaction ends.
+     */
+    List<Claim> claimDue(DSLContext tx, OffsetDateTime now, String replicaId, OffsetDateTime leaseUntil, int max) {
+        var due = tx.select(CONNECTION.CONNECTION_ID, CONNECTION.TENANT_ID, CONNECTION.VERSION,
+                        CONNECTION.LAST_SYNC_STARTED_AT, CONNECTION.REFRESH_REQUESTED_AT)
+                .from(CONNECTION)
+                .where(CONNECTION.STATUS.eq("ACTIVE"))
+                .and(CONNECTION.NEXT_SYNC_AT.le(now))
+                .and(CONNECTION.LEASE_EXPIRES_AT.isNull().or(CONNECTION.LEASE_EXPIRES_AT.le(now)))
+                .orderBy(CONNECTION.NEXT_SYNC_AT, CONNECTION.CONNECTION_ID)
+                .limit(max)
+                .forUpdate().skipLocked()
+                .fetch();
+        List<Claim> claims = new ArrayList<>();
+        for (var r : due) {
+            UUID token = UUID.randomUUID();
+            tx.update(CONNECTION)
+                    .set(CONNECTION.LEASE_OWNER, replicaId)
+                    .set(CONNECTION.LEASE_TOKEN, token)
+                    .set(CONNECTION.LEASE_EXPIRES_AT, leaseUntil)
+                    .where(CONNECTION.CONNECTION_ID.eq(r.value1()))
+                    .execute();
+            claims.add(new Claim(r.value1(), r.value2(), token, replicaId, r.value3(), r.value4(), r.value5()));
+        }
+        return claims;
+    }
+
+    /**
+     * Extends the lease if this claim still holds it and the connection is still ACTIVE; false
+     * means the run must stop writing. Also locks the connection row for the rest of the transaction.
+     */
+    boolean extendLease(DSLContext tx, Claim claim, OffsetDateTime leaseUntil) {
+        return tx.update(CONNECTION)
+                .set(CONNECTION.LEASE_EXPIRES_AT, leaseUntil)
+                .where(CONNECTION.CONNECTION_ID.eq(claim.connectionId()))
+                .and(CONNECTION.LEASE_TOKEN.eq(claim.token()))
+                .and(CONNECTION.STATUS.eq("ACTIVE"))
+                .execute() == 1;
+    }
+
+    /** Whether this claim still holds the lease (whatever the status). */
+    boolean holdsLease(DSLContext tx, Claim claim) {
+        return tx.fetchExists(CONNECTION, CONNECTION.CONNECTION_ID.eq(claim.connectionId())
+                .and(CONNECTION.LEASE_TOKEN.eq(claim.token())));
+    }
+
+    /** Locks the connection if this claim still holds its lease, with the tenant's current plan. */
+    Optional<Held> lockHeld(DSLContext tx, Claim claim) {
+        return tx.select(CONNECTION.STATUS, CONNECTION.VERSION, TENANT.PLAN)
+                .from(CONNECTION).join(TENANT).on(TENANT.TENANT_ID.eq(CONNECTION.TENANT_ID))
+                .where(CONNECTION.CONNECTION_ID.eq(claim.connectionId()))
+                .and(CONNECTION.LEASE_TOKEN.eq(claim.token()))
+                .forUpdate().of(CONNECTION)
+                .fetchOptional(r -> new Held(r.value1(), r.value2(), Plan.valueOf(r.value3())));
+    }
+
+    /** The tenant's current plan. */
+    Plan plan(DSLContext tx, UUID tenantId) {
+        return Plan.valueOf(tx.select(TENANT.PLAN).from(TENANT).where(TENANT.TENANT_ID.eq(tenantId))
+                .fetchSingle(TENANT.PLAN));
+    }
+
+    /** Ends runs of the connection left RUNNING by a replica that lost its lease; returns how many. */
+    int abandonRunning(DSLContext tx, UUID connectionId, OffsetDateTime now, String detail) {
+        return tx.update(SYNC_RUN)
+                .set(SYNC_RUN.OUTCOME, "FAILED")
+                .set(SYNC_RUN.ENDED_AT, now)
+                .set(SYNC_RUN.ERROR_REASON, SyncFailure.ABANDONED.name())
+                .set(SYNC_RUN.ERROR_DETAIL, detail)
+                .where(SYNC_RUN.CONNECTION_ID.eq(connectionId))
+                .and(SYNC_RUN.OUTCOME.eq("RUNNING"))
+                .execute();
+    }
+
+    /** Days of the connection in [from, to) whose stored status is FINAL. */
+    Set<LocalDate> finalDays(DSLContext tx, UUID connectionId, LocalDate from, LocalDate to) {
+        return new HashSet<>(tx.select(COST_DAY.DAY).from(COST_DAY)
+                .where(COST_DAY.CONNECTION_ID.eq(connectionId))
+                .and(COST_DAY.DAY.ge(from)).and(COST_DAY.DAY.lt(to))
+                .and(COST_DAY.STATUS.eq("FINAL"))
+                .fetch(COST_DAY.DAY));
+    }
+
+    /** Inserts a RUNNING sync run and notes its start on the connection. */
+    void insertRun(DSLContext tx, Claim claim, String trigger, LocalDate windowStart, LocalDate windowEndInclusive,
+            int daysTotal, OffsetDateTime startedAt) {
+        tx.insertInto(SYNC_RUN)
+                .set(SYNC_RUN.SYNC_RUN_ID, claim.token())
+                .set(SYNC_RUN.CONNECTION_ID, claim.connectionId())
+                .set(SYNC_RUN.TRIGGER, trigger)
+                .set(SYNC_RUN.WINDOW_START, windowStart)
+                .set(SYNC_RUN.WINDOW_END, windowEndInclusive)
+                .set(SYNC_RUN.STARTED_AT, startedAt)
+                .set(SYNC_RUN.DAYS_TOTAL, daysTotal)
+                .set(SYNC_RUN.OUTCOME, "RUNNING")
+                .set(SYNC_RUN.REPLICA_ID, claim.replicaId())
+                .execute();
+        tx.update(CONNECTION)
+                .set(CONNECTION.LAST_SYNC_STARTED_AT, startedAt)
+                .where(CONNECTION.CONNECTION_ID.eq(claim.connectionId()))
+                .execute();
+    }
+
+    /** Upserts workspace names (archived ones too). */
+    void upsertWorkspaces(DSLContext tx, UUID connectionId, List<WorkspaceName> workspaces) {
+        for (WorkspaceName w : workspaces) {
+            tx.insertInto(WORKSPACE)
+                    .set(WORKSPACE.CONNECTION_ID, connectionId)
+                    .set(WORKSPACE.WORKSPACE_ID, w.workspaceId())
+                    .set(WORKSPACE.NAME, w.name())
+                    .set(WORKSPACE.ARCHIVED_AT, w.archivedAt())
+                    .onConflict(WORKSPACE.CONNECTION_ID, WORKSPACE.WORKSPACE_ID)
+                    .doUpdate()
+                    .set(WORKSPACE.NAME, w.name())
+                    .set(WORKSPACE.ARCHIVED_AT, w.archivedAt())
+                    .execute();
+        }
+    }
+
+    /** The stored total of a day, if the day was stored before. */
+    Optional<BigDecimal> dayTotal(DSLContext tx, UUID connectionId, LocalDate day) {
+        return tx.select(COST_DAY.TOTAL_USD).from(COST_DAY)
+                .where(COST_DAY.CONNECTION_ID.eq(connectionId)).and(COST_DAY.DAY.eq(day))
+                .fetchOptional(COST_DAY.TOTAL_USD);
+    }
+
+    /** Replaces a day's line items and its cost_day row. */
+    void replaceDay(DSLContext tx, UUID tenantId, UUID connectionId, LocalDate day, List<LineItem> items,
+            BigDecimal total, OffsetDateTime fetchedAt, String status) {
+        tx.deleteFrom(COST_LINE_ITEM)
+                .where(COST_LINE_ITEM.CONNECTION_ID.eq(connectionId)).and(COST_LINE_ITEM.DAY.eq(day))
+                .execute();
+        if (!items.isEmpty()) {
+            var insert = tx.insertInto(COST_LINE_ITEM, COST_LINE_ITEM.TENANT_ID, COST_LINE_ITEM.CONNECTION_ID,
+                    COST_LINE_ITEM.DAY, COST_LINE_ITEM.WORKSPACE_ID, COST_LINE_ITEM.DESCRIPTION, COST_LINE_ITEM.MODEL,
+                    COST_LINE_ITEM.MODEL_FAMILY, COST_LINE_ITEM.MODEL_VERSION, COST_LINE_ITEM.COST_TYPE,
+                    COST_LINE_ITEM.TOKEN_TYPE, COST_LINE_ITEM.SERVICE_TIER, COST_LINE_ITEM.CONTEXT_WINDOW,
+                    COST_LINE_ITEM.INFERENCE_GEO, COST_LINE_ITEM.AMOUNT_USD);
+            for (LineItem i : items) {
+                insert = insert.values(tenantId, connectionId, day, i.workspaceId(), i.description(), i.model(),
+                        i.modelFamily(), i.modelVersion(), i.costType(), i.tokenType(), i.serviceTier(),
+                        i.contextWindow(), i.inferenceGeo(), i.amountUsd());
+            }
+            insert.execute();
+        }
+        tx.insertInto(COST_DAY)
+                .set(COST_DAY.CONNECTION_ID, connectionId)
+                .set(COST_DAY.DAY, day)
+                .set(COST_DAY.TOTAL_USD, total)
+                .set(COST_DAY.FETCHED_AT, fetchedAt)
+                .set(COST_DAY.STATUS, status)
+                .onConflict(COST_DAY.CONNECTION_ID, COST_DAY.DAY)
+                .doUpdate()
+                .set(COST_DAY.TOTAL_USD, total)
+                .set(COST_DAY.FETCHED_AT, fetchedAt)
+                .set(COST_DAY.STATUS, status)
+                .execute();
+    }
+
+    /** Records that a re-fetch changed a day's total. */
+    void insertRestatement(DSLContext tx, UUID connectionId, LocalDate day, BigDecimal oldTotal, BigDecimal newTotal,
+            OffsetDateTime at) {
+        tx.insertInto(COST_RESTATEMENT)
+                .set(COST_RESTATEMENT.CONNECTION_ID, connectionId)
+                .set(COST_RESTATEMENT.DAY, day)
+                .set(COST_RESTATEMENT.OLD_TOTAL_USD, oldTotal)
+                .set(COST_RESTATEMENT.NEW_TOTAL_USD, newTotal)
+                .set(COST_RESTATEMENT.RESTATED_AT, at)
+                .execute();
+    }
+
+    /** Publishes a running sync's progress. */
+    void progress(DSLContext tx, UUID runId, int pages, int daysDone, long rowsWritten) {
+        tx.update(SYNC_RUN)
+                .set(SYNC_RUN.PAGES, pages)
+                .set(SYNC_RUN.DAYS_DONE, daysDone)
+                .set(SYNC_RUN.ROWS_WRITTEN, rowsWritten)
+                .where(SYNC_RUN.SYNC_RUN_ID.eq(runId))
+                .and(SYNC_RUN.OUTCOME.eq("RUNNING"))
+                .execute();
+    }
+
+    /** Ends a run that is still RUNNING (one abandoned by a takeover keeps its ABANDONED outcome). */
+    void endRun(DSLContext tx, UUID runId, OffsetDateTime endedAt, String outcome, SyncFailure failure,
+            String detail) {
+        tx.update(SYNC_RUN)
+                .set(SYNC_RUN.OUTCOME, outcome)
+                .set(SYNC_RUN.ENDED_AT, endedAt)
+                .set(SYNC_RUN.ERROR_REASON, failure == null ? null : failure.name())
+                .set(SYNC_RUN.ERROR_DETAIL, detail)
+                .where(SYNC_RUN.SYNC_RUN_ID.eq(runId))
+                .and(SYNC_RUN.OUTCOME.eq("RUNNING"))
+                .execute();
+    }
+
+    /**
+     * Notes the end of a sync on a connection this claim holds and releases the lease.
+     *
+     * @param nextSyncAt when the next sync is due; null stops the schedule
+     * @param keepNextSyncAt leave {@code next_sync_at} as it is (the sync did not run to an end)
+     */
+    void release(DSLContext tx, Claim claim, OffsetDateTime endedAt, String outcome, OffsetDateTime nextSyncAt,
+            boolean keepNextSyncAt) {
+        var update = tx.update(CONNECTION)
+                .set(CONNECTION.LAST_SYNC_ENDED_AT, endedAt)
+                .set(CONNECTION.LAST_SYNC_OUTCOME, outcome)
+                .set(CONNECTION.LEASE_OWNER, (String) null)
+                .set(CONNECTION.LEASE_TOKEN, (UUID) null)
+                .set(CONNECTION.LEASE_EXPIRES_AT, (OffsetDateTime) null);
+        if (!keepNextSyncAt) {
+            update = update.set(CONNECTION.NEXT_SYNC_AT, nextSyncAt);
+        }
+        update.where(CONNECTION.CONNECTION_ID.eq(claim.connectionId()))
+                .and(CONNECTION.LEASE_TOKEN.eq(claim.token()))
+                .execute();
+    }
+
+    /** Stops a connection's schedule until its key is updated. */
+    void needsAttention(DSLContext tx, Claim claim, SyncFailure reason, String detail) {
+        tx.update(CONNECTION)
+                .set(CONNECTION.STATUS, "NEEDS_ATTENTION")
+                .set(CONNECTION.STATUS_REASON, reason.name())
+                .set(CONNECTION.STATUS_DETAIL, detail)
+                .set(CONNECTION.NEXT_SYNC_AT, (OffsetDateTime) null)
+                .set(CONNECTION.VERSION, CONNECTION.VERSION.plus(1))
+                .where(CONNECTION.CONNECTION_ID.eq(claim.connectionId()))
+                .and(CONNECTION.LEASE_TOKEN.eq(claim.token()))
+                .execute();
+    }
+}
