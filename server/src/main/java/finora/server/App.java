@@ -78,10 +78,10 @@ public record App(
                 (path, status, elapsed) -> providerMetrics.request("anthropic", path, status, elapsed));
         ConnectionRepository connectionRepository = new ConnectionRepository();
         Connections connections = new Connections(dsl, connectionRepository, cipher, anthropic, audit, clock);
-        CostQueryCache costCache = new CostQueryCache(10_000, Duration.ofMinutes(30));
         CostSync costSync = new CostSync(dsl, connectionRepository, connections, anthropic, new SyncMetrics(metrics),
                 clock, syncConfig.leaseDuration());
         SyncScheduler scheduler = new SyncScheduler(dsl, costSync, syncConfig, config.syncEnabled(), clock);
+        CostQueryCache costCache = new CostQueryCache(10_000, Duration.ofMinutes(30));
         return new App(config, dsl, dataSource, clock, audit, accountRepository, accounts, anthropic, connections,
                 costCache, metrics, new GrpcMetricsInterceptor(metrics), costSync, scheduler);
     }

@@ -125,11 +125,11 @@ public final class FinoraServer {
                 server.awaitTermination(5, TimeUnit.SECONDS);
             }
         } finally {
+            costChanges.close();
             if (metricsServer != null) {
                 metricsServer.close();
             }
         }
-        costChanges.close();
     }
 
     /** Blocks until the server has terminated. */
