@@ -32,7 +32,9 @@ import finora.admin.grpc.CostPage;
 import finora.admin.grpc.CostQuery;
 import finora.admin.grpc.DateRange;
 import finora.admin.grpc.ExportKind;
+import finora.admin.grpc.FinoraCallException;
 import finora.admin.grpc.Freshness;
+import finora.admin.grpc.NotAuthenticatedException;
 import finora.admin.grpc.SpendSummary;
 import finora.admin.grpc.TagOption;
 import finora.admin.security.CurrentSession;
@@ -387,7 +389,7 @@ public class SpendView extends VerticalLayout {
     return event -> export(event, kind);
   }
 
-  private void export(DownloadEvent event, ExportKind kind) throws IOException {
+  void export(DownloadEvent event, ExportKind kind) throws IOException {
     Selection selection = exportSelection;
     if (selection == null) {
       event.getResponse().sendError(409, "Nothing to export yet");
@@ -397,11 +399,61 @@ public class SpendView extends VerticalLayout {
     event.setFileName("finora-spend-" + selection.range().start() + "_" + selection.range().end()
         + (kind == ExportKind.FOCUS ? "-focus" : "") + ".csv");
     event.setContentType("text/csv; charset=utf-8");
-    try (OutputStream out = event.getOutputStream()) {
+    // Opened on the first chunk, so a server that refuses or is down can still be answered with a status.
+    LazyOutput out = new LazyOutput(event);
+    try {
       long rows = client.export(token, selection.range(), selection.filters(), kind, out);
+      out.close();
       log.info("Exported {} cost line items ({}) for {}", rows, kind, selection.range());
     } catch (UncheckedIOException e) {
       log.info("The browser stopped the download: {}", e.getMessage());
+    } catch (FinoraCallException e) {
+      log.info("The export failed: {} ({})", e.getMessage(), e.reason());
+      if (out.opened()) {
+        throw e; // the file is cut short; the browser reports a failed download
+      }
+      event.getResponse().sendError(e instanceof NotAuthenticatedException ? 401 : 503, e.getMessage());
+    }
+  }
+
+  /** The download's output stream, opened only when the first bytes arrive. */
+  private static final class LazyOutput extends OutputStream {
+    private final DownloadEvent event;
+    private OutputStream out;
+
+    LazyOutput(DownloadEvent event) {
+      this.event = event;
+    }
+
+    boolean opened() {
+      return out != null;
+    }
+
+    private OutputStream out() {
+      if (out == null) {
+        out = event.getOutputStream();
+      }
+      return out;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out().write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out().write(b, off, len);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      out().flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+      out().close();
     }
   }
 

@@ -19,6 +19,7 @@ import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.select.Select;
 import finora.admin.grpc.CostClient;
 import finora.admin.grpc.CostLine;
+import finora.admin.grpc.ExportKind;
 import finora.admin.grpc.FakeCostService;
 import finora.admin.grpc.FakeFinoraServer;
 import finora.admin.grpc.NotAuthenticatedException;
@@ -28,7 +29,14 @@ import finora.admin.grpc.Session;
 import finora.admin.grpc.TagOption;
 import finora.admin.security.CurrentSession;
 import finora.admin.security.FinoraAuthentication;
+import com.vaadin.flow.server.VaadinRequest;
+import com.vaadin.flow.server.VaadinService;
+import com.vaadin.flow.server.VaadinServletResponse;
+import com.vaadin.flow.server.VaadinServletService;
+import com.vaadin.flow.server.VaadinSession;
+import com.vaadin.flow.server.streams.DownloadEvent;
 import io.grpc.ManagedChannel;
+import org.springframework.mock.web.MockHttpServletResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -246,6 +254,37 @@ class SpendViewTest {
 
     assertThat(_get(Anchor.class, spec -> spec.withId("download-csv")).getText()).isEqualTo("Download CSV");
     assertThat(_get(Anchor.class, spec -> spec.withId("download-focus")).getHref()).isNotEmpty();
+  }
+
+  @Test
+  void csvDownload_streamsTheServersExport_forTheRangeOnScreen() throws Exception {
+    SpendView view = open();
+    view.choose(RangePreset.LAST_7_DAYS);
+    MockHttpServletResponse http = new MockHttpServletResponse();
+
+    view.export(download(http), ExportKind.CSV);
+
+    assertThat(http.getHeader("Content-Disposition")).contains("finora-spend-2026-11-18_2026-11-24.csv");
+    assertThat(http.getContentAsString()).startsWith("date,model,workspace_id,amount_usd\n2026-11-18,");
+    assertThat(http.getContentAsString().lines()).hasSize(1 + 7 * 4);
+  }
+
+  @Test
+  void csvDownload_whenTheServerIsDown_answers503_notABrokenFile() throws Exception {
+    SpendView view = open();
+    server.failNextCall(io.grpc.Status.UNAVAILABLE.withDescription("connection refused").asRuntimeException());
+    MockHttpServletResponse http = new MockHttpServletResponse();
+
+    view.export(download(http), ExportKind.CSV);
+
+    assertThat(http.getStatus()).isEqualTo(503);
+    assertThat(http.getErrorMessage()).startsWith("The Finora server is not reachable at");
+  }
+
+  private static DownloadEvent download(MockHttpServletResponse http) {
+    VaadinServletResponse response = new VaadinServletResponse(http, (VaadinServletService) VaadinService.getCurrent());
+    return new DownloadEvent(VaadinRequest.getCurrent(), response, VaadinSession.getCurrent(),
+        _get(Anchor.class, spec -> spec.withId("download-csv")).getElement());
   }
 
   @Test
