@@ -106,7 +106,7 @@ public final class CostBenchmark implements Callable<Integer> {
                 "FINORA_METRICS_PORT", "-1"));
         try (EmbeddedPostgres pg = EmbeddedPostgres.startOrAttach(dir);
                 Database db = Database.open(pg.jdbcUrl(), pg.user(), "", null)) {
-            App app = App.create(config, db.dsl(), db.dataSource(), Clock.systemUTC());
+            App app = App.create(config, db.dsl(), db.sideDataSource(), Clock.systemUTC());
             out.printf("Loading %d tenants x %d days x %d line items with COPY...%n", tenants, days, itemsPerDay);
             long loadStart = System.nanoTime();
             List<DataLoader.Loaded> loaded = new ArrayList<>();

@@ -35,23 +35,26 @@ CREATE INDEX cost_rollup_family_tenant_day_idx ON cost_rollup_family (tenant_id,
 
 -- [jooq ignore start]
 CREATE FUNCTION cost_rollup_refresh() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    k RECORD;
 BEGIN
-    DELETE FROM cost_rollup_detail r USING (SELECT DISTINCT connection_id, day FROM changed) k
-        WHERE r.connection_id = k.connection_id AND r.day = k.day;
-    INSERT INTO cost_rollup_detail (tenant_id, connection_id, day, model_family, model, workspace_id, cost_type,
-            token_type, service_tier, amount_usd, line_items)
-        SELECT li.tenant_id, li.connection_id, li.day, li.model_family, li.model, li.workspace_id, li.cost_type,
-               li.token_type, li.service_tier, sum(li.amount_usd), count(*)
-        FROM cost_line_item li JOIN (SELECT DISTINCT connection_id, day FROM changed) k ON li.connection_id = k.connection_id AND li.day = k.day
-        GROUP BY li.tenant_id, li.connection_id, li.day, li.model_family, li.model, li.workspace_id, li.cost_type,
-                 li.token_type, li.service_tier;
-
-    DELETE FROM cost_rollup_family r USING (SELECT DISTINCT connection_id, day FROM changed) k
-        WHERE r.connection_id = k.connection_id AND r.day = k.day;
-    INSERT INTO cost_rollup_family (tenant_id, connection_id, day, model_family, amount_usd)
-        SELECT li.tenant_id, li.connection_id, li.day, li.model_family, sum(li.amount_usd)
-        FROM cost_line_item li JOIN (SELECT DISTINCT connection_id, day FROM changed) k ON li.connection_id = k.connection_id AND li.day = k.day
-        GROUP BY li.tenant_id, li.connection_id, li.day, li.model_family;
+    -- One (connection, day) at a time with plain parameters: every statement is an index lookup
+    -- with a cached plan, whatever the size of the table or of the statement that fired.
+    FOR k IN SELECT DISTINCT connection_id, day FROM changed LOOP
+        DELETE FROM cost_rollup_detail WHERE connection_id = k.connection_id AND day = k.day;
+        INSERT INTO cost_rollup_detail (tenant_id, connection_id, day, model_family, model, workspace_id,
+                cost_type, token_type, service_tier, amount_usd, line_items)
+            SELECT tenant_id, connection_id, day, model_family, model, workspace_id, cost_type, token_type,
+                   service_tier, sum(amount_usd), count(*)
+            FROM cost_line_item WHERE connection_id = k.connection_id AND day = k.day
+            GROUP BY tenant_id, connection_id, day, model_family, model, workspace_id, cost_type, token_type,
+                     service_tier;
+        DELETE FROM cost_rollup_family WHERE connection_id = k.connection_id AND day = k.day;
+        INSERT INTO cost_rollup_family (tenant_id, connection_id, day, model_family, amount_usd)
+            SELECT tenant_id, connection_id, day, model_family, sum(amount_usd)
+            FROM cost_line_item WHERE connection_id = k.connection_id AND day = k.day
+            GROUP BY tenant_id, connection_id, day, model_family;
+    END LOOP;
 
     -- Tell every replica's query cache (delivered at commit).
     PERFORM pg_notify('finora_costs', t::text) FROM (SELECT DISTINCT tenant_id AS t FROM changed) s;
@@ -69,12 +72,8 @@ CREATE TRIGGER cost_line_item_rollup_delete AFTER DELETE ON cost_line_item
 -- Day status (PROVISIONAL → FINAL) and connection status change answers too: tell the caches.
 CREATE FUNCTION cost_changed_notify() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_TABLE_NAME = 'connection' THEN
-        PERFORM pg_notify('finora_costs', t::text) FROM (SELECT DISTINCT tenant_id AS t FROM changed) s;
-    ELSE
-        PERFORM pg_notify('finora_costs', t::text)
-            FROM (SELECT DISTINCT c.tenant_id AS t FROM changed ch JOIN connection c USING (connection_id)) s;
-    END IF;
+    PERFORM pg_notify('finora_costs', t::text)
+        FROM (SELECT DISTINCT c.tenant_id AS t FROM changed ch JOIN connection c USING (connection_id)) s;
     RETURN NULL;
 END;
 $$;
@@ -84,6 +83,13 @@ CREATE TRIGGER cost_day_changed_update AFTER UPDATE ON cost_day
     REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION cost_changed_notify();
 CREATE TRIGGER cost_day_changed_delete AFTER DELETE ON cost_day
     REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION cost_changed_notify();
-CREATE TRIGGER connection_changed_update AFTER UPDATE ON connection
-    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION cost_changed_notify();
+-- Only status changes (a removed connection leaves the freshness figures); lease renewals do not.
+CREATE FUNCTION connection_status_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('finora_costs', NEW.tenant_id::text);
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER connection_status_changed AFTER UPDATE OF status ON connection
+    FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION connection_status_notify();
 -- [jooq ignore stop]

@@ -27,7 +27,8 @@ import org.jooq.DSLContext;
  * command line and the tests all run the same wiring.
  *
  * @param dsl the database every repository works through
- * @param dataSource the pool behind {@code dsl}, for health checks
+ * @param dataSource connections apart from the ones {@code dsl} uses: health probes and the cost-change
+ *     listener (tests may pass the same pool)
  * @param clock the only source of "now"
  * @param metrics this application's own registry (never the static default, so test servers in
  *     one JVM do not collide); served by {@link FinoraServer} on {@link ServerConfig#metricsPort()}

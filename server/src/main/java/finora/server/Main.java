@@ -31,12 +31,12 @@ public final class Main {
     private static FinoraCommand.OpenApp open(ServerConfig config) {
         Database db = Database.open(config);
         return new FinoraCommand.OpenApp(
-                App.create(config, db.dsl(), db.dataSource(), Clock.systemUTC()), db);
+                App.create(config, db.dsl(), db.sideDataSource(), Clock.systemUTC()), db);
     }
 
     private static int serve(ServerConfig config) throws Exception {
         Database db = Database.open(config);
-        App app = App.create(config, db.dsl(), db.dataSource(), Clock.systemUTC());
+        App app = App.create(config, db.dsl(), db.sideDataSource(), Clock.systemUTC());
         if (config.devBootstrap()) {
             DevBootstrap.runIfEmpty(app.dsl(), app.accounts(), app.accountRepository(), config.dataDir())
                     .ifPresentOrElse(

@@ -16,11 +16,13 @@ import org.jooq.impl.DSL;
  */
 public final class Database implements AutoCloseable {
     private final HikariDataSource pool;
+    private final HikariDataSource sidePool;
     private final DSLContext dsl;
     private final EmbeddedPostgres embedded;
 
-    private Database(HikariDataSource pool, EmbeddedPostgres embedded) {
+    private Database(HikariDataSource pool, HikariDataSource sidePool, EmbeddedPostgres embedded) {
         this.pool = pool;
+        this.sidePool = sidePool;
         this.embedded = embedded;
         this.dsl = DSL.using(pool, SQLDialect.POSTGRES);
     }
@@ -42,24 +44,30 @@ public final class Database implements AutoCloseable {
 
     /** Opens a database at a JDBC URL and migrates it; {@code embedded} is closed with it, if given. */
     public static Database open(String jdbcUrl, String user, String password, EmbeddedPostgres embedded) {
-        HikariConfig hikari = new HikariConfig();
-        hikari.setJdbcUrl(jdbcUrl);
-        hikari.setUsername(user);
-        hikari.setPassword(password);
-        hikari.setPoolName("finora");
-        hikari.setMaximumPoolSize(10);
-        // Short waits so health turns NOT_SERVING quickly while the database is unreachable.
-        hikari.setConnectionTimeout(Duration.ofSeconds(3).toMillis());
-        hikari.setValidationTimeout(Duration.ofSeconds(2).toMillis());
-        hikari.setInitializationFailTimeout(Duration.ofSeconds(30).toMillis());
-        HikariDataSource pool = new HikariDataSource(hikari);
+        HikariDataSource pool = pool(jdbcUrl, user, password, "finora", 10);
         try {
             migrate(pool);
-            return new Database(pool, embedded);
+            // Health probes and the cost-change listener get their own connections, so a pool busy with
+            // queries never reads as "database down" and never starves the listener.
+            return new Database(pool, pool(jdbcUrl, user, password, "finora-side", 2), embedded);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
+    }
+
+    private static HikariDataSource pool(String jdbcUrl, String user, String password, String name, int size) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setJdbcUrl(jdbcUrl);
+        hikari.setUsername(user);
+        hikari.setPassword(password);
+        hikari.setPoolName(name);
+        hikari.setMaximumPoolSize(size);
+        // Short waits so health turns NOT_SERVING quickly while the database is unreachable.
+        hikari.setConnectionTimeout(Duration.ofSeconds(3).toMillis());
+        hikari.setValidationTimeout(Duration.ofSeconds(2).toMillis());
+        hikari.setInitializationFailTimeout(Duration.ofSeconds(30).toMillis());
+        return new HikariDataSource(hikari);
     }
 
     /** Applies the Flyway migrations shipped in the {@code finora-db} module. */
@@ -76,14 +84,20 @@ public final class Database implements AutoCloseable {
         return dsl;
     }
 
-    /** The pool, for health checks. */
+    /** The main pool (repositories use it through {@link #dsl()}). */
     public DataSource dataSource() {
         return pool;
+    }
+
+    /** Two connections apart from the main pool: health probes and the cost-change listener. */
+    public DataSource sideDataSource() {
+        return sidePool;
     }
 
     /** Closes the pool, then stops the embedded PostgreSQL if this process started it. */
     @Override
     public void close() {
+        sidePool.close();
         pool.close();
         if (embedded != null) {
             embedded.close();
