@@ -228,6 +228,7 @@ class AdminUiEndToEndIT {
     page.navigate(stack.uiUrl() + "/spend");
     assertThat(page.locator("#by-day-total"))
         .hasText(usd(truthTotal(yesterday().minusDays(29), yesterday())));
+    assertThat(page.locator("#freshness")).containsText("History only");
     screenshot("history-stays");
   }
 

@@ -42,6 +42,7 @@ import jakarta.annotation.security.PermitAll;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -316,7 +317,7 @@ public class SpendView extends VerticalLayout {
     String token = session.token();
     SpendSummary summary = client.summary(token, range, filters);
     cards.show(summary, range);
-    freshness.setText(freshnessText(summary.freshness()));
+    freshness.setText(freshnessText(summary.freshness(), summary.total()));
 
     List<CostLine> daily = allRows(new CostQuery(range, List.of(CostGrouping.DAY, CostGrouping.MODEL_FAMILY),
         filters, CostOrdering.DATE));
@@ -354,10 +355,16 @@ public class SpendView extends VerticalLayout {
     return rows;
   }
 
-  static String freshnessText(Freshness freshness) {
+  /**
+   * The freshness line. Freshness covers connected providers only, so with none left the costs
+   * shown (if any) are the kept history of removed ones.
+   */
+  static String freshnessText(Freshness freshness, BigDecimal rangeTotal) {
     if (freshness.complete().isEmpty()) {
-      return "No spend stored yet: it appears after a connected provider's first refresh. "
-          + "Today's spend appears tomorrow.";
+      return rangeTotal.signum() != 0
+          ? "History only: no connected provider is being refreshed, so no newer days arrive."
+          : "No spend stored yet: it appears after a connected provider's first refresh. "
+              + "Today's spend appears tomorrow.";
     }
     LocalDate complete = freshness.completeThrough();
     String text = "Complete through " + complete + "; today's spend appears tomorrow.";

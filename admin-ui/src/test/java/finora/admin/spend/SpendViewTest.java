@@ -22,6 +22,7 @@ import finora.admin.grpc.CostLine;
 import finora.admin.grpc.ExportKind;
 import finora.admin.grpc.FakeCostService;
 import finora.admin.grpc.FakeFinoraServer;
+import finora.admin.grpc.Freshness;
 import finora.admin.grpc.NotAuthenticatedException;
 import finora.admin.grpc.Role;
 import finora.admin.grpc.ServerUnreachableException;
@@ -285,6 +286,12 @@ class SpendViewTest {
     VaadinServletResponse response = new VaadinServletResponse(http, (VaadinServletService) VaadinService.getCurrent());
     return new DownloadEvent(VaadinRequest.getCurrent(), response, VaadinSession.getCurrent(),
         _get(Anchor.class, spec -> spec.withId("download-csv")).getElement());
+  }
+
+  @Test
+  void freshness_withoutAnyConnectedProvider_butKeptHistory_saysHistoryOnly() {
+    assertThat(SpendView.freshnessText(new Freshness(null, null), new java.math.BigDecimal("12.50")))
+        .startsWith("History only: no connected provider is being refreshed");
   }
 
   @Test
