@@ -28,6 +28,7 @@ public class ServerHealthIndicator extends HorizontalLayout {
   private final Span label = new Span();
   private ServerHealth state;
   private Registration pollRegistration;
+  private Registration pollRequest;
 
   public ServerHealthIndicator(ServerHealthClient client) {
     this.client = client;
@@ -83,7 +84,7 @@ public class ServerHealthIndicator extends HorizontalLayout {
     super.onAttach(event);
     refresh();
     UI ui = event.getUI();
-    ui.setPollInterval((int) POLL_INTERVAL.toMillis());
+    pollRequest = PollRequests.request(ui, POLL_INTERVAL);
     pollRegistration = ui.addPollListener(e -> refresh());
   }
 
@@ -93,7 +94,10 @@ public class ServerHealthIndicator extends HorizontalLayout {
       pollRegistration.remove();
       pollRegistration = null;
     }
-    event.getUI().setPollInterval(-1);
+    if (pollRequest != null) {
+      pollRequest.remove();
+      pollRequest = null;
+    }
     super.onDetach(event);
   }
 }

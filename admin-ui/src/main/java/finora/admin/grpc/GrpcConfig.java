@@ -45,6 +45,20 @@ public class GrpcConfig {
   }
 
   @Bean
+  IntegrationClient integrationClient(ManagedChannel finoraChannel,
+      @Value("${finora.call-deadline:5s}") Duration deadline,
+      @Value("${finora.key-check-deadline:60s}") Duration keyCheckDeadline) {
+    return new IntegrationClient(finoraChannel, deadline, keyCheckDeadline);
+  }
+
+  @Bean
+  CostClient costClient(ManagedChannel finoraChannel,
+      @Value("${finora.call-deadline:5s}") Duration deadline,
+      @Value("${finora.export-deadline:5m}") Duration exportDeadline) {
+    return new CostClient(finoraChannel, deadline, exportDeadline);
+  }
+
+  @Bean
   ServerHealthClient serverHealthClient(ManagedChannel finoraChannel,
       @Value("${finora.health-deadline:2s}") Duration deadline) {
     return new ServerHealthClient(finoraChannel, deadline);

@@ -1,35 +1,172 @@
 package finora.admin.settings;
 
+import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.tabs.TabSheet;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.shared.Registration;
 import finora.admin.base.MainLayout;
+import finora.admin.base.PollRequests;
+import finora.admin.grpc.FinoraCallException;
+import finora.admin.grpc.IntegrationClient;
+import finora.admin.grpc.ProviderConnection;
+import finora.admin.grpc.ProviderOption;
+import finora.admin.grpc.Role;
+import finora.admin.grpc.ServerUnreachableException;
+import finora.admin.security.CurrentSession;
+import finora.admin.security.FinoraUser;
 import jakarta.annotation.security.PermitAll;
+import java.time.Duration;
+import java.util.List;
 
-/** Settings of the tenant; for now the API Keys tab, where provider connections are managed. */
+/**
+ * Settings of the tenant. The API Keys tab connects providers with an Admin API key and lists the
+ * connections; admins can update, refresh and remove them, readers only look. The list reloads
+ * while the page is open, so a running backfill's progress moves.
+ */
 @Route(value = "settings", layout = MainLayout.class)
 @PageTitle("Settings")
 @PermitAll
 public class SettingsView extends VerticalLayout {
 
-  public SettingsView() {
+  static final Duration RELOAD_INTERVAL = Duration.ofSeconds(5);
+  static final String SYNC_IN_PROGRESS = "SYNC_IN_PROGRESS";
+
+  private final IntegrationClient client;
+  private final CurrentSession session;
+  // Taken on the request that opens the view: a key check's answer is applied from its own thread,
+  // where Spring Security's context is empty, and must still be able to reload the list.
+  private final String token;
+  private final KeyChecks keyChecks;
+  private final boolean admin;
+  private final List<ProviderOption> providers;
+  private final ConnectionsGrid connections;
+  private final Paragraph listStatus = new Paragraph();
+  private Registration pollRegistration;
+  private Registration pollRequest;
+
+  public SettingsView(IntegrationClient client, KeyChecks keyChecks, CurrentSession session) {
+    this.client = client;
+    this.session = session;
+    this.keyChecks = keyChecks;
+    this.token = session.token();
+    this.admin = session.user().map(FinoraUser::role).orElse(Role.READER) == Role.ADMIN;
+    this.providers = client.providers(token);
+    this.connections = new ConnectionsGrid(admin
+        ? new ConnectionsGrid.Actions(this::openUpdate, this::refreshNow, this::confirmRemove)
+        : null);
+
     TabSheet tabs = new TabSheet();
     tabs.setWidthFull();
     tabs.add("API Keys", apiKeysTab());
     add(new H2("Settings"), tabs);
+    reload();
   }
 
-  private static VerticalLayout apiKeysTab() {
-    // TODO(#6): provider dropdown, Admin API key field and Save; connected providers with Update, Refresh now, remove.
-    VerticalLayout tab = new VerticalLayout(
-        new H3("API Keys"),
-        new Paragraph("Connect an Anthropic organization with an Admin API key (sk-ant-admin01-…). "
-            + "Managing connections arrives in a later release."));
+  private VerticalLayout apiKeysTab() {
+    VerticalLayout tab = new VerticalLayout();
     tab.setPadding(false);
+    tab.add(new H3("API Keys"));
+    if (admin) {
+      tab.add(new ApiKeyForm(providers,
+          (provider, key) -> keyChecks.connect(token, provider, key),
+          connection -> reload()));
+    } else {
+      Paragraph note = new Paragraph("You have read-only access: connecting, updating and removing keys needs the "
+          + "Admin role. Ask an admin of " + session.user().map(FinoraUser::tenantName).orElse("your organization")
+          + " to change keys.");
+      note.setId("read-only-note");
+      note.getStyle().set("color", "var(--lumo-secondary-text-color)");
+      tab.add(note);
+    }
+    H3 connected = new H3("Connected providers");
+    listStatus.setId("connections-status");
+    listStatus.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-size", "var(--lumo-font-size-s)")
+        .set("margin", "0");
+    tab.add(connected, connections, listStatus);
     return tab;
+  }
+
+  /** Loads the connections again. */
+  void reload() {
+    List<ProviderConnection> list = client.connections(token);
+    connections.show(list);
+    listStatus.setText(list.isEmpty() ? "No provider connected yet." : "");
+  }
+
+  private void reloadQuietly() {
+    try {
+      reload();
+    } catch (ServerUnreachableException e) {
+      // The drawer's health indicator already says so; keep the last list instead of a notification per poll.
+      listStatus.setText("Could not reload the list: " + e.getMessage());
+    }
+  }
+
+  private void openUpdate(ProviderConnection connection) {
+    String prefix = providers.stream().filter(p -> p.provider() == connection.provider())
+        .map(ProviderOption::keyPrefix).findFirst().orElse("");
+    new UpdateKeyDialog(connection, prefix, (id, key) -> keyChecks.update(token, id, key), updated -> {
+      Notification.show("The key of " + updated.organizationName() + " was updated (" + updated.keyHint() + ").",
+          5000, Notification.Position.BOTTOM_CENTER).addThemeVariants(NotificationVariant.LUMO_SUCCESS);
+      reload();
+    }).open();
+  }
+
+  private void refreshNow(ProviderConnection connection) {
+    try {
+      client.refresh(token, connection.id());
+      Notification.show("Refreshing " + connection.organizationName() + " now; the list shows its progress.",
+          5000, Notification.Position.BOTTOM_CENTER).addThemeVariants(NotificationVariant.LUMO_SUCCESS);
+    } catch (FinoraCallException e) {
+      if (!SYNC_IN_PROGRESS.equals(e.reason())) {
+        throw e; // the session's error handler shows it in the server's words
+      }
+      Notification.show("Not started: " + e.getMessage(), 6000, Notification.Position.BOTTOM_CENTER)
+          .addThemeVariants(NotificationVariant.LUMO_CONTRAST);
+    }
+    reload();
+  }
+
+  private void confirmRemove(ProviderConnection connection) {
+    new RemoveConnectionDialog(connection, () -> {
+      client.delete(token, connection.id());
+      Notification.show(connection.organizationName() + " was removed; its spend history stays.",
+          5000, Notification.Position.BOTTOM_CENTER).addThemeVariants(NotificationVariant.LUMO_SUCCESS);
+      reload();
+    }).open();
+  }
+
+  ConnectionsGrid connections() {
+    return connections;
+  }
+
+  @Override
+  protected void onAttach(AttachEvent event) {
+    super.onAttach(event);
+    UI ui = event.getUI();
+    pollRequest = PollRequests.request(ui, RELOAD_INTERVAL);
+    pollRegistration = ui.addPollListener(e -> reloadQuietly());
+  }
+
+  @Override
+  protected void onDetach(DetachEvent event) {
+    if (pollRegistration != null) {
+      pollRegistration.remove();
+      pollRegistration = null;
+    }
+    if (pollRequest != null) {
+      pollRequest.remove();
+      pollRequest = null;
+    }
+    super.onDetach(event);
   }
 }

@@ -1,25 +1,494 @@
 package finora.admin.spend;
 
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.Svg;
+import com.vaadin.flow.component.combobox.MultiSelectComboBox;
+import com.vaadin.flow.component.datepicker.DatePicker;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.AttachmentType;
+import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.FlexLayout;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteAlias;
+import com.vaadin.flow.server.streams.DownloadEvent;
+import com.vaadin.flow.server.streams.DownloadHandler;
 import finora.admin.base.MainLayout;
+import finora.admin.grpc.CostClient;
+import finora.admin.grpc.CostFilters;
+import finora.admin.grpc.CostGrouping;
+import finora.admin.grpc.CostLine;
+import finora.admin.grpc.CostOrdering;
+import finora.admin.grpc.CostPage;
+import finora.admin.grpc.CostQuery;
+import finora.admin.grpc.DateRange;
+import finora.admin.grpc.ExportKind;
+import finora.admin.grpc.FinoraCallException;
+import finora.admin.grpc.Freshness;
+import finora.admin.grpc.NotAuthenticatedException;
+import finora.admin.grpc.SpendSummary;
+import finora.admin.grpc.TagOption;
+import finora.admin.security.CurrentSession;
 import jakarta.annotation.security.PermitAll;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The spend dashboard; the start page after sign-in. */
+/**
+ * The spend dashboard, the start page after sign-in: a date range (UTC days, ending yesterday by
+ * default because today is never stored) and filters; the total, its change and the month-end
+ * projection; a daily chart stacked by model family; breakdowns by day, model and workspace; CSV and
+ * FOCUS downloads; and how fresh the data is.
+ */
 @Route(value = "spend", layout = MainLayout.class)
 @RouteAlias(value = "", layout = MainLayout.class)
 @PageTitle("Spend")
 @PermitAll
 public class SpendView extends VerticalLayout {
 
-  public SpendView() {
-    // TODO(#6): date range, filters, totals, daily chart by model family, grids and CSV export.
-    add(new H2("Spend"),
-        new Paragraph("Spend dashboards arrive with the cost queries: totals, a daily chart by model family "
-            + "and breakdowns by model and workspace."));
+  /** Rows per call when the chart reads every day and family of a range. */
+  static final int CHART_PAGE_SIZE = 1000;
+  static final int MAX_RANGE_DAYS = 731;
+
+  private static final Logger log = LoggerFactory.getLogger(SpendView.class);
+
+  private final CostClient client;
+  private final CurrentSession session;
+  private final Clock clock;
+
+  private final Select<RangePreset> preset = new Select<>();
+  private final DatePicker from = new DatePicker("From");
+  private final DatePicker to = new DatePicker("To");
+  private final MultiSelectComboBox<String> families = new MultiSelectComboBox<>("Model family");
+  private final MultiSelectComboBox<String> models = new MultiSelectComboBox<>("Model");
+  private final MultiSelectComboBox<TagOption> workspaces = new MultiSelectComboBox<>("Workspace");
+  private final Paragraph freshness = new Paragraph();
+  private final SpendCards cards = new SpendCards();
+  private final Div chart = new Div();
+  private final BreakdownGrid byDay;
+  private final BreakdownGrid byModel;
+  private final BreakdownGrid byWorkspace;
+  private boolean updating;
+  private volatile Selection exportSelection;
+
+  /** What a download exports: the range and filters on screen when the page last loaded. */
+  private record Selection(DateRange range, CostFilters filters) {}
+
+  public SpendView(CostClient client, CurrentSession session, Clock clock) {
+    this.client = client;
+    this.session = session;
+    this.clock = clock;
+    setWidthFull();
+
+    byDay = new BreakdownGrid("by-day", grid -> grid.addComponentColumn(SpendView::dayCell)
+        .setKey("day").setHeader("Day (UTC)").setFlexGrow(1));
+    byModel = new BreakdownGrid("by-model", grid -> {
+      grid.addColumn(line -> line.model().isEmpty() ? SpendChart.NO_MODEL : line.model())
+          .setKey("model").setHeader("Model").setFlexGrow(2).setTooltipGenerator(CostLine::model);
+      grid.addColumn(line -> line.modelFamily().isEmpty() ? "—" : line.modelFamily())
+          .setKey("family").setHeader("Family").setFlexGrow(1);
+    });
+    byWorkspace = new BreakdownGrid("by-workspace", grid -> {
+      grid.addColumn(CostLine::workspaceName).setKey("workspace").setHeader("Workspace").setFlexGrow(2)
+          .setTooltipGenerator(CostLine::workspaceName);
+      grid.addColumn(CostLine::workspaceId).setKey("id").setHeader("Id").setFlexGrow(1)
+          .setTooltipGenerator(CostLine::workspaceId);
+    });
+
+    freshness.setId("freshness");
+    freshness.getStyle().set("color", "var(--lumo-secondary-text-color)").set("margin", "0");
+    chart.setId("daily-chart");
+    chart.setWidthFull();
+    chart.getStyle().set("max-width", "72rem");
+
+    add(new H2("Spend"), toolbar(), freshness, cards,
+        new H3("Daily spend by model family (USD per UTC day)"), chart,
+        breakdowns());
+    choose(RangePreset.LAST_30_DAYS);
+  }
+
+  private Component toolbar() {
+    preset.setId("range-preset");
+    preset.setLabel("Range");
+    preset.setItems(RangePreset.values());
+    preset.setItemLabelGenerator(RangePreset::label);
+    preset.addValueChangeListener(e -> {
+      if (!updating && e.getValue() != null && e.getValue() != RangePreset.CUSTOM) {
+        choose(e.getValue());
+      }
+    });
+    DatePicker.DatePickerI18n i18n = new DatePicker.DatePickerI18n().setDateFormat("yyyy-MM-dd").setFirstDayOfWeek(1);
+    for (DatePicker picker : List.of(from, to)) {
+      picker.setI18n(i18n);
+      picker.setMax(yesterday());
+      picker.setWidth("10rem");
+      picker.setHelperText("UTC");
+      picker.addValueChangeListener(e -> {
+        if (!updating && e.isFromClient()) {
+          customRangeChanged();
+        }
+      });
+    }
+    from.setId("range-from");
+    to.setId("range-to");
+
+    families.setId("filter-family");
+    models.setId("filter-model");
+    workspaces.setId("filter-workspace");
+    workspaces.setItemLabelGenerator(TagOption::displayName);
+    workspaces.setItems(client.tagValues(session.token(), CostClient.WORKSPACE_TAG));
+    for (MultiSelectComboBox<?> filter : List.of(families, models, workspaces)) {
+      filter.setClearButtonVisible(true);
+      filter.setWidth("14rem");
+      filter.addValueChangeListener(e -> {
+        if (!updating) {
+          load();
+        }
+      });
+    }
+
+    Anchor csv = new Anchor(download(ExportKind.CSV), AttachmentType.DOWNLOAD, "Download CSV");
+    csv.setId("download-csv");
+    Anchor focus = new Anchor(download(ExportKind.FOCUS), AttachmentType.DOWNLOAD, "FOCUS 1.2");
+    focus.setId("download-focus");
+    focus.setTitle("Line items with FOCUS 1.2 columns, CSV encoded");
+    HorizontalLayout downloads = new HorizontalLayout(csv, focus);
+    downloads.setAlignItems(FlexComponent.Alignment.BASELINE);
+
+    FlexLayout bar = new FlexLayout(preset, from, to, families, models, workspaces, downloads);
+    bar.setFlexWrap(FlexLayout.FlexWrap.WRAP);
+    bar.setAlignItems(FlexComponent.Alignment.BASELINE);
+    bar.getStyle().set("gap", "var(--lumo-space-m)");
+    bar.setWidthFull();
+    return bar;
+  }
+
+  private Component breakdowns() {
+    FlexLayout layout = new FlexLayout();
+    layout.setFlexWrap(FlexLayout.FlexWrap.WRAP);
+    layout.setWidthFull();
+    layout.getStyle().set("gap", "var(--lumo-space-l)");
+    layout.add(section("By day", byDay), section("By model", byModel), section("By workspace", byWorkspace));
+    return layout;
+  }
+
+  private static Component section(String title, BreakdownGrid grid) {
+    VerticalLayout box = new VerticalLayout(new H3(title), grid);
+    box.setPadding(false);
+    box.setSpacing(false);
+    box.getStyle().set("flex", "1 1 22rem").set("min-width", "20rem");
+    return box;
+  }
+
+  /** Picks a preset: its range goes into the pickers and the page loads. */
+  void choose(RangePreset choice) {
+    DateRange range = choice.range(yesterday());
+    updating = true;
+    try {
+      preset.setValue(choice);
+      from.setValue(range.start());
+      to.setValue(range.end());
+      from.setInvalid(false);
+      to.setInvalid(false);
+    } finally {
+      updating = false;
+    }
+    rangeChanged();
+  }
+
+  /** Sets a custom range, as a user picking both days would. */
+  void chooseCustom(LocalDate start, LocalDate end) {
+    updating = true;
+    try {
+      from.setValue(start);
+      to.setValue(end);
+    } finally {
+      updating = false;
+    }
+    customRangeChanged();
+  }
+
+  private void customRangeChanged() {
+    updating = true;
+    try {
+      preset.setValue(RangePreset.CUSTOM);
+    } finally {
+      updating = false;
+    }
+    LocalDate start = from.getValue();
+    LocalDate end = to.getValue();
+    from.setInvalid(false);
+    to.setInvalid(false);
+    if (start == null || end == null) {
+      return;
+    }
+    if (end.isBefore(start)) {
+      to.setErrorMessage("Pick a day on or after " + start);
+      to.setInvalid(true);
+      return;
+    }
+    if (new DateRange(start, end).days() > MAX_RANGE_DAYS) {
+      to.setErrorMessage("At most " + MAX_RANGE_DAYS + " days (2 years)");
+      to.setInvalid(true);
+      return;
+    }
+    rangeChanged();
+  }
+
+  private void rangeChanged() {
+    loadFilterOptions();
+    load();
+  }
+
+  /** The range on screen, or null while the custom range is incomplete or invalid. */
+  DateRange range() {
+    LocalDate start = from.getValue();
+    LocalDate end = to.getValue();
+    return start == null || end == null || end.isBefore(start) ? null : new DateRange(start, end);
+  }
+
+  CostFilters filters() {
+    return new CostFilters(List.copyOf(families.getSelectedItems()), List.copyOf(models.getSelectedItems()),
+        workspaces.getSelectedItems().stream().map(TagOption::value).toList());
+  }
+
+  /** Model families and models that have spend in the range, for the filter lists. */
+  private void loadFilterOptions() {
+    DateRange range = range();
+    if (range == null) {
+      return;
+    }
+    CostQuery query = new CostQuery(range, List.of(CostGrouping.MODEL_FAMILY, CostGrouping.MODEL),
+        CostFilters.NONE, CostOrdering.AMOUNT_DESC);
+    Set<String> familyOptions = new TreeSet<>();
+    Set<String> modelOptions = new LinkedHashSet<>();
+    for (CostLine line : allRows(query)) {
+      if (!line.modelFamily().isEmpty()) {
+        familyOptions.add(line.modelFamily());
+      }
+      if (!line.model().isEmpty()) {
+        modelOptions.add(line.model());
+      }
+    }
+    updating = true;
+    try {
+      keepSelected(families, familyOptions);
+      keepSelected(models, modelOptions);
+    } finally {
+      updating = false;
+    }
+  }
+
+  private static void keepSelected(MultiSelectComboBox<String> box, Set<String> options) {
+    Set<String> selected = new LinkedHashSet<>(box.getSelectedItems());
+    Set<String> items = new LinkedHashSet<>(options);
+    items.addAll(selected); // a chosen value stays choosable even if the new range has no spend for it
+    box.setItems(items);
+    box.select(selected);
+  }
+
+  /** Loads cards, chart, grids and freshness for the range and filters on screen. */
+  void load() {
+    DateRange range = range();
+    if (range == null) {
+      return;
+    }
+    CostFilters filters = filters();
+    String token = session.token();
+    SpendSummary summary = client.summary(token, range, filters);
+    cards.show(summary, range);
+    freshness.setText(freshnessText(summary.freshness(), summary.total()));
+
+    List<CostLine> daily = allRows(new CostQuery(range, List.of(CostGrouping.DAY, CostGrouping.MODEL_FAMILY),
+        filters, CostOrdering.DATE));
+    chart.removeAll();
+    if (daily.isEmpty()) {
+      Paragraph empty = new Paragraph("No spend in this range.");
+      empty.getStyle().set("color", "var(--lumo-secondary-text-color)");
+      chart.add(empty);
+    } else {
+      chart.add(new Svg(SpendChart.svg(daily, range)));
+    }
+
+    byDay.show(pages(token, new CostQuery(range, List.of(CostGrouping.DAY), filters, CostOrdering.DATE)));
+    byModel.show(pages(token, new CostQuery(range, List.of(CostGrouping.MODEL_FAMILY, CostGrouping.MODEL),
+        filters, CostOrdering.AMOUNT_DESC)));
+    byWorkspace.show(pages(token, new CostQuery(range, List.of(CostGrouping.WORKSPACE), filters,
+        CostOrdering.AMOUNT_DESC)));
+    exportSelection = new Selection(range, filters);
+  }
+
+  private CostPages pages(String token, CostQuery query) {
+    return new CostPages(pageToken -> client.query(token, query, BreakdownGrid.PAGE_SIZE, pageToken),
+        BreakdownGrid.PAGE_SIZE);
+  }
+
+  private List<CostLine> allRows(CostQuery query) {
+    String token = session.token();
+    List<CostLine> rows = new ArrayList<>();
+    String pageToken = "";
+    do {
+      CostPage page = client.query(token, query, CHART_PAGE_SIZE, pageToken);
+      rows.addAll(page.rows());
+      pageToken = page.nextPageToken();
+    } while (!pageToken.isEmpty());
+    return rows;
+  }
+
+  /**
+   * The freshness line. Freshness covers connected providers only, so with none left the costs
+   * shown (if any) are the kept history of removed ones.
+   */
+  static String freshnessText(Freshness freshness, BigDecimal rangeTotal) {
+    if (freshness.complete().isEmpty()) {
+      return rangeTotal.signum() != 0
+          ? "History only: no connected provider is being refreshed, so no newer days arrive."
+          : "No spend stored yet: it appears after a connected provider's first refresh. "
+              + "Today's spend appears tomorrow.";
+    }
+    LocalDate complete = freshness.completeThrough();
+    String text = "Complete through " + complete + "; today's spend appears tomorrow.";
+    if (freshness.finalDay().isEmpty()) {
+      return text + " Every stored day is still provisional: Anthropic may correct it for two days after it closes.";
+    }
+    if (freshness.finalThrough().isBefore(complete)) {
+      return text + " Days after " + freshness.finalThrough() + " are provisional: Anthropic may still correct them.";
+    }
+    return text;
+  }
+
+  private static Component dayCell(CostLine line) {
+    Span day = new Span(line.period() == null ? "" : line.period().toString());
+    if (!line.provisional()) {
+      return day;
+    }
+    Span badge = new Span("provisional");
+    badge.addClassName("provisional");
+    badge.getElement().setAttribute("title", "Anthropic may still correct this day");
+    badge.getStyle().set("margin-left", "var(--lumo-space-s)").set("padding", "0 var(--lumo-space-xs)")
+        .set("border-radius", "var(--lumo-border-radius-m)").set("font-size", "var(--lumo-font-size-xxs)")
+        .set("color", "var(--lumo-warning-text-color, #8a5a00)")
+        .set("background-color", "var(--lumo-warning-color-10pct, #fff4e0)");
+    return new Span(day, badge);
+  }
+
+  private DownloadHandler download(ExportKind kind) {
+    return event -> export(event, kind);
+  }
+
+  void export(DownloadEvent event, ExportKind kind) throws IOException {
+    Selection selection = exportSelection;
+    if (selection == null) {
+      event.getResponse().sendError(409, "Nothing to export yet");
+      return;
+    }
+    String token = session.token();
+    event.setFileName("finora-spend-" + selection.range().start() + "_" + selection.range().end()
+        + (kind == ExportKind.FOCUS ? "-focus" : "") + ".csv");
+    event.setContentType("text/csv; charset=utf-8");
+    // Opened on the first chunk, so a server that refuses or is down can still be answered with a status.
+    LazyOutput out = new LazyOutput(event);
+    try {
+      long rows = client.export(token, selection.range(), selection.filters(), kind, out);
+      out.close();
+      log.info("Exported {} cost line items ({}) for {}", rows, kind, selection.range());
+    } catch (UncheckedIOException e) {
+      log.info("The browser stopped the download: {}", e.getMessage());
+    } catch (FinoraCallException e) {
+      log.info("The export failed: {} ({})", e.getMessage(), e.reason());
+      if (out.opened()) {
+        throw e; // the file is cut short; the browser reports a failed download
+      }
+      event.getResponse().sendError(e instanceof NotAuthenticatedException ? 401 : 503, e.getMessage());
+    }
+  }
+
+  /** The download's output stream, opened only when the first bytes arrive. */
+  private static final class LazyOutput extends OutputStream {
+    private final DownloadEvent event;
+    private OutputStream out;
+
+    LazyOutput(DownloadEvent event) {
+      this.event = event;
+    }
+
+    boolean opened() {
+      return out != null;
+    }
+
+    private OutputStream out() {
+      if (out == null) {
+        out = event.getOutputStream();
+      }
+      return out;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out().write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out().write(b, off, len);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      out().flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+      out().close();
+    }
+  }
+
+  private LocalDate yesterday() {
+    return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(1);
+  }
+
+  SpendCards cards() {
+    return cards;
+  }
+
+  BreakdownGrid byDay() {
+    return byDay;
+  }
+
+  BreakdownGrid byModel() {
+    return byModel;
+  }
+
+  BreakdownGrid byWorkspace() {
+    return byWorkspace;
+  }
+
+  Div chart() {
+    return chart;
+  }
+
+  Grid<CostLine> dayGrid() {
+    return byDay.grid();
   }
 }

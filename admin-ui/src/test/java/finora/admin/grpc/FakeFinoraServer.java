@@ -13,6 +13,7 @@ import finora.api.v1.Plan;
 import finora.api.v1.WhoAmIRequest;
 import finora.api.v1.WhoAmIResponse;
 import io.grpc.Context;
+import io.grpc.Contexts;
 import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -36,8 +37,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * An in-process stand-in for the Finora server: a fake AuthService with one user, the standard
- * health service, and a record of what each call carried (authorization header, deadline).
+ * An in-process stand-in for the Finora server: a fake AuthService with one user, fake
+ * IntegrationService and CostService, the standard health service, and a record of what each call
+ * carried (authorization header, deadline).
  */
 public final class FakeFinoraServer implements AutoCloseable {
 
@@ -47,12 +49,17 @@ public final class FakeFinoraServer implements AutoCloseable {
   public static final String TENANT = "Acme Analytics";
   public static final Instant EXPIRES = Instant.parse("2030-01-02T03:04:05Z");
 
+  /** The authorization header of the call being served. */
+  static final Context.Key<String> CALL_AUTHORIZATION = Context.key("authorization");
+
   private final String name = InProcessServerBuilder.generateName();
   private final HealthStatusManager health = new HealthStatusManager();
   private final List<String> authorizationHeaders = new CopyOnWriteArrayList<>();
   private final List<Deadline> deadlines = new CopyOnWriteArrayList<>();
   private final List<String> revokedTokens = new CopyOnWriteArrayList<>();
   private final Server server;
+  private final FakeIntegrationService integration = new FakeIntegrationService(this);
+  private final FakeCostService costs = new FakeCostService(this);
   private volatile StatusRuntimeException nextFailure;
   private volatile boolean hang;
 
@@ -67,13 +74,16 @@ public final class FakeFinoraServer implements AutoCloseable {
         if (deadline != null) {
           deadlines.add(deadline);
         }
-        return next.startCall(call, headers);
+        return Contexts.interceptCall(Context.current().withValue(CALL_AUTHORIZATION, authorization), call, headers,
+            next);
       }
     };
     try {
       server = InProcessServerBuilder.forName(name)
           .directExecutor()
           .addService(ServerInterceptors.intercept(new FakeAuthService(), recorder))
+          .addService(ServerInterceptors.intercept(integration, recorder))
+          .addService(ServerInterceptors.intercept(costs, recorder))
           .addService(health.getHealthService())
           .build()
           .start();
@@ -96,12 +106,22 @@ public final class FakeFinoraServer implements AutoCloseable {
     health.setStatus("", status);
   }
 
-  /** The next AuthService call fails with this status. */
+  /** The fake IntegrationService: connections, and what the calls asked for. */
+  public FakeIntegrationService integration() {
+    return integration;
+  }
+
+  /** The fake CostService: line items to answer from, and what the calls asked for. */
+  public FakeCostService costs() {
+    return costs;
+  }
+
+  /** The next call to any of the fake services fails with this status. */
   public void failNextCall(StatusRuntimeException failure) {
     nextFailure = failure;
   }
 
-  /** AuthService calls never answer, so the client's deadline must end them. */
+  /** Calls never answer, so the client's deadline must end them. */
   public void hang() {
     hang = true;
   }
@@ -141,6 +161,28 @@ public final class FakeFinoraServer implements AutoCloseable {
         .setSubject(EMAIL)
         .setSession(true)
         .build();
+  }
+
+  /**
+   * Whether the call was answered already: by a scheduled failure, by hanging, or (when
+   * {@code needsToken}) with UNAUTHENTICATED for a missing, wrong or revoked token.
+   */
+  boolean answeredAlready(StreamObserver<?> response, boolean needsToken) {
+    if (failedOrHung(response)) {
+      return true;
+    }
+    String authorization = CALL_AUTHORIZATION.get();
+    if (needsToken && (!("Bearer " + TOKEN).equals(authorization) || revokedTokens.contains(authorization))) {
+      response.onError(Status.UNAUTHENTICATED.withDescription("The token is unknown, expired or revoked.")
+          .asRuntimeException());
+      return true;
+    }
+    return false;
+  }
+
+  /** Revokes the session token, as an expired or logged-out session would be. */
+  public void revokeSession() {
+    revokedTokens.add("Bearer " + TOKEN);
   }
 
   private boolean failedOrHung(StreamObserver<?> response) {

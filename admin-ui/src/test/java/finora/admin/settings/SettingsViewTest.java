@@ -1,36 +1,408 @@
 package finora.admin.settings;
 
+import static com.github.mvysny.kaributesting.v10.GridKt._getCellComponent;
+import static com.github.mvysny.kaributesting.v10.GridKt._getFormatted;
+import static com.github.mvysny.kaributesting.v10.GridKt._size;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._click;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._find;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._setValue;
+import static com.github.mvysny.kaributesting.v10.NotificationsKt.expectNotifications;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.mvysny.kaributesting.v10.MockVaadin;
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.ComponentUtil;
+import com.vaadin.flow.component.PollEvent;
 import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.H3;
-import com.vaadin.flow.component.tabs.Tab;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.tabs.TabSheet;
+import com.vaadin.flow.component.textfield.PasswordField;
+import com.vaadin.flow.server.VaadinSession;
+import finora.admin.base.FriendlyErrorHandler;
+import finora.admin.base.PollRequests;
+import finora.admin.grpc.FakeFinoraServer;
+import finora.admin.grpc.FakeIntegrationService;
+import finora.admin.grpc.IntegrationClient;
+import finora.admin.grpc.ProviderConnection;
+import finora.admin.grpc.ProviderOption;
+import finora.admin.grpc.Role;
+import finora.admin.grpc.Session;
+import finora.admin.security.CurrentSession;
+import finora.admin.security.FinoraAuthentication;
+import finora.api.v1.ConnectionStatus;
+import io.grpc.ManagedChannel;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.security.core.context.SecurityContextHolder;
 
 class SettingsViewTest {
+
+  private final FakeFinoraServer server = new FakeFinoraServer();
+  private final ManagedChannel channel = server.newChannel();
+  private final IntegrationClient client = new IntegrationClient(channel, Duration.ofSeconds(5), Duration.ofSeconds(5));
+  private final QueuedExecutor checks = new QueuedExecutor();
 
   @BeforeEach
   void setUp() {
     MockVaadin.setup();
-    UI.getCurrent().add(new SettingsView());
   }
 
   @AfterEach
   void tearDown() {
+    SecurityContextHolder.clearContext();
     MockVaadin.tearDown();
+    channel.shutdownNow();
+    server.close();
+  }
+
+  private SettingsView open(Role role) {
+    SecurityContextHolder.getContext().setAuthentication(new FinoraAuthentication(new Session(
+        FakeFinoraServer.TOKEN, "Acme Analytics", role, "ada@example.com", Instant.now().plusSeconds(3600))));
+    SettingsView view = new SettingsView(client, new KeyChecks(client, checks), new CurrentSession());
+    UI.getCurrent().add(view);
+    return view;
+  }
+
+  private static PasswordField keyField() {
+    return _get(PasswordField.class, spec -> spec.withId("admin-api-key"));
+  }
+
+  private static Button save() {
+    return _get(Button.class, spec -> spec.withId("save-key"));
+  }
+
+  /** Types a key, clicks Save, lets the server answer and the UI apply the answer. */
+  private void connect(String key) {
+    _setValue(keyField(), key);
+    _click(save());
+    answerOffTheRequestThread();
+  }
+
+  /**
+   * Runs the queued key checks and applies their answers the way a background thread does: without
+   * Spring Security's context, which only request threads have.
+   */
+  private void answerOffTheRequestThread() {
+    var context = SecurityContextHolder.getContext();
+    SecurityContextHolder.clearContext();
+    try {
+      checks.runAll();
+      MockVaadin.clientRoundtrip();
+    } finally {
+      SecurityContextHolder.setContext(context);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Grid<ProviderConnection> grid() {
+    return _get(Grid.class, spec -> spec.withId("connections"));
   }
 
   @Test
   void settings_opensOnTheApiKeysTab() {
-    TabSheet tabs = _get(TabSheet.class);
+    open(Role.ADMIN);
 
-    Tab selected = tabs.getSelectedTab();
-    assertThat(selected.getLabel()).isEqualTo("API Keys");
-    assertThat(_get(H3.class).getText()).isEqualTo("API Keys");
+    assertThat(_get(TabSheet.class).getSelectedTab().getLabel()).isEqualTo("API Keys");
+    assertThat(_find(H3.class)).extracting(H3::getText).contains("API Keys", "Connected providers");
+  }
+
+  @Test
+  void providerDropdown_offersTheServersProviders_andTheKeyFieldShowsThePrefix() {
+    open(Role.ADMIN);
+
+    @SuppressWarnings("unchecked")
+    Select<ProviderOption> provider = _get(Select.class, spec -> spec.withId("provider"));
+    assertThat(provider.getValue().displayName()).isEqualTo("Anthropic");
+    assertThat(keyField().getLabel()).isEqualTo("Admin API Key");
+    assertThat(keyField().getHelperText()).isEqualTo("Starts with sk-ant-admin01-");
+    assertThat(_find(Paragraph.class)).extracting(Paragraph::getText).contains(FakeIntegrationService.KEY_HELP);
+  }
+
+  @Test
+  void save_isDisabledWhileTheKeyIsEmpty() {
+    open(Role.ADMIN);
+    assertThat(save().isEnabled()).isFalse();
+
+    _setValue(keyField(), "sk-ant-admin01-x");
+    assertThat(save().isEnabled()).isTrue();
+
+    _setValue(keyField(), "   ");
+    assertThat(save().isEnabled()).isFalse();
+  }
+
+  @Test
+  void save_whileTheServerChecks_isDisabledAndSaysChecking() {
+    open(Role.ADMIN);
+    _setValue(keyField(), FakeIntegrationService.GOOD_KEY);
+
+    _click(save());
+
+    assertThat(save().isEnabled()).isFalse();
+    assertThat(save().getText()).isEqualTo("Checking…");
+    assertThat(keyField().isReadOnly()).isTrue();
+    answerOffTheRequestThread();
+    assertThat(save().getText()).isEqualTo("Save");
+    assertThat(keyField().isReadOnly()).isFalse();
+  }
+
+  @Test
+  void regularApiKey_isRefused_withTheServersWordsUnderTheField() {
+    open(Role.ADMIN);
+
+    connect(FakeIntegrationService.REGULAR_KEY);
+
+    assertThat(keyField().isInvalid()).isTrue();
+    assertThat(keyField().getErrorMessage()).isEqualTo(FakeIntegrationService.REGULAR_KEY_MESSAGE);
+    assertThat(keyField().getValue()).isEqualTo(FakeIntegrationService.REGULAR_KEY);
+    assertThat(_size(grid())).isZero();
+  }
+
+  @Test
+  void editingTheKeyAgain_clearsTheError() {
+    open(Role.ADMIN);
+    connect(FakeIntegrationService.REGULAR_KEY);
+
+    _setValue(keyField(), FakeIntegrationService.GOOD_KEY);
+
+    assertThat(keyField().isInvalid()).isFalse();
+  }
+
+  @Test
+  void goodKey_connects_saysWhenTheDataArrives_andTheRowAppears() {
+    open(Role.ADMIN);
+
+    connect(FakeIntegrationService.GOOD_KEY);
+
+    Paragraph result = _get(Paragraph.class, spec -> spec.withId("connect-result"));
+    assertThat(result.isVisible()).isTrue();
+    assertThat(result.getText()).contains("Connected Acme Robotics", "sk-ant-admin01-…orgA", "next refresh");
+    assertThat(keyField().getValue()).isEmpty();
+    assertThat(keyField().isInvalid()).isFalse();
+    assertThat(_size(grid())).isEqualTo(1);
+    assertThat(_getFormatted(grid(), 0, "organization")).isEqualTo("Acme Robotics");
+    assertThat(_getFormatted(grid(), 0, "key")).isEqualTo("sk-ant-admin01-…orgA");
+    assertThat(textOf(_getCellComponent(grid(), 0, "refresh"))).isEqualTo("Last: Not yetNext: Nov 18, 11:06 UTC");
+  }
+
+  @Test
+  void alreadyConnectedOrganization_isShownUnderTheField() {
+    open(Role.ADMIN);
+    connect(FakeIntegrationService.GOOD_KEY);
+
+    connect(FakeIntegrationService.SECOND_GOOD_KEY);
+
+    assertThat(keyField().getErrorMessage()).contains("is already connected", "choose Update");
+  }
+
+  @Test
+  void serverDownWhileChecking_isSaidUnderTheField_notAStackTrace() {
+    open(Role.ADMIN);
+    server.failNextCall(io.grpc.Status.UNAVAILABLE.withDescription("connection refused").asRuntimeException());
+
+    connect(FakeIntegrationService.GOOD_KEY);
+
+    assertThat(keyField().getErrorMessage()).startsWith("The Finora server is not reachable at");
+  }
+
+  @Test
+  void connectionThatNeedsAttention_showsTheFix() {
+    server.integration().addConnection("c1-abcd", "Initech", ConnectionStatus.CONNECTION_STATUS_NEEDS_ATTENTION,
+        "Anthropic rejected the key: create a new Admin key, then choose Update.");
+    open(Role.ADMIN);
+
+    String status = textOf(_getCellComponent(grid(), 0, "status"));
+    assertThat(status).contains("Needs attention", "create a new Admin key, then choose Update");
+  }
+
+  @Test
+  void runningBackfill_showsItsProgress_andMovesOnPoll() {
+    server.integration().addConnection("c1-abcd", "Initech", ConnectionStatus.CONNECTION_STATUS_ACTIVE, "");
+    server.integration().setProgress("c1-abcd", 12, 90);
+    SettingsView view = open(Role.ADMIN);
+    assertThat(textOf(_getCellComponent(grid(), 0, "data"))).isEqualTo("12 of 90 days");
+    assertThat(UI.getCurrent().getPollInterval()).isEqualTo((int) SettingsView.RELOAD_INTERVAL.toMillis());
+
+    server.integration().setProgress("c1-abcd", 45, 90);
+    ComponentUtil.fireEvent(UI.getCurrent(), new PollEvent(UI.getCurrent(), true));
+
+    assertThat(textOf(_getCellComponent(grid(), 0, "data"))).isEqualTo("45 of 90 days");
+    UI.getCurrent().remove(view);
+    assertThat(UI.getCurrent().getPollInterval()).isEqualTo(-1);
+  }
+
+  @Test
+  void update_refusedKey_staysInTheDialog_inTheServersWords() {
+    server.integration().addConnection("c1-abcd", FakeIntegrationService.ORG_NAME,
+        ConnectionStatus.CONNECTION_STATUS_ACTIVE, "");
+    open(Role.ADMIN);
+    _click(_get(_getCellComponent(grid(), 0, "actions"), Button.class, spec -> spec.withText("Update")));
+    Dialog dialog = _get(Dialog.class);
+    PasswordField newKey = _get(PasswordField.class, spec -> spec.withId("new-admin-api-key"));
+    Button dialogSave = _get(Button.class, spec -> spec.withId("update-save"));
+    assertThat(dialogSave.isEnabled()).isFalse();
+
+    _setValue(newKey, FakeIntegrationService.OTHER_ORG_KEY);
+    _click(dialogSave);
+    answerOffTheRequestThread();
+
+    assertThat(dialog.isOpened()).isTrue();
+    assertThat(newKey.getErrorMessage()).contains("belongs to the Anthropic organization \"Globex Research\"");
+    assertThat(_getFormatted(grid(), 0, "key")).isEqualTo("sk-ant-admin01-…abcd");
+  }
+
+  @Test
+  void update_goodKey_closesTheDialog_andShowsTheNewKeyHint() {
+    server.integration().addConnection("c1-abcd", FakeIntegrationService.ORG_NAME,
+        ConnectionStatus.CONNECTION_STATUS_NEEDS_ATTENTION, "Anthropic rejected the key.");
+    open(Role.ADMIN);
+    _click(_get(_getCellComponent(grid(), 0, "actions"), Button.class, spec -> spec.withText("Update")));
+    Dialog dialog = _get(Dialog.class);
+    assertThat(_find(dialog, Paragraph.class)).extracting(Paragraph::getText)
+        .anyMatch(text -> text.contains("keeps working until the new one is checked and saved"));
+
+    _setValue(_get(PasswordField.class, spec -> spec.withId("new-admin-api-key")),
+        FakeIntegrationService.SECOND_GOOD_KEY);
+    _click(_get(Button.class, spec -> spec.withId("update-save")));
+    answerOffTheRequestThread();
+
+    assertThat(dialog.isOpened()).isFalse();
+    assertThat(_getFormatted(grid(), 0, "key")).isEqualTo("sk-ant-admin01-…rotA");
+    assertThat(textOf(_getCellComponent(grid(), 0, "status"))).isEqualTo("Active");
+    expectNotifications("The key of Acme Robotics was updated (sk-ant-admin01-…rotA).");
+  }
+
+  @Test
+  void refreshNow_asksTheServer() {
+    server.integration().addConnection("c1-abcd", "Initech", ConnectionStatus.CONNECTION_STATUS_ACTIVE, "");
+    open(Role.ADMIN);
+
+    _click(_get(_getCellComponent(grid(), 0, "actions"), Button.class, spec -> spec.withText("Refresh now")));
+
+    assertThat(server.integration().refreshed()).containsExactly("c1-abcd");
+    expectNotifications("Refreshing Initech now; the list shows its progress.");
+  }
+
+  @Test
+  void refreshNow_whileASyncRuns_saysSoPolitely() {
+    server.integration().addConnection("c1-abcd", "Initech", ConnectionStatus.CONNECTION_STATUS_ACTIVE, "");
+    server.integration().setSyncRunning(true);
+    open(Role.ADMIN);
+
+    _click(_get(_getCellComponent(grid(), 0, "actions"), Button.class, spec -> spec.withText("Refresh now")));
+
+    expectNotifications("Not started: " + FakeIntegrationService.IN_PROGRESS_MESSAGE);
+  }
+
+  @Test
+  void trash_asksFirst_cancelKeeps_confirmRemovesAndKeepsHistory() {
+    server.integration().addConnection("c1-abcd", "Initech", ConnectionStatus.CONNECTION_STATUS_ACTIVE, "");
+    open(Role.ADMIN);
+    Component actions = _getCellComponent(grid(), 0, "actions");
+
+    _click(_get(actions, Button.class, spec -> spec.withClasses("remove-connection")));
+    Paragraph text = _get(Paragraph.class, spec -> spec.withId("remove-text"));
+    assertThat(text.getText()).contains("deletes the stored credential", "spend history stays");
+    _click(_get(Button.class, spec -> spec.withId("remove-cancel")));
+    assertThat(server.integration().deleted()).isEmpty();
+
+    _click(_get(actions, Button.class, spec -> spec.withClasses("remove-connection")));
+    _click(_get(Button.class, spec -> spec.withId("remove-confirm")));
+
+    assertThat(server.integration().deleted()).containsExactly("c1-abcd");
+    assertThat(_size(grid())).isZero();
+    expectNotifications("Initech was removed; its spend history stays.");
+  }
+
+  @Test
+  void settingsInsideTheLayout_pollsEvery5s_evenThoughTheHealthIndicatorAsksFor30() {
+    SettingsView view = open(Role.ADMIN);
+    PollRequests.request(UI.getCurrent(), Duration.ofSeconds(30)); // the drawer's indicator, attached later
+
+    assertThat(UI.getCurrent().getPollInterval()).isEqualTo(5_000);
+    UI.getCurrent().remove(view);
+    assertThat(UI.getCurrent().getPollInterval()).isEqualTo(30_000);
+  }
+
+  @Test
+  void reader_seesTheConnections_butNoKeyFormAndNoActions_andIsToldWhy() {
+    server.integration().addConnection("c1-abcd", "Initech", ConnectionStatus.CONNECTION_STATUS_ACTIVE, "");
+
+    open(Role.READER);
+
+    assertThat(_find(PasswordField.class)).isEmpty();
+    assertThat(_find(Button.class)).extracting(Button::getText).doesNotContain("Save", "Update", "Refresh now");
+    assertThat(grid().getColumnByKey("actions")).isNull();
+    assertThat(_get(Paragraph.class, spec -> spec.withId("read-only-note")).getText())
+        .contains("read-only access", "Admin role");
+    assertThat(_size(grid())).isEqualTo(1);
+  }
+
+  @Test
+  void sessionEndedWhileTheKeyWasChecked_goesThroughTheErrorHandlerToSignIn() {
+    List<UI> sentToLogin = new ArrayList<>();
+    VaadinSession.getCurrent().setErrorHandler(new FriendlyErrorHandler(sentToLogin::add));
+    open(Role.ADMIN);
+    _setValue(keyField(), FakeIntegrationService.GOOD_KEY);
+    _click(save());
+    server.revokeSession();
+
+    checks.runAll();
+    MockVaadin.runUIQueue(true);
+
+    assertThat(sentToLogin).containsExactly(UI.getCurrent());
+  }
+
+  @Test
+  void serverGoingDownWhileOpen_keepsTheListAndSaysSo_insteadOfANotificationPerPoll() {
+    server.integration().addConnection("c1-abcd", "Initech", ConnectionStatus.CONNECTION_STATUS_ACTIVE, "");
+    open(Role.ADMIN);
+    server.failNextCall(io.grpc.Status.UNAVAILABLE.withDescription("connection refused").asRuntimeException());
+
+    ComponentUtil.fireEvent(UI.getCurrent(), new PollEvent(UI.getCurrent(), true));
+
+    assertThat(_size(grid())).isEqualTo(1);
+    assertThat(_get(Paragraph.class, spec -> spec.withId("connections-status")).getText())
+        .startsWith("Could not reload the list: The Finora server is not reachable at");
+  }
+
+  @Test
+  void keyNeverEndsUpInThePage() {
+    open(Role.ADMIN);
+
+    connect(FakeIntegrationService.GOOD_KEY);
+
+    assertThat(UI.getCurrent().getElement().getOuterHTML()).doesNotContain(FakeIntegrationService.GOOD_KEY);
+  }
+
+  private static String textOf(Component component) {
+    return component.getElement().getTextRecursively();
+  }
+
+  /** Holds key checks until the test lets them run, so the busy state can be seen. */
+  private static final class QueuedExecutor implements Executor {
+    private final List<Runnable> queued = new ArrayList<>();
+
+    @Override
+    public void execute(Runnable command) {
+      queued.add(command);
+    }
+
+    void runAll() {
+      List<Runnable> now = new ArrayList<>(queued);
+      queued.clear();
+      now.forEach(Runnable::run);
+    }
   }
 }

@@ -1,30 +1,330 @@
 package finora.admin.spend;
 
+import static com.github.mvysny.kaributesting.v10.GridKt._fetch;
+import static com.github.mvysny.kaributesting.v10.GridKt._getCellComponent;
+import static com.github.mvysny.kaributesting.v10.GridKt._getFormatted;
+import static com.github.mvysny.kaributesting.v10.GridKt._size;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
+import static com.github.mvysny.kaributesting.v10.LocatorJ._setValue;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.mvysny.kaributesting.v10.MockVaadin;
+import com.vaadin.flow.component.Svg;
 import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.combobox.MultiSelectComboBox;
+import com.vaadin.flow.component.datepicker.DatePicker;
+import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.select.Select;
+import finora.admin.grpc.CostClient;
+import finora.admin.grpc.CostLine;
+import finora.admin.grpc.ExportKind;
+import finora.admin.grpc.FakeCostService;
+import finora.admin.grpc.FakeFinoraServer;
+import finora.admin.grpc.Freshness;
+import finora.admin.grpc.NotAuthenticatedException;
+import finora.admin.grpc.Role;
+import finora.admin.grpc.ServerUnreachableException;
+import finora.admin.grpc.Session;
+import finora.admin.grpc.TagOption;
+import finora.admin.security.CurrentSession;
+import finora.admin.security.FinoraAuthentication;
+import com.vaadin.flow.server.VaadinRequest;
+import com.vaadin.flow.server.VaadinService;
+import com.vaadin.flow.server.VaadinServletResponse;
+import com.vaadin.flow.server.VaadinServletService;
+import com.vaadin.flow.server.VaadinSession;
+import com.vaadin.flow.server.streams.DownloadEvent;
+import io.grpc.ManagedChannel;
+import org.springframework.mock.web.MockHttpServletResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.security.core.context.SecurityContextHolder;
 
 class SpendViewTest {
+
+  /** "Now" of these tests: 25 November 2026, so yesterday is the fake's last complete day. */
+  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC);
+
+  private final FakeFinoraServer server = new FakeFinoraServer();
+  private final ManagedChannel channel = server.newChannel();
+  private final CostClient client = new CostClient(channel, Duration.ofSeconds(5), Duration.ofSeconds(30));
 
   @BeforeEach
   void setUp() {
     MockVaadin.setup();
-    UI.getCurrent().add(new SpendView());
+    SecurityContextHolder.getContext().setAuthentication(new FinoraAuthentication(new Session(
+        FakeFinoraServer.TOKEN, "Acme Analytics", Role.READER, "bob@example.com", Instant.now().plusSeconds(3600))));
   }
 
   @AfterEach
   void tearDown() {
+    SecurityContextHolder.clearContext();
     MockVaadin.tearDown();
+    channel.shutdownNow();
+    server.close();
+  }
+
+  private SpendView open() {
+    SpendView view = new SpendView(client, new CurrentSession(), CLOCK);
+    UI.getCurrent().add(view);
+    return view;
   }
 
   @Test
   void spend_showsItsHeading() {
+    open();
+
     assertThat(_get(H2.class).getText()).isEqualTo("Spend");
+  }
+
+  @Test
+  void defaultRange_isTheLast30Days_endingYesterday() {
+    open();
+
+    @SuppressWarnings("unchecked")
+    Select<RangePreset> preset = _get(Select.class, spec -> spec.withId("range-preset"));
+    assertThat(preset.getValue()).isEqualTo(RangePreset.LAST_30_DAYS);
+    DatePicker from = _get(DatePicker.class, spec -> spec.withId("range-from"));
+    DatePicker to = _get(DatePicker.class, spec -> spec.withId("range-to"));
+    assertThat(from.getValue()).isEqualTo(LocalDate.of(2026, 10, 26));
+    assertThat(to.getValue()).isEqualTo(LocalDate.of(2026, 11, 24));
+    assertThat(to.getMax()).isEqualTo(LocalDate.of(2026, 11, 24));
+  }
+
+  @Test
+  void cards_showTotal_changeAgainstThePreviousPeriod_andMonthEndProjection() {
+    SpendView view = open();
+
+    assertThat(view.cards().totalText()).isEqualTo("$490.50");
+    assertThat(view.cards().changeText()).isEqualTo("+6.5%");
+    assertThat(view.cards().projectionText()).isEqualTo("$490.50");
+  }
+
+  @Test
+  void freshness_saysCompleteThrough_andWhichDaysAreProvisional() {
+    open();
+
+    assertThat(_get(com.vaadin.flow.component.html.Paragraph.class, spec -> spec.withId("freshness")).getText())
+        .isEqualTo("Complete through 2026-11-24; today's spend appears tomorrow. "
+            + "Days after 2026-11-22 are provisional: Anthropic may still correct them.");
+  }
+
+  @Test
+  void dayGrid_hasOneRowPerDay_theTotalInItsFooter_andMarksProvisionalDays() {
+    SpendView view = open();
+
+    assertThat(_size(view.dayGrid())).isEqualTo(30);
+    assertThat(view.byDay().totalText()).isEqualTo("$490.50");
+    assertThat(_getFormatted(view.dayGrid(), 0, "amount")).isEqualTo("$16.35");
+    assertThat(_getCellComponent(view.dayGrid(), 0, "day").getElement().getTextRecursively()).isEqualTo("2026-10-26");
+    assertThat(_getCellComponent(view.dayGrid(), 29, "day").getElement().getTextRecursively())
+        .isEqualTo("2026-11-24provisional");
+  }
+
+  @Test
+  void modelGrid_listsModelsByAmount_withFamilies_andToolsWithoutAModel() {
+    SpendView view = open();
+
+    var grid = view.byModel().grid();
+    assertThat(_size(grid)).isEqualTo(4);
+    assertThat(_getFormatted(grid, 0, "model")).isEqualTo(FakeCostService.OPUS);
+    assertThat(_getFormatted(grid, 0, "family")).isEqualTo("Opus");
+    assertThat(_getFormatted(grid, 0, "amount")).isEqualTo("$300.00");
+    assertThat(_getFormatted(grid, 3, "model")).isEqualTo(SpendChart.NO_MODEL);
+    assertThat(view.byModel().totalText()).isEqualTo("$490.50");
+  }
+
+  @Test
+  void workspaceGrid_listsWorkspacesWithTotals() {
+    SpendView view = open();
+
+    var grid = view.byWorkspace().grid();
+    assertThat(_getFormatted(grid, 0, "workspace")).isEqualTo("Research");
+    assertThat(_getFormatted(grid, 0, "amount")).isEqualTo("$307.50");
+    assertThat(_getFormatted(grid, 1, "workspace")).isEqualTo("Default");
+    assertThat(_getFormatted(grid, 1, "amount")).isEqualTo("$183.00");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void workspaceFilter_fromListTagValues_narrowsCardsAndGrids() {
+    SpendView view = open();
+    MultiSelectComboBox<TagOption> workspaces = _get(MultiSelectComboBox.class, spec -> spec.withId("filter-workspace"));
+
+    _setValue(workspaces, Set.of(new TagOption(FakeCostService.RESEARCH_ID, "Research")));
+
+    assertThat(view.cards().totalText()).isEqualTo("$307.50");
+    assertThat(view.byDay().totalText()).isEqualTo("$307.50");
+    assertThat(_size(view.byWorkspace().grid())).isEqualTo(1);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void familyAndModelFilters_offerWhatHasSpend_andNarrowTheTotals() {
+    SpendView view = open();
+    MultiSelectComboBox<String> families = _get(MultiSelectComboBox.class, spec -> spec.withId("filter-family"));
+    MultiSelectComboBox<String> models = _get(MultiSelectComboBox.class, spec -> spec.withId("filter-model"));
+    assertThat(families.getListDataView().getItems()).containsExactly("Haiku", "Opus", "Sonnet");
+    assertThat(models.getListDataView().getItems()).containsExactly(FakeCostService.OPUS, FakeCostService.SONNET,
+        FakeCostService.HAIKU);
+
+    _setValue(families, Set.of("Sonnet"));
+    assertThat(view.cards().totalText()).isEqualTo("$180.00");
+
+    _setValue(families, Set.of());
+    _setValue(models, Set.of(FakeCostService.HAIKU));
+    assertThat(view.byDay().totalText()).isEqualTo("$7.50");
+  }
+
+  @Test
+  void presets_changeTheRange() {
+    SpendView view = open();
+
+    view.choose(RangePreset.LAST_7_DAYS);
+    assertThat(_size(view.dayGrid())).isEqualTo(7);
+    assertThat(view.cards().totalText()).isEqualTo("$114.45");
+
+    view.choose(RangePreset.MONTH_TO_DATE);
+    assertThat(view.range().start()).isEqualTo(LocalDate.of(2026, 11, 1));
+    assertThat(_size(view.dayGrid())).isEqualTo(24);
+
+    view.choose(RangePreset.LAST_90_DAYS);
+    assertThat(_size(view.dayGrid())).isEqualTo(90);
+  }
+
+  @Test
+  void customRange_fromThePickers_switchesThePresetToCustom() {
+    SpendView view = open();
+
+    view.chooseCustom(LocalDate.of(2026, 9, 1), LocalDate.of(2026, 9, 30));
+
+    @SuppressWarnings("unchecked")
+    Select<RangePreset> preset = _get(Select.class, spec -> spec.withId("range-preset"));
+    assertThat(preset.getValue()).isEqualTo(RangePreset.CUSTOM);
+    assertThat(view.cards().totalText()).isEqualTo("$460.50");
+  }
+
+  @Test
+  void customRange_endingBeforeItStarts_isRefusedAtThePicker() {
+    SpendView view = open();
+
+    view.chooseCustom(LocalDate.of(2026, 9, 30), LocalDate.of(2026, 9, 1));
+
+    DatePicker to = _get(DatePicker.class, spec -> spec.withId("range-to"));
+    assertThat(to.isInvalid()).isTrue();
+    assertThat(to.getErrorMessage()).isEqualTo("Pick a day on or after 2026-09-30");
+    assertThat(view.cards().totalText()).isEqualTo("$490.50");
+  }
+
+  @Test
+  void lazyDayGrid_readsFurtherPagesOnlyWhenScrolledTo() {
+    SpendView view = open();
+    view.choose(RangePreset.LAST_90_DAYS);
+    int before = server.costs().queries().size();
+
+    List<CostLine> rows = _fetch(view.dayGrid(), 60, 20);
+
+    assertThat(rows).extracting(CostLine::period).startsWith(LocalDate.of(2026, 10, 26));
+    assertThat(server.costs().queries().size() - before).isEqualTo(1);
+    assertThat(server.costs().queries().get(server.costs().queries().size() - 1).getPageToken()).isNotEmpty();
+  }
+
+  @Test
+  void dailyChart_isServerSideSvg_stackedByModelFamily() {
+    SpendView view = open();
+
+    Svg svg = _get(view.chart(), Svg.class);
+    String markup = svg.getElement().getProperty("innerHTML");
+    assertThat(markup).startsWith("<svg").contains("viewBox=\"0 0 960 320\"")
+        .contains("Opus", "Sonnet", "Haiku", SpendChart.NO_MODEL);
+  }
+
+  @Test
+  void csvAndFocusDownloads_areOffered() {
+    open();
+
+    assertThat(_get(Anchor.class, spec -> spec.withId("download-csv")).getText()).isEqualTo("Download CSV");
+    assertThat(_get(Anchor.class, spec -> spec.withId("download-focus")).getHref()).isNotEmpty();
+  }
+
+  @Test
+  void csvDownload_streamsTheServersExport_forTheRangeOnScreen() throws Exception {
+    SpendView view = open();
+    view.choose(RangePreset.LAST_7_DAYS);
+    MockHttpServletResponse http = new MockHttpServletResponse();
+
+    view.export(download(http), ExportKind.CSV);
+
+    assertThat(http.getHeader("Content-Disposition")).contains("finora-spend-2026-11-18_2026-11-24.csv");
+    assertThat(http.getContentAsString()).startsWith("date,model,workspace_id,amount_usd\n2026-11-18,");
+    assertThat(http.getContentAsString().lines()).hasSize(1 + 7 * 4);
+  }
+
+  @Test
+  void csvDownload_whenTheServerIsDown_answers503_notABrokenFile() throws Exception {
+    SpendView view = open();
+    server.failNextCall(io.grpc.Status.UNAVAILABLE.withDescription("connection refused").asRuntimeException());
+    MockHttpServletResponse http = new MockHttpServletResponse();
+
+    view.export(download(http), ExportKind.CSV);
+
+    assertThat(http.getStatus()).isEqualTo(503);
+    assertThat(http.getErrorMessage()).startsWith("The Finora server is not reachable at");
+  }
+
+  private static DownloadEvent download(MockHttpServletResponse http) {
+    VaadinServletResponse response = new VaadinServletResponse(http, (VaadinServletService) VaadinService.getCurrent());
+    return new DownloadEvent(VaadinRequest.getCurrent(), response, VaadinSession.getCurrent(),
+        _get(Anchor.class, spec -> spec.withId("download-csv")).getElement());
+  }
+
+  @Test
+  void freshness_withoutAnyConnectedProvider_butKeptHistory_saysHistoryOnly() {
+    assertThat(SpendView.freshnessText(new Freshness(null, null), new java.math.BigDecimal("12.50")))
+        .startsWith("History only: no connected provider is being refreshed");
+  }
+
+  @Test
+  void noSpendStoredYet_saysWhenItArrives() {
+    server.costs().clear();
+
+    SpendView view = open();
+
+    assertThat(_get(com.vaadin.flow.component.html.Paragraph.class, spec -> spec.withId("freshness")).getText())
+        .startsWith("No spend stored yet");
+    assertThat(view.chart().getElement().getTextRecursively()).isEqualTo("No spend in this range.");
+    assertThat(view.cards().totalText()).isEqualTo("$0.00");
+    assertThat(view.cards().changeText()).isEqualTo("—");
+  }
+
+  @Test
+  void serverDown_failsTheViewAsUnreachable_soTheRouterShowsTheFriendlyPage() {
+    ManagedChannel nowhere = FakeFinoraServer.channelToNowhere();
+    try {
+      CostClient unreachable = new CostClient(nowhere, Duration.ofSeconds(2), Duration.ofSeconds(2));
+
+      assertThatThrownBy(() -> new SpendView(unreachable, new CurrentSession(), CLOCK))
+          .isInstanceOf(ServerUnreachableException.class)
+          .hasMessageStartingWith("The Finora server is not reachable at");
+    } finally {
+      nowhere.shutdownNow();
+    }
+  }
+
+  @Test
+  void expiredSession_failsTheViewAsUnauthenticated_soTheRouterSendsToLogin() {
+    server.revokeSession();
+
+    assertThatThrownBy(this::open).isInstanceOf(NotAuthenticatedException.class);
   }
 }

@@ -1,0 +1,206 @@
+package finora.admin.grpc;
+
+import finora.api.v1.CostDimension;
+import finora.api.v1.CostFilter;
+import finora.api.v1.CostOrder;
+import finora.api.v1.CostRow;
+import finora.api.v1.CostServiceGrpc;
+import finora.api.v1.ExportCostsRequest;
+import finora.api.v1.ExportCostsResponse;
+import finora.api.v1.ExportFormat;
+import finora.api.v1.GetSpendSummaryRequest;
+import finora.api.v1.GetSpendSummaryResponse;
+import finora.api.v1.ListTagValuesRequest;
+import finora.api.v1.QueryCostsRequest;
+import finora.api.v1.QueryCostsResponse;
+import finora.api.v1.TagFilter;
+import io.grpc.Channel;
+import io.grpc.Context;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The server's CostService: grouped and paged spend, the spend summary, exports and tag values.
+ * Money arrives as exact {@link BigDecimal} USD and days as {@link java.time.LocalDate} (UTC).
+ */
+public final class CostClient {
+
+  /** The tag key of workspaces. */
+  public static final String WORKSPACE_TAG = "workspace";
+
+  private final CostServiceGrpc.CostServiceBlockingStub stub;
+  private final Duration deadline;
+  private final Duration exportDeadline;
+  private final String target;
+
+  /**
+   * @param channel the channel to the server; the caller owns and closes it
+   * @param deadline how long a query may take
+   * @param exportDeadline how long a whole export stream may take
+   */
+  public CostClient(Channel channel, Duration deadline, Duration exportDeadline) {
+    this.stub = CostServiceGrpc.newBlockingStub(channel);
+    this.deadline = Objects.requireNonNull(deadline);
+    this.exportDeadline = Objects.requireNonNull(exportDeadline);
+    this.target = channel.authority();
+  }
+
+  /**
+   * One page of a grouped cost query.
+   *
+   * @param pageSize rows per page, 1 to 1000
+   * @param pageToken empty for the first page, else {@link CostPage#nextPageToken()} of the previous page
+   * @throws FinoraCallException e.g. INVALID_RANGE for a range longer than two years or a stale token
+   */
+  public CostPage query(String token, CostQuery query, int pageSize, String pageToken) {
+    QueryCostsRequest.Builder request = QueryCostsRequest.newBuilder()
+        .setStartDate(ProtoValues.date(query.range().start()))
+        .setEndDate(ProtoValues.date(query.range().end()))
+        .setFilter(toProto(query.filters()))
+        .setOrderBy(switch (query.ordering()) {
+          case DATE -> CostOrder.COST_ORDER_DATE;
+          case AMOUNT_DESC -> CostOrder.COST_ORDER_AMOUNT_DESC;
+          case AMOUNT_ASC -> CostOrder.COST_ORDER_AMOUNT_ASC;
+        })
+        .setPageSize(pageSize)
+        .setPageToken(pageToken == null ? "" : pageToken);
+    query.groupBy().forEach(g -> request.addGroupBy(toProto(g)));
+    QueryCostsResponse response = call(() -> Calls.prepare(stub, deadline, token).queryCosts(request.build()));
+    return new CostPage(
+        response.getRowsList().stream().map(r -> toLine(r, query.groupBy())).toList(),
+        ProtoValues.usd(response.getTotal()),
+        response.getTotalRows(),
+        response.getNextPageToken(),
+        new Freshness(
+            response.hasCompleteThrough() ? ProtoValues.date(response.getCompleteThrough()) : null,
+            response.hasFinalThrough() ? ProtoValues.date(response.getFinalThrough()) : null));
+  }
+
+  /** Total, change against the previous period, top lists and the month-end projection of a range. */
+  public SpendSummary summary(String token, DateRange range, CostFilters filters) {
+    GetSpendSummaryRequest request = GetSpendSummaryRequest.newBuilder()
+        .setStartDate(ProtoValues.date(range.start()))
+        .setEndDate(ProtoValues.date(range.end()))
+        .setFilter(toProto(filters))
+        .build();
+    GetSpendSummaryResponse r = call(() -> Calls.prepare(stub, deadline, token).getSpendSummary(request));
+    return new SpendSummary(
+        ProtoValues.usd(r.getTotal()),
+        ProtoValues.usd(r.getPreviousTotal()),
+        r.getChangePercent().isEmpty() ? null : new BigDecimal(r.getChangePercent()),
+        r.getTopModelsList().stream()
+            .map(s -> new SpendItem(s.getKey(), s.getDisplayName(), ProtoValues.usd(s.getAmount()))).toList(),
+        r.getTopWorkspacesList().stream()
+            .map(s -> new SpendItem(s.getKey(), s.getDisplayName(), ProtoValues.usd(s.getAmount()))).toList(),
+        ProtoValues.usd(r.getMonthToDate()),
+        ProtoValues.usd(r.getMonthEndProjection()),
+        new Freshness(
+            r.hasCompleteThrough() ? ProtoValues.date(r.getCompleteThrough()) : null,
+            r.hasFinalThrough() ? ProtoValues.date(r.getFinalThrough()) : null));
+  }
+
+  /** The values a tag takes in the tenant's data, by display name; e.g. {@link #WORKSPACE_TAG}. */
+  public List<TagOption> tagValues(String token, String key) {
+    return call(() -> Calls.prepare(stub, deadline, token)
+        .listTagValues(ListTagValuesRequest.newBuilder().setKey(key).build()))
+        .getValuesList().stream()
+        .map(v -> new TagOption(v.getValue(), v.getDisplayName()))
+        .toList();
+  }
+
+  /**
+   * Streams the line items of a range into {@code out} as they arrive (UTF-8 CSV, header first).
+   * If writing fails (the browser went away), the server's stream is cancelled.
+   *
+   * @return the number of line items written
+   * @throws UncheckedIOException writing to {@code out} failed
+   */
+  public long export(String token, DateRange range, CostFilters filters, ExportKind kind, OutputStream out) {
+    ExportCostsRequest request = ExportCostsRequest.newBuilder()
+        .setStartDate(ProtoValues.date(range.start()))
+        .setEndDate(ProtoValues.date(range.end()))
+        .setFilter(toProto(filters))
+        .setFormat(kind == ExportKind.FOCUS ? ExportFormat.EXPORT_FORMAT_FOCUS : ExportFormat.EXPORT_FORMAT_CSV)
+        .build();
+    Context.CancellableContext context = Context.current().withCancellation();
+    try {
+      return context.call(() -> {
+        long rows = 0;
+        Iterator<ExportCostsResponse> chunks = call(() -> Calls.prepare(stub, exportDeadline, token)
+            .exportCosts(request));
+        while (call(chunks::hasNext)) {
+          ExportCostsResponse chunk = chunks.next();
+          chunk.getData().writeTo(out);
+          rows += chunk.getRows();
+        }
+        out.flush();
+        return rows;
+      });
+    } catch (IOException e) {
+      context.cancel(e);
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException e) {
+      context.cancel(e);
+      throw e;
+    } catch (Exception e) {
+      context.cancel(e);
+      throw new IllegalStateException(e);
+    } finally {
+      context.close();
+    }
+  }
+
+  private <T> T call(Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (StatusRuntimeException e) {
+      throw Calls.translate(e, target);
+    }
+  }
+
+  private static CostLine toLine(CostRow r, List<CostGrouping> groupBy) {
+    boolean byPeriod = groupBy.contains(CostGrouping.DAY) || groupBy.contains(CostGrouping.WEEK)
+        || groupBy.contains(CostGrouping.MONTH);
+    boolean byWorkspace = groupBy.contains(CostGrouping.WORKSPACE);
+    return new CostLine(
+        byPeriod && r.hasPeriodStart() ? ProtoValues.date(r.getPeriodStart()) : null,
+        groupBy.contains(CostGrouping.MODEL_FAMILY) ? r.getModelFamily() : null,
+        groupBy.contains(CostGrouping.MODEL) ? r.getModel() : null,
+        byWorkspace ? r.getWorkspaceId() : null,
+        byWorkspace ? r.getWorkspaceName() : null,
+        ProtoValues.usd(r.getAmount()),
+        r.getProvisional());
+  }
+
+  private static CostFilter toProto(CostFilters filters) {
+    CostFilter.Builder f = CostFilter.newBuilder()
+        .addAllModelFamilies(filters.modelFamilies())
+        .addAllModels(filters.models());
+    if (!filters.workspaceIds().isEmpty()) {
+      f.addTags(TagFilter.newBuilder().setKey(WORKSPACE_TAG).addAllValues(filters.workspaceIds()));
+    }
+    return f.build();
+  }
+
+  private static CostDimension toProto(CostGrouping grouping) {
+    return switch (grouping) {
+      case DAY -> CostDimension.COST_DIMENSION_DAY;
+      case WEEK -> CostDimension.COST_DIMENSION_WEEK;
+      case MONTH -> CostDimension.COST_DIMENSION_MONTH;
+      case MODEL_FAMILY -> CostDimension.COST_DIMENSION_MODEL_FAMILY;
+      case MODEL -> CostDimension.COST_DIMENSION_MODEL;
+      case WORKSPACE -> CostDimension.COST_DIMENSION_WORKSPACE;
+      case COST_TYPE -> CostDimension.COST_DIMENSION_COST_TYPE;
+      case TOKEN_TYPE -> CostDimension.COST_DIMENSION_TOKEN_TYPE;
+      case SERVICE_TIER -> CostDimension.COST_DIMENSION_SERVICE_TIER;
+    };
+  }
+}

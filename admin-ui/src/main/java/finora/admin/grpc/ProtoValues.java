@@ -1,0 +1,31 @@
+package finora.admin.grpc;
+
+import com.google.protobuf.Timestamp;
+import com.google.type.Date;
+import com.google.type.Money;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+
+/** Proto value types to and from the plain Java values the views use. */
+final class ProtoValues {
+
+  private ProtoValues() {}
+
+  static Instant instant(Timestamp t) {
+    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+  }
+
+  static LocalDate date(Date d) {
+    return LocalDate.of(d.getYear(), d.getMonth(), d.getDay());
+  }
+
+  static Date date(LocalDate d) {
+    return Date.newBuilder().setYear(d.getYear()).setMonth(d.getMonthValue()).setDay(d.getDayOfMonth()).build();
+  }
+
+  /** USD exactly: units plus nanos, never through a double. */
+  static BigDecimal usd(Money money) {
+    return BigDecimal.valueOf(money.getUnits()).add(BigDecimal.valueOf(money.getNanos(), 9)).stripTrailingZeros();
+  }
+}

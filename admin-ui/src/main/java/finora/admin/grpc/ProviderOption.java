@@ -1,0 +1,11 @@
+package finora.admin.grpc;
+
+/**
+ * A provider from the server's catalog, as the key form offers it.
+ *
+ * @param provider which provider
+ * @param displayName name for people, e.g. "Anthropic"
+ * @param keyPrefix the prefix every accepted key starts with, e.g. "sk-ant-admin01-"
+ * @param keyHelp one sentence on which key to paste and where to create it
+ */
+public record ProviderOption(AiProvider provider, String displayName, String keyPrefix, String keyHelp) {}

@@ -1,0 +1,161 @@
+package finora.admin.settings;
+
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.Composite;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.grid.ColumnTextAlign;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.progressbar.ProgressBar;
+import finora.admin.grpc.ConnectionState;
+import finora.admin.grpc.ProviderConnection;
+import finora.admin.grpc.SyncResult;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * The connected providers: provider, organization, key hint, status (with the fix when it needs
+ * attention), last and next refresh, a running backfill's progress, and for admins the row actions
+ * Update, Refresh now and remove.
+ */
+class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
+
+  static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("MMM d, HH:mm 'UTC'", Locale.US)
+      .withZone(ZoneOffset.UTC);
+
+  /** What the row buttons do; null for a read-only grid. */
+  record Actions(Consumer<ProviderConnection> update, Consumer<ProviderConnection> refresh,
+      Consumer<ProviderConnection> remove) {}
+
+  private final Actions actions;
+
+  ConnectionsGrid(Actions actions) {
+    this.actions = actions;
+    Grid<ProviderConnection> grid = getContent();
+    grid.setId("connections");
+    grid.addThemeVariants(GridVariant.LUMO_WRAP_CELL_CONTENT, GridVariant.LUMO_ROW_STRIPES);
+    grid.getStyle().set("font-size", "var(--lumo-font-size-s)");
+    grid.setAllRowsVisible(true);
+    grid.addColumn(c -> switch (c.provider()) {
+      case ANTHROPIC -> "Anthropic";
+    }).setKey("provider").setHeader("Provider").setWidth("6.5rem").setFlexGrow(0);
+    grid.addColumn(ProviderConnection::organizationName).setKey("organization").setHeader("Organization")
+        .setWidth("8rem").setFlexGrow(1);
+    grid.addColumn(ProviderConnection::keyHint).setKey("key").setHeader("Key").setWidth("11.5rem").setFlexGrow(0);
+    grid.addComponentColumn(ConnectionsGrid::status).setKey("status").setHeader("Status").setWidth("7rem")
+        .setFlexGrow(2);
+    grid.addComponentColumn(ConnectionsGrid::refreshTimes).setKey("refresh").setHeader("Refresh")
+        .setWidth("12.5rem").setFlexGrow(0);
+    grid.addComponentColumn(ConnectionsGrid::progress).setKey("data").setHeader("Data").setWidth("8.5rem")
+        .setFlexGrow(0);
+    if (actions != null) {
+      // Fixed widths: auto-width would be measured on the empty grid of a first visit and cut the buttons.
+      grid.addComponentColumn(this::rowActions).setKey("actions").setHeader("Actions").setWidth("14.5rem")
+          .setFlexGrow(0).setTextAlign(ColumnTextAlign.END);
+    }
+  }
+
+  void show(List<ProviderConnection> connections) {
+    getContent().setItems(connections);
+  }
+
+  Grid<ProviderConnection> grid() {
+    return getContent();
+  }
+
+  /** Last and next refresh, one above the other. */
+  static Component refreshTimes(ProviderConnection c) {
+    Div last = new Div("Last: " + lastRefresh(c));
+    last.addClassName("last-refresh");
+    Div next = new Div("Next: " + (c.nextSyncTime() == null ? "stopped" : TIME.format(c.nextSyncTime())));
+    next.addClassName("next-refresh");
+    next.getStyle().set("color", "var(--lumo-secondary-text-color)");
+    return new Div(last, next);
+  }
+
+  static String lastRefresh(ProviderConnection c) {
+    if (c.lastSyncTime() == null) {
+      return "Not yet";
+    }
+    String when = TIME.format(c.lastSyncTime());
+    return c.lastSyncResult() == SyncResult.FAILED ? when + " (failed)" : when;
+  }
+
+  static Component status(ProviderConnection c) {
+    Div box = new Div();
+    if (c.state() == ConnectionState.NEEDS_ATTENTION) {
+      box.add(badge("Needs attention", "error"));
+      if (!c.statusDetail().isBlank()) {
+        Div detail = new Div(c.statusDetail());
+        detail.addClassName("status-detail");
+        detail.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-error-text-color)")
+            .set("margin-top", "var(--lumo-space-xs)");
+        box.add(detail);
+      }
+    } else if (c.progress() != null) {
+      box.add(badge("Syncing", "primary"));
+    } else {
+      box.add(badge("Active", "success"));
+    }
+    return box;
+  }
+
+  static Component progress(ProviderConnection c) {
+    if (c.progress() != null) {
+      ProgressBar bar = new ProgressBar(0, 1, c.progress().fraction());
+      bar.setWidth("8rem");
+      Span text = new Span(c.progress().daysDone() + " of " + c.progress().daysTotal() + " days");
+      text.addClassName("sync-progress");
+      text.getStyle().set("font-size", "var(--lumo-font-size-s)");
+      Div box = new Div(bar, text);
+      return box;
+    }
+    Span through = new Span(c.completeThrough() == null ? "No days stored yet" : "Through " + c.completeThrough());
+    through.addClassName("complete-through");
+    return through;
+  }
+
+  private Component rowActions(ProviderConnection c) {
+    Button update = new Button("Update", e -> actions.update().accept(c));
+    update.addClassName("update-key");
+    Button refresh = new Button("Refresh now", e -> actions.refresh().accept(c));
+    refresh.addClassName("refresh-now");
+    Button remove = new Button(VaadinIcon.TRASH.create(), e -> actions.remove().accept(c));
+    remove.addClassName("remove-connection");
+    remove.addThemeVariants(ButtonVariant.LUMO_ERROR);
+    remove.setAriaLabel("Remove " + c.organizationName());
+    remove.setTooltipText("Remove");
+    for (Button b : List.of(update, refresh, remove)) {
+      b.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY);
+    }
+    HorizontalLayout row = new HorizontalLayout(update, refresh, remove);
+    row.setSpacing(false);
+    return row;
+  }
+
+  /** A Lumo-coloured pill; styled inline because the pre-compiled frontend bundle has no badge theme import. */
+  static Span badge(String text, String tone) {
+    Span badge = new Span(text);
+    badge.addClassName("status-badge");
+    badge.getElement().setAttribute("data-tone", tone);
+    badge.getStyle()
+        .set("display", "inline-block")
+        .set("padding", "0 var(--lumo-space-s)")
+        .set("border-radius", "var(--lumo-border-radius-l)")
+        .set("font-size", "var(--lumo-font-size-s)")
+        .set("font-weight", "500")
+        .set("line-height", "1.6")
+        .set("color", "var(--lumo-" + tone + "-text-color)")
+        .set("background-color", "var(--lumo-" + tone + "-color-10pct)");
+    return badge;
+  }
+}

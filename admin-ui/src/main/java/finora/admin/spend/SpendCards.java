@@ -1,0 +1,75 @@
+package finora.admin.spend;
+
+import com.vaadin.flow.component.Composite;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.FlexLayout;
+import finora.admin.grpc.DateRange;
+import finora.admin.grpc.SpendSummary;
+import java.time.format.TextStyle;
+import java.util.Locale;
+
+/** The headline cards: total of the range, change against the period before, month-end projection. */
+class SpendCards extends Composite<FlexLayout> {
+
+  private final Card total = new Card("card-total", "Total");
+  private final Card change = new Card("card-change", "Change vs previous period");
+  private final Card projection = new Card("card-projection", "Month-end projection");
+
+  SpendCards() {
+    FlexLayout layout = getContent();
+    layout.setFlexWrap(FlexLayout.FlexWrap.WRAP);
+    layout.getStyle().set("gap", "var(--lumo-space-m)");
+    layout.add(total, change, projection);
+  }
+
+  void show(SpendSummary summary, DateRange range) {
+    total.show(Usd.format(summary.total()), range.start() + " to " + range.end() + " (" + range.days() + " days)");
+    String previous = "the previous " + range.days() + " days";
+    summary.change().ifPresentOrElse(
+        percent -> change.show((percent.signum() > 0 ? "+" : "") + percent.toPlainString() + "%",
+            "against " + Usd.format(summary.previousTotal()) + " in " + previous),
+        () -> change.show("—", "No spend in " + previous));
+    String month = range.end().getMonth().getDisplayName(TextStyle.FULL, Locale.US) + " " + range.end().getYear();
+    projection.show(Usd.format(summary.monthEndProjection()),
+        summary.monthEndProjection().signum() == 0 && summary.monthToDate().signum() == 0
+            ? "No complete day of " + month + " yet"
+            : month + " so far: " + Usd.format(summary.monthToDate()) + " (linear run rate)");
+  }
+
+  String totalText() {
+    return total.value.getText();
+  }
+
+  String changeText() {
+    return change.value.getText();
+  }
+
+  String projectionText() {
+    return projection.value.getText();
+  }
+
+  /** One card: a label, a big number and a line of context. */
+  private static final class Card extends Div {
+    private final Span value = new Span();
+    private final Span context = new Span();
+
+    Card(String id, String label) {
+      setId(id);
+      Span title = new Span(label);
+      title.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-size", "var(--lumo-font-size-s)");
+      value.addClassName("card-value");
+      value.getStyle().set("font-size", "var(--lumo-font-size-xxl)").set("font-weight", "600");
+      context.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-size", "var(--lumo-font-size-xs)");
+      getStyle().set("display", "flex").set("flex-direction", "column").set("gap", "var(--lumo-space-xs)")
+          .set("padding", "var(--lumo-space-m)").set("min-width", "14rem").set("flex", "1 1 14rem")
+          .set("border", "1px solid var(--lumo-contrast-10pct)").set("border-radius", "var(--lumo-border-radius-l)");
+      add(title, value, context);
+    }
+
+    void show(String text, String detail) {
+      value.setText(text);
+      context.setText(detail);
+    }
+  }
+}

@@ -1,0 +1,203 @@
+package finora.admin.spend;
+
+import finora.admin.grpc.CostLine;
+import finora.admin.grpc.DateRange;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Dimension;
+import java.awt.Font;
+import java.awt.Paint;
+import java.awt.geom.Rectangle2D;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.text.DecimalFormat;
+import java.text.SimpleDateFormat;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TimeZone;
+import java.util.TreeSet;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import org.apache.batik.svggen.SVGGeneratorContext;
+import org.apache.batik.svggen.SVGGraphics2D;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.DateAxis;
+import org.jfree.chart.axis.DateTickMarkPosition;
+import org.jfree.chart.axis.DateTickUnit;
+import org.jfree.chart.axis.DateTickUnitType;
+import org.jfree.chart.axis.TickUnits;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.block.BlockBorder;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.StackedXYBarRenderer;
+import org.jfree.chart.renderer.xy.StandardXYBarPainter;
+import org.jfree.chart.title.LegendTitle;
+import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.data.time.Day;
+import org.jfree.data.time.TimeTableXYDataset;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+/**
+ * The daily spend chart, stacked by model family, drawn on the server: JFreeChart lays it out and
+ * Batik's SVG generator records the drawing as SVG markup for the page. No frontend bundle needed.
+ */
+final class SpendChart {
+
+  static final int WIDTH = 960;
+  static final int HEIGHT = 320;
+  /** Label of costs without a model: web search and code execution. */
+  static final String NO_MODEL = "Tools (no model)";
+
+  private static final Font TICK_FONT = new Font("SansSerif", Font.PLAIN, 11);
+  private static final Font LEGEND_FONT = new Font("SansSerif", Font.PLAIN, 12);
+  private static final String SVG_NS = "http://www.w3.org/2000/svg";
+  private static final TimeZone UTC = TimeZone.getTimeZone(ZoneOffset.UTC);
+  private static final Map<String, Color> FAMILY_COLORS = Map.of(
+      "Opus", new Color(0x7c3aed),
+      "Sonnet", new Color(0x2563eb),
+      "Haiku", new Color(0x16a34a),
+      NO_MODEL, new Color(0x9ca3af));
+  private static final List<Color> OTHER_COLORS = List.of(
+      new Color(0xea580c), new Color(0xdb2777), new Color(0x0891b2), new Color(0xca8a04), new Color(0x4b5563));
+
+  private SpendChart() {}
+
+  /** What the legend calls a model family; costs without a model get a name of their own. */
+  static String familyLabel(String family) {
+    return family == null || family.isEmpty() ? NO_MODEL : family;
+  }
+
+  /**
+   * SVG markup ({@code <svg …>…</svg>}, scaling to its container's width) of the daily spend.
+   *
+   * @param dayFamilyRows rows grouped by day and model family
+   * @param range the days on the axis; days without rows show as zero
+   */
+  static String svg(List<CostLine> dayFamilyRows, DateRange range) {
+    TimeTableXYDataset dataset = new TimeTableXYDataset(UTC, Locale.US);
+    Map<LocalDate, Map<String, Double>> byDay = new LinkedHashMap<>();
+    TreeSet<String> families = new TreeSet<>((a, b) -> order(a) != order(b) ? order(a) - order(b) : a.compareTo(b));
+    for (CostLine row : dayFamilyRows) {
+      String family = familyLabel(row.modelFamily());
+      families.add(family);
+      // Doubles only position the bars; every number shown as money comes from exact decimals.
+      byDay.computeIfAbsent(row.period(), d -> new LinkedHashMap<>())
+          .merge(family, row.amount().doubleValue(), Double::sum);
+    }
+    for (LocalDate day = range.start(); !day.isAfter(range.end()); day = day.plusDays(1)) {
+      Day period = new Day(day.getDayOfMonth(), day.getMonthValue(), day.getYear());
+      Map<String, Double> amounts = byDay.getOrDefault(day, Map.of());
+      for (String family : families) {
+        dataset.add(period, amounts.getOrDefault(family, 0.0), family, false);
+      }
+    }
+
+    DateAxis days = new DateAxis();
+    days.setTimeZone(UTC);
+    days.setStandardTickUnits(dayTickUnits());
+    days.setTickMarkPosition(DateTickMarkPosition.MIDDLE); // a day's label sits under its bar
+    days.setLowerMargin(0.01);
+    days.setUpperMargin(0.01);
+    days.setTickLabelFont(TICK_FONT);
+    // No rotated axis label: Batik would draw it as outlines; the heading above the chart says "USD per day".
+    NumberAxis usd = new NumberAxis();
+    usd.setNumberFormatOverride(new DecimalFormat("$#,##0.##"));
+    usd.setTickLabelFont(TICK_FONT);
+
+    StackedXYBarRenderer bars = new StackedXYBarRenderer(0.15);
+    bars.setBarPainter(new StandardXYBarPainter());
+    bars.setShadowVisible(false);
+    bars.setDrawBarOutline(false);
+    List<String> series = new ArrayList<>(families);
+    int other = 0;
+    for (int i = 0; i < series.size(); i++) {
+      Paint paint = FAMILY_COLORS.get(series.get(i));
+      bars.setSeriesPaint(i, paint != null ? paint : OTHER_COLORS.get(other++ % OTHER_COLORS.size()));
+    }
+
+    XYPlot plot = new XYPlot(dataset, days, usd, bars);
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setOutlineVisible(false);
+    plot.setRangeGridlinePaint(new Color(0xe5e7eb));
+    plot.setRangeGridlineStroke(new BasicStroke(1f));
+    plot.setDomainGridlinesVisible(false);
+
+    JFreeChart chart = new JFreeChart(null, new Font("SansSerif", Font.PLAIN, 12), plot, true);
+    chart.setBackgroundPaint(Color.WHITE);
+    chart.setAntiAlias(true);
+    LegendTitle legend = chart.getLegend();
+    legend.setItemFont(LEGEND_FONT);
+    legend.setPosition(RectangleEdge.BOTTOM);
+    legend.setFrame(BlockBorder.NONE);
+    return render(chart, "Daily spend by model family, " + range.start() + " to " + range.end() + " (UTC)");
+  }
+
+  private static int order(String family) {
+    return switch (family) {
+      case "Opus" -> 0;
+      case "Sonnet" -> 1;
+      case "Haiku" -> 2;
+      case NO_MODEL -> 9;
+      default -> 5;
+    };
+  }
+
+  /** Ticks on whole UTC days, weeks or months only: never "Nov 18" twice for noon and midnight. */
+  private static TickUnits dayTickUnits() {
+    TickUnits units = new TickUnits();
+    units.add(new DateTickUnit(DateTickUnitType.DAY, 1, dateFormat("MMM d")));
+    units.add(new DateTickUnit(DateTickUnitType.DAY, 2, dateFormat("MMM d")));
+    units.add(new DateTickUnit(DateTickUnitType.DAY, 7, dateFormat("MMM d")));
+    units.add(new DateTickUnit(DateTickUnitType.DAY, 14, dateFormat("MMM d")));
+    units.add(new DateTickUnit(DateTickUnitType.MONTH, 1, dateFormat("MMM yyyy")));
+    units.add(new DateTickUnit(DateTickUnitType.MONTH, 3, dateFormat("MMM yyyy")));
+    return units;
+  }
+
+  private static SimpleDateFormat dateFormat(String pattern) {
+    SimpleDateFormat format = new SimpleDateFormat(pattern, Locale.US);
+    format.setTimeZone(UTC);
+    return format;
+  }
+
+  private static String render(JFreeChart chart, String label) {
+    Document document;
+    try {
+      document = DocumentBuilderFactory.newInstance().newDocumentBuilder().getDOMImplementation()
+          .createDocument(SVG_NS, "svg", null);
+    } catch (ParserConfigurationException e) {
+      throw new IllegalStateException(e);
+    }
+    SVGGeneratorContext context = SVGGeneratorContext.createDefault(document);
+    context.setComment(null);
+    context.setEmbeddedFontsOn(false);
+    SVGGraphics2D graphics = new SVGGraphics2D(context, false);
+    graphics.setSVGCanvasSize(new Dimension(WIDTH, HEIGHT));
+    chart.draw(graphics, new Rectangle2D.Double(0, 0, WIDTH, HEIGHT));
+
+    Element root = graphics.getRoot();
+    root.setAttribute("viewBox", "0 0 " + WIDTH + " " + HEIGHT);
+    root.setAttribute("width", "100%");
+    root.removeAttribute("height");
+    root.setAttribute("role", "img");
+    root.setAttribute("aria-label", label);
+    root.setAttribute("font-family", "sans-serif"); // Java's logical 'Dialog' means nothing to a browser
+    StringWriter out = new StringWriter();
+    try {
+      graphics.stream(root, out, true, false);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      graphics.dispose();
+    }
+    String markup = out.toString();
+    return markup.substring(markup.indexOf("<svg"));
+  }
+}

@@ -1,0 +1,246 @@
+package finora.admin.grpc;
+
+import com.google.protobuf.Timestamp;
+import com.google.rpc.Code;
+import finora.api.v1.ConnectProviderRequest;
+import finora.api.v1.ConnectProviderResponse;
+import finora.api.v1.Connection;
+import finora.api.v1.ConnectionStatus;
+import finora.api.v1.DeleteConnectionRequest;
+import finora.api.v1.DeleteConnectionResponse;
+import finora.api.v1.IntegrationServiceGrpc;
+import finora.api.v1.ListConnectionsRequest;
+import finora.api.v1.ListConnectionsResponse;
+import finora.api.v1.ListProvidersRequest;
+import finora.api.v1.ListProvidersResponse;
+import finora.api.v1.Provider;
+import finora.api.v1.ProviderInfo;
+import finora.api.v1.RefreshConnectionRequest;
+import finora.api.v1.RefreshConnectionResponse;
+import finora.api.v1.SyncOutcome;
+import finora.api.v1.SyncProgress;
+import finora.api.v1.UpdateCredentialRequest;
+import finora.api.v1.UpdateCredentialResponse;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A fake IntegrationService with the real one's error reasons and words for a few known keys:
+ * {@link #GOOD_KEY} and {@link #SECOND_GOOD_KEY} belong to {@link #ORG_NAME}, {@link #OTHER_ORG_KEY}
+ * to another organization, a {@code sk-ant-api…} key is a regular key, and anything else is refused.
+ */
+public final class FakeIntegrationService extends IntegrationServiceGrpc.IntegrationServiceImplBase {
+
+  public static final String PREFIX = "sk-ant-admin01-";
+  public static final String GOOD_KEY = PREFIX + "fake-org-a-good-key-orgA";
+  public static final String SECOND_GOOD_KEY = PREFIX + "fake-org-a-second-key-rotA";
+  public static final String OTHER_ORG_KEY = PREFIX + "fake-org-b-key-orgB";
+  public static final String REGULAR_KEY = "sk-ant-api03-fake-regular-key-api3";
+  public static final String ORG_ID = "5f0c8a9e-0000-4000-8000-00000000000a";
+  public static final String ORG_NAME = "Acme Robotics";
+  public static final String KEY_HELP = "Paste an Admin API key (sk-ant-admin01-…). Organization admins create one "
+      + "in the Claude Console under Settings → Admin keys.";
+  public static final String REGULAR_KEY_MESSAGE = "This is a regular Anthropic API key (sk-ant-api…), which cannot "
+      + "read costs. Finora needs an Admin API key: in the Claude Console open Settings → Admin keys.";
+  public static final String REJECTED_MESSAGE = "Anthropic rejected this key (HTTP 401): it is revoked, expired or "
+      + "not an Admin key.";
+  public static final String IN_PROGRESS_MESSAGE = "A sync of this connection is running; its progress shows on "
+      + "the connection";
+
+  private final FakeFinoraServer server;
+  private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+  private final List<String> refreshed = new CopyOnWriteArrayList<>();
+  private final List<String> deleted = new CopyOnWriteArrayList<>();
+  private final List<String> keysReceived = new CopyOnWriteArrayList<>();
+  private volatile boolean syncRunning;
+
+  FakeIntegrationService(FakeFinoraServer server) {
+    this.server = server;
+  }
+
+  /** Adds a connection as if it had been connected earlier. */
+  public Connection addConnection(String id, String organizationName, ConnectionStatus status, String detail) {
+    Connection c = Connection.newBuilder()
+        .setConnectionId(id)
+        .setProvider(Provider.PROVIDER_ANTHROPIC)
+        .setOrganizationId(ORG_ID + "-" + id)
+        .setOrganizationName(organizationName)
+        .setKeyHint(PREFIX + "…" + id.substring(Math.max(0, id.length() - 4)))
+        .setStatus(status)
+        .setStatusReason(status == ConnectionStatus.CONNECTION_STATUS_NEEDS_ATTENTION ? "KEY_REJECTED" : "")
+        .setStatusDetail(detail)
+        .setLastSyncTime(Timestamp.newBuilder().setSeconds(1_795_000_000L))
+        .setLastSyncOutcome(SyncOutcome.SYNC_OUTCOME_SUCCEEDED)
+        .build();
+    connections.put(id, c);
+    return c;
+  }
+
+  /** Marks a connection as syncing with the given progress. */
+  public void setProgress(String id, int daysDone, int daysTotal) {
+    connections.computeIfPresent(id, (k, c) -> c.toBuilder()
+        .setProgress(SyncProgress.newBuilder().setDaysDone(daysDone).setDaysTotal(daysTotal)).build());
+  }
+
+  /** From now on Refresh answers SYNC_IN_PROGRESS. */
+  public void setSyncRunning(boolean running) {
+    this.syncRunning = running;
+  }
+
+  public List<Connection> connections() {
+    return List.copyOf(connections.values());
+  }
+
+  public List<String> refreshed() {
+    return refreshed;
+  }
+
+  public List<String> deleted() {
+    return deleted;
+  }
+
+  /** Every key the fake was sent, in order (tests only; the real server never logs keys). */
+  public List<String> keysReceived() {
+    return keysReceived;
+  }
+
+  @Override
+  public void listProviders(ListProvidersRequest request, StreamObserver<ListProvidersResponse> response) {
+    if (server.answeredAlready(response, true)) {
+      return;
+    }
+    respond(response, ListProvidersResponse.newBuilder().addProviders(ProviderInfo.newBuilder()
+        .setProvider(Provider.PROVIDER_ANTHROPIC)
+        .setDisplayName("Anthropic")
+        .setKeyPrefix(PREFIX)
+        .setKeyHelp(KEY_HELP)).build());
+  }
+
+  @Override
+  public void connectProvider(ConnectProviderRequest request, StreamObserver<ConnectProviderResponse> response) {
+    if (server.answeredAlready(response, true)) {
+      return;
+    }
+    keysReceived.add(request.getAdminApiKey());
+    String key = request.getAdminApiKey().strip();
+    if (!check(key, response)) {
+      return;
+    }
+    String org = key.equals(OTHER_ORG_KEY) ? "Globex Research" : ORG_NAME;
+    if (connections.values().stream().anyMatch(c -> c.getOrganizationName().equals(org))) {
+      response.onError(FakeFinoraServer.error(Code.ALREADY_EXISTS, "ALREADY_CONNECTED", "The Anthropic organization \""
+          + org + "\" is already connected. To use a new key, choose Update on its row."));
+      return;
+    }
+    String id = "c" + (connections.size() + 1) + "-" + key.substring(key.length() - 4);
+    Connection c = Connection.newBuilder()
+        .setConnectionId(id)
+        .setProvider(Provider.PROVIDER_ANTHROPIC)
+        .setOrganizationId(ORG_ID)
+        .setOrganizationName(org)
+        .setKeyHint(PREFIX + "…" + key.substring(key.length() - 4))
+        .setStatus(ConnectionStatus.CONNECTION_STATUS_ACTIVE)
+        .setNextSyncTime(Timestamp.newBuilder().setSeconds(1_795_000_000L))
+        .build();
+    connections.put(id, c);
+    respond(response, ConnectProviderResponse.newBuilder().setConnection(c).build());
+  }
+
+  @Override
+  public void updateCredential(UpdateCredentialRequest request, StreamObserver<UpdateCredentialResponse> response) {
+    if (server.answeredAlready(response, true)) {
+      return;
+    }
+    keysReceived.add(request.getAdminApiKey());
+    Connection current = connections.get(request.getConnectionId());
+    if (current == null) {
+      response.onError(FakeFinoraServer.error(Code.NOT_FOUND, "CONNECTION_NOT_FOUND", "No connection "
+          + request.getConnectionId() + " in your organization"));
+      return;
+    }
+    String key = request.getAdminApiKey().strip();
+    if (!check(key, response)) {
+      return;
+    }
+    if (key.equals(OTHER_ORG_KEY)) {
+      response.onError(FakeFinoraServer.error(Code.FAILED_PRECONDITION, "ORGANIZATION_MISMATCH",
+          "This key belongs to the Anthropic organization \"Globex Research\", but this connection is for \""
+              + current.getOrganizationName() + "\"."));
+      return;
+    }
+    Connection updated = current.toBuilder()
+        .setKeyHint(PREFIX + "…" + key.substring(key.length() - 4))
+        .setStatus(ConnectionStatus.CONNECTION_STATUS_ACTIVE)
+        .setStatusReason("")
+        .setStatusDetail("")
+        .build();
+    connections.put(updated.getConnectionId(), updated);
+    respond(response, UpdateCredentialResponse.newBuilder().setConnection(updated).build());
+  }
+
+  @Override
+  public void deleteConnection(DeleteConnectionRequest request, StreamObserver<DeleteConnectionResponse> response) {
+    if (server.answeredAlready(response, true)) {
+      return;
+    }
+    if (connections.remove(request.getConnectionId()) == null) {
+      response.onError(FakeFinoraServer.error(Code.NOT_FOUND, "CONNECTION_NOT_FOUND", "No connection "
+          + request.getConnectionId() + " in your organization"));
+      return;
+    }
+    deleted.add(request.getConnectionId());
+    respond(response, DeleteConnectionResponse.getDefaultInstance());
+  }
+
+  @Override
+  public void listConnections(ListConnectionsRequest request, StreamObserver<ListConnectionsResponse> response) {
+    if (server.answeredAlready(response, true)) {
+      return;
+    }
+    respond(response, ListConnectionsResponse.newBuilder().addAllConnections(connections.values().stream()
+        .sorted((a, b) -> a.getConnectionId().compareTo(b.getConnectionId())).toList()).build());
+  }
+
+  @Override
+  public void refreshConnection(RefreshConnectionRequest request, StreamObserver<RefreshConnectionResponse> response) {
+    if (server.answeredAlready(response, true)) {
+      return;
+    }
+    if (syncRunning) {
+      response.onError(FakeFinoraServer.error(Code.ABORTED, "SYNC_IN_PROGRESS", IN_PROGRESS_MESSAGE));
+      return;
+    }
+    Connection c = connections.get(request.getConnectionId());
+    if (c == null) {
+      response.onError(FakeFinoraServer.error(Code.NOT_FOUND, "CONNECTION_NOT_FOUND", "No connection"));
+      return;
+    }
+    refreshed.add(request.getConnectionId());
+    respond(response, RefreshConnectionResponse.newBuilder().setConnection(c).build());
+  }
+
+  private static boolean check(String key, StreamObserver<?> response) {
+    if (key.isEmpty()) {
+      response.onError(FakeFinoraServer.error(Code.INVALID_ARGUMENT, "KEY_EMPTY",
+          "Paste your Anthropic Admin API key (it starts with " + PREFIX + ")"));
+      return false;
+    }
+    if (key.startsWith("sk-ant-api")) {
+      response.onError(FakeFinoraServer.error(Code.INVALID_ARGUMENT, "NOT_AN_ADMIN_KEY", REGULAR_KEY_MESSAGE));
+      return false;
+    }
+    if (!key.equals(GOOD_KEY) && !key.equals(SECOND_GOOD_KEY) && !key.equals(OTHER_ORG_KEY)) {
+      response.onError(FakeFinoraServer.error(Code.INVALID_ARGUMENT, "KEY_REJECTED", REJECTED_MESSAGE));
+      return false;
+    }
+    return true;
+  }
+
+  private static <T> void respond(StreamObserver<T> observer, T value) {
+    observer.onNext(value);
+    observer.onCompleted();
+  }
+}

@@ -1,0 +1,51 @@
+package finora.admin.spend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import finora.admin.grpc.CostLine;
+import finora.admin.grpc.DateRange;
+import java.io.ByteArrayInputStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.List;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+
+class SpendChartTest {
+
+  private static final DateRange WEEK = new DateRange(LocalDate.of(2026, 11, 18), LocalDate.of(2026, 11, 24));
+
+  private static CostLine line(int day, String family, String usd) {
+    return new CostLine(LocalDate.of(2026, 11, day), family, null, null, null, new BigDecimal(usd), false);
+  }
+
+  @Test
+  void svg_isWellFormedSvg_thatScalesToItsContainer() throws Exception {
+    String svg = SpendChart.svg(List.of(line(18, "Opus", "12.50"), line(18, "Sonnet", "3.00"),
+        line(20, "", "0.10")), WEEK);
+
+    DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+    factory.setNamespaceAware(true);
+    Document document = factory.newDocumentBuilder().parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
+    assertThat(document.getDocumentElement().getLocalName()).isEqualTo("svg");
+    assertThat(document.getDocumentElement().getAttribute("width")).isEqualTo("100%");
+    assertThat(document.getDocumentElement().getAttribute("aria-label"))
+        .isEqualTo("Daily spend by model family, 2026-11-18 to 2026-11-24 (UTC)");
+  }
+
+  @Test
+  void legend_namesEveryFamily_andCostsWithoutAModel() {
+    String svg = SpendChart.svg(List.of(line(18, "Opus", "12.50"), line(19, "Mistery", "1.00"),
+        line(20, "", "0.10")), WEEK);
+
+    assertThat(svg).contains(">Opus<", ">Mistery<", ">" + SpendChart.NO_MODEL + "<").doesNotContain("'Dialog'");
+  }
+
+  @Test
+  void familyLabel_givesCostsWithoutAModelAName() {
+    assertThat(SpendChart.familyLabel("")).isEqualTo(SpendChart.NO_MODEL);
+    assertThat(SpendChart.familyLabel("Sonnet")).isEqualTo("Sonnet");
+  }
+}

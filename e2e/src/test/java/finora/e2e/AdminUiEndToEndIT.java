@@ -1,0 +1,312 @@
+package finora.e2e;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Download;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.options.AriaRole;
+import finora.sim.SimKeys;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.NumberFormat;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The admin UI as a person uses it, in headless Chromium against the real server and anthropic-sim:
+ * sign in, have a regular API key refused, connect an Admin key, watch the first refresh complete,
+ * check the Spend total against the simulator's truth, rotate the key, remove the connection and
+ * see the history stay. Each step saves a screenshot under {@code target/screenshots}; the steps
+ * build on each other and run in order.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AdminUiEndToEndIT {
+
+  /** The first sync backfills the demo tenant's plan depth from the simulator. */
+  private static final double SYNC_TIMEOUT_MS = 180_000;
+
+  private final Path screenshots = Path.of(System.getProperty("e2e.screenshots", "target/screenshots"));
+  private FinoraStack stack;
+  private Playwright playwright;
+  private Browser browser;
+  private Page page;
+  private int shot;
+
+  @BeforeAll
+  void start() throws Exception {
+    Path workDir = Path.of(System.getProperty("e2e.workDir", "target/e2e"));
+    deleteRecursively(workDir);
+    deleteRecursively(screenshots);
+    Files.createDirectories(screenshots);
+    Files.createDirectories(workDir);
+    stack = FinoraStack.start(workDir,
+        Path.of(System.getProperty("e2e.simJar")),
+        Path.of(System.getProperty("e2e.serverJar")),
+        Path.of(System.getProperty("e2e.adminUiJar")));
+
+    Path chromium = Path.of(System.getProperty("e2e.chromium", "/usr/bin/chromium"));
+    if (!Files.isExecutable(chromium)) {
+      throw new IllegalStateException(chromium + " not found: install Debian's chromium (apt-get install chromium)");
+    }
+    playwright = Playwright.create(new Playwright.CreateOptions()
+        .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+    browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+        .setExecutablePath(chromium)
+        .setHeadless(true)
+        .setArgs(List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run")));
+    page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1440, 1400).setAcceptDownloads(true)
+        .setLocale("en-US").setTimezoneId("UTC"));
+    page.setDefaultTimeout(15_000);
+  }
+
+  @AfterAll
+  void stop() {
+    if (browser != null) {
+      browser.close();
+    }
+    if (playwright != null) {
+      playwright.close();
+    }
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void signIn_withTheDevCredentials_opensSpend() {
+    page.navigate(stack.uiUrl() + "/login");
+    page.getByLabel("Email", new Page.GetByLabelOptions().setExact(true)).fill(stack.user());
+    page.getByLabel("Password", new Page.GetByLabelOptions().setExact(true)).fill(stack.password());
+    screenshot("login");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+
+    assertThat(page.locator("#freshness")).containsText("No spend stored yet");
+    assertThat(page.getByText("Server online")).isVisible();
+    screenshot("spend-before-any-connection");
+  }
+
+  @Test
+  @Order(2)
+  void regularApiKey_isRefused_withTheGuidanceUnderTheField() {
+    openSettings();
+    assertThat(page.locator("#save-key")).isDisabled();
+    page.locator("#admin-api-key input").fill(SimKeys.REGULAR_API_KEY);
+    page.locator("#save-key").click();
+
+    Locator error = page.locator("#admin-api-key [slot='error-message']");
+    assertThat(error).containsText("This is a regular Anthropic API key (sk-ant-api…)");
+    assertThat(error).containsText("Create admin key");
+    screenshot("regular-key-refused");
+  }
+
+  @Test
+  @Order(3)
+  void adminKey_connects_andTheRowAppears() throws Exception {
+    // Anthropic answers slowly this once, so the busy button can be seen.
+    stack.simPost("/_sim/faults", "{\"fault\":\"delay\",\"delay_ms\":3000,\"count\":1}");
+    page.locator("#admin-api-key input").fill(SimKeys.ORG_A_ADMIN_KEY);
+    page.locator("#save-key").click();
+    assertThat(page.locator("#save-key")).hasText("Checking…");
+    assertThat(page.locator("#save-key")).isDisabled();
+    screenshot("checking-the-key");
+
+    assertThat(page.locator("#connect-result")).containsText("Connected " + SimKeys.ORG_A_NAME);
+    assertThat(page.locator("#connect-result")).containsText("next refresh");
+    assertThat(cell(SimKeys.ORG_A_NAME)).isVisible();
+    assertThat(cell("sk-ant-admin01-…orgA")).isVisible();
+    screenshot("connected");
+  }
+
+  @Test
+  @Order(4)
+  void firstRefresh_completes_andRefreshNowRunsAnother() {
+    String yesterday = yesterday().toString();
+    // The first sync is due at once and backfills the plan's depth; the grid reloads itself every few
+    // seconds and shows the running sync's progress. A fast machine may finish before a reload shows it.
+    Locator progress = page.locator("#connections .sync-progress:visible");
+    try {
+      progress.first().waitFor(new Locator.WaitForOptions().setTimeout(20_000));
+      screenshot("backfill-progress");
+    } catch (com.microsoft.playwright.TimeoutError finishedFirst) {
+      // nothing to photograph: the data column already says "Through …"
+    }
+    assertThat(cell("Through " + yesterday)).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(SYNC_TIMEOUT_MS));
+    // "Through …" can show while the run still finishes; it ends when the last refresh has a time.
+    assertThat(page.locator("#connections .last-refresh:visible").first())
+        .not().hasText("Last: Not yet", new LocatorAssertions.HasTextOptions().setTimeout(30_000));
+    screenshot("first-refresh-done");
+
+    Instant clicked = Instant.now();
+    page.locator("vaadin-button.refresh-now").first().click();
+    Locator notice = page.locator("vaadin-notification-card").last();
+    assertThat(notice).containsText("Refreshing " + SimKeys.ORG_A_NAME + " now");
+    page.waitForTimeout(400); // let the notification finish fading in
+    screenshot("refresh-now");
+
+    // Due now until the sync has run; when it ends, the next one is the plan's interval (15 min) later.
+    Instant later = clicked.plus(Duration.ofMinutes(10));
+    waitUntil("the connection is due now", () -> rowTimes().stream().noneMatch(t -> t.isAfter(later)));
+    waitUntil("the requested refresh completes", () -> rowTimes().stream().anyMatch(t -> t.isAfter(later)));
+    screenshot("refresh-done");
+  }
+
+  @Test
+  @Order(5)
+  void spendTotal_forTheLast30Days_equalsTheSimulatorsTruth() throws Exception {
+    String expected = usd(truthTotal(yesterday().minusDays(29), yesterday()));
+    page.navigate(stack.uiUrl() + "/spend");
+
+    assertThat(page.locator("#freshness")).containsText("Complete through " + yesterday());
+    assertThat(page.locator("#by-day-total")).hasText(expected);
+    assertThat(page.locator("#card-total .card-value")).hasText(expected);
+    assertThat(page.locator("#daily-chart svg")).isVisible();
+    screenshot("spend-matches-truth");
+
+    Download download = page.waitForDownload(() -> page.locator("#download-csv").click());
+    Path csv = screenshots.resolveSibling("spend-last-30-days.csv");
+    download.saveAs(csv);
+    List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+    assertThat(download.suggestedFilename()).endsWith(".csv");
+    assertThat(lines).hasSizeGreaterThan(30);
+  }
+
+  @Test
+  @Order(6)
+  void rotatingTheKey_showsTheNewKeyHint() {
+    openSettings();
+    page.locator("vaadin-button.update-key").first().click();
+    Locator newKey = page.locator("#new-admin-api-key input");
+    newKey.fill(SimKeys.ORG_A_SECOND_ADMIN_KEY);
+    screenshot("update-dialog");
+    page.locator("#update-save").click();
+
+    assertThat(page.locator("#new-admin-api-key")).hasCount(0);
+    assertThat(cell("sk-ant-admin01-…rotA")).isVisible();
+    screenshot("rotated");
+  }
+
+  @Test
+  @Order(7)
+  void removingTheConnection_keepsTheSpendHistory() throws Exception {
+    page.locator("vaadin-button.remove-connection").first().click();
+    assertThat(page.locator("#remove-text")).containsText("spend history stays");
+    screenshot("remove-confirm");
+    page.locator("#remove-confirm").click();
+
+    assertThat(page.locator("#connections-status")).hasText("No provider connected yet.");
+    screenshot("removed");
+
+    page.navigate(stack.uiUrl() + "/spend");
+    assertThat(page.locator("#by-day-total"))
+        .hasText(usd(truthTotal(yesterday().minusDays(29), yesterday())));
+    assertThat(page.locator("#freshness")).containsText("History only");
+    screenshot("history-stays");
+  }
+
+  private void openSettings() {
+    page.navigate(stack.uiUrl() + "/settings");
+    assertThat(page.locator("#connections")).isVisible();
+  }
+
+  /**
+   * A shown cell of the connections grid whose text is {@code text}; the grid keeps spare, hidden
+   * rows with stale text for reuse, so only visible cells count.
+   */
+  private Locator cell(String text) {
+    return page.locator("#connections vaadin-grid-cell-content:visible")
+        .filter(new Locator.FilterOptions().setHasText(Pattern.compile("^\\s*" + literal(text) + "\\s*$")))
+        .first();
+  }
+
+  /** The last and next refresh times shown in the connections grid ("Last: Nov 25, 19:40 UTC"). */
+  private List<Instant> rowTimes() {
+    DateTimeFormatter format = DateTimeFormatter.ofPattern("MMM d, HH:mm 'UTC' yyyy", Locale.US);
+    int year = LocalDate.now(ZoneOffset.UTC).getYear();
+    Pattern time = Pattern.compile("(Last|Next): ([A-Z][a-z]{2} \\d{1,2}, \\d{2}:\\d{2} UTC)");
+    return page.locator("#connections .last-refresh:visible, #connections .next-refresh:visible")
+        .allTextContents().stream()
+        .map(time::matcher)
+        .filter(java.util.regex.Matcher::find)
+        .map(m -> LocalDateTime.parse(m.group(2) + " " + year, format).toInstant(ZoneOffset.UTC))
+        .toList();
+  }
+
+  private void waitUntil(String what, BooleanSupplier condition) {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+    while (!condition.getAsBoolean()) {
+      if (Instant.now().isAfter(deadline)) {
+        screenshot("timed-out");
+        throw new AssertionError("Timed out waiting until " + what);
+      }
+      page.waitForTimeout(1000);
+    }
+  }
+
+  /** {@code text} as a regular expression that JavaScript understands too (no {@code \\Q…\\E}). */
+  private static String literal(String text) {
+    return text.replaceAll("[\\\\^$.|?*+()\\[\\]{}]", "\\\\$0");
+  }
+
+  /** The simulator's exact total of organization A over the inclusive UTC days. */
+  private BigDecimal truthTotal(LocalDate first, LocalDate last) throws Exception {
+    String json = stack.simGet("/_sim/truth?organization_id=" + SimKeys.ORG_A_ID + "&start=" + first
+        + "&end=" + last.plusDays(1));
+    return new BigDecimal(new ObjectMapper().readTree(json).get("total_usd").asText());
+  }
+
+  private static String usd(BigDecimal amount) {
+    NumberFormat format = NumberFormat.getCurrencyInstance(Locale.US);
+    return format.format(amount.setScale(2, RoundingMode.HALF_UP));
+  }
+
+  private static LocalDate yesterday() {
+    return LocalDate.now(ZoneOffset.UTC).minusDays(1);
+  }
+
+  private void screenshot(String name) {
+    shot++;
+    page.screenshot(new Page.ScreenshotOptions()
+        .setPath(screenshots.resolve(String.format("%02d-%s.png", shot, name)))
+        .setFullPage(true));
+  }
+
+  private static void deleteRecursively(Path dir) throws Exception {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
