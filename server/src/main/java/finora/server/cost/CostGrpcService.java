@@ -1,5 +1,8 @@
 package finora.server.cost;
 
+import static finora.server.grpc.ProtoValues.date;
+import static finora.server.grpc.ProtoValues.respond;
+
 import com.google.protobuf.ByteString;
 import finora.api.v1.CostDimension;
 import finora.api.v1.CostRow;
@@ -263,15 +266,7 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
         throw CostRequest.invalid("page_token does not belong to this query; start again without it");
     }
 
-    static com.google.type.Date date(LocalDate d) {
-        return com.google.type.Date.newBuilder().setYear(d.getYear()).setMonth(d.getMonthValue())
-                .setDay(d.getDayOfMonth()).build();
-    }
 
-    private static <T> void respond(StreamObserver<T> observer, T value) {
-        observer.onNext(value);
-        observer.onCompleted();
-    }
 
     /** Sends chunks only while the client keeps up, so a slow reader never makes the server buffer the export. */
     private static final class FlowControlledSender {

@@ -1,5 +1,9 @@
 package finora.server.integration;
 
+import static finora.server.grpc.ProtoValues.date;
+import static finora.server.grpc.ProtoValues.respond;
+import static finora.server.grpc.ProtoValues.timestamp;
+
 import com.google.protobuf.Timestamp;
 import finora.api.v1.Connection;
 import finora.api.v1.ConnectionStatus;
@@ -130,7 +134,7 @@ public final class IntegrationGrpcService extends IntegrationServiceGrpc.Integra
                 .setOrganizationId(row.organizationId())
                 .setOrganizationName(row.organizationName())
                 .setStatus(ConnectionStatus.valueOf("CONNECTION_STATUS_" + row.status()))
-                .setCreateTime(ts(row.createdAt()));
+                .setCreateTime(timestamp(row.createdAt()));
         if (row.keyHint() != null) {
             b.setKeyHint(row.keyHint());
         }
@@ -141,16 +145,16 @@ public final class IntegrationGrpcService extends IntegrationServiceGrpc.Integra
             b.setStatusDetail(row.statusDetail());
         }
         if (row.credentialUpdatedAt() != null) {
-            b.setCredentialUpdateTime(ts(row.credentialUpdatedAt()));
+            b.setCredentialUpdateTime(timestamp(row.credentialUpdatedAt()));
         }
         if (row.lastSyncEndedAt() != null) {
-            b.setLastSyncTime(ts(row.lastSyncEndedAt()));
+            b.setLastSyncTime(timestamp(row.lastSyncEndedAt()));
         }
         if (row.lastSyncOutcome() != null) {
             b.setLastSyncOutcome(SyncOutcome.valueOf("SYNC_OUTCOME_" + row.lastSyncOutcome()));
         }
         if (row.nextSyncAt() != null && "ACTIVE".equals(row.status())) {
-            b.setNextSyncTime(ts(row.nextSyncAt()));
+            b.setNextSyncTime(timestamp(row.nextSyncAt()));
         }
         connections.repository().runningProgress(connections.dsl(), row.id())
                 .ifPresent(p -> b.setProgress(SyncProgress.newBuilder().setDaysDone(p.daysDone())
@@ -164,13 +168,13 @@ public final class IntegrationGrpcService extends IntegrationServiceGrpc.Integra
                 .setSyncRunId(run.id().toString())
                 .setWindowStart(date(run.windowStart()))
                 .setWindowEnd(date(run.windowEnd()))
-                .setStartTime(ts(run.startedAt()))
+                .setStartTime(timestamp(run.startedAt()))
                 .setPages(run.pages())
                 .setRows(run.rows())
                 .setOutcome(SyncOutcome.valueOf("SYNC_OUTCOME_" + run.outcome()))
                 .setProgress(SyncProgress.newBuilder().setDaysDone(run.daysDone()).setDaysTotal(run.daysTotal()));
         if (run.endedAt() != null) {
-            b.setEndTime(ts(run.endedAt()));
+            b.setEndTime(timestamp(run.endedAt()));
             Duration d = Duration.between(run.startedAt(), run.endedAt());
             b.setDuration(com.google.protobuf.Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()));
         }
@@ -206,17 +210,6 @@ public final class IntegrationGrpcService extends IntegrationServiceGrpc.Integra
                 .encodeToString((connectionId + ":" + offset).getBytes(StandardCharsets.UTF_8));
     }
 
-    static Timestamp ts(OffsetDateTime t) {
-        return Timestamp.newBuilder().setSeconds(t.toEpochSecond()).setNanos(t.getNano()).build();
-    }
 
-    static com.google.type.Date date(LocalDate d) {
-        return com.google.type.Date.newBuilder().setYear(d.getYear()).setMonth(d.getMonthValue())
-                .setDay(d.getDayOfMonth()).build();
-    }
 
-    private static <T> void respond(StreamObserver<T> observer, T value) {
-        observer.onNext(value);
-        observer.onCompleted();
-    }
 }

@@ -76,7 +76,7 @@ class CostGrpcTest {
     }
 
     private static com.google.type.Date date(LocalDate d) {
-        return CostGrpcService.date(d);
+        return finora.server.grpc.ProtoValues.date(d);
     }
 
     private static BigDecimal usd(com.google.type.Money m) {
