@@ -48,7 +48,7 @@ if [ -z "${FINORA_ANTHROPIC_BASE_URL:-}" ]; then
   demo_key=$(grep -o 'sk-ant-admin01-demo-org-a-[A-Za-z0-9_-]*' "$logs/anthropic-sim.log" | head -n 1)
 fi
 
-java -jar server/target/finora-server.jar >"$logs/server.log" 2>&1 &
+java -XX:+UseZGC -jar server/target/finora-server.jar >"$logs/server.log" 2>&1 &
 pids+=($!)
 wait_for "The server" "grep -q 'listening for gRPC' '$logs/server.log'" "$logs/server.log"
 
