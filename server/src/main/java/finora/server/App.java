@@ -82,7 +82,7 @@ public record App(
         CostSync costSync = new CostSync(dsl, connectionRepository, connections, anthropic, new SyncMetrics(metrics),
                 clock, syncConfig.leaseDuration());
         SyncScheduler scheduler = new SyncScheduler(dsl, costSync, syncConfig, config.syncEnabled(), clock);
-        CostQueryCache costCache = new CostQueryCache(10_000, Duration.ofMinutes(30));
+        CostQueryCache costCache = new CostQueryCache(64L << 20, Duration.ofMinutes(30)); // 64 MiB of answers
         return new App(config, dsl, dataSource, clock, audit, accountRepository, accounts, anthropic, connections,
                 costCache, metrics, new GrpcMetricsInterceptor(metrics), costSync, scheduler);
     }

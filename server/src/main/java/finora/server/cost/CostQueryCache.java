@@ -3,6 +3,7 @@ package finora.server.cost;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.MessageLite;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
@@ -27,9 +28,17 @@ public final class CostQueryCache {
     private final AtomicLong epoch = new AtomicLong();
     private volatile boolean live;
 
-    /** A cache holding at most {@code maxAnswers} answers, none older than {@code maxAge}. */
-    public CostQueryCache(int maxAnswers, Duration maxAge) {
-        this.answers = Caffeine.newBuilder().maximumSize(maxAnswers).expireAfterWrite(maxAge).build();
+    /**
+     * A cache holding answers of at most {@code maxBytes} in all (weighed by their serialized size,
+     * so a few large pages cannot exhaust the heap), none older than {@code maxAge}.
+     */
+    public CostQueryCache(long maxBytes, Duration maxAge) {
+        this.answers = Caffeine.newBuilder()
+                .maximumWeight(maxBytes)
+                .weigher((Key k, Object v) -> k.request().size() + 64
+                        + (v instanceof MessageLite m ? m.getSerializedSize() : 1024))
+                .expireAfterWrite(maxAge)
+                .build();
     }
 
     /** The version to read before querying; answers are stored and found under it. */

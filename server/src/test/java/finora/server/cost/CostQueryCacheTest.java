@@ -13,7 +13,7 @@ class CostQueryCacheTest {
 
     @Test
     void answers_areReusedUntilTheTenantChanges() {
-        CostQueryCache cache = new CostQueryCache(100, Duration.ofMinutes(1));
+        CostQueryCache cache = new CostQueryCache(1 << 20, Duration.ofMinutes(1));
         cache.setLive(true);
         long v = cache.version(tenant);
         cache.put(tenant, v, request, "answer");
@@ -26,7 +26,7 @@ class CostQueryCacheTest {
 
     @Test
     void anAnswerComputedBeforeAChange_isNeverStoredAsCurrent() {
-        CostQueryCache cache = new CostQueryCache(100, Duration.ofMinutes(1));
+        CostQueryCache cache = new CostQueryCache(1 << 20, Duration.ofMinutes(1));
         cache.setLive(true);
         long before = cache.version(tenant);
         cache.invalidate(tenant); // the change commits while the query runs
@@ -36,7 +36,7 @@ class CostQueryCacheTest {
 
     @Test
     void withoutListening_nothingIsCachedOrServed() {
-        CostQueryCache cache = new CostQueryCache(100, Duration.ofMinutes(1));
+        CostQueryCache cache = new CostQueryCache(1 << 20, Duration.ofMinutes(1));
         cache.put(tenant, cache.version(tenant), request, "answer");
         assertThat(cache.<String>get(tenant, cache.version(tenant), request)).isEmpty();
         cache.setLive(true);
