@@ -1,5 +1,6 @@
 package finora.admin.base;
 
+import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.ComponentUtil;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.shared.Registration;
@@ -41,6 +42,24 @@ public final class PollRequests implements Serializable {
       ComponentUtil.setData(ui, PollRequests.class, requests);
     }
     return requests.add((int) interval.toMillis());
+  }
+
+  /**
+   * While {@code component} is attached, asks its UI to poll at least every {@code interval} and runs
+   * {@code onPoll} at each poll; on detach both stop.
+   */
+  public static void whileAttached(Component component, Duration interval, Runnable onPoll) {
+    component.addAttachListener(attach -> {
+      UI ui = attach.getUI();
+      Registration request = request(ui, interval);
+      Registration listener = ui.addPollListener(poll -> onPoll.run());
+      Registration[] detach = new Registration[1];
+      detach[0] = component.addDetachListener(d -> {
+        listener.remove();
+        request.remove();
+        detach[0].remove();
+      });
+    });
   }
 
   private Registration add(int millis) {

@@ -1,14 +1,10 @@
 package finora.admin.base;
 
-import com.vaadin.flow.component.AttachEvent;
-import com.vaadin.flow.component.DetachEvent;
-import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
-import com.vaadin.flow.shared.Registration;
 import finora.admin.grpc.ServerHealth;
 import finora.admin.grpc.ServerHealthClient;
 import finora.admin.grpc.ServerUnreachableException;
@@ -27,8 +23,6 @@ public class ServerHealthIndicator extends HorizontalLayout {
   private final Span dot = new Span();
   private final Span label = new Span();
   private ServerHealth state;
-  private Registration pollRegistration;
-  private Registration pollRequest;
 
   public ServerHealthIndicator(ServerHealthClient client) {
     this.client = client;
@@ -39,6 +33,8 @@ public class ServerHealthIndicator extends HorizontalLayout {
         .set("border-radius", "50%");
     dot.getElement().setAttribute("aria-hidden", "true");
     add(dot, label);
+    addAttachListener(e -> refresh());
+    PollRequests.whileAttached(this, POLL_INTERVAL, this::refresh);
   }
 
   /** Asks the server now and updates the indicator. */
@@ -79,25 +75,5 @@ public class ServerHealthIndicator extends HorizontalLayout {
     getElement().setAttribute("title", description);
   }
 
-  @Override
-  protected void onAttach(AttachEvent event) {
-    super.onAttach(event);
-    refresh();
-    UI ui = event.getUI();
-    pollRequest = PollRequests.request(ui, POLL_INTERVAL);
-    pollRegistration = ui.addPollListener(e -> refresh());
-  }
 
-  @Override
-  protected void onDetach(DetachEvent event) {
-    if (pollRegistration != null) {
-      pollRegistration.remove();
-      pollRegistration = null;
-    }
-    if (pollRequest != null) {
-      pollRequest.remove();
-      pollRequest = null;
-    }
-    super.onDetach(event);
-  }
 }

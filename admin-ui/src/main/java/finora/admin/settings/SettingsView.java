@@ -1,8 +1,5 @@
 package finora.admin.settings;
 
-import com.vaadin.flow.component.AttachEvent;
-import com.vaadin.flow.component.DetachEvent;
-import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
@@ -12,7 +9,6 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.tabs.TabSheet;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
-import com.vaadin.flow.shared.Registration;
 import finora.admin.base.MainLayout;
 import finora.admin.base.PollRequests;
 import finora.admin.grpc.FinoraCallException;
@@ -50,8 +46,6 @@ public class SettingsView extends VerticalLayout {
   private final List<ProviderOption> providers;
   private final ConnectionsGrid connections;
   private final Paragraph listStatus = new Paragraph();
-  private Registration pollRegistration;
-  private Registration pollRequest;
 
   public SettingsView(IntegrationClient client, KeyChecks keyChecks, CurrentSession session) {
     this.client = client;
@@ -69,6 +63,7 @@ public class SettingsView extends VerticalLayout {
     tabs.add("API Keys", apiKeysTab());
     add(new H2("Settings"), tabs);
     reload();
+    PollRequests.whileAttached(this, RELOAD_INTERVAL, this::reloadQuietly);
   }
 
   private VerticalLayout apiKeysTab() {
@@ -149,24 +144,5 @@ public class SettingsView extends VerticalLayout {
     return connections;
   }
 
-  @Override
-  protected void onAttach(AttachEvent event) {
-    super.onAttach(event);
-    UI ui = event.getUI();
-    pollRequest = PollRequests.request(ui, RELOAD_INTERVAL);
-    pollRegistration = ui.addPollListener(e -> reloadQuietly());
-  }
 
-  @Override
-  protected void onDetach(DetachEvent event) {
-    if (pollRegistration != null) {
-      pollRegistration.remove();
-      pollRegistration = null;
-    }
-    if (pollRequest != null) {
-      pollRequest.remove();
-      pollRequest = null;
-    }
-    super.onDetach(event);
-  }
 }
