@@ -18,7 +18,7 @@ logs="$FINORA_DATA_DIR/logs"
 mkdir -p "$logs"
 
 if [ "${SKIP_BUILD:-0}" != "1" ]; then
-  echo "Building (first time: a few minutes while Maven and npm fetch dependencies)..."
+  echo "Building (the first time takes a few minutes while Maven fetches dependencies)..."
   ./mvnw -B -q -DskipTests install
 fi
 
