@@ -20,6 +20,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -51,8 +53,8 @@ class MetricsEndpointTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(scrape.statusCode()).isEqualTo(200);
             String text = scrape.body();
-            int rows = sim.truth(SimKeys.ORG_A_ID, TestServer.START.atZone(java.time.ZoneOffset.UTC).toLocalDate()
-                    .minusDays(7), TestServer.START.atZone(java.time.ZoneOffset.UTC).toLocalDate()).items().size();
+            LocalDate today = LocalDate.ofInstant(TestServer.START, ZoneOffset.UTC);
+            int rows = sim.truth(SimKeys.ORG_A_ID, today.minusDays(7), today).items().size();
             assertThat(text)
                     .contains("finora_sync_runs_total{outcome=\"succeeded\",reason=\"none\"} 1.0")
                     .contains("finora_sync_runs_total{outcome=\"failed\",reason=\"KEY_REJECTED\"} 1.0")

@@ -16,6 +16,7 @@ import finora.db.jooq.tables.records.CostRestatementRecord;
 import finora.db.jooq.tables.records.SyncRunRecord;
 import finora.server.auth.Plan;
 import finora.server.sync.SyncTestBed.Connected;
+import finora.server.testing.PostgresFixture;
 import finora.sim.RecordedRequest;
 import finora.sim.Restatement;
 import finora.sim.SimKeys;
@@ -24,8 +25,10 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -153,10 +156,10 @@ class CostSyncTest {
 
     @Test
     void window_coversDaysNeverFetched_andStopsAtTheBackfillStart() {
-        assertThat(CostSync.window(TODAY, 7, java.util.Set.of()))
+        assertThat(CostSync.window(TODAY, 7, Set.of()))
                 .isEqualTo(new CostSync.Window(TODAY.minusDays(7), TODAY));
         // Days before the gap are FINAL; the gap (never fetched) is where the window starts.
-        var finals = new java.util.HashSet<LocalDate>();
+        var finals = new HashSet<LocalDate>();
         TODAY.minusDays(90).datesUntil(TODAY.minusDays(40)).forEach(finals::add);
         TODAY.minusDays(30).datesUntil(TODAY).forEach(finals::add);
         assertThat(CostSync.window(TODAY, 90, finals).start()).isEqualTo(TODAY.minusDays(40));
@@ -239,7 +242,7 @@ class CostSyncTest {
         long millis = (System.nanoTime() - start) / 1_000_000;
         SyncRunRecord run = bed.lastRun(c.id());
         System.out.printf("ENTERPRISE backfill: 730 days, %d line items, %d pages in %d ms (%s PostgreSQL)%n",
-                run.getRowsWritten(), run.getPages(), millis, finora.server.testing.PostgresFixture.kind());
+                run.getRowsWritten(), run.getPages(), millis, PostgresFixture.kind());
         assertThat(run.getOutcome()).isEqualTo("SUCCEEDED");
         assertThat(run.getPages()).isEqualTo(24);
         bed.assertMatchesTruth(c.id(), TODAY.minusDays(730), TODAY);

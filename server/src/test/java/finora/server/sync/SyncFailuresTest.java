@@ -3,7 +3,7 @@ package finora.server.sync;
 import static finora.server.sync.SyncTestBed.TODAY;
 import static finora.server.sync.SyncTestBed.utc;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import finora.api.v1.Connection;
 import finora.api.v1.ConnectionStatus;
@@ -102,8 +102,7 @@ class SyncFailuresTest {
 
         bed.clock.advance(Duration.ofDays(3));
         assertThat(bed.syncDue()).as("no sync while the key is refused").isZero();
-        StatusRuntimeException refresh = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
-                () -> bed.refresh(c));
+        StatusRuntimeException refresh = assertThrows(StatusRuntimeException.class, () -> bed.refresh(c));
         assertThat(GrpcErrors.reason(refresh)).isEqualTo("KEY_REJECTED");
 
         // Update with a fresh key reactivates the connection and makes it due now.
