@@ -6,9 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -16,25 +15,14 @@ class AuthenticationTest {
 
     private static final String ME = "/v1/organizations/me";
 
-    private AnthropicSim sim;
-    private SimApiClient client;
-
-    @BeforeEach
-    void start() {
-        sim = AnthropicSim.start(0);
-        client = new SimApiClient(sim);
-    }
-
-    @AfterEach
-    void stop() {
-        sim.close();
-    }
+    @RegisterExtension
+    final SimUnderTest running = new SimUnderTest();
 
     @Test
     void me_namesTheOrganizationOfEachAdminKey() {
-        JsonNode a = json(client.get(ME, SimKeys.ORG_A_ADMIN_KEY));
-        JsonNode rotated = json(client.get(ME, SimKeys.ORG_A_SECOND_ADMIN_KEY));
-        JsonNode b = json(client.get(ME, SimKeys.ORG_B_ADMIN_KEY));
+        JsonNode a = json(running.client().get(ME, SimKeys.ORG_A_ADMIN_KEY));
+        JsonNode rotated = json(running.client().get(ME, SimKeys.ORG_A_SECOND_ADMIN_KEY));
+        JsonNode b = json(running.client().get(ME, SimKeys.ORG_B_ADMIN_KEY));
 
         assertThat(a.get("id").asText()).isEqualTo(SimKeys.ORG_A_ID);
         assertThat(a.get("type").asText()).isEqualTo("organization");
@@ -46,68 +34,68 @@ class AuthenticationTest {
 
     @Test
     void revokedKey_isAuthenticationError() {
-        assertError(client.get(ME, SimKeys.REVOKED_ADMIN_KEY), 401, "authentication_error");
+        assertError(running.client().get(ME, SimKeys.REVOKED_ADMIN_KEY), 401, "authentication_error");
     }
 
     @Test
     void keyWhoseCreatorLostAdminRole_isPermissionError() {
-        assertError(client.get(ME, SimKeys.NO_ADMIN_ROLE_KEY), 403, "permission_error");
+        assertError(running.client().get(ME, SimKeys.NO_ADMIN_ROLE_KEY), 403, "permission_error");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {SimKeys.REGULAR_API_KEY, "sk-ant-admin01-never-issued-abcd", "nonsense"})
     void regularOrUnknownKey_isAuthenticationError(String key) {
-        assertError(client.get(ME, key), 401, "authentication_error");
-        assertError(client.get("/v1/organizations/cost_report?starting_at=2026-11-01T00:00:00Z", key), 401,
+        assertError(running.client().get(ME, key), 401, "authentication_error");
+        assertError(running.client().get("/v1/organizations/cost_report?starting_at=2026-11-01T00:00:00Z", key), 401,
                 "authentication_error");
     }
 
     @Test
     void missingKey_isAuthenticationError() {
-        assertError(client.send(client.request(ME).header("anthropic-version", "2023-06-01").GET()), 401,
+        assertError(running.client().send(running.client().request(ME).header("anthropic-version", "2023-06-01").GET()), 401,
                 "authentication_error");
     }
 
     @Test
     void missingVersion_isInvalidRequest() {
-        assertError(client.send(client.request(ME).header("x-api-key", SimKeys.ORG_A_ADMIN_KEY).GET()), 400,
+        assertError(running.client().send(running.client().request(ME).header("x-api-key", SimKeys.ORG_A_ADMIN_KEY).GET()), 400,
                 "invalid_request_error");
     }
 
     @Test
     void keysChangeStateAtRuntime() {
-        sim.keys().revoke(SimKeys.ORG_A_ADMIN_KEY);
-        assertError(client.get(ME, SimKeys.ORG_A_ADMIN_KEY), 401, "authentication_error");
+        running.sim().keys().revoke(SimKeys.ORG_A_ADMIN_KEY);
+        assertError(running.client().get(ME, SimKeys.ORG_A_ADMIN_KEY), 401, "authentication_error");
 
-        sim.keys().removeAdminRole(SimKeys.ORG_B_ADMIN_KEY);
-        assertError(client.get(ME, SimKeys.ORG_B_ADMIN_KEY), 403, "permission_error");
+        running.sim().keys().removeAdminRole(SimKeys.ORG_B_ADMIN_KEY);
+        assertError(running.client().get(ME, SimKeys.ORG_B_ADMIN_KEY), 403, "permission_error");
 
-        sim.keys().restore(SimKeys.ORG_A_ADMIN_KEY);
-        assertThat(client.get(ME, SimKeys.ORG_A_ADMIN_KEY).statusCode()).isEqualTo(200);
+        running.sim().keys().restore(SimKeys.ORG_A_ADMIN_KEY);
+        assertThat(running.client().get(ME, SimKeys.ORG_A_ADMIN_KEY).statusCode()).isEqualTo(200);
 
-        sim.reset();
-        assertThat(client.get(ME, SimKeys.ORG_B_ADMIN_KEY).statusCode()).isEqualTo(200);
-        assertError(client.get(ME, SimKeys.REVOKED_ADMIN_KEY), 401, "authentication_error");
+        running.sim().reset();
+        assertThat(running.client().get(ME, SimKeys.ORG_B_ADMIN_KEY).statusCode()).isEqualTo(200);
+        assertError(running.client().get(ME, SimKeys.REVOKED_ADMIN_KEY), 401, "authentication_error");
     }
 
     @Test
     void organizationsAndKeysCanBeAddedAtRuntime() {
-        SimOrganization added = sim.addOrganization("Initech (bench)");
-        String key = sim.keys().issueAdminKey(added.id());
-        sim.keys().addAdminKey("sk-ant-admin01-custom-test-key-wxyz", added.id());
+        SimOrganization added = running.sim().addOrganization("Initech (bench)");
+        String key = running.sim().keys().issueAdminKey(added.id());
+        running.sim().keys().addAdminKey("sk-ant-admin01-custom-test-key-wxyz", added.id());
 
         assertThat(key).startsWith("sk-ant-admin01-");
-        assertThat(json(client.get(ME, key)).get("id").asText()).isEqualTo(added.id());
-        assertThat(json(client.get(ME, "sk-ant-admin01-custom-test-key-wxyz")).get("name").asText())
+        assertThat(json(running.client().get(ME, key)).get("id").asText()).isEqualTo(added.id());
+        assertThat(json(running.client().get(ME, "sk-ant-admin01-custom-test-key-wxyz")).get("name").asText())
                 .isEqualTo("Initech (bench)");
-        assertThat(sim.addOrganization("Initech (bench) 2").id()).isNotEqualTo(added.id());
-        assertThat(sim.organizations()).hasSize(4);
+        assertThat(running.sim().addOrganization("Initech (bench) 2").id()).isNotEqualTo(added.id());
+        assertThat(running.sim().organizations()).hasSize(4);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"POST", "PUT", "DELETE", "PATCH"})
     void nonGetMethods_areRefusedWith405(String method) {
-        HttpResponse<String> response = client.send(client.request(ME)
+        HttpResponse<String> response = running.client().send(running.client().request(ME)
                 .header("x-api-key", SimKeys.ORG_A_ADMIN_KEY)
                 .header("anthropic-version", "2023-06-01")
                 .method(method, HttpRequest.BodyPublishers.ofString("{}")));
@@ -118,13 +106,13 @@ class AuthenticationTest {
 
     @Test
     void unknownPath_isNotFound() {
-        assertError(client.get("/v1/organizations/invites", SimKeys.ORG_A_ADMIN_KEY), 404, "not_found_error");
+        assertError(running.client().get("/v1/organizations/invites", SimKeys.ORG_A_ADMIN_KEY), 404, "not_found_error");
     }
 
     @Test
     void everyAnswer_carriesARequestId() {
-        HttpResponse<String> ok = client.get(ME, SimKeys.ORG_A_ADMIN_KEY);
-        HttpResponse<String> error = client.get(ME, SimKeys.REVOKED_ADMIN_KEY);
+        HttpResponse<String> ok = running.client().get(ME, SimKeys.ORG_A_ADMIN_KEY);
+        HttpResponse<String> error = running.client().get(ME, SimKeys.REVOKED_ADMIN_KEY);
 
         assertThat(ok.headers().firstValue("request-id")).hasValueSatisfying(id -> assertThat(id).startsWith("req_"));
         assertThat(error.headers().firstValue("request-id")).isNotEqualTo(ok.headers().firstValue("request-id"));

@@ -15,9 +15,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -27,19 +26,8 @@ class CostReportTest {
     private static final LocalDate END = LocalDate.of(2026, 10, 15);
     private static final String KEY = SimKeys.ORG_A_ADMIN_KEY;
 
-    private AnthropicSim sim;
-    private SimApiClient client;
-
-    @BeforeEach
-    void start() {
-        sim = AnthropicSim.start(0);
-        client = new SimApiClient(sim);
-    }
-
-    @AfterEach
-    void stop() {
-        sim.close();
-    }
+    @RegisterExtension
+    final SimUnderTest running = new SimUnderTest();
 
     @ParameterizedTest
     @ValueSource(strings = {
@@ -50,7 +38,7 @@ class CostReportTest {
             "&limit=31",
             ""})
     void paging_coversEveryDayOnceAndSumsToTruth(String extra) {
-        List<JsonNode> pages = client.allCostPages(KEY, START, END, extra);
+        List<JsonNode> pages = running.client().allCostPages(KEY, START, END, extra);
 
         List<LocalDate> days = new ArrayList<>();
         for (JsonNode page : pages) {
@@ -62,13 +50,13 @@ class CostReportTest {
         }
         assertThat(days).isEqualTo(START.datesUntil(END).toList());
         assertThat(pages.get(pages.size() - 1).get("next_page").isNull()).isTrue();
-        CostTruth truth = sim.truth(SimKeys.ORG_A_ID, START, END);
+        CostTruth truth = running.sim().truth(SimKeys.ORG_A_ID, START, END);
         assertThat(SimApiClient.sumCents(pages).movePointLeft(2)).isEqualByComparingTo(truth.totalUsd());
     }
 
     @Test
     void limit_defaultsToSevenDays() {
-        JsonNode body = json(client.get(costReport(START, END, ""), KEY));
+        JsonNode body = json(running.client().get(costReport(START, END, ""), KEY));
 
         assertThat(body.get("data")).hasSize(7);
         assertThat(body.get("has_more").asBoolean()).isTrue();
@@ -78,7 +66,7 @@ class CostReportTest {
     @ParameterizedTest
     @ValueSource(strings = {"0", "32", "-1", "seven"})
     void limit_outOfBoundsIsInvalidRequest(String limit) {
-        HttpResponse<String> response = client.get(costReport(START, END, "&limit=" + limit), KEY);
+        HttpResponse<String> response = running.client().get(costReport(START, END, "&limit=" + limit), KEY);
 
         assertInvalidRequest(response);
         assertThat(json(response).at("/error/message").asText()).startsWith("limit:");
@@ -86,8 +74,8 @@ class CostReportTest {
 
     @Test
     void limit_acceptsOneAndThirtyOne() {
-        assertThat(json(client.get(costReport(START, END, "&limit=1"), KEY)).get("data")).hasSize(1);
-        assertThat(json(client.get(costReport(START, END, "&limit=31"), KEY)).get("data")).hasSize(31);
+        assertThat(json(running.client().get(costReport(START, END, "&limit=1"), KEY)).get("data")).hasSize(1);
+        assertThat(json(running.client().get(costReport(START, END, "&limit=31"), KEY)).get("data")).hasSize(31);
     }
 
     @ParameterizedTest
@@ -98,7 +86,7 @@ class CostReportTest {
             "starting_at=2026-11-03T00:00:00Z&ending_at=2026-11-03T00:00:00Z",
             "starting_at=2026-11-05T00:00:00Z&ending_at=2026-11-03T00:00:00Z"})
     void dateRange_notOnUtcMidnightOrEmptyIsInvalidRequest(String range) {
-        HttpResponse<String> response = client.get("/v1/organizations/cost_report?" + range, KEY);
+        HttpResponse<String> response = running.client().get("/v1/organizations/cost_report?" + range, KEY);
 
         assertInvalidRequest(response);
         assertThat(json(response).at("/error/message").asText())
@@ -107,7 +95,7 @@ class CostReportTest {
 
     @Test
     void dateRange_acceptsUtcMidnightWrittenWithAnOffset() {
-        HttpResponse<String> response = client.get("/v1/organizations/cost_report"
+        HttpResponse<String> response = running.client().get("/v1/organizations/cost_report"
                 + "?starting_at=2026-11-01T01:00:00%2B01:00&ending_at=2026-11-02T00:00:00Z", KEY);
 
         assertThat(response.statusCode()).isEqualTo(200);
@@ -123,7 +111,7 @@ class CostReportTest {
             "starting_at=2026-11-01T00:00:00Z&ending_at=2026-11-09T00:00:00Z&page=garbage",
             "starting_at=2026-11-01T00:00:00Z&ending_at=2026-11-09T00:00:00Z&page=page_MjAyNi0xMi0wMVQwMDowMDowMFo="})
     void badParameters_areInvalidRequest(String query) {
-        assertInvalidRequest(client.get("/v1/organizations/cost_report?" + query, KEY));
+        assertInvalidRequest(running.client().get("/v1/organizations/cost_report?" + query, KEY));
     }
 
     @Test
@@ -142,10 +130,10 @@ class CostReportTest {
     @Test
     void finestGrain_matchesTruthRowForRow() {
         LocalDate day = LocalDate.of(2026, 9, 14);
-        JsonNode results = json(client.get(costReport(day, day.plusDays(1),
+        JsonNode results = json(running.client().get(costReport(day, day.plusDays(1),
                 "&group_by[]=workspace_id&group_by[]=description"), KEY)).at("/data/0/results");
 
-        List<CostLineItem> truth = sim.truth(SimKeys.ORG_A_ID, day, day.plusDays(1)).items();
+        List<CostLineItem> truth = running.sim().truth(SimKeys.ORG_A_ID, day, day.plusDays(1)).items();
         assertThat(results).hasSize(truth.size());
         for (int i = 0; i < truth.size(); i++) {
             CostLineItem item = truth.get(i);
@@ -165,7 +153,7 @@ class CostReportTest {
 
     @Test
     void amounts_areCentStringsWithSixDecimals() {
-        List<JsonNode> pages = client.allCostPages(KEY, START, END, "&group_by[]=workspace_id&group_by[]=description&limit=31");
+        List<JsonNode> pages = running.client().allCostPages(KEY, START, END, "&group_by[]=workspace_id&group_by[]=description&limit=31");
 
         for (JsonNode page : pages) {
             for (JsonNode bucket : page.get("data")) {
@@ -179,7 +167,7 @@ class CostReportTest {
 
     @Test
     void finestGrain_hasDefaultWorkspaceWebSearchAndCodeExecutionRows() {
-        List<JsonNode> results = results(client.allCostPages(KEY, START, END,
+        List<JsonNode> results = results(running.client().allCostPages(KEY, START, END,
                 "&group_by[]=workspace_id&group_by[]=description&limit=31"));
 
         assertThat(results).anySatisfy(row -> assertThat(row.get("workspace_id").isNull()).isTrue());
@@ -204,12 +192,12 @@ class CostReportTest {
     @Test
     void withoutGroupBy_eachDayIsOneRowWithTheSameTotal() {
         LocalDate day = LocalDate.of(2026, 9, 14);
-        JsonNode results = json(client.get(costReport(day, day.plusDays(1), ""), KEY)).at("/data/0/results");
+        JsonNode results = json(running.client().get(costReport(day, day.plusDays(1), ""), KEY)).at("/data/0/results");
 
         assertThat(results).hasSize(1);
         JsonNode row = results.get(0);
         assertThat(new BigDecimal(row.get("amount").asText()).movePointLeft(2))
-                .isEqualByComparingTo(sim.truth(SimKeys.ORG_A_ID, day, day.plusDays(1)).totalUsd());
+                .isEqualByComparingTo(running.sim().truth(SimKeys.ORG_A_ID, day, day.plusDays(1)).totalUsd());
         assertThat(row.get("currency").asText()).isEqualTo("USD");
         for (String field : List.of("workspace_id", "description", "cost_type", "model", "token_type",
                 "service_tier", "context_window", "inference_geo")) {
@@ -220,10 +208,10 @@ class CostReportTest {
     @Test
     void groupByWorkspaceOnly_hasOneRowPerWorkspaceAndNoDescription() {
         LocalDate day = LocalDate.of(2026, 9, 14);
-        JsonNode results = json(client.get(costReport(day, day.plusDays(1), "&group_by[]=workspace_id"), KEY))
+        JsonNode results = json(running.client().get(costReport(day, day.plusDays(1), "&group_by[]=workspace_id"), KEY))
                 .at("/data/0/results");
 
-        CostTruth truth = sim.truth(SimKeys.ORG_A_ID, day, day.plusDays(1));
+        CostTruth truth = running.sim().truth(SimKeys.ORG_A_ID, day, day.plusDays(1));
         assertThat(results).hasSize(truth.byWorkspaceUsd().size());
         for (JsonNode row : results) {
             String workspace = row.get("workspace_id").isNull() ? null : row.get("workspace_id").asText();
@@ -238,15 +226,15 @@ class CostReportTest {
     void emptyDays_areListedWithNoResults() {
         LocalDate start = LocalDate.of(2026, 1, 1);
         LocalDate end = LocalDate.of(2027, 1, 1);
-        List<LocalDate> empty = sim.truth(SimKeys.ORG_A_ID, start, end).emptyDays();
+        List<LocalDate> empty = running.sim().truth(SimKeys.ORG_A_ID, start, end).emptyDays();
         assertThat(empty).isNotEmpty();
         LocalDate day = empty.get(0);
 
-        JsonNode body = json(client.get(costReport(day, day.plusDays(1), "&group_by[]=description"), KEY));
+        JsonNode body = json(running.client().get(costReport(day, day.plusDays(1), "&group_by[]=description"), KEY));
 
         assertThat(body.get("data")).hasSize(1);
         assertThat(body.at("/data/0/results")).isEmpty();
-        assertThat(json(client.get(costReport(day, day.plusDays(1), ""), KEY)).at("/data/0/results")).isEmpty();
+        assertThat(json(running.client().get(costReport(day, day.plusDays(1), ""), KEY)).at("/data/0/results")).isEmpty();
     }
 
     @Test
@@ -254,13 +242,13 @@ class CostReportTest {
         LocalDate day = LocalDate.of(2026, 9, 14);
         String query = costReport(day, day.plusDays(1), "&group_by[]=workspace_id&group_by[]=description");
 
-        String a = client.get(query, SimKeys.ORG_A_ADMIN_KEY).body();
-        String b = client.get(query, SimKeys.ORG_B_ADMIN_KEY).body();
+        String a = running.client().get(query, SimKeys.ORG_A_ADMIN_KEY).body();
+        String b = running.client().get(query, SimKeys.ORG_B_ADMIN_KEY).body();
 
-        assertThat(json(client.get(query, SimKeys.ORG_A_SECOND_ADMIN_KEY))).isEqualTo(json(client.get(query, KEY)));
+        assertThat(json(running.client().get(query, SimKeys.ORG_A_SECOND_ADMIN_KEY))).isEqualTo(json(running.client().get(query, KEY)));
         assertThat(a).isNotEqualTo(b);
-        assertThat(sim.truth(SimKeys.ORG_A_ID, START, END).totalUsd())
-                .isNotEqualByComparingTo(sim.truth(SimKeys.ORG_B_ID, START, END).totalUsd());
+        assertThat(running.sim().truth(SimKeys.ORG_A_ID, START, END).totalUsd())
+                .isNotEqualByComparingTo(running.sim().truth(SimKeys.ORG_B_ID, START, END).totalUsd());
     }
 
     private static List<JsonNode> results(List<JsonNode> pages) {

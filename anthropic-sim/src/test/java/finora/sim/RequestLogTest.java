@@ -4,36 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpRequest;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RequestLogTest {
 
-    private AnthropicSim sim;
-    private SimApiClient client;
-
-    @BeforeEach
-    void start() {
-        sim = AnthropicSim.start(0);
-        client = new SimApiClient(sim);
-    }
-
-    @AfterEach
-    void stop() {
-        sim.close();
-    }
+    @RegisterExtension
+    final SimUnderTest running = new SimUnderTest();
 
     @Test
     void records_methodPathQueryHeadersAndStatus() {
-        client.send(client.request("/v1/organizations/cost_report?starting_at=2026-11-01T00:00:00Z"
+        running.client().send(running.client().request("/v1/organizations/cost_report?starting_at=2026-11-01T00:00:00Z"
                         + "&ending_at=2026-11-03T00:00:00Z&group_by%5B%5D=workspace_id&group_by[]=description&limit=31")
                 .header("x-api-key", SimKeys.ORG_B_ADMIN_KEY)
                 .header("anthropic-version", "2023-06-01")
                 .header("User-Agent", "FinoraSpend/0.1 (https://finora.example)")
                 .GET());
 
-        assertThat(sim.requestLog().all()).singleElement().satisfies(request -> {
+        assertThat(running.sim().requestLog().all()).singleElement().satisfies(request -> {
             assertThat(request.method()).isEqualTo("GET");
             assertThat(request.path()).isEqualTo("/v1/organizations/cost_report");
             assertThat(request.query()).contains("limit=31");
@@ -50,52 +38,52 @@ class RequestLogTest {
 
     @Test
     void records_failuresAndOtherMethods() {
-        client.get("/v1/organizations/me", SimKeys.REVOKED_ADMIN_KEY);
-        client.send(client.request("/v1/organizations/me").DELETE());
+        running.client().get("/v1/organizations/me", SimKeys.REVOKED_ADMIN_KEY);
+        running.client().send(running.client().request("/v1/organizations/me").DELETE());
 
-        List<RecordedRequest> all = sim.requestLog().all();
+        List<RecordedRequest> all = running.sim().requestLog().all();
         assertThat(all).extracting(RecordedRequest::status).containsExactly(401, 405);
         assertThat(all).extracting(RecordedRequest::method).containsExactly("GET", "DELETE");
-        assertThat(sim.requestLog().forPath("/v1/organizations/me")).hasSize(2);
-        assertThat(sim.requestLog().forPath("/v1/organizations/workspaces")).isEmpty();
+        assertThat(running.sim().requestLog().forPath("/v1/organizations/me")).hasSize(2);
+        assertThat(running.sim().requestLog().forPath("/v1/organizations/workspaces")).isEmpty();
     }
 
     @Test
     void toString_showsOnlyAKeyHint() {
-        client.get("/v1/organizations/me", SimKeys.ORG_A_ADMIN_KEY);
+        running.client().get("/v1/organizations/me", SimKeys.ORG_A_ADMIN_KEY);
 
-        String text = sim.requestLog().last().orElseThrow().toString();
+        String text = running.sim().requestLog().last().orElseThrow().toString();
 
         assertThat(text).doesNotContain(SimKeys.ORG_A_ADMIN_KEY).contains("…orgA").contains("/v1/organizations/me");
     }
 
     @Test
     void controlRequests_areNotRecorded() {
-        client.send(client.request("/_sim").GET());
-        client.send(client.request("/_sim/faults").DELETE());
+        running.client().send(running.client().request("/_sim").GET());
+        running.client().send(running.client().request("/_sim/faults").DELETE());
 
-        assertThat(sim.requestLog().size()).isZero();
+        assertThat(running.sim().requestLog().size()).isZero();
     }
 
     @Test
     void clear_forgetsEverything() {
-        client.get("/v1/organizations/me", SimKeys.ORG_A_ADMIN_KEY);
+        running.client().get("/v1/organizations/me", SimKeys.ORG_A_ADMIN_KEY);
 
-        sim.requestLog().clear();
+        running.sim().requestLog().clear();
 
-        assertThat(sim.requestLog().all()).isEmpty();
-        assertThat(sim.requestLog().last()).isEmpty();
+        assertThat(running.sim().requestLog().all()).isEmpty();
+        assertThat(running.sim().requestLog().last()).isEmpty();
     }
 
     @Test
     void headers_areKeptWithEveryValue() {
-        client.send(client.request("/v1/organizations/me")
+        running.client().send(running.client().request("/v1/organizations/me")
                 .header("x-api-key", SimKeys.ORG_A_ADMIN_KEY)
                 .header("anthropic-version", "2023-06-01")
                 .header("anthropic-beta", "one")
                 .header("anthropic-beta", "two")
                 .method("GET", HttpRequest.BodyPublishers.noBody()));
 
-        assertThat(sim.requestLog().last().orElseThrow().headers().get("anthropic-beta")).containsExactly("one", "two");
+        assertThat(running.sim().requestLog().last().orElseThrow().headers().get("anthropic-beta")).containsExactly("one", "two");
     }
 }
