@@ -30,6 +30,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -44,6 +46,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * no day is stored by halves, and that the next run repairs what was missed.
  */
 class SyncFailuresTest {
+    /**
+     * Threads of the test's own: on Java 25 CompletableFuture's default pool is the common pool, which has a
+     * single worker on two cores, so two tasks that wait for each other would deadlock there.
+     */
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+
     private static final String COST_REPORT = "/v1/organizations/cost_report";
     /** GROWTH's 90-day window is three pages; the first holds its 31 oldest days. */
     private static final LocalDate WINDOW_START = TODAY.minusDays(90);
@@ -202,7 +210,7 @@ class SyncFailuresTest {
         Connected c = bed.connect(Plan.GROWTH);
         bed.sim.faults().onPath(COST_REPORT, 1, Fault.delay(Duration.ZERO));
         bed.sim.faults().onPath(COST_REPORT, 1, Fault.delay(Duration.ofMillis(700)));
-        CompletableFuture<Integer> running = CompletableFuture.supplyAsync(bed::syncDue);
+        CompletableFuture<Integer> running = CompletableFuture.supplyAsync(bed::syncDue, threads);
         SyncTestBed.await("page 2 asked for", Duration.ofSeconds(10), () -> bed.sim.faults().isEmpty());
 
         bed.server.integrations(c.admin()).deleteConnection(DeleteConnectionRequest.newBuilder()

@@ -31,6 +31,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -39,6 +41,12 @@ import org.junit.jupiter.api.Test;
 
 /** Scheduling, leases and replicas: several schedulers over one database, with a clock the test moves. */
 class SyncSchedulerTest {
+    /**
+     * Threads of the test's own: on Java 25 CompletableFuture's default pool is the common pool, which has a
+     * single worker on two cores, so two tasks that wait for each other would deadlock there.
+     */
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+
     private static final String COST_REPORT = "/v1/organizations/cost_report";
     private static final SimConfig SMALL_DAYS = SimConfig.defaults().withRowsPerDay(4);
     private static final Duration LEASE = TestApps.syncConfig("x").leaseDuration();
@@ -73,8 +81,8 @@ class SyncSchedulerTest {
         SyncScheduler a = replica("replica-a");
         SyncScheduler b = replica("replica-b");
         CyclicBarrier together = new CyclicBarrier(2);
-        CompletableFuture<List<Claim>> claimedByA = CompletableFuture.supplyAsync(() -> claimAll(a, together));
-        CompletableFuture<List<Claim>> claimedByB = CompletableFuture.supplyAsync(() -> claimAll(b, together));
+        CompletableFuture<List<Claim>> claimedByA = CompletableFuture.supplyAsync(() -> claimAll(a, together), threads);
+        CompletableFuture<List<Claim>> claimedByB = CompletableFuture.supplyAsync(() -> claimAll(b, together), threads);
         List<Claim> all = new ArrayList<>(claimedByA.get(30, TimeUnit.SECONDS));
         all.addAll(claimedByB.get(30, TimeUnit.SECONDS));
 
@@ -157,7 +165,7 @@ class SyncSchedulerTest {
         SyncScheduler b = replica("replica-b");
         Claim claim = a.claim(1).get(0);
         CompletableFuture<CostSync.Result> stalled = CompletableFuture.supplyAsync(
-                () -> bed.server.app().costSync().run(claim, () -> false));
+                () -> bed.server.app().costSync().run(claim, () -> false), threads);
         await("replica A waiting for page 2", Duration.ofSeconds(10), () -> bed.sim.faults().isEmpty());
 
         // While A holds a live lease: nobody else syncs, a refresh is refused, progress shows.
