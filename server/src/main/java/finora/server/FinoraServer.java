@@ -8,6 +8,7 @@ import finora.server.auth.AuthInterceptor;
 import finora.server.cost.CostChangeListener;
 import finora.server.cost.CostGrpcService;
 import finora.server.db.DatabaseHealthMonitor;
+import finora.server.grpc.CallGate;
 import finora.server.grpc.StatusMappingInterceptor;
 import finora.server.integration.IntegrationGrpcService;
 import io.grpc.Server;
@@ -20,6 +21,9 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -44,9 +48,11 @@ public final class FinoraServer {
     private final int metricsPort;
     private HTTPServer metricsServer;
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
+    private final ExecutorService executor;
 
     private FinoraServer(Server server, HealthStatusManager health, DatabaseHealthMonitor healthMonitor,
-            CostChangeListener costChanges, PrometheusRegistry metrics, int metricsPort) {
+            CostChangeListener costChanges, PrometheusRegistry metrics, int metricsPort, ExecutorService executor) {
+        this.executor = executor;
         this.server = server;
         this.health = health;
         this.healthMonitor = healthMonitor;
@@ -55,12 +61,48 @@ public final class FinoraServer {
         this.metricsPort = metricsPort;
     }
 
-    /** Registers every service and interceptor on {@code builder} and builds the (unstarted) server. */
+    /**
+     * Registers every service and interceptor on {@code builder} and builds the (unstarted) server.
+     * Handlers run on virtual threads behind a {@link CallGate} sized by the configuration.
+     */
     public static FinoraServer create(ServerBuilder<?> builder, App app) {
+        return create(builder, app, Handlers.virtualThreads(app.config().concurrency()));
+    }
+
+    /** How handlers run: on virtual threads behind a gate (production), or grpc's default pool (for comparison). */
+    public sealed interface Handlers {
+        /** Virtual threads, at most {@code concurrency.maxConcurrentCalls()} unary calls at once. */
+        static Handlers virtualThreads(ServerConfig.Concurrency concurrency) {
+            return new VirtualThreads(concurrency);
+        }
+
+        /** grpc-java's default: an unbounded cached pool of platform threads, no gate (the benchmark's baseline). */
+        static Handlers platformThreads() {
+            return new PlatformThreads();
+        }
+
+        /** See {@link #virtualThreads}. */
+        record VirtualThreads(ServerConfig.Concurrency concurrency) implements Handlers {}
+
+        /** See {@link #platformThreads}. */
+        record PlatformThreads() implements Handlers {}
+    }
+
+    /** As {@link #create(ServerBuilder, App)}, with the handler threading chosen by the caller. */
+    public static FinoraServer create(ServerBuilder<?> builder, App app, Handlers handlers) {
         HealthStatusManager health = new HealthStatusManager();
         // Interceptors added later run first: status mapping wraps authentication.
         builder.intercept(new AuthInterceptor(app.accounts()));
         builder.intercept(new StatusMappingInterceptor());
+        ExecutorService executor = null;
+        if (handlers instanceof Handlers.VirtualThreads(ServerConfig.Concurrency c)) {
+            // One virtual thread per call costs no platform thread while it waits on the database or a
+            // permit; the gate (outside authentication, which may query) keeps the waiting bounded.
+            executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("grpc-", 0).factory());
+            builder.executor(executor);
+            builder.intercept(new CallGate(c.maxConcurrentCalls(), c.queueTimeout(), Set.copyOf(SERVICES),
+                    app.metrics()));
+        }
         // Outermost, so RPC latency is recorded with the status the client receives.
         builder.intercept(app.grpcMetrics());
         builder.addService(new AuthGrpcService(app.accounts()));
@@ -72,7 +114,7 @@ public final class FinoraServer {
         DatabaseHealthMonitor monitor = new DatabaseHealthMonitor(app.dataSource(), health, SERVICES);
         CostChangeListener costChanges = new CostChangeListener(app.dataSource(), app.costCache());
         return new FinoraServer(builder.build(), health, monitor, costChanges, app.metrics(),
-                app.config().metricsPort());
+                app.config().metricsPort(), executor);
     }
 
     /** Starts serving, the metrics endpoint (unless disabled) and probing the database every {@code healthPeriod}. */
@@ -125,6 +167,9 @@ public final class FinoraServer {
                 server.awaitTermination(5, TimeUnit.SECONDS);
             }
         } finally {
+            if (executor != null) {
+                executor.shutdownNow(); // the server has terminated: nothing of ours runs on it any more
+            }
             costChanges.close();
             if (metricsServer != null) {
                 metricsServer.close();

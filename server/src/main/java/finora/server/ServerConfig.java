@@ -2,6 +2,7 @@ package finora.server;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +23,7 @@ import java.util.Optional;
  * @param syncEnabled whether this replica runs syncs ({@code FINORA_SYNC_ENABLED})
  * @param devBootstrap whether an empty database gets a demo tenant, user and token
  *     ({@code FINORA_DEV_BOOTSTRAP}; default: true for the embedded database, false otherwise)
+ * @param concurrency the database pool and how many calls may use it at once
  */
 public record ServerConfig(
         int grpcPort,
@@ -32,7 +34,25 @@ public record ServerConfig(
         Optional<Path> keysetFile,
         URI anthropicBaseUrl,
         boolean syncEnabled,
-        boolean devBootstrap) {
+        boolean devBootstrap,
+        Concurrency concurrency) {
+
+    /**
+     * How much work runs at once. gRPC handlers run on virtual threads, so what bounds a call is the
+     * database pool: at most {@code maxConcurrentCalls} unary calls run at once, the others wait up
+     * to {@code queueTimeout} and are then refused with SERVER_BUSY.
+     *
+     * @param databasePoolSize connections of the main pool ({@code FINORA_DATABASE_POOL_SIZE}, default 10)
+     * @param maxConcurrentCalls unary calls running at once ({@code FINORA_GRPC_MAX_CONCURRENT_CALLS},
+     *     default: the pool size)
+     * @param queueTimeout how long a call waits for its turn ({@code FINORA_GRPC_QUEUE_TIMEOUT_MS}, default 1000)
+     */
+    public record Concurrency(int databasePoolSize, int maxConcurrentCalls, Duration queueTimeout) {
+        /** The defaults: a pool of 10 connections, as many calls at once, one second of waiting. */
+        public static Concurrency defaults() {
+            return new Concurrency(10, 10, Duration.ofSeconds(1));
+        }
+    }
 
     /** Connection details of an external PostgreSQL. The password is never printed. */
     public record ExternalDatabase(String jdbcUrl, String user, String password) {
@@ -67,8 +87,12 @@ public record ServerConfig(
         URI anthropic = uri(env, "FINORA_ANTHROPIC_BASE_URL", "https://api.anthropic.com");
         boolean sync = bool(env, "FINORA_SYNC_ENABLED", true);
         boolean bootstrap = bool(env, "FINORA_DEV_BOOTSTRAP", database.isEmpty());
+        int poolSize = number(env, "FINORA_DATABASE_POOL_SIZE", 10, 1, 200);
+        Concurrency concurrency = new Concurrency(poolSize,
+                number(env, "FINORA_GRPC_MAX_CONCURRENT_CALLS", poolSize, 1, 10_000),
+                Duration.ofMillis(number(env, "FINORA_GRPC_QUEUE_TIMEOUT_MS", 1000, 0, 60_000)));
         return new ServerConfig(grpcPort, metricsPort, database, dataDir, keyset, keysetFile, anthropic, sync,
-                bootstrap);
+                bootstrap, concurrency);
     }
 
     /** True when the server runs its own embedded PostgreSQL under {@link #dataDir()}. */
@@ -96,6 +120,23 @@ public record ServerConfig(
         }
         throw new ConfigException(name + " must be a port number from 0 to 65535"
                 + (allowDisabled ? " (or -1 to disable)" : "") + ", got '" + raw.get() + "'");
+    }
+
+    private static int number(Map<String, String> env, String name, int fallback, int min, int max) {
+        Optional<String> raw = value(env, name);
+        if (raw.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(raw.get());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the error below
+        }
+        throw new ConfigException(name + " must be a whole number from " + min + " to " + max + ", got '"
+                + raw.get() + "'");
     }
 
     private static boolean bool(Map<String, String> env, String name, boolean fallback) {

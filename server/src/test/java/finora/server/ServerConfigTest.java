@@ -3,6 +3,7 @@ package finora.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +32,21 @@ class ServerConfigTest {
         assertThat(c.devBootstrap()).isFalse();
         assertThat(c.database().orElseThrow().toString()).doesNotContain("s3cret-pw");
         assertThat(c.toString()).doesNotContain("s3cret-pw");
+    }
+
+    @Test
+    void concurrency_defaultsToThePoolSize_andFollowsIt() {
+        assertThat(ServerConfig.fromEnv(Map.of()).concurrency())
+                .isEqualTo(new ServerConfig.Concurrency(10, 10, Duration.ofSeconds(1)));
+        assertThat(ServerConfig.fromEnv(Map.of("FINORA_DATABASE_POOL_SIZE", "24")).concurrency())
+                .isEqualTo(new ServerConfig.Concurrency(24, 24, Duration.ofSeconds(1)));
+        assertThat(ServerConfig.fromEnv(Map.of("FINORA_DATABASE_POOL_SIZE", "24",
+                "FINORA_GRPC_MAX_CONCURRENT_CALLS", "40", "FINORA_GRPC_QUEUE_TIMEOUT_MS", "250")).concurrency())
+                .isEqualTo(new ServerConfig.Concurrency(24, 40, Duration.ofMillis(250)));
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("FINORA_DATABASE_POOL_SIZE", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("FINORA_DATABASE_POOL_SIZE");
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("FINORA_GRPC_QUEUE_TIMEOUT_MS", "soon")))
+                .hasMessageContaining("FINORA_GRPC_QUEUE_TIMEOUT_MS").hasMessageContaining("soon");
     }
 
     @Test

@@ -31,20 +31,27 @@ public final class Database implements AutoCloseable {
     public static Database open(ServerConfig config) {
         if (config.database().isPresent()) {
             var external = config.database().get();
-            return open(external.jdbcUrl(), external.user(), external.password(), null);
+            return open(external.jdbcUrl(), external.user(), external.password(), null,
+                    config.concurrency().databasePoolSize());
         }
         EmbeddedPostgres pg = EmbeddedPostgres.startOrAttach(config.dataDir());
         try {
-            return open(pg.jdbcUrl(), pg.user(), "", pg);
+            return open(pg.jdbcUrl(), pg.user(), "", pg, config.concurrency().databasePoolSize());
         } catch (RuntimeException e) {
             pg.close();
             throw e;
         }
     }
 
-    /** Opens a database at a JDBC URL and migrates it; {@code embedded} is closed with it, if given. */
+    /** Opens a database at a JDBC URL with a pool of 10 and migrates it; {@code embedded} is closed with it. */
     public static Database open(String jdbcUrl, String user, String password, EmbeddedPostgres embedded) {
-        HikariDataSource pool = pool(jdbcUrl, user, password, "finora", 10);
+        return open(jdbcUrl, user, password, embedded, ServerConfig.Concurrency.defaults().databasePoolSize());
+    }
+
+    /** Opens a database at a JDBC URL with a pool of {@code poolSize} and migrates it. */
+    public static Database open(String jdbcUrl, String user, String password, EmbeddedPostgres embedded,
+            int poolSize) {
+        HikariDataSource pool = pool(jdbcUrl, user, password, "finora", poolSize);
         try {
             migrate(pool);
             // Health probes and the cost-change listener get their own connections, so a pool busy with

@@ -39,6 +39,8 @@ public enum ErrorReason {
     LOGIN_FAILED(Status.Code.UNAUTHENTICATED),
     /** The caller's role may not call this RPC. */
     ROLE_REQUIRED(Status.Code.PERMISSION_DENIED),
+    /** Every call slot is taken and none freed up within the queue timeout; retry after the RetryInfo delay. */
+    SERVER_BUSY(Status.Code.RESOURCE_EXHAUSTED),
     /** The database cannot be reached right now. */
     DATABASE_UNAVAILABLE(Status.Code.UNAVAILABLE),
     /** An unexpected failure; the description carries a reference to find it in the logs. */
