@@ -5,6 +5,10 @@
 #   the admin UI on :8080.
 # Prints the URL, the login and the API token, then runs until Ctrl-C, which stops all three.
 #
+#   ./run.sh        build and start everything (above)
+#   ./run.sh test   the whole test suite: ./mvnw -B verify (what CI runs)
+# Both pick a JDK 25 themselves (JAVA_HOME if it is one, else the machine's Temurin 25; see .mvn/jdk.sh).
+#
 # Options (environment):
 #   SKIP_BUILD=1                  reuse the jars already in */target
 #   FINORA_ANTHROPIC_BASE_URL=…   point the server at another Admin API (e.g. https://api.anthropic.com);
@@ -12,6 +16,14 @@
 #   FINORA_DATA_DIR=…             where the embedded database, key set and dev credentials live (./.finora)
 set -euo pipefail
 cd "$(dirname "$0")"
+. .mvn/jdk.sh
+finora_use_jdk25
+
+case "${1:-}" in
+  "") ;;
+  test) shift; exec ./mvnw -B verify "$@" ;;
+  *) echo "usage: ./run.sh [test]" >&2; exit 2 ;;
+esac
 
 export FINORA_DATA_DIR="${FINORA_DATA_DIR:-$PWD/.finora}"
 logs="$FINORA_DATA_DIR/logs"
