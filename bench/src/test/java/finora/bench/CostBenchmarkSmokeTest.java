@@ -21,12 +21,12 @@ class CostBenchmarkSmokeTest {
         assertThat(code).as(out).isZero();
         assertThat(bench.report().exact()).isTrue();
         assertThat(bench.report().rowsLoaded()).isEqualTo(2 * 20 * 30);
-        assertThat(bench.report().lines()).hasSize(4).allSatisfy(l -> {
+        assertThat(bench.report().lines()).hasSize(6).allSatisfy(l -> {
             assertThat(l.max().calls()).isPositive();
             assertThat(l.max().errors()).isZero();
             assertThat(l.half().errors()).isZero();
         });
         assertThat(out).contains("empty unary RPC", "QueryCosts 10d day x family", "naive GROUP BY",
-                "of the transport ceiling");
+                "platform threads", "of the transport ceiling", "Virtual threads against platform threads");
     }
 }
