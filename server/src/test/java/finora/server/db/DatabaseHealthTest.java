@@ -27,7 +27,7 @@ class DatabaseHealthTest {
         var pg = start(dir, 0);
         int port = pg.getPort();
         try (Database db = Database.open("jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "", null)) {
-            App app = finora.server.testing.TestApps.create(ServerConfig.fromEnv(Map.of()), db.dsl(), db.sideDataSource(), Clock.systemUTC());
+            App app = finora.server.testing.TestApps.create(ServerConfig.fromEnv(Map.of("FINORA_METRICS_PORT", "0")), db.dsl(), db.sideDataSource(), Clock.systemUTC()); // an ephemeral metrics port: the suite runs beside ./run.sh
             String name = UUID.randomUUID().toString();
             FinoraServer server = FinoraServer.create(InProcessServerBuilder.forName(name).directExecutor(), app)
                     .start(Duration.ofHours(1));
@@ -64,7 +64,7 @@ class DatabaseHealthTest {
         try (var pg = start(dir, 0);
                 Database db = Database.open("jdbc:postgresql://localhost:" + pg.getPort() + "/postgres",
                         "postgres", "", null)) {
-            App app = finora.server.testing.TestApps.create(ServerConfig.fromEnv(Map.of()), db.dsl(), db.sideDataSource(), Clock.systemUTC());
+            App app = finora.server.testing.TestApps.create(ServerConfig.fromEnv(Map.of("FINORA_METRICS_PORT", "0")), db.dsl(), db.sideDataSource(), Clock.systemUTC()); // an ephemeral metrics port: the suite runs beside ./run.sh
             var health = new io.grpc.protobuf.services.HealthStatusManager();
             var monitor = new DatabaseHealthMonitor(app.dataSource(), health, FinoraServer.SERVICES);
             monitor.probe();
