@@ -167,64 +167,6 @@ CREATE TABLE cost_rollup_family (
 CREATE INDEX cost_rollup_family_ledger_tenant_day_idx ON cost_rollup_family (tenant_id, day);
 
 -- [jooq ignore start]
--- For each (ledger, day) the newest fetch wins: the connection whose cost_day row was fetched
--- last (line items without a day row count as oldest; ties go to the newer connection).
-CREATE TEMPORARY TABLE day_winner ON COMMIT DROP AS
-SELECT DISTINCT ON (ledger_id, day) ledger_id, day, connection_id
-FROM (
-    SELECT c.ledger_id, d.day, d.connection_id, d.fetched_at, c.created_at
-    FROM cost_day_v3 d JOIN connection c USING (connection_id)
-    UNION ALL
-    SELECT DISTINCT c.ledger_id, i.day, i.connection_id, NULL::timestamptz, c.created_at
-    FROM cost_line_item_v3 i JOIN connection c USING (connection_id)
-) candidate
-ORDER BY ledger_id, day, fetched_at DESC NULLS LAST, created_at DESC, connection_id DESC;
-
-INSERT INTO cost_day (ledger_id, day, total_usd, fetched_at, status, fetched_by)
-SELECT w.ledger_id, w.day, d.total_usd, d.fetched_at, d.status, d.connection_id
-FROM day_winner w JOIN cost_day_v3 d ON d.connection_id = w.connection_id AND d.day = w.day;
-
-INSERT INTO cost_line_item (tenant_id, ledger_id, day, workspace_id, description, model, model_family, model_version,
-        cost_type, token_type, service_tier, context_window, inference_geo, speed, amount_usd)
-SELECT i.tenant_id, w.ledger_id, i.day, i.workspace_id, i.description, i.model, i.model_family, i.model_version,
-       i.cost_type, i.token_type, i.service_tier, i.context_window, i.inference_geo, '', i.amount_usd
-FROM day_winner w JOIN cost_line_item_v3 i ON i.connection_id = w.connection_id AND i.day = w.day
-ORDER BY i.line_item_id;
-
--- Every restatement stays: each was a real change seen by a fetch.
-INSERT INTO cost_restatement (ledger_id, day, old_total_usd, new_total_usd, restated_at, after_final, connection_id)
-SELECT c.ledger_id, r.day, r.old_total_usd, r.new_total_usd, r.restated_at, false, r.connection_id
-FROM cost_restatement_v3 r JOIN connection c USING (connection_id)
-ORDER BY r.restatement_id;
-
--- Workspace names: the live (else the newest) connection's.
-INSERT INTO workspace (ledger_id, workspace_id, name, archived_at)
-SELECT DISTINCT ON (c.ledger_id, w.workspace_id) c.ledger_id, w.workspace_id, w.name, w.archived_at
-FROM workspace_v3 w JOIN connection c USING (connection_id)
-ORDER BY c.ledger_id, w.workspace_id, (c.status <> 'REMOVED') DESC, c.created_at DESC;
-
-INSERT INTO cost_rollup_detail (tenant_id, ledger_id, day, model_family, model_version, model, workspace_id, cost_type,
-        token_type, service_tier, context_window, inference_geo, speed, amount_usd, line_items)
-SELECT tenant_id, ledger_id, day, model_family, model_version, model, workspace_id, cost_type, token_type,
-       service_tier, context_window, inference_geo, speed, sum(amount_usd), count(*)
-FROM cost_line_item
-GROUP BY tenant_id, ledger_id, day, model_family, model_version, model, workspace_id, cost_type, token_type,
-         service_tier, context_window, inference_geo, speed;
-
-INSERT INTO cost_rollup_family (tenant_id, ledger_id, day, model_family, amount_usd)
-SELECT tenant_id, ledger_id, day, model_family, sum(amount_usd)
-FROM cost_line_item
-GROUP BY tenant_id, ledger_id, day, model_family;
--- [jooq ignore stop]
-
-DROP TABLE cost_rollup_family_v3;
-DROP TABLE cost_rollup_detail_v3;
-DROP TABLE cost_restatement_v3;
-DROP TABLE cost_line_item_v3;
-DROP TABLE cost_day_v3;
-DROP TABLE workspace_v3;
-
--- [jooq ignore start]
 -- The V3 triggers again, per ledger: each statement on cost_line_item recomputes exactly the
 -- (ledger, day) pairs it touched, in the same transaction, with NUMERIC sums.
 CREATE FUNCTION cost_rollup_refresh() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -276,3 +218,51 @@ CREATE TRIGGER cost_day_changed_delete AFTER DELETE ON cost_day
 CREATE TRIGGER cost_restatement_changed_insert AFTER INSERT ON cost_restatement
     REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION cost_changed_notify();
 -- [jooq ignore stop]
+
+-- [jooq ignore start]
+-- The data moves in with the triggers in place: they fill the rollups as the line items arrive.
+-- For each (ledger, day) the newest fetch wins: the connection whose cost_day row was fetched
+-- last (line items without a day row count as oldest; ties go to the newer connection).
+CREATE TEMPORARY TABLE day_winner ON COMMIT DROP AS
+SELECT DISTINCT ON (ledger_id, day) ledger_id, day, connection_id
+FROM (
+    SELECT c.ledger_id, d.day, d.connection_id, d.fetched_at, c.created_at
+    FROM cost_day_v3 d JOIN connection c USING (connection_id)
+    UNION ALL
+    SELECT DISTINCT c.ledger_id, i.day, i.connection_id, NULL::timestamptz, c.created_at
+    FROM cost_line_item_v3 i JOIN connection c USING (connection_id)
+) candidate
+ORDER BY ledger_id, day, fetched_at DESC NULLS LAST, created_at DESC, connection_id DESC;
+
+INSERT INTO cost_day (ledger_id, day, total_usd, fetched_at, status, fetched_by)
+SELECT w.ledger_id, w.day, d.total_usd, d.fetched_at, d.status, d.connection_id
+FROM day_winner w JOIN cost_day_v3 d ON d.connection_id = w.connection_id AND d.day = w.day;
+
+INSERT INTO cost_line_item (tenant_id, ledger_id, day, workspace_id, description, model, model_family, model_version,
+        cost_type, token_type, service_tier, context_window, inference_geo, speed, amount_usd)
+SELECT i.tenant_id, w.ledger_id, i.day, i.workspace_id, i.description, i.model, i.model_family, i.model_version,
+       i.cost_type, i.token_type, i.service_tier, i.context_window, i.inference_geo, '', i.amount_usd
+FROM day_winner w JOIN cost_line_item_v3 i ON i.connection_id = w.connection_id AND i.day = w.day
+ORDER BY i.line_item_id;
+
+-- Every restatement stays: each was a real change seen by a fetch.
+INSERT INTO cost_restatement (ledger_id, day, old_total_usd, new_total_usd, restated_at, after_final, connection_id)
+SELECT c.ledger_id, r.day, r.old_total_usd, r.new_total_usd, r.restated_at, false, r.connection_id
+FROM cost_restatement_v3 r JOIN connection c USING (connection_id)
+ORDER BY r.restatement_id;
+
+-- Workspace names: the live (else the newest) connection's.
+INSERT INTO workspace (ledger_id, workspace_id, name, archived_at)
+SELECT DISTINCT ON (c.ledger_id, w.workspace_id) c.ledger_id, w.workspace_id, w.name, w.archived_at
+FROM workspace_v3 w JOIN connection c USING (connection_id)
+ORDER BY c.ledger_id, w.workspace_id, (c.status <> 'REMOVED') DESC, c.created_at DESC;
+
+-- [jooq ignore stop]
+
+DROP TABLE cost_rollup_family_v3;
+DROP TABLE cost_rollup_detail_v3;
+DROP TABLE cost_restatement_v3;
+DROP TABLE cost_line_item_v3;
+DROP TABLE cost_day_v3;
+DROP TABLE workspace_v3;
+
