@@ -61,14 +61,18 @@ public final class Connections {
         }
         OffsetDateTime now = now();
         UUID id = UUID.randomUUID();
-        ConnectionRow row = new ConnectionRow(id, caller.tenantId(), "ANTHROPIC", org.id(), org.name(), "ACTIVE",
-                null, null, AdminKeyFormat.hint(key), now, now, now, null, null, null, null);
         byte[] ciphertext = cipher.encrypt(key, caller.tenantId(), id);
+        ConnectionRow row;
         try {
-            dsl.transaction(c -> {
-                repository.insert(c.dsl(), row, ciphertext);
+            row = dsl.transactionResult(c -> {
+                // The organization's history, kept from an earlier connection, or a new one.
+                UUID ledger = repository.ledger(c.dsl(), caller.tenantId(), "ANTHROPIC", org.id(), org.name(), now);
+                ConnectionRow r = new ConnectionRow(id, caller.tenantId(), ledger, "ANTHROPIC", org.id(), org.name(),
+                        "ACTIVE", null, null, AdminKeyFormat.hint(key), now, now, now, null, null, null, null);
+                repository.insert(c.dsl(), r, ciphertext);
                 audit.record(c.dsl(), caller.tenantId(), caller.subject(), "credential.connect", id.toString(),
-                        "Anthropic organization " + org.name() + " (" + org.id() + "), key " + row.keyHint());
+                        "Anthropic organization " + org.name() + " (" + org.id() + "), key " + r.keyHint());
+                return r;
             });
         } catch (IntegrityConstraintViolationException e) {
             throw alreadyConnected(org); // a concurrent connect of the same organization won

@@ -237,12 +237,14 @@ class IntegrationGrpcTest {
         Connection c = connect(SimKeys.ORG_A_ADMIN_KEY);
         UUID id = UUID.fromString(c.getConnectionId());
         DSLContext dsl = server.database().dsl();
-        dsl.execute("insert into cost_day (connection_id, day, total_usd, fetched_at, status) "
-                + "values (?, date '2026-11-20', 12.34, now(), 'FINAL')", id);
-        dsl.execute("insert into cost_line_item (tenant_id, connection_id, day, workspace_id, description, model, "
+        UUID ledger = dsl.fetchSingle(finora.db.jooq.Tables.CONNECTION,
+                finora.db.jooq.Tables.CONNECTION.CONNECTION_ID.eq(id)).getLedgerId();
+        dsl.execute("insert into cost_day (ledger_id, day, total_usd, fetched_at, status) "
+                + "values (?, date '2026-11-20', 12.34, now(), 'FINAL')", ledger);
+        dsl.execute("insert into cost_line_item (tenant_id, ledger_id, day, workspace_id, description, model, "
                 + "model_family, model_version, cost_type, token_type, service_tier, context_window, inference_geo, "
                 + "amount_usd) values (?, ?, date '2026-11-20', '', 'd', 'claude-opus-4-6', 'Opus', '4.6', 'tokens', "
-                + "'output_tokens', 'standard', '0-200k', 'global', 12.34)", tenant.id(), id);
+                + "'output_tokens', 'standard', '0-200k', 'global', 12.34)", tenant.id(), ledger);
 
         server.integrations(admin).deleteConnection(DeleteConnectionRequest.newBuilder()
                 .setConnectionId(c.getConnectionId()).build());
@@ -250,9 +252,9 @@ class IntegrationGrpcTest {
         assertThat(dsl.fetchCount(finora.db.jooq.Tables.CREDENTIAL,
                 finora.db.jooq.Tables.CREDENTIAL.CONNECTION_ID.eq(id))).isZero();
         assertThat(dsl.fetchCount(finora.db.jooq.Tables.COST_LINE_ITEM,
-                finora.db.jooq.Tables.COST_LINE_ITEM.CONNECTION_ID.eq(id))).isEqualTo(1);
+                finora.db.jooq.Tables.COST_LINE_ITEM.LEDGER_ID.eq(ledger))).isEqualTo(1);
         assertThat(dsl.fetchCount(finora.db.jooq.Tables.COST_DAY,
-                finora.db.jooq.Tables.COST_DAY.CONNECTION_ID.eq(id))).isEqualTo(1);
+                finora.db.jooq.Tables.COST_DAY.LEDGER_ID.eq(ledger))).isEqualTo(1);
         assertThat(server.integrations(reader).listConnections(ListConnectionsRequest.getDefaultInstance())
                 .getConnectionsList()).isEmpty();
         var gone = fails(() -> server.integrations(reader).getConnection(GetConnectionRequest.newBuilder()
