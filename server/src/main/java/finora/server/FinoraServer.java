@@ -12,6 +12,7 @@ import finora.server.grpc.StatusMappingInterceptor;
 import finora.server.integration.IntegrationGrpcService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -84,6 +85,11 @@ public final class FinoraServer {
         healthMonitor.start(healthPeriod);
         costChanges.start();
         return this;
+    }
+
+    /** Every service this server registered, with its methods (tests check each declares its access). */
+    public List<ServerServiceDefinition> services() {
+        return server.getServices();
     }
 
     /** The port the server listens on (useful with port 0). */
