@@ -8,6 +8,7 @@ import finora.server.auth.AuthInterceptor;
 import finora.server.cost.CostChangeListener;
 import finora.server.cost.CostGrpcService;
 import finora.server.db.DatabaseHealthMonitor;
+import finora.server.grpc.RequestLimitsInterceptor;
 import finora.server.grpc.StatusMappingInterceptor;
 import finora.server.integration.IntegrationGrpcService;
 import io.grpc.Server;
@@ -64,9 +65,10 @@ public final class FinoraServer {
         builder.intercept(new StatusMappingInterceptor());
         // Outermost, so RPC latency is recorded with the status the client receives.
         builder.intercept(app.grpcMetrics());
-        builder.addService(new AuthGrpcService(app.accounts()));
-        builder.addService(new IntegrationGrpcService(app.connections()));
-        builder.addService(new CostGrpcService(app.dsl(), app.costCache()));
+        // Each finora service parses and bounds its requests inside the call (after authentication).
+        builder.addService(RequestLimitsInterceptor.guard(new AuthGrpcService(app.accounts())));
+        builder.addService(RequestLimitsInterceptor.guard(new IntegrationGrpcService(app.connections())));
+        builder.addService(RequestLimitsInterceptor.guard(new CostGrpcService(app.dsl(), app.costCache())));
         builder.addService(health.getHealthService());
         builder.addService(ProtoReflectionServiceV1.newInstance());
         builder.addService(ProtoReflectionService.newInstance());

@@ -31,6 +31,10 @@ public enum ErrorReason {
     SYNC_IN_PROGRESS(Status.Code.ABORTED),
     /** A request field is missing or malformed. */
     INVALID_ARGUMENT(Status.Code.INVALID_ARGUMENT),
+    /** A string is longer than its documented limit, or a repeated field holds too many values. */
+    FIELD_TOO_LONG(Status.Code.INVALID_ARGUMENT),
+    /** A string holds a NUL or another control character (tab and line breaks are allowed). */
+    FIELD_INVALID_CHARACTERS(Status.Code.INVALID_ARGUMENT),
     /** No bearer token was sent. */
     TOKEN_MISSING(Status.Code.UNAUTHENTICATED),
     /** The bearer token is unknown, revoked or expired. */

@@ -1,6 +1,7 @@
 package finora.server.grpc;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.ErrorInfo;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
@@ -79,6 +80,11 @@ public final class StatusMappingInterceptor implements ServerInterceptor {
 
     /** Maps any throwable to the status and trailers a client receives. */
     public static StatusRuntimeException toStatus(Throwable t) {
+        if (isMalformedRequest(t)) {
+            return build(ErrorReason.INVALID_ARGUMENT,
+                    "The request is not a well-formed protobuf message of this RPC (e.g. a string that is not UTF-8)",
+                    null);
+        }
         if (t instanceof StatusRuntimeException sre) {
             return sre;
         }
@@ -109,6 +115,16 @@ public final class StatusMappingInterceptor implements ServerInterceptor {
                 .addDetails(Any.pack(info.build()))
                 .build();
         return StatusProto.toStatusRuntimeException(status);
+    }
+
+    /** A request that did not parse (see {@link RequestLimitsInterceptor#guard}). */
+    private static boolean isMalformedRequest(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof InvalidProtocolBufferException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isDatabaseUnreachable(Throwable t) {
