@@ -6,11 +6,14 @@ import finora.server.grpc.FinoraException;
 import finora.server.grpc.StatusMappingInterceptor;
 import io.grpc.Context;
 import io.grpc.Contexts;
+import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.StatusRuntimeException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.Optional;
 
 /**
@@ -23,6 +26,8 @@ import java.util.Optional;
 public final class AuthInterceptor implements ServerInterceptor {
     private static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+    private static final Context.Key<String> CLIENT_ADDRESS = Context.key("finora-client-address");
 
     private final Accounts accounts;
 
@@ -39,7 +44,8 @@ public final class AuthInterceptor implements ServerInterceptor {
             Access access = RpcAccess.of(call.getMethodDescriptor()).orElseThrow(() -> new FinoraException(
                     ErrorReason.ROLE_REQUIRED, "This RPC declares no access and is refused"));
             if (access == Access.ACCESS_PUBLIC) {
-                return next.startCall(call, headers);
+                return Contexts.interceptCall(Context.current().withValue(CLIENT_ADDRESS, clientAddress(call)),
+                        call, headers, next);
             }
             principal = authenticate(headers.get(AUTHORIZATION));
             if (access == Access.ACCESS_ADMIN && principal.role() != Role.ADMIN) {
@@ -55,6 +61,20 @@ public final class AuthInterceptor implements ServerInterceptor {
         }
         Context context = Context.current().withValue(Principal.KEY, principal);
         return Contexts.interceptCall(context, call, headers, next);
+    }
+
+    /** The network address of the current public call's client (login throttling keys on it). */
+    static String currentClientAddress() {
+        String address = CLIENT_ADDRESS.get();
+        return address == null ? "unknown" : address;
+    }
+
+    private static String clientAddress(ServerCall<?, ?> call) {
+        SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress().getHostAddress();
+        }
+        return remote == null ? "unknown" : remote.toString();
     }
 
     private Principal authenticate(String header) {

@@ -41,6 +41,8 @@ public enum ErrorReason {
     TOKEN_INVALID(Status.Code.UNAUTHENTICATED),
     /** Email and password do not match a user. */
     LOGIN_FAILED(Status.Code.UNAUTHENTICATED),
+    /** Too many login attempts for this e-mail or from this address; RetryInfo says when to try again. */
+    LOGIN_THROTTLED(Status.Code.RESOURCE_EXHAUSTED),
     /** The caller's role may not call this RPC. */
     ROLE_REQUIRED(Status.Code.PERMISSION_DENIED),
     /** The database cannot be reached right now. */

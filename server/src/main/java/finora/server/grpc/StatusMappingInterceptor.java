@@ -3,6 +3,7 @@ package finora.server.grpc;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -109,12 +110,15 @@ public final class StatusMappingInterceptor implements ServerInterceptor {
         if (fe != null) {
             info.putAllMetadata(fe.metadata());
         }
-        com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+        com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
                 .setCode(reason.code().value())
                 .setMessage(description)
-                .addDetails(Any.pack(info.build()))
-                .build();
-        return StatusProto.toStatusRuntimeException(status);
+                .addDetails(Any.pack(info.build()));
+        if (fe != null && fe.retryDelay().isPresent()) {
+            status.addDetails(Any.pack(RetryInfo.newBuilder().setRetryDelay(
+                    com.google.protobuf.Duration.newBuilder().setSeconds(fe.retryDelay().get().toSeconds())).build()));
+        }
+        return StatusProto.toStatusRuntimeException(status.build());
     }
 
     /** A request that did not parse (see {@link RequestLimitsInterceptor#guard}). */
