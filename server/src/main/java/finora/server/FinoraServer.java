@@ -44,17 +44,19 @@ public final class FinoraServer {
     private final CostChangeListener costChanges;
     private final PrometheusRegistry metrics;
     private final int metricsPort;
+    private final String metricsBind;
     private HTTPServer metricsServer;
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
 
     private FinoraServer(Server server, HealthStatusManager health, DatabaseHealthMonitor healthMonitor,
-            CostChangeListener costChanges, PrometheusRegistry metrics, int metricsPort) {
+            CostChangeListener costChanges, PrometheusRegistry metrics, int metricsPort, String metricsBind) {
         this.server = server;
         this.health = health;
         this.healthMonitor = healthMonitor;
         this.costChanges = costChanges;
         this.metrics = metrics;
         this.metricsPort = metricsPort;
+        this.metricsBind = metricsBind;
     }
 
     /** Registers every service and interceptor on {@code builder} and builds the (unstarted) server. */
@@ -75,14 +77,15 @@ public final class FinoraServer {
         DatabaseHealthMonitor monitor = new DatabaseHealthMonitor(app.dataSource(), health, SERVICES);
         CostChangeListener costChanges = new CostChangeListener(app.dataSource(), app.costCache());
         return new FinoraServer(builder.build(), health, monitor, costChanges, app.metrics(),
-                app.config().metricsPort());
+                app.config().metricsPort(), app.config().metricsBind());
     }
 
     /** Starts serving, the metrics endpoint (unless disabled) and probing the database every {@code healthPeriod}. */
     public FinoraServer start(Duration healthPeriod) throws IOException {
         server.start();
         if (metricsPort >= 0) {
-            metricsServer = HTTPServer.builder().port(metricsPort).registry(metrics).buildAndStart();
+            metricsServer = HTTPServer.builder().hostname(metricsBind).port(metricsPort).registry(metrics)
+                    .buildAndStart();
         }
         healthMonitor.start(healthPeriod);
         costChanges.start();

@@ -1,6 +1,7 @@
 package finora.server;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -22,6 +23,10 @@ import java.util.Optional;
  * @param syncEnabled whether this replica runs syncs ({@code FINORA_SYNC_ENABLED})
  * @param devBootstrap whether an empty database gets a demo tenant, user and token
  *     ({@code FINORA_DEV_BOOTSTRAP}; default: true for the embedded database, false otherwise)
+ * @param tls the server's certificate and key, and the CA of client certificates for mutual TLS
+ *     ({@code FINORA_TLS_CERT_FILE}, {@code FINORA_TLS_KEY_FILE}, {@code FINORA_TLS_CLIENT_CA_FILE});
+ *     empty: plaintext
+ * @param metricsBind the address the Prometheus endpoint binds to ({@code FINORA_METRICS_BIND})
  */
 public record ServerConfig(
         int grpcPort,
@@ -32,7 +37,15 @@ public record ServerConfig(
         Optional<Path> keysetFile,
         URI anthropicBaseUrl,
         boolean syncEnabled,
-        boolean devBootstrap) {
+        boolean devBootstrap,
+        Optional<Tls> tls,
+        String metricsBind) {
+
+    /**
+     * TLS for the gRPC port: PEM files of the server's certificate chain and its private key (PKCS#8),
+     * and, for mutual TLS, the CA that signs the clients' certificates.
+     */
+    public record Tls(Path certFile, Path keyFile, Optional<Path> clientCaFile) {}
 
     /** Connection details of an external PostgreSQL. The password is never printed. */
     public record ExternalDatabase(String jdbcUrl, String user, String password) {
@@ -68,12 +81,35 @@ public record ServerConfig(
         boolean sync = bool(env, "FINORA_SYNC_ENABLED", true);
         boolean bootstrap = bool(env, "FINORA_DEV_BOOTSTRAP", database.isEmpty());
         return new ServerConfig(grpcPort, metricsPort, database, dataDir, keyset, keysetFile, anthropic, sync,
-                bootstrap);
+                bootstrap, tls(env), value(env, "FINORA_METRICS_BIND").orElse("127.0.0.1"));
     }
 
     /** True when the server runs its own embedded PostgreSQL under {@link #dataDir()}. */
     public boolean embeddedDatabase() {
         return database.isEmpty();
+    }
+
+    private static Optional<Tls> tls(Map<String, String> env) {
+        Optional<Path> cert = readableFile(env, "FINORA_TLS_CERT_FILE");
+        Optional<Path> key = readableFile(env, "FINORA_TLS_KEY_FILE");
+        Optional<Path> clientCa = readableFile(env, "FINORA_TLS_CLIENT_CA_FILE");
+        if (cert.isPresent() != key.isPresent()) {
+            throw new ConfigException("Set both FINORA_TLS_CERT_FILE and FINORA_TLS_KEY_FILE, or neither");
+        }
+        if (clientCa.isPresent() && cert.isEmpty()) {
+            throw new ConfigException("FINORA_TLS_CLIENT_CA_FILE needs FINORA_TLS_CERT_FILE and FINORA_TLS_KEY_FILE");
+        }
+        return cert.map(c -> new Tls(c, key.get(), clientCa));
+    }
+
+    private static Optional<Path> readableFile(Map<String, String> env, String name) {
+        return value(env, name).map(raw -> {
+            Path file = Path.of(raw);
+            if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+                throw new ConfigException(name + " names a file that cannot be read: " + raw);
+            }
+            return file;
+        });
     }
 
     private static Optional<String> value(Map<String, String> env, String name) {
