@@ -38,11 +38,7 @@ public final class Main {
         App app = App.create(config, db.dsl(), db.sideDataSource(), Clock.systemUTC());
         if (config.devBootstrap()) {
             DevBootstrap.runIfEmpty(app.dsl(), app.accounts(), app.accountRepository(), config.dataDir())
-                    .ifPresentOrElse(
-                            c -> System.out.printf("%nFirst start: created demo tenant '%s'.%n  user:     %s%n"
-                                    + "  password: %s%n  token:    %s%n  (saved in %s, mode 0600; shown once)%n%n",
-                                    c.tenant(), c.user(), c.password(), c.token(),
-                                    config.dataDir().resolve("dev-credentials")),
+                    .ifPresentOrElse(c -> log.info(DevBootstrap.firstStartNotice(c, config.dataDir())),
                             () -> log.info("Dev credentials, if any, are in {}",
                                     config.dataDir().resolve("dev-credentials")));
         }
