@@ -35,7 +35,7 @@ USER finora
 WORKDIR /var/lib/finora
 COPY --from=build /src/server/target/finora-server.jar /opt/finora/finora-server.jar
 ENV FINORA_DATA_DIR=/var/lib/finora
-# gRPC, Prometheus metrics
+# gRPC (TLS when FINORA_TLS_* are set), Prometheus metrics (bound to FINORA_METRICS_BIND, 127.0.0.1 by default)
 EXPOSE 9090 9091
 # ZGC keeps pauses sub-millisecond: with G1 the p99 of QueryCosts doubled on two cores (README, Benchmark).
 ENTRYPOINT ["java", "-XX:+UseZGC", "-XX:MaxRAMPercentage=75", "-jar", "/opt/finora/finora-server.jar"]

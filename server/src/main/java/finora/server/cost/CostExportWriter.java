@@ -68,13 +68,27 @@ final class CostExportWriter {
         }
     }
 
+    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("-?\\d+(\\.\\d+)?");
+
+    /**
+     * A text cell that a spreadsheet would run as a formula (it starts with = + - @, a tab or a
+     * carriage return) gets a leading apostrophe; numbers such as a negative amount stay as they are.
+     * Descriptions and workspace names come from the provider and its users, so they are untrusted.
+     */
+    static String neutralise(String v) {
+        if (v.isEmpty() || "=+-@\t\r".indexOf(v.charAt(0)) < 0 || NUMBER.matcher(v).matches()) {
+            return v;
+        }
+        return "'" + v;
+    }
+
     private static String line(List<String> values) {
         StringBuilder b = new StringBuilder();
         for (int k = 0; k < values.size(); k++) {
             if (k > 0) {
                 b.append(',');
             }
-            String v = values.get(k) == null ? "" : values.get(k);
+            String v = neutralise(values.get(k) == null ? "" : values.get(k));
             if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0) {
                 b.append('"').append(v.replace("\"", "\"\"")).append('"');
             } else {

@@ -73,14 +73,15 @@ public final class IntegrationGrpcService extends IntegrationServiceGrpc.Integra
         if (request.getProvider() != Provider.PROVIDER_ANTHROPIC) {
             throw new FinoraException(ErrorReason.INVALID_ARGUMENT, "Choose a provider: PROVIDER_ANTHROPIC");
         }
-        ConnectionRow row = connections.connect(Principal.current(), request.getAdminApiKey());
+        ConnectionRow row = connections.connect(Principal.current(), request.getAdminApiKey(),
+                KeyCheckLimit.ofCurrentCall());
         respond(response, ConnectProviderResponse.newBuilder().setConnection(toProto(row)).build());
     }
 
     @Override
     public void updateCredential(UpdateCredentialRequest request, StreamObserver<UpdateCredentialResponse> response) {
         ConnectionRow row = connections.updateCredential(Principal.current(),
-                Connections.parseId(request.getConnectionId()), request.getAdminApiKey());
+                Connections.parseId(request.getConnectionId()), request.getAdminApiKey(), KeyCheckLimit.ofCurrentCall());
         respond(response, UpdateCredentialResponse.newBuilder().setConnection(toProto(row)).build());
     }
 

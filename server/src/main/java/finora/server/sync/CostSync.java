@@ -1,6 +1,7 @@
 package finora.server.sync;
 
 import finora.server.auth.Plan;
+import finora.server.crypto.CredentialCipher;
 import finora.server.integration.ConnectionRepository;
 import finora.server.integration.ConnectionRepository.ConnectionRow;
 import finora.server.integration.Connections;
@@ -335,11 +336,12 @@ public final class CostSync {
                 boolean active = "ACTIVE".equals(held.get().status());
                 boolean keyChanged = held.get().version() != claim.version();
                 int failures = failure == null ? 0 : held.get().failedSyncs() + 1;
-                if ((failure == SyncFailure.KEY_REJECTED || failure == SyncFailure.KEY_FORBIDDEN) && active
-                        && !keyChanged) {
+                boolean needsNewKey = failure == SyncFailure.KEY_REJECTED || failure == SyncFailure.KEY_FORBIDDEN
+                        || failure == SyncFailure.CREDENTIAL_UNREADABLE;
+                if (needsNewKey && active && !keyChanged) {
                     repository.needsAttention(tx, claim, failure, detail);
                     repository.release(tx, claim, endedAt, outcome, null, true, failures);
-                } else if (failure == SyncFailure.KEY_REJECTED || failure == SyncFailure.KEY_FORBIDDEN) {
+                } else if (needsNewKey) {
                     // The key was rotated while this run used the old one: try the new key now.
                     repository.release(tx, claim, endedAt, outcome, active ? endedAt : null, false, failures);
                 } else if (failure == SyncFailure.STOPPED) {
@@ -365,7 +367,13 @@ public final class CostSync {
     private String key(Claim claim) {
         ConnectionRow row = connectionRepository.findLive(dsl, claim.tenantId(), claim.connectionId())
                 .orElseThrow(() -> new Abort(SyncFailure.CONNECTION_REMOVED, "The connection was removed"));
-        return connections.decryptKey(row);
+        try {
+            return connections.decryptKey(row);
+        } catch (CredentialCipher.CredentialUnreadableException e) {
+            throw new Abort(SyncFailure.CREDENTIAL_UNREADABLE, "The stored Admin key cannot be decrypted with the "
+                    + "key set this server is configured with (was FINORA_KEYSET_FILE replaced?). Syncs are paused: "
+                    + "restore the previous key set, or choose Update on this connection and paste the key again.");
+        }
     }
 
     private void syncWorkspaces(Claim claim, String key) {

@@ -113,6 +113,23 @@ class IntegrationGrpcTest {
     }
 
     @Test
+    void connect_whoseCallerGaveUp_savesNothing_soTheRetryIsNotAlreadyConnected() throws Exception {
+        sim.faults().onPath("/v1/organizations/me", 1, Fault.delay(Duration.ofMillis(2500)));
+        var gaveUp = org.assertj.core.api.Assertions.catchThrowableOfType(StatusRuntimeException.class,
+                () -> server.integrations(admin).withDeadlineAfter(1500, java.util.concurrent.TimeUnit.MILLISECONDS)
+                        .connectProvider(ConnectProviderRequest.newBuilder().setProvider(Provider.PROVIDER_ANTHROPIC)
+                                .setAdminApiKey(SimKeys.ORG_A_ADMIN_KEY).build()));
+        // the server gives up 200 ms before the caller does, or the caller first: either way nothing is saved
+        assertThat(gaveUp.getStatus().getCode()).isIn(Status.Code.DEADLINE_EXCEEDED, Status.Code.UNAVAILABLE);
+        Thread.sleep(2500); // longer than Anthropic's delayed answer
+        assertThat(server.integrations(admin).listConnections(ListConnectionsRequest.getDefaultInstance())
+                .getConnectionsList()).isEmpty();
+        assertThat(server.integrations(admin).connectProvider(ConnectProviderRequest.newBuilder()
+                .setProvider(Provider.PROVIDER_ANTHROPIC).setAdminApiKey(SimKeys.ORG_A_ADMIN_KEY).build())
+                .getConnection().getStatus()).isEqualTo(ConnectionStatus.CONNECTION_STATUS_ACTIVE);
+    }
+
+    @Test
     void listProviders_namesAnthropicWithItsKeyPrefix() {
         var providers = server.integrations(reader).listProviders(ListProvidersRequest.getDefaultInstance());
         assertThat(providers.getProvidersList()).singleElement().satisfies(p -> {

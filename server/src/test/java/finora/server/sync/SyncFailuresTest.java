@@ -175,6 +175,27 @@ class SyncFailuresTest {
     }
 
     @Test
+    void aCredentialTheKeySetCannotDecrypt_marksNeedsAttentionWithCredentialUnreadable() throws Exception {
+        bed = SyncTestBed.start(SMALL_DAYS);
+        Connected c = bed.connect(Plan.GROWTH);
+        // as if the key set had been replaced: the stored ciphertext no longer decrypts
+        bed.dsl.update(finora.db.jooq.Tables.CREDENTIAL)
+                .set(finora.db.jooq.Tables.CREDENTIAL.CIPHERTEXT,
+                        finora.server.crypto.CredentialCipher.ephemeral().encrypt("sk-ant-admin01-other",
+                                c.tenant().id(), c.id()))
+                .where(finora.db.jooq.Tables.CREDENTIAL.CONNECTION_ID.eq(c.id())).execute();
+
+        bed.syncDue();
+
+        var connection = bed.connection(c.id());
+        assertThat(connection.getStatus()).isEqualTo("NEEDS_ATTENTION");
+        assertThat(connection.getStatusReason()).isEqualTo("CREDENTIAL_UNREADABLE");
+        assertThat(connection.getStatusDetail()).contains("key set").contains("Update");
+        assertThat(bed.lastRun(c.id()).getErrorReason()).isEqualTo("CREDENTIAL_UNREADABLE");
+        assertThat(bed.syncDue()).as("no retry every cycle").isZero();
+    }
+
+    @Test
     void malformedJson_failsTheRunCleanly_andTheNextRunRepairs() throws Exception {
         bed = SyncTestBed.start(SMALL_DAYS);
         Connected c = bed.connect(Plan.GROWTH);
