@@ -7,6 +7,7 @@
 #
 #   ./run.sh        build and start everything (above)
 #   ./run.sh test   the whole test suite: ./mvnw -B verify (what CI runs)
+#   ./run.sh bench [options]   build and run the CostService benchmark (--help lists its options)
 # Both pick a JDK 25 themselves (JAVA_HOME if it is one, else the machine's Temurin 25; see .mvn/jdk.sh).
 #
 # Options (environment):
@@ -22,7 +23,12 @@ finora_use_jdk25
 case "${1:-}" in
   "") ;;
   test) shift; exec ./mvnw -B verify "$@" ;;
-  *) echo "usage: ./run.sh [test]" >&2; exit 2 ;;
+  bench)
+    shift
+    ./mvnw -B -q -DskipTests -pl bench -am package
+    # ZGC and a fixed heap, as the server image runs: G1's pauses dominate the tail on two cores.
+    exec java -XX:+UseZGC -Xms2g -Xmx2g -jar bench/target/finora-bench.jar "$@" ;;
+  *) echo "usage: ./run.sh [test | bench [options]]" >&2; exit 2 ;;
 esac
 
 export FINORA_DATA_DIR="${FINORA_DATA_DIR:-$PWD/.finora}"
