@@ -35,9 +35,11 @@ final class AdminApiHandler implements HttpHandler {
     private final Clock clock;
     private final CostReportEndpoint costReport;
     private final WorkspacesEndpoint workspaces;
+    private final AnalyticsCostEndpoint analyticsCost;
+    private final DirectoryEndpoints directory;
 
     AdminApiHandler(SimData data, SimKeys keys, Faults faults, RequestLog log, Clock clock,
-            IntSupplier maxResultsPerPage) {
+            IntSupplier maxResultsPerPage, java.util.function.Predicate<String> analyticsAvailable) {
         this.data = data;
         this.keys = keys;
         this.faults = faults;
@@ -45,6 +47,8 @@ final class AdminApiHandler implements HttpHandler {
         this.clock = clock;
         this.costReport = new CostReportEndpoint(data, clock, maxResultsPerPage);
         this.workspaces = new WorkspacesEndpoint(data);
+        this.analyticsCost = new AnalyticsCostEndpoint(data, clock, analyticsAvailable);
+        this.directory = new DirectoryEndpoints(data);
     }
 
     @Override
@@ -122,6 +126,10 @@ final class AdminApiHandler implements HttpHandler {
             case WorkspacesEndpoint.PATH -> Reply.json(200, workspaces.answer(organizationId, query));
             case CostReportEndpoint.PATH -> Reply.json(200, costReport.answer(organizationId, query,
                     exchange.getRequestHeaders().getOrDefault("anthropic-beta", List.of())));
+            case AnalyticsCostEndpoint.PATH -> Reply.json(200, analyticsCost.answer(organizationId, query,
+                    exchange.getRequestHeaders().getOrDefault("anthropic-beta", List.of())));
+            case DirectoryEndpoints.API_KEYS_PATH -> Reply.json(200, directory.apiKeys(organizationId, query));
+            case DirectoryEndpoints.USERS_PATH -> Reply.json(200, directory.users(organizationId, query));
             default -> throw new ApiException(404, "not_found_error", "Not found: " + path);
         };
         return reply.withHeader("anthropic-organization-id", organizationId);

@@ -38,6 +38,9 @@ public final class AnthropicSim implements AutoCloseable {
     private final Faults faults = new Faults();
     private final RequestLog requestLog = new RequestLog();
     private final AtomicInteger maxResultsPerPage = new AtomicInteger();
+    /** Organizations the analytics beta is refused for; {@link #ALL} refuses it for every organization. */
+    private final java.util.Set<String> analyticsRefused = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final String ALL = "*";
     private final HttpServer server;
     private final ExecutorService executor;
 
@@ -48,6 +51,7 @@ public final class AnthropicSim implements AutoCloseable {
         data.add(new SimOrganization(SimKeys.ORG_B_ID, SimKeys.ORG_B_NAME));
         this.keys = new SimKeys(id -> data.organization(id).isPresent());
         keys.addDemoKeys();
+        analyticsRefused.add(ALL);
 
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newCachedThreadPool(task -> {
@@ -57,7 +61,7 @@ public final class AnthropicSim implements AutoCloseable {
         });
         this.server = HttpServer.create(address, 0);
         server.createContext("/", new AdminApiHandler(data, keys, faults, requestLog, config.clock(),
-                maxResultsPerPage::get));
+                maxResultsPerPage::get, id -> !analyticsRefused.contains(ALL) && !analyticsRefused.contains(id)));
         server.createContext(SimControlHandler.PREFIX, new SimControlHandler(this));
         server.setExecutor(executor);
         server.start();
@@ -147,7 +151,8 @@ public final class AnthropicSim implements AutoCloseable {
         if (endExclusive.isBefore(start)) {
             throw new IllegalArgumentException("end before start");
         }
-        return new CostTruth(start, endExclusive, data.range(organizationId, start, endExclusive));
+        return new CostTruth(start, endExclusive, data.range(organizationId, start, endExclusive),
+                data.attribution(organizationId));
     }
 
     /** Restates a day: it gets newly generated amounts with a different total, as a late correction would. */
@@ -182,8 +187,37 @@ public final class AnthropicSim implements AutoCloseable {
         maxResultsPerPage.set(max);
     }
 
-    /** Clears faults, the request log, restatements, garbled amounts and the page cap, and puts the demo keys back. */
+    /**
+     * Whether the Cost Analytics API beta answers ({@code /v1/organizations/analytics/cost}); refused
+     * (400, as for organizations the beta is not available to) until enabled, so tests of the legacy
+     * path see an organization without the beta.
+     */
+    public void setAnalyticsAvailable(boolean available) {
+        if (available) {
+            analyticsRefused.clear();
+        } else {
+            analyticsRefused.add(ALL);
+        }
+    }
+
+    /** Refuses (or, with false, stops refusing) the analytics beta for one organization. */
+    public void setAnalyticsRefused(String organizationId, boolean refused) {
+        organization(organizationId);
+        if (refused) {
+            analyticsRefused.add(organizationId);
+        } else {
+            analyticsRefused.remove(organizationId);
+        }
+    }
+
+    /** API keys, users and the attribution of each cost row: the analytics endpoints' truth. */
+    public SimAttribution attribution(String organizationId) {
+        return data.attribution(organizationId);
+    }
+
+    /** Clears faults, the request log, restatements, garbled amounts and the page cap, refuses the analytics beta again, and puts the demo keys back. */
     public void reset() {
+        setAnalyticsAvailable(false);
         maxResultsPerPage.set(0);
         faults.clear();
         requestLog.clear();

@@ -25,6 +25,7 @@ public final class AnthropicSimMain {
         int workspaces = config.workspaces();
         int archived = config.archivedWorkspaces();
         int maxResults = 0;
+        boolean analytics = true;
         try {
             for (int i = 0; i < args.length; i++) {
                 String option = args[i];
@@ -45,6 +46,7 @@ public final class AnthropicSimMain {
                     case "--rows-per-day" -> config = config.withRowsPerDay(Integer.parseInt(value));
                     case "--empty-day-percent" -> config = config.withEmptyDayPercent(Integer.parseInt(value));
                     case "--max-results-per-page" -> maxResults = Integer.parseInt(value);
+                    case "--analytics" -> analytics = Boolean.parseBoolean(value);
                     default -> throw new IllegalArgumentException("unknown option " + option);
                 }
             }
@@ -58,6 +60,7 @@ public final class AnthropicSimMain {
 
         AnthropicSim sim = AnthropicSim.start(new InetSocketAddress(host, port), config);
         sim.setMaxResultsPerPage(maxResults);
+        sim.setAnalyticsAvailable(analytics);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             sim.close();
@@ -81,6 +84,6 @@ public final class AnthropicSimMain {
     private static void printUsage() {
         System.err.println("usage: java -jar anthropic-sim.jar [--port " + DEFAULT_PORT + "] [--host 127.0.0.1]"
                 + " [--seed N] [--workspaces N] [--archived N] [--rows-per-day N] [--empty-day-percent N]"
-                + " [--max-results-per-page N]");
+                + " [--max-results-per-page N] [--analytics true|false]");
     }
 }

@@ -20,10 +20,68 @@ public final class CostTruth {
     private final LocalDate endExclusive;
     private final List<CostLineItem> items;
 
+    private final SimAttribution attribution;
+
+    /** A truth without attribution (its analytics sums are not available). */
     CostTruth(LocalDate start, LocalDate endExclusive, List<CostLineItem> items) {
+        this(start, endExclusive, items, null);
+    }
+
+    CostTruth(LocalDate start, LocalDate endExclusive, List<CostLineItem> items, SimAttribution attribution) {
         this.start = start;
         this.endExclusive = endExclusive;
         this.items = List.copyOf(items);
+        this.attribution = attribution;
+    }
+
+    /** Who and what incurred a line item, as the analytics endpoint tells it. */
+    public SimAttribution.Attribution attribution(CostLineItem item) {
+        if (attribution == null) {
+            throw new IllegalStateException("this truth carries no attribution");
+        }
+        return attribution.attribute(item);
+    }
+
+    /** US dollars per API key id as the analytics endpoint serves them; {@code null} is usage without a key. */
+    public Map<String, BigDecimal> byApiKeyUsd() {
+        return sumUsdBy(item -> attribution(item).apiKeyId());
+    }
+
+    /** US dollars per actor id (user, service account or key acting for itself). */
+    public Map<String, BigDecimal> byActorUsd() {
+        return sumUsdBy(item -> attribution(item).actorId());
+    }
+
+    /** US dollars per product; {@code null} for cost without one (code execution). */
+    public Map<String, BigDecimal> byProductUsd() {
+        return sumUsdBy(item -> attribution(item).product());
+    }
+
+    /** The list price (pre-discount) of the range, US dollars. */
+    public BigDecimal listTotalUsd() {
+        return items.stream().map(i -> attribution(i).list(i.amountCents()).movePointLeft(2))
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+
+    /**
+     * US dollars of one day served by hourly buckets that end at or before {@code through} (the
+     * analytics watermark): what an estimate of that day can hold.
+     */
+    public BigDecimal hoursThroughUsd(LocalDate day, java.time.Instant through) {
+        BigDecimal sum = BigDecimal.ZERO;
+        java.time.Instant midnight = day.atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+        for (CostLineItem item : items) {
+            if (!item.day().equals(day)) {
+                continue;
+            }
+            BigDecimal[] hours = attribution.hourly(item, item.amountCents());
+            for (int h = 0; h < 24; h++) {
+                if (!midnight.plusSeconds(3600L * (h + 1)).isAfter(through)) {
+                    sum = sum.add(hours[h]);
+                }
+            }
+        }
+        return sum.movePointLeft(2);
     }
 
     /** First day of the range. */

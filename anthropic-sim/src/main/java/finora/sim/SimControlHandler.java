@@ -91,6 +91,15 @@ final class SimControlHandler implements HttpHandler {
                                 : body.path("amount").asText());
                 yield ok();
             }
+            case "POST /_sim/analytics" -> {
+                JsonNode body = body(exchange);
+                if (body.hasNonNull("organization_id")) {
+                    sim.setAnalyticsRefused(text(body, "organization_id"), !body.path("available").asBoolean(true));
+                } else {
+                    sim.setAnalyticsAvailable(body.path("available").asBoolean(true));
+                }
+                yield ok();
+            }
             case "POST /_sim/page-cap" -> {
                 sim.setMaxResultsPerPage(body(exchange).path("max_results").asInt(0));
                 yield ok();

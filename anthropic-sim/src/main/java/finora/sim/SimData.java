@@ -28,7 +28,8 @@ final class SimData {
     /** Registers an organization; its workspaces and cost derive from its id. */
     SimOrganization add(SimOrganization organization) {
         long seed = generator.organizationSeed(organization.id());
-        Organization added = new Organization(organization, seed, generator.workspaces(seed));
+        List<SimWorkspace> workspaces = generator.workspaces(seed);
+        Organization added = new Organization(organization, seed, workspaces, new SimAttribution(seed, workspaces));
         if (organizations.putIfAbsent(organization.id(), added) != null) {
             throw new IllegalStateException("organization already exists: " + organization.id());
         }
@@ -48,6 +49,11 @@ final class SimData {
 
     List<SimWorkspace> workspaces(String organizationId) {
         return require(organizationId).workspaces();
+    }
+
+    /** Keys, users and who incurred which row, for the analytics endpoints. */
+    SimAttribution attribution(String organizationId) {
+        return require(organizationId).attribution();
     }
 
     /** The cost rows of one day at the finest grain. */
@@ -137,11 +143,13 @@ final class SimData {
             SimOrganization organization,
             long seed,
             List<SimWorkspace> workspaces,
+            SimAttribution attribution,
             Map<LocalDate, List<CostLineItem>> restatedDays,
             Map<LocalDate, Integer> revisions) {
 
-        Organization(SimOrganization organization, long seed, List<SimWorkspace> workspaces) {
-            this(organization, seed, workspaces, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+        Organization(SimOrganization organization, long seed, List<SimWorkspace> workspaces,
+                SimAttribution attribution) {
+            this(organization, seed, workspaces, attribution, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
         }
     }
 }
