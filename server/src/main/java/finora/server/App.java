@@ -12,7 +12,9 @@ import finora.server.grpc.GrpcMetricsInterceptor;
 import finora.server.integration.ConnectionRepository;
 import finora.server.integration.Connections;
 import finora.server.provider.ProviderMetrics;
+import finora.server.provider.ProviderCosts;
 import finora.server.provider.anthropic.AnthropicAdminClient;
+import finora.server.provider.anthropic.AnthropicCosts;
 import finora.server.provider.anthropic.AnthropicClientConfig;
 import finora.server.sync.CostSync;
 import finora.server.sync.SyncConfig;
@@ -20,6 +22,7 @@ import finora.server.sync.SyncMetrics;
 import finora.server.sync.SyncScheduler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
+import java.util.List;
 import java.time.Duration;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
@@ -81,8 +84,11 @@ public record App(
                 status -> providerMetrics.retry("anthropic", status),
                 (path, status, elapsed) -> providerMetrics.request("anthropic", path, status, elapsed));
         ConnectionRepository connectionRepository = new ConnectionRepository();
-        Connections connections = new Connections(dsl, connectionRepository, cipher, anthropic, audit, clock);
-        CostSync costSync = new CostSync(dsl, connectionRepository, connections, anthropic, new SyncMetrics(metrics),
+        // The provider seam: one ProviderCosts per provider; a second provider is one more entry here.
+        List<ProviderCosts> providers = List.of(new AnthropicCosts(anthropic));
+        Connections connections = new Connections(dsl, connectionRepository, cipher, anthropic, providers.get(0),
+                audit, clock);
+        CostSync costSync = new CostSync(dsl, connectionRepository, connections, providers, new SyncMetrics(metrics),
                 clock, syncConfig.leaseDuration());
         SyncScheduler scheduler = new SyncScheduler(dsl, costSync, syncConfig, config.syncEnabled(), clock);
         CostQueryCache costCache = new CostQueryCache(64L << 20, Duration.ofMinutes(30)); // 64 MiB of answers

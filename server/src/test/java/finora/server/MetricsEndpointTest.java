@@ -66,7 +66,8 @@ class MetricsEndpointTest {
                     .contains("finora_provider_retries_total{provider=\"anthropic\",status=\"529\"} 1.0")
                     .contains("finora_provider_request_duration_seconds_count{endpoint=\"/v1/organizations/cost_report\","
                             + "provider=\"anthropic\",status=\"200\"}")
-                    .contains("finora_provider_request_duration_seconds_count{endpoint=\"/v1/organizations/workspaces\","
+                    // A sync first asks whether the analytics API answers: that is where the revoked key meets 401.
+                    .contains("finora_provider_request_duration_seconds_count{endpoint=\"/v1/organizations/analytics/cost\","
                             + "provider=\"anthropic\",status=\"401\"} 1")
                     .contains("finora_grpc_server_handling_seconds_count{grpc_code=\"OK\",grpc_method=\"ConnectProvider\","
                             + "grpc_service=\"finora.v1.IntegrationService\"} 1")

@@ -37,6 +37,32 @@ public final class ConnectionRepository {
             String errorReason, String errorDetail, String providerRequestId, String providerMessage,
             String reconciliation) {}
 
+    /**
+     * Whether the analytics API answers for the connection's key: UNKNOWN, AVAILABLE or REFUSED,
+     * why (null when AVAILABLE) and when it was last asked (null: never).
+     */
+    public record AnalyticsCheck(String status, String detail, OffsetDateTime checkedAt) {}
+
+    /** The connection's last analytics check. */
+    public AnalyticsCheck analyticsCheck(DSLContext dsl, UUID connectionId) {
+        return dsl.select(CONNECTION.ANALYTICS_STATUS, CONNECTION.ANALYTICS_DETAIL, CONNECTION.ANALYTICS_CHECKED_AT)
+                .from(CONNECTION).where(CONNECTION.CONNECTION_ID.eq(connectionId))
+                .fetchOptional(r -> new AnalyticsCheck(r.value1(), r.value2(), r.value3()))
+                .orElse(new AnalyticsCheck("UNKNOWN", null, null));
+    }
+
+    /** Records an analytics check; {@code status} AVAILABLE or REFUSED. */
+    public void recordAnalyticsCheck(DSLContext tx, UUID connectionId, String status, String detail,
+            OffsetDateTime at) {
+        tx.update(CONNECTION)
+                .set(CONNECTION.ANALYTICS_STATUS, status)
+                .set(CONNECTION.ANALYTICS_DETAIL, detail == null ? null
+                        : detail.length() > 500 ? detail.substring(0, 499) + "…" : detail)
+                .set(CONNECTION.ANALYTICS_CHECKED_AT, at)
+                .where(CONNECTION.CONNECTION_ID.eq(connectionId))
+                .execute();
+    }
+
     /** Why the last finished sync failed. */
     public record LastFailure(String reason, String detail) {}
 

@@ -6,6 +6,8 @@ import finora.server.crypto.CredentialCipher;
 import finora.server.grpc.ErrorReason;
 import finora.server.grpc.FinoraException;
 import finora.server.integration.ConnectionRepository.ConnectionRow;
+import finora.server.provider.ProviderCosts;
+import finora.server.provider.ProviderException;
 import finora.server.provider.anthropic.AnthropicAdminClient;
 import finora.server.provider.anthropic.AnthropicException;
 import finora.server.provider.anthropic.AnthropicModels.Organization;
@@ -46,12 +48,14 @@ public final class Connections {
     private final AnthropicAdminClient anthropic;
     private final AuditLog audit;
     private final Clock clock;
+    private final ProviderCosts costs;
     /** Key checks run here, so a caller's deadline can abandon one (one virtual thread per check). */
     private final ExecutorService keyChecks = Executors.newVirtualThreadPerTaskExecutor();
 
     /** Creates the service. */
     public Connections(DSLContext dsl, ConnectionRepository repository, CredentialCipher cipher,
-            AnthropicAdminClient anthropic, AuditLog audit, Clock clock) {
+            AnthropicAdminClient anthropic, ProviderCosts costs, AuditLog audit, Clock clock) {
+        this.costs = costs;
         this.dsl = dsl;
         this.repository = repository;
         this.cipher = cipher;
@@ -68,7 +72,8 @@ public final class Connections {
     /** Connects an Anthropic organization; nothing is saved if the check outlasts {@code limit}. */
     public ConnectionRow connect(Principal caller, String rawKey, KeyCheckLimit limit) {
         String key = AdminKeyFormat.check(rawKey);
-        Organization org = verify(key, limit);
+        Checked checked = verify(key, limit);
+        Organization org = checked.organization();
         if (repository.findLiveByOrganization(dsl, caller.tenantId(), "ANTHROPIC", org.id()).isPresent()) {
             throw alreadyConnected(org);
         }
@@ -83,6 +88,7 @@ public final class Connections {
                 ConnectionRow r = new ConnectionRow(id, caller.tenantId(), ledger, "ANTHROPIC", org.id(), org.name(),
                         "ACTIVE", null, null, AdminKeyFormat.hint(key), now, now, now, null, null, null, null);
                 repository.insert(c.dsl(), r, ciphertext);
+                recordLevel(c.dsl(), id, checked.level(), now);
                 audit.record(c.dsl(), caller.tenantId(), caller.subject(), "credential.connect", id.toString(),
                         "Anthropic organization " + org.name() + " (" + org.id() + "), key " + r.keyHint());
                 return r;
@@ -103,7 +109,8 @@ public final class Connections {
     public ConnectionRow updateCredential(Principal caller, UUID connectionId, String rawKey, KeyCheckLimit limit) {
         ConnectionRow current = get(caller, connectionId);
         String key = AdminKeyFormat.check(rawKey);
-        Organization org = verify(key, limit);
+        Checked checked = verify(key, limit);
+        Organization org = checked.organization();
         if (!org.id().equals(current.organizationId())) {
             throw new FinoraException(ErrorReason.ORGANIZATION_MISMATCH,
                     "This key belongs to the Anthropic organization \"" + org.name() + "\", but this connection is "
@@ -117,6 +124,7 @@ public final class Connections {
                     .orElseThrow(() -> notFound(connectionId));
             boolean dueNow = "NEEDS_ATTENTION".equals(locked.status());
             repository.replaceCredential(c.dsl(), connectionId, ciphertext, hint, org.name(), now(), dueNow);
+            recordLevel(c.dsl(), connectionId, checked.level(), now());
             audit.record(c.dsl(), caller.tenantId(), caller.subject(), "credential.rotate", connectionId.toString(),
                     "key " + locked.keyHint() + " replaced by " + hint);
         });
@@ -183,12 +191,20 @@ public final class Connections {
      * Asks Anthropic about the key on a thread of its own, so the check can be abandoned (and its
      * HTTP call interrupted) when the caller gives up or the time runs out; in both cases nothing is saved.
      */
-    private Organization verify(String key, KeyCheckLimit limit) {
+    private Checked verify(String key, KeyCheckLimit limit) {
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
-        Future<Organization> check = keyChecks.submit(() -> {
+        Future<Checked> check = keyChecks.submit(() -> {
             Organization org = anthropic.organization(key);
             anthropic.costReport(key, today.minusDays(2), today.minusDays(1), List.of(), 1, null);
-            return org;
+            ProviderCosts.DataLevel level;
+            try {
+                level = costs.probe(key, today);
+            } catch (ProviderException e) {
+                // The key itself works (the checks above passed); the next sync asks again.
+                log.info("Could not tell whether the analytics API answers: {}", e.getMessage());
+                level = null;
+            }
+            return new Checked(org, level);
         });
         long end = System.nanoTime() + limit.timeLeft().toNanos();
         try {
@@ -203,7 +219,7 @@ public final class Connections {
                             + "within " + limit.timeLeft().toSeconds() + " s; nothing was saved. Try again in a few minutes.");
                 }
                 try {
-                    Organization org = check.get(Math.min(left, 100_000_000L), TimeUnit.NANOSECONDS);
+                    Checked org = check.get(Math.min(left, 100_000_000L), TimeUnit.NANOSECONDS);
                     if (limit.callerGone().getAsBoolean()) {
                         throw new FinoraException(ErrorReason.PROVIDER_UNAVAILABLE,
                                 "The caller stopped waiting for the key check; nothing was saved");
@@ -223,6 +239,18 @@ public final class Connections {
             throw new FinoraException(ErrorReason.PROVIDER_UNAVAILABLE, "The key check was interrupted; nothing was saved");
         } finally {
             check.cancel(true);
+        }
+    }
+
+    /** What a key check found: the organization and the data level (null: could not tell). */
+    private record Checked(Organization organization, ProviderCosts.DataLevel level) {}
+
+    private void recordLevel(DSLContext tx, UUID connectionId, ProviderCosts.DataLevel level, OffsetDateTime at) {
+        switch (level) {
+            case ProviderCosts.Detailed d -> repository.recordAnalyticsCheck(tx, connectionId, "AVAILABLE", null, at);
+            case ProviderCosts.WorkspaceOnly w ->
+                    repository.recordAnalyticsCheck(tx, connectionId, "REFUSED", w.reason(), at);
+            case null -> { }
         }
     }
 

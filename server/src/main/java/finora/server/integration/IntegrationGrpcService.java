@@ -162,6 +162,16 @@ public final class IntegrationGrpcService extends IntegrationServiceGrpc.Integra
         if (row.nextSyncAt() != null && "ACTIVE".equals(row.status())) {
             b.setNextSyncTime(timestamp(row.nextSyncAt()));
         }
+        var analytics = connections.repository().analyticsCheck(connections.dsl(), row.id());
+        switch (analytics.status()) {
+            case "AVAILABLE" -> b.setDataLevel(finora.api.v1.DataLevel.DATA_LEVEL_API_KEY_AND_USER);
+            case "REFUSED" -> b.setDataLevel(finora.api.v1.DataLevel.DATA_LEVEL_WORKSPACE)
+                    .setDataLevelDetail(analytics.detail() == null ? "" : analytics.detail());
+            default -> { }
+        }
+        if (analytics.checkedAt() != null) {
+            b.setDataLevelCheckTime(timestamp(analytics.checkedAt()));
+        }
         connections.repository().runningProgress(connections.dsl(), row.id())
                 .ifPresent(p -> b.setProgress(SyncProgress.newBuilder().setDaysDone(p.daysDone())
                         .setDaysTotal(p.daysTotal())));

@@ -5,20 +5,16 @@ import finora.server.crypto.CredentialCipher;
 import finora.server.integration.ConnectionRepository;
 import finora.server.integration.ConnectionRepository.ConnectionRow;
 import finora.server.integration.Connections;
-import finora.server.provider.anthropic.AnthropicAdminClient;
-import finora.server.provider.anthropic.AnthropicException;
-import finora.server.provider.anthropic.AnthropicModels.CostBucket;
-import finora.server.provider.anthropic.AnthropicModels.CostReportPage;
-import finora.server.provider.anthropic.AnthropicModels.CostResult;
-import finora.server.provider.anthropic.AnthropicModels.Workspace;
-import finora.server.provider.anthropic.AnthropicModels.WorkspacePage;
-import finora.server.provider.anthropic.ModelName;
+import finora.server.provider.ProviderCosts;
+import finora.server.provider.ProviderCosts.CostLine;
+import finora.server.provider.ProviderCosts.DataLevel;
+import finora.server.provider.ProviderCosts.Directory;
+import finora.server.provider.ProviderCosts.FetchedDay;
+import finora.server.provider.ProviderException;
 import finora.server.sync.SyncRepository.Claim;
 import finora.server.sync.SyncRepository.Held;
-import finora.server.sync.SyncRepository.LineItem;
 import finora.server.sync.SyncRepository.ProviderError;
 import finora.server.sync.SyncRepository.StoredDay;
-import finora.server.sync.SyncRepository.WorkspaceName;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,7 +24,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,7 +52,10 @@ import org.slf4j.MDC;
  *       and once after a calendar month closed (from day {@value #MONTH_CHECK_DAY} of the next)
  *       every day of that month (MONTHLY); both within the plan's depth. A changed total is a
  *       restatement, flagged {@code after_final} when the day was FINAL.
- *   <li><b>Fetch.</b> {@code cost_report} grouped by workspace and description, {@value #PAGE_DAYS}
+ *   <li><b>Fetch.</b> Through the provider seam ({@link ProviderCosts}): the provider decides which
+ *       source fills each day (for Anthropic: the Cost Analytics API where it answers and covers the
+ *       day, else the legacy cost report) and hands over whole days; names come first. The sync
+ *       knows no provider JSON. Legacy pages hold {@value #PAGE_DAYS}
  *       days a page, following {@code next_page}; each day is stored as soon as its bucket arrives,
  *       so memory stays bounded to one page. Workspace names are refreshed first.
  *   <li><b>Store.</b> One transaction per day: delete the day's line items, insert the new ones,
@@ -79,9 +77,9 @@ import org.slf4j.MDC;
 public final class CostSync {
     private static final Logger log = LoggerFactory.getLogger(CostSync.class);
 
-    /** Day buckets per {@code cost_report} page: the API's maximum. */
+    /** Day buckets per legacy {@code cost_report} page (the provider's rule, named here for the docs). */
     static final int PAGE_DAYS = 31;
-    /** Day buckets per page after Anthropic refused a page with 400 (too dense). */
+    /** Day buckets per legacy page after Anthropic refused a page with 400 (too dense). */
     static final int SMALL_PAGE_DAYS = 7;
     /** The deep reconciliation re-checks this many of the latest closed days... */
     static final int DEEP_DAYS = 35;
@@ -95,10 +93,6 @@ public final class CostSync {
     static final int MIN_REFETCH_DAYS = 3;
     /** A day is FINAL once it was fetched this long after it closed. */
     static final Duration FINAL_AFTER = Duration.ofHours(48);
-    /** Name stored for the Default workspace (cost rows with no workspace id). */
-    static final String DEFAULT_WORKSPACE = "Default";
-    private static final List<String> GROUP_BY = List.of("workspace_id", "description");
-    private static final int WORKSPACE_PAGE = 100;
     static final String STOPPED_DETAIL = "This replica shut down during the sync; the next sync continues where "
             + "it stopped";
     private static final String REPAIR = "; days stored before the failure are kept and the next sync fetches the rest";
@@ -107,19 +101,20 @@ public final class CostSync {
     private final SyncRepository repository;
     private final ConnectionRepository connectionRepository;
     private final Connections connections;
-    private final AnthropicAdminClient anthropic;
+    private final Map<String, ProviderCosts> providers;
     private final SyncMetrics metrics;
     private final Clock clock;
     private final Duration leaseDuration;
 
     /** Creates the sync; {@code leaseDuration} is how far each step extends the lease. */
     public CostSync(DSLContext dsl, ConnectionRepository connectionRepository, Connections connections,
-            AnthropicAdminClient anthropic, SyncMetrics metrics, Clock clock, Duration leaseDuration) {
+            List<ProviderCosts> providers, SyncMetrics metrics, Clock clock, Duration leaseDuration) {
         this.dsl = dsl;
         this.repository = new SyncRepository();
         this.connectionRepository = connectionRepository;
         this.connections = connections;
-        this.anthropic = anthropic;
+        this.providers = new java.util.HashMap<>();
+        providers.forEach(p -> this.providers.put(p.provider(), p));
         this.metrics = metrics;
         this.clock = clock;
         this.leaseDuration = leaseDuration;
@@ -253,10 +248,20 @@ public final class CostSync {
         String detail = null;
         ProviderError providerError = null;
         try {
-            String key = key(claim);
-            syncWorkspaces(claim, key);
-            syncCosts(claim, key, window, progress, stopRequested);
-        } catch (AnthropicException e) {
+            ConnectionRow row = live(claim);
+            ProviderCosts provider = providers.get(row.provider());
+            if (provider == null) {
+                throw new Abort(SyncFailure.INTERNAL, "No cost source for provider " + row.provider());
+            }
+            String key = key(row);
+            DataLevel level = provider.probe(key, today);
+            Directory directory = provider.directory(key, level);
+            storeDirectory(claim, directory);
+            DataLevel used = syncCosts(claim, provider, key, level, directory, window, today, progress,
+                    stopRequested);
+            recordLevel(claim, used);
+            nowcast(claim, provider, key, used, today);
+        } catch (ProviderException e) {
             if (e.requestId() != null || e.providerMessage() != null) {
                 providerError = new ProviderError(e.requestId(), e.providerMessage());
             }
@@ -364,9 +369,12 @@ public final class CostSync {
         }
     }
 
-    private String key(Claim claim) {
-        ConnectionRow row = connectionRepository.findLive(dsl, claim.tenantId(), claim.connectionId())
+    private ConnectionRow live(Claim claim) {
+        return connectionRepository.findLive(dsl, claim.tenantId(), claim.connectionId())
                 .orElseThrow(() -> new Abort(SyncFailure.CONNECTION_REMOVED, "The connection was removed"));
+    }
+
+    private String key(ConnectionRow row) {
         try {
             return connections.decryptKey(row);
         } catch (CredentialCipher.CredentialUnreadableException e) {
@@ -376,91 +384,76 @@ public final class CostSync {
         }
     }
 
-    private void syncWorkspaces(Claim claim, String key) {
-        List<WorkspaceName> names = new ArrayList<>();
-        names.add(new WorkspaceName("", DEFAULT_WORKSPACE, null));
-        Set<String> cursors = new HashSet<>();
-        String after = null;
-        while (true) {
-            WorkspacePage page = anthropic.workspaces(key, after, WORKSPACE_PAGE, true);
-            for (Workspace w : page.workspaces()) {
-                names.add(new WorkspaceName(w.id(), truncate(w.name()),
-                        w.archivedAt() == null ? null : w.archivedAt().atOffset(ZoneOffset.UTC)));
-            }
-            if (!page.hasMore()) {
-                break;
-            }
-            if (page.lastId() == null || !cursors.add(page.lastId())) {
-                throw bad("Anthropic's workspace list repeated its paging cursor");
-            }
-            after = page.lastId();
-        }
+    /** Stores workspace, API key and actor names (fenced). */
+    private void storeDirectory(Claim claim, Directory directory) {
         dsl.transaction(c -> {
             fence(c.dsl(), claim);
-            repository.upsertWorkspaces(c.dsl(), claim.ledgerId(), names);
+            repository.upsertDirectory(c.dsl(), claim.ledgerId(), directory);
         });
     }
 
-    private void syncCosts(Claim claim, String key, Window window, Progress progress, BooleanSupplier stop) {
-        Set<String> cursors = new HashSet<>();
+    /** Notes on the connection which data level this run could use (fenced). */
+    private void recordLevel(Claim claim, DataLevel level) {
+        OffsetDateTime at = now();
+        dsl.transaction(c -> {
+            fence(c.dsl(), claim);
+            switch (level) {
+                case ProviderCosts.Detailed d -> connectionRepository.recordAnalyticsCheck(c.dsl(),
+                        claim.connectionId(), "AVAILABLE", null, at);
+                case ProviderCosts.WorkspaceOnly w -> connectionRepository.recordAnalyticsCheck(c.dsl(),
+                        claim.connectionId(), "REFUSED", w.reason(), at);
+            }
+        });
+    }
+
+    /**
+     * Today's estimate ("nowcast"), fetched on every run (so on the plan's cycle) and stored apart
+     * from the closed days; kept as it was when the provider offers none this time.
+     */
+    private void nowcast(Claim claim, ProviderCosts provider, String key, DataLevel level, LocalDate today) {
+        ProviderCosts.NowcastAnswer answer = provider.nowcast(key, level, today, clock.instant());
+        switch (answer) {
+            case ProviderCosts.Estimate e -> {
+                OffsetDateTime at = now();
+                dsl.transaction(c -> {
+                    fence(c.dsl(), claim);
+                    repository.replaceNowcast(c.dsl(), claim, e, at);
+                });
+            }
+            case ProviderCosts.NoEstimate n -> log.debug("No estimate of today for connection {}: {}",
+                    claim.connectionId(), n.reason());
+        }
+    }
+
+    private DataLevel syncCosts(Claim claim, ProviderCosts provider, String key, DataLevel level,
+            Directory directory, Window window, LocalDate today, Progress progress, BooleanSupplier stop) {
         Set<LocalDate> seen = new HashSet<>();
         Set<LocalDate> stored = new HashSet<>();
         List<LocalDate> defective = new ArrayList<>();
-        int maxPages = window.days() + 1; // every honest page carries at least one day
-        int pageDays = PAGE_DAYS;
-        String cursor = null;
-        while (true) {
-            checkStop(stop);
-            CostReportPage page;
-            try {
-                page = anthropic.costReport(key, window.start(), window.endExclusive(), GROUP_BY, pageDays, cursor);
-            } catch (AnthropicException e) {
-                if (e.kind() == AnthropicException.Kind.REQUEST_REFUSED && e.httpStatus() == 400
-                        && pageDays > SMALL_PAGE_DAYS) {
-                    // Dense pages can be refused by size: the same page again, fewer days at a time.
-                    log.warn("Anthropic refused a page of {} days (HTTP 400: {}); asking for {} days a page",
-                            pageDays, e.providerMessage(), SMALL_PAGE_DAYS);
-                    pageDays = SMALL_PAGE_DAYS;
-                    continue;
-                }
-                throw e;
-            }
-            progress.pages++;
-            for (CostBucket bucket : page.buckets()) {
-                LocalDate day = dayOf(bucket);
-                if (day.isBefore(window.start()) || !day.isBefore(window.endExclusive())) {
-                    // Never store what was not asked for: today above all is still changing.
-                    log.warn("Anthropic sent the day {} outside the window {} to {}; ignored", day, window.start(),
-                            window.endExclusive().minusDays(1));
-                    continue;
-                }
-                seen.add(day);
-                if (bucket.defect() != null) {
-                    // One odd row must not stall the connection: skip its day, store the rest.
-                    log.warn("Anthropic's cost report for {} held {}; the day keeps what was stored before", day,
-                            bucket.defect());
-                    defective.add(day);
-                    continue;
-                }
-                storeDay(claim, progress, day, bucket.results(), stored.add(day));
-                checkStop(stop);
-            }
-            heartbeat(claim, progress);
-            if (!page.hasMore()) {
-                break;
-            }
-            if (!cursors.add(page.nextPage())) {
-                throw bad("Anthropic's cost report repeated its paging cursor after " + progress.pages + " pages");
-            }
-            if (progress.pages >= maxPages) {
-                throw bad("Anthropic's cost report kept paging past " + maxPages + " pages for "
-                        + window.days() + " days");
-            }
-            cursor = page.nextPage();
-        }
+        checkStop(stop);
+        DataLevel used = provider.fetchDays(key, level, directory, window.start(), window.endExclusive(), today,
+                fetched -> {
+                    LocalDate day = fetched.day();
+                    if (day.isBefore(window.start()) || !day.isBefore(window.endExclusive()) || !seen.add(day)) {
+                        // Never store what was not asked for (today above all is still changing), nor a day twice.
+                        log.warn("The provider handed over {} again or outside the window {} to {}; ignored", day,
+                                window.start(), window.endExclusive().minusDays(1));
+                        return;
+                    }
+                    switch (fetched) {
+                        case ProviderCosts.DefectiveDay d -> defective.add(day);
+                        case ProviderCosts.Day d -> storeDay(claim, progress, d, stored.add(day));
+                    }
+                    checkStop(stop);
+                },
+                () -> {
+                    progress.pages++;
+                    heartbeat(claim, progress);
+                    checkStop(stop);
+                });
         if (seen.size() < window.days()) {
-            throw bad("Anthropic's cost report lacked " + (window.days() - seen.size()) + " of the "
-                    + window.days() + " days asked for");
+            throw ProviderException.bad("The provider's cost data lacked " + (window.days() - seen.size())
+                    + " of the " + window.days() + " days asked for");
         }
         if (!defective.isEmpty()) {
             throw new Abort(SyncFailure.BAD_RESPONSE, "Anthropic's cost report held an amount that is not a number "
@@ -468,6 +461,7 @@ public final class CostSync {
                     + " what was stored before, every other day was stored, and the next sync fetches "
                     + (defective.size() == 1 ? "it" : "them") + " again");
         }
+        return used;
     }
 
     private static String days(List<LocalDate> days) {
@@ -476,19 +470,27 @@ public final class CostSync {
                 + " more days" : "");
     }
 
-    /** Replaces one day in one transaction. */
-    private void storeDay(Claim claim, Progress progress, LocalDate day, List<CostResult> results, boolean firstTime) {
-        List<LineItem> items = lineItems(results);
-        BigDecimal total = items.stream().map(LineItem::amountUsd).reduce(BigDecimal.ZERO, BigDecimal::add);
+    /**
+     * Replaces one day in one transaction, noting which source filled it. A day its source calls
+     * unsettled stays PROVISIONAL whenever it was fetched. Today's estimate of that day or earlier
+     * ones is dropped in the same transaction: the closed day replaces it.
+     */
+    private void storeDay(Claim claim, Progress progress, ProviderCosts.Day fetched, boolean firstTime) {
+        LocalDate day = fetched.day();
+        List<CostLine> items = fetched.lines();
+        BigDecimal total = items.stream().map(CostLine::amountUsd).reduce(BigDecimal.ZERO, BigDecimal::add);
         OffsetDateTime fetchedAt = now();
-        String status = status(day, fetchedAt.toInstant());
+        String status = fetched.settled() ? status(day, fetchedAt.toInstant()) : "PROVISIONAL";
         int daysDone = progress.daysDone + (firstTime ? 1 : 0);
         long rows = progress.rows + items.size();
         boolean restated = dsl.transactionResult(c -> {
             DSLContext tx = c.dsl();
             fence(tx, claim);
             Optional<StoredDay> old = repository.storedDay(tx, claim.ledgerId(), day);
-            repository.replaceDay(tx, claim, day, items, total, fetchedAt, status);
+            repository.replaceDay(tx, claim, day, items, total, fetchedAt, status, fetched.source().name(),
+                    fetched.settled());
+            repository.upsertSeenActors(tx, claim.ledgerId(), fetched.actors());
+            repository.dropNowcastThrough(tx, claim.ledgerId(), day);
             boolean changed = old.isPresent() && old.get().total().compareTo(total) != 0;
             if (changed) {
                 repository.insertRestatement(tx, claim, day, old.get().total(), total, fetchedAt,
@@ -523,45 +525,6 @@ public final class CostSync {
         }
     }
 
-    /**
-     * Merges rows that share every stored dimension and checks the currency. Amounts stay exact at
-     * whatever scale Anthropic wrote them (cents / 100; the columns are NUMERIC without a scale).
-     */
-    private static List<LineItem> lineItems(List<CostResult> results) {
-        Map<LineItem, BigDecimal> merged = new LinkedHashMap<>();
-        for (CostResult r : results) {
-            if (r.currency() != null && !"USD".equals(r.currency())) {
-                throw bad("Anthropic reported an amount in " + truncate(r.currency(), 10) + ", not USD");
-            }
-            BigDecimal usd = r.amountCents().movePointLeft(2);
-            if (usd.scale() < 0) {
-                usd = usd.setScale(0); // "1E+3" is stored as 1000
-            }
-            String model = orEmpty(r.model());
-            ModelName name = ModelName.parse(model);
-            LineItem key = new LineItem(truncate(orEmpty(r.workspaceId())), truncate(orEmpty(r.description())),
-                    truncate(model), truncate(name.family()), truncate(name.version()), truncate(orEmpty(r.costType())),
-                    truncate(orEmpty(r.tokenType())), truncate(orEmpty(r.serviceTier())),
-                    truncate(orEmpty(r.contextWindow())), truncate(orEmpty(r.inferenceGeo())),
-                    truncate(orEmpty(r.speed())), BigDecimal.ZERO);
-            merged.merge(key, usd, BigDecimal::add);
-        }
-        List<LineItem> items = new ArrayList<>(merged.size());
-        merged.forEach((k, usd) -> items.add(new LineItem(k.workspaceId(), k.description(), k.model(),
-                k.modelFamily(), k.modelVersion(), k.costType(), k.tokenType(), k.serviceTier(), k.contextWindow(),
-                k.inferenceGeo(), k.speed(), usd)));
-        return items;
-    }
-
-    private static LocalDate dayOf(CostBucket bucket) {
-        LocalDate day = LocalDate.ofInstant(bucket.start(), ZoneOffset.UTC);
-        Instant midnight = day.atStartOfDay(ZoneOffset.UTC).toInstant();
-        if (!bucket.start().equals(midnight) || !bucket.end().equals(midnight.plus(Duration.ofDays(1)))) {
-            throw bad("Anthropic's cost report has a bucket that is not one UTC day");
-        }
-        return day;
-    }
-
     private static String trigger(Claim claim) {
         if (claim.lastSyncStartedAt() == null) {
             return "CONNECT";
@@ -576,14 +539,6 @@ public final class CostSync {
         if (stop.getAsBoolean()) {
             throw new Abort(SyncFailure.STOPPED, STOPPED_DETAIL);
         }
-    }
-
-    private static AnthropicException bad(String message) {
-        return new AnthropicException(AnthropicException.Kind.BAD_RESPONSE, 200, message, null);
-    }
-
-    private static String orEmpty(String s) {
-        return s == null ? "" : s;
     }
 
     private static String truncate(String s) {

@@ -1,6 +1,9 @@
 package finora.server.sync;
 
+import static finora.db.jooq.Tables.ACTOR;
+import static finora.db.jooq.Tables.API_KEY;
 import static finora.db.jooq.Tables.CONNECTION;
+import static finora.db.jooq.Tables.COST_NOWCAST;
 import static finora.db.jooq.Tables.COST_DAY;
 import static finora.db.jooq.Tables.COST_LINE_ITEM;
 import static finora.db.jooq.Tables.COST_RESTATEMENT;
@@ -10,9 +13,11 @@ import static finora.db.jooq.Tables.TENANT;
 import static finora.db.jooq.Tables.WORKSPACE;
 
 import finora.server.auth.Plan;
+import finora.server.provider.ProviderCosts;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -47,13 +52,6 @@ final class SyncRepository {
     /** What Anthropic said about a failed request: its request id and sanitized message (either may be null). */
     record ProviderError(String requestId, String message) {}
 
-    /** One cost row as stored; empty strings stand for "not given", workspace '' is the Default workspace. */
-    record LineItem(String workspaceId, String description, String model, String modelFamily, String modelVersion,
-            String costType, String tokenType, String serviceTier, String contextWindow, String inferenceGeo,
-            String speed, BigDecimal amountUsd) {}
-
-    /** A workspace name; {@code workspaceId} '' is the Default workspace. */
-    record WorkspaceName(String workspaceId, String name, OffsetDateTime archivedAt) {}
 
     /**
      * Claims up to {@code max} due connections: ACTIVE, {@code next_sync_at <= now}, no live lease.
@@ -180,18 +178,83 @@ final class SyncRepository {
                 .execute();
     }
 
-    /** Upserts workspace names (archived ones too). */
-    void upsertWorkspaces(DSLContext tx, UUID ledgerId, List<WorkspaceName> workspaces) {
-        for (WorkspaceName w : workspaces) {
+    /** Upserts workspace, API key and actor names (archived and inactive ones too). */
+    void upsertDirectory(DSLContext tx, UUID ledgerId, ProviderCosts.Directory directory) {
+        for (ProviderCosts.ApiKey k : directory.apiKeys()) {
+            tx.insertInto(API_KEY)
+                    .set(API_KEY.LEDGER_ID, ledgerId).set(API_KEY.API_KEY_ID, k.id()).set(API_KEY.NAME, k.name())
+                    .set(API_KEY.STATUS, k.status()).set(API_KEY.KEY_HINT, k.hint())
+                    .set(API_KEY.WORKSPACE_ID, k.workspaceId())
+                    .onConflict(API_KEY.LEDGER_ID, API_KEY.API_KEY_ID).doUpdate()
+                    .set(API_KEY.NAME, k.name()).set(API_KEY.STATUS, k.status()).set(API_KEY.KEY_HINT, k.hint())
+                    .set(API_KEY.WORKSPACE_ID, k.workspaceId())
+                    .execute();
+        }
+        for (ProviderCosts.Actor a : directory.actors()) {
+            var insert = insertActor(tx, ledgerId, a);
+            if (a.fromList()) {
+                // The provider's member and key lists name them best.
+                insert.doUpdate().set(ACTOR.ACTOR_TYPE, a.type()).set(ACTOR.LABEL, a.label())
+                        .set(ACTOR.EMAIL, a.email()).set(ACTOR.DELETED, false).execute();
+            } else {
+                insert.doNothing().execute();
+            }
+        }
+        for (ProviderCosts.Workspace w : directory.workspaces()) {
             tx.insertInto(WORKSPACE)
                     .set(WORKSPACE.LEDGER_ID, ledgerId)
-                    .set(WORKSPACE.WORKSPACE_ID, w.workspaceId())
+                    .set(WORKSPACE.WORKSPACE_ID, w.id())
                     .set(WORKSPACE.NAME, w.name())
                     .set(WORKSPACE.ARCHIVED_AT, w.archivedAt())
                     .onConflict(WORKSPACE.LEDGER_ID, WORKSPACE.WORKSPACE_ID)
                     .doUpdate()
                     .set(WORKSPACE.NAME, w.name())
                     .set(WORKSPACE.ARCHIVED_AT, w.archivedAt())
+                    .execute();
+        }
+    }
+
+    private static org.jooq.InsertOnConflictDoUpdateStep<finora.db.jooq.tables.records.ActorRecord> insertActor(
+            DSLContext tx, UUID ledgerId, ProviderCosts.Actor a) {
+        return tx.insertInto(ACTOR)
+                .set(ACTOR.LEDGER_ID, ledgerId).set(ACTOR.ACTOR_ID, a.id()).set(ACTOR.ACTOR_TYPE, a.type())
+                .set(ACTOR.LABEL, a.label()).set(ACTOR.EMAIL, a.email()).set(ACTOR.DELETED, a.deleted())
+                .onConflict(ACTOR.LEDGER_ID, ACTOR.ACTOR_ID);
+    }
+
+    /** Actors seen in cost rows: new ones are added; a user now reported deleted is relabelled. */
+    void upsertSeenActors(DSLContext tx, UUID ledgerId, List<ProviderCosts.Actor> actors) {
+        for (ProviderCosts.Actor a : actors) {
+            var insert = insertActor(tx, ledgerId, a);
+            if (a.deleted()) {
+                insert.doUpdate().set(ACTOR.LABEL, a.label()).set(ACTOR.DELETED, true).execute();
+            } else {
+                insert.doNothing().execute();
+            }
+        }
+    }
+
+    /** Drops the ledger's estimate hours of {@code day} and earlier: the closed day replaces them. */
+    void dropNowcastThrough(DSLContext tx, UUID ledgerId, LocalDate day) {
+        tx.deleteFrom(COST_NOWCAST).where(COST_NOWCAST.LEDGER_ID.eq(ledgerId))
+                .and(COST_NOWCAST.HOUR_START.lt(day.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC)))
+                .execute();
+    }
+
+    /** Replaces the ledger's estimate of today with {@code estimate}'s hours. */
+    void replaceNowcast(DSLContext tx, Claim claim, ProviderCosts.Estimate estimate, OffsetDateTime fetchedAt) {
+        tx.deleteFrom(COST_NOWCAST).where(COST_NOWCAST.LEDGER_ID.eq(claim.ledgerId())).execute();
+        OffsetDateTime refreshed = estimate.dataRefreshedAt() == null ? null
+                : estimate.dataRefreshedAt().atOffset(ZoneOffset.UTC);
+        for (ProviderCosts.Hour h : estimate.hours()) {
+            tx.insertInto(COST_NOWCAST)
+                    .set(COST_NOWCAST.LEDGER_ID, claim.ledgerId())
+                    .set(COST_NOWCAST.TENANT_ID, claim.tenantId())
+                    .set(COST_NOWCAST.HOUR_START, h.start().atOffset(ZoneOffset.UTC))
+                    .set(COST_NOWCAST.AMOUNT_USD, h.amountUsd())
+                    .set(COST_NOWCAST.LIST_AMOUNT_USD, h.listAmountUsd())
+                    .set(COST_NOWCAST.FETCHED_AT, fetchedAt)
+                    .set(COST_NOWCAST.DATA_REFRESHED_AT, refreshed)
                     .execute();
         }
     }
@@ -204,8 +267,8 @@ final class SyncRepository {
     }
 
     /** Replaces a ledger's day: its line items and its cost_day row, noting which connection fetched it. */
-    void replaceDay(DSLContext tx, Claim claim, LocalDate day, List<LineItem> items, BigDecimal total,
-            OffsetDateTime fetchedAt, String status) {
+    void replaceDay(DSLContext tx, Claim claim, LocalDate day, List<ProviderCosts.CostLine> items, BigDecimal total,
+            OffsetDateTime fetchedAt, String status, String source, boolean settled) {
         tx.deleteFrom(COST_LINE_ITEM)
                 .where(COST_LINE_ITEM.LEDGER_ID.eq(claim.ledgerId())).and(COST_LINE_ITEM.DAY.eq(day))
                 .execute();
@@ -214,11 +277,14 @@ final class SyncRepository {
                     COST_LINE_ITEM.DAY, COST_LINE_ITEM.WORKSPACE_ID, COST_LINE_ITEM.DESCRIPTION, COST_LINE_ITEM.MODEL,
                     COST_LINE_ITEM.MODEL_FAMILY, COST_LINE_ITEM.MODEL_VERSION, COST_LINE_ITEM.COST_TYPE,
                     COST_LINE_ITEM.TOKEN_TYPE, COST_LINE_ITEM.SERVICE_TIER, COST_LINE_ITEM.CONTEXT_WINDOW,
-                    COST_LINE_ITEM.INFERENCE_GEO, COST_LINE_ITEM.SPEED, COST_LINE_ITEM.AMOUNT_USD);
-            for (LineItem i : items) {
+                    COST_LINE_ITEM.INFERENCE_GEO, COST_LINE_ITEM.SPEED, COST_LINE_ITEM.API_KEY_ID,
+                    COST_LINE_ITEM.ACTOR_ID, COST_LINE_ITEM.PRODUCT, COST_LINE_ITEM.AMOUNT_USD,
+                    COST_LINE_ITEM.LIST_AMOUNT_USD);
+            for (ProviderCosts.CostLine i : items) {
                 insert = insert.values(claim.tenantId(), claim.ledgerId(), day, i.workspaceId(), i.description(),
                         i.model(), i.modelFamily(), i.modelVersion(), i.costType(), i.tokenType(), i.serviceTier(),
-                        i.contextWindow(), i.inferenceGeo(), i.speed(), i.amountUsd());
+                        i.contextWindow(), i.inferenceGeo(), i.speed(), i.apiKeyId(), i.actorId(), i.product(),
+                        i.amountUsd(), i.listAmountUsd());
             }
             insert.execute();
         }
@@ -229,8 +295,12 @@ final class SyncRepository {
                 .set(COST_DAY.FETCHED_AT, fetchedAt)
                 .set(COST_DAY.STATUS, status)
                 .set(COST_DAY.FETCHED_BY, claim.connectionId())
+                .set(COST_DAY.SOURCE, source)
+                .set(COST_DAY.SETTLED, settled)
                 .onConflict(COST_DAY.LEDGER_ID, COST_DAY.DAY)
                 .doUpdate()
+                .set(COST_DAY.SOURCE, source)
+                .set(COST_DAY.SETTLED, settled)
                 .set(COST_DAY.TOTAL_USD, total)
                 .set(COST_DAY.FETCHED_AT, fetchedAt)
                 .set(COST_DAY.STATUS, status)

@@ -160,7 +160,8 @@ class SyncFailuresTest {
         App app = bed.server.app();
         var impatient = new AnthropicAdminClient(new AnthropicClientConfig(URI.create(bed.sim.baseUrl()),
                 Duration.ofSeconds(1), Duration.ofMillis(200), 2, Duration.ofMillis(5), Duration.ofMillis(20)));
-        var sync = new CostSync(app.dsl(), new ConnectionRepository(), app.connections(), impatient,
+        var sync = new CostSync(app.dsl(), new ConnectionRepository(), app.connections(),
+                java.util.List.of(new finora.server.provider.anthropic.AnthropicCosts(impatient)),
                 new SyncMetrics(new PrometheusRegistry()), bed.clock, Duration.ofMinutes(5));
         bed.sim.faults().onPath(COST_REPORT, 3, Fault.delay(Duration.ofMillis(700)));
 

@@ -6,6 +6,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
+import finora.server.provider.anthropic.AnthropicModels.ActorRef;
+import finora.server.provider.anthropic.AnthropicModels.AnalyticsPage;
+import finora.server.provider.anthropic.AnthropicModels.AnalyticsRow;
+import finora.server.provider.anthropic.AnthropicModels.ApiKeyInfo;
+import finora.server.provider.anthropic.AnthropicModels.ApiKeyPage;
+import finora.server.provider.anthropic.AnthropicModels.User;
+import finora.server.provider.anthropic.AnthropicModels.UserPage;
 import finora.server.provider.anthropic.AnthropicModels.CostBucket;
 import finora.server.provider.anthropic.AnthropicModels.CostReportPage;
 import finora.server.provider.anthropic.AnthropicModels.CostResult;
@@ -50,6 +57,10 @@ public final class AnthropicAdminClient {
     public static final String USER_AGENT = "FinoraSpend/0.1 (AI spend tracking; +https://finora.example/anthropic)";
     /** Makes cost rows carry {@code speed} (standard or fast). */
     public static final String BETAS = "fast-mode-2026-02-01";
+    /** The Usage and Cost Analytics API beta, sent alone on its endpoints. */
+    public static final String ANALYTICS_BETA = "analytics-usage-cost-2026-08-24";
+    /** Path of the analytics cost endpoint. */
+    public static final String ANALYTICS_COST_PATH = "/v1/organizations/analytics/cost";
     /** Longest provider error message kept. */
     static final int MAX_PROVIDER_MESSAGE = 300;
 
@@ -172,14 +183,185 @@ public final class AnthropicAdminClient {
         return new CostReportPage(buckets, hasMore, next);
     }
 
+    /**
+     * One page of {@code GET /v1/organizations/analytics/cost} with the analytics beta header.
+     *
+     * @param start inclusive, {@code endExclusive} exclusive (UTC instants)
+     * @param bucket {@code 1d}, {@code 1h} or null (one row per group for the whole range)
+     * @param groupBy dimensions, e.g. {@code workspace_id}, {@code api_key_id}, {@code actor}
+     * @param page the previous page's {@code next_page}, or null
+     */
+    public AnalyticsPage analyticsCost(String apiKey, Instant start, Instant endExclusive, String bucket,
+            List<String> groupBy, int limit, String page) {
+        StringJoiner q = new StringJoiner("&");
+        q.add("starting_at=" + encode(start.toString()));
+        q.add("ending_at=" + encode(endExclusive.toString()));
+        if (bucket != null) {
+            q.add("time_bucket_width=" + encode(bucket));
+        }
+        for (String g : groupBy) {
+            q.add(encode("group_by[]") + "=" + encode(g));
+        }
+        q.add("limit=" + limit);
+        if (page != null) {
+            q.add("page=" + encode(page));
+        }
+        JsonNode body = get(apiKey, ANALYTICS_COST_PATH, q.toString(), ANALYTICS_BETA);
+        List<AnalyticsRow> rows = new ArrayList<>();
+        for (JsonNode r : array(body, "data")) {
+            JsonNode groupNode = r.path("group");
+            java.util.Map<String, String> group = new java.util.LinkedHashMap<>();
+            ActorRef actor = null;
+            if (groupNode.isObject()) {
+                for (var it = groupNode.fields(); it.hasNext();) {
+                    var e = it.next();
+                    if (e.getKey().equals("actor")) {
+                        actor = actor(e.getValue());
+                    } else {
+                        String v = lenientText(e.getValue());
+                        if (v != null) {
+                            group.put(e.getKey(), v);
+                        }
+                    }
+                }
+            }
+            JsonNode cost = r.path("cost");
+            BigDecimal amount = decimal(cost.get("amount"));
+            BigDecimal list = decimal(cost.get("list_amount"));
+            String currency = cost.path("currency").isTextual() ? cost.path("currency").asText() : null;
+            rows.add(new AnalyticsRow(parseInstant(text(r, "starting_at", true)),
+                    parseInstant(text(r, "ending_at", true)), group, actor, amount, list, currency,
+                    amount == null ? "an amount that is not a number" : null));
+        }
+        boolean hasMore = bool(body, "has_more");
+        String next = text(body, "next_page", false);
+        if (hasMore && next == null) {
+            throw bad("analytics/cost said has_more without a next_page");
+        }
+        String refreshed = body.path("data_refreshed_at").isTextual() ? body.path("data_refreshed_at").asText() : null;
+        Instant watermark = null;
+        if (refreshed != null) {
+            try {
+                watermark = parseInstant(refreshed);
+            } catch (AnthropicException e) {
+                watermark = null; // an unreadable watermark is treated as absent
+            }
+        }
+        return new AnalyticsPage(rows, hasMore, next, watermark);
+    }
+
+    /** One page of {@code GET /v1/organizations/api_keys}, every status. */
+    public ApiKeyPage apiKeys(String apiKey, String afterId, int limit) {
+        StringJoiner q = new StringJoiner("&");
+        q.add("limit=" + limit);
+        if (afterId != null) {
+            q.add("after_id=" + encode(afterId));
+        }
+        JsonNode body = get(apiKey, "/v1/organizations/api_keys", q.toString(), BETAS);
+        List<ApiKeyInfo> keys = new ArrayList<>();
+        for (JsonNode k : array(body, "data")) {
+            JsonNode scope = k.path("scope");
+            JsonNode principal = k.path("principal");
+            String principalId = principal.isObject() ? firstText(principal, "user_id", "service_account_id", "id")
+                    : null;
+            keys.add(new ApiKeyInfo(text(k, "id", true), lenientText(k.get("name")), lenientText(k.get("status")),
+                    lenientText(k.get("partial_key_hint")), scope.isObject() ? lenientText(scope.get("type")) : null,
+                    scope.isObject() ? lenientText(scope.get("workspace_id")) : null,
+                    lenientText(k.get("workspace_id")), principalId));
+        }
+        return new ApiKeyPage(keys, bool(body, "has_more"), text(body, "last_id", false));
+    }
+
+    /** One page of {@code GET /v1/organizations/users}. */
+    public UserPage users(String apiKey, String afterId, int limit) {
+        StringJoiner q = new StringJoiner("&");
+        q.add("limit=" + limit);
+        if (afterId != null) {
+            q.add("after_id=" + encode(afterId));
+        }
+        JsonNode body = get(apiKey, "/v1/organizations/users", q.toString(), BETAS);
+        List<User> users = new ArrayList<>();
+        for (JsonNode u : array(body, "data")) {
+            users.add(new User(text(u, "id", true), lenientText(u.get("name")), lenientText(u.get("email"))));
+        }
+        return new UserPage(users, bool(body, "has_more"), text(body, "last_id", false));
+    }
+
+    /** An actor in any shape: an object with a type and an id field, a bare id string, or null. */
+    private static ActorRef actor(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return null;
+        }
+        if (node.isValueNode()) {
+            String id = node.asText();
+            return id.isBlank() ? null : new ActorRef(id, null, null, null, false);
+        }
+        if (!node.isObject()) {
+            return null;
+        }
+        String id = firstText(node, "user_id", "service_account_id", "api_key_id", "id");
+        String name = firstText(node, "name", "api_key_name");
+        String email = firstText(node, "email_address", "email");
+        if (id == null && email == null && name == null) {
+            return new ActorRef(null, lenientText(node.get("type")), null, null, false);
+        }
+        return new ActorRef(id, lenientText(node.get("type")), name, email, node.path("deleted").asBoolean(false));
+    }
+
+    private static String firstText(JsonNode node, String... fields) {
+        for (String f : fields) {
+            String v = lenientText(node.get(f));
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    /** A value node's text; an object's {@code id} or {@code name}; else null. */
+    private static String lenientText(JsonNode v) {
+        if (v == null || v.isNull() || v.isMissingNode()) {
+            return null;
+        }
+        if (v.isValueNode()) {
+            return v.asText();
+        }
+        if (v.isObject()) {
+            return firstText(v, "id", "name", "type");
+        }
+        return null;
+    }
+
+    /** An exact decimal from a string or a number, or null when absent or not a finite decimal. */
+    private static BigDecimal decimal(JsonNode v) {
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isNumber()) {
+            return v.decimalValue();
+        }
+        if (v.isTextual()) {
+            try {
+                return new BigDecimal(v.asText().strip());
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
     private JsonNode get(String apiKey, String path, String query) {
+        return get(apiKey, path, query, BETAS);
+    }
+
+    private JsonNode get(String apiKey, String path, String query, String betas) {
         URI uri = URI.create(config.baseUrl() + path + (query.isEmpty() ? "" : "?" + query));
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .GET()
                 .timeout(config.requestTimeout())
                 .header("x-api-key", apiKey)
                 .header("anthropic-version", API_VERSION)
-                .header("anthropic-beta", BETAS)
+                .header("anthropic-beta", betas)
                 .header("user-agent", USER_AGENT)
                 .header("accept", "application/json")
                 .build();

@@ -35,4 +35,38 @@ public final class AnthropicModels {
 
     /** A page of day buckets; {@code nextPage} is null on the last page. */
     public record CostReportPage(List<CostBucket> buckets, boolean hasMore, String nextPage) {}
+
+    /**
+     * Who incurred an analytics row, read leniently: {@code type} as Anthropic wrote it (e.g.
+     * {@code user_actor}), the id of a user, service account or API key, and what else it says.
+     */
+    public record ActorRef(String id, String type, String name, String email, boolean deleted) {}
+
+    /**
+     * One row of {@code /v1/organizations/analytics/cost}: bucket bounds, the text value of every
+     * dimension present in {@code group} (null ones left out), the actor, and the amounts in cents
+     * exactly as sent. {@code amountCents} null: not a number ({@code defect} says so).
+     */
+    public record AnalyticsRow(Instant start, Instant end, java.util.Map<String, String> group, ActorRef actor,
+            BigDecimal amountCents, BigDecimal listAmountCents, String currency, String defect) {}
+
+    /** A page of analytics rows; {@code dataRefreshedAt} is the export watermark, null when not sent. */
+    public record AnalyticsPage(List<AnalyticsRow> rows, boolean hasMore, String nextPage, Instant dataRefreshedAt) {}
+
+    /**
+     * An API key. {@code scopeWorkspaceId} is the workspace of its scope (a real id even for the
+     * Default workspace); {@code workspaceId} the deprecated field (null for the Default workspace);
+     * {@code principalId} the user or service account it acts for, or null.
+     */
+    public record ApiKeyInfo(String id, String name, String status, String hint, String scopeType,
+            String scopeWorkspaceId, String workspaceId, String principalId) {}
+
+    /** A page of API keys; the next starts after {@code lastId}. */
+    public record ApiKeyPage(List<ApiKeyInfo> keys, boolean hasMore, String lastId) {}
+
+    /** An organization member. */
+    public record User(String id, String name, String email) {}
+
+    /** A page of members; the next starts after {@code lastId}. */
+    public record UserPage(List<User> users, boolean hasMore, String lastId) {}
 }
