@@ -113,7 +113,7 @@ public final class FinoraServer {
         // Each finora service parses and bounds its requests inside the call (after authentication).
         builder.addService(RequestLimitsInterceptor.guard(new AuthGrpcService(app.accounts())));
         builder.addService(RequestLimitsInterceptor.guard(new IntegrationGrpcService(app.connections())));
-        builder.addService(RequestLimitsInterceptor.guard(new CostGrpcService(app.dsl(), app.costCache())));
+        builder.addService(RequestLimitsInterceptor.guard(new CostGrpcService(app.dsl(), app.costCache(), app.clock())));
         builder.addService(health.getHealthService());
         builder.addService(ProtoReflectionServiceV1.newInstance());
         builder.addService(ProtoReflectionService.newInstance());

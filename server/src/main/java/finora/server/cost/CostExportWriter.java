@@ -12,14 +12,16 @@ import java.util.List;
 final class CostExportWriter {
     static final List<String> CSV_HEADER = List.of("day", "organization_id", "organization_name", "workspace_id",
             "workspace_name", "description", "model", "model_family", "model_version", "cost_type", "token_type",
-            "service_tier", "context_window", "inference_geo", "amount_usd", "status", "speed");
+            "service_tier", "context_window", "inference_geo", "amount_usd", "status", "speed", "api_key_id", "api_key_name", "actor_id", "actor_name", "product",
+            "list_amount_usd", "source");
 
     static final List<String> FOCUS_HEADER = List.of("BilledCost", "EffectiveCost", "ListCost", "BillingCurrency",
             "ChargePeriodStart", "ChargePeriodEnd", "BillingPeriodStart", "BillingPeriodEnd", "ChargeCategory",
             "ChargeClass", "ChargeDescription", "ProviderName", "PublisherName", "InvoiceIssuerName", "ServiceName",
             "ServiceCategory", "BillingAccountId", "BillingAccountName", "SubAccountId", "SubAccountName", "SkuId",
             "Tags", "x_ModelFamily", "x_ModelVersion", "x_TokenType", "x_CostType", "x_ServiceTier", "x_Finalized",
-            "x_ContextWindow", "x_InferenceGeo", "x_Speed");
+            "x_ContextWindow", "x_InferenceGeo", "x_Speed", "x_ApiKeyId", "x_ApiKeyName", "x_Actor", "x_ActorId",
+            "x_Product", "x_Source");
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
             new com.fasterxml.jackson.databind.ObjectMapper();
@@ -41,16 +43,29 @@ final class CostExportWriter {
             return line(List.of(i.day().toString(), i.organizationId(), i.organizationName(), workspaceId,
                     i.workspaceName(), i.description(), i.model(), i.modelFamily(), i.modelVersion(), i.costType(),
                     i.tokenType(), i.serviceTier(), i.contextWindow(), i.inferenceGeo(), amount,
-                    i.finalDay() ? "FINAL" : "PROVISIONAL", i.speed()));
+                    i.finalDay() ? "FINAL" : "PROVISIONAL", i.speed(), i.apiKeyId(), name(i.apiKeyId(), i.apiKeyName()),
+                    i.actorId(), name(i.actorId(), i.actorName()), i.product(),
+                    i.listAmount() == null ? "" : i.listAmount().toPlainString(), orEmpty(i.source())));
         }
+        // ListCost is the provider's list price where it states one (Cost Analytics API), else the billed cost.
+        String listCost = i.listAmount() == null ? amount : i.listAmount().toPlainString();
         LocalDate monthStart = i.day().withDayOfMonth(1);
-        return line(List.of(amount, amount, amount, "USD",
+        return line(List.of(amount, amount, listCost, "USD",
                 instant(i.day()), instant(i.day().plusDays(1)), instant(monthStart), instant(monthStart.plusMonths(1)),
                 "Usage", i.restated() ? "Correction" : "", i.description(), "Anthropic", "Anthropic", "Anthropic",
                 "Claude API", "AI and Machine Learning", i.organizationId(), i.organizationName(), workspaceId,
                 i.workspaceName(), i.model(), tags(workspaceId, i.workspaceName()), i.modelFamily(),
                 i.modelVersion(), i.tokenType(), i.costType(), i.serviceTier(), Boolean.toString(i.finalDay()),
-                i.contextWindow(), i.inferenceGeo(), i.speed()));
+                i.contextWindow(), i.inferenceGeo(), i.speed(), i.apiKeyId(), name(i.apiKeyId(), i.apiKeyName()),
+                name(i.actorId(), i.actorName()), i.actorId(), i.product(), orEmpty(i.source())));
+    }
+
+    private static String name(String id, String name) {
+        return name != null ? name : id == null || id.isEmpty() ? "" : id;
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
     }
 
     private static String instant(LocalDate day) {

@@ -50,12 +50,17 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
     /** Bytes per export chunk: large enough to be efficient, small enough to bound memory. */
     private static final int CHUNK_BYTES = 64 * 1024;
 
+    /** What the UI shows beside today's estimate, as is. */
+    static final String NOWCAST_LABEL = "today so far, provisional";
+
     private final DSLContext dsl;
     private final CostQueryCache cache;
+    private final java.time.Clock clock;
     private final CostRepository repository = new CostRepository();
 
     /** Creates the service over the database, reusing answers from {@code cache} while they are current. */
-    public CostGrpcService(DSLContext dsl, CostQueryCache cache) {
+    public CostGrpcService(DSLContext dsl, CostQueryCache cache, java.time.Clock clock) {
+        this.clock = clock;
         this.dsl = dsl;
         this.cache = cache;
     }
@@ -148,6 +153,26 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
                             .divide(BigDecimal.valueOf(elapsed), 2, RoundingMode.HALF_UP);
         }
         b.setMonthToDate(UsdMoney.of(monthToDate)).setMonthEndProjection(UsdMoney.of(projection));
+        var keys = repository.query(dsl, tenant, range, filter, List.of(CostDimension.COST_DIMENSION_API_KEY),
+                finora.api.v1.CostOrder.COST_ORDER_AMOUNT_DESC, 0, 5);
+        keys.rows().forEach(r -> b.addTopApiKeys(SpendShare.newBuilder()
+                .setKey(r.apiKeyId().isEmpty() ? CostRequest.UNATTRIBUTED : r.apiKeyId())
+                .setDisplayName(r.apiKeyName()).setAmount(UsdMoney.of(r.amount()))));
+        var actors = repository.query(dsl, tenant, range, filter, List.of(CostDimension.COST_DIMENSION_ACTOR),
+                finora.api.v1.CostOrder.COST_ORDER_AMOUNT_DESC, 0, 5);
+        actors.rows().forEach(r -> b.addTopActors(SpendShare.newBuilder()
+                .setKey(r.actorId().isEmpty() ? CostRequest.UNATTRIBUTED : r.actorId())
+                .setDisplayName(r.actorName()).setAmount(UsdMoney.of(r.amount()))));
+        CostRepository.Discount discount = repository.discount(dsl, tenant, range, filter);
+        if (discount.list() != null) {
+            b.setDiscount(finora.api.v1.Discount.newBuilder().setListAmount(UsdMoney.of(discount.list()))
+                    .setBilledAmount(UsdMoney.of(discount.billed()))
+                    .setSaved(UsdMoney.of(discount.list().subtract(discount.billed()))));
+        }
+        LocalDate today = LocalDate.now(clock.withZone(java.time.ZoneOffset.UTC));
+        if (!range.end().isBefore(today) && !range.start().isAfter(today)) {
+            nowcast(tenant, today).ifPresent(b::setTodaySoFar);
+        }
         freshness(tenant).apply(b::setCompleteThrough, b::setFinalThrough);
         respond(response, b.build());
     }
@@ -181,11 +206,21 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
 
     @Override
     public void listTagValues(ListTagValuesRequest request, StreamObserver<ListTagValuesResponse> response) {
-        if (!"workspace".equals(request.getKey())) {
-            throw new FinoraException(ErrorReason.INVALID_ARGUMENT, "Unknown tag '" + request.getKey()
-                    + "'; supported: workspace");
+        String key = request.getKey();
+        if (!CostRequest.TAG_KEYS.contains(key)) {
+            throw new FinoraException(ErrorReason.INVALID_ARGUMENT, "Unknown tag '"
+                    + (key.length() > 40 ? key.substring(0, 40) + "…" : key) + "'; supported: "
+                    + String.join(", ", CostRequest.TAG_KEYS));
         }
         var b = ListTagValuesResponse.newBuilder();
+        if (!"workspace".equals(key)) {
+            for (String[] v : repository.tagValues(dsl, Principal.current().tenantId(), key)) {
+                b.addValues(TagValue.newBuilder().setValue(v[0].isEmpty() ? CostRequest.UNATTRIBUTED : v[0])
+                        .setDisplayName(v[1]));
+            }
+            respond(response, b.build());
+            return;
+        }
         for (String[] ws : repository.workspaces(dsl, Principal.current().tenantId())) {
             b.addValues(TagValue.newBuilder().setValue(ws[0].isEmpty() ? CostRequest.DEFAULT_WORKSPACE : ws[0])
                     .setDisplayName(ws[1]));
@@ -223,6 +258,40 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
             b.setNextPageToken(encodeToken(fingerprint, offset + size));
         }
         respond(response, b.build());
+    }
+
+    /** Today's estimate (the "nowcast"), apart from every closed-day figure; empty when none was fetched. */
+    private Optional<finora.api.v1.Nowcast> nowcast(UUID tenant, LocalDate today) {
+        CostRepository.Nowcast n = repository.nowcast(dsl, tenant, today);
+        if (n.hours().isEmpty()) {
+            return Optional.empty();
+        }
+        var b = finora.api.v1.Nowcast.newBuilder().setLabel(NOWCAST_LABEL).setDay(date(today));
+        BigDecimal amount = BigDecimal.ZERO;
+        BigDecimal list = null;
+        boolean allListed = true;
+        for (CostRepository.NowcastHour h : n.hours()) {
+            amount = amount.add(h.amount());
+            if (h.listAmount() == null) {
+                allListed = false;
+            } else {
+                list = list == null ? h.listAmount() : list.add(h.listAmount());
+            }
+            b.addHours(finora.api.v1.NowcastHour.newBuilder().setStartTime(timestamp(h.start()))
+                    .setAmount(UsdMoney.of(h.amount())));
+        }
+        b.setAmount(UsdMoney.of(amount));
+        if (list != null && allListed) {
+            b.setListAmount(UsdMoney.of(list));
+        }
+        b.setThroughTime(timestamp(n.hours().get(n.hours().size() - 1).start().plusHours(1)));
+        if (n.fetchedAt() != null) {
+            b.setFetchTime(timestamp(n.fetchedAt()));
+        }
+        if (n.dataRefreshedAt() != null) {
+            b.setDataRefreshedTime(timestamp(n.dataRefreshedAt()));
+        }
+        return Optional.of(b.build());
     }
 
     private CostRow toProto(CostRepository.Row row, boolean byProvider) {
@@ -263,6 +332,20 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
         }
         if (row.serviceTier() != null) {
             b.setServiceTier(row.serviceTier());
+        }
+        if (row.apiKeyId() != null) {
+            b.setApiKeyId(row.apiKeyId().isEmpty() ? CostRequest.UNATTRIBUTED : row.apiKeyId());
+            b.setApiKeyName(row.apiKeyName());
+        }
+        if (row.actorId() != null) {
+            b.setActorId(row.actorId().isEmpty() ? CostRequest.UNATTRIBUTED : row.actorId());
+            b.setActorName(row.actorName());
+        }
+        if (row.product() != null) {
+            b.setProduct(row.product().isEmpty() ? CostRequest.UNATTRIBUTED : row.product());
+        }
+        if (row.listAmount() != null) {
+            b.setListAmount(UsdMoney.of(row.listAmount()));
         }
         return b.build();
     }

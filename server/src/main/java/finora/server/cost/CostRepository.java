@@ -1,6 +1,9 @@
 package finora.server.cost;
 
+import static finora.db.jooq.Tables.ACTOR;
+import static finora.db.jooq.Tables.API_KEY;
 import static finora.db.jooq.Tables.CONNECTION;
+import static finora.db.jooq.Tables.COST_NOWCAST;
 import static finora.db.jooq.Tables.COST_DAY;
 import static finora.db.jooq.Tables.LEDGER;
 import static finora.db.jooq.Tables.COST_LINE_ITEM;
@@ -44,7 +47,8 @@ final class CostRepository {
     private record Source(Table<?> table, Field<UUID> tenant, Field<UUID> ledger, Field<LocalDate> day,
             Field<String> family, Field<String> version, Field<String> model, Field<String> workspace,
             Field<String> costType, Field<String> tokenType, Field<String> tier, Field<String> contextWindow,
-            Field<String> inferenceGeo, Field<String> speed, Field<BigDecimal> amount) {
+            Field<String> inferenceGeo, Field<String> speed, Field<String> apiKey, Field<String> actor,
+            Field<String> product, Field<BigDecimal> amount, Field<BigDecimal> listAmount) {
 
         Field<BigDecimal> sum() {
             return DSL.coalesce(DSL.sum(amount), BigDecimal.ZERO).as("amount");
@@ -58,13 +62,14 @@ final class CostRepository {
 
     private static final Source FAMILY = new Source(COST_ROLLUP_FAMILY, COST_ROLLUP_FAMILY.TENANT_ID,
             COST_ROLLUP_FAMILY.LEDGER_ID, COST_ROLLUP_FAMILY.DAY, COST_ROLLUP_FAMILY.MODEL_FAMILY, null, null, null,
-            null, null, null, null, null, null, COST_ROLLUP_FAMILY.AMOUNT_USD);
+            null, null, null, null, null, null, null, null, null, COST_ROLLUP_FAMILY.AMOUNT_USD, null);
     private static final Source DETAIL = new Source(COST_ROLLUP_DETAIL, COST_ROLLUP_DETAIL.TENANT_ID,
             COST_ROLLUP_DETAIL.LEDGER_ID, COST_ROLLUP_DETAIL.DAY, COST_ROLLUP_DETAIL.MODEL_FAMILY,
             COST_ROLLUP_DETAIL.MODEL_VERSION, COST_ROLLUP_DETAIL.MODEL, COST_ROLLUP_DETAIL.WORKSPACE_ID,
             COST_ROLLUP_DETAIL.COST_TYPE, COST_ROLLUP_DETAIL.TOKEN_TYPE, COST_ROLLUP_DETAIL.SERVICE_TIER,
             COST_ROLLUP_DETAIL.CONTEXT_WINDOW, COST_ROLLUP_DETAIL.INFERENCE_GEO, COST_ROLLUP_DETAIL.SPEED,
-            COST_ROLLUP_DETAIL.AMOUNT_USD);
+            COST_ROLLUP_DETAIL.API_KEY_ID, COST_ROLLUP_DETAIL.ACTOR_ID, COST_ROLLUP_DETAIL.PRODUCT,
+            COST_ROLLUP_DETAIL.AMOUNT_USD, COST_ROLLUP_DETAIL.LIST_AMOUNT_USD);
     private static final EnumSet<CostDimension> FAMILY_DIMENSIONS = EnumSet.of(CostDimension.COST_DIMENSION_DAY,
             CostDimension.COST_DIMENSION_WEEK, CostDimension.COST_DIMENSION_MONTH, CostDimension.COST_DIMENSION_PROVIDER,
             CostDimension.COST_DIMENSION_MODEL_FAMILY);
@@ -74,14 +79,25 @@ final class CostRepository {
     /** The smallest rollup that holds every asked dimension and filter. */
     private static Source source(List<CostDimension> dims, CostRequest.Filter filter) {
         boolean familyOnly = FAMILY_DIMENSIONS.containsAll(dims) && filter.models().isEmpty()
-                && filter.workspaceIds().isEmpty();
+                && filter.workspaceIds().isEmpty() && filter.apiKeyIds().isEmpty() && filter.actorIds().isEmpty()
+                && filter.products().isEmpty();
         return familyOnly ? FAMILY : DETAIL;
     }
 
     /** One group of costs; dimension values not grouped by are null. */
     record Row(LocalDate period, String modelFamily, String modelVersion, String model, String workspaceId,
             String workspaceName, String costType, String tokenType, String serviceTier, String contextWindow,
-            String inferenceGeo, String speed, BigDecimal amount, boolean provisional) {}
+            String inferenceGeo, String speed, String apiKeyId, String apiKeyName, String actorId, String actorName,
+            String product, BigDecimal amount, BigDecimal listAmount, boolean provisional) {}
+
+    /** List price against billed cost over the rows that state a list price (null list: none does). */
+    record Discount(BigDecimal list, BigDecimal billed) {}
+
+    /** One hour of today's estimate over the tenant's ledgers. */
+    record NowcastHour(OffsetDateTime start, BigDecimal amount, BigDecimal listAmount) {}
+
+    /** Today's estimate: hours, when it was fetched (earliest), the watermark (earliest). */
+    record Nowcast(List<NowcastHour> hours, OffsetDateTime fetchedAt, OffsetDateTime dataRefreshedAt) {}
 
     /** One correction of a ledger's day. */
     record Correction(LocalDate day, String organizationId, String organizationName, BigDecimal before,
@@ -94,7 +110,8 @@ final class CostRepository {
     record LineItem(LocalDate day, String organizationId, String organizationName, String workspaceId,
             String workspaceName, String description, String model, String modelFamily, String modelVersion,
             String costType, String tokenType, String serviceTier, String contextWindow, String inferenceGeo,
-            String speed, BigDecimal amount, boolean finalDay, boolean restated) {}
+            String speed, BigDecimal amount, boolean finalDay, boolean restated, String apiKeyId, String apiKeyName,
+            String actorId, String actorName, String product, BigDecimal listAmount, String source) {}
 
     Page query(DSLContext dsl, UUID tenantId, CostRequest.Range range, CostRequest.Filter filter,
             List<CostDimension> dims, CostOrder order, int offset, int limit) {
@@ -114,7 +131,24 @@ final class CostRepository {
         if (dims.contains(CostDimension.COST_DIMENSION_WORKSPACE)) {
             select.add(workspaceName);
         }
+        Field<String> keyName = DSL.coalesce(DSL.max(API_KEY.NAME), DSL.when(src.apiKey() == null
+                ? DSL.falseCondition() : src.apiKey().eq(""), DSL.inline("Not attributed"))
+                .otherwise(src.apiKey() == null ? DSL.inline("") : src.apiKey())).as("api_key_name");
+        Field<String> actorName = DSL.coalesce(DSL.max(ACTOR.LABEL), DSL.when(src.actor() == null
+                ? DSL.falseCondition() : src.actor().eq(""), DSL.inline("Not attributed"))
+                .otherwise(src.actor() == null ? DSL.inline("") : src.actor())).as("actor_name");
+        boolean byKey = dims.contains(CostDimension.COST_DIMENSION_API_KEY);
+        boolean byActor = dims.contains(CostDimension.COST_DIMENSION_ACTOR);
+        if (byKey) {
+            select.add(keyName);
+        }
+        if (byActor) {
+            select.add(actorName);
+        }
+        Field<BigDecimal> listAmount = src.listAmount() == null ? DSL.inline((BigDecimal) null).as("list_amount")
+                : DSL.sum(src.listAmount()).as("list_amount");
         select.add(amount);
+        select.add(listAmount);
         select.add(PROVISIONAL);
         Field<BigDecimal> total = DSL.sum(DSL.coalesce(DSL.sum(src.amount()), BigDecimal.ZERO)).over()
                 .as("total");
@@ -139,8 +173,12 @@ final class CostRepository {
 
         var from = src.table()
                 .leftJoin(COST_DAY).on(COST_DAY.LEDGER_ID.eq(src.ledger()).and(COST_DAY.DAY.eq(src.day())));
-        var joined = src.workspace() == null ? from : from.leftJoin(WORKSPACE)
+        var joinedWs = src.workspace() == null ? from : from.leftJoin(WORKSPACE)
                 .on(WORKSPACE.LEDGER_ID.eq(src.ledger()).and(WORKSPACE.WORKSPACE_ID.eq(src.workspace())));
+        var joinedKey = !byKey ? joinedWs : joinedWs.leftJoin(API_KEY)
+                .on(API_KEY.LEDGER_ID.eq(src.ledger()).and(API_KEY.API_KEY_ID.eq(src.apiKey())));
+        var joined = !byActor ? joinedKey : joinedKey.leftJoin(ACTOR)
+                .on(ACTOR.LEDGER_ID.eq(src.ledger()).and(ACTOR.ACTOR_ID.eq(src.actor())));
         var query = dsl.select(select)
                 .from(joined)
                 .where(conditions(src, tenantId, range, filter))
@@ -165,7 +203,13 @@ final class CostRepository {
                     value(r, fields, CostDimension.COST_DIMENSION_CONTEXT_WINDOW),
                     value(r, fields, CostDimension.COST_DIMENSION_INFERENCE_GEO),
                     value(r, fields, CostDimension.COST_DIMENSION_SPEED),
+                    value(r, fields, CostDimension.COST_DIMENSION_API_KEY),
+                    byKey ? r.get(keyName) : null,
+                    value(r, fields, CostDimension.COST_DIMENSION_ACTOR),
+                    byActor ? r.get(actorName) : null,
+                    value(r, fields, CostDimension.COST_DIMENSION_PRODUCT),
                     r.get(amount),
+                    r.get(listAmount),
                     Boolean.TRUE.equals(r.get(PROVISIONAL))));
             sum = r.get(total) == null ? BigDecimal.ZERO : r.get(total);
             totalRows = r.get(count);
@@ -256,6 +300,68 @@ final class CostRepository {
                 .fetch(r -> new String[] {r.value1(), r.value2()});
     }
 
+    /** Values of an analytics tag ('' = not attributed) with names, over the tenant's costs. */
+    List<String[]> tagValues(DSLContext dsl, UUID tenantId, String key) {
+        Field<String> id = switch (key) {
+            case "api_key" -> COST_ROLLUP_DETAIL.API_KEY_ID;
+            case "actor" -> COST_ROLLUP_DETAIL.ACTOR_ID;
+            default -> COST_ROLLUP_DETAIL.PRODUCT;
+        };
+        Field<String> label = switch (key) {
+            case "api_key" -> DSL.max(API_KEY.NAME);
+            case "actor" -> DSL.max(ACTOR.LABEL);
+            default -> DSL.inline((String) null);
+        };
+        Field<String> name = DSL.coalesce(label, DSL.when(id.eq(""), DSL.inline("Not attributed")).otherwise(id))
+                .as("name");
+        return dsl.select(id, name)
+                .from(COST_ROLLUP_DETAIL)
+                .leftJoin(API_KEY).on(API_KEY.LEDGER_ID.eq(COST_ROLLUP_DETAIL.LEDGER_ID)
+                        .and(API_KEY.API_KEY_ID.eq(COST_ROLLUP_DETAIL.API_KEY_ID)))
+                .leftJoin(ACTOR).on(ACTOR.LEDGER_ID.eq(COST_ROLLUP_DETAIL.LEDGER_ID)
+                        .and(ACTOR.ACTOR_ID.eq(COST_ROLLUP_DETAIL.ACTOR_ID)))
+                .where(COST_ROLLUP_DETAIL.TENANT_ID.eq(tenantId))
+                .groupBy(id)
+                .orderBy(DSL.field(DSL.name("name")), id)
+                .limit(10_000)
+                .fetch(r -> new String[] {r.value1(), r.value2()});
+    }
+
+    /** List price and billed cost of the range over the rows that state a list price. */
+    Discount discount(DSLContext dsl, UUID tenantId, CostRequest.Range range, CostRequest.Filter filter) {
+        Source src = DETAIL;
+        return dsl.select(DSL.sum(src.listAmount()), DSL.sum(src.amount()).filterWhere(src.listAmount().isNotNull()))
+                .from(src.table()).where(conditions(src, tenantId, range, filter))
+                .fetchSingle(r -> new Discount(r.value1(), r.value2() == null ? BigDecimal.ZERO : r.value2()));
+    }
+
+    /** Today's estimate over the tenant's connected ledgers: hours of {@code day}, oldest first. */
+    Nowcast nowcast(DSLContext dsl, UUID tenantId, LocalDate day) {
+        OffsetDateTime from = day.atStartOfDay().atOffset(java.time.ZoneOffset.UTC);
+        var rows = dsl.select(COST_NOWCAST.HOUR_START, DSL.sum(COST_NOWCAST.AMOUNT_USD),
+                        DSL.sum(COST_NOWCAST.LIST_AMOUNT_USD), DSL.min(COST_NOWCAST.FETCHED_AT),
+                        DSL.min(COST_NOWCAST.DATA_REFRESHED_AT))
+                .from(COST_NOWCAST)
+                .where(COST_NOWCAST.TENANT_ID.eq(tenantId)).and(connected(tenantId, COST_NOWCAST.LEDGER_ID))
+                .and(COST_NOWCAST.HOUR_START.ge(from)).and(COST_NOWCAST.HOUR_START.lt(from.plusDays(1)))
+                // A day the ledger already holds closed is never estimated again.
+                .andNotExists(DSL.selectOne().from(COST_DAY).where(COST_DAY.LEDGER_ID.eq(COST_NOWCAST.LEDGER_ID))
+                        .and(COST_DAY.DAY.eq(day)))
+                .groupBy(COST_NOWCAST.HOUR_START)
+                .orderBy(COST_NOWCAST.HOUR_START)
+                .fetch();
+        List<NowcastHour> hours = new ArrayList<>();
+        OffsetDateTime fetched = null;
+        OffsetDateTime refreshed = null;
+        for (var r : rows) {
+            hours.add(new NowcastHour(r.value1(), r.value2(), r.value3()));
+            fetched = fetched == null || (r.value4() != null && r.value4().isBefore(fetched)) ? r.value4() : fetched;
+            refreshed = refreshed == null || (r.value5() != null && r.value5().isBefore(refreshed)) ? r.value5()
+                    : refreshed;
+        }
+        return new Nowcast(hours, fetched, refreshed);
+    }
+
     /** Streams every line item of the range to {@code sink}, a few hundred rows in memory at a time. */
     void forEachLineItem(DSLContext dsl, UUID tenantId, CostRequest.Range range, CostRequest.Filter filter,
             Consumer<LineItem> sink) {
@@ -269,13 +375,19 @@ final class CostRepository {
                             COST_LINE_ITEM.MODEL, COST_LINE_ITEM.MODEL_FAMILY, COST_LINE_ITEM.MODEL_VERSION,
                             COST_LINE_ITEM.COST_TYPE, COST_LINE_ITEM.TOKEN_TYPE, COST_LINE_ITEM.SERVICE_TIER,
                             COST_LINE_ITEM.CONTEXT_WINDOW, COST_LINE_ITEM.INFERENCE_GEO, COST_LINE_ITEM.SPEED,
-                            COST_LINE_ITEM.AMOUNT_USD, COST_DAY.STATUS, restated)
+                            COST_LINE_ITEM.AMOUNT_USD, COST_DAY.STATUS, restated, COST_LINE_ITEM.API_KEY_ID,
+                            API_KEY.NAME, COST_LINE_ITEM.ACTOR_ID, ACTOR.LABEL, COST_LINE_ITEM.PRODUCT,
+                            COST_LINE_ITEM.LIST_AMOUNT_USD, COST_DAY.SOURCE)
                     .from(COST_LINE_ITEM)
                     .join(LEDGER).on(LEDGER.LEDGER_ID.eq(COST_LINE_ITEM.LEDGER_ID))
                     .leftJoin(COST_DAY).on(COST_DAY.LEDGER_ID.eq(COST_LINE_ITEM.LEDGER_ID)
                             .and(COST_DAY.DAY.eq(COST_LINE_ITEM.DAY)))
                     .leftJoin(WORKSPACE).on(WORKSPACE.LEDGER_ID.eq(COST_LINE_ITEM.LEDGER_ID)
                             .and(WORKSPACE.WORKSPACE_ID.eq(COST_LINE_ITEM.WORKSPACE_ID)))
+                    .leftJoin(API_KEY).on(API_KEY.LEDGER_ID.eq(COST_LINE_ITEM.LEDGER_ID)
+                            .and(API_KEY.API_KEY_ID.eq(COST_LINE_ITEM.API_KEY_ID)))
+                    .leftJoin(ACTOR).on(ACTOR.LEDGER_ID.eq(COST_LINE_ITEM.LEDGER_ID)
+                            .and(ACTOR.ACTOR_ID.eq(COST_LINE_ITEM.ACTOR_ID)))
                     .where(rawConditions(tenantId, range, filter))
                     .orderBy(COST_LINE_ITEM.DAY, COST_LINE_ITEM.LINE_ITEM_ID)
                     .fetchSize(500)
@@ -291,7 +403,10 @@ final class CostRepository {
                             r.get(COST_LINE_ITEM.TOKEN_TYPE), r.get(COST_LINE_ITEM.SERVICE_TIER),
                             r.get(COST_LINE_ITEM.CONTEXT_WINDOW), r.get(COST_LINE_ITEM.INFERENCE_GEO),
                             r.get(COST_LINE_ITEM.SPEED), r.get(COST_LINE_ITEM.AMOUNT_USD), "FINAL".equals(r.get(COST_DAY.STATUS)),
-                            Boolean.TRUE.equals(r.get(restated))));
+                            Boolean.TRUE.equals(r.get(restated)), r.get(COST_LINE_ITEM.API_KEY_ID),
+                            r.get(API_KEY.NAME), r.get(COST_LINE_ITEM.ACTOR_ID), r.get(ACTOR.LABEL),
+                            r.get(COST_LINE_ITEM.PRODUCT), r.get(COST_LINE_ITEM.LIST_AMOUNT_USD),
+                            r.get(COST_DAY.SOURCE)));
                 }
             }
         });
@@ -312,6 +427,15 @@ final class CostRepository {
         if (!filter.workspaceIds().isEmpty()) {
             c = c.and(src.workspace().in(filter.workspaceIds()));
         }
+        if (!filter.apiKeyIds().isEmpty()) {
+            c = c.and(src.apiKey().in(filter.apiKeyIds()));
+        }
+        if (!filter.actorIds().isEmpty()) {
+            c = c.and(src.actor().in(filter.actorIds()));
+        }
+        if (!filter.products().isEmpty()) {
+            c = c.and(src.product().in(filter.products()));
+        }
         return c;
     }
 
@@ -321,7 +445,8 @@ final class CostRepository {
                 COST_LINE_ITEM.DAY, COST_LINE_ITEM.MODEL_FAMILY, COST_LINE_ITEM.MODEL_VERSION, COST_LINE_ITEM.MODEL,
                 COST_LINE_ITEM.WORKSPACE_ID, COST_LINE_ITEM.COST_TYPE, COST_LINE_ITEM.TOKEN_TYPE,
                 COST_LINE_ITEM.SERVICE_TIER, COST_LINE_ITEM.CONTEXT_WINDOW, COST_LINE_ITEM.INFERENCE_GEO,
-                COST_LINE_ITEM.SPEED, COST_LINE_ITEM.AMOUNT_USD), tenantId, range, filter);
+                COST_LINE_ITEM.SPEED, COST_LINE_ITEM.API_KEY_ID, COST_LINE_ITEM.ACTOR_ID, COST_LINE_ITEM.PRODUCT,
+                COST_LINE_ITEM.AMOUNT_USD, COST_LINE_ITEM.LIST_AMOUNT_USD), tenantId, range, filter);
     }
 
     /**
@@ -359,6 +484,9 @@ final class CostRepository {
             case COST_DIMENSION_CONTEXT_WINDOW -> src.contextWindow();
             case COST_DIMENSION_INFERENCE_GEO -> src.inferenceGeo();
             case COST_DIMENSION_SPEED -> src.speed();
+            case COST_DIMENSION_API_KEY -> src.apiKey();
+            case COST_DIMENSION_ACTOR -> src.actor();
+            case COST_DIMENSION_PRODUCT -> src.product();
             // One provider today: grouping by it keeps a single group, filled in by the adapter.
             case COST_DIMENSION_PROVIDER -> null;
             default -> throw new IllegalArgumentException("unsupported dimension " + d);

@@ -24,6 +24,9 @@ final class CostRequest {
     private static final Set<CostDimension> TIME = EnumSet.of(CostDimension.COST_DIMENSION_DAY,
             CostDimension.COST_DIMENSION_WEEK, CostDimension.COST_DIMENSION_MONTH);
 
+    /** Tag keys filters and ListTagValues accept. */
+    static final List<String> TAG_KEYS = List.of("workspace", "api_key", "actor", "product");
+
     private CostRequest() {}
 
     /** An inclusive UTC day range. */
@@ -33,8 +36,24 @@ final class CostRequest {
         }
     }
 
-    /** Filters; empty lists mean no restriction; workspace ids use '' for the Default workspace. */
-    record Filter(List<String> modelFamilies, List<String> models, List<String> workspaceIds, boolean noProvider) {}
+    /** Tag value that stands for cost without an API key, actor or product. */
+    static final String UNATTRIBUTED = "unattributed";
+    /** Most tags one filter may hold. */
+    static final int MAX_TAGS = 20;
+    /** Most values one tag filter may hold. */
+    static final int MAX_TAG_VALUES = 500;
+
+    /**
+     * Filters; empty lists mean no restriction; workspace ids use '' for the Default workspace, API
+     * key, actor and product '' for cost without one.
+     */
+    record Filter(List<String> modelFamilies, List<String> models, List<String> workspaceIds, boolean noProvider,
+            List<String> apiKeyIds, List<String> actorIds, List<String> products) {
+
+        Filter(List<String> modelFamilies, List<String> models, List<String> workspaceIds, boolean noProvider) {
+            this(modelFamilies, models, workspaceIds, noProvider, List.of(), List.of(), List.of());
+        }
+    }
 
     static Range range(com.google.type.Date start, com.google.type.Date end, boolean hasStart, boolean hasEnd) {
         if (!hasStart || !hasEnd) {
@@ -56,17 +75,33 @@ final class CostRequest {
         boolean otherProviderOnly = !f.getProvidersList().isEmpty()
                 && !f.getProvidersList().contains(Provider.PROVIDER_ANTHROPIC);
         List<String> workspaces = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        List<String> actors = new ArrayList<>();
+        List<String> products = new ArrayList<>();
+        if (f.getTagsCount() > MAX_TAGS) {
+            throw new FinoraException(ErrorReason.INVALID_ARGUMENT, "At most " + MAX_TAGS + " tag filters");
+        }
         for (TagFilter tag : f.getTagsList()) {
-            if (!"workspace".equals(tag.getKey())) {
-                throw new FinoraException(ErrorReason.INVALID_ARGUMENT,
-                        "Unknown tag '" + tag.getKey() + "'; supported: workspace");
+            if (tag.getValuesCount() > MAX_TAG_VALUES) {
+                throw new FinoraException(ErrorReason.INVALID_ARGUMENT, "At most " + MAX_TAG_VALUES
+                        + " values per tag filter");
             }
+            List<String> target = switch (tag.getKey()) {
+                case "workspace" -> workspaces;
+                case "api_key" -> keys;
+                case "actor" -> actors;
+                case "product" -> products;
+                default -> throw new FinoraException(ErrorReason.INVALID_ARGUMENT,
+                        "Unknown tag '" + (tag.getKey().length() > 40 ? tag.getKey().substring(0, 40) + "…"
+                                : tag.getKey()) + "'; supported: " + String.join(", ", TAG_KEYS));
+            };
+            String none = target == workspaces ? DEFAULT_WORKSPACE : UNATTRIBUTED;
             for (String v : tag.getValuesList()) {
-                workspaces.add(DEFAULT_WORKSPACE.equals(v) ? "" : v);
+                target.add(none.equals(v) ? "" : v);
             }
         }
         return new Filter(List.copyOf(f.getModelFamiliesList()), List.copyOf(f.getModelsList()), workspaces,
-                otherProviderOnly);
+                otherProviderOnly, keys, actors, products);
     }
 
     static List<CostDimension> dimensions(List<CostDimension> groupBy) {

@@ -350,7 +350,8 @@ class CostGrpcTest {
                 "ChargeCategory", "ChargeClass", "ChargeDescription", "ProviderName", "PublisherName",
                 "InvoiceIssuerName", "ServiceName", "ServiceCategory", "BillingAccountId", "BillingAccountName",
                 "SubAccountId", "SubAccountName", "SkuId", "Tags", "x_ModelFamily", "x_ModelVersion", "x_TokenType",
-                "x_CostType", "x_ServiceTier", "x_Finalized", "x_ContextWindow", "x_InferenceGeo", "x_Speed");
+                "x_CostType", "x_ServiceTier", "x_Finalized", "x_ContextWindow", "x_InferenceGeo", "x_Speed",
+                "x_ApiKeyId", "x_ApiKeyName", "x_Actor", "x_ActorId", "x_Product", "x_Source");
         CostSeeder.Item item = acmeItems(day, day, i -> i.ledger().equals(acmeConnection)
                 && i.workspaceId().equals("wrkspc_research") && i.model().equals("claude-opus-4-6")).get(0);
         List<String> row = lines.stream().skip(1).map(CostGrpcTest::parseCsv)
