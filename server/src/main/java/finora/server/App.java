@@ -4,11 +4,14 @@ import finora.server.audit.AuditLog;
 import finora.server.auth.AccountRepository;
 import finora.server.auth.Accounts;
 import finora.server.auth.PasswordHasher;
+import finora.server.budget.SpendWatch;
 import finora.server.cost.CostQueryCache;
 import finora.server.crypto.CredentialCipher;
 import finora.server.grpc.GrpcMetricsInterceptor;
 import finora.server.integration.ConnectionRepository;
 import finora.server.integration.Connections;
+import finora.server.notify.ConnectionAlerts;
+import finora.server.notify.Notifier;
 import finora.server.provider.ProviderMetrics;
 import finora.server.provider.anthropic.AnthropicAdminClient;
 import finora.server.provider.anthropic.AnthropicClientConfig;
@@ -19,6 +22,7 @@ import finora.server.sync.SyncScheduler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 
@@ -33,6 +37,9 @@ import org.jooq.DSLContext;
  * @param metrics this application's own registry (never the static default, so test servers in
  *     one JVM do not collide); served by {@link FinoraServer} on {@link ServerConfig#metricsPort()}
  * @param scheduler runs due syncs once started; idle until then
+ * @param notifier notification channels and alert delivery
+ * @param connectionAlerts alerts about connections that stopped syncing; its periodic check starts with the server
+ * @param spendWatch budgets and anomalies, evaluated after every sync
  */
 public record App(
         ServerConfig config,
@@ -48,7 +55,10 @@ public record App(
         PrometheusRegistry metrics,
         GrpcMetricsInterceptor grpcMetrics,
         CostSync costSync,
-        SyncScheduler scheduler) {
+        SyncScheduler scheduler,
+        Notifier notifier,
+        ConnectionAlerts connectionAlerts,
+        SpendWatch spendWatch) {
 
     /** bcrypt cost for production passwords. */
     public static final int BCRYPT_COST = 12;
@@ -79,11 +89,15 @@ public record App(
                 (path, status, elapsed) -> providerMetrics.request("anthropic", path, status, elapsed));
         ConnectionRepository connectionRepository = new ConnectionRepository();
         Connections connections = new Connections(dsl, connectionRepository, cipher, anthropic, audit, clock);
+        Notifier notifier = new Notifier(dsl, cipher, config.alerts(), clock);
+        ConnectionAlerts connectionAlerts = new ConnectionAlerts(dsl, notifier, config.alerts(), clock);
+        SpendWatch spendWatch = new SpendWatch(dsl, notifier, clock);
         CostSync costSync = new CostSync(dsl, connectionRepository, connections, anthropic, new SyncMetrics(metrics),
-                clock, syncConfig.leaseDuration());
+                clock, syncConfig.leaseDuration(), List.of(spendWatch, connectionAlerts));
         SyncScheduler scheduler = new SyncScheduler(dsl, costSync, syncConfig, config.syncEnabled(), clock);
         CostQueryCache costCache = new CostQueryCache(64L << 20, Duration.ofMinutes(30)); // 64 MiB of answers
         return new App(config, dsl, dataSource, clock, audit, accountRepository, accounts, anthropic, connections,
-                costCache, metrics, new GrpcMetricsInterceptor(metrics), costSync, scheduler);
+                costCache, metrics, new GrpcMetricsInterceptor(metrics), costSync, scheduler, notifier, connectionAlerts,
+                spendWatch);
     }
 }

@@ -1,8 +1,10 @@
 package finora.server;
 
 import finora.api.v1.AuthServiceGrpc;
+import finora.api.v1.BudgetServiceGrpc;
 import finora.api.v1.CostServiceGrpc;
 import finora.api.v1.IntegrationServiceGrpc;
+import finora.api.v1.NotificationServiceGrpc;
 import finora.server.auth.AuthGrpcService;
 import finora.server.auth.AuthInterceptor;
 import finora.server.cost.CostChangeListener;
@@ -11,6 +13,7 @@ import finora.server.db.DatabaseHealthMonitor;
 import finora.server.grpc.CallGate;
 import finora.server.grpc.StatusMappingInterceptor;
 import finora.server.integration.IntegrationGrpcService;
+import finora.server.notify.NotificationGrpcService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -38,7 +41,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class FinoraServer {
     /** Services whose health follows the database. */
     public static final List<String> SERVICES = List.of(
-            AuthServiceGrpc.SERVICE_NAME, IntegrationServiceGrpc.SERVICE_NAME, CostServiceGrpc.SERVICE_NAME);
+            AuthServiceGrpc.SERVICE_NAME, IntegrationServiceGrpc.SERVICE_NAME, CostServiceGrpc.SERVICE_NAME,
+            BudgetServiceGrpc.SERVICE_NAME, NotificationServiceGrpc.SERVICE_NAME);
 
     private final Server server;
     private final HealthStatusManager health;
@@ -108,6 +112,8 @@ public final class FinoraServer {
         builder.addService(new AuthGrpcService(app.accounts()));
         builder.addService(new IntegrationGrpcService(app.connections()));
         builder.addService(new CostGrpcService(app.dsl(), app.costCache()));
+        builder.addService(app.spendWatch().grpcService());
+        builder.addService(new NotificationGrpcService(app.notifier()));
         builder.addService(health.getHealthService());
         builder.addService(ProtoReflectionServiceV1.newInstance());
         builder.addService(ProtoReflectionService.newInstance());

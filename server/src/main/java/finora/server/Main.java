@@ -51,6 +51,7 @@ public final class Main {
                 Grpc.newServerBuilderForPort(config.grpcPort(), InsecureServerCredentials.create()), app);
         server.start(Duration.ofSeconds(2));
         app.scheduler().start();
+        app.connectionAlerts().start();
         log.info("Finora server listening for gRPC on port {}, metrics on port {}", server.port(), server.metricsPort());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -59,8 +60,11 @@ public final class Main {
                 // 2. Stop background work: no new claims; running syncs finish their current day (or are
                 //    interrupted after a timeout) and release their leases for other replicas.
                 app.scheduler().stop();
+                app.connectionAlerts().close();
                 // 3. Stop accepting calls, wait up to 10 s for running ones, then cancel them.
                 server.shutdown(Duration.ofSeconds(10));
+                // Alerts still being sent stay PENDING in the delivery log; another replica resumes them.
+                app.notifier().close();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {

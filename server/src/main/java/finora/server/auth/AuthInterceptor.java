@@ -29,12 +29,21 @@ public final class AuthInterceptor implements ServerInterceptor {
             "grpc.reflection.v1alpha.ServerReflection");
     private static final Set<String> OPEN_METHODS = Set.of("finora.v1.AuthService/Login");
 
-    /** RPCs that change state; everything else is readable by READER tokens. */
+    /**
+     * RPCs that change state (or send alerts); everything else is readable by READER tokens. The
+     * BudgetService and NotificationService lines mirror the "Access:" comments of their protos.
+     */
     static final Set<String> ADMIN_METHODS = Set.of(
             "finora.v1.IntegrationService/ConnectProvider",
             "finora.v1.IntegrationService/UpdateCredential",
             "finora.v1.IntegrationService/DeleteConnection",
-            "finora.v1.IntegrationService/RefreshConnection");
+            "finora.v1.IntegrationService/RefreshConnection",
+            "finora.v1.BudgetService/CreateBudget",
+            "finora.v1.BudgetService/UpdateBudget",
+            "finora.v1.BudgetService/DeleteBudget",
+            "finora.v1.NotificationService/CreateNotificationChannel",
+            "finora.v1.NotificationService/TestNotificationChannel",
+            "finora.v1.NotificationService/DeleteNotificationChannel");
 
     private final Accounts accounts;
 
@@ -56,7 +65,7 @@ public final class AuthInterceptor implements ServerInterceptor {
             principal = authenticate(headers.get(AUTHORIZATION));
             if (ADMIN_METHODS.contains(method) && principal.role() != Role.ADMIN) {
                 throw new FinoraException(ErrorReason.ROLE_REQUIRED,
-                        "This call changes connections and needs an ADMIN token; this token is "
+                        "This call changes settings and needs an ADMIN token; this token is "
                                 + principal.role());
             }
         } catch (RuntimeException e) {

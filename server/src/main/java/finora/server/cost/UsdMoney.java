@@ -4,14 +4,14 @@ import com.google.type.Money;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
-/** Exact conversion of USD amounts (NUMERIC in the database) to {@code google.type.Money}. */
-final class UsdMoney {
+/** Exact conversion of USD amounts (NUMERIC in the database) to {@code google.type.Money}; budgets use it too. */
+public final class UsdMoney {
     private static final BigDecimal BILLION = BigDecimal.valueOf(1_000_000_000L);
 
     private UsdMoney() {}
 
     /** USD with up to 9 decimals, exactly; a null amount is zero. */
-    static Money of(BigDecimal usd) {
+    public static Money of(BigDecimal usd) {
         BigDecimal amount = usd == null ? BigDecimal.ZERO : usd;
         if (amount.scale() > 9) {
             // NUMERIC(20, 8) sums never have more than 8 decimals; anything finer is not money we store.
@@ -23,7 +23,7 @@ final class UsdMoney {
     }
 
     /** Back to a BigDecimal (tests and projections). */
-    static BigDecimal toBigDecimal(Money money) {
+    public static BigDecimal toBigDecimal(Money money) {
         return BigDecimal.valueOf(money.getUnits()).add(BigDecimal.valueOf(money.getNanos(), 9)).stripTrailingZeros();
     }
 }

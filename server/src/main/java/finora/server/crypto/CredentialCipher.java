@@ -24,6 +24,8 @@ import java.util.UUID;
  * master key is rotated.
  */
 public final class CredentialCipher {
+    /** Purpose of provider credentials; keeps their associated data as it always was. */
+    private static final String CREDENTIAL = "credential";
     private final Aead aead;
 
     private CredentialCipher(KeysetHandle keyset) throws GeneralSecurityException {
@@ -81,24 +83,38 @@ public final class CredentialCipher {
 
     /** Encrypts a secret for one connection of one tenant. */
     public byte[] encrypt(String secret, UUID tenantId, UUID connectionId) {
+        return encrypt(secret, CREDENTIAL, tenantId, connectionId);
+    }
+
+    /** Decrypts a secret; fails if the ciphertext belongs to another tenant or connection. */
+    public String decrypt(byte[] ciphertext, UUID tenantId, UUID connectionId) {
+        return decrypt(ciphertext, CREDENTIAL, tenantId, connectionId);
+    }
+
+    /**
+     * Encrypts a secret of another kind of stored object (e.g. {@code "notification-channel"}); the
+     * purpose is part of the associated data, so a ciphertext never decrypts as another kind of object.
+     */
+    public byte[] encrypt(String secret, String purpose, UUID tenantId, UUID objectId) {
         try {
-            return aead.encrypt(secret.getBytes(StandardCharsets.UTF_8), associatedData(tenantId, connectionId));
+            return aead.encrypt(secret.getBytes(StandardCharsets.UTF_8), associatedData(purpose, tenantId, objectId));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Encryption failed", e);
         }
     }
 
-    /** Decrypts a secret; fails if the ciphertext belongs to another tenant or connection. */
-    public String decrypt(byte[] ciphertext, UUID tenantId, UUID connectionId) {
+    /** Decrypts what {@link #encrypt(String, String, UUID, UUID)} encrypted for the same purpose, tenant and object. */
+    public String decrypt(byte[] ciphertext, String purpose, UUID tenantId, UUID objectId) {
         try {
-            return new String(aead.decrypt(ciphertext, associatedData(tenantId, connectionId)), StandardCharsets.UTF_8);
+            return new String(aead.decrypt(ciphertext, associatedData(purpose, tenantId, objectId)),
+                    StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("A stored credential could not be decrypted with the configured key set");
+            throw new IllegalStateException("A stored secret could not be decrypted with the configured key set");
         }
     }
 
-    private static byte[] associatedData(UUID tenantId, UUID connectionId) {
-        return ("finora-credential:v1:" + tenantId + ":" + connectionId).getBytes(StandardCharsets.UTF_8);
+    private static byte[] associatedData(String purpose, UUID tenantId, UUID objectId) {
+        return ("finora-" + purpose + ":v1:" + tenantId + ":" + objectId).getBytes(StandardCharsets.UTF_8);
     }
 
     private static KeysetHandle parse(String json, String variable) {

@@ -86,10 +86,19 @@ public final class CostSync {
     private final SyncMetrics metrics;
     private final Clock clock;
     private final Duration leaseDuration;
+    private final List<SyncListener> listeners;
 
     /** Creates the sync; {@code leaseDuration} is how far each step extends the lease. */
     public CostSync(DSLContext dsl, ConnectionRepository connectionRepository, Connections connections,
             AnthropicAdminClient anthropic, SyncMetrics metrics, Clock clock, Duration leaseDuration) {
+        this(dsl, connectionRepository, connections, anthropic, metrics, clock, leaseDuration, List.of());
+    }
+
+    /** As above, telling {@code listeners} after every run that started. */
+    public CostSync(DSLContext dsl, ConnectionRepository connectionRepository, Connections connections,
+            AnthropicAdminClient anthropic, SyncMetrics metrics, Clock clock, Duration leaseDuration,
+            List<SyncListener> listeners) {
+        this.listeners = List.copyOf(listeners);
         this.dsl = dsl;
         this.repository = new SyncRepository();
         this.connectionRepository = connectionRepository;
@@ -212,6 +221,7 @@ public final class CostSync {
             detail = STOPPED_DETAIL;
         }
         finish(claim, failure, detail);
+        tellListeners(new SyncListener.SyncEnded(claim.tenantId(), claim.connectionId(), failure == null));
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         String outcome = failure == null ? "SUCCEEDED" : "FAILED";
         metrics.finished(outcome, failure, seconds);
@@ -224,6 +234,17 @@ public final class CostSync {
         }
         return new Result(claim.token(), outcome, failure, progress.pages, progress.daysDone, window.days(),
                 progress.rows);
+    }
+
+    /** Budgets, anomalies and alerts follow syncs here; their failures never fail the sync. */
+    private void tellListeners(SyncListener.SyncEnded event) {
+        for (SyncListener listener : listeners) {
+            try {
+                listener.syncEnded(event);
+            } catch (RuntimeException e) {
+                log.error("A sync listener failed after the sync of connection {}", event.connectionId(), e);
+            }
+        }
     }
 
     /** Ends the run and hands the connection back; never throws (a failure leaves the lease to expire). */
