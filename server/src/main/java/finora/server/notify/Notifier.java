@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -221,7 +222,6 @@ public final class Notifier implements AutoCloseable {
         Channel.Secrets secrets;
         switch (spec) {
             case ChannelSpec.Webhook w -> {
-                URI url = guard.webhook(w.url());
                 Channel.Format format = w.format() == null ? Channel.Format.JSON : w.format();
                 String secret = w.signingSecret() == null ? "" : w.signingSecret();
                 if (secret.isEmpty() && format == Channel.Format.JSON) {
@@ -233,7 +233,8 @@ public final class Notifier implements AutoCloseable {
                     throw invalid("webhook.signing_secret", "The signing secret must be 32 to 256 printable ASCII "
                             + "characters without spaces");
                 }
-                String hint = url.getScheme().toLowerCase() + "://" + url.getRawAuthority() + "/…";
+                URI url = guard.webhook(w.url()); // last: it resolves the host
+                String hint = url.getScheme().toLowerCase(Locale.ROOT) + "://" + url.getRawAuthority() + "/…";
                 channel = new Channel(id, caller.tenantId(), name, Channel.Kind.WEBHOOK, format, hint, List.of(),
                         Optional.empty(), !secret.isEmpty(), false, now);
                 secrets = new Channel.Secrets(url.toString(), secret, "");
