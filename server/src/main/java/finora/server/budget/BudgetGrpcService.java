@@ -32,7 +32,6 @@ import io.grpc.stub.StreamObserver;
 import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.LocalDate;
-import java.util.List;
 import java.util.Map;
 
 /** {@code finora.v1.BudgetService}: translates between protos and {@link Budgets} / {@link Anomalies}. */
@@ -50,17 +49,14 @@ public final class BudgetGrpcService extends BudgetServiceGrpc.BudgetServiceImpl
 
     @Override
     public void createBudget(CreateBudgetRequest request, StreamObserver<CreateBudgetResponse> response) {
-        Budget b = budgets.create(Principal.current(), spec(request.getName(), request.getPeriod(),
-                request.hasAmount() ? request.getAmount() : null, request.hasScope() ? request.getScope() : null,
-                request.getThresholdsPercentList()));
+        Budget b = budgets.create(Principal.current(), spec(request.getBudget()));
         respond(response, CreateBudgetResponse.newBuilder().setBudget(toProto(b)).build());
     }
 
     @Override
     public void updateBudget(UpdateBudgetRequest request, StreamObserver<UpdateBudgetResponse> response) {
-        Budget b = budgets.update(Principal.current(), Budgets.parseId(request.getBudgetId()), spec(request.getName(),
-                request.getPeriod(), request.hasAmount() ? request.getAmount() : null,
-                request.hasScope() ? request.getScope() : null, request.getThresholdsPercentList()));
+        Budget b = budgets.update(Principal.current(), Budgets.parseId(request.getBudget().getBudgetId()),
+                spec(request.getBudget()));
         respond(response, UpdateBudgetResponse.newBuilder().setBudget(toProto(b)).build());
     }
 
@@ -132,23 +128,22 @@ public final class BudgetGrpcService extends BudgetServiceGrpc.BudgetServiceImpl
                 && d.value().equals(a.scope().value())).map(Anomaly.Driver::displayName).findFirst().orElse("");
     }
 
-    private static Budget.Spec spec(String name, finora.api.v1.BudgetPeriod period, Money amount,
-            finora.api.v1.Scope scope, List<Integer> thresholds) {
-        BudgetPeriod p = switch (period) {
+    private static Budget.Spec spec(finora.api.v1.Budget budget) {
+        BudgetPeriod p = switch (budget.getPeriod()) {
             case BUDGET_PERIOD_MONTHLY -> BudgetPeriod.MONTHLY;
             case BUDGET_PERIOD_QUARTERLY -> BudgetPeriod.QUARTERLY;
             case BUDGET_PERIOD_UNSPECIFIED, UNRECOGNIZED -> null;
         };
-        return new Budget.Spec(name, p, amount == null ? null : usd(amount), scope == null ? null : scope(scope),
-                thresholds);
+        return new Budget.Spec(budget.getName(), p, budget.hasAmount() ? usd(budget.getAmount()) : null,
+                budget.hasScope() ? scope(budget.getScope()) : null, budget.getThresholdsPercentList());
     }
 
     private static BigDecimal usd(Money money) {
         if (!money.getCurrencyCode().isEmpty() && !"USD".equals(money.getCurrencyCode())) {
-            throw Budgets.invalid("amount.currency_code", "Budgets are in USD");
+            throw FinoraException.invalidField("amount.currency_code", "Budgets are in USD");
         }
         if (money.getNanos() < 0 || money.getNanos() > 999_999_999 || money.getUnits() < 0) {
-            throw Budgets.invalid("amount", "The amount must be positive (units and nanos at least 0)");
+            throw FinoraException.invalidField("amount", "The amount must be positive (units and nanos at least 0)");
         }
         return BigDecimal.valueOf(money.getUnits()).add(BigDecimal.valueOf(money.getNanos(), 9));
     }
@@ -158,18 +153,18 @@ public final class BudgetGrpcService extends BudgetServiceGrpc.BudgetServiceImpl
             case SCOPE_KIND_TENANT -> Scope.TENANT;
             case SCOPE_KIND_PROVIDER -> {
                 if (scope.getProvider() != Provider.PROVIDER_ANTHROPIC) {
-                    throw Budgets.invalid("scope.provider", "Choose a provider: PROVIDER_ANTHROPIC");
+                    throw FinoraException.invalidField("scope.provider", "Choose a provider: PROVIDER_ANTHROPIC");
                 }
                 yield new Scope(Scope.Kind.PROVIDER, "ANTHROPIC");
             }
             case SCOPE_KIND_WORKSPACE -> {
                 if (scope.getValue().isBlank()) {
-                    throw Budgets.invalid("scope.value", "Give the workspace id (\"default\" for the Default workspace)");
+                    throw FinoraException.invalidField("scope.value", "Give the workspace id (\"default\" for the Default workspace)");
                 }
                 yield new Scope(Scope.Kind.WORKSPACE, DEFAULT_WORKSPACE.equals(scope.getValue()) ? "" : scope.getValue());
             }
             case SCOPE_KIND_MODEL_FAMILY -> new Scope(Scope.Kind.MODEL_FAMILY, scope.getValue());
-            case SCOPE_KIND_UNSPECIFIED, UNRECOGNIZED -> throw Budgets.invalid("scope.kind",
+            case SCOPE_KIND_UNSPECIFIED, UNRECOGNIZED -> throw FinoraException.invalidField("scope.kind",
                     "Choose a scope kind (SCOPE_KIND_TENANT for all spend)");
         };
     }

@@ -195,16 +195,16 @@ public final class Budgets {
     private static Budget.Spec check(Budget.Spec spec) {
         String name = Text.name(spec.name(), "name");
         if (spec.period() == null) {
-            throw invalid("period", "Choose a period: BUDGET_PERIOD_MONTHLY or BUDGET_PERIOD_QUARTERLY");
+            throw FinoraException.invalidField("period", "Choose a period: BUDGET_PERIOD_MONTHLY or BUDGET_PERIOD_QUARTERLY");
         }
         BigDecimal amount = spec.amount();
         if (amount == null || amount.signum() <= 0 || amount.compareTo(MAX_AMOUNT) > 0
                 || amount.stripTrailingZeros().scale() > 8) {
-            throw invalid("amount", "The amount must be more than 0 and at most 1,000,000,000 USD, with at most "
+            throw FinoraException.invalidField("amount", "The amount must be more than 0 and at most 1,000,000,000 USD, with at most "
                     + "8 decimals");
         }
         if (spec.scope() == null) {
-            throw invalid("scope", "Choose a scope (SCOPE_KIND_TENANT for all spend)");
+            throw FinoraException.invalidField("scope", "Choose a scope (SCOPE_KIND_TENANT for all spend)");
         }
         Scope scope = switch (spec.scope().kind()) {
             case TENANT -> Scope.TENANT;
@@ -213,19 +213,19 @@ public final class Budgets {
                 String value = spec.scope().value() == null ? "" : spec.scope().value().trim();
                 boolean defaultWorkspace = spec.scope().kind() == Scope.Kind.WORKSPACE && value.isEmpty();
                 if ((!defaultWorkspace && value.isEmpty()) || value.length() > 200 || Text.hasControl(value)) {
-                    throw invalid("scope.value", "The scope value must be 1 to 200 characters");
+                    throw FinoraException.invalidField("scope.value", "The scope value must be 1 to 200 characters");
                 }
                 yield new Scope(spec.scope().kind(), value);
             }
         };
         List<Integer> thresholds = spec.thresholds().isEmpty() ? DEFAULT_THRESHOLDS : spec.thresholds();
         if (thresholds.size() > MAX_THRESHOLDS) {
-            throw invalid("thresholds_percent", "At most " + MAX_THRESHOLDS + " thresholds");
+            throw FinoraException.invalidField("thresholds_percent", "At most " + MAX_THRESHOLDS + " thresholds");
         }
         TreeSet<Integer> sorted = new TreeSet<>();
         for (int t : thresholds) {
             if (t < 1 || t > 1000 || !sorted.add(t)) {
-                throw invalid("thresholds_percent", "Thresholds are distinct whole percents from 1 to 1000");
+                throw FinoraException.invalidField("thresholds_percent", "Thresholds are distinct whole percents from 1 to 1000");
             }
         }
         return new Budget.Spec(name, spec.period(), amount.stripTrailingZeros().scale() < 0
@@ -241,9 +241,6 @@ public final class Budgets {
         }
     }
 
-    static FinoraException invalid(String field, String description) {
-        return new FinoraException(ErrorReason.INVALID_ARGUMENT, description, Map.of("field", field), null);
-    }
 
     private static FinoraException notFound() {
         return new FinoraException(ErrorReason.BUDGET_NOT_FOUND, "No budget with that id in your organization");

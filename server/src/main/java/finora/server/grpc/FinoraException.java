@@ -24,6 +24,11 @@ public final class FinoraException extends RuntimeException {
         this.metadata = Map.copyOf(metadata);
     }
 
+    /** INVALID_ARGUMENT naming the request field at fault in the ErrorInfo metadata {@code field}. */
+    public static FinoraException invalidField(String field, String description) {
+        return new FinoraException(ErrorReason.INVALID_ARGUMENT, description, Map.of("field", field), null);
+    }
+
     /** The stable reason. */
     public ErrorReason reason() {
         return reason;

@@ -23,10 +23,8 @@ import finora.api.v1.TestNotificationChannelRequest;
 import finora.api.v1.TestNotificationChannelResponse;
 import finora.api.v1.WebhookFormat;
 import finora.server.auth.Principal;
-import finora.server.grpc.ErrorReason;
 import finora.server.grpc.FinoraException;
 import io.grpc.stub.StreamObserver;
-import java.util.Map;
 import java.util.Optional;
 
 /** {@code finora.v1.NotificationService}: translates between protos and {@link Notifier}. */
@@ -49,11 +47,11 @@ public final class NotificationGrpcService extends NotificationServiceGrpc.Notif
                     switch (request.getWebhook().getFormat()) {
                         case WEBHOOK_FORMAT_UNSPECIFIED, WEBHOOK_FORMAT_JSON -> Channel.Format.JSON;
                         case WEBHOOK_FORMAT_SLACK -> Channel.Format.SLACK;
-                        case UNRECOGNIZED -> throw invalid("webhook.format", "Unknown webhook format");
+                        case UNRECOGNIZED -> throw FinoraException.invalidField("webhook.format", "Unknown webhook format");
                     }, request.getWebhook().getSigningSecret());
             case EMAIL -> new ChannelSpec.Email(request.getName(), request.getEmail().getRecipientsList(),
                     request.getEmail().hasSmtp() ? Optional.of(smtp(request.getEmail().getSmtp())) : Optional.empty());
-            case TARGET_NOT_SET -> throw invalid("target", "Give a webhook or an email target");
+            case TARGET_NOT_SET -> throw FinoraException.invalidField("target", "Give a webhook or an email target");
         };
         Channel channel = notifier.create(Principal.current(), spec);
         respond(response, CreateNotificationChannelResponse.newBuilder().setChannel(toProto(channel)).build());
@@ -86,7 +84,7 @@ public final class NotificationGrpcService extends NotificationServiceGrpc.Notif
             StreamObserver<ListNotificationDeliveriesResponse> response) {
         int size = request.getPageSize() == 0 ? DEFAULT_PAGE : request.getPageSize();
         if (size < 1 || size > MAX_PAGE) {
-            throw invalid("page_size", "page_size must be 1 to " + MAX_PAGE);
+            throw FinoraException.invalidField("page_size", "page_size must be 1 to " + MAX_PAGE);
         }
         Optional<java.util.UUID> channel = request.getChannelId().isEmpty() ? Optional.empty()
                 : Optional.of(Notifier.parseId(request.getChannelId()));
@@ -100,7 +98,7 @@ public final class NotificationGrpcService extends NotificationServiceGrpc.Notif
             case SMTP_SECURITY_UNSPECIFIED, SMTP_SECURITY_STARTTLS -> NotifyConfig.Security.STARTTLS;
             case SMTP_SECURITY_SSL -> NotifyConfig.Security.SSL;
             case SMTP_SECURITY_NONE -> NotifyConfig.Security.NONE;
-            case UNRECOGNIZED -> throw invalid("email.smtp.security", "Unknown SMTP security");
+            case UNRECOGNIZED -> throw FinoraException.invalidField("email.smtp.security", "Unknown SMTP security");
         };
         return new ChannelSpec.Smtp(s.getHost(), s.getPort(), s.getUsername(), s.getPassword(), security);
     }
@@ -156,7 +154,4 @@ public final class NotificationGrpcService extends NotificationServiceGrpc.Notif
         return b.build();
     }
 
-    private static FinoraException invalid(String field, String description) {
-        return new FinoraException(ErrorReason.INVALID_ARGUMENT, description, Map.of("field", field), null);
-    }
 }

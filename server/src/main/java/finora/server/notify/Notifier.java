@@ -225,12 +225,12 @@ public final class Notifier implements AutoCloseable {
                 Channel.Format format = w.format() == null ? Channel.Format.JSON : w.format();
                 String secret = w.signingSecret() == null ? "" : w.signingSecret();
                 if (secret.isEmpty() && format == Channel.Format.JSON) {
-                    throw invalid("webhook.signing_secret", "A JSON webhook needs a signing secret of 32 to 256 "
+                    throw FinoraException.invalidField("webhook.signing_secret", "A JSON webhook needs a signing secret of 32 to 256 "
                             + "characters, so the receiver can verify what it gets");
                 }
                 if (!secret.isEmpty() && (secret.length() < 32 || secret.length() > 256
                         || !secret.chars().allMatch(ch -> ch > 0x20 && ch < 0x7f))) {
-                    throw invalid("webhook.signing_secret", "The signing secret must be 32 to 256 printable ASCII "
+                    throw FinoraException.invalidField("webhook.signing_secret", "The signing secret must be 32 to 256 printable ASCII "
                             + "characters without spaces");
                 }
                 URI url = guard.webhook(w.url()); // last: it resolves the host
@@ -249,15 +249,15 @@ public final class Notifier implements AutoCloseable {
                     NotifyConfig.Security security = s.security() == null ? NotifyConfig.Security.STARTTLS
                             : s.security();
                     if (s.port() < 0 || s.port() > 65535) {
-                        throw invalid("email.smtp.port", "The SMTP port must be 1 to 65535 (0 for the usual one)");
+                        throw FinoraException.invalidField("email.smtp.port", "The SMTP port must be 1 to 65535 (0 for the usual one)");
                     }
                     String username = s.username() == null ? "" : s.username().trim();
                     password = s.password() == null ? "" : s.password();
                     if (username.length() > 320 || Text.hasControl(username)) {
-                        throw invalid("email.smtp.username", "The SMTP user name must be at most 320 characters");
+                        throw FinoraException.invalidField("email.smtp.username", "The SMTP user name must be at most 320 characters");
                     }
                     if (password.length() > 1024 || (!password.isEmpty() && username.isEmpty())) {
-                        throw invalid("email.smtp.password", "The SMTP password must be at most 1024 characters "
+                        throw FinoraException.invalidField("email.smtp.password", "The SMTP password must be at most 1024 characters "
                                 + "and needs a user name");
                     }
                     smtp = Optional.of(new Channel.SmtpServer(host, s.port() == 0 ? security.defaultPort() : s.port(),
@@ -356,7 +356,7 @@ public final class Notifier implements AutoCloseable {
 
     private static List<String> recipients(List<String> raw) {
         if (raw.isEmpty() || raw.size() > MAX_RECIPIENTS) {
-            throw invalid("email.recipients", "Give 1 to " + MAX_RECIPIENTS + " e-mail addresses");
+            throw FinoraException.invalidField("email.recipients", "Give 1 to " + MAX_RECIPIENTS + " e-mail addresses");
         }
         LinkedHashSet<String> result = new LinkedHashSet<>();
         for (String r : raw) {
@@ -366,21 +366,18 @@ public final class Notifier implements AutoCloseable {
                     && address.chars().noneMatch(ch -> ch <= 0x20 || ch == ',' || ch == ';' || ch == '<' || ch == '>'
                             || ch == '"' || ch == 0x7f);
             if (!plain) {
-                throw invalid("email.recipients", "Not a plain e-mail address: give name@example.com");
+                throw FinoraException.invalidField("email.recipients", "Not a plain e-mail address: give name@example.com");
             }
             try {
                 new InternetAddress(address, true).validate();
             } catch (AddressException e) {
-                throw invalid("email.recipients", "Not a valid e-mail address: " + address);
+                throw FinoraException.invalidField("email.recipients", "Not a valid e-mail address: " + address);
             }
             result.add(address);
         }
         return List.copyOf(result);
     }
 
-    private static FinoraException invalid(String field, String description) {
-        return new FinoraException(ErrorReason.INVALID_ARGUMENT, description, Map.of("field", field), null);
-    }
 
     private static FinoraException notFound() {
         return new FinoraException(ErrorReason.CHANNEL_NOT_FOUND, "No notification channel with that id in your "

@@ -1,8 +1,6 @@
 package finora.server.notify;
 
-import finora.server.grpc.ErrorReason;
 import finora.server.grpc.FinoraException;
-import java.util.Map;
 
 /** Checks of names people give to things (channels, budgets): trimmed, 1–200 characters, no control characters. */
 public final class Text {
@@ -15,8 +13,8 @@ public final class Text {
     public static String name(String raw, String field) {
         String name = raw == null ? "" : raw.trim();
         if (name.isEmpty() || name.length() > MAX_NAME || hasControl(name)) {
-            throw new FinoraException(ErrorReason.INVALID_ARGUMENT, "The " + field + " must be 1 to " + MAX_NAME
-                    + " characters without control characters", Map.of("field", field), null);
+            throw FinoraException.invalidField(field, "The " + field + " must be 1 to " + MAX_NAME
+                    + " characters without control characters");
         }
         return name;
     }

@@ -89,10 +89,10 @@ class BudgetAlertsTest {
         LocalDate monthStart = TODAY.withDayOfMonth(1);
         BigDecimal spent = sim.truth(SimKeys.ORG_A_ID, monthStart, TODAY).totalUsd();
         BigDecimal amount = spent.divide(new BigDecimal("0.85"), 2, RoundingMode.UP); // spend is 85 % of it
-        Budget created = server.budgets(admin).createBudget(CreateBudgetRequest.newBuilder().setName("AI total")
-                .setPeriod(BudgetPeriod.BUDGET_PERIOD_MONTHLY).setAmount(money(amount))
+        Budget created = server.budgets(admin).createBudget(CreateBudgetRequest.newBuilder().setBudget(Budget.newBuilder()
+                .setName("AI total").setPeriod(BudgetPeriod.BUDGET_PERIOD_MONTHLY).setAmount(money(amount))
                 .setScope(Scope.newBuilder().setKind(ScopeKind.SCOPE_KIND_TENANT)).addThresholdsPercent(80)
-                .addThresholdsPercent(100).build()).getBudget();
+                .addThresholdsPercent(100)).build()).getBudget();
         assertThat(created.getStatus().getThresholdsList()).noneMatch(t -> t.getFired());
 
         connectAndSync();

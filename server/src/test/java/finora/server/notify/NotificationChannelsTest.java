@@ -150,13 +150,13 @@ class NotificationChannelsTest {
                     .satisfies(e -> assertThat(((StatusRuntimeException) e).getStatus().getCode())
                             .isEqualTo(Status.Code.PERMISSION_DENIED));
             assertThatThrownBy(() -> server.budgets(reader).createBudget(CreateBudgetRequest.newBuilder()
-                    .setName("x").setPeriod(BudgetPeriod.BUDGET_PERIOD_MONTHLY).build()))
+                    .setBudget(finora.api.v1.Budget.newBuilder().setName("x")).build()))
                     .satisfies(e -> assertThat(((StatusRuntimeException) e).getStatus().getCode())
                             .isEqualTo(Status.Code.PERMISSION_DENIED));
             assertThatThrownBy(() -> server.budgets(admin).createBudget(CreateBudgetRequest.newBuilder()
-                    .setName("x").setPeriod(BudgetPeriod.BUDGET_PERIOD_MONTHLY)
+                    .setBudget(finora.api.v1.Budget.newBuilder().setName("x").setPeriod(BudgetPeriod.BUDGET_PERIOD_MONTHLY)
                     .setAmount(com.google.type.Money.newBuilder().setCurrencyCode("USD").setUnits(-5))
-                    .setScope(Scope.newBuilder().setKind(ScopeKind.SCOPE_KIND_TENANT)).build()))
+                    .setScope(Scope.newBuilder().setKind(ScopeKind.SCOPE_KIND_TENANT))).build()))
                     .satisfies(e -> assertThat(GrpcErrors.reason((StatusRuntimeException) e)).isEqualTo("INVALID_ARGUMENT"));
         }
     }
