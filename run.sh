@@ -27,7 +27,10 @@ esac
 
 export FINORA_DATA_DIR="${FINORA_DATA_DIR:-$PWD/.finora}"
 logs="$FINORA_DATA_DIR/logs"
+# The data dir holds the database, the dev key set and dev-credentials: this user only.
+umask 077
 mkdir -p "$logs"
+chmod 700 "$FINORA_DATA_DIR" "$logs"
 
 if [ "${SKIP_BUILD:-0}" != "1" ]; then
   echo "Building (the first time takes a few minutes while Maven fetches dependencies)..."

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntSupplier;
 
 /**
  * The simulated Admin API ({@code /v1/…}): faults first, then method, key and version checks, then the
@@ -35,13 +36,14 @@ final class AdminApiHandler implements HttpHandler {
     private final CostReportEndpoint costReport;
     private final WorkspacesEndpoint workspaces;
 
-    AdminApiHandler(SimData data, SimKeys keys, Faults faults, RequestLog log, Clock clock) {
+    AdminApiHandler(SimData data, SimKeys keys, Faults faults, RequestLog log, Clock clock,
+            IntSupplier maxResultsPerPage) {
         this.data = data;
         this.keys = keys;
         this.faults = faults;
         this.log = log;
         this.clock = clock;
-        this.costReport = new CostReportEndpoint(data, clock);
+        this.costReport = new CostReportEndpoint(data, clock, maxResultsPerPage);
         this.workspaces = new WorkspacesEndpoint(data);
     }
 
@@ -118,7 +120,8 @@ final class AdminApiHandler implements HttpHandler {
         Reply reply = switch (path) {
             case ME_PATH -> Reply.json(200, me(organizationId));
             case WorkspacesEndpoint.PATH -> Reply.json(200, workspaces.answer(organizationId, query));
-            case CostReportEndpoint.PATH -> Reply.json(200, costReport.answer(organizationId, query));
+            case CostReportEndpoint.PATH -> Reply.json(200, costReport.answer(organizationId, query,
+                    exchange.getRequestHeaders().getOrDefault("anthropic-beta", List.of())));
             default -> throw new ApiException(404, "not_found_error", "Not found: " + path);
         };
         return reply.withHeader("anthropic-organization-id", organizationId);

@@ -37,6 +37,7 @@ public final class AnthropicSim implements AutoCloseable {
     private final SimKeys keys;
     private final Faults faults = new Faults();
     private final RequestLog requestLog = new RequestLog();
+    private final AtomicInteger maxResultsPerPage = new AtomicInteger();
     private final HttpServer server;
     private final ExecutorService executor;
 
@@ -55,7 +56,8 @@ public final class AnthropicSim implements AutoCloseable {
             return thread;
         });
         this.server = HttpServer.create(address, 0);
-        server.createContext("/", new AdminApiHandler(data, keys, faults, requestLog, config.clock()));
+        server.createContext("/", new AdminApiHandler(data, keys, faults, requestLog, config.clock(),
+                maxResultsPerPage::get));
         server.createContext(SimControlHandler.PREFIX, new SimControlHandler(this));
         server.setExecutor(executor);
         server.start();
@@ -161,8 +163,28 @@ public final class AnthropicSim implements AutoCloseable {
         return data.replace(organizationId, day, items);
     }
 
-    /** Clears faults, the request log and restatements, and puts the demo keys back to their initial states. */
+    /**
+     * Serves {@code text} (e.g. {@code "n/a"}) instead of the first cost amount of a day, as a broken
+     * upstream row would; null serves the real amount again.
+     */
+    public void garbleAmount(String organizationId, LocalDate day, String text) {
+        data.garble(organizationId, day, text);
+    }
+
+    /**
+     * Caps the result rows one {@code cost_report} page may hold: a denser page answers 400
+     * {@code invalid_request_error} (as dense pages have been seen to); 0 (the default) means no cap.
+     */
+    public void setMaxResultsPerPage(int max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("max must be 0 (no cap) or more");
+        }
+        maxResultsPerPage.set(max);
+    }
+
+    /** Clears faults, the request log, restatements, garbled amounts and the page cap, and puts the demo keys back. */
     public void reset() {
+        maxResultsPerPage.set(0);
         faults.clear();
         requestLog.clear();
         data.clearRestatements();

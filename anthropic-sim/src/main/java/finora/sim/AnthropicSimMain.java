@@ -6,7 +6,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Runs the simulator standalone until the process is stopped:
  * {@code java -jar anthropic-sim.jar [--port 8089] [--host 127.0.0.1] [--seed N] [--workspaces N]
- * [--archived N] [--rows-per-day N] [--empty-day-percent N]}.
+ * [--archived N] [--rows-per-day N] [--empty-day-percent N] [--max-results-per-page N]}.
  * Prints the base URL and the demo keys, which are public test constants, never real credentials.
  */
 public final class AnthropicSimMain {
@@ -24,6 +24,7 @@ public final class AnthropicSimMain {
         SimConfig config = SimConfig.defaults();
         int workspaces = config.workspaces();
         int archived = config.archivedWorkspaces();
+        int maxResults = 0;
         try {
             for (int i = 0; i < args.length; i++) {
                 String option = args[i];
@@ -43,6 +44,7 @@ public final class AnthropicSimMain {
                     case "--archived" -> archived = Integer.parseInt(value);
                     case "--rows-per-day" -> config = config.withRowsPerDay(Integer.parseInt(value));
                     case "--empty-day-percent" -> config = config.withEmptyDayPercent(Integer.parseInt(value));
+                    case "--max-results-per-page" -> maxResults = Integer.parseInt(value);
                     default -> throw new IllegalArgumentException("unknown option " + option);
                 }
             }
@@ -55,6 +57,7 @@ public final class AnthropicSimMain {
         }
 
         AnthropicSim sim = AnthropicSim.start(new InetSocketAddress(host, port), config);
+        sim.setMaxResultsPerPage(maxResults);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             sim.close();
@@ -77,6 +80,7 @@ public final class AnthropicSimMain {
 
     private static void printUsage() {
         System.err.println("usage: java -jar anthropic-sim.jar [--port " + DEFAULT_PORT + "] [--host 127.0.0.1]"
-                + " [--seed N] [--workspaces N] [--archived N] [--rows-per-day N] [--empty-day-percent N]");
+                + " [--seed N] [--workspaces N] [--archived N] [--rows-per-day N] [--empty-day-percent N]"
+                + " [--max-results-per-page N]");
     }
 }

@@ -33,7 +33,10 @@ final class CostGenerator {
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
     private static final BigDecimal CENTS_PER_WEB_SEARCH = BigDecimal.ONE;
     private static final BigDecimal CODE_EXECUTION_CENTS_PER_HOUR = BigDecimal.valueOf(5);
-    private static final int AMOUNT_SCALE = 6;
+    private static final BigDecimal SESSION_CENTS_PER_HOUR = BigDecimal.valueOf(8);
+    /** Real responses carry 4 to 6 decimals of a cent, varying row to row; so does the simulator. */
+    private static final int MIN_AMOUNT_SCALE = 4;
+    private static final int MAX_AMOUNT_SCALE = 6;
 
     private static final long WORKSPACE_SALT = 0x57_4f_52_4b_53_50_43L;
     private static final long EMPTY_DAY_SALT = 0x45_4d_50_54_59L;
@@ -46,7 +49,8 @@ final class CostGenerator {
             .thenComparing(CostLineItem::tokenType, Comparator.nullsFirst(Comparator.<String>naturalOrder()))
             .thenComparing(CostLineItem::serviceTier, Comparator.nullsFirst(Comparator.<String>naturalOrder()))
             .thenComparing(CostLineItem::contextWindow, Comparator.nullsFirst(Comparator.<String>naturalOrder()))
-            .thenComparing(CostLineItem::inferenceGeo, Comparator.nullsFirst(Comparator.<String>naturalOrder()));
+            .thenComparing(CostLineItem::inferenceGeo, Comparator.nullsFirst(Comparator.<String>naturalOrder()))
+            .thenComparing(CostLineItem::speed, Comparator.nullsFirst(Comparator.<String>naturalOrder()));
 
     private final SimConfig config;
 
@@ -127,6 +131,8 @@ final class CostGenerator {
                 put(rows, webSearch(day, workspaceId, random));
             } else if (kind < 6) {
                 put(rows, codeExecution(day, workspaceId, random));
+            } else if (kind < 8) {
+                put(rows, sessionUsage(day, workspaceId, random));
             } else {
                 put(rows, tokens(day, workspaceId, random));
             }
@@ -156,6 +162,7 @@ final class CostGenerator {
         boolean longContext = random.nextInt(100) < 15;
         int geoRoll = random.nextInt(100);
         String geo = geoRoll < 70 ? "global" : geoRoll < 90 ? "us" : "not_available";
+        boolean fast = random.nextInt(100) < 10;
 
         String tokenType;
         String label;
@@ -187,11 +194,21 @@ final class CostGenerator {
         if (batch) {
             price = price.multiply(new BigDecimal("0.5"));
         }
+        if (fast) {
+            price = price.multiply(BigDecimal.valueOf(6)); // fast mode: premium pricing
+        }
         long tokens = tokenCount(random);
         BigDecimal amount = BigDecimal.valueOf(tokens).multiply(price)
-                .divide(MILLION, AMOUNT_SCALE, RoundingMode.HALF_EVEN);
+                .divide(MILLION, scale(random), RoundingMode.HALF_EVEN);
+        // Service tiers are standard and batch only: Priority Tier spend is not in the cost report.
         return new CostLineItem(day, workspaceId, model.displayName() + " Usage - " + label, "tokens", model.id(),
-                tokenType, batch ? "batch" : "standard", longContext ? "200k-1M" : "0-200k", geo, amount);
+                tokenType, batch ? "batch" : "standard", longContext ? "200k-1M" : "0-200k", geo,
+                fast ? "fast" : "standard", amount);
+    }
+
+    /** The decimal places of one amount string, 4 to 6. */
+    private static int scale(SplittableRandom random) {
+        return MIN_AMOUNT_SCALE + random.nextInt(MAX_AMOUNT_SCALE - MIN_AMOUNT_SCALE + 1);
     }
 
     /** Between 10 thousand and 10 million tokens, spread over three orders of magnitude. */
@@ -206,15 +223,24 @@ final class CostGenerator {
     private static CostLineItem webSearch(LocalDate day, String workspaceId, SplittableRandom random) {
         BigDecimal searches = BigDecimal.valueOf(1 + random.nextInt(2_000));
         return new CostLineItem(day, workspaceId, "Web Search Usage", "web_search", null, null, null, null, null,
-                searches.multiply(CENTS_PER_WEB_SEARCH).setScale(AMOUNT_SCALE, RoundingMode.UNNECESSARY));
+                searches.multiply(CENTS_PER_WEB_SEARCH).setScale(scale(random), RoundingMode.UNNECESSARY));
     }
 
     private static CostLineItem codeExecution(LocalDate day, String workspaceId, SplittableRandom random) {
         BigDecimal seconds = BigDecimal.valueOf(60 + random.nextInt(36_000));
         BigDecimal amount = seconds.multiply(CODE_EXECUTION_CENTS_PER_HOUR)
-                .divide(BigDecimal.valueOf(3600), AMOUNT_SCALE, RoundingMode.HALF_EVEN);
+                .divide(BigDecimal.valueOf(3600), scale(random), RoundingMode.HALF_EVEN);
         return new CostLineItem(day, workspaceId, "Code Execution Usage", "code_execution", null, null, null, null,
                 null, amount);
+    }
+
+    /** Managed agents' runtime: cost type {@code session_usage}, no model (description wording constructed). */
+    private static CostLineItem sessionUsage(LocalDate day, String workspaceId, SplittableRandom random) {
+        BigDecimal seconds = BigDecimal.valueOf(60 + random.nextInt(72_000));
+        BigDecimal amount = seconds.multiply(SESSION_CENTS_PER_HOUR)
+                .divide(BigDecimal.valueOf(3600), scale(random), RoundingMode.HALF_EVEN);
+        return new CostLineItem(day, workspaceId, "Managed Agents Session Usage", "session_usage", null, null, null,
+                null, null, amount);
     }
 
     private static String pick(SplittableRandom random, List<String> values) {

@@ -14,13 +14,17 @@ import java.util.Objects;
  * @param day           the UTC day of the cost bucket
  * @param workspaceId   {@code wrkspc_…} id, or null for the Default workspace
  * @param description   e.g. {@code Claude Sonnet 4.5 Usage - Input Tokens, Cache Write}
- * @param costType      {@code tokens}, {@code web_search} or {@code code_execution}
+ * @param costType      {@code tokens}, {@code web_search}, {@code code_execution} or {@code session_usage}
+ *                      (an open set: Anthropic adds cost types)
  * @param model         model id, null for non-token rows
  * @param tokenType     e.g. {@code cache_read_input_tokens}, null for non-token rows
  * @param serviceTier   {@code standard} or {@code batch}, null for non-token rows
  * @param contextWindow {@code 0-200k} or {@code 200k-1M}, null for non-token rows
  * @param inferenceGeo  {@code global}, {@code us} or {@code not_available}, null for non-token rows
- * @param amountCents   amount in US cents, scale 6, exactly as the API sends it
+ * @param speed         {@code standard} or {@code fast} for token rows (sent only with the fast-mode beta
+ *                      header), null for non-token rows
+ * @param amountCents   amount in US cents exactly as the API sends it; its scale varies (4 to 6 decimals
+ *                      in generated data, any scale in replaced days)
  */
 public record CostLineItem(
         LocalDate day,
@@ -32,6 +36,7 @@ public record CostLineItem(
         String serviceTier,
         String contextWindow,
         String inferenceGeo,
+        String speed,
         BigDecimal amountCents) {
 
     /** Checks the components; see the record description. */
@@ -42,6 +47,13 @@ public record CostLineItem(
         Objects.requireNonNull(amountCents, "amountCents");
     }
 
+    /** A row without a speed (non-token rows, or tests that do not care). */
+    public CostLineItem(LocalDate day, String workspaceId, String description, String costType, String model,
+            String tokenType, String serviceTier, String contextWindow, String inferenceGeo, BigDecimal amountCents) {
+        this(day, workspaceId, description, costType, model, tokenType, serviceTier, contextWindow, inferenceGeo, null,
+                amountCents);
+    }
+
     /** The amount in US dollars: cents / 100, exact. */
     public BigDecimal amountUsd() {
         return amountCents.movePointLeft(2);
@@ -50,6 +62,6 @@ public record CostLineItem(
     /** The same row with another amount. */
     public CostLineItem withAmountCents(BigDecimal cents) {
         return new CostLineItem(day, workspaceId, description, costType, model, tokenType, serviceTier,
-                contextWindow, inferenceGeo, cents);
+                contextWindow, inferenceGeo, speed, cents);
     }
 }

@@ -12,19 +12,30 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntSupplier;
 
 /**
  * {@code GET /v1/organizations/cost_report}: daily buckets of cost in cents, grouped by any subset of
  * {@code workspace_id} and {@code description}, paged by an opaque {@code page} cursor.
+ *
+ * <p>Traps of the real API it reproduces: amounts are decimal strings whose scale varies row to row;
+ * {@code speed} is only returned (and only splits rows) when the request carries
+ * {@code anthropic-beta: fast-mode-2026-02-01}; a page holding more result rows than the
+ * configured cap answers 400 (a "dense page"; the caller must ask for fewer days); cost types are an
+ * open set ({@code session_usage}); Priority Tier spend is never in it.
  */
 final class CostReportEndpoint {
 
     static final String PATH = "/v1/organizations/cost_report";
+    /** The beta that adds {@code speed} to cost rows. */
+    static final String FAST_MODE_BETA = "fast-mode-2026-02-01";
+    static final String DENSE_PAGE = "Too many results for one page: request fewer days with a smaller limit";
 
     private static final String INVALID_RANGE = "Invalid date range: ending date must be after starting date";
     private static final String PAGE_PREFIX = "page_";
@@ -34,13 +45,19 @@ final class CostReportEndpoint {
 
     private final SimData data;
     private final Clock clock;
+    private final IntSupplier maxResultsPerPage;
 
-    CostReportEndpoint(SimData data, Clock clock) {
+    /** {@code maxResultsPerPage} gives the dense-page cap per request; 0 means none. */
+    CostReportEndpoint(SimData data, Clock clock, IntSupplier maxResultsPerPage) {
         this.data = data;
         this.clock = clock;
+        this.maxResultsPerPage = maxResultsPerPage;
     }
 
-    ObjectNode answer(String organizationId, QueryParameters query) throws ApiException {
+    /** The answer; {@code betas} are the values of the request's {@code anthropic-beta} headers. */
+    ObjectNode answer(String organizationId, QueryParameters query, List<String> betas) throws ApiException {
+        boolean withSpeed = betas.stream().flatMap(b -> Arrays.stream(b.split(",")))
+                .anyMatch(b -> b.trim().equals(FAST_MODE_BETA));
         LocalDate start = day(query, "starting_at", true);
         LocalDate end = day(query, "ending_at", false);
         if (end == null) {
@@ -70,15 +87,27 @@ final class CostReportEndpoint {
         JsonNodeFactory json = JsonNodeFactory.instance;
         ObjectNode body = json.objectNode();
         ArrayNode buckets = body.putArray("data");
+        int resultRows = 0;
         for (LocalDate day = from; day.isBefore(to); day = day.plusDays(1)) {
             ObjectNode bucket = buckets.addObject();
             bucket.put("starting_at", timestamp(day));
             bucket.put("ending_at", timestamp(day.plusDays(1)));
             ArrayNode results = bucket.putArray("results");
+            String garbled = data.garbledAmount(organizationId, day);
             for (Map.Entry<Group, BigDecimal> row
-                    : group(data.day(organizationId, day), byWorkspace, byDescription).entrySet()) {
-                results.add(result(row.getKey(), row.getValue()));
+                    : group(data.day(organizationId, day), byWorkspace, byDescription, withSpeed).entrySet()) {
+                ObjectNode result = result(row.getKey(), row.getValue(), withSpeed);
+                if (garbled != null) {
+                    result.put("amount", garbled);
+                    garbled = null;
+                }
+                results.add(result);
             }
+            resultRows += results.size();
+        }
+        int cap = maxResultsPerPage.getAsInt();
+        if (cap > 0 && resultRows > cap) {
+            throw ApiException.invalidRequest(DENSE_PAGE);
         }
         boolean hasMore = to.isBefore(end);
         body.put("has_more", hasMore);
@@ -87,22 +116,23 @@ final class CostReportEndpoint {
     }
 
     /** Sums rows that differ only in dimensions not grouped by. Without any grouping a day becomes one row. */
-    private static Map<Group, BigDecimal> group(List<CostLineItem> rows, boolean byWorkspace, boolean byDescription) {
+    private static Map<Group, BigDecimal> group(List<CostLineItem> rows, boolean byWorkspace, boolean byDescription,
+            boolean withSpeed) {
         Map<Group, BigDecimal> sums = new LinkedHashMap<>();
         for (CostLineItem row : rows) {
             String workspaceId = byWorkspace ? row.workspaceId() : null;
             Group key = byDescription
                     ? new Group(workspaceId, row.description(), row.costType(), row.model(), row.tokenType(),
-                            row.serviceTier(), row.contextWindow(), row.inferenceGeo())
-                    : new Group(workspaceId, null, null, null, null, null, null, null);
+                            row.serviceTier(), row.contextWindow(), row.inferenceGeo(), withSpeed ? row.speed() : null)
+                    : new Group(workspaceId, null, null, null, null, null, null, null, null);
             sums.merge(key, row.amountCents(), BigDecimal::add);
         }
         return sums;
     }
 
-    private static ObjectNode result(Group group, BigDecimal amountCents) {
+    private static ObjectNode result(Group group, BigDecimal amountCents, boolean withSpeed) {
         ObjectNode result = JsonNodeFactory.instance.objectNode();
-        result.put("amount", amountCents.setScale(6).toPlainString());
+        result.put("amount", amountCents.toPlainString()); // the scale as stored: it varies
         result.put("currency", "USD");
         result.put("workspace_id", group.workspaceId());
         result.put("description", group.description());
@@ -112,6 +142,9 @@ final class CostReportEndpoint {
         result.put("service_tier", group.serviceTier());
         result.put("context_window", group.contextWindow());
         result.put("inference_geo", group.inferenceGeo());
+        if (withSpeed) {
+            result.put("speed", group.speed());
+        }
         return result;
     }
 
@@ -170,6 +203,6 @@ final class CostReportEndpoint {
 
     /** The dimensions of one result row; those not grouped by are null. */
     private record Group(String workspaceId, String description, String costType, String model, String tokenType,
-                         String serviceTier, String contextWindow, String inferenceGeo) {
+                         String serviceTier, String contextWindow, String inferenceGeo, String speed) {
     }
 }

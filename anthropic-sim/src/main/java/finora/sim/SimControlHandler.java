@@ -28,6 +28,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *                                            "count":3, "path":"/v1/organizations/cost_report"}
  * DELETE /_sim/faults                       clear faults
  * POST   /_sim/restate                      {"organization_id":"…","date":"2026-11-01"}
+ * POST   /_sim/garble                       {"organization_id":"…","date":"2026-11-01","amount":"n/a"} (null: undo)
+ * POST   /_sim/page-cap                     {"max_results":200}: denser cost_report pages answer 400 (0: no cap)
  * POST   /_sim/keys/revoke                  {"key":"…"}  (also remove-admin-role, restore)
  * POST   /_sim/organizations                {"name":"…"} → id, name and a fresh admin_key
  * GET    /_sim/requests                     request log, keys shown as hints
@@ -81,6 +83,17 @@ final class SimControlHandler implements HttpHandler {
             case "POST /_sim/restate" -> {
                 JsonNode body = body(exchange);
                 yield Reply.json(200, restatement(sim.restateDay(text(body, "organization_id"), date(text(body, "date")))));
+            }
+            case "POST /_sim/garble" -> {
+                JsonNode body = body(exchange);
+                sim.garbleAmount(text(body, "organization_id"), date(text(body, "date")),
+                        body.path("amount").isNull() || body.path("amount").isMissingNode() ? null
+                                : body.path("amount").asText());
+                yield ok();
+            }
+            case "POST /_sim/page-cap" -> {
+                sim.setMaxResultsPerPage(body(exchange).path("max_results").asInt(0));
+                yield ok();
             }
             case "POST /_sim/keys/revoke" -> {
                 sim.keys().revoke(text(body(exchange), "key"));

@@ -1,7 +1,6 @@
 package finora.sim;
 
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,6 +18,8 @@ final class SimData {
 
     private final CostGenerator generator;
     private final Map<String, Organization> organizations = new ConcurrentHashMap<>();
+    /** (organization id + day) → text served instead of the first amount of that day. */
+    private final Map<String, String> garbledAmounts = new ConcurrentHashMap<>();
 
     SimData(SimConfig config) {
         this.generator = new CostGenerator(config);
@@ -80,7 +81,22 @@ final class SimData {
         return new Restatement(organizationId, day, oldTotal.movePointLeft(2), totalCents(rows).movePointLeft(2));
     }
 
-    /** Replaces the day's rows; amounts must have at most six decimal places of cents. */
+    /** Serves {@code text} instead of the first amount of the day (null: the real amount again). */
+    void garble(String organizationId, LocalDate day, String text) {
+        require(organizationId);
+        if (text == null) {
+            garbledAmounts.remove(organizationId + "/" + day);
+        } else {
+            garbledAmounts.put(organizationId + "/" + day, text);
+        }
+    }
+
+    /** The text served instead of the day's first amount, or null. */
+    String garbledAmount(String organizationId, LocalDate day) {
+        return garbledAmounts.get(organizationId + "/" + day);
+    }
+
+    /** Replaces the day's rows; amounts keep the scale they are given (any number of decimals). */
     synchronized Restatement replace(String organizationId, LocalDate day, Collection<CostLineItem> items) {
         Organization organization = require(organizationId);
         BigDecimal oldTotal = totalCents(day(organizationId, day));
@@ -89,10 +105,7 @@ final class SimData {
             if (!item.day().equals(day)) {
                 throw new IllegalArgumentException("line item of " + item.day() + " given for " + day);
             }
-            if (item.amountCents().stripTrailingZeros().scale() > 6) {
-                throw new IllegalArgumentException("amounts have at most six decimal places of cents: " + item.amountCents());
-            }
-            rows.add(item.withAmountCents(item.amountCents().setScale(6, RoundingMode.UNNECESSARY)));
+            rows.add(item);
         }
         rows.sort(CostGenerator.ROW_ORDER);
         organization.restatedDays().put(day, List.copyOf(rows));
@@ -101,6 +114,7 @@ final class SimData {
 
     /** Forgets every restatement, so all days are back to their generated originals. */
     void clearRestatements() {
+        garbledAmounts.clear();
         organizations.values().forEach(organization -> {
             organization.restatedDays().clear();
             organization.revisions().clear();

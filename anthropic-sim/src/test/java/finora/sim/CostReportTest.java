@@ -25,6 +25,7 @@ class CostReportTest {
     private static final LocalDate START = LocalDate.of(2026, 8, 1);
     private static final LocalDate END = LocalDate.of(2026, 10, 15);
     private static final String KEY = SimKeys.ORG_A_ADMIN_KEY;
+    private static final String FAST_MODE = "fast-mode-2026-02-01";
 
     @RegisterExtension
     final SimUnderTest running = new SimUnderTest();
@@ -128,10 +129,10 @@ class CostReportTest {
     }
 
     @Test
-    void finestGrain_matchesTruthRowForRow() {
+    void finestGrain_withTheFastModeBeta_matchesTruthRowForRow() {
         LocalDate day = LocalDate.of(2026, 9, 14);
-        JsonNode results = json(running.client().get(costReport(day, day.plusDays(1),
-                "&group_by[]=workspace_id&group_by[]=description"), KEY)).at("/data/0/results");
+        JsonNode results = json(running.client().getWithBeta(costReport(day, day.plusDays(1),
+                "&group_by[]=workspace_id&group_by[]=description"), KEY, FAST_MODE)).at("/data/0/results");
 
         List<CostLineItem> truth = running.sim().truth(SimKeys.ORG_A_ID, day, day.plusDays(1)).items();
         assertThat(results).hasSize(truth.size());
@@ -148,21 +149,77 @@ class CostReportTest {
             assertThat(textOrNull(row, "service_tier")).isEqualTo(item.serviceTier());
             assertThat(textOrNull(row, "context_window")).isEqualTo(item.contextWindow());
             assertThat(textOrNull(row, "inference_geo")).isEqualTo(item.inferenceGeo());
+            assertThat(textOrNull(row, "speed")).isEqualTo(item.speed());
         }
     }
 
     @Test
-    void amounts_areCentStringsWithSixDecimals() {
+    void speed_isOnlySentWithTheFastModeBeta_andWithoutItFastAndStandardRowsAreOne() {
+        LocalDate day = LocalDate.of(2026, 9, 14);
+        String query = costReport(day, day.plusDays(1), "&group_by[]=workspace_id&group_by[]=description");
+        JsonNode plain = json(running.client().get(query, KEY)).at("/data/0/results");
+        JsonNode beta = json(running.client().getWithBeta(query, KEY, "some-other-beta," + FAST_MODE))
+                .at("/data/0/results");
+
+        assertThat(plain).allSatisfy(row -> assertThat(row.has("speed")).isFalse());
+        assertThat(beta).allSatisfy(row -> assertThat(row.has("speed")).isTrue());
+        assertThat(beta).anySatisfy(row -> assertThat(textOrNull(row, "speed")).isEqualTo("fast"));
+        assertThat(plain.size()).isLessThanOrEqualTo(beta.size());
+        assertThat(sum(plain)).isEqualByComparingTo(sum(beta));
+    }
+
+    @Test
+    void amounts_areCentStrings_whoseDecimalsVaryFromFourToSix() {
         List<JsonNode> pages = running.client().allCostPages(KEY, START, END, "&group_by[]=workspace_id&group_by[]=description&limit=31");
 
+        Set<Integer> scales = new HashSet<>();
         for (JsonNode page : pages) {
             for (JsonNode bucket : page.get("data")) {
                 for (JsonNode result : bucket.get("results")) {
                     assertThat(result.get("amount").isTextual()).isTrue();
-                    assertThat(result.get("amount").asText()).matches("\\d+\\.\\d{6}");
+                    assertThat(result.get("amount").asText()).matches("\\d+\\.\\d{4,6}");
+                    scales.add(new BigDecimal(result.get("amount").asText()).scale());
                 }
             }
         }
+        assertThat(scales).containsExactlyInAnyOrder(4, 5, 6);
+    }
+
+    @Test
+    void densePage_overTheCap_answers400_andASmallerLimitIsServed() {
+        running.sim().setMaxResultsPerPage(200);
+        String extra = "&group_by[]=workspace_id&group_by[]=description";
+
+        HttpResponse<String> dense = running.client().get(costReport(START, END, extra + "&limit=31"), KEY);
+        HttpResponse<String> small = running.client().get(costReport(START, END, extra + "&limit=3"), KEY);
+
+        assertThat(dense.statusCode()).isEqualTo(400);
+        assertThat(json(dense).at("/error/type").asText()).isEqualTo("invalid_request_error");
+        assertThat(json(dense).at("/error/message").asText()).contains("smaller limit");
+        assertThat(dense.headers().firstValue("request-id")).isPresent();
+        assertThat(small.statusCode()).isEqualTo(200);
+        assertThat(json(small).get("data")).hasSize(3);
+    }
+
+    @Test
+    void garbledAmount_isServedInsteadOfTheDaysFirstAmount() {
+        LocalDate day = LocalDate.of(2026, 9, 14);
+        running.sim().garbleAmount(SimKeys.ORG_A_ID, day, "n/a");
+
+        JsonNode results = json(running.client().get(costReport(day, day.plusDays(2), "&group_by[]=description"), KEY))
+                .get("data");
+
+        assertThat(results.at("/0/results/0/amount").asText()).isEqualTo("n/a");
+        assertThat(results.at("/0/results/1/amount").asText()).matches("\\d+\\.\\d+");
+        assertThat(results.at("/1/results/0/amount").asText()).matches("\\d+\\.\\d+");
+    }
+
+    private static BigDecimal sum(JsonNode results) {
+        BigDecimal sum = BigDecimal.ZERO;
+        for (JsonNode row : results) {
+            sum = sum.add(new BigDecimal(row.get("amount").asText()));
+        }
+        return sum;
     }
 
     @Test

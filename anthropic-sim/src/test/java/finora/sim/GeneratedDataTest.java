@@ -96,15 +96,29 @@ class GeneratedDataTest {
     }
 
     @Test
-    void amounts_haveSixDecimalPlacesOfCents() {
+    void amounts_haveFourToSixDecimalPlacesOfCents() {
         SimData data = data(SimConfig.defaults());
 
         assertThat(data.range(SimKeys.ORG_A_ID, START, END))
                 .allSatisfy(item -> {
-                    assertThat(item.amountCents().scale()).isEqualTo(6);
+                    assertThat(item.amountCents().scale()).isBetween(4, 6);
                     assertThat(item.amountCents().signum()).isPositive();
                 })
                 .allSatisfy(item -> assertThat(item.amountUsd()).isEqualByComparingTo(item.amountCents().movePointLeft(2)));
+    }
+
+    @Test
+    void costTypes_includeSessionUsage_andNoRowIsPriorityTier() {
+        SimData data = data(SimConfig.defaults());
+        List<CostLineItem> items = data.range(SimKeys.ORG_A_ID, START, END);
+
+        assertThat(items).extracting(CostLineItem::costType)
+                .contains("tokens", "web_search", "code_execution", "session_usage");
+        assertThat(items).filteredOn(item -> item.costType().equals("session_usage"))
+                .allSatisfy(item -> assertThat(item.model()).isNull());
+        assertThat(items).extracting(CostLineItem::serviceTier).doesNotContain("priority", "priority_on_demand");
+        assertThat(items).filteredOn(item -> item.costType().equals("tokens")).extracting(CostLineItem::speed)
+                .contains("standard", "fast").doesNotContainNull();
     }
 
     @Test

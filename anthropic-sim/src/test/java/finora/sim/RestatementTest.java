@@ -75,14 +75,20 @@ class RestatementTest {
     }
 
     @Test
-    void replaceDay_rejectsItemsOfAnotherDayOrSubMicroCents() {
+    void replaceDay_rejectsItemsOfAnotherDay() {
         CostLineItem item = sim.truth(SimKeys.ORG_A_ID, day, day.plusDays(1)).items().get(0);
 
         assertThatThrownBy(() -> sim.replaceDay(SimKeys.ORG_A_ID, day.plusDays(1), List.of(item)))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> sim.replaceDay(SimKeys.ORG_A_ID, day,
-                List.of(item.withAmountCents(new BigDecimal("1.0000001")))))
-                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void replaceDay_servesAmountsWithTheScaleTheyWereGiven() {
+        CostLineItem item = sim.truth(SimKeys.ORG_A_ID, day, day.plusDays(1)).items().get(0);
+        sim.replaceDay(SimKeys.ORG_A_ID, day, List.of(item.withAmountCents(new BigDecimal("1.000000001"))));
+
+        assertThat(json(client.get(costReport(day, day.plusDays(1), ""), SimKeys.ORG_A_ADMIN_KEY))
+                .at("/data/0/results/0/amount").asText()).isEqualTo("1.000000001");
     }
 
     @Test

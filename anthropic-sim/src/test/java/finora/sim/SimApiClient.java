@@ -31,6 +31,12 @@ final class SimApiClient {
         return send(request(pathAndQuery).header("x-api-key", key).header("anthropic-version", "2023-06-01").GET());
     }
 
+    /** GET like {@link #get} plus {@code anthropic-beta: <beta>}. */
+    HttpResponse<String> getWithBeta(String pathAndQuery, String key, String beta) {
+        return send(request(pathAndQuery).header("x-api-key", key).header("anthropic-version", "2023-06-01")
+                .header("anthropic-beta", beta).GET());
+    }
+
     /** Sends any request built on the base URL. */
     HttpResponse<String> send(HttpRequest.Builder request) {
         try {

@@ -43,16 +43,26 @@ final class DataLoader {
         LocalDate first = yesterday.minusDays(days - 1L);
         Random random = new Random(seed);
         try (Connection c = dataSource.getConnection()) {
-            try (var st = c.prepareStatement("insert into connection (connection_id, tenant_id, provider, "
-                    + "external_org_id, external_org_name, status, created_at) values (?, ?, 'ANTHROPIC', ?, ?, "
-                    + "'ACTIVE', now())")) {
+            // The organization's ledger (cost history) gets the connection's id: one id for both.
+            try (var st = c.prepareStatement("insert into ledger (ledger_id, tenant_id, provider, external_org_id, "
+                    + "external_org_name, created_at) values (?, ?, 'ANTHROPIC', ?, ?, now())")) {
                 st.setObject(1, connectionId);
                 st.setObject(2, tenantId);
                 st.setString(3, "org-" + tenantId);
                 st.setString(4, "Bench org " + tenantId.toString().substring(0, 8));
                 st.executeUpdate();
             }
-            try (var st = c.prepareStatement("insert into workspace (connection_id, workspace_id, name) values (?, ?, ?)")) {
+            try (var st = c.prepareStatement("insert into connection (connection_id, ledger_id, tenant_id, provider, "
+                    + "external_org_id, external_org_name, status, created_at) values (?, ?, ?, 'ANTHROPIC', ?, ?, "
+                    + "'ACTIVE', now())")) {
+                st.setObject(1, connectionId);
+                st.setObject(2, connectionId);
+                st.setObject(3, tenantId);
+                st.setString(4, "org-" + tenantId);
+                st.setString(5, "Bench org " + tenantId.toString().substring(0, 8));
+                st.executeUpdate();
+            }
+            try (var st = c.prepareStatement("insert into workspace (ledger_id, workspace_id, name) values (?, ?, ?)")) {
                 for (int w = 1; w < 5; w++) {
                     st.setObject(1, connectionId);
                     st.setString(2, "wrkspc_bench_" + w);
@@ -94,7 +104,7 @@ final class DataLoader {
                 }
             }
             copyItems(copy, new StringReader(items.toString()));
-            copy.copyIn("COPY cost_day (connection_id, day, total_usd, fetched_at, status) FROM STDIN WITH (FORMAT csv)",
+            copy.copyIn("COPY cost_day (ledger_id, day, total_usd, fetched_at, status) FROM STDIN WITH (FORMAT csv)",
                     new StringReader(daysCsv.toString()));
             try (var st = c.createStatement()) {
                 st.execute("ANALYZE cost_line_item");
@@ -105,7 +115,7 @@ final class DataLoader {
     }
 
     private static void copyItems(CopyManager copy, Reader csv) throws SQLException, IOException {
-        copy.copyIn("COPY cost_line_item (tenant_id, connection_id, day, workspace_id, description, model, "
+        copy.copyIn("COPY cost_line_item (tenant_id, ledger_id, day, workspace_id, description, model, "
                 + "model_family, model_version, cost_type, token_type, service_tier, context_window, inference_geo, "
                 + "amount_usd) FROM STDIN WITH (FORMAT csv)", csv);
     }

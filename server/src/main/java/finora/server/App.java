@@ -3,6 +3,8 @@ package finora.server;
 import finora.server.audit.AuditLog;
 import finora.server.auth.AccountRepository;
 import finora.server.auth.Accounts;
+import finora.server.auth.AuthMetrics;
+import finora.server.auth.LoginThrottle;
 import finora.server.auth.PasswordHasher;
 import finora.server.budget.SpendWatch;
 import finora.server.cost.CostQueryCache;
@@ -82,7 +84,8 @@ public record App(
             PrometheusRegistry metrics) {
         AuditLog audit = new AuditLog(clock);
         AccountRepository accountRepository = new AccountRepository();
-        Accounts accounts = new Accounts(dsl, accountRepository, new PasswordHasher(bcryptCost), audit, clock);
+        Accounts accounts = new Accounts(dsl, accountRepository, new PasswordHasher(bcryptCost), audit, clock,
+                new LoginThrottle(LoginThrottle.Limits.defaults(), clock), new AuthMetrics(metrics));
         ProviderMetrics providerMetrics = new ProviderMetrics(metrics);
         AnthropicAdminClient anthropic = new AnthropicAdminClient(anthropicConfig,
                 status -> providerMetrics.retry("anthropic", status),

@@ -51,6 +51,17 @@ public final class DevBootstrap {
         return Optional.of(credentials);
     }
 
+    /**
+     * What the server says on a first start: where the credentials are, never the password or the
+     * token (stdout becomes a log file; only {@code dev-credentials}, mode 0600, and run.sh's
+     * terminal show them).
+     */
+    public static String firstStartNotice(Credentials c, Path dataDir) {
+        return "First start: created demo tenant '" + c.tenant() + "' with admin user " + c.user()
+                + "; its password and an admin API token are in " + dataDir.resolve("dev-credentials")
+                + " (mode 0600)";
+    }
+
     /** Reads credentials written by an earlier first start, if the file is there. */
     public static Optional<Credentials> read(Path dataDir) throws IOException {
         Path file = dataDir.resolve("dev-credentials");

@@ -11,11 +11,13 @@ import finora.server.cost.CostChangeListener;
 import finora.server.cost.CostGrpcService;
 import finora.server.db.DatabaseHealthMonitor;
 import finora.server.grpc.CallGate;
+import finora.server.grpc.RequestLimitsInterceptor;
 import finora.server.grpc.StatusMappingInterceptor;
 import finora.server.integration.IntegrationGrpcService;
 import finora.server.notify.NotificationGrpcService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -50,12 +52,14 @@ public final class FinoraServer {
     private final CostChangeListener costChanges;
     private final PrometheusRegistry metrics;
     private final int metricsPort;
+    private final String metricsBind;
     private HTTPServer metricsServer;
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final ExecutorService executor;
 
     private FinoraServer(Server server, HealthStatusManager health, DatabaseHealthMonitor healthMonitor,
-            CostChangeListener costChanges, PrometheusRegistry metrics, int metricsPort, ExecutorService executor) {
+            CostChangeListener costChanges, PrometheusRegistry metrics, int metricsPort, String metricsBind,
+            ExecutorService executor) {
         this.executor = executor;
         this.server = server;
         this.health = health;
@@ -63,6 +67,7 @@ public final class FinoraServer {
         this.costChanges = costChanges;
         this.metrics = metrics;
         this.metricsPort = metricsPort;
+        this.metricsBind = metricsBind;
     }
 
     /**
@@ -109,29 +114,36 @@ public final class FinoraServer {
         }
         // Outermost, so RPC latency is recorded with the status the client receives.
         builder.intercept(app.grpcMetrics());
-        builder.addService(new AuthGrpcService(app.accounts()));
-        builder.addService(new IntegrationGrpcService(app.connections()));
-        builder.addService(new CostGrpcService(app.dsl(), app.costCache()));
-        builder.addService(app.spendWatch().grpcService());
-        builder.addService(new NotificationGrpcService(app.notifier()));
+        // Each finora service parses and bounds its requests inside the call (after authentication).
+        builder.addService(RequestLimitsInterceptor.guard(new AuthGrpcService(app.accounts())));
+        builder.addService(RequestLimitsInterceptor.guard(new IntegrationGrpcService(app.connections())));
+        builder.addService(RequestLimitsInterceptor.guard(new CostGrpcService(app.dsl(), app.costCache())));
+        builder.addService(RequestLimitsInterceptor.guard(app.spendWatch().grpcService()));
+        builder.addService(RequestLimitsInterceptor.guard(new NotificationGrpcService(app.notifier())));
         builder.addService(health.getHealthService());
         builder.addService(ProtoReflectionServiceV1.newInstance());
         builder.addService(ProtoReflectionService.newInstance());
         DatabaseHealthMonitor monitor = new DatabaseHealthMonitor(app.dataSource(), health, SERVICES);
         CostChangeListener costChanges = new CostChangeListener(app.dataSource(), app.costCache());
         return new FinoraServer(builder.build(), health, monitor, costChanges, app.metrics(),
-                app.config().metricsPort(), executor);
+                app.config().metricsPort(), app.config().metricsBind(), executor);
     }
 
     /** Starts serving, the metrics endpoint (unless disabled) and probing the database every {@code healthPeriod}. */
     public FinoraServer start(Duration healthPeriod) throws IOException {
         server.start();
         if (metricsPort >= 0) {
-            metricsServer = HTTPServer.builder().port(metricsPort).registry(metrics).buildAndStart();
+            metricsServer = HTTPServer.builder().hostname(metricsBind).port(metricsPort).registry(metrics)
+                    .buildAndStart();
         }
         healthMonitor.start(healthPeriod);
         costChanges.start();
         return this;
+    }
+
+    /** Every service this server registered, with its methods (tests check each declares its access). */
+    public List<ServerServiceDefinition> services() {
+        return server.getServices();
     }
 
     /** The port the server listens on (useful with port 0). */

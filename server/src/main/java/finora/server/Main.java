@@ -2,8 +2,7 @@ package finora.server;
 
 import finora.server.cli.FinoraCommand;
 import finora.server.db.Database;
-import io.grpc.Grpc;
-import io.grpc.InsecureServerCredentials;
+import finora.server.grpc.ServerTransport;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -39,20 +38,16 @@ public final class Main {
         App app = App.create(config, db.dsl(), db.sideDataSource(), Clock.systemUTC());
         if (config.devBootstrap()) {
             DevBootstrap.runIfEmpty(app.dsl(), app.accounts(), app.accountRepository(), config.dataDir())
-                    .ifPresentOrElse(
-                            c -> System.out.printf("%nFirst start: created demo tenant '%s'.%n  user:     %s%n"
-                                    + "  password: %s%n  token:    %s%n  (saved in %s, mode 0600; shown once)%n%n",
-                                    c.tenant(), c.user(), c.password(), c.token(),
-                                    config.dataDir().resolve("dev-credentials")),
+                    .ifPresentOrElse(c -> log.info(DevBootstrap.firstStartNotice(c, config.dataDir())),
                             () -> log.info("Dev credentials, if any, are in {}",
                                     config.dataDir().resolve("dev-credentials")));
         }
-        FinoraServer server = FinoraServer.create(
-                Grpc.newServerBuilderForPort(config.grpcPort(), InsecureServerCredentials.create()), app);
+        FinoraServer server = FinoraServer.create(ServerTransport.builder(config), app);
         server.start(Duration.ofSeconds(2));
         app.scheduler().start();
         app.connectionAlerts().start();
-        log.info("Finora server listening for gRPC on port {}, metrics on port {}", server.port(), server.metricsPort());
+        log.info("Finora server listening for gRPC on port {} ({}), metrics on {}:{}", server.port(),
+                config.tls().isPresent() ? "TLS" : "plaintext", config.metricsBind(), server.metricsPort());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 // 1. Health NOT_SERVING, so balancers stop sending new calls.

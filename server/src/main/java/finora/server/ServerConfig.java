@@ -2,6 +2,7 @@ package finora.server;
 
 import finora.server.notify.NotifyConfig;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -24,6 +25,10 @@ import java.util.Optional;
  * @param syncEnabled whether this replica runs syncs ({@code FINORA_SYNC_ENABLED})
  * @param devBootstrap whether an empty database gets a demo tenant, user and token
  *     ({@code FINORA_DEV_BOOTSTRAP}; default: true for the embedded database, false otherwise)
+ * @param tls the server's certificate and key, and the CA of client certificates for mutual TLS
+ *     ({@code FINORA_TLS_CERT_FILE}, {@code FINORA_TLS_KEY_FILE}, {@code FINORA_TLS_CLIENT_CA_FILE});
+ *     empty: plaintext
+ * @param metricsBind the address the Prometheus endpoint binds to ({@code FINORA_METRICS_BIND})
  * @param concurrency the database pool and how many calls may use it at once
  * @param alerts alert delivery: SMTP, retries, which targets are allowed ({@code FINORA_SMTP_*},
  *     {@code FINORA_NOTIFY_*})
@@ -38,8 +43,16 @@ public record ServerConfig(
         URI anthropicBaseUrl,
         boolean syncEnabled,
         boolean devBootstrap,
+        Optional<Tls> tls,
+        String metricsBind,
         Concurrency concurrency,
         NotifyConfig alerts) {
+
+    /**
+     * TLS for the gRPC port: PEM files of the server's certificate chain and its private key (PKCS#8),
+     * and, for mutual TLS, the CA that signs the clients' certificates.
+     */
+    public record Tls(Path certFile, Path keyFile, Optional<Path> clientCaFile) {}
 
     /**
      * How much work runs at once. gRPC handlers run on virtual threads, so what bounds a call is the
@@ -96,7 +109,7 @@ public record ServerConfig(
                 number(env, "FINORA_GRPC_MAX_CONCURRENT_CALLS", poolSize, 1, 10_000),
                 Duration.ofMillis(number(env, "FINORA_GRPC_QUEUE_TIMEOUT_MS", 1000, 0, 60_000)));
         return new ServerConfig(grpcPort, metricsPort, database, dataDir, keyset, keysetFile, anthropic, sync,
-                bootstrap, concurrency, alerts(env));
+                bootstrap, tls(env), value(env, "FINORA_METRICS_BIND").orElse("127.0.0.1"), concurrency, alerts(env));
     }
 
     private static NotifyConfig alerts(Map<String, String> env) {
@@ -139,6 +152,29 @@ public record ServerConfig(
     /** True when the server runs its own embedded PostgreSQL under {@link #dataDir()}. */
     public boolean embeddedDatabase() {
         return database.isEmpty();
+    }
+
+    private static Optional<Tls> tls(Map<String, String> env) {
+        Optional<Path> cert = readableFile(env, "FINORA_TLS_CERT_FILE");
+        Optional<Path> key = readableFile(env, "FINORA_TLS_KEY_FILE");
+        Optional<Path> clientCa = readableFile(env, "FINORA_TLS_CLIENT_CA_FILE");
+        if (cert.isPresent() != key.isPresent()) {
+            throw new ConfigException("Set both FINORA_TLS_CERT_FILE and FINORA_TLS_KEY_FILE, or neither");
+        }
+        if (clientCa.isPresent() && cert.isEmpty()) {
+            throw new ConfigException("FINORA_TLS_CLIENT_CA_FILE needs FINORA_TLS_CERT_FILE and FINORA_TLS_KEY_FILE");
+        }
+        return cert.map(c -> new Tls(c, key.get(), clientCa));
+    }
+
+    private static Optional<Path> readableFile(Map<String, String> env, String name) {
+        return value(env, name).map(raw -> {
+            Path file = Path.of(raw);
+            if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+                throw new ConfigException(name + " names a file that cannot be read: " + raw);
+            }
+            return file;
+        });
     }
 
     private static Optional<String> value(Map<String, String> env, String name) {

@@ -37,6 +37,10 @@ class DevBootstrapTest {
             assertThat(app.accounts().login(p.getProperty("user"), p.getProperty("password")).principal().role())
                     .isEqualTo(finora.server.auth.Role.ADMIN);
             assertThat(created.get().toString()).doesNotContain(p.getProperty("token"));
+            // what the server logs on first start names the file, never the secrets (stdout becomes a log file)
+            String notice = DevBootstrap.firstStartNotice(created.get(), dataDir);
+            assertThat(notice).contains(file.toString()).doesNotContain(p.getProperty("password"))
+                    .doesNotContain(p.getProperty("token"));
 
             assertThat(DevBootstrap.runIfEmpty(db.dsl(), app.accounts(), app.accountRepository(), dataDir)).isEmpty();
             assertThat(DevBootstrap.read(dataDir).orElseThrow().token()).isEqualTo(p.getProperty("token"));

@@ -1,12 +1,17 @@
 package finora.admin.base;
 
+import com.vaadin.flow.component.dependency.StyleSheet;
 import com.vaadin.flow.component.page.AppShellConfigurator;
 import com.vaadin.flow.component.page.Push;
+import com.vaadin.flow.theme.lumo.Lumo;
 
 /**
- * App-wide page settings. Server push lets a long server call (checking a key with the provider)
- * run off the request thread and still update the screen when it ends: the button shows
- * "Checking…" meanwhile instead of a frozen page. Push needs no custom frontend bundle.
+ * App-wide page settings. Lumo is loaded as a plain stylesheet: Vaadin 25 applies no theme unless asked,
+ * and a stylesheet (unlike a theme folder or {@code @CssImport}) keeps the pre-compiled production
+ * bundle. Server push lets a long server call (checking a key with the provider) run off the request
+ * thread and still update the screen when it ends: the button shows "Checking…" meanwhile instead of a
+ * frozen page. Push needs no custom frontend bundle.
  */
 @Push
+@StyleSheet(Lumo.STYLESHEET)
 public class AppShell implements AppShellConfigurator {}

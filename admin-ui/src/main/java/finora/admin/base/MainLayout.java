@@ -24,12 +24,17 @@ import com.vaadin.flow.spring.security.AuthenticationContext;
 import finora.admin.grpc.Role;
 import finora.admin.grpc.ServerHealthClient;
 import finora.admin.security.FinoraUser;
+import jakarta.annotation.security.PermitAll;
 import java.util.Set;
 
 /**
  * The frame around every signed-in view: a drawer with the app title, the navigation (Spend,
  * Settings), the signed-in user and tenant, the server's health and a Logout button.
+ *
+ * <p>Since Vaadin 25 a layout needs an access annotation of its own: without one, every view inside it
+ * is denied.
  */
+@PermitAll
 public class MainLayout extends AppLayout implements AfterNavigationObserver {
 
   private final H2 viewTitle = new H2();

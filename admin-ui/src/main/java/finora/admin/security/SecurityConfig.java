@@ -14,8 +14,8 @@ import org.springframework.security.web.SecurityFilterChain;
  * {@link FinoraAuthenticationProvider}); every view needs a signed-in user unless it says otherwise;
  * logout also revokes the session on the server.
  *
- * <p>Uses Vaadin's {@code VaadinSecurityConfigurer}: in Vaadin 24.9 the older
- * {@code VaadinWebSecurity} base class is deprecated for removal.
+ * <p>Spring Security 7 style: a {@link SecurityFilterChain} bean composed with Vaadin's
+ * {@code VaadinSecurityConfigurer} (the {@code VaadinWebSecurity} base class is gone in Vaadin 25).
  */
 @EnableWebSecurity
 @Configuration

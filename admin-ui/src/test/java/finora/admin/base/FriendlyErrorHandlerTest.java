@@ -34,7 +34,7 @@ class FriendlyErrorHandlerTest {
   @Test
   void serverDown_showsWhereTheServerWasExpected() {
     handler.error(new ErrorEvent(new RuntimeException("wrapped", new ServerUnreachableException("finora:9090", null))));
-    MockVaadin.clientRoundtrip();
+    MockVaadin.clientRoundtrip(false);
 
     expectNotifications("The Finora server is not reachable at finora:9090. Check that it is running.");
     assertThat(sentToLogin).isEmpty();
@@ -44,7 +44,7 @@ class FriendlyErrorHandlerTest {
   void serverError_isShownInTheServersWords() {
     handler.error(new ErrorEvent(new FinoraCallException("KEY_MALFORMED",
         "An Anthropic Admin API key starts with sk-ant-admin01-.", null)));
-    MockVaadin.clientRoundtrip();
+    MockVaadin.clientRoundtrip(false);
 
     expectNotifications("An Anthropic Admin API key starts with sk-ant-admin01-.");
   }
@@ -52,7 +52,7 @@ class FriendlyErrorHandlerTest {
   @Test
   void unexpectedError_showsAFriendlyText_notTheException() {
     handler.error(new ErrorEvent(new IllegalStateException("java.lang.NullPointerException at Secret.java:42")));
-    MockVaadin.clientRoundtrip();
+    MockVaadin.clientRoundtrip(false);
 
     expectNotifications(FriendlyErrorHandler.UNEXPECTED);
   }
@@ -60,7 +60,7 @@ class FriendlyErrorHandlerTest {
   @Test
   void rejectedSession_sendsTheUserToLogin() {
     handler.error(new ErrorEvent(new NotAuthenticatedException(null, "The token is unknown, expired or revoked.", null)));
-    MockVaadin.clientRoundtrip();
+    MockVaadin.clientRoundtrip(false);
 
     assertThat(sentToLogin).containsExactly(UI.getCurrent());
     expectNoNotifications();

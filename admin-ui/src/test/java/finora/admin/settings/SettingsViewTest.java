@@ -99,7 +99,7 @@ class SettingsViewTest {
     SecurityContextHolder.clearContext();
     try {
       checks.runAll();
-      MockVaadin.clientRoundtrip();
+      MockVaadin.clientRoundtrip(false);
     } finally {
       SecurityContextHolder.setContext(context);
     }

@@ -9,18 +9,22 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.jooq.DSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tenants, users, API tokens and sessions: creating them, logging in and authenticating a bearer
  * token. Tokens are shown once and stored only as SHA-256; passwords only as bcrypt.
  */
 public final class Accounts {
+    private static final Logger log = LoggerFactory.getLogger(Accounts.class);
     /** How long an admin-UI session token lives. */
     public static final Duration SESSION_TTL = Duration.ofHours(12);
 
@@ -41,18 +45,38 @@ public final class Accounts {
             .expireAfterWrite(PRINCIPAL_CACHE_TTL)
             .maximumSize(100_000)
             .build();
+    /**
+     * SHA-256 of tokens that matched no live token, so a flood of random tokens costs no query.
+     * Tokens are random, so a hash here never becomes a live token within its few seconds.
+     */
+    private final Cache<String, Boolean> unknownTokens = Caffeine.newBuilder()
+            .expireAfterWrite(UNKNOWN_TOKEN_CACHE_TTL)
+            .maximumSize(100_000)
+            .build();
+    /** Ids of tokens revoked here lately: a lookup that raced the revocation is never served from cache. */
+    private final Cache<UUID, Boolean> revoked = Caffeine.newBuilder()
+            .expireAfterWrite(PRINCIPAL_CACHE_TTL.multipliedBy(2))
+            .maximumSize(100_000)
+            .build();
     private final PasswordHasher passwords;
     private final AuditLog audit;
     private final Clock clock;
+    private final LoginThrottle throttle;
+    private final AuthMetrics metrics;
+
+    /** How long an unknown token is remembered as unknown. */
+    public static final Duration UNKNOWN_TOKEN_CACHE_TTL = Duration.ofSeconds(5);
 
     /** Creates the accounts service over a database. */
     public Accounts(DSLContext dsl, AccountRepository repository, PasswordHasher passwords, AuditLog audit,
-            Clock clock) {
+            Clock clock, LoginThrottle throttle, AuthMetrics metrics) {
         this.dsl = dsl;
         this.repository = repository;
         this.passwords = passwords;
         this.audit = audit;
         this.clock = clock;
+        this.throttle = throttle;
+        this.metrics = metrics;
     }
 
     /** A token as issued: its id (for revoking) and the secret, which is never shown again. */
@@ -134,24 +158,56 @@ public final class Accounts {
 
     /** Revokes a live API or session token of the tenant; false if there was none. */
     public boolean revokeToken(UUID tenantId, UUID tokenId, String actor) {
-        principals.asMap().values().removeIf(c -> c.principal().tokenId().equals(tokenId));
-        return dsl.transactionResult(c -> {
-            boolean revoked = repository.revokeToken(c.dsl(), tenantId, tokenId, now());
-            if (revoked) {
+        // Revoke first, then forget: a lookup between the two would otherwise cache the token again.
+        boolean done = dsl.transactionResult(c -> {
+            boolean revokedNow = repository.revokeToken(c.dsl(), tenantId, tokenId, now());
+            if (revokedNow) {
                 audit.record(c.dsl(), tenantId, actor, "token.revoke", tokenId.toString(), null);
             }
-            return revoked;
+            return revokedNow;
         });
+        if (done) {
+            revoked.put(tokenId, Boolean.TRUE);
+        }
+        principals.asMap().values().removeIf(c -> c.principal().tokenId().equals(tokenId));
+        return done;
     }
 
-    /** Checks email and password and opens a session; the same error for any mismatch. */
+    /** Logs in from this process (the command line, tests). */
     public Session login(String email, String password) {
+        return login(email, password, "local");
+    }
+
+    /**
+     * Checks email and password and opens a session; the same error, after the same bcrypt time,
+     * for an unknown e-mail and a wrong password. Attempts are throttled per e-mail and per client
+     * address (LOGIN_THROTTLED with a retry delay); failures are counted and, for a known user,
+     * audited.
+     */
+    public Session login(String email, String password, String clientAddress) {
         String normalized = email == null ? "" : email.trim().toLowerCase(Locale.ROOT);
+        Optional<Duration> wait = throttle.tryAcquire(normalized, clientAddress);
+        if (wait.isPresent()) {
+            metrics.loginFailed("throttled");
+            throw new FinoraException(ErrorReason.LOGIN_THROTTLED, "Too many login attempts; try again in "
+                    + wait.get().toSeconds() + " s", Map.of("retry_after_seconds",
+                    Long.toString(wait.get().toSeconds())), null, wait.get());
+        }
         var user = repository.findUserByEmail(dsl, normalized);
-        if (user.isEmpty() || password == null || !passwords.matches(password, user.get().passwordHash())) {
-            throw new FinoraException(ErrorReason.LOGIN_FAILED, "Email or password is not correct");
+        String pw = password == null ? "" : password;
+        if (user.isEmpty()) {
+            passwords.matchesNothing(pw);
+            metrics.loginFailed("unknown_email");
+            log.info("Failed login for an unknown e-mail from {}", clientAddress);
+            throw loginFailed();
         }
         var u = user.get();
+        if (!passwords.matches(pw, u.passwordHash())) {
+            metrics.loginFailed("wrong_password");
+            dsl.transaction(c -> audit.record(c.dsl(), u.tenantId(), u.email(), "login.failed", u.id().toString(),
+                    "wrong password from " + clientAddress));
+            throw loginFailed();
+        }
         Role role = Role.ofUserRole(u.role());
         IssuedToken issued = new IssuedToken(UUID.randomUUID(), BearerTokens.generate("fis_"));
         OffsetDateTime expires = now().plus(SESSION_TTL);
@@ -162,19 +218,34 @@ public final class Accounts {
         return new Session(issued, expires, principal);
     }
 
+    private static FinoraException loginFailed() {
+        return new FinoraException(ErrorReason.LOGIN_FAILED, "Email or password is not correct");
+    }
+
     /** The caller a bearer token stands for, if the token is live. */
     public Optional<Principal> authenticate(String token) {
         OffsetDateTime now = now();
         String hash = BearerTokens.sha256Hex(token);
         CachedPrincipal cached = principals.getIfPresent(hash);
         if (cached != null && (cached.expiresAt() == null || cached.expiresAt().isAfter(now))) {
-            return Optional.of(cached.principal());
+            if (revoked.getIfPresent(cached.principal().tokenId()) == null) {
+                return Optional.of(cached.principal());
+            }
+            principals.invalidate(hash);
+            return Optional.empty();
         }
-        Optional<AccountRepository.Authenticated> found = repository.findPrincipal(dsl, hash, now);
+        if (unknownTokens.getIfPresent(hash) != null) {
+            return Optional.empty();
+        }
+        Optional<AccountRepository.Authenticated> found = repository.findPrincipal(dsl, hash, now)
+                .filter(a -> revoked.getIfPresent(a.principal().tokenId()) == null);
         found.ifPresentOrElse(a -> {
             repository.touch(dsl, a.principal().tokenId(), now);
             principals.put(hash, new CachedPrincipal(a.principal(), a.expiresAt()));
-        }, () -> principals.invalidate(hash));
+        }, () -> {
+            principals.invalidate(hash);
+            unknownTokens.put(hash, Boolean.TRUE);
+        });
         return found.map(AccountRepository.Authenticated::principal);
     }
 

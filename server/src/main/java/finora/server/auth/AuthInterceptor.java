@@ -1,49 +1,33 @@
 package finora.server.auth;
 
+import finora.api.v1.Access;
 import finora.server.grpc.ErrorReason;
 import finora.server.grpc.FinoraException;
 import finora.server.grpc.StatusMappingInterceptor;
 import io.grpc.Context;
 import io.grpc.Contexts;
+import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.StatusRuntimeException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * Authenticates every call with {@code authorization: Bearer <token>} and enforces roles.
- *
- * <p>Health, reflection and {@code AuthService/Login} are open. Mutating RPCs need ADMIN; a READER
- * gets PERMISSION_DENIED. The caller is put in the context as a {@link Principal}, which scopes
- * every query to its tenant.
+ * Authenticates every call with {@code authorization: Bearer <token>} and enforces the access each
+ * RPC declares ({@link RpcAccess}): PUBLIC needs no token, READER any live token, ADMIN an ADMIN
+ * token (a READER gets PERMISSION_DENIED). An RPC that declares nothing is refused: roles fail
+ * closed. The caller is put in the context as a {@link Principal}, which scopes every query to its
+ * tenant.
  */
 public final class AuthInterceptor implements ServerInterceptor {
     private static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-    private static final Set<String> OPEN_SERVICES = Set.of(
-            "grpc.health.v1.Health",
-            "grpc.reflection.v1.ServerReflection",
-            "grpc.reflection.v1alpha.ServerReflection");
-    private static final Set<String> OPEN_METHODS = Set.of("finora.v1.AuthService/Login");
 
-    /**
-     * RPCs that change state (or send alerts); everything else is readable by READER tokens. The
-     * BudgetService and NotificationService lines mirror the "Access:" comments of their protos.
-     */
-    static final Set<String> ADMIN_METHODS = Set.of(
-            "finora.v1.IntegrationService/ConnectProvider",
-            "finora.v1.IntegrationService/UpdateCredential",
-            "finora.v1.IntegrationService/DeleteConnection",
-            "finora.v1.IntegrationService/RefreshConnection",
-            "finora.v1.BudgetService/CreateBudget",
-            "finora.v1.BudgetService/UpdateBudget",
-            "finora.v1.BudgetService/DeleteBudget",
-            "finora.v1.NotificationService/CreateNotificationChannel",
-            "finora.v1.NotificationService/TestNotificationChannel",
-            "finora.v1.NotificationService/DeleteNotificationChannel");
+    private static final Context.Key<String> CLIENT_ADDRESS = Context.key("finora-client-address");
 
     private final Accounts accounts;
 
@@ -55,15 +39,16 @@ public final class AuthInterceptor implements ServerInterceptor {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(
             ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-        String method = call.getMethodDescriptor().getFullMethodName();
-        String service = call.getMethodDescriptor().getServiceName();
-        if (OPEN_SERVICES.contains(service) || OPEN_METHODS.contains(method)) {
-            return next.startCall(call, headers);
-        }
         Principal principal;
         try {
+            Access access = RpcAccess.of(call.getMethodDescriptor()).orElseThrow(() -> new FinoraException(
+                    ErrorReason.ROLE_REQUIRED, "This RPC declares no access and is refused"));
+            if (access == Access.ACCESS_PUBLIC) {
+                return Contexts.interceptCall(Context.current().withValue(CLIENT_ADDRESS, clientAddress(call)),
+                        call, headers, next);
+            }
             principal = authenticate(headers.get(AUTHORIZATION));
-            if (ADMIN_METHODS.contains(method) && principal.role() != Role.ADMIN) {
+            if (access == Access.ACCESS_ADMIN && principal.role() != Role.ADMIN) {
                 throw new FinoraException(ErrorReason.ROLE_REQUIRED,
                         "This call changes settings and needs an ADMIN token; this token is "
                                 + principal.role());
@@ -76,6 +61,20 @@ public final class AuthInterceptor implements ServerInterceptor {
         }
         Context context = Context.current().withValue(Principal.KEY, principal);
         return Contexts.interceptCall(context, call, headers, next);
+    }
+
+    /** The network address of the current public call's client (login throttling keys on it). */
+    static String currentClientAddress() {
+        String address = CLIENT_ADDRESS.get();
+        return address == null ? "unknown" : address;
+    }
+
+    private static String clientAddress(ServerCall<?, ?> call) {
+        SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress().getHostAddress();
+        }
+        return remote == null ? "unknown" : remote.toString();
     }
 
     private Principal authenticate(String header) {

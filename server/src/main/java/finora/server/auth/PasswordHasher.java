@@ -6,10 +6,19 @@ import java.nio.charset.StandardCharsets;
 /** bcrypt password hashes (cost 12 in production; tests may pass a lower cost to stay fast). */
 public final class PasswordHasher {
     private final int cost;
+    /** A hash of a random password at the same cost, checked for unknown e-mails so they take as long. */
+    private final String decoy;
 
     /** Creates a hasher with the given bcrypt cost (4 to 31). */
     public PasswordHasher(int cost) {
         this.cost = cost;
+        this.decoy = hash(Accounts.randomPassword());
+    }
+
+    /** Spends the time of one {@link #matches} and answers false (for an e-mail that has no user). */
+    public boolean matchesNothing(String password) {
+        matches(password, decoy);
+        return false;
     }
 
     /** Hashes a password with a fresh salt. */

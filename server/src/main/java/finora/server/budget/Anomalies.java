@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Finds spend anomalies after syncs and lists them (method: {@link AnomalyDetector}).
  *
- * <p>Each evaluation looks at the last {@value #EVALUATED_DAYS} closed days stored for every
- * connection, so a deep backfill does not alert on years of history. A (scope, day) is detected once
+ * <p>Each evaluation looks at the last {@value #EVALUATED_DAYS} closed days the tenant's numbers are
+ * complete through ({@link SpendRepository#completeThrough}), so a deep backfill does not alert on years of history. A (scope, day) is detected once
  * (unique key) and announced once; when the day is restated later, the anomaly's numbers are updated
  * and it is flagged restated without a second announcement. An anomaly first found on restated numbers
  * is flagged restated from the start and its announcement says so.

@@ -14,8 +14,9 @@ import java.util.NavigableMap;
  * A budget's state from its daily spend, without the database.
  *
  * <ul>
- *   <li><b>Spent</b>: the scope's stored days of the period up to the last closed day stored for every
- *       connection ({@code through}), plus today's estimate when one exists.
+ *   <li><b>Spent</b>: the scope's stored days of the period up to the day the tenant's numbers are
+ *       complete through ({@code through}, see {@link SpendRepository#completeThrough}), plus today's
+ *       estimate when one exists.
  *   <li><b>Run rate</b>: the mean daily spend over the {@value #RUN_RATE_DAYS} days ending at
  *       {@code through} (days the tenant has stored), so early in a period the forecast already follows
  *       the recent pace instead of one or two days.
@@ -33,7 +34,7 @@ final class BudgetForecast {
 
     /**
      * @param daily the scope's stored days from {@code periodStart - RUN_RATE_DAYS} through {@code through}
-     * @param through the last closed day stored for every connection, or null when nothing is stored
+     * @param through the last closed day the tenant's numbers are complete through, or null when nothing is stored
      * @param estimate today's estimated spend, or null
      * @param fired thresholds fired in this period: percent → when
      */

@@ -4,6 +4,7 @@ import static finora.db.jooq.Tables.CONNECTION;
 import static finora.db.jooq.Tables.COST_DAY;
 import static finora.db.jooq.Tables.COST_RESTATEMENT;
 import static finora.db.jooq.Tables.COST_ROLLUP_DETAIL;
+import static finora.db.jooq.Tables.LEDGER;
 import static finora.db.jooq.Tables.WORKSPACE;
 
 import java.math.BigDecimal;
@@ -23,8 +24,11 @@ import org.jooq.impl.DSL;
 /**
  * Every read of cost data that budgets and anomalies make, and nothing else: daily amounts of a scope
  * from the trigger-maintained rollup ({@code cost_rollup_detail}), which days are stored
- * ({@code cost_day}), restatements, and workspace names, always by tenant and UTC day. When the
- * ledger's ownership of cost rows changes, this is the one class to adapt.
+ * ({@code cost_day}), restatements, and workspace names, always by tenant and UTC day.
+ *
+ * <p>Cost rows belong to the tenant's ledgers, one per (provider, organization), never to a
+ * connection: every ledger of the tenant counts, including a history-only one whose connection was
+ * removed, and an organization removed and connected again is one ledger, so it is counted once.
  */
 final class SpendRepository {
 
@@ -45,28 +49,44 @@ final class SpendRepository {
     }
 
     /**
-     * The last day stored for every live connection of the tenant (the smallest of their last days):
-     * days after it may still be missing for some connection.
+     * The last closed day the tenant's numbers are complete through. While any organization is
+     * connected this is CostService's {@code complete_through}: the smallest of the last days stored
+     * by the ledgers that a live connection feeds (days after it may still be missing for one of
+     * them). With history only (every connection removed) nothing will arrive any more, so it is the
+     * last day stored in any of the tenant's ledgers: removing a connection keeps its spend counted.
      */
     Optional<LocalDate> completeThrough(DSLContext dsl, UUID tenantId) {
-        var perConnection = dsl.select(DSL.max(COST_DAY.DAY).as("last_day"))
-                .from(COST_DAY).join(CONNECTION).on(CONNECTION.CONNECTION_ID.eq(COST_DAY.CONNECTION_ID))
-                .where(CONNECTION.TENANT_ID.eq(tenantId)).and(CONNECTION.STATUS.ne("REMOVED"))
-                .groupBy(COST_DAY.CONNECTION_ID)
-                .asTable("per_connection");
-        return Optional.ofNullable(dsl.select(DSL.min(perConnection.field("last_day", LocalDate.class)))
-                .from(perConnection).fetchOne(0, LocalDate.class));
+        var perLedger = dsl.select(DSL.max(COST_DAY.DAY).as("last_day"))
+                .from(COST_DAY).join(LEDGER).on(LEDGER.LEDGER_ID.eq(COST_DAY.LEDGER_ID))
+                .where(LEDGER.TENANT_ID.eq(tenantId)).and(connected(tenantId, COST_DAY.LEDGER_ID))
+                .groupBy(COST_DAY.LEDGER_ID)
+                .asTable("per_ledger");
+        Optional<LocalDate> connected = Optional.ofNullable(
+                dsl.select(DSL.min(perLedger.field("last_day", LocalDate.class)))
+                        .from(perLedger).fetchOne(0, LocalDate.class));
+        if (connected.isPresent()) {
+            return connected;
+        }
+        return Optional.ofNullable(dsl.select(DSL.max(COST_DAY.DAY))
+                .from(COST_DAY).join(LEDGER).on(LEDGER.LEDGER_ID.eq(COST_DAY.LEDGER_ID))
+                .where(LEDGER.TENANT_ID.eq(tenantId)).fetchOne(0, LocalDate.class));
+    }
+
+    /** Ledgers that a live (not removed) connection of the tenant feeds, as in CostService. */
+    private static Condition connected(UUID tenantId, Field<UUID> ledger) {
+        return DSL.exists(DSL.selectOne().from(CONNECTION).where(CONNECTION.LEDGER_ID.eq(ledger))
+                .and(CONNECTION.TENANT_ID.eq(tenantId)).and(CONNECTION.STATUS.ne("REMOVED")));
     }
 
     /**
-     * The scope's spend per stored day of [from, to]: every day some connection of the tenant has
-     * stored is present (zero when the scope spent nothing); days before the tenant's history are absent.
+     * The scope's spend per stored day of [from, to]: every day some ledger of the tenant has stored
+     * is present (zero when the scope spent nothing); days before the tenant's history are absent.
      */
     TreeMap<LocalDate, BigDecimal> daily(DSLContext dsl, UUID tenantId, Scope scope, LocalDate from, LocalDate to) {
         TreeMap<LocalDate, BigDecimal> days = new TreeMap<>();
         dsl.selectDistinct(COST_DAY.DAY).from(COST_DAY)
-                .join(CONNECTION).on(CONNECTION.CONNECTION_ID.eq(COST_DAY.CONNECTION_ID))
-                .where(CONNECTION.TENANT_ID.eq(tenantId)).and(COST_DAY.DAY.between(from, to))
+                .join(LEDGER).on(LEDGER.LEDGER_ID.eq(COST_DAY.LEDGER_ID))
+                .where(LEDGER.TENANT_ID.eq(tenantId)).and(COST_DAY.DAY.between(from, to))
                 .forEach(r -> days.put(r.value1(), BigDecimal.ZERO));
         dsl.select(COST_ROLLUP_DETAIL.DAY, DSL.sum(COST_ROLLUP_DETAIL.AMOUNT_USD)).from(COST_ROLLUP_DETAIL)
                 .where(COST_ROLLUP_DETAIL.TENANT_ID.eq(tenantId)).and(COST_ROLLUP_DETAIL.DAY.between(from, to))
@@ -89,12 +109,12 @@ final class SpendRepository {
         return result;
     }
 
-    /** The latest restatement of each day of [from, to] that any connection of the tenant recorded. */
+    /** The latest restatement of each day of [from, to] recorded in any ledger of the tenant. */
     Map<LocalDate, OffsetDateTime> restatedAt(DSLContext dsl, UUID tenantId, LocalDate from, LocalDate to) {
         Map<LocalDate, OffsetDateTime> result = new HashMap<>();
         dsl.select(COST_RESTATEMENT.DAY, DSL.max(COST_RESTATEMENT.RESTATED_AT)).from(COST_RESTATEMENT)
-                .join(CONNECTION).on(CONNECTION.CONNECTION_ID.eq(COST_RESTATEMENT.CONNECTION_ID))
-                .where(CONNECTION.TENANT_ID.eq(tenantId)).and(COST_RESTATEMENT.DAY.between(from, to))
+                .join(LEDGER).on(LEDGER.LEDGER_ID.eq(COST_RESTATEMENT.LEDGER_ID))
+                .where(LEDGER.TENANT_ID.eq(tenantId)).and(COST_RESTATEMENT.DAY.between(from, to))
                 .groupBy(COST_RESTATEMENT.DAY)
                 .forEach(r -> result.put(r.value1(), r.value2()));
         return result;
@@ -105,8 +125,8 @@ final class SpendRepository {
         Map<String, String> names = new HashMap<>();
         names.put("", "Default");
         dsl.select(WORKSPACE.WORKSPACE_ID, WORKSPACE.NAME).from(WORKSPACE)
-                .join(CONNECTION).on(CONNECTION.CONNECTION_ID.eq(WORKSPACE.CONNECTION_ID))
-                .where(CONNECTION.TENANT_ID.eq(tenantId))
+                .join(LEDGER).on(LEDGER.LEDGER_ID.eq(WORKSPACE.LEDGER_ID))
+                .where(LEDGER.TENANT_ID.eq(tenantId))
                 .forEach(r -> names.put(r.value1(), r.value2()));
         return names;
     }
@@ -114,8 +134,8 @@ final class SpendRepository {
     private static Condition scope(UUID tenantId, Scope scope) {
         return switch (scope.kind()) {
             case TENANT -> DSL.noCondition();
-            case PROVIDER -> COST_ROLLUP_DETAIL.CONNECTION_ID.in(DSL.select(CONNECTION.CONNECTION_ID).from(CONNECTION)
-                    .where(CONNECTION.TENANT_ID.eq(tenantId)).and(CONNECTION.PROVIDER.eq(scope.value())));
+            case PROVIDER -> COST_ROLLUP_DETAIL.LEDGER_ID.in(DSL.select(LEDGER.LEDGER_ID).from(LEDGER)
+                    .where(LEDGER.TENANT_ID.eq(tenantId)).and(LEDGER.PROVIDER.eq(scope.value())));
             case WORKSPACE -> COST_ROLLUP_DETAIL.WORKSPACE_ID.eq(scope.value());
             case MODEL_FAMILY -> COST_ROLLUP_DETAIL.MODEL_FAMILY.eq(scope.value());
         };

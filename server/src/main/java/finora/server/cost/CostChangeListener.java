@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 public final class CostChangeListener implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CostChangeListener.class);
     static final String CHANNEL = "finora_costs";
+    /** How often the idle listening connection is checked with a query. */
+    static final Duration PING_EVERY = Duration.ofSeconds(10);
 
     private final DataSource dataSource;
     private final CostQueryCache cache;
@@ -40,10 +42,19 @@ public final class CostChangeListener implements AutoCloseable {
     private void run() {
         while (!stopped) {
             try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+                st.setQueryTimeout(5);
+                c.setNetworkTimeout(Runnable::run, (int) Duration.ofSeconds(15).toMillis());
                 st.execute("LISTEN " + CHANNEL);
                 PGConnection pg = c.unwrap(PGConnection.class);
                 cache.setLive(true);
+                long lastPing = System.nanoTime();
                 while (!stopped) {
+                    if (System.nanoTime() - lastPing > PING_EVERY.toNanos()) {
+                        // A connection dropped without a FIN (NAT timeout, failover) stays silent forever;
+                        // a query on it fails (socket timeout below) and the loop reconnects.
+                        st.execute("SELECT 1");
+                        lastPing = System.nanoTime();
+                    }
                     PGNotification[] notifications = pg.getNotifications(500);
                     if (notifications == null) {
                         continue;

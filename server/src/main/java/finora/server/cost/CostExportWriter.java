@@ -12,13 +12,14 @@ import java.util.List;
 final class CostExportWriter {
     static final List<String> CSV_HEADER = List.of("day", "organization_id", "organization_name", "workspace_id",
             "workspace_name", "description", "model", "model_family", "model_version", "cost_type", "token_type",
-            "service_tier", "context_window", "inference_geo", "amount_usd", "status");
+            "service_tier", "context_window", "inference_geo", "amount_usd", "status", "speed");
 
     static final List<String> FOCUS_HEADER = List.of("BilledCost", "EffectiveCost", "ListCost", "BillingCurrency",
             "ChargePeriodStart", "ChargePeriodEnd", "BillingPeriodStart", "BillingPeriodEnd", "ChargeCategory",
             "ChargeClass", "ChargeDescription", "ProviderName", "PublisherName", "InvoiceIssuerName", "ServiceName",
             "ServiceCategory", "BillingAccountId", "BillingAccountName", "SubAccountId", "SubAccountName", "SkuId",
-            "Tags", "x_ModelFamily", "x_ModelVersion", "x_TokenType", "x_CostType", "x_ServiceTier", "x_Finalized");
+            "Tags", "x_ModelFamily", "x_ModelVersion", "x_TokenType", "x_CostType", "x_ServiceTier", "x_Finalized",
+            "x_ContextWindow", "x_InferenceGeo", "x_Speed");
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
             new com.fasterxml.jackson.databind.ObjectMapper();
@@ -40,7 +41,7 @@ final class CostExportWriter {
             return line(List.of(i.day().toString(), i.organizationId(), i.organizationName(), workspaceId,
                     i.workspaceName(), i.description(), i.model(), i.modelFamily(), i.modelVersion(), i.costType(),
                     i.tokenType(), i.serviceTier(), i.contextWindow(), i.inferenceGeo(), amount,
-                    i.finalDay() ? "FINAL" : "PROVISIONAL"));
+                    i.finalDay() ? "FINAL" : "PROVISIONAL", i.speed()));
         }
         LocalDate monthStart = i.day().withDayOfMonth(1);
         return line(List.of(amount, amount, amount, "USD",
@@ -48,7 +49,8 @@ final class CostExportWriter {
                 "Usage", i.restated() ? "Correction" : "", i.description(), "Anthropic", "Anthropic", "Anthropic",
                 "Claude API", "AI and Machine Learning", i.organizationId(), i.organizationName(), workspaceId,
                 i.workspaceName(), i.model(), tags(workspaceId, i.workspaceName()), i.modelFamily(),
-                i.modelVersion(), i.tokenType(), i.costType(), i.serviceTier(), Boolean.toString(i.finalDay())));
+                i.modelVersion(), i.tokenType(), i.costType(), i.serviceTier(), Boolean.toString(i.finalDay()),
+                i.contextWindow(), i.inferenceGeo(), i.speed()));
     }
 
     private static String instant(LocalDate day) {
@@ -66,13 +68,27 @@ final class CostExportWriter {
         }
     }
 
+    private static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("-?\\d+(\\.\\d+)?");
+
+    /**
+     * A text cell that a spreadsheet would run as a formula (it starts with = + - @, a tab or a
+     * carriage return) gets a leading apostrophe; numbers such as a negative amount stay as they are.
+     * Descriptions and workspace names come from the provider and its users, so they are untrusted.
+     */
+    static String neutralise(String v) {
+        if (v.isEmpty() || "=+-@\t\r".indexOf(v.charAt(0)) < 0 || NUMBER.matcher(v).matches()) {
+            return v;
+        }
+        return "'" + v;
+    }
+
     private static String line(List<String> values) {
         StringBuilder b = new StringBuilder();
         for (int k = 0; k < values.size(); k++) {
             if (k > 0) {
                 b.append(',');
             }
-            String v = values.get(k) == null ? "" : values.get(k);
+            String v = neutralise(values.get(k) == null ? "" : values.get(k));
             if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0) {
                 b.append('"').append(v.replace("\"", "\"\"")).append('"');
             } else {

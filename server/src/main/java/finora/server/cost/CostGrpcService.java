@@ -2,6 +2,7 @@ package finora.server.cost;
 
 import static finora.server.grpc.ProtoValues.date;
 import static finora.server.grpc.ProtoValues.respond;
+import static finora.server.grpc.ProtoValues.timestamp;
 
 import com.google.protobuf.ByteString;
 import finora.api.v1.CostDimension;
@@ -13,10 +14,13 @@ import finora.api.v1.ExportFormat;
 import finora.api.v1.GetSpendSummaryRequest;
 import finora.api.v1.GetSpendSummaryResponse;
 import finora.api.v1.ListTagValuesRequest;
+import finora.api.v1.ListRestatementsRequest;
+import finora.api.v1.ListRestatementsResponse;
 import finora.api.v1.ListTagValuesResponse;
 import finora.api.v1.Provider;
 import finora.api.v1.QueryCostsRequest;
 import finora.api.v1.QueryCostsResponse;
+import finora.api.v1.Restatement;
 import finora.api.v1.SpendShare;
 import finora.api.v1.TagValue;
 import finora.server.auth.Principal;
@@ -189,6 +193,38 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
         respond(response, b.build());
     }
 
+    @Override
+    public void listRestatements(ListRestatementsRequest request, StreamObserver<ListRestatementsResponse> response) {
+        Principal caller = Principal.current();
+        CostRequest.Range range = CostRequest.range(request.getStartDate(), request.getEndDate(),
+                request.hasStartDate(), request.hasEndDate());
+        int size = request.getPageSize() == 0 ? DEFAULT_PAGE_SIZE : request.getPageSize();
+        if (size < 1 || size > MAX_PAGE_SIZE) {
+            throw new FinoraException(ErrorReason.INVALID_ARGUMENT, "page_size must be 1 to " + MAX_PAGE_SIZE);
+        }
+        String fingerprint = fingerprint(caller.tenantId(), request.toBuilder().clearPageToken().clearPageSize()
+                .build().toByteArray());
+        int offset = decodeToken(request.getPageToken(), fingerprint);
+        var corrections = repository.restatements(dsl, caller.tenantId(), range, offset, size + 1);
+        var b = ListRestatementsResponse.newBuilder();
+        for (var c : corrections.subList(0, Math.min(size, corrections.size()))) {
+            b.addRestatements(Restatement.newBuilder()
+                    .setDay(date(c.day()))
+                    .setProvider(Provider.PROVIDER_ANTHROPIC)
+                    .setOrganizationId(c.organizationId())
+                    .setOrganizationName(c.organizationName())
+                    .setBefore(UsdMoney.of(c.before()))
+                    .setAfter(UsdMoney.of(c.after()))
+                    .setDelta(UsdMoney.of(c.after().subtract(c.before())))
+                    .setDetectTime(timestamp(c.detectedAt()))
+                    .setAfterFinal(c.afterFinal()));
+        }
+        if (corrections.size() > size) {
+            b.setNextPageToken(encodeToken(fingerprint, offset + size));
+        }
+        respond(response, b.build());
+    }
+
     private CostRow toProto(CostRepository.Row row, boolean byProvider) {
         var b = CostRow.newBuilder().setAmount(UsdMoney.of(row.amount())).setProvisional(row.provisional());
         if (row.period() != null) {
@@ -199,6 +235,18 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
         }
         if (row.modelFamily() != null) {
             b.setModelFamily(row.modelFamily());
+        }
+        if (row.modelVersion() != null) {
+            b.setModelVersion(row.modelVersion());
+        }
+        if (row.contextWindow() != null) {
+            b.setContextWindow(row.contextWindow());
+        }
+        if (row.inferenceGeo() != null) {
+            b.setInferenceGeo(row.inferenceGeo());
+        }
+        if (row.speed() != null) {
+            b.setSpeed(row.speed());
         }
         if (row.model() != null) {
             b.setModel(row.model());
@@ -233,7 +281,10 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
 
     /** A token binds the offset to the tenant and every request field but the paging ones. */
     private static String fingerprint(UUID tenant, QueryCostsRequest request) {
-        byte[] bytes = request.toBuilder().clearPageToken().clearPageSize().build().toByteArray();
+        return fingerprint(tenant, request.toBuilder().clearPageToken().clearPageSize().build().toByteArray());
+    }
+
+    private static String fingerprint(UUID tenant, byte[] bytes) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(tenant.toString().getBytes(StandardCharsets.UTF_8));

@@ -2,6 +2,7 @@ package finora.server.cost;
 
 import static finora.db.jooq.Tables.CONNECTION;
 import static finora.db.jooq.Tables.COST_DAY;
+import static finora.db.jooq.Tables.LEDGER;
 import static finora.db.jooq.Tables.COST_LINE_ITEM;
 import static finora.db.jooq.Tables.COST_RESTATEMENT;
 import static finora.db.jooq.Tables.COST_ROLLUP_DETAIL;
@@ -12,6 +13,7 @@ import finora.api.v1.CostDimension;
 import finora.api.v1.CostOrder;
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -31,16 +33,18 @@ import org.jooq.impl.DSL;
 
 /**
  * Cost reads over {@code cost_line_item}: every query is scoped to one tenant, sums in PostgreSQL
- * NUMERIC and comes back exact as {@link BigDecimal}.
+ * NUMERIC and comes back exact as {@link BigDecimal}. Rows belong to ledgers (one per tenant and
+ * provider organization), so an organization connected, removed and connected again is counted once.
  */
 final class CostRepository {
     /**
      * Where grouped queries read from: the trigger-maintained rollups (V3 migration), never the raw
      * line items. The family rollup answers time × family questions; the detail rollup everything else.
      */
-    private record Source(Table<?> table, Field<UUID> tenant, Field<UUID> connection, Field<LocalDate> day,
-            Field<String> family, Field<String> model, Field<String> workspace, Field<String> costType,
-            Field<String> tokenType, Field<String> tier, Field<BigDecimal> amount) {
+    private record Source(Table<?> table, Field<UUID> tenant, Field<UUID> ledger, Field<LocalDate> day,
+            Field<String> family, Field<String> version, Field<String> model, Field<String> workspace,
+            Field<String> costType, Field<String> tokenType, Field<String> tier, Field<String> contextWindow,
+            Field<String> inferenceGeo, Field<String> speed, Field<BigDecimal> amount) {
 
         Field<BigDecimal> sum() {
             return DSL.coalesce(DSL.sum(amount), BigDecimal.ZERO).as("amount");
@@ -53,12 +57,14 @@ final class CostRepository {
     }
 
     private static final Source FAMILY = new Source(COST_ROLLUP_FAMILY, COST_ROLLUP_FAMILY.TENANT_ID,
-            COST_ROLLUP_FAMILY.CONNECTION_ID, COST_ROLLUP_FAMILY.DAY, COST_ROLLUP_FAMILY.MODEL_FAMILY, null, null, null,
-            null, null, COST_ROLLUP_FAMILY.AMOUNT_USD);
+            COST_ROLLUP_FAMILY.LEDGER_ID, COST_ROLLUP_FAMILY.DAY, COST_ROLLUP_FAMILY.MODEL_FAMILY, null, null, null,
+            null, null, null, null, null, null, COST_ROLLUP_FAMILY.AMOUNT_USD);
     private static final Source DETAIL = new Source(COST_ROLLUP_DETAIL, COST_ROLLUP_DETAIL.TENANT_ID,
-            COST_ROLLUP_DETAIL.CONNECTION_ID, COST_ROLLUP_DETAIL.DAY, COST_ROLLUP_DETAIL.MODEL_FAMILY,
-            COST_ROLLUP_DETAIL.MODEL, COST_ROLLUP_DETAIL.WORKSPACE_ID, COST_ROLLUP_DETAIL.COST_TYPE,
-            COST_ROLLUP_DETAIL.TOKEN_TYPE, COST_ROLLUP_DETAIL.SERVICE_TIER, COST_ROLLUP_DETAIL.AMOUNT_USD);
+            COST_ROLLUP_DETAIL.LEDGER_ID, COST_ROLLUP_DETAIL.DAY, COST_ROLLUP_DETAIL.MODEL_FAMILY,
+            COST_ROLLUP_DETAIL.MODEL_VERSION, COST_ROLLUP_DETAIL.MODEL, COST_ROLLUP_DETAIL.WORKSPACE_ID,
+            COST_ROLLUP_DETAIL.COST_TYPE, COST_ROLLUP_DETAIL.TOKEN_TYPE, COST_ROLLUP_DETAIL.SERVICE_TIER,
+            COST_ROLLUP_DETAIL.CONTEXT_WINDOW, COST_ROLLUP_DETAIL.INFERENCE_GEO, COST_ROLLUP_DETAIL.SPEED,
+            COST_ROLLUP_DETAIL.AMOUNT_USD);
     private static final EnumSet<CostDimension> FAMILY_DIMENSIONS = EnumSet.of(CostDimension.COST_DIMENSION_DAY,
             CostDimension.COST_DIMENSION_WEEK, CostDimension.COST_DIMENSION_MONTH, CostDimension.COST_DIMENSION_PROVIDER,
             CostDimension.COST_DIMENSION_MODEL_FAMILY);
@@ -73,8 +79,13 @@ final class CostRepository {
     }
 
     /** One group of costs; dimension values not grouped by are null. */
-    record Row(LocalDate period, String modelFamily, String model, String workspaceId, String workspaceName,
-            String costType, String tokenType, String serviceTier, BigDecimal amount, boolean provisional) {}
+    record Row(LocalDate period, String modelFamily, String modelVersion, String model, String workspaceId,
+            String workspaceName, String costType, String tokenType, String serviceTier, String contextWindow,
+            String inferenceGeo, String speed, BigDecimal amount, boolean provisional) {}
+
+    /** One correction of a ledger's day. */
+    record Correction(LocalDate day, String organizationId, String organizationName, BigDecimal before,
+            BigDecimal after, OffsetDateTime detectedAt, boolean afterFinal) {}
 
     /** A page of groups with the total and the number of groups over all pages. */
     record Page(List<Row> rows, BigDecimal total, int totalRows) {}
@@ -83,7 +94,7 @@ final class CostRepository {
     record LineItem(LocalDate day, String organizationId, String organizationName, String workspaceId,
             String workspaceName, String description, String model, String modelFamily, String modelVersion,
             String costType, String tokenType, String serviceTier, String contextWindow, String inferenceGeo,
-            BigDecimal amount, boolean finalDay, boolean restated) {}
+            String speed, BigDecimal amount, boolean finalDay, boolean restated) {}
 
     Page query(DSLContext dsl, UUID tenantId, CostRequest.Range range, CostRequest.Filter filter,
             List<CostDimension> dims, CostOrder order, int offset, int limit) {
@@ -92,7 +103,7 @@ final class CostRepository {
         Field<String> workspaceName = src.workspace() == null ? null : src.workspaceName();
         Map<CostDimension, Field<?>> fields = new EnumMap<>(CostDimension.class);
         List<Field<?>> groupBy = new ArrayList<>();
-        for (CostDimension d : dims) {
+        for (CostDimension d : implied(dims)) {
             Field<?> f = dimension(src, d);
             if (f != null) {
                 fields.put(d, f);
@@ -127,9 +138,9 @@ final class CostRepository {
         groupBy.forEach(f -> orderBy.add(f.asc())); // stable pages: ties broken by every dimension
 
         var from = src.table()
-                .leftJoin(COST_DAY).on(COST_DAY.CONNECTION_ID.eq(src.connection()).and(COST_DAY.DAY.eq(src.day())));
+                .leftJoin(COST_DAY).on(COST_DAY.LEDGER_ID.eq(src.ledger()).and(COST_DAY.DAY.eq(src.day())));
         var joined = src.workspace() == null ? from : from.leftJoin(WORKSPACE)
-                .on(WORKSPACE.CONNECTION_ID.eq(src.connection()).and(WORKSPACE.WORKSPACE_ID.eq(src.workspace())));
+                .on(WORKSPACE.LEDGER_ID.eq(src.ledger()).and(WORKSPACE.WORKSPACE_ID.eq(src.workspace())));
         var query = dsl.select(select)
                 .from(joined)
                 .where(conditions(src, tenantId, range, filter))
@@ -144,12 +155,16 @@ final class CostRepository {
             rows.add(new Row(
                     period == null ? null : r.get(period, LocalDate.class),
                     value(r, fields, CostDimension.COST_DIMENSION_MODEL_FAMILY),
+                    value(r, fields, CostDimension.COST_DIMENSION_MODEL_VERSION),
                     value(r, fields, CostDimension.COST_DIMENSION_MODEL),
                     value(r, fields, CostDimension.COST_DIMENSION_WORKSPACE),
                     fields.containsKey(CostDimension.COST_DIMENSION_WORKSPACE) ? r.get(workspaceName) : null,
                     value(r, fields, CostDimension.COST_DIMENSION_COST_TYPE),
                     value(r, fields, CostDimension.COST_DIMENSION_TOKEN_TYPE),
                     value(r, fields, CostDimension.COST_DIMENSION_SERVICE_TIER),
+                    value(r, fields, CostDimension.COST_DIMENSION_CONTEXT_WINDOW),
+                    value(r, fields, CostDimension.COST_DIMENSION_INFERENCE_GEO),
+                    value(r, fields, CostDimension.COST_DIMENSION_SPEED),
                     r.get(amount),
                     Boolean.TRUE.equals(r.get(PROVISIONAL))));
             sum = r.get(total) == null ? BigDecimal.ZERO : r.get(total);
@@ -171,31 +186,69 @@ final class CostRepository {
         return v == null ? BigDecimal.ZERO : v;
     }
 
-    /** Last day stored for every live connection of the tenant (the smallest of their last days). */
+    /** Ledgers of the tenant that a live (not removed) connection feeds: the ones whose freshness counts. */
+    private static Condition connected(UUID tenantId, Field<UUID> ledger) {
+        return DSL.exists(DSL.selectOne().from(CONNECTION).where(CONNECTION.LEDGER_ID.eq(ledger))
+                .and(CONNECTION.TENANT_ID.eq(tenantId)).and(CONNECTION.STATUS.ne("REMOVED")));
+    }
+
+    /** Last day stored for every connected organization of the tenant (the smallest of their last days). */
     Optional<LocalDate> completeThrough(DSLContext dsl, UUID tenantId) {
-        return lastDay(dsl, tenantId, DSL.noCondition());
+        var perLedger = dsl.select(DSL.max(COST_DAY.DAY).as("last_day"))
+                .from(COST_DAY).join(LEDGER).on(LEDGER.LEDGER_ID.eq(COST_DAY.LEDGER_ID))
+                .where(LEDGER.TENANT_ID.eq(tenantId)).and(connected(tenantId, COST_DAY.LEDGER_ID))
+                .groupBy(COST_DAY.LEDGER_ID)
+                .asTable("per_ledger");
+        return Optional.ofNullable(dsl.select(DSL.min(perLedger.field("last_day", LocalDate.class)))
+                .from(perLedger).fetchOne(0, LocalDate.class));
     }
 
-    /** Last FINAL day for every live connection of the tenant. */
+    /**
+     * The last day through which every day of every connected organization is FINAL: per ledger,
+     * the day before its first day that is not FINAL or is followed by a gap, else its last day;
+     * then the smallest over the ledgers. A day never fetched or still provisional is never inside.
+     */
     Optional<LocalDate> finalThrough(DSLContext dsl, UUID tenantId) {
-        return lastDay(dsl, tenantId, COST_DAY.STATUS.eq("FINAL"));
+        Field<LocalDate> next = DSL.lead(COST_DAY.DAY).over().partitionBy(COST_DAY.LEDGER_ID).orderBy(COST_DAY.DAY)
+                .as("next_day");
+        var days = dsl.select(COST_DAY.LEDGER_ID, COST_DAY.DAY, COST_DAY.STATUS, next)
+                .from(COST_DAY).join(LEDGER).on(LEDGER.LEDGER_ID.eq(COST_DAY.LEDGER_ID))
+                .where(LEDGER.TENANT_ID.eq(tenantId)).and(connected(tenantId, COST_DAY.LEDGER_ID))
+                .asTable("days");
+        Field<UUID> ledger = days.field(COST_DAY.LEDGER_ID);
+        Field<LocalDate> day = days.field(COST_DAY.DAY);
+        Field<String> status = days.field(COST_DAY.STATUS);
+        Field<LocalDate> nextDay = days.field("next_day", LocalDate.class);
+        Field<LocalDate> firstProvisional = DSL.min(day).filterWhere(status.ne("FINAL"));
+        Field<LocalDate> firstBeforeGap = DSL.min(day).filterWhere(nextDay.isNotNull()
+                .and(DSL.field("{0} > {1} + 1", Boolean.class, nextDay, day)));
+        Field<LocalDate> beforeProvisional = DSL.field("{0} - 1", LocalDate.class, firstProvisional);
+        var perLedger = dsl.select(DSL.least(DSL.coalesce(beforeProvisional, DSL.max(day)),
+                        DSL.coalesce(firstBeforeGap, DSL.max(day))).as("final_through"))
+                .from(days).groupBy(ledger).asTable("per_ledger");
+        return Optional.ofNullable(dsl.select(DSL.min(perLedger.field("final_through", LocalDate.class)))
+                .from(perLedger).fetchOne(0, LocalDate.class));
     }
 
-    private Optional<LocalDate> lastDay(DSLContext dsl, UUID tenantId, Condition dayCondition) {
-        var perConnection = dsl.select(DSL.max(COST_DAY.DAY).as("last_day"))
-                .from(COST_DAY).join(CONNECTION).on(CONNECTION.CONNECTION_ID.eq(COST_DAY.CONNECTION_ID))
-                .where(CONNECTION.TENANT_ID.eq(tenantId)).and(CONNECTION.STATUS.ne("REMOVED")).and(dayCondition)
-                .groupBy(COST_DAY.CONNECTION_ID)
-                .asTable("per_connection");
-        return Optional.ofNullable(dsl.select(DSL.min(perConnection.field("last_day", LocalDate.class)))
-                .from(perConnection).fetchOne(0, LocalDate.class));
+    /** Corrections of the tenant's days in the range, by day then detection time, from {@code offset}. */
+    List<Correction> restatements(DSLContext dsl, UUID tenantId, CostRequest.Range range, int offset, int limit) {
+        return dsl.select(COST_RESTATEMENT.DAY, LEDGER.EXTERNAL_ORG_ID, LEDGER.EXTERNAL_ORG_NAME,
+                        COST_RESTATEMENT.OLD_TOTAL_USD, COST_RESTATEMENT.NEW_TOTAL_USD, COST_RESTATEMENT.RESTATED_AT,
+                        COST_RESTATEMENT.AFTER_FINAL)
+                .from(COST_RESTATEMENT).join(LEDGER).on(LEDGER.LEDGER_ID.eq(COST_RESTATEMENT.LEDGER_ID))
+                .where(LEDGER.TENANT_ID.eq(tenantId))
+                .and(COST_RESTATEMENT.DAY.between(range.start(), range.end()))
+                .orderBy(COST_RESTATEMENT.DAY, COST_RESTATEMENT.RESTATED_AT, COST_RESTATEMENT.RESTATEMENT_ID)
+                .offset(offset).limit(limit)
+                .fetch(r -> new Correction(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(),
+                        r.value7()));
     }
 
     /** Workspaces the tenant has costs in: id ('' for Default) → name. */
     List<String[]> workspaces(DSLContext dsl, UUID tenantId) {
         return dsl.select(COST_ROLLUP_DETAIL.WORKSPACE_ID, DETAIL.workspaceName())
                 .from(COST_ROLLUP_DETAIL)
-                .leftJoin(WORKSPACE).on(WORKSPACE.CONNECTION_ID.eq(COST_ROLLUP_DETAIL.CONNECTION_ID)
+                .leftJoin(WORKSPACE).on(WORKSPACE.LEDGER_ID.eq(COST_ROLLUP_DETAIL.LEDGER_ID)
                         .and(WORKSPACE.WORKSPACE_ID.eq(COST_ROLLUP_DETAIL.WORKSPACE_ID)))
                 .where(COST_ROLLUP_DETAIL.TENANT_ID.eq(tenantId))
                 .groupBy(COST_ROLLUP_DETAIL.WORKSPACE_ID)
@@ -207,21 +260,21 @@ final class CostRepository {
     void forEachLineItem(DSLContext dsl, UUID tenantId, CostRequest.Range range, CostRequest.Filter filter,
             Consumer<LineItem> sink) {
         Field<Boolean> restated = DSL.field(DSL.exists(DSL.selectOne().from(COST_RESTATEMENT)
-                .where(COST_RESTATEMENT.CONNECTION_ID.eq(COST_LINE_ITEM.CONNECTION_ID))
+                .where(COST_RESTATEMENT.LEDGER_ID.eq(COST_LINE_ITEM.LEDGER_ID))
                 .and(COST_RESTATEMENT.DAY.eq(COST_LINE_ITEM.DAY)))).as("restated");
         dsl.transaction(c -> {
             try (Cursor<? extends Record> cursor = c.dsl()
-                    .select(COST_LINE_ITEM.DAY, CONNECTION.EXTERNAL_ORG_ID, CONNECTION.EXTERNAL_ORG_NAME,
+                    .select(COST_LINE_ITEM.DAY, LEDGER.EXTERNAL_ORG_ID, LEDGER.EXTERNAL_ORG_NAME,
                             COST_LINE_ITEM.WORKSPACE_ID, WORKSPACE.NAME, COST_LINE_ITEM.DESCRIPTION,
                             COST_LINE_ITEM.MODEL, COST_LINE_ITEM.MODEL_FAMILY, COST_LINE_ITEM.MODEL_VERSION,
                             COST_LINE_ITEM.COST_TYPE, COST_LINE_ITEM.TOKEN_TYPE, COST_LINE_ITEM.SERVICE_TIER,
-                            COST_LINE_ITEM.CONTEXT_WINDOW, COST_LINE_ITEM.INFERENCE_GEO, COST_LINE_ITEM.AMOUNT_USD,
-                            COST_DAY.STATUS, restated)
+                            COST_LINE_ITEM.CONTEXT_WINDOW, COST_LINE_ITEM.INFERENCE_GEO, COST_LINE_ITEM.SPEED,
+                            COST_LINE_ITEM.AMOUNT_USD, COST_DAY.STATUS, restated)
                     .from(COST_LINE_ITEM)
-                    .join(CONNECTION).on(CONNECTION.CONNECTION_ID.eq(COST_LINE_ITEM.CONNECTION_ID))
-                    .leftJoin(COST_DAY).on(COST_DAY.CONNECTION_ID.eq(COST_LINE_ITEM.CONNECTION_ID)
+                    .join(LEDGER).on(LEDGER.LEDGER_ID.eq(COST_LINE_ITEM.LEDGER_ID))
+                    .leftJoin(COST_DAY).on(COST_DAY.LEDGER_ID.eq(COST_LINE_ITEM.LEDGER_ID)
                             .and(COST_DAY.DAY.eq(COST_LINE_ITEM.DAY)))
-                    .leftJoin(WORKSPACE).on(WORKSPACE.CONNECTION_ID.eq(COST_LINE_ITEM.CONNECTION_ID)
+                    .leftJoin(WORKSPACE).on(WORKSPACE.LEDGER_ID.eq(COST_LINE_ITEM.LEDGER_ID)
                             .and(WORKSPACE.WORKSPACE_ID.eq(COST_LINE_ITEM.WORKSPACE_ID)))
                     .where(rawConditions(tenantId, range, filter))
                     .orderBy(COST_LINE_ITEM.DAY, COST_LINE_ITEM.LINE_ITEM_ID)
@@ -231,13 +284,13 @@ final class CostRepository {
                     String ws = r.get(COST_LINE_ITEM.WORKSPACE_ID);
                     String wsName = r.get(WORKSPACE.NAME) != null ? r.get(WORKSPACE.NAME)
                             : ws.isEmpty() ? "Default" : ws;
-                    sink.accept(new LineItem(r.get(COST_LINE_ITEM.DAY), r.get(CONNECTION.EXTERNAL_ORG_ID),
-                            r.get(CONNECTION.EXTERNAL_ORG_NAME), ws, wsName, r.get(COST_LINE_ITEM.DESCRIPTION),
+                    sink.accept(new LineItem(r.get(COST_LINE_ITEM.DAY), r.get(LEDGER.EXTERNAL_ORG_ID),
+                            r.get(LEDGER.EXTERNAL_ORG_NAME), ws, wsName, r.get(COST_LINE_ITEM.DESCRIPTION),
                             r.get(COST_LINE_ITEM.MODEL), r.get(COST_LINE_ITEM.MODEL_FAMILY),
                             r.get(COST_LINE_ITEM.MODEL_VERSION), r.get(COST_LINE_ITEM.COST_TYPE),
                             r.get(COST_LINE_ITEM.TOKEN_TYPE), r.get(COST_LINE_ITEM.SERVICE_TIER),
                             r.get(COST_LINE_ITEM.CONTEXT_WINDOW), r.get(COST_LINE_ITEM.INFERENCE_GEO),
-                            r.get(COST_LINE_ITEM.AMOUNT_USD), "FINAL".equals(r.get(COST_DAY.STATUS)),
+                            r.get(COST_LINE_ITEM.SPEED), r.get(COST_LINE_ITEM.AMOUNT_USD), "FINAL".equals(r.get(COST_DAY.STATUS)),
                             Boolean.TRUE.equals(r.get(restated))));
                 }
             }
@@ -264,10 +317,29 @@ final class CostRepository {
 
     /** The same filters over the raw line items (exports). */
     private static Condition rawConditions(UUID tenantId, CostRequest.Range range, CostRequest.Filter filter) {
-        return conditions(new Source(COST_LINE_ITEM, COST_LINE_ITEM.TENANT_ID, COST_LINE_ITEM.CONNECTION_ID,
-                COST_LINE_ITEM.DAY, COST_LINE_ITEM.MODEL_FAMILY, COST_LINE_ITEM.MODEL, COST_LINE_ITEM.WORKSPACE_ID,
-                COST_LINE_ITEM.COST_TYPE, COST_LINE_ITEM.TOKEN_TYPE, COST_LINE_ITEM.SERVICE_TIER,
-                COST_LINE_ITEM.AMOUNT_USD), tenantId, range, filter);
+        return conditions(new Source(COST_LINE_ITEM, COST_LINE_ITEM.TENANT_ID, COST_LINE_ITEM.LEDGER_ID,
+                COST_LINE_ITEM.DAY, COST_LINE_ITEM.MODEL_FAMILY, COST_LINE_ITEM.MODEL_VERSION, COST_LINE_ITEM.MODEL,
+                COST_LINE_ITEM.WORKSPACE_ID, COST_LINE_ITEM.COST_TYPE, COST_LINE_ITEM.TOKEN_TYPE,
+                COST_LINE_ITEM.SERVICE_TIER, COST_LINE_ITEM.CONTEXT_WINDOW, COST_LINE_ITEM.INFERENCE_GEO,
+                COST_LINE_ITEM.SPEED, COST_LINE_ITEM.AMOUNT_USD), tenantId, range, filter);
+    }
+
+    /**
+     * The asked dimensions plus those a model determines: grouping by model also fills in its family
+     * and version, and grouping by version its family (versions of different families share names).
+     * Adding them never splits a group.
+     */
+    private static List<CostDimension> implied(List<CostDimension> dims) {
+        List<CostDimension> all = new ArrayList<>(dims);
+        boolean byModel = dims.contains(CostDimension.COST_DIMENSION_MODEL);
+        if ((byModel || dims.contains(CostDimension.COST_DIMENSION_MODEL_VERSION))
+                && !all.contains(CostDimension.COST_DIMENSION_MODEL_FAMILY)) {
+            all.add(CostDimension.COST_DIMENSION_MODEL_FAMILY);
+        }
+        if (byModel && !all.contains(CostDimension.COST_DIMENSION_MODEL_VERSION)) {
+            all.add(CostDimension.COST_DIMENSION_MODEL_VERSION);
+        }
+        return all;
     }
 
     private static Field<?> dimension(Source src, CostDimension d) {
@@ -283,6 +355,10 @@ final class CostRepository {
             case COST_DIMENSION_COST_TYPE -> src.costType();
             case COST_DIMENSION_TOKEN_TYPE -> src.tokenType();
             case COST_DIMENSION_SERVICE_TIER -> src.tier();
+            case COST_DIMENSION_MODEL_VERSION -> src.version();
+            case COST_DIMENSION_CONTEXT_WINDOW -> src.contextWindow();
+            case COST_DIMENSION_INFERENCE_GEO -> src.inferenceGeo();
+            case COST_DIMENSION_SPEED -> src.speed();
             // One provider today: grouping by it keeps a single group, filled in by the adapter.
             case COST_DIMENSION_PROVIDER -> null;
             default -> throw new IllegalArgumentException("unsupported dimension " + d);

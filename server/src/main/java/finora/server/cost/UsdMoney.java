@@ -10,11 +10,14 @@ public final class UsdMoney {
 
     private UsdMoney() {}
 
-    /** USD with up to 9 decimals, exactly; a null amount is zero. */
+    /**
+     * USD with up to 9 decimals (Money's nanos), exactly; a null amount is zero. Stored amounts keep
+     * whatever scale Anthropic sent; a finer one (more than 7 decimals of a cent) is rounded half-even
+     * to the nano here only, and stays exact in the database and in exports.
+     */
     public static Money of(BigDecimal usd) {
         BigDecimal amount = usd == null ? BigDecimal.ZERO : usd;
         if (amount.scale() > 9) {
-            // NUMERIC(20, 8) sums never have more than 8 decimals; anything finer is not money we store.
             amount = amount.setScale(9, RoundingMode.HALF_EVEN);
         }
         BigDecimal units = amount.setScale(0, RoundingMode.DOWN);

@@ -13,9 +13,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Encrypts stored provider credentials with a Tink AEAD (AES-256-GCM). The associated data binds
@@ -24,6 +27,7 @@ import java.util.UUID;
  * master key is rotated.
  */
 public final class CredentialCipher {
+    private static final Logger log = LoggerFactory.getLogger(CredentialCipher.class);
     /** Purpose of provider credentials; keeps their associated data as it always was. */
     private static final String CREDENTIAL = "credential";
     private final Aead aead;
@@ -47,6 +51,7 @@ public final class CredentialCipher {
                 if (!Files.isReadable(file)) {
                     throw new ConfigException("FINORA_KEYSET_FILE names a file that cannot be read: " + file);
                 }
+                refuseIfShared(file);
                 return new CredentialCipher(parse(Files.readString(file, StandardCharsets.UTF_8),
                         "FINORA_KEYSET_FILE"));
             }
@@ -86,7 +91,10 @@ public final class CredentialCipher {
         return encrypt(secret, CREDENTIAL, tenantId, connectionId);
     }
 
-    /** Decrypts a secret; fails if the ciphertext belongs to another tenant or connection. */
+    /**
+     * Decrypts a secret; throws {@link CredentialUnreadableException} if the ciphertext belongs to
+     * another tenant or connection or was encrypted with a key the key set does not hold.
+     */
     public String decrypt(byte[] ciphertext, UUID tenantId, UUID connectionId) {
         return decrypt(ciphertext, CREDENTIAL, tenantId, connectionId);
     }
@@ -103,13 +111,23 @@ public final class CredentialCipher {
         }
     }
 
-    /** Decrypts what {@link #encrypt(String, String, UUID, UUID)} encrypted for the same purpose, tenant and object. */
+    /** A stored secret that the configured key set cannot decrypt (another key set, or a damaged row). */
+    public static final class CredentialUnreadableException extends IllegalStateException {
+        CredentialUnreadableException() {
+            super("A stored secret could not be decrypted with the configured key set");
+        }
+    }
+
+    /**
+     * Decrypts what {@link #encrypt(String, String, UUID, UUID)} encrypted for the same purpose, tenant
+     * and object; throws {@link CredentialUnreadableException} otherwise.
+     */
     public String decrypt(byte[] ciphertext, String purpose, UUID tenantId, UUID objectId) {
         try {
             return new String(aead.decrypt(ciphertext, associatedData(purpose, tenantId, objectId)),
                     StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("A stored secret could not be decrypted with the configured key set");
+            throw new CredentialUnreadableException();
         }
     }
 
@@ -125,11 +143,29 @@ public final class CredentialCipher {
         }
     }
 
+    /** A key set file that group or others may read is refused: whoever reads it reads every stored key. */
+    private static void refuseIfShared(Path file) throws IOException {
+        try {
+            var perms = Files.getPosixFilePermissions(file);
+            if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)
+                    || perms.contains(PosixFilePermission.GROUP_WRITE)
+                    || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+                throw new ConfigException("FINORA_KEYSET_FILE " + file + " is readable by group or others ("
+                        + PosixFilePermissions.toString(perms) + "); run: chmod 600 " + file);
+            }
+        } catch (UnsupportedOperationException notPosix) {
+            // not a POSIX file system: nothing to check
+        }
+    }
+
     private static KeysetHandle devKeyset(Path file) throws GeneralSecurityException, IOException {
         if (Files.isRegularFile(file)) {
+            refuseIfShared(file);
             return parse(Files.readString(file, StandardCharsets.UTF_8), "the dev key set " + file);
         }
         Files.createDirectories(file.getParent());
+        log.warn("Dev mode (embedded database, no FINORA_KEYSET/FINORA_KEYSET_FILE): generated a key set in {} "
+                + "(mode 0600). Production takes FINORA_KEYSET_FILE and never keeps the key set beside the data.", file);
         String json = generateKeysetJson();
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, json, StandardCharsets.UTF_8);

@@ -31,12 +31,18 @@ public enum ErrorReason {
     SYNC_IN_PROGRESS(Status.Code.ABORTED),
     /** A request field is missing or malformed. */
     INVALID_ARGUMENT(Status.Code.INVALID_ARGUMENT),
+    /** A string is longer than its documented limit, or a repeated field holds too many values. */
+    FIELD_TOO_LONG(Status.Code.INVALID_ARGUMENT),
+    /** A string holds a NUL or another control character (tab and line breaks are allowed). */
+    FIELD_INVALID_CHARACTERS(Status.Code.INVALID_ARGUMENT),
     /** No bearer token was sent. */
     TOKEN_MISSING(Status.Code.UNAUTHENTICATED),
     /** The bearer token is unknown, revoked or expired. */
     TOKEN_INVALID(Status.Code.UNAUTHENTICATED),
     /** Email and password do not match a user. */
     LOGIN_FAILED(Status.Code.UNAUTHENTICATED),
+    /** Too many login attempts for this e-mail or from this address; RetryInfo says when to try again. */
+    LOGIN_THROTTLED(Status.Code.RESOURCE_EXHAUSTED),
     /** The caller's role may not call this RPC. */
     ROLE_REQUIRED(Status.Code.PERMISSION_DENIED),
     /** Every call slot is taken and none freed up within the queue timeout; retry after the RetryInfo delay. */

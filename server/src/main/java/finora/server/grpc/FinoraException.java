@@ -1,6 +1,8 @@
 package finora.server.grpc;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A failure a client should see with a stable reason and a description a person can act on.
@@ -11,6 +13,7 @@ import java.util.Map;
 public final class FinoraException extends RuntimeException {
     private final ErrorReason reason;
     private final Map<String, String> metadata;
+    private final Duration retryDelay;
 
     /** Creates the exception; {@code description} is what the client reads. */
     public FinoraException(ErrorReason reason, String description) {
@@ -19,9 +22,21 @@ public final class FinoraException extends RuntimeException {
 
     /** Creates the exception with ErrorInfo metadata and an internal cause (never sent to clients). */
     public FinoraException(ErrorReason reason, String description, Map<String, String> metadata, Throwable cause) {
+        this(reason, description, metadata, cause, null);
+    }
+
+    /** Creates the exception with a delay after which a retry may succeed (sent as {@code google.rpc.RetryInfo}). */
+    public FinoraException(ErrorReason reason, String description, Map<String, String> metadata, Throwable cause,
+            Duration retryDelay) {
         super(description, cause, false, false);
         this.reason = reason;
         this.metadata = Map.copyOf(metadata);
+        this.retryDelay = retryDelay;
+    }
+
+    /** When a retry may succeed, if the failure says. */
+    public Optional<Duration> retryDelay() {
+        return Optional.ofNullable(retryDelay);
     }
 
     /** INVALID_ARGUMENT naming the request field at fault in the ErrorInfo metadata {@code field}. */

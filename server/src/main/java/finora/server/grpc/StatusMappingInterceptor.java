@@ -1,7 +1,9 @@
 package finora.server.grpc;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -79,6 +81,11 @@ public final class StatusMappingInterceptor implements ServerInterceptor {
 
     /** Maps any throwable to the status and trailers a client receives. */
     public static StatusRuntimeException toStatus(Throwable t) {
+        if (isMalformedRequest(t)) {
+            return build(ErrorReason.INVALID_ARGUMENT,
+                    "The request is not a well-formed protobuf message of this RPC (e.g. a string that is not UTF-8)",
+                    null);
+        }
         if (t instanceof StatusRuntimeException sre) {
             return sre;
         }
@@ -103,12 +110,25 @@ public final class StatusMappingInterceptor implements ServerInterceptor {
         if (fe != null) {
             info.putAllMetadata(fe.metadata());
         }
-        com.google.rpc.Status status = com.google.rpc.Status.newBuilder()
+        com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
                 .setCode(reason.code().value())
                 .setMessage(description)
-                .addDetails(Any.pack(info.build()))
-                .build();
-        return StatusProto.toStatusRuntimeException(status);
+                .addDetails(Any.pack(info.build()));
+        if (fe != null && fe.retryDelay().isPresent()) {
+            status.addDetails(Any.pack(RetryInfo.newBuilder().setRetryDelay(
+                    com.google.protobuf.Duration.newBuilder().setSeconds(fe.retryDelay().get().toSeconds())).build()));
+        }
+        return StatusProto.toStatusRuntimeException(status.build());
+    }
+
+    /** A request that did not parse (see {@link RequestLimitsInterceptor#guard}). */
+    private static boolean isMalformedRequest(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof InvalidProtocolBufferException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isDatabaseUnreachable(Throwable t) {

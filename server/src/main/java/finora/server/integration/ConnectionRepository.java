@@ -3,6 +3,7 @@ package finora.server.integration;
 import static finora.db.jooq.Tables.CONNECTION;
 import static finora.db.jooq.Tables.COST_DAY;
 import static finora.db.jooq.Tables.CREDENTIAL;
+import static finora.db.jooq.Tables.LEDGER;
 import static finora.db.jooq.Tables.SYNC_RUN;
 
 import finora.db.jooq.tables.records.ConnectionRecord;
@@ -14,11 +15,14 @@ import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
-/** Connections, their credentials and their sync runs in the database; every read is tenant-scoped. */
+/**
+ * Connections, their credentials, their ledgers (one cost history per tenant and provider
+ * organization) and their sync runs in the database; every read is tenant-scoped.
+ */
 public final class ConnectionRepository {
 
-    /** A connection as the rest of the server sees it. */
-    public record ConnectionRow(UUID id, UUID tenantId, String provider, String organizationId,
+    /** A connection as the rest of the server sees it; {@code ledgerId} is the history it feeds. */
+    public record ConnectionRow(UUID id, UUID tenantId, UUID ledgerId, String provider, String organizationId,
             String organizationName, String status, String statusReason, String statusDetail, String keyHint,
             OffsetDateTime createdAt, OffsetDateTime credentialUpdatedAt, OffsetDateTime nextSyncAt,
             OffsetDateTime leaseExpiresAt, OffsetDateTime lastSyncEndedAt, String lastSyncOutcome,
@@ -27,13 +31,18 @@ public final class ConnectionRepository {
     /** A running sync's progress. */
     public record Progress(int daysDone, int daysTotal) {}
 
-    /** One sync run. */
+    /** One sync run; the provider fields say what Anthropic answered to a failed request. */
     public record SyncRunRow(UUID id, LocalDate windowStart, LocalDate windowEnd, OffsetDateTime startedAt,
             OffsetDateTime endedAt, int pages, long rows, int daysDone, int daysTotal, String outcome,
-            String errorReason, String errorDetail) {}
+            String errorReason, String errorDetail, String providerRequestId, String providerMessage,
+            String reconciliation) {}
+
+    /** Why the last finished sync failed. */
+    public record LastFailure(String reason, String detail) {}
 
     static ConnectionRow toRow(ConnectionRecord r) {
-        return new ConnectionRow(r.getConnectionId(), r.getTenantId(), r.getProvider(), r.getExternalOrgId(),
+        return new ConnectionRow(r.getConnectionId(), r.getTenantId(), r.getLedgerId(), r.getProvider(),
+                r.getExternalOrgId(),
                 r.getExternalOrgName(), r.getStatus(), r.getStatusReason(), r.getStatusDetail(), r.getKeyHint(),
                 r.getCreatedAt(), r.getCredentialUpdatedAt(), r.getNextSyncAt(), r.getLeaseExpiresAt(),
                 r.getLastSyncEndedAt(), r.getLastSyncOutcome(), r.getRefreshRequestedAt());
@@ -80,10 +89,33 @@ public final class ConnectionRepository {
                 .fetch(ConnectionRepository::toRow);
     }
 
+    /**
+     * The ledger of the tenant's provider organization, created on first use: an organization
+     * connected again (after a removal) gets its old history back. Keeps the name current.
+     */
+    UUID ledger(DSLContext tx, UUID tenantId, String provider, String orgId, String orgName, OffsetDateTime now) {
+        tx.insertInto(LEDGER)
+                .set(LEDGER.LEDGER_ID, UUID.randomUUID())
+                .set(LEDGER.TENANT_ID, tenantId)
+                .set(LEDGER.PROVIDER, provider)
+                .set(LEDGER.EXTERNAL_ORG_ID, orgId)
+                .set(LEDGER.EXTERNAL_ORG_NAME, orgName)
+                .set(LEDGER.CREATED_AT, now)
+                .onConflict(LEDGER.TENANT_ID, LEDGER.PROVIDER, LEDGER.EXTERNAL_ORG_ID)
+                .doUpdate()
+                .set(LEDGER.EXTERNAL_ORG_NAME, orgName)
+                .execute();
+        return tx.select(LEDGER.LEDGER_ID).from(LEDGER)
+                .where(LEDGER.TENANT_ID.eq(tenantId)).and(LEDGER.PROVIDER.eq(provider))
+                .and(LEDGER.EXTERNAL_ORG_ID.eq(orgId))
+                .fetchSingle(LEDGER.LEDGER_ID);
+    }
+
     void insert(DSLContext tx, ConnectionRow c, byte[] ciphertext) {
         tx.insertInto(CONNECTION)
                 .set(CONNECTION.CONNECTION_ID, c.id())
                 .set(CONNECTION.TENANT_ID, c.tenantId())
+                .set(CONNECTION.LEDGER_ID, c.ledgerId())
                 .set(CONNECTION.PROVIDER, c.provider())
                 .set(CONNECTION.EXTERNAL_ORG_ID, c.organizationId())
                 .set(CONNECTION.EXTERNAL_ORG_NAME, c.organizationName())
@@ -107,6 +139,10 @@ public final class ConnectionRepository {
                 .set(CREDENTIAL.CIPHERTEXT, ciphertext)
                 .set(CREDENTIAL.CREATED_AT, now)
                 .where(CREDENTIAL.CONNECTION_ID.eq(connectionId))
+                .execute();
+        tx.update(LEDGER).set(LEDGER.EXTERNAL_ORG_NAME, orgName)
+                .where(LEDGER.LEDGER_ID.eq(tx.select(CONNECTION.LEDGER_ID).from(CONNECTION)
+                        .where(CONNECTION.CONNECTION_ID.eq(connectionId))))
                 .execute();
         var update = tx.update(CONNECTION)
                 .set(CONNECTION.KEY_HINT, keyHint)
@@ -159,10 +195,20 @@ public final class ConnectionRepository {
                 .fetchOptional(r -> new Progress(r.value1(), r.value2()));
     }
 
-    /** Last UTC day stored for the connection. */
-    Optional<LocalDate> completeThrough(DSLContext dsl, UUID connectionId) {
+    /** Last UTC day stored in the ledger a connection feeds (by it or an earlier connection of the organization). */
+    Optional<LocalDate> completeThrough(DSLContext dsl, UUID ledgerId) {
         return Optional.ofNullable(dsl.select(DSL.max(COST_DAY.DAY)).from(COST_DAY)
-                .where(COST_DAY.CONNECTION_ID.eq(connectionId)).fetchOne(0, LocalDate.class));
+                .where(COST_DAY.LEDGER_ID.eq(ledgerId)).fetchOne(0, LocalDate.class));
+    }
+
+    /** The failure of the connection's last finished sync, if it failed. */
+    Optional<LastFailure> lastFailure(DSLContext dsl, UUID connectionId) {
+        return dsl.select(SYNC_RUN.OUTCOME, SYNC_RUN.ERROR_REASON, SYNC_RUN.ERROR_DETAIL).from(SYNC_RUN)
+                .where(SYNC_RUN.CONNECTION_ID.eq(connectionId)).and(SYNC_RUN.OUTCOME.ne("RUNNING"))
+                .orderBy(SYNC_RUN.ENDED_AT.desc(), SYNC_RUN.STARTED_AT.desc()).limit(1)
+                .fetchOptional()
+                .filter(r -> "FAILED".equals(r.value1()))
+                .map(r -> new LastFailure(r.value2(), r.value3()));
     }
 
     /** Sync runs of a connection, newest first, from {@code offset}. */
@@ -173,6 +219,7 @@ public final class ConnectionRepository {
                 .offset(offset).limit(limit)
                 .fetch(r -> new SyncRunRow(r.getSyncRunId(), r.getWindowStart(), r.getWindowEnd(), r.getStartedAt(),
                         r.getEndedAt(), r.getPages(), r.getRowsWritten(), r.getDaysDone(), r.getDaysTotal(),
-                        r.getOutcome(), r.getErrorReason(), r.getErrorDetail()));
+                        r.getOutcome(), r.getErrorReason(), r.getErrorDetail(), r.getProviderRequestId(),
+                        r.getProviderMessage(), r.getReconciliation()));
     }
 }

@@ -16,6 +16,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jooq.DSLContext;
 import org.jooq.exception.IntegrityConstraintViolationException;
 import org.slf4j.Logger;
@@ -40,6 +46,8 @@ public final class Connections {
     private final AnthropicAdminClient anthropic;
     private final AuditLog audit;
     private final Clock clock;
+    /** Key checks run here, so a caller's deadline can abandon one (one virtual thread per check). */
+    private final ExecutorService keyChecks = Executors.newVirtualThreadPerTaskExecutor();
 
     /** Creates the service. */
     public Connections(DSLContext dsl, ConnectionRepository repository, CredentialCipher cipher,
@@ -52,23 +60,32 @@ public final class Connections {
         this.clock = clock;
     }
 
-    /** Connects an Anthropic organization with an Admin API key. */
+    /** Connects an Anthropic organization with an Admin API key, with no caller deadline but the budget. */
     public ConnectionRow connect(Principal caller, String rawKey) {
+        return connect(caller, rawKey, KeyCheckLimit.budgetOnly());
+    }
+
+    /** Connects an Anthropic organization; nothing is saved if the check outlasts {@code limit}. */
+    public ConnectionRow connect(Principal caller, String rawKey, KeyCheckLimit limit) {
         String key = AdminKeyFormat.check(rawKey);
-        Organization org = verify(key);
+        Organization org = verify(key, limit);
         if (repository.findLiveByOrganization(dsl, caller.tenantId(), "ANTHROPIC", org.id()).isPresent()) {
             throw alreadyConnected(org);
         }
         OffsetDateTime now = now();
         UUID id = UUID.randomUUID();
-        ConnectionRow row = new ConnectionRow(id, caller.tenantId(), "ANTHROPIC", org.id(), org.name(), "ACTIVE",
-                null, null, AdminKeyFormat.hint(key), now, now, now, null, null, null, null);
         byte[] ciphertext = cipher.encrypt(key, caller.tenantId(), id);
+        ConnectionRow row;
         try {
-            dsl.transaction(c -> {
-                repository.insert(c.dsl(), row, ciphertext);
+            row = dsl.transactionResult(c -> {
+                // The organization's history, kept from an earlier connection, or a new one.
+                UUID ledger = repository.ledger(c.dsl(), caller.tenantId(), "ANTHROPIC", org.id(), org.name(), now);
+                ConnectionRow r = new ConnectionRow(id, caller.tenantId(), ledger, "ANTHROPIC", org.id(), org.name(),
+                        "ACTIVE", null, null, AdminKeyFormat.hint(key), now, now, now, null, null, null, null);
+                repository.insert(c.dsl(), r, ciphertext);
                 audit.record(c.dsl(), caller.tenantId(), caller.subject(), "credential.connect", id.toString(),
-                        "Anthropic organization " + org.name() + " (" + org.id() + "), key " + row.keyHint());
+                        "Anthropic organization " + org.name() + " (" + org.id() + "), key " + r.keyHint());
+                return r;
             });
         } catch (IntegrityConstraintViolationException e) {
             throw alreadyConnected(org); // a concurrent connect of the same organization won
@@ -77,11 +94,16 @@ public final class Connections {
         return row;
     }
 
-    /** Rotates a connection's key; the new key must belong to the same organization. */
+    /** Rotates a connection's key, with no caller deadline but the budget. */
     public ConnectionRow updateCredential(Principal caller, UUID connectionId, String rawKey) {
+        return updateCredential(caller, connectionId, rawKey, KeyCheckLimit.budgetOnly());
+    }
+
+    /** Rotates a connection's key; the new key must belong to the same organization; nothing is saved past {@code limit}. */
+    public ConnectionRow updateCredential(Principal caller, UUID connectionId, String rawKey, KeyCheckLimit limit) {
         ConnectionRow current = get(caller, connectionId);
         String key = AdminKeyFormat.check(rawKey);
-        Organization org = verify(key);
+        Organization org = verify(key, limit);
         if (!org.id().equals(current.organizationId())) {
             throw new FinoraException(ErrorReason.ORGANIZATION_MISMATCH,
                     "This key belongs to the Anthropic organization \"" + org.name() + "\", but this connection is "
@@ -157,14 +179,50 @@ public final class Connections {
         }
     }
 
-    private Organization verify(String key) {
-        try {
+    /**
+     * Asks Anthropic about the key on a thread of its own, so the check can be abandoned (and its
+     * HTTP call interrupted) when the caller gives up or the time runs out; in both cases nothing is saved.
+     */
+    private Organization verify(String key, KeyCheckLimit limit) {
+        LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        Future<Organization> check = keyChecks.submit(() -> {
             Organization org = anthropic.organization(key);
-            LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
             anthropic.costReport(key, today.minusDays(2), today.minusDays(1), List.of(), 1, null);
             return org;
-        } catch (AnthropicException e) {
-            throw toFinora(e);
+        });
+        long end = System.nanoTime() + limit.timeLeft().toNanos();
+        try {
+            while (true) {
+                if (limit.callerGone().getAsBoolean()) {
+                    throw new FinoraException(ErrorReason.PROVIDER_UNAVAILABLE,
+                            "The caller stopped waiting for the key check; nothing was saved");
+                }
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    throw new FinoraException(ErrorReason.PROVIDER_UNAVAILABLE, "Anthropic did not confirm the key "
+                            + "within " + limit.timeLeft().toSeconds() + " s; nothing was saved. Try again in a few minutes.");
+                }
+                try {
+                    Organization org = check.get(Math.min(left, 100_000_000L), TimeUnit.NANOSECONDS);
+                    if (limit.callerGone().getAsBoolean()) {
+                        throw new FinoraException(ErrorReason.PROVIDER_UNAVAILABLE,
+                                "The caller stopped waiting for the key check; nothing was saved");
+                    }
+                    return org;
+                } catch (TimeoutException stillRunning) {
+                    // check the caller and the budget again
+                }
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AnthropicException ae) {
+                throw toFinora(ae);
+            }
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FinoraException(ErrorReason.PROVIDER_UNAVAILABLE, "The key check was interrupted; nothing was saved");
+        } finally {
+            check.cancel(true);
         }
     }
 

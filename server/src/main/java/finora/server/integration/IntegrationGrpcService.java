@@ -22,6 +22,7 @@ import finora.api.v1.ListSyncRunsRequest;
 import finora.api.v1.ListSyncRunsResponse;
 import finora.api.v1.Provider;
 import finora.api.v1.ProviderInfo;
+import finora.api.v1.Reconciliation;
 import finora.api.v1.RefreshConnectionRequest;
 import finora.api.v1.RefreshConnectionResponse;
 import finora.api.v1.SyncOutcome;
@@ -49,6 +50,10 @@ public final class IntegrationGrpcService extends IntegrationServiceGrpc.Integra
             .setKeyPrefix(AdminKeyFormat.PREFIX)
             .setKeyHelp("Paste an Admin API key (" + AdminKeyFormat.PREFIX + "…). Organization admins create one "
                     + "in the Claude Console under Settings → Admin keys.")
+            .setCoverage("Tracks Anthropic API platform spend (Claude Console organizations) only, not Claude.ai "
+                    + "plans (Pro, Max, Team, Enterprise seats). Priority Tier spend is not in Anthropic's cost "
+                    + "report, so totals can be below the invoice for Priority Tier customers. An Admin key is only "
+                    + "used to read organization, workspace and cost data; Finora never uses it to call Claude.")
             .build();
 
     private final Connections connections;
@@ -68,14 +73,15 @@ public final class IntegrationGrpcService extends IntegrationServiceGrpc.Integra
         if (request.getProvider() != Provider.PROVIDER_ANTHROPIC) {
             throw new FinoraException(ErrorReason.INVALID_ARGUMENT, "Choose a provider: PROVIDER_ANTHROPIC");
         }
-        ConnectionRow row = connections.connect(Principal.current(), request.getAdminApiKey());
+        ConnectionRow row = connections.connect(Principal.current(), request.getAdminApiKey(),
+                KeyCheckLimit.ofCurrentCall());
         respond(response, ConnectProviderResponse.newBuilder().setConnection(toProto(row)).build());
     }
 
     @Override
     public void updateCredential(UpdateCredentialRequest request, StreamObserver<UpdateCredentialResponse> response) {
         ConnectionRow row = connections.updateCredential(Principal.current(),
-                Connections.parseId(request.getConnectionId()), request.getAdminApiKey());
+                Connections.parseId(request.getConnectionId()), request.getAdminApiKey(), KeyCheckLimit.ofCurrentCall());
         respond(response, UpdateCredentialResponse.newBuilder().setConnection(toProto(row)).build());
     }
 
@@ -159,7 +165,16 @@ public final class IntegrationGrpcService extends IntegrationServiceGrpc.Integra
         connections.repository().runningProgress(connections.dsl(), row.id())
                 .ifPresent(p -> b.setProgress(SyncProgress.newBuilder().setDaysDone(p.daysDone())
                         .setDaysTotal(p.daysTotal())));
-        connections.repository().completeThrough(connections.dsl(), row.id()).ifPresent(d -> b.setCompleteThrough(date(d)));
+        connections.repository().completeThrough(connections.dsl(), row.ledgerId())
+                .ifPresent(d -> b.setCompleteThrough(date(d)));
+        connections.repository().lastFailure(connections.dsl(), row.id()).ifPresent(f -> {
+            if (f.reason() != null) {
+                b.setLastSyncErrorReason(f.reason());
+            }
+            if (f.detail() != null) {
+                b.setLastSyncErrorDetail(f.detail());
+            }
+        });
         return b.build();
     }
 
@@ -184,6 +199,13 @@ public final class IntegrationGrpcService extends IntegrationServiceGrpc.Integra
         if (run.errorDetail() != null) {
             b.setErrorDetail(run.errorDetail());
         }
+        if (run.providerRequestId() != null) {
+            b.setProviderRequestId(run.providerRequestId());
+        }
+        if (run.providerMessage() != null) {
+            b.setProviderErrorMessage(run.providerMessage());
+        }
+        b.setReconciliation(Reconciliation.valueOf("RECONCILIATION_" + run.reconciliation()));
         return b.build();
     }
 

@@ -1,6 +1,7 @@
 package finora.server.sync;
 
 import finora.server.auth.Plan;
+import finora.server.crypto.CredentialCipher;
 import finora.server.integration.ConnectionRepository;
 import finora.server.integration.ConnectionRepository.ConnectionRow;
 import finora.server.integration.Connections;
@@ -15,6 +16,8 @@ import finora.server.provider.anthropic.ModelName;
 import finora.server.sync.SyncRepository.Claim;
 import finora.server.sync.SyncRepository.Held;
 import finora.server.sync.SyncRepository.LineItem;
+import finora.server.sync.SyncRepository.ProviderError;
+import finora.server.sync.SyncRepository.StoredDay;
 import finora.server.sync.SyncRepository.WorkspaceName;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -38,13 +41,22 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * One sync of one claimed connection (DESIGN.md §5.2).
+ * One sync of one claimed connection (DESIGN.md §5.2, §8 "Ledger").
+ *
+ * <p>Cost history belongs to the connection's ledger (the tenant's provider organization), not to
+ * the connection: a connection of an organization whose history was kept continues it.
  *
  * <ul>
  *   <li><b>Window.</b> Closed UTC days only: it ends at today 00:00Z (exclusive). It starts at the
- *       earliest day since the plan's backfill start that is not stored as FINAL (so a first sync
- *       backfills the plan's depth, and days a failed run never reached are fetched again), and
- *       always covers at least the last {@value #MIN_REFETCH_DAYS} closed days, so late corrections land.
+ *       earliest day since the plan's backfill start that the ledger does not hold as FINAL (so a
+ *       first sync backfills the plan's depth, a reconnected organization fetches only what is
+ *       missing or not FINAL, and days a failed run never reached are fetched again), and always
+ *       covers at least the last {@value #MIN_REFETCH_DAYS} closed days, so late corrections land.
+ *   <li><b>Deep reconciliation.</b> FINAL days can still be corrected. Once every
+ *       {@link #DEEP_EVERY} a run also re-checks the last {@value #DEEP_DAYS} closed days (DAILY),
+ *       and once after a calendar month closed (from day {@value #MONTH_CHECK_DAY} of the next)
+ *       every day of that month (MONTHLY); both within the plan's depth. A changed total is a
+ *       restatement, flagged {@code after_final} when the day was FINAL.
  *   <li><b>Fetch.</b> {@code cost_report} grouped by workspace and description, {@value #PAGE_DAYS}
  *       days a page, following {@code next_page}; each day is stored as soon as its bucket arrives,
  *       so memory stays bounded to one page. Workspace names are refreshed first.
@@ -53,9 +65,15 @@ import org.slf4j.MDC;
  *       total changed, publish progress and extend the lease. A failure never leaves half a day.
  *   <li><b>Fencing.</b> Every transaction first extends the lease under the claim's token; if
  *       another replica took the connection over, or it was removed, the run stops without writing.
- *   <li><b>End.</b> The run's outcome goes to {@code sync_run} and the connection; the next sync is
- *       due one plan interval (read now, so plan changes apply) after the end. A 401/403 marks the
- *       connection NEEDS_ATTENTION and stops its schedule until the key is updated.
+ *   <li><b>End.</b> The run's outcome goes to {@code sync_run} and the connection; after a success
+ *       the next sync is due one plan interval (read now, so plan changes apply) after the end;
+ *       after a failure it is retried sooner: {@link #RETRY_BASE}, doubling with each failure in a
+ *       row, never later than the plan interval. A 401/403 marks the connection NEEDS_ATTENTION and
+ *       stops its schedule until the key is updated.
+ *   <li><b>Odd answers.</b> A 400 on a page is retried once with {@value #SMALL_PAGE_DAYS} days a
+ *       page (dense pages are refused by size). A day holding an amount that is not a number is
+ *       not stored (it keeps what it had); the other days are, the run fails naming the day, and
+ *       every later run tries it again. Failed runs keep Anthropic's request id and message.
  * </ul>
  */
 public final class CostSync {
@@ -63,6 +81,16 @@ public final class CostSync {
 
     /** Day buckets per {@code cost_report} page: the API's maximum. */
     static final int PAGE_DAYS = 31;
+    /** Day buckets per page after Anthropic refused a page with 400 (too dense). */
+    static final int SMALL_PAGE_DAYS = 7;
+    /** The deep reconciliation re-checks this many of the latest closed days... */
+    static final int DEEP_DAYS = 35;
+    /** ...this often. */
+    static final Duration DEEP_EVERY = Duration.ofHours(24);
+    /** A closed month is re-checked whole once, from this day of the following month (all its days FINAL by then). */
+    static final int MONTH_CHECK_DAY = 3;
+    /** Delay before retrying after a failed run; doubles with each failure in a row, capped by the plan interval. */
+    static final Duration RETRY_BASE = Duration.ofMinutes(5);
     /** Later syncs always re-fetch at least this many of the latest closed days. */
     static final int MIN_REFETCH_DAYS = 3;
     /** A day is FINAL once it was fetched this long after it closed. */
@@ -71,9 +99,6 @@ public final class CostSync {
     static final String DEFAULT_WORKSPACE = "Default";
     private static final List<String> GROUP_BY = List.of("workspace_id", "description");
     private static final int WORKSPACE_PAGE = 100;
-    /** NUMERIC(20, 8): US dollars with 8 decimals (cents with 6) and 12 integer digits. */
-    private static final int USD_SCALE = 8;
-    private static final int USD_INTEGER_DIGITS = 12;
     static final String STOPPED_DETAIL = "This replica shut down during the sync; the next sync continues where "
             + "it stopped";
     private static final String REPAIR = "; days stored before the failure are kept and the next sync fetches the rest";
@@ -117,6 +142,15 @@ public final class CostSync {
     }
 
     /**
+     * What one run fetches and which deep reconciliation it does.
+     *
+     * @param reconciliation NONE, DAILY or MONTHLY (the widest one the window covers)
+     * @param deepCheckedAt when the last {@value #DEEP_DAYS} days are re-checked (to note on success), or null
+     * @param month the closed month (its first day) re-checked whole, or null
+     */
+    record RunWindow(Window window, String reconciliation, OffsetDateTime deepCheckedAt, LocalDate month) {}
+
+    /**
      * What one run did.
      *
      * @param outcome SUCCEEDED or FAILED, or SKIPPED when the lease was gone before the run started
@@ -139,6 +173,48 @@ public final class CostSync {
         return new Window(start.isBefore(latestStart) ? start : latestStart, today);
     }
 
+    /**
+     * The regular {@link #window} widened by a due deep reconciliation: the last
+     * {@value #DEEP_DAYS} closed days when the last one was {@link #DEEP_EVERY} ago or never, and
+     * the previous calendar month once, from day {@value #MONTH_CHECK_DAY} of the current one;
+     * never before the plan's backfill start.
+     */
+    static RunWindow runWindow(LocalDate today, OffsetDateTime now, int backfillDays, Set<LocalDate> finalDays,
+            SyncRepository.Checks checks) {
+        Window regular = window(today, backfillDays, finalDays);
+        LocalDate backfillStart = today.minusDays(backfillDays);
+        LocalDate start = regular.start();
+        String reconciliation = "NONE";
+        boolean deep = checks.deepCheckedAt() == null || !checks.deepCheckedAt().plus(DEEP_EVERY).isAfter(now);
+        if (deep) {
+            start = earliest(start, latest(backfillStart, today.minusDays(DEEP_DAYS)));
+            reconciliation = "DAILY";
+        }
+        LocalDate lastMonth = today.withDayOfMonth(1).minusMonths(1);
+        LocalDate month = null;
+        if (today.getDayOfMonth() >= MONTH_CHECK_DAY
+                && (checks.monthChecked() == null || checks.monthChecked().isBefore(lastMonth))) {
+            month = lastMonth;
+            start = earliest(start, latest(backfillStart, lastMonth));
+            reconciliation = "MONTHLY";
+        }
+        return new RunWindow(new Window(start, today), reconciliation, deep ? now : null, month);
+    }
+
+    /** After {@code failures} failed runs in a row (at least 1): 5, 10, 20, ... minutes, at most the plan interval. */
+    static Duration retryDelay(Duration planInterval, int failures) {
+        Duration delay = RETRY_BASE.multipliedBy(1L << Math.min(Math.max(failures - 1, 0), 20));
+        return delay.compareTo(planInterval) < 0 ? delay : planInterval;
+    }
+
+    private static LocalDate earliest(LocalDate a, LocalDate b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    private static LocalDate latest(LocalDate a, LocalDate b) {
+        return a.isAfter(b) ? a : b;
+    }
+
     /** FINAL when fetched at least {@link #FINAL_AFTER} after the day closed, else PROVISIONAL. */
     static String status(LocalDate day, Instant fetchedAt) {
         Instant finalFrom = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().plus(FINAL_AFTER);
@@ -157,7 +233,7 @@ public final class CostSync {
         long startNanos = System.nanoTime();
         OffsetDateTime startedAt = now();
         LocalDate today = startedAt.toLocalDate();
-        Window window = dsl.transactionResult(c -> {
+        RunWindow runWindow = dsl.transactionResult(c -> {
             DSLContext tx = c.dsl();
             if (!repository.extendLease(tx, claim, startedAt.plus(leaseDuration))) {
                 return null;
@@ -167,27 +243,32 @@ public final class CostSync {
                 log.warn("Took over connection {} from a replica whose lease expired", claim.connectionId());
             }
             Plan plan = repository.plan(tx, claim.tenantId());
-            Window w = window(today, plan.backfillDays(), repository.finalDays(tx, claim.connectionId(),
-                    today.minusDays(plan.backfillDays()), today));
-            repository.insertRun(tx, claim, trigger(claim), w.start(), w.endExclusive().minusDays(1), w.days(),
-                    startedAt);
+            RunWindow w = runWindow(today, startedAt, plan.backfillDays(), repository.finalDays(tx, claim.ledgerId(),
+                    today.minusDays(plan.backfillDays()), today), repository.checks(tx, claim.ledgerId()));
+            repository.insertRun(tx, claim, trigger(claim), w.window().start(),
+                    w.window().endExclusive().minusDays(1), w.window().days(), startedAt, w.reconciliation());
             return w;
         });
-        if (window == null) {
+        if (runWindow == null) {
             log.info("Connection {} was taken over or removed before its sync started", claim.connectionId());
             return new Result(claim.token(), "SKIPPED", SyncFailure.LEASE_LOST, 0, 0, 0, 0);
         }
+        Window window = runWindow.window();
         log.info("Sync of connection {} started: {} to {} ({} days)", claim.connectionId(), window.start(),
                 window.endExclusive().minusDays(1), window.days());
         metrics.started();
         Progress progress = new Progress();
         SyncFailure failure = null;
         String detail = null;
+        ProviderError providerError = null;
         try {
             String key = key(claim);
             syncWorkspaces(claim, key);
             syncCosts(claim, key, window, progress, stopRequested);
         } catch (AnthropicException e) {
+            if (e.requestId() != null || e.providerMessage() != null) {
+                providerError = new ProviderError(e.requestId(), e.providerMessage());
+            }
             failure = switch (e.kind()) {
                 case UNAUTHORIZED -> SyncFailure.KEY_REJECTED;
                 case FORBIDDEN -> SyncFailure.KEY_FORBIDDEN;
@@ -220,7 +301,7 @@ public final class CostSync {
             failure = SyncFailure.STOPPED;
             detail = STOPPED_DETAIL;
         }
-        finish(claim, failure, detail);
+        finish(claim, failure, detail, providerError, failure == null ? runWindow : null);
         tellListeners(new SyncListener.SyncEnded(claim.tenantId(), claim.connectionId(), failure == null));
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         String outcome = failure == null ? "SUCCEEDED" : "FAILED";
@@ -247,8 +328,17 @@ public final class CostSync {
         }
     }
 
-    /** Ends the run and hands the connection back; never throws (a failure leaves the lease to expire). */
+    /** Ends a run that did not get to fetch (stopped); never throws. */
     void finish(Claim claim, SyncFailure failure, String detail) {
+        finish(claim, failure, detail, null, null);
+    }
+
+    /**
+     * Ends the run and hands the connection back; never throws (a failure leaves the lease to
+     * expire). {@code succeeded} is the window of a successful run, whose deep reconciliation is noted.
+     */
+    private void finish(Claim claim, SyncFailure failure, String detail, ProviderError providerError,
+            RunWindow succeeded) {
         // A stop that timed out interrupts the worker; the bookkeeping must still reach the database.
         boolean interrupted = Thread.interrupted();
         try {
@@ -256,25 +346,33 @@ public final class CostSync {
             String outcome = failure == null ? "SUCCEEDED" : "FAILED";
             dsl.transaction(c -> {
                 DSLContext tx = c.dsl();
-                repository.endRun(tx, claim.token(), endedAt, outcome, failure, truncate(detail));
+                repository.endRun(tx, claim.token(), endedAt, outcome, failure, truncate(detail), providerError);
                 Optional<Held> held = repository.lockHeld(tx, claim);
                 if (held.isEmpty()) {
                     return; // taken over: the connection belongs to another run now
                 }
+                if (succeeded != null) {
+                    repository.markChecked(tx, claim.ledgerId(), succeeded.deepCheckedAt(), succeeded.month());
+                }
                 boolean active = "ACTIVE".equals(held.get().status());
                 boolean keyChanged = held.get().version() != claim.version();
-                if ((failure == SyncFailure.KEY_REJECTED || failure == SyncFailure.KEY_FORBIDDEN) && active
-                        && !keyChanged) {
+                int failures = failure == null ? 0 : held.get().failedSyncs() + 1;
+                boolean needsNewKey = failure == SyncFailure.KEY_REJECTED || failure == SyncFailure.KEY_FORBIDDEN
+                        || failure == SyncFailure.CREDENTIAL_UNREADABLE;
+                if (needsNewKey && active && !keyChanged) {
                     repository.needsAttention(tx, claim, failure, detail);
-                    repository.release(tx, claim, endedAt, outcome, null, true);
-                } else if (failure == SyncFailure.KEY_REJECTED || failure == SyncFailure.KEY_FORBIDDEN) {
+                    repository.release(tx, claim, endedAt, outcome, null, true, failures);
+                } else if (needsNewKey) {
                     // The key was rotated while this run used the old one: try the new key now.
-                    repository.release(tx, claim, endedAt, outcome, active ? endedAt : null, false);
+                    repository.release(tx, claim, endedAt, outcome, active ? endedAt : null, false, failures);
                 } else if (failure == SyncFailure.STOPPED) {
-                    repository.release(tx, claim, endedAt, outcome, null, true); // still due: another replica continues
+                    // Still due: another replica continues; not a failure of the sync itself.
+                    repository.release(tx, claim, endedAt, outcome, null, true, held.get().failedSyncs());
                 } else {
-                    OffsetDateTime next = active ? endedAt.plus(held.get().plan().refreshInterval()) : null;
-                    repository.release(tx, claim, endedAt, outcome, next, false);
+                    Duration interval = held.get().plan().refreshInterval();
+                    OffsetDateTime next = !active ? null
+                            : endedAt.plus(failure == null ? interval : retryDelay(interval, failures));
+                    repository.release(tx, claim, endedAt, outcome, next, false, failures);
                 }
             });
         } catch (RuntimeException e) {
@@ -290,7 +388,13 @@ public final class CostSync {
     private String key(Claim claim) {
         ConnectionRow row = connectionRepository.findLive(dsl, claim.tenantId(), claim.connectionId())
                 .orElseThrow(() -> new Abort(SyncFailure.CONNECTION_REMOVED, "The connection was removed"));
-        return connections.decryptKey(row);
+        try {
+            return connections.decryptKey(row);
+        } catch (CredentialCipher.CredentialUnreadableException e) {
+            throw new Abort(SyncFailure.CREDENTIAL_UNREADABLE, "The stored Admin key cannot be decrypted with the "
+                    + "key set this server is configured with (was FINORA_KEYSET_FILE replaced?). Syncs are paused: "
+                    + "restore the previous key set, or choose Update on this connection and paste the key again.");
+        }
     }
 
     private void syncWorkspaces(Claim claim, String key) {
@@ -314,19 +418,34 @@ public final class CostSync {
         }
         dsl.transaction(c -> {
             fence(c.dsl(), claim);
-            repository.upsertWorkspaces(c.dsl(), claim.connectionId(), names);
+            repository.upsertWorkspaces(c.dsl(), claim.ledgerId(), names);
         });
     }
 
     private void syncCosts(Claim claim, String key, Window window, Progress progress, BooleanSupplier stop) {
         Set<String> cursors = new HashSet<>();
+        Set<LocalDate> seen = new HashSet<>();
         Set<LocalDate> stored = new HashSet<>();
+        List<LocalDate> defective = new ArrayList<>();
         int maxPages = window.days() + 1; // every honest page carries at least one day
+        int pageDays = PAGE_DAYS;
         String cursor = null;
         while (true) {
             checkStop(stop);
-            CostReportPage page = anthropic.costReport(key, window.start(), window.endExclusive(), GROUP_BY,
-                    PAGE_DAYS, cursor);
+            CostReportPage page;
+            try {
+                page = anthropic.costReport(key, window.start(), window.endExclusive(), GROUP_BY, pageDays, cursor);
+            } catch (AnthropicException e) {
+                if (e.kind() == AnthropicException.Kind.REQUEST_REFUSED && e.httpStatus() == 400
+                        && pageDays > SMALL_PAGE_DAYS) {
+                    // Dense pages can be refused by size: the same page again, fewer days at a time.
+                    log.warn("Anthropic refused a page of {} days (HTTP 400: {}); asking for {} days a page",
+                            pageDays, e.providerMessage(), SMALL_PAGE_DAYS);
+                    pageDays = SMALL_PAGE_DAYS;
+                    continue;
+                }
+                throw e;
+            }
             progress.pages++;
             for (CostBucket bucket : page.buckets()) {
                 LocalDate day = dayOf(bucket);
@@ -334,6 +453,14 @@ public final class CostSync {
                     // Never store what was not asked for: today above all is still changing.
                     log.warn("Anthropic sent the day {} outside the window {} to {}; ignored", day, window.start(),
                             window.endExclusive().minusDays(1));
+                    continue;
+                }
+                seen.add(day);
+                if (bucket.defect() != null) {
+                    // One odd row must not stall the connection: skip its day, store the rest.
+                    log.warn("Anthropic's cost report for {} held {}; the day keeps what was stored before", day,
+                            bucket.defect());
+                    defective.add(day);
                     continue;
                 }
                 storeDay(claim, progress, day, bucket.results(), stored.add(day));
@@ -352,10 +479,22 @@ public final class CostSync {
             }
             cursor = page.nextPage();
         }
-        if (stored.size() < window.days()) {
-            throw bad("Anthropic's cost report lacked " + (window.days() - stored.size()) + " of the "
+        if (seen.size() < window.days()) {
+            throw bad("Anthropic's cost report lacked " + (window.days() - seen.size()) + " of the "
                     + window.days() + " days asked for");
         }
+        if (!defective.isEmpty()) {
+            throw new Abort(SyncFailure.BAD_RESPONSE, "Anthropic's cost report held an amount that is not a number "
+                    + "on " + days(defective) + "; " + (defective.size() == 1 ? "that day keeps" : "those days keep")
+                    + " what was stored before, every other day was stored, and the next sync fetches "
+                    + (defective.size() == 1 ? "it" : "them") + " again");
+        }
+    }
+
+    private static String days(List<LocalDate> days) {
+        List<String> shown = days.stream().sorted().limit(5).map(LocalDate::toString).toList();
+        return String.join(", ", shown) + (days.size() > shown.size() ? " and " + (days.size() - shown.size())
+                + " more days" : "");
     }
 
     /** Replaces one day in one transaction. */
@@ -369,11 +508,12 @@ public final class CostSync {
         boolean restated = dsl.transactionResult(c -> {
             DSLContext tx = c.dsl();
             fence(tx, claim);
-            Optional<BigDecimal> old = repository.dayTotal(tx, claim.connectionId(), day);
-            repository.replaceDay(tx, claim.tenantId(), claim.connectionId(), day, items, total, fetchedAt, status);
-            boolean changed = old.isPresent() && old.get().compareTo(total) != 0;
+            Optional<StoredDay> old = repository.storedDay(tx, claim.ledgerId(), day);
+            repository.replaceDay(tx, claim, day, items, total, fetchedAt, status);
+            boolean changed = old.isPresent() && old.get().total().compareTo(total) != 0;
             if (changed) {
-                repository.insertRestatement(tx, claim.connectionId(), day, old.get(), total, fetchedAt);
+                repository.insertRestatement(tx, claim, day, old.get().total(), total, fetchedAt,
+                        "FINAL".equals(old.get().status()));
             }
             repository.progress(tx, claim.token(), progress.pages, daysDone, rows);
             return changed;
@@ -404,7 +544,10 @@ public final class CostSync {
         }
     }
 
-    /** Merges rows that share every stored dimension, and checks currency and precision. */
+    /**
+     * Merges rows that share every stored dimension and checks the currency. Amounts stay exact at
+     * whatever scale Anthropic wrote them (cents / 100; the columns are NUMERIC without a scale).
+     */
     private static List<LineItem> lineItems(List<CostResult> results) {
         Map<LineItem, BigDecimal> merged = new LinkedHashMap<>();
         for (CostResult r : results) {
@@ -412,21 +555,22 @@ public final class CostSync {
                 throw bad("Anthropic reported an amount in " + truncate(r.currency(), 10) + ", not USD");
             }
             BigDecimal usd = r.amountCents().movePointLeft(2);
-            if (usd.stripTrailingZeros().scale() > USD_SCALE || usd.precision() - usd.scale() > USD_INTEGER_DIGITS) {
-                throw bad("Anthropic reported an amount with more precision than Finora stores exactly "
-                        + "(8 decimals of a dollar)");
+            if (usd.scale() < 0) {
+                usd = usd.setScale(0); // "1E+3" is stored as 1000
             }
             String model = orEmpty(r.model());
             ModelName name = ModelName.parse(model);
-            LineItem key = new LineItem(orEmpty(r.workspaceId()), orEmpty(r.description()), model, name.family(),
-                    name.version(), orEmpty(r.costType()), orEmpty(r.tokenType()), orEmpty(r.serviceTier()),
-                    orEmpty(r.contextWindow()), orEmpty(r.inferenceGeo()), BigDecimal.ZERO);
+            LineItem key = new LineItem(truncate(orEmpty(r.workspaceId())), truncate(orEmpty(r.description())),
+                    truncate(model), truncate(name.family()), truncate(name.version()), truncate(orEmpty(r.costType())),
+                    truncate(orEmpty(r.tokenType())), truncate(orEmpty(r.serviceTier())),
+                    truncate(orEmpty(r.contextWindow())), truncate(orEmpty(r.inferenceGeo())),
+                    truncate(orEmpty(r.speed())), BigDecimal.ZERO);
             merged.merge(key, usd, BigDecimal::add);
         }
         List<LineItem> items = new ArrayList<>(merged.size());
         merged.forEach((k, usd) -> items.add(new LineItem(k.workspaceId(), k.description(), k.model(),
                 k.modelFamily(), k.modelVersion(), k.costType(), k.tokenType(), k.serviceTier(), k.contextWindow(),
-                k.inferenceGeo(), usd.setScale(USD_SCALE))));
+                k.inferenceGeo(), k.speed(), usd)));
         return items;
     }
 

@@ -9,6 +9,11 @@ enum SyncFailure {
     KEY_REJECTED,
     /** Anthropic answered 403: the key's creator lost the admin role. The connection needs a new key. */
     KEY_FORBIDDEN,
+    /**
+     * The stored key cannot be decrypted with the configured key set (the key set was replaced or
+     * lost). The connection needs the old key set back, or a new key through Update.
+     */
+    CREDENTIAL_UNREADABLE,
     /** Timeouts, 429, 5xx or 529 after the client's retries. */
     PROVIDER_UNAVAILABLE,
     /** An answer that cannot be used: malformed JSON, a repeating page cursor, missing days, non-USD amounts. */

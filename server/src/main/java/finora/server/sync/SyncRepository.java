@@ -4,6 +4,7 @@ import static finora.db.jooq.Tables.CONNECTION;
 import static finora.db.jooq.Tables.COST_DAY;
 import static finora.db.jooq.Tables.COST_LINE_ITEM;
 import static finora.db.jooq.Tables.COST_RESTATEMENT;
+import static finora.db.jooq.Tables.LEDGER;
 import static finora.db.jooq.Tables.SYNC_RUN;
 import static finora.db.jooq.Tables.TENANT;
 import static finora.db.jooq.Tables.WORKSPACE;
@@ -20,20 +21,36 @@ import java.util.Set;
 import java.util.UUID;
 import org.jooq.DSLContext;
 
-/** Leases, sync runs, workspaces and cost rows in the database. Every method runs in the caller's transaction. */
+/**
+ * Leases, sync runs, workspaces and cost rows in the database. Cost rows, days, restatements and
+ * workspace names belong to the connection's ledger (its tenant's provider organization), never
+ * to the connection. Every method runs in the caller's transaction.
+ */
 final class SyncRepository {
 
-    /** A connection this replica claimed; {@code token} fences every write and becomes the sync run's id. */
-    record Claim(UUID connectionId, UUID tenantId, UUID token, String replicaId, long version,
+    /**
+     * A connection this replica claimed; {@code token} fences every write and becomes the sync run's
+     * id; {@code ledgerId} is the history it feeds.
+     */
+    record Claim(UUID connectionId, UUID tenantId, UUID ledgerId, UUID token, String replicaId, long version,
             OffsetDateTime lastSyncStartedAt, OffsetDateTime refreshRequestedAt) {}
 
     /** A connection's state as seen under its lock at the end of a run. */
-    record Held(String status, long version, Plan plan) {}
+    record Held(String status, long version, Plan plan, int failedSyncs) {}
+
+    /** When the ledger's recent days and last closed month were last re-checked (null: never). */
+    record Checks(OffsetDateTime deepCheckedAt, LocalDate monthChecked) {}
+
+    /** A stored day's total and status. */
+    record StoredDay(BigDecimal total, String status) {}
+
+    /** What Anthropic said about a failed request: its request id and sanitized message (either may be null). */
+    record ProviderError(String requestId, String message) {}
 
     /** One cost row as stored; empty strings stand for "not given", workspace '' is the Default workspace. */
     record LineItem(String workspaceId, String description, String model, String modelFamily, String modelVersion,
             String costType, String tokenType, String serviceTier, String contextWindow, String inferenceGeo,
-            BigDecimal amountUsd) {}
+            String speed, BigDecimal amountUsd) {}
 
     /** A workspace name; {@code workspaceId} '' is the Default workspace. */
     record WorkspaceName(String workspaceId, String name, OffsetDateTime archivedAt) {}
@@ -45,7 +62,7 @@ final class SyncRepository {
      */
     List<Claim> claimDue(DSLContext tx, OffsetDateTime now, String replicaId, OffsetDateTime leaseUntil, int max) {
         var due = tx.select(CONNECTION.CONNECTION_ID, CONNECTION.TENANT_ID, CONNECTION.VERSION,
-                        CONNECTION.LAST_SYNC_STARTED_AT, CONNECTION.REFRESH_REQUESTED_AT)
+                        CONNECTION.LAST_SYNC_STARTED_AT, CONNECTION.REFRESH_REQUESTED_AT, CONNECTION.LEDGER_ID)
                 .from(CONNECTION)
                 .where(CONNECTION.STATUS.eq("ACTIVE"))
                 .and(CONNECTION.NEXT_SYNC_AT.le(now))
@@ -63,7 +80,8 @@ final class SyncRepository {
                     .set(CONNECTION.LEASE_EXPIRES_AT, leaseUntil)
                     .where(CONNECTION.CONNECTION_ID.eq(r.value1()))
                     .execute();
-            claims.add(new Claim(r.value1(), r.value2(), token, replicaId, r.value3(), r.value4(), r.value5()));
+            claims.add(new Claim(r.value1(), r.value2(), r.value6(), token, replicaId, r.value3(), r.value4(),
+                    r.value5()));
         }
         return claims;
     }
@@ -89,12 +107,12 @@ final class SyncRepository {
 
     /** Locks the connection if this claim still holds its lease, with the tenant's current plan. */
     Optional<Held> lockHeld(DSLContext tx, Claim claim) {
-        return tx.select(CONNECTION.STATUS, CONNECTION.VERSION, TENANT.PLAN)
+        return tx.select(CONNECTION.STATUS, CONNECTION.VERSION, TENANT.PLAN, CONNECTION.FAILED_SYNCS)
                 .from(CONNECTION).join(TENANT).on(TENANT.TENANT_ID.eq(CONNECTION.TENANT_ID))
                 .where(CONNECTION.CONNECTION_ID.eq(claim.connectionId()))
                 .and(CONNECTION.LEASE_TOKEN.eq(claim.token()))
                 .forUpdate().of(CONNECTION)
-                .fetchOptional(r -> new Held(r.value1(), r.value2(), Plan.valueOf(r.value3())));
+                .fetchOptional(r -> new Held(r.value1(), r.value2(), Plan.valueOf(r.value3()), r.value4()));
     }
 
     /** The tenant's current plan. */
@@ -115,10 +133,27 @@ final class SyncRepository {
                 .execute();
     }
 
-    /** Days of the connection in [from, to) whose stored status is FINAL. */
-    Set<LocalDate> finalDays(DSLContext tx, UUID connectionId, LocalDate from, LocalDate to) {
+    /** When the ledger was last reconciled deeply. */
+    Checks checks(DSLContext tx, UUID ledgerId) {
+        return tx.select(LEDGER.DEEP_CHECKED_AT, LEDGER.MONTH_CHECKED).from(LEDGER)
+                .where(LEDGER.LEDGER_ID.eq(ledgerId))
+                .fetchSingle(r -> new Checks(r.value1(), r.value2()));
+    }
+
+    /** Notes a finished deep reconciliation of the ledger; null leaves a field as it is. */
+    void markChecked(DSLContext tx, UUID ledgerId, OffsetDateTime deepCheckedAt, LocalDate monthChecked) {
+        if (deepCheckedAt != null) {
+            tx.update(LEDGER).set(LEDGER.DEEP_CHECKED_AT, deepCheckedAt).where(LEDGER.LEDGER_ID.eq(ledgerId)).execute();
+        }
+        if (monthChecked != null) {
+            tx.update(LEDGER).set(LEDGER.MONTH_CHECKED, monthChecked).where(LEDGER.LEDGER_ID.eq(ledgerId)).execute();
+        }
+    }
+
+    /** Days of the ledger in [from, to) whose stored status is FINAL. */
+    Set<LocalDate> finalDays(DSLContext tx, UUID ledgerId, LocalDate from, LocalDate to) {
         return new HashSet<>(tx.select(COST_DAY.DAY).from(COST_DAY)
-                .where(COST_DAY.CONNECTION_ID.eq(connectionId))
+                .where(COST_DAY.LEDGER_ID.eq(ledgerId))
                 .and(COST_DAY.DAY.ge(from)).and(COST_DAY.DAY.lt(to))
                 .and(COST_DAY.STATUS.eq("FINAL"))
                 .fetch(COST_DAY.DAY));
@@ -126,7 +161,7 @@ final class SyncRepository {
 
     /** Inserts a RUNNING sync run and notes its start on the connection. */
     void insertRun(DSLContext tx, Claim claim, String trigger, LocalDate windowStart, LocalDate windowEndInclusive,
-            int daysTotal, OffsetDateTime startedAt) {
+            int daysTotal, OffsetDateTime startedAt, String reconciliation) {
         tx.insertInto(SYNC_RUN)
                 .set(SYNC_RUN.SYNC_RUN_ID, claim.token())
                 .set(SYNC_RUN.CONNECTION_ID, claim.connectionId())
@@ -137,6 +172,7 @@ final class SyncRepository {
                 .set(SYNC_RUN.DAYS_TOTAL, daysTotal)
                 .set(SYNC_RUN.OUTCOME, "RUNNING")
                 .set(SYNC_RUN.REPLICA_ID, claim.replicaId())
+                .set(SYNC_RUN.RECONCILIATION, reconciliation)
                 .execute();
         tx.update(CONNECTION)
                 .set(CONNECTION.LAST_SYNC_STARTED_AT, startedAt)
@@ -145,14 +181,14 @@ final class SyncRepository {
     }
 
     /** Upserts workspace names (archived ones too). */
-    void upsertWorkspaces(DSLContext tx, UUID connectionId, List<WorkspaceName> workspaces) {
+    void upsertWorkspaces(DSLContext tx, UUID ledgerId, List<WorkspaceName> workspaces) {
         for (WorkspaceName w : workspaces) {
             tx.insertInto(WORKSPACE)
-                    .set(WORKSPACE.CONNECTION_ID, connectionId)
+                    .set(WORKSPACE.LEDGER_ID, ledgerId)
                     .set(WORKSPACE.WORKSPACE_ID, w.workspaceId())
                     .set(WORKSPACE.NAME, w.name())
                     .set(WORKSPACE.ARCHIVED_AT, w.archivedAt())
-                    .onConflict(WORKSPACE.CONNECTION_ID, WORKSPACE.WORKSPACE_ID)
+                    .onConflict(WORKSPACE.LEDGER_ID, WORKSPACE.WORKSPACE_ID)
                     .doUpdate()
                     .set(WORKSPACE.NAME, w.name())
                     .set(WORKSPACE.ARCHIVED_AT, w.archivedAt())
@@ -160,55 +196,59 @@ final class SyncRepository {
         }
     }
 
-    /** The stored total of a day, if the day was stored before. */
-    Optional<BigDecimal> dayTotal(DSLContext tx, UUID connectionId, LocalDate day) {
-        return tx.select(COST_DAY.TOTAL_USD).from(COST_DAY)
-                .where(COST_DAY.CONNECTION_ID.eq(connectionId)).and(COST_DAY.DAY.eq(day))
-                .fetchOptional(COST_DAY.TOTAL_USD);
+    /** The stored total and status of a ledger's day, if the day was stored before (by any connection). */
+    Optional<StoredDay> storedDay(DSLContext tx, UUID ledgerId, LocalDate day) {
+        return tx.select(COST_DAY.TOTAL_USD, COST_DAY.STATUS).from(COST_DAY)
+                .where(COST_DAY.LEDGER_ID.eq(ledgerId)).and(COST_DAY.DAY.eq(day))
+                .fetchOptional(r -> new StoredDay(r.value1(), r.value2()));
     }
 
-    /** Replaces a day's line items and its cost_day row. */
-    void replaceDay(DSLContext tx, UUID tenantId, UUID connectionId, LocalDate day, List<LineItem> items,
-            BigDecimal total, OffsetDateTime fetchedAt, String status) {
+    /** Replaces a ledger's day: its line items and its cost_day row, noting which connection fetched it. */
+    void replaceDay(DSLContext tx, Claim claim, LocalDate day, List<LineItem> items, BigDecimal total,
+            OffsetDateTime fetchedAt, String status) {
         tx.deleteFrom(COST_LINE_ITEM)
-                .where(COST_LINE_ITEM.CONNECTION_ID.eq(connectionId)).and(COST_LINE_ITEM.DAY.eq(day))
+                .where(COST_LINE_ITEM.LEDGER_ID.eq(claim.ledgerId())).and(COST_LINE_ITEM.DAY.eq(day))
                 .execute();
         if (!items.isEmpty()) {
-            var insert = tx.insertInto(COST_LINE_ITEM, COST_LINE_ITEM.TENANT_ID, COST_LINE_ITEM.CONNECTION_ID,
+            var insert = tx.insertInto(COST_LINE_ITEM, COST_LINE_ITEM.TENANT_ID, COST_LINE_ITEM.LEDGER_ID,
                     COST_LINE_ITEM.DAY, COST_LINE_ITEM.WORKSPACE_ID, COST_LINE_ITEM.DESCRIPTION, COST_LINE_ITEM.MODEL,
                     COST_LINE_ITEM.MODEL_FAMILY, COST_LINE_ITEM.MODEL_VERSION, COST_LINE_ITEM.COST_TYPE,
                     COST_LINE_ITEM.TOKEN_TYPE, COST_LINE_ITEM.SERVICE_TIER, COST_LINE_ITEM.CONTEXT_WINDOW,
-                    COST_LINE_ITEM.INFERENCE_GEO, COST_LINE_ITEM.AMOUNT_USD);
+                    COST_LINE_ITEM.INFERENCE_GEO, COST_LINE_ITEM.SPEED, COST_LINE_ITEM.AMOUNT_USD);
             for (LineItem i : items) {
-                insert = insert.values(tenantId, connectionId, day, i.workspaceId(), i.description(), i.model(),
-                        i.modelFamily(), i.modelVersion(), i.costType(), i.tokenType(), i.serviceTier(),
-                        i.contextWindow(), i.inferenceGeo(), i.amountUsd());
+                insert = insert.values(claim.tenantId(), claim.ledgerId(), day, i.workspaceId(), i.description(),
+                        i.model(), i.modelFamily(), i.modelVersion(), i.costType(), i.tokenType(), i.serviceTier(),
+                        i.contextWindow(), i.inferenceGeo(), i.speed(), i.amountUsd());
             }
             insert.execute();
         }
         tx.insertInto(COST_DAY)
-                .set(COST_DAY.CONNECTION_ID, connectionId)
+                .set(COST_DAY.LEDGER_ID, claim.ledgerId())
                 .set(COST_DAY.DAY, day)
                 .set(COST_DAY.TOTAL_USD, total)
                 .set(COST_DAY.FETCHED_AT, fetchedAt)
                 .set(COST_DAY.STATUS, status)
-                .onConflict(COST_DAY.CONNECTION_ID, COST_DAY.DAY)
+                .set(COST_DAY.FETCHED_BY, claim.connectionId())
+                .onConflict(COST_DAY.LEDGER_ID, COST_DAY.DAY)
                 .doUpdate()
                 .set(COST_DAY.TOTAL_USD, total)
                 .set(COST_DAY.FETCHED_AT, fetchedAt)
                 .set(COST_DAY.STATUS, status)
+                .set(COST_DAY.FETCHED_BY, claim.connectionId())
                 .execute();
     }
 
-    /** Records that a re-fetch changed a day's total. */
-    void insertRestatement(DSLContext tx, UUID connectionId, LocalDate day, BigDecimal oldTotal, BigDecimal newTotal,
-            OffsetDateTime at) {
+    /** Records that a re-fetch changed a day's total; {@code afterFinal}: the day was FINAL before. */
+    void insertRestatement(DSLContext tx, Claim claim, LocalDate day, BigDecimal oldTotal, BigDecimal newTotal,
+            OffsetDateTime at, boolean afterFinal) {
         tx.insertInto(COST_RESTATEMENT)
-                .set(COST_RESTATEMENT.CONNECTION_ID, connectionId)
+                .set(COST_RESTATEMENT.LEDGER_ID, claim.ledgerId())
                 .set(COST_RESTATEMENT.DAY, day)
                 .set(COST_RESTATEMENT.OLD_TOTAL_USD, oldTotal)
                 .set(COST_RESTATEMENT.NEW_TOTAL_USD, newTotal)
                 .set(COST_RESTATEMENT.RESTATED_AT, at)
+                .set(COST_RESTATEMENT.AFTER_FINAL, afterFinal)
+                .set(COST_RESTATEMENT.CONNECTION_ID, claim.connectionId())
                 .execute();
     }
 
@@ -225,12 +265,14 @@ final class SyncRepository {
 
     /** Ends a run that is still RUNNING (one abandoned by a takeover keeps its ABANDONED outcome). */
     void endRun(DSLContext tx, UUID runId, OffsetDateTime endedAt, String outcome, SyncFailure failure,
-            String detail) {
+            String detail, ProviderError providerError) {
         tx.update(SYNC_RUN)
                 .set(SYNC_RUN.OUTCOME, outcome)
                 .set(SYNC_RUN.ENDED_AT, endedAt)
                 .set(SYNC_RUN.ERROR_REASON, failure == null ? null : failure.name())
                 .set(SYNC_RUN.ERROR_DETAIL, detail)
+                .set(SYNC_RUN.PROVIDER_REQUEST_ID, providerError == null ? null : providerError.requestId())
+                .set(SYNC_RUN.PROVIDER_MESSAGE, providerError == null ? null : providerError.message())
                 .where(SYNC_RUN.SYNC_RUN_ID.eq(runId))
                 .and(SYNC_RUN.OUTCOME.eq("RUNNING"))
                 .execute();
@@ -241,12 +283,14 @@ final class SyncRepository {
      *
      * @param nextSyncAt when the next sync is due; null stops the schedule
      * @param keepNextSyncAt leave {@code next_sync_at} as it is (the sync did not run to an end)
+     * @param failedSyncs failed syncs in a row, this one included (0 after a success)
      */
     void release(DSLContext tx, Claim claim, OffsetDateTime endedAt, String outcome, OffsetDateTime nextSyncAt,
-            boolean keepNextSyncAt) {
+            boolean keepNextSyncAt, int failedSyncs) {
         var update = tx.update(CONNECTION)
                 .set(CONNECTION.LAST_SYNC_ENDED_AT, endedAt)
                 .set(CONNECTION.LAST_SYNC_OUTCOME, outcome)
+                .set(CONNECTION.FAILED_SYNCS, failedSyncs)
                 .set(CONNECTION.LEASE_OWNER, (String) null)
                 .set(CONNECTION.LEASE_TOKEN, (UUID) null)
                 .set(CONNECTION.LEASE_EXPIRES_AT, (OffsetDateTime) null);

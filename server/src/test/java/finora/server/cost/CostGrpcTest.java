@@ -350,8 +350,8 @@ class CostGrpcTest {
                 "ChargeCategory", "ChargeClass", "ChargeDescription", "ProviderName", "PublisherName",
                 "InvoiceIssuerName", "ServiceName", "ServiceCategory", "BillingAccountId", "BillingAccountName",
                 "SubAccountId", "SubAccountName", "SkuId", "Tags", "x_ModelFamily", "x_ModelVersion", "x_TokenType",
-                "x_CostType", "x_ServiceTier", "x_Finalized");
-        CostSeeder.Item item = acmeItems(day, day, i -> i.connection().equals(acmeConnection)
+                "x_CostType", "x_ServiceTier", "x_Finalized", "x_ContextWindow", "x_InferenceGeo", "x_Speed");
+        CostSeeder.Item item = acmeItems(day, day, i -> i.ledger().equals(acmeConnection)
                 && i.workspaceId().equals("wrkspc_research") && i.model().equals("claude-opus-4-6")).get(0);
         List<String> row = lines.stream().skip(1).map(CostGrpcTest::parseCsv)
                 .filter(r -> r.get(18).equals("wrkspc_research") && r.get(20).equals("claude-opus-4-6")
@@ -368,8 +368,8 @@ class CostGrpcTest {
         assertThat(row.subList(16, 21)).containsExactly("org-acme-1", "Acme Org", "wrkspc_research",
                 "Research, \"R&D\"", "claude-opus-4-6");
         assertThat(row.get(21)).isEqualTo("{\"workspace\":\"Research, \\\"R&D\\\"\",\"workspace_id\":\"wrkspc_research\"}");
-        assertThat(row.subList(22, 28)).containsExactly("Opus", "4.6", item.tokenType(), "tokens",
-                item.serviceTier(), "true");
+        assertThat(row.subList(22, 31)).containsExactly("Opus", "4.6", item.tokenType(), "tokens",
+                item.serviceTier(), "true", "0-200k", "global", "");
     }
 
     private static List<String> export(ExportFormat format, LocalDate start, LocalDate end) {

@@ -4,6 +4,7 @@ import static finora.db.jooq.Tables.CONNECTION;
 import static finora.db.jooq.Tables.COST_DAY;
 import static finora.db.jooq.Tables.COST_LINE_ITEM;
 import static finora.db.jooq.Tables.COST_RESTATEMENT;
+import static finora.db.jooq.Tables.LEDGER;
 import static finora.db.jooq.Tables.WORKSPACE;
 
 import java.math.BigDecimal;
@@ -19,7 +20,7 @@ import org.jooq.DSLContext;
 /** Writes deterministic cost rows straight into the tables, and keeps them as the test's truth. */
 final class CostSeeder {
     /** One seeded line item, as the test sees it. */
-    record Item(UUID tenant, UUID connection, LocalDate day, String workspaceId, String model, String family,
+    record Item(UUID tenant, UUID ledger, LocalDate day, String workspaceId, String model, String family,
             String version, String costType, String tokenType, String serviceTier, BigDecimal amount) {}
 
     static final String[][] MODELS = {
@@ -41,24 +42,29 @@ final class CostSeeder {
         this.random = new Random(seed);
     }
 
+    /** A connected organization: its ledger (returned) and a live ledger feeding it. */
     UUID connection(UUID tenant, String orgId, String orgName) {
         UUID id = UUID.randomUUID();
         OffsetDateTime now = OffsetDateTime.of(2026, 11, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+        dsl.insertInto(LEDGER).set(LEDGER.LEDGER_ID, id).set(LEDGER.TENANT_ID, tenant).set(LEDGER.PROVIDER, "ANTHROPIC")
+                .set(LEDGER.EXTERNAL_ORG_ID, orgId).set(LEDGER.EXTERNAL_ORG_NAME, orgName).set(LEDGER.CREATED_AT, now)
+                .execute();
         dsl.insertInto(CONNECTION)
-                .set(CONNECTION.CONNECTION_ID, id).set(CONNECTION.TENANT_ID, tenant)
+                .set(CONNECTION.CONNECTION_ID, UUID.randomUUID()).set(CONNECTION.LEDGER_ID, id)
+                .set(CONNECTION.TENANT_ID, tenant)
                 .set(CONNECTION.PROVIDER, "ANTHROPIC").set(CONNECTION.EXTERNAL_ORG_ID, orgId)
                 .set(CONNECTION.EXTERNAL_ORG_NAME, orgName).set(CONNECTION.STATUS, "ACTIVE")
                 .set(CONNECTION.CREATED_AT, now).execute();
-        dsl.insertInto(WORKSPACE).set(WORKSPACE.CONNECTION_ID, id).set(WORKSPACE.WORKSPACE_ID, "wrkspc_prod")
+        dsl.insertInto(WORKSPACE).set(WORKSPACE.LEDGER_ID, id).set(WORKSPACE.WORKSPACE_ID, "wrkspc_prod")
                 .set(WORKSPACE.NAME, "Production").execute();
-        dsl.insertInto(WORKSPACE).set(WORKSPACE.CONNECTION_ID, id).set(WORKSPACE.WORKSPACE_ID, "wrkspc_research")
+        dsl.insertInto(WORKSPACE).set(WORKSPACE.LEDGER_ID, id).set(WORKSPACE.WORKSPACE_ID, "wrkspc_research")
                 .set(WORKSPACE.NAME, "Research, \"R&D\"").execute();
         return id;
     }
 
     /** Seeds {@code days} days from {@code first}; days on or after {@code provisionalFrom} are PROVISIONAL. */
-    void days(UUID tenant, UUID connection, LocalDate first, int days, LocalDate provisionalFrom) {
-        var insert = dsl.insertInto(COST_LINE_ITEM, COST_LINE_ITEM.TENANT_ID, COST_LINE_ITEM.CONNECTION_ID,
+    void days(UUID tenant, UUID ledger, LocalDate first, int days, LocalDate provisionalFrom) {
+        var insert = dsl.insertInto(COST_LINE_ITEM, COST_LINE_ITEM.TENANT_ID, COST_LINE_ITEM.LEDGER_ID,
                 COST_LINE_ITEM.DAY, COST_LINE_ITEM.WORKSPACE_ID, COST_LINE_ITEM.DESCRIPTION, COST_LINE_ITEM.MODEL,
                 COST_LINE_ITEM.MODEL_FAMILY, COST_LINE_ITEM.MODEL_VERSION, COST_LINE_ITEM.COST_TYPE,
                 COST_LINE_ITEM.TOKEN_TYPE, COST_LINE_ITEM.SERVICE_TIER, COST_LINE_ITEM.CONTEXT_WINDOW,
@@ -78,14 +84,14 @@ final class CostSeeder {
                         // cents with 6 decimals, divided by 100: up to 8 decimals of USD
                         BigDecimal amount = BigDecimal.valueOf(random.nextInt(50_000_000), 6)
                                 .divide(BigDecimal.valueOf(100));
-                        insert = insert.values(tenant, connection, day, ws, m[0] + " " + tt + " " + tier, m[0], m[1],
+                        insert = insert.values(tenant, ledger, day, ws, m[0] + " " + tt + " " + tier, m[0], m[1],
                                 m[2], costType, tt, tier, "0-200k", "global", amount);
-                        items.add(new Item(tenant, connection, day, ws, m[0], m[1], m[2], costType, tt, tier, amount));
+                        items.add(new Item(tenant, ledger, day, ws, m[0], m[1], m[2], costType, tt, tier, amount));
                         total = total.add(amount);
                     }
                 }
             }
-            dsl.insertInto(COST_DAY).set(COST_DAY.CONNECTION_ID, connection).set(COST_DAY.DAY, day)
+            dsl.insertInto(COST_DAY).set(COST_DAY.LEDGER_ID, ledger).set(COST_DAY.DAY, day)
                     .set(COST_DAY.TOTAL_USD, total)
                     .set(COST_DAY.FETCHED_AT, OffsetDateTime.of(2026, 11, 25, 0, 0, 0, 0, ZoneOffset.UTC))
                     .set(COST_DAY.STATUS, day.isBefore(provisionalFrom) ? "FINAL" : "PROVISIONAL").execute();
@@ -93,8 +99,8 @@ final class CostSeeder {
         insert.execute();
     }
 
-    void restate(UUID connection, LocalDate day) {
-        dsl.insertInto(COST_RESTATEMENT).set(COST_RESTATEMENT.CONNECTION_ID, connection)
+    void restate(UUID ledger, LocalDate day) {
+        dsl.insertInto(COST_RESTATEMENT).set(COST_RESTATEMENT.LEDGER_ID, ledger)
                 .set(COST_RESTATEMENT.DAY, day).set(COST_RESTATEMENT.OLD_TOTAL_USD, BigDecimal.ONE)
                 .set(COST_RESTATEMENT.NEW_TOTAL_USD, BigDecimal.TEN)
                 .set(COST_RESTATEMENT.RESTATED_AT, OffsetDateTime.of(2026, 11, 25, 0, 0, 0, 0, ZoneOffset.UTC))

@@ -113,6 +113,23 @@ class IntegrationGrpcTest {
     }
 
     @Test
+    void connect_whoseCallerGaveUp_savesNothing_soTheRetryIsNotAlreadyConnected() throws Exception {
+        sim.faults().onPath("/v1/organizations/me", 1, Fault.delay(Duration.ofMillis(2500)));
+        var gaveUp = org.assertj.core.api.Assertions.catchThrowableOfType(StatusRuntimeException.class,
+                () -> server.integrations(admin).withDeadlineAfter(1500, java.util.concurrent.TimeUnit.MILLISECONDS)
+                        .connectProvider(ConnectProviderRequest.newBuilder().setProvider(Provider.PROVIDER_ANTHROPIC)
+                                .setAdminApiKey(SimKeys.ORG_A_ADMIN_KEY).build()));
+        // the server gives up 200 ms before the caller does, or the caller first: either way nothing is saved
+        assertThat(gaveUp.getStatus().getCode()).isIn(Status.Code.DEADLINE_EXCEEDED, Status.Code.UNAVAILABLE);
+        Thread.sleep(2500); // longer than Anthropic's delayed answer
+        assertThat(server.integrations(admin).listConnections(ListConnectionsRequest.getDefaultInstance())
+                .getConnectionsList()).isEmpty();
+        assertThat(server.integrations(admin).connectProvider(ConnectProviderRequest.newBuilder()
+                .setProvider(Provider.PROVIDER_ANTHROPIC).setAdminApiKey(SimKeys.ORG_A_ADMIN_KEY).build())
+                .getConnection().getStatus()).isEqualTo(ConnectionStatus.CONNECTION_STATUS_ACTIVE);
+    }
+
+    @Test
     void listProviders_namesAnthropicWithItsKeyPrefix() {
         var providers = server.integrations(reader).listProviders(ListProvidersRequest.getDefaultInstance());
         assertThat(providers.getProvidersList()).singleElement().satisfies(p -> {
@@ -237,12 +254,14 @@ class IntegrationGrpcTest {
         Connection c = connect(SimKeys.ORG_A_ADMIN_KEY);
         UUID id = UUID.fromString(c.getConnectionId());
         DSLContext dsl = server.database().dsl();
-        dsl.execute("insert into cost_day (connection_id, day, total_usd, fetched_at, status) "
-                + "values (?, date '2026-11-20', 12.34, now(), 'FINAL')", id);
-        dsl.execute("insert into cost_line_item (tenant_id, connection_id, day, workspace_id, description, model, "
+        UUID ledger = dsl.fetchSingle(finora.db.jooq.Tables.CONNECTION,
+                finora.db.jooq.Tables.CONNECTION.CONNECTION_ID.eq(id)).getLedgerId();
+        dsl.execute("insert into cost_day (ledger_id, day, total_usd, fetched_at, status) "
+                + "values (?, date '2026-11-20', 12.34, now(), 'FINAL')", ledger);
+        dsl.execute("insert into cost_line_item (tenant_id, ledger_id, day, workspace_id, description, model, "
                 + "model_family, model_version, cost_type, token_type, service_tier, context_window, inference_geo, "
                 + "amount_usd) values (?, ?, date '2026-11-20', '', 'd', 'claude-opus-4-6', 'Opus', '4.6', 'tokens', "
-                + "'output_tokens', 'standard', '0-200k', 'global', 12.34)", tenant.id(), id);
+                + "'output_tokens', 'standard', '0-200k', 'global', 12.34)", tenant.id(), ledger);
 
         server.integrations(admin).deleteConnection(DeleteConnectionRequest.newBuilder()
                 .setConnectionId(c.getConnectionId()).build());
@@ -250,9 +269,9 @@ class IntegrationGrpcTest {
         assertThat(dsl.fetchCount(finora.db.jooq.Tables.CREDENTIAL,
                 finora.db.jooq.Tables.CREDENTIAL.CONNECTION_ID.eq(id))).isZero();
         assertThat(dsl.fetchCount(finora.db.jooq.Tables.COST_LINE_ITEM,
-                finora.db.jooq.Tables.COST_LINE_ITEM.CONNECTION_ID.eq(id))).isEqualTo(1);
+                finora.db.jooq.Tables.COST_LINE_ITEM.LEDGER_ID.eq(ledger))).isEqualTo(1);
         assertThat(dsl.fetchCount(finora.db.jooq.Tables.COST_DAY,
-                finora.db.jooq.Tables.COST_DAY.CONNECTION_ID.eq(id))).isEqualTo(1);
+                finora.db.jooq.Tables.COST_DAY.LEDGER_ID.eq(ledger))).isEqualTo(1);
         assertThat(server.integrations(reader).listConnections(ListConnectionsRequest.getDefaultInstance())
                 .getConnectionsList()).isEmpty();
         var gone = fails(() -> server.integrations(reader).getConnection(GetConnectionRequest.newBuilder()

@@ -79,7 +79,7 @@ class CostSyncTest {
 
         // Archived workspaces keep their names; the Default workspace is ''.
         Map<String, String> names = new HashMap<>();
-        bed.dsl.selectFrom(WORKSPACE).where(WORKSPACE.CONNECTION_ID.eq(c.id()))
+        bed.dsl.selectFrom(WORKSPACE).where(WORKSPACE.LEDGER_ID.eq(bed.ledger(c.id())))
                 .forEach(w -> names.put(w.getWorkspaceId(), w.getName()));
         Map<String, String> expected = new HashMap<>();
         expected.put("", "Default");
@@ -145,11 +145,15 @@ class CostSyncTest {
         assertThat(manual.getWindowStart()).as("at least the last 3 closed days").isEqualTo(TODAY.minusDays(3));
         assertThat(manual.getWindowEnd()).isEqualTo(TODAY.minusDays(1));
 
+        assertThat(manual.getReconciliation()).as("re-checked less than 24 h ago").isEqualTo("NONE");
+
         bed.clock.advance(Duration.ofHours(24));
         assertThat(bed.syncDue()).isEqualTo(1);
         SyncRunRecord scheduled = bed.lastRun(c.id());
         assertThat(scheduled.getTrigger()).isEqualTo("SCHEDULE");
-        assertThat(scheduled.getWindowStart()).as("the earliest PROVISIONAL day").isEqualTo(TODAY.minusDays(2));
+        assertThat(scheduled.getReconciliation()).isEqualTo("DAILY");
+        assertThat(scheduled.getWindowStart()).as("the daily deep reconciliation: 35 days, within TRIAL's 7")
+                .isEqualTo(TODAY.plusDays(1).minusDays(7));
         assertThat(scheduled.getWindowEnd()).isEqualTo(TODAY);
         bed.assertMatchesTruth(c.id(), TODAY.minusDays(6), TODAY.plusDays(1));
     }
@@ -185,7 +189,7 @@ class CostSyncTest {
         bed.refresh(c);
         bed.syncDue();
         assertThat(bed.statuses(c.id())).containsEntry(twoAgo, "FINAL").containsEntry(yesterday, "PROVISIONAL");
-        assertThat(bed.dsl.fetchSingle(COST_DAY, COST_DAY.CONNECTION_ID.eq(c.id()).and(COST_DAY.DAY.eq(twoAgo)))
+        assertThat(bed.dsl.fetchSingle(COST_DAY, COST_DAY.LEDGER_ID.eq(bed.ledger(c.id())).and(COST_DAY.DAY.eq(twoAgo)))
                 .getFetchedAt()).isEqualTo(utc(at(TODAY, 24)));
 
         bed.clock.advance(Duration.ofHours(24));
@@ -209,18 +213,27 @@ class CostSyncTest {
         assertThat(bed.storedDays(c.id()).get(provisional)).isEqualByComparingTo(restated.newTotalUsd());
         bed.assertMatchesTruth(c.id(), provisional, provisional.plusDays(1));
         List<CostRestatementRecord> restatements = bed.dsl.selectFrom(COST_RESTATEMENT)
-                .where(COST_RESTATEMENT.CONNECTION_ID.eq(c.id())).fetch();
+                .where(COST_RESTATEMENT.LEDGER_ID.eq(bed.ledger(c.id()))).fetch();
         assertThat(restatements).hasSize(1);
         assertThat(restatements.get(0).getDay()).isEqualTo(provisional);
         assertThat(restatements.get(0).getOldTotalUsd()).isEqualByComparingTo(restated.oldTotalUsd());
         assertThat(restatements.get(0).getNewTotalUsd()).isEqualByComparingTo(restated.newTotalUsd());
         assertThat(restatements.get(0).getRestatedAt()).isEqualTo(utc(bed.clock.instant()));
 
-        // A FINAL day is settled: later corrections to it are not fetched again.
-        bed.sim.restateDay(SimKeys.ORG_A_ID, finalDay);
+        assertThat(restatements.get(0).getAfterFinal()).isFalse();
+
+        // A FINAL day corrected later is found by the next daily deep reconciliation.
+        assertThat(bed.statuses(c.id())).containsEntry(finalDay, "FINAL");
+        Restatement late = bed.sim.restateDay(SimKeys.ORG_A_ID, finalDay);
         bed.clock.advance(Duration.ofHours(24));
         bed.syncDue();
-        assertThat(bed.dsl.fetchCount(COST_RESTATEMENT, COST_RESTATEMENT.CONNECTION_ID.eq(c.id()))).isEqualTo(1);
+        List<CostRestatementRecord> all = bed.dsl.selectFrom(COST_RESTATEMENT)
+                .where(COST_RESTATEMENT.LEDGER_ID.eq(bed.ledger(c.id()))).orderBy(COST_RESTATEMENT.RESTATED_AT).fetch();
+        assertThat(all).hasSize(2);
+        assertThat(all.get(1).getDay()).isEqualTo(finalDay);
+        assertThat(all.get(1).getAfterFinal()).isTrue();
+        assertThat(all.get(1).getNewTotalUsd()).isEqualByComparingTo(late.newTotalUsd());
+        assertThat(bed.storedDays(c.id()).get(finalDay)).isEqualByComparingTo(late.newTotalUsd());
     }
 
     @Test

@@ -175,6 +175,27 @@ class SyncFailuresTest {
     }
 
     @Test
+    void aCredentialTheKeySetCannotDecrypt_marksNeedsAttentionWithCredentialUnreadable() throws Exception {
+        bed = SyncTestBed.start(SMALL_DAYS);
+        Connected c = bed.connect(Plan.GROWTH);
+        // as if the key set had been replaced: the stored ciphertext no longer decrypts
+        bed.dsl.update(finora.db.jooq.Tables.CREDENTIAL)
+                .set(finora.db.jooq.Tables.CREDENTIAL.CIPHERTEXT,
+                        finora.server.crypto.CredentialCipher.ephemeral().encrypt("sk-ant-admin01-other",
+                                c.tenant().id(), c.id()))
+                .where(finora.db.jooq.Tables.CREDENTIAL.CONNECTION_ID.eq(c.id())).execute();
+
+        bed.syncDue();
+
+        var connection = bed.connection(c.id());
+        assertThat(connection.getStatus()).isEqualTo("NEEDS_ATTENTION");
+        assertThat(connection.getStatusReason()).isEqualTo("CREDENTIAL_UNREADABLE");
+        assertThat(connection.getStatusDetail()).contains("key set").contains("Update");
+        assertThat(bed.lastRun(c.id()).getErrorReason()).isEqualTo("CREDENTIAL_UNREADABLE");
+        assertThat(bed.syncDue()).as("no retry every cycle").isZero();
+    }
+
+    @Test
     void malformedJson_failsTheRunCleanly_andTheNextRunRepairs() throws Exception {
         bed = SyncTestBed.start(SMALL_DAYS);
         Connected c = bed.connect(Plan.GROWTH);
@@ -244,8 +265,8 @@ class SyncFailuresTest {
         assertThat(row.getStatus()).as("a provider failure needs no action").isEqualTo("ACTIVE");
         assertThat(row.getLastSyncOutcome()).isEqualTo("FAILED");
         assertThat(row.getLeaseToken()).isNull();
-        assertThat(row.getNextSyncAt()).isEqualTo(utc(bed.clock.instant()).plus(
-                bed.server.app().accounts().tenant(c.tenant().id().toString()).plan().refreshInterval()));
+        assertThat(row.getNextSyncAt()).as("retried within minutes, not after a plan interval")
+                .isEqualTo(utc(bed.clock.instant()).plus(CostSync.RETRY_BASE));
         SyncRun grpc = bed.grpcRuns(c).get(0);
         assertThat(grpc.getOutcome()).isEqualTo(SyncOutcome.SYNC_OUTCOME_FAILED);
         assertThat(grpc.getErrorReason()).isEqualTo(reason);
@@ -253,14 +274,19 @@ class SyncFailuresTest {
         return run;
     }
 
-    /** At the next scheduled time the run starts at the first day never stored and completes the window. */
+    /**
+     * The retry, minutes later, starts at the first day never stored (or earlier, for the deep
+     * reconciliation the failed run did not finish) and completes the window.
+     */
     private void assertNextRunRepairs(Connected c, LocalDate firstMissing) {
-        bed.clock.advance(Duration.ofHours(24));
+        bed.clock.advance(CostSync.RETRY_BASE);
         assertThat(bed.syncDue()).isEqualTo(1);
         SyncRunRecord repair = bed.lastRun(c.id());
         assertThat(repair.getOutcome()).isEqualTo("SUCCEEDED");
-        assertThat(repair.getWindowStart()).isEqualTo(firstMissing);
-        LocalDate today = TODAY.plusDays(1);
+        // The failed run finished neither the daily (35 days) nor the monthly (October) re-check.
+        LocalDate reconciled = TODAY.withDayOfMonth(1).minusMonths(1);
+        assertThat(repair.getWindowStart()).isEqualTo(firstMissing.isBefore(reconciled) ? firstMissing : reconciled);
+        LocalDate today = TODAY;
         bed.assertMatchesTruth(c.id(), today.minusDays(90), today);
         bed.assertEveryStoredDayIsWhole(c.id());
     }

@@ -7,10 +7,15 @@ import static finora.db.jooq.Tables.SYNC_RUN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import finora.api.v1.ConnectProviderRequest;
+import finora.api.v1.CostDimension;
+import finora.api.v1.CostRow;
+import finora.api.v1.DeleteConnectionRequest;
 import finora.api.v1.Connection;
 import finora.api.v1.GetConnectionRequest;
 import finora.api.v1.ListSyncRunsRequest;
 import finora.api.v1.Provider;
+import finora.api.v1.QueryCostsRequest;
+import finora.api.v1.QueryCostsResponse;
 import finora.api.v1.RefreshConnectionRequest;
 import finora.api.v1.SyncRun;
 import finora.db.jooq.tables.records.ConnectionRecord;
@@ -105,6 +110,76 @@ final class SyncTestBed implements AutoCloseable {
         return new Connected(UUID.fromString(id), tenant, admin);
     }
 
+    /** Connects the organization of {@code key} again for the tenant of {@code c} (after a removal), through gRPC. */
+    Connected reconnect(Connected c, String key) {
+        String id = server.integrations(c.admin()).connectProvider(ConnectProviderRequest.newBuilder()
+                .setProvider(Provider.PROVIDER_ANTHROPIC).setAdminApiKey(key).build()).getConnection().getConnectionId();
+        return new Connected(UUID.fromString(id), c.tenant(), c.admin());
+    }
+
+    /** Removes a connection through gRPC (the history stays). */
+    void remove(Connected c) {
+        server.integrations(c.admin()).deleteConnection(DeleteConnectionRequest.newBuilder()
+                .setConnectionId(c.id().toString()).build());
+    }
+
+    /**
+     * QueryCosts through gRPC for [start, endExclusive) grouped by one dimension, all pages: the
+     * USD amount per key ({@code key} reads the row's value of the dimension).
+     */
+    Map<String, BigDecimal> grpcCostsBy(Connected c, LocalDate start, LocalDate endExclusive, CostDimension dim,
+            Function<CostRow, String> key) {
+        Map<String, BigDecimal> result = new HashMap<>();
+        String token = "";
+        do {
+            QueryCostsResponse page = server.costs(c.admin()).queryCosts(QueryCostsRequest.newBuilder()
+                    .setStartDate(date(start)).setEndDate(date(endExclusive.minusDays(1))).addGroupBy(dim)
+                    .setPageSize(1000).setPageToken(token).build());
+            page.getRowsList().forEach(r -> result.merge(key.apply(r), usd(r.getAmount()), BigDecimal::add));
+            token = page.getNextPageToken();
+        } while (!token.isEmpty());
+        result.replaceAll((k, v) -> v.stripTrailingZeros());
+        return result;
+    }
+
+    /** The QueryCosts total through gRPC for [start, endExclusive). */
+    BigDecimal grpcTotal(Connected c, LocalDate start, LocalDate endExclusive) {
+        return usd(server.costs(c.admin()).queryCosts(QueryCostsRequest.newBuilder().setStartDate(date(start))
+                .setEndDate(date(endExclusive.minusDays(1))).build()).getTotal());
+    }
+
+    /**
+     * Through gRPC, QueryCosts for [start, endExclusive) equals the simulator's truth for
+     * organization A to the cent: the total and the sums by day, model family and workspace.
+     */
+    void assertGrpcMatchesTruth(Connected c, LocalDate start, LocalDate endExclusive) {
+        CostTruth truth = sim.truth(SimKeys.ORG_A_ID, start, endExclusive);
+        assertThat(grpcTotal(c, start, endExclusive)).as("total").isEqualByComparingTo(truth.totalUsd());
+        Map<Object, BigDecimal> byDay = normalise(nonZero(truth.byDayUsd()));
+        Map<Object, BigDecimal> byDayStrings = new HashMap<>();
+        byDay.forEach((k, v) -> byDayStrings.put(k.toString(), v));
+        assertThat(grpcCostsBy(c, start, endExclusive, CostDimension.COST_DIMENSION_DAY,
+                r -> LocalDate.of(r.getPeriodStart().getYear(), r.getPeriodStart().getMonth(),
+                        r.getPeriodStart().getDay()).toString()))
+                .as("by day").isEqualTo(byDayStrings);
+        assertThat(grpcCostsBy(c, start, endExclusive, CostDimension.COST_DIMENSION_MODEL_FAMILY,
+                CostRow::getModelFamily)).as("by model family")
+                .isEqualTo(normalise(truth.sumUsdBy((CostLineItem i) -> ModelName.parse(i.model()).family())));
+        Map<Object, BigDecimal> byWorkspace = new HashMap<>();
+        normalise(truth.byWorkspaceUsd()).forEach((k, v) -> byWorkspace.put(k.equals("") ? "default" : k, v));
+        assertThat(grpcCostsBy(c, start, endExclusive, CostDimension.COST_DIMENSION_WORKSPACE,
+                CostRow::getWorkspaceId)).as("by workspace").isEqualTo(byWorkspace);
+    }
+
+    static com.google.type.Date date(LocalDate d) {
+        return com.google.type.Date.newBuilder().setYear(d.getYear()).setMonth(d.getMonthValue())
+                .setDay(d.getDayOfMonth()).build();
+    }
+
+    static BigDecimal usd(com.google.type.Money m) {
+        return BigDecimal.valueOf(m.getUnits()).add(BigDecimal.valueOf(m.getNanos(), 9)).stripTrailingZeros();
+    }
+
     /** Runs every due sync on the test server's scheduler, on this thread. */
     int syncDue() {
         return server.app().scheduler().runDueNow();
@@ -124,6 +199,11 @@ final class SyncTestBed implements AutoCloseable {
     List<SyncRun> grpcRuns(Connected c) {
         return server.integrations(c.admin()).listSyncRuns(ListSyncRunsRequest.newBuilder()
                 .setConnectionId(c.id().toString()).build()).getSyncRunsList();
+    }
+
+    /** The ledger (the organization's cost history) a connection feeds. */
+    UUID ledger(UUID connectionId) {
+        return connection(connectionId).getLedgerId();
     }
 
     ConnectionRecord connection(UUID id) {
@@ -146,7 +226,7 @@ final class SyncTestBed implements AutoCloseable {
     /** Stored day totals. */
     Map<LocalDate, BigDecimal> storedDays(UUID id) {
         Map<LocalDate, BigDecimal> days = new TreeMap<>();
-        dsl.selectFrom(COST_DAY).where(COST_DAY.CONNECTION_ID.eq(id))
+        dsl.selectFrom(COST_DAY).where(COST_DAY.LEDGER_ID.eq(ledger(id)))
                 .forEach(r -> days.put(r.getDay(), r.getTotalUsd().stripTrailingZeros()));
         return days;
     }
@@ -154,7 +234,7 @@ final class SyncTestBed implements AutoCloseable {
     /** Stored day statuses. */
     Map<LocalDate, String> statuses(UUID id) {
         Map<LocalDate, String> days = new TreeMap<>();
-        dsl.selectFrom(COST_DAY).where(COST_DAY.CONNECTION_ID.eq(id)).forEach(r -> days.put(r.getDay(), r.getStatus()));
+        dsl.selectFrom(COST_DAY).where(COST_DAY.LEDGER_ID.eq(ledger(id))).forEach(r -> days.put(r.getDay(), r.getStatus()));
         return days;
     }
 
@@ -162,7 +242,7 @@ final class SyncTestBed implements AutoCloseable {
     <K> Map<K, BigDecimal> storedBy(UUID id, Field<K> field, LocalDate start, LocalDate endExclusive) {
         Map<K, BigDecimal> result = new HashMap<>();
         dsl.select(field, DSL.sum(COST_LINE_ITEM.AMOUNT_USD)).from(COST_LINE_ITEM)
-                .where(COST_LINE_ITEM.CONNECTION_ID.eq(id))
+                .where(COST_LINE_ITEM.LEDGER_ID.eq(ledger(id)))
                 .and(COST_LINE_ITEM.DAY.ge(start)).and(COST_LINE_ITEM.DAY.lt(endExclusive))
                 .groupBy(field)
                 .forEach(r -> result.put(r.value1(), r.value2().stripTrailingZeros()));
@@ -170,7 +250,7 @@ final class SyncTestBed implements AutoCloseable {
     }
 
     int lineItems(UUID id, LocalDate day) {
-        return dsl.fetchCount(COST_LINE_ITEM, COST_LINE_ITEM.CONNECTION_ID.eq(id).and(COST_LINE_ITEM.DAY.eq(day)));
+        return dsl.fetchCount(COST_LINE_ITEM, COST_LINE_ITEM.LEDGER_ID.eq(ledger(id)).and(COST_LINE_ITEM.DAY.eq(day)));
     }
 
     /**
@@ -192,7 +272,7 @@ final class SyncTestBed implements AutoCloseable {
                 .isEqualTo(normalise(truth.sumUsdBy((CostLineItem i) -> ModelName.parse(i.model()).version())));
         assertThat(storedBy(id, COST_LINE_ITEM.WORKSPACE_ID, start, endExclusive)).as("by workspace")
                 .isEqualTo(normalise(truth.byWorkspaceUsd()));
-        assertThat(dsl.fetchCount(COST_LINE_ITEM, COST_LINE_ITEM.CONNECTION_ID.eq(id)
+        assertThat(dsl.fetchCount(COST_LINE_ITEM, COST_LINE_ITEM.LEDGER_ID.eq(ledger(id))
                 .and(COST_LINE_ITEM.DAY.ge(start)).and(COST_LINE_ITEM.DAY.lt(endExclusive))))
                 .as("line items").isEqualTo(truth.items().size());
     }

@@ -10,6 +10,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.flywaydb.core.Flyway;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
@@ -35,6 +36,14 @@ public final class PostgresFixture {
 
     /** A fresh database, migrated; close it to drop it. */
     public static TestDatabase newDatabase() {
+        return newDatabase(null);
+    }
+
+    /**
+     * A fresh database migrated up to {@code flywayTarget} (e.g. "3"), or fully when null: for tests of
+     * a migration on data written under the schema before it.
+     */
+    public static TestDatabase newDatabase(String flywayTarget) {
         Cluster c = cluster();
         String name = "t" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
         try (Connection admin = DriverManager.getConnection(c.url("postgres"), c.user(), c.password());
@@ -50,7 +59,11 @@ public final class PostgresFixture {
         cfg.setMaximumPoolSize(6);
         cfg.setConnectionTimeout(3000);
         HikariDataSource ds = new HikariDataSource(cfg);
-        Database.migrate(ds);
+        if (flywayTarget == null) {
+            Database.migrate(ds);
+        } else {
+            Flyway.configure().dataSource(ds).locations("classpath:db/migration").target(flywayTarget).load().migrate();
+        }
         return new TestDatabase(ds, DSL.using(ds, SQLDialect.POSTGRES), c.url(name), c.user(), c.password(), () -> {
             ds.close();
             try (Connection admin = DriverManager.getConnection(c.url("postgres"), c.user(), c.password());

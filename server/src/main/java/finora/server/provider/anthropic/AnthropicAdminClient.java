@@ -1,5 +1,6 @@
 package finora.server.provider.anthropic;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.failsafe.Failsafe;
@@ -28,10 +29,12 @@ import java.util.List;
 import java.util.StringJoiner;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntConsumer;
+import java.util.regex.Pattern;
 
 /**
  * Client of the Anthropic Admin API: GET only, {@code x-api-key}, {@code anthropic-version:
- * 2023-06-01} and a descriptive User-Agent on every request.
+ * 2023-06-01}, {@code anthropic-beta: fast-mode-2026-02-01} (so cost rows say their {@code speed})
+ * and a descriptive User-Agent on every request.
  *
  * <p>The JDK {@link HttpClient} does the HTTP, Jackson the JSON and Failsafe the retries: 429
  * (honouring {@code retry-after}), 5xx, 529, timeouts and connection failures are retried with
@@ -45,8 +48,15 @@ public final class AnthropicAdminClient {
     public static final String API_VERSION = "2023-06-01";
     /** Sent on every request, as the docs ask integrations to. */
     public static final String USER_AGENT = "FinoraSpend/0.1 (AI spend tracking; +https://finora.example/anthropic)";
+    /** Makes cost rows carry {@code speed} (standard or fast). */
+    public static final String BETAS = "fast-mode-2026-02-01";
+    /** Longest provider error message kept. */
+    static final int MAX_PROVIDER_MESSAGE = 300;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Numbers that are not strings are read as exact decimals, never as doubles. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private static final Pattern KEY_LIKE = Pattern.compile("(sk-ant-[a-z0-9]*-?)[A-Za-z0-9_\\-]{4,}");
 
     private final AnthropicClientConfig config;
     private final HttpClient http;
@@ -138,14 +148,21 @@ public final class AnthropicAdminClient {
         List<CostBucket> buckets = new ArrayList<>();
         for (JsonNode b : array(body, "data")) {
             List<CostResult> results = new ArrayList<>();
+            String defect = null;
             for (JsonNode r : array(b, "results")) {
-                results.add(new CostResult(amount(r), text(r, "currency", false), text(r, "workspace_id", false),
+                BigDecimal amount = amount(r);
+                if (amount == null) {
+                    // One odd row spoils its day only: the other days of the page are still stored.
+                    defect = "an amount that is not a number";
+                    continue;
+                }
+                results.add(new CostResult(amount, text(r, "currency", false), text(r, "workspace_id", false),
                         text(r, "description", false), text(r, "cost_type", false), text(r, "model", false),
                         text(r, "token_type", false), text(r, "service_tier", false),
-                        text(r, "context_window", false), text(r, "inference_geo", false)));
+                        text(r, "context_window", false), text(r, "inference_geo", false), text(r, "speed", false)));
             }
             buckets.add(new CostBucket(parseInstant(text(b, "starting_at", true)),
-                    parseInstant(text(b, "ending_at", true)), results));
+                    parseInstant(text(b, "ending_at", true)), defect == null ? results : List.of(), defect));
         }
         boolean hasMore = bool(body, "has_more");
         String next = text(body, "next_page", false);
@@ -162,6 +179,7 @@ public final class AnthropicAdminClient {
                 .timeout(config.requestTimeout())
                 .header("x-api-key", apiKey)
                 .header("anthropic-version", API_VERSION)
+                .header("anthropic-beta", BETAS)
                 .header("user-agent", USER_AGENT)
                 .header("accept", "application/json")
                 .build();
@@ -184,26 +202,46 @@ public final class AnthropicAdminClient {
                     "Anthropic did not answer " + path + " (" + cause.getClass().getSimpleName() + ")", null);
         }
         int status = response.statusCode();
+        String requestId = response.headers().firstValue("request-id").map(AnthropicAdminClient::sanitize)
+                .orElse(null);
         if (status == 200) {
             try {
                 return JSON.readTree(response.body());
             } catch (IOException e) {
-                throw bad("Anthropic answered " + path + " with malformed JSON");
+                throw new AnthropicException(AnthropicException.Kind.BAD_RESPONSE, status,
+                        "Anthropic answered " + path + " with malformed JSON", null, requestId, null);
             }
         }
-        String type = errorType(response.body());
+        JsonNode error = errorObject(response.body());
+        String type = error.path("type").isTextual() && error.path("type").asText().matches("[a-z_]{1,40}")
+                ? error.path("type").asText() : null;
+        String message = error.path("message").isTextual() ? sanitize(error.path("message").asText()) : null;
         String what = "Anthropic answered " + path + " with HTTP " + status + (type == null ? "" : " " + type);
+        AnthropicException.Kind kind;
         if (status == 401) {
-            throw new AnthropicException(AnthropicException.Kind.UNAUTHORIZED, status, what, null);
+            kind = AnthropicException.Kind.UNAUTHORIZED;
+        } else if (status == 403) {
+            kind = AnthropicException.Kind.FORBIDDEN;
+        } else if (retryable(status)) {
+            kind = AnthropicException.Kind.UNAVAILABLE;
+            what += " after " + (config.maxRetries() + 1) + " tries";
+        } else {
+            kind = AnthropicException.Kind.REQUEST_REFUSED;
         }
-        if (status == 403) {
-            throw new AnthropicException(AnthropicException.Kind.FORBIDDEN, status, what, null);
+        throw new AnthropicException(kind, status, what, null, requestId, message);
+    }
+
+    /**
+     * Text from Anthropic made safe to store and show: control characters become spaces, anything
+     * that looks like a key keeps only its prefix, at most {@value #MAX_PROVIDER_MESSAGE} characters.
+     */
+    static String sanitize(String raw) {
+        String s = raw.replaceAll("\\p{Cntrl}", " ").strip();
+        s = KEY_LIKE.matcher(s).replaceAll("$1…");
+        if (s.length() > MAX_PROVIDER_MESSAGE) {
+            s = s.substring(0, MAX_PROVIDER_MESSAGE - 1) + "…";
         }
-        if (retryable(status)) {
-            throw new AnthropicException(AnthropicException.Kind.UNAVAILABLE, status, what + " after "
-                    + (config.maxRetries() + 1) + " tries", null);
-        }
-        throw new AnthropicException(AnthropicException.Kind.REQUEST_REFUSED, status, what, null);
+        return s.isEmpty() ? null : s;
     }
 
     private HttpResponse<byte[]> timedSend(HttpRequest request, String path) throws IOException, InterruptedException {
@@ -245,21 +283,25 @@ public final class AnthropicAdminClient {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    private static String errorType(byte[] body) {
+    private static JsonNode errorObject(byte[] body) {
         try {
-            JsonNode error = JSON.readTree(body).path("error").path("type");
-            return error.isTextual() && error.asText().matches("[a-z_]{1,40}") ? error.asText() : null;
-        } catch (IOException e) {
-            return null;
+            return JSON.readTree(body).path("error");
+        } catch (IOException | RuntimeException e) {
+            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
         }
     }
 
+    /** The exact amount at the scale Anthropic wrote it, or null when it is not a finite decimal. */
     private static BigDecimal amount(JsonNode r) {
+        JsonNode value = r.get("amount");
+        if (value != null && value.isNumber()) {
+            return value.decimalValue();
+        }
         String raw = text(r, "amount", true);
         try {
-            return new BigDecimal(raw);
+            return new BigDecimal(raw.strip());
         } catch (NumberFormatException e) {
-            throw bad("cost_report amount is not a decimal");
+            return null;
         }
     }
 
