@@ -1,5 +1,8 @@
 -- Budgets, anomaly alerts and notification channels (issue #12). Money is NUMERIC (USD), days are
--- UTC calendar days, timestamps UTC. Cost data is only read (through the rollups), never written here.
+-- UTC calendar days, timestamps UTC. Cost data is only read (through the per-ledger rollups of V4,
+-- by tenant), never written here. Spend read from the ledger (spent, actual) is unscaled NUMERIC
+-- like the ledger's amounts, so it is stored exactly; amounts Finora computes or a user enters
+-- (budget amount, expected, bounds) keep 8 decimals.
 
 -- A spending limit per calendar month or quarter, for the whole tenant or one scope.
 CREATE TABLE budget (
@@ -30,7 +33,7 @@ CREATE TABLE budget_alert (
     budget_id     UUID NOT NULL REFERENCES budget (budget_id) ON DELETE CASCADE,
     period_start  DATE NOT NULL,
     percent       INTEGER NOT NULL,
-    spent_usd     NUMERIC(20, 8) NOT NULL,
+    spent_usd     NUMERIC NOT NULL,
     fired_at      TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (budget_id, period_start, percent)
 );
@@ -46,7 +49,7 @@ CREATE TABLE anomaly (
     day            DATE NOT NULL,
     expected_usd   NUMERIC(20, 8) NOT NULL,
     upper_usd      NUMERIC(20, 8) NOT NULL,
-    actual_usd     NUMERIC(20, 8) NOT NULL,
+    actual_usd     NUMERIC NOT NULL,
     baseline_days  INTEGER NOT NULL,
     detected_at    TIMESTAMPTZ NOT NULL,
     restated       BOOLEAN NOT NULL,
