@@ -12,6 +12,7 @@ import finora.api.v1.BudgetPeriod;
 import finora.api.v1.ConnectProviderRequest;
 import finora.api.v1.CreateBudgetRequest;
 import finora.api.v1.CreateNotificationChannelRequest;
+import finora.api.v1.DeleteConnectionRequest;
 import finora.api.v1.DeliveryStatus;
 import finora.api.v1.GetBudgetRequest;
 import finora.api.v1.ListAnomaliesRequest;
@@ -159,6 +160,53 @@ class BudgetAlertsTest {
         assertThat(anomalyHooks().stream().filter(h -> spiked.toString().equals(day(h)))).hasSize(1);
     }
 
+    @Test
+    void removeThenReconnect_countsTheOrganizationOnce_inBudgetsAndAnomalies() throws Exception {
+        LocalDate monthStart = TODAY.withDayOfMonth(1);
+        BigDecimal before = sim.truth(SimKeys.ORG_A_ID, monthStart, TODAY).totalUsd();
+        BigDecimal amount = before.multiply(BigDecimal.valueOf(4)).setScale(2, RoundingMode.UP); // far from 50 %
+        String tenantBudget = createBudget("AI total", amount, Scope.newBuilder()
+                .setKind(ScopeKind.SCOPE_KIND_TENANT).build());
+        String providerBudget = createBudget("Anthropic", amount, Scope.newBuilder()
+                .setKind(ScopeKind.SCOPE_KIND_PROVIDER).setProvider(Provider.PROVIDER_ANTHROPIC).build());
+
+        String first = connectAndSync();
+        assertSpent(tenantBudget, before, TODAY.minusDays(1));
+        assertSpent(providerBudget, before, TODAY.minusDays(1));
+
+        // Removed: the history stays (history only) and still counts.
+        server.integrations(admin).deleteConnection(DeleteConnectionRequest.newBuilder().setConnectionId(first).build());
+        assertSpent(tenantBudget, before, TODAY.minusDays(1));
+        assertSpent(providerBudget, before, TODAY.minusDays(1));
+
+        // A day later the same organization is connected again: its history continues, nothing doubles.
+        clock.advance(Duration.ofDays(1));
+        String again = connectAndSync();
+        assertThat(again).isNotEqualTo(first);
+        LocalDate today = TODAY.plusDays(1);
+        BigDecimal truth = sim.truth(SimKeys.ORG_A_ID, monthStart, today).totalUsd();
+        assertThat(truth).isGreaterThan(before);
+        assertSpent(tenantBudget, truth, today.minusDays(1));
+        assertSpent(providerBudget, truth, today.minusDays(1));
+        awaitDeliveriesSettled();
+        assertThat(budgetHooks()).as("no threshold crossed by a doubled total").isEmpty();
+        assertThat(anomalies()).as("no spike made of a second copy of the same days").isEmpty();
+        assertThat(anomalyHooks()).isEmpty();
+    }
+
+    private String createBudget(String name, BigDecimal amount, Scope scope) {
+        return server.budgets(admin).createBudget(CreateBudgetRequest.newBuilder().setBudget(Budget.newBuilder()
+                .setName(name).setPeriod(BudgetPeriod.BUDGET_PERIOD_MONTHLY).setAmount(money(amount))
+                .setScope(scope).addThresholdsPercent(50)).build()).getBudget().getBudgetId();
+    }
+
+    private void assertSpent(String budgetId, BigDecimal expected, LocalDate through) {
+        var status = server.budgets(admin).getBudget(GetBudgetRequest.newBuilder().setBudgetId(budgetId).build())
+                .getBudget().getStatus();
+        assertThat(usd(status.getSpent())).as("spent of budget " + budgetId).isEqualByComparingTo(expected);
+        assertThat(status.getSpentThrough()).isEqualTo(ProtoValues.date(through));
+    }
+
     /** Multiplies one workspace's spend on {@code day} in the simulator; returns the workspace id. */
     private String spike(LocalDate day, int factor) {
         List<CostLineItem> original = sim.truth(SimKeys.ORG_A_ID, day, day.plusDays(1)).items();
@@ -173,10 +221,13 @@ class BudgetAlertsTest {
         return workspace;
     }
 
-    private void connectAndSync() {
-        server.integrations(admin).connectProvider(ConnectProviderRequest.newBuilder()
-                .setProvider(Provider.PROVIDER_ANTHROPIC).setAdminApiKey(SimKeys.ORG_A_ADMIN_KEY).build());
+    /** Connects organization A and runs its first sync; returns the connection id. */
+    private String connectAndSync() {
+        String id = server.integrations(admin).connectProvider(ConnectProviderRequest.newBuilder()
+                .setProvider(Provider.PROVIDER_ANTHROPIC).setAdminApiKey(SimKeys.ORG_A_ADMIN_KEY).build())
+                .getConnection().getConnectionId();
         assertThat(server.app().scheduler().runDueNow()).isEqualTo(1);
+        return id;
     }
 
     private List<Anomaly> anomalies() {
