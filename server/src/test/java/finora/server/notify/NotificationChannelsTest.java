@@ -162,6 +162,68 @@ class NotificationChannelsTest {
     }
 
     @Test
+    void budgetAndNotificationRequests_areBoundedBeforeTheyReachTheServices() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            String admin = server.token(server.tenant("acme", Plan.SCALE), Role.ADMIN);
+            java.util.function.Function<WebhookTarget.Builder, CreateNotificationChannelRequest> hook =
+                    w -> CreateNotificationChannelRequest.newBuilder().setName("x")
+                            .setWebhook(w.setSigningSecret("s".repeat(40))).build();
+            // The guard allows the documented 2,048 characters of a webhook URL (more than its default 512)...
+            String longUrl = "http://127.0.0.1/" + "a".repeat(1500);
+            assertThat(reason(() -> server.notifications(admin).createNotificationChannel(
+                    hook.apply(WebhookTarget.newBuilder().setUrl(longUrl))))).isEqualTo("TARGET_NOT_ALLOWED");
+            // ...and not one more.
+            assertThat(reason(() -> server.notifications(admin).createNotificationChannel(
+                    hook.apply(WebhookTarget.newBuilder().setUrl("https://hooks.example.com/" + "a".repeat(2048))))))
+                    .isEqualTo("FIELD_TOO_LONG");
+            assertThat(reason(() -> server.notifications(admin).createNotificationChannel(
+                    hook.apply(WebhookTarget.newBuilder().setUrl("https://hooks.example.com/\u0000x")))))
+                    .isEqualTo("FIELD_INVALID_CHARACTERS");
+            assertThat(reason(() -> server.notifications(admin).createNotificationChannel(
+                    CreateNotificationChannelRequest.newBuilder().setName("x").setWebhook(WebhookTarget.newBuilder()
+                            .setUrl("https://hooks.example.com/x").setSigningSecret("s".repeat(257))).build())))
+                    .isEqualTo("FIELD_TOO_LONG");
+
+            EmailTarget.Builder many = EmailTarget.newBuilder();
+            for (int k = 0; k <= 100; k++) {
+                many.addRecipients("ops" + k + "@acme.test");
+            }
+            for (EmailTarget.Builder email : new EmailTarget.Builder[] {many,
+                    EmailTarget.newBuilder().addRecipients("a".repeat(250) + "@acme.test"),
+                    EmailTarget.newBuilder().addRecipients("ops@acme.test").setSmtp(SmtpServer.newBuilder()
+                            .setHost("smtp.acme.test").setUsername("u").setPassword("p".repeat(1025)))}) {
+                assertThat(reason(() -> server.notifications(admin).createNotificationChannel(
+                        CreateNotificationChannelRequest.newBuilder().setName("x").setEmail(email).build())))
+                        .isEqualTo("FIELD_TOO_LONG");
+            }
+            assertThat(reason(() -> server.notifications(admin).createNotificationChannel(
+                    CreateNotificationChannelRequest.newBuilder().setName("x").setEmail(EmailTarget.newBuilder()
+                            .addRecipients("ops@acme.test\u0000")).build()))).isEqualTo("FIELD_INVALID_CHARACTERS");
+            assertThat(reason(() -> server.notifications(admin).testNotificationChannel(
+                    TestNotificationChannelRequest.newBuilder().setChannelId("7".repeat(10_000)).build())))
+                    .isEqualTo("FIELD_TOO_LONG");
+            assertThat(reason(() -> server.budgets(admin).createBudget(CreateBudgetRequest.newBuilder()
+                    .setBudget(finora.api.v1.Budget.newBuilder().setName("n".repeat(201))
+                            .setPeriod(BudgetPeriod.BUDGET_PERIOD_MONTHLY)
+                            .setAmount(com.google.type.Money.newBuilder().setCurrencyCode("USD").setUnits(5))
+                            .setScope(Scope.newBuilder().setKind(ScopeKind.SCOPE_KIND_TENANT))).build())))
+                    .isEqualTo("FIELD_TOO_LONG");
+            assertThat(reason(() -> server.budgets(admin).createBudget(CreateBudgetRequest.newBuilder()
+                    .setBudget(finora.api.v1.Budget.newBuilder().setName("x").setScope(Scope.newBuilder()
+                            .setKind(ScopeKind.SCOPE_KIND_WORKSPACE).setValue("wrk\u0007"))).build())))
+                    .isEqualTo("FIELD_INVALID_CHARACTERS");
+        }
+    }
+
+    private static String reason(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+        StatusRuntimeException e = org.assertj.core.api.Assertions.catchThrowableOfType(StatusRuntimeException.class,
+                call);
+        assertThat(e).as("the call fails").isNotNull();
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        return GrpcErrors.reason(e);
+    }
+
+    @Test
     void internalAddresses_areRecognised() throws Exception {
         for (String a : new String[] {"127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254",
                 "100.64.0.1", "0.0.0.0", "::1", "fd00::1", "fe80::1", "::ffff:10.0.0.1", "224.0.0.1"}) {
