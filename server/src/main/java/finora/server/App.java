@@ -6,11 +6,14 @@ import finora.server.auth.Accounts;
 import finora.server.auth.AuthMetrics;
 import finora.server.auth.LoginThrottle;
 import finora.server.auth.PasswordHasher;
+import finora.server.budget.SpendWatch;
 import finora.server.cost.CostQueryCache;
 import finora.server.crypto.CredentialCipher;
 import finora.server.grpc.GrpcMetricsInterceptor;
 import finora.server.integration.ConnectionRepository;
 import finora.server.integration.Connections;
+import finora.server.notify.ConnectionAlerts;
+import finora.server.notify.Notifier;
 import finora.server.provider.ProviderMetrics;
 import finora.server.provider.ProviderCosts;
 import finora.server.provider.anthropic.AnthropicAdminClient;
@@ -24,6 +27,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.time.Duration;
+import java.util.List;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 
@@ -38,6 +42,9 @@ import org.jooq.DSLContext;
  * @param metrics this application's own registry (never the static default, so test servers in
  *     one JVM do not collide); served by {@link FinoraServer} on {@link ServerConfig#metricsPort()}
  * @param scheduler runs due syncs once started; idle until then
+ * @param notifier notification channels and alert delivery
+ * @param connectionAlerts alerts about connections that stopped syncing; its periodic check starts with the server
+ * @param spendWatch budgets and anomalies, evaluated after every sync
  */
 public record App(
         ServerConfig config,
@@ -53,7 +60,10 @@ public record App(
         PrometheusRegistry metrics,
         GrpcMetricsInterceptor grpcMetrics,
         CostSync costSync,
-        SyncScheduler scheduler) {
+        SyncScheduler scheduler,
+        Notifier notifier,
+        ConnectionAlerts connectionAlerts,
+        SpendWatch spendWatch) {
 
     /** bcrypt cost for production passwords. */
     public static final int BCRYPT_COST = 12;
@@ -88,11 +98,15 @@ public record App(
         List<ProviderCosts> providers = List.of(new AnthropicCosts(anthropic));
         Connections connections = new Connections(dsl, connectionRepository, cipher, anthropic, providers.get(0),
                 audit, clock);
+        Notifier notifier = new Notifier(dsl, cipher, config.alerts(), clock);
+        ConnectionAlerts connectionAlerts = new ConnectionAlerts(dsl, notifier, config.alerts(), clock);
+        SpendWatch spendWatch = new SpendWatch(dsl, notifier, clock);
         CostSync costSync = new CostSync(dsl, connectionRepository, connections, providers, new SyncMetrics(metrics),
-                clock, syncConfig.leaseDuration());
+                clock, syncConfig.leaseDuration(), List.of(spendWatch, connectionAlerts));
         SyncScheduler scheduler = new SyncScheduler(dsl, costSync, syncConfig, config.syncEnabled(), clock);
         CostQueryCache costCache = new CostQueryCache(64L << 20, Duration.ofMinutes(30)); // 64 MiB of answers
         return new App(config, dsl, dataSource, clock, audit, accountRepository, accounts, anthropic, connections,
-                costCache, metrics, new GrpcMetricsInterceptor(metrics), costSync, scheduler);
+                costCache, metrics, new GrpcMetricsInterceptor(metrics), costSync, scheduler, notifier, connectionAlerts,
+                spendWatch);
     }
 }

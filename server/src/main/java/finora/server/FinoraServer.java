@@ -1,8 +1,10 @@
 package finora.server;
 
 import finora.api.v1.AuthServiceGrpc;
+import finora.api.v1.BudgetServiceGrpc;
 import finora.api.v1.CostServiceGrpc;
 import finora.api.v1.IntegrationServiceGrpc;
+import finora.api.v1.NotificationServiceGrpc;
 import finora.server.auth.AuthGrpcService;
 import finora.server.auth.AuthInterceptor;
 import finora.server.cost.CostChangeListener;
@@ -12,6 +14,7 @@ import finora.server.grpc.CallGate;
 import finora.server.grpc.RequestLimitsInterceptor;
 import finora.server.grpc.StatusMappingInterceptor;
 import finora.server.integration.IntegrationGrpcService;
+import finora.server.notify.NotificationGrpcService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerServiceDefinition;
@@ -40,7 +43,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class FinoraServer {
     /** Services whose health follows the database. */
     public static final List<String> SERVICES = List.of(
-            AuthServiceGrpc.SERVICE_NAME, IntegrationServiceGrpc.SERVICE_NAME, CostServiceGrpc.SERVICE_NAME);
+            AuthServiceGrpc.SERVICE_NAME, IntegrationServiceGrpc.SERVICE_NAME, CostServiceGrpc.SERVICE_NAME,
+            BudgetServiceGrpc.SERVICE_NAME, NotificationServiceGrpc.SERVICE_NAME);
 
     private final Server server;
     private final HealthStatusManager health;
@@ -114,6 +118,8 @@ public final class FinoraServer {
         builder.addService(RequestLimitsInterceptor.guard(new AuthGrpcService(app.accounts())));
         builder.addService(RequestLimitsInterceptor.guard(new IntegrationGrpcService(app.connections())));
         builder.addService(RequestLimitsInterceptor.guard(new CostGrpcService(app.dsl(), app.costCache(), app.clock())));
+        builder.addService(RequestLimitsInterceptor.guard(app.spendWatch().grpcService()));
+        builder.addService(RequestLimitsInterceptor.guard(new NotificationGrpcService(app.notifier())));
         builder.addService(health.getHealthService());
         builder.addService(ProtoReflectionServiceV1.newInstance());
         builder.addService(ProtoReflectionService.newInstance());

@@ -45,6 +45,7 @@ public final class Main {
         FinoraServer server = FinoraServer.create(ServerTransport.builder(config), app);
         server.start(Duration.ofSeconds(2));
         app.scheduler().start();
+        app.connectionAlerts().start();
         log.info("Finora server listening for gRPC on port {} ({}), metrics on {}:{}", server.port(),
                 config.tls().isPresent() ? "TLS" : "plaintext", config.metricsBind(), server.metricsPort());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -54,8 +55,11 @@ public final class Main {
                 // 2. Stop background work: no new claims; running syncs finish their current day (or are
                 //    interrupted after a timeout) and release their leases for other replicas.
                 app.scheduler().stop();
+                app.connectionAlerts().close();
                 // 3. Stop accepting calls, wait up to 10 s for running ones, then cancel them.
                 server.shutdown(Duration.ofSeconds(10));
+                // Alerts still being sent stay PENDING in the delivery log; another replica resumes them.
+                app.notifier().close();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {

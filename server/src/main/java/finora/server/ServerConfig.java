@@ -1,5 +1,6 @@
 package finora.server;
 
+import finora.server.notify.NotifyConfig;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,8 @@ import java.util.Optional;
  *     empty: plaintext
  * @param metricsBind the address the Prometheus endpoint binds to ({@code FINORA_METRICS_BIND})
  * @param concurrency the database pool and how many calls may use it at once
+ * @param alerts alert delivery: SMTP, retries, which targets are allowed ({@code FINORA_SMTP_*},
+ *     {@code FINORA_NOTIFY_*})
  */
 public record ServerConfig(
         int grpcPort,
@@ -42,7 +45,8 @@ public record ServerConfig(
         boolean devBootstrap,
         Optional<Tls> tls,
         String metricsBind,
-        Concurrency concurrency) {
+        Concurrency concurrency,
+        NotifyConfig alerts) {
 
     /**
      * TLS for the gRPC port: PEM files of the server's certificate chain and its private key (PKCS#8),
@@ -105,7 +109,44 @@ public record ServerConfig(
                 number(env, "FINORA_GRPC_MAX_CONCURRENT_CALLS", poolSize, 1, 10_000),
                 Duration.ofMillis(number(env, "FINORA_GRPC_QUEUE_TIMEOUT_MS", 1000, 0, 60_000)));
         return new ServerConfig(grpcPort, metricsPort, database, dataDir, keyset, keysetFile, anthropic, sync,
-                bootstrap, tls(env), value(env, "FINORA_METRICS_BIND").orElse("127.0.0.1"), concurrency);
+                bootstrap, tls(env), value(env, "FINORA_METRICS_BIND").orElse("127.0.0.1"), concurrency, alerts(env));
+    }
+
+    private static NotifyConfig alerts(Map<String, String> env) {
+        NotifyConfig defaults = NotifyConfig.defaults();
+        Optional<NotifyConfig.Smtp> smtp = value(env, "FINORA_SMTP_HOST").map(host -> {
+            String rawSecurity = value(env, "FINORA_SMTP_SECURITY").orElse("STARTTLS").toUpperCase(Locale.ROOT);
+            NotifyConfig.Security security;
+            try {
+                security = NotifyConfig.Security.valueOf(rawSecurity);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("FINORA_SMTP_SECURITY must be STARTTLS, SSL or NONE, got '" + rawSecurity
+                        + "'");
+            }
+            int smtpPort = port(env, "FINORA_SMTP_PORT", security.defaultPort(), false);
+            if (smtpPort == 0) {
+                throw new ConfigException("FINORA_SMTP_PORT must be a port number from 1 to 65535");
+            }
+            String from = value(env, "FINORA_SMTP_FROM").orElse("finora@localhost");
+            if (!from.contains("@") || from.length() > 320) {
+                throw new ConfigException("FINORA_SMTP_FROM must be an e-mail address, got '" + from + "'");
+            }
+            return new NotifyConfig.Smtp(host, smtpPort, security, value(env, "FINORA_SMTP_USERNAME").orElse(""),
+                    value(env, "FINORA_SMTP_PASSWORD").orElse(""), from);
+        });
+        if (smtp.isEmpty() && value(env, "FINORA_SMTP_PASSWORD").isPresent()) {
+            throw new ConfigException("FINORA_SMTP_PASSWORD is set but FINORA_SMTP_HOST is not");
+        }
+        int initialMs = number(env, "FINORA_NOTIFY_RETRY_INITIAL_MS",
+                (int) defaults.retryInitialDelay().toMillis(), 1, 3_600_000);
+        int maxMs = number(env, "FINORA_NOTIFY_RETRY_MAX_MS", (int) defaults.retryMaxDelay().toMillis(), 1,
+                86_400_000);
+        if (maxMs < initialMs) {
+            throw new ConfigException("FINORA_NOTIFY_RETRY_MAX_MS must not be below FINORA_NOTIFY_RETRY_INITIAL_MS");
+        }
+        return new NotifyConfig(bool(env, "FINORA_NOTIFY_ALLOW_PRIVATE_TARGETS", false), smtp,
+                number(env, "FINORA_NOTIFY_MAX_ATTEMPTS", defaults.maxAttempts(), 1, 20),
+                Duration.ofMillis(initialMs), Duration.ofMillis(maxMs), defaults.staleCheckInterval());
     }
 
     /** True when the server runs its own embedded PostgreSQL under {@link #dataDir()}. */

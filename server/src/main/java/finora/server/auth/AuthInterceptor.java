@@ -50,7 +50,7 @@ public final class AuthInterceptor implements ServerInterceptor {
             principal = authenticate(headers.get(AUTHORIZATION));
             if (access == Access.ACCESS_ADMIN && principal.role() != Role.ADMIN) {
                 throw new FinoraException(ErrorReason.ROLE_REQUIRED,
-                        "This call changes connections and needs an ADMIN token; this token is "
+                        "This call changes settings and needs an ADMIN token; this token is "
                                 + principal.role());
             }
         } catch (RuntimeException e) {

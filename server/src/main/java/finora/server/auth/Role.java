@@ -1,8 +1,8 @@
 package finora.server.auth;
 
-/** What a caller may do: ADMIN changes connections and keys, READER only reads. */
+/** What a caller may do: ADMIN changes settings (connections, keys, budgets, channels), READER only reads. */
 public enum Role {
-    /** Reads everything of its tenant and changes connections and keys. */
+    /** Reads everything of its tenant and changes connections, keys, budgets and notification channels. */
     ADMIN,
     /** Reads everything of its tenant. */
     READER;

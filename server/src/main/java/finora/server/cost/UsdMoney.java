@@ -4,8 +4,8 @@ import com.google.type.Money;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
-/** Exact conversion of USD amounts (NUMERIC in the database) to {@code google.type.Money}. */
-final class UsdMoney {
+/** Exact conversion of USD amounts (NUMERIC in the database) to {@code google.type.Money}; budgets use it too. */
+public final class UsdMoney {
     private static final BigDecimal BILLION = BigDecimal.valueOf(1_000_000_000L);
 
     private UsdMoney() {}
@@ -15,7 +15,7 @@ final class UsdMoney {
      * whatever scale Anthropic sent; a finer one (more than 7 decimals of a cent) is rounded half-even
      * to the nano here only, and stays exact in the database and in exports.
      */
-    static Money of(BigDecimal usd) {
+    public static Money of(BigDecimal usd) {
         BigDecimal amount = usd == null ? BigDecimal.ZERO : usd;
         if (amount.scale() > 9) {
             amount = amount.setScale(9, RoundingMode.HALF_EVEN);
@@ -26,7 +26,7 @@ final class UsdMoney {
     }
 
     /** Back to a BigDecimal (tests and projections). */
-    static BigDecimal toBigDecimal(Money money) {
+    public static BigDecimal toBigDecimal(Money money) {
         return BigDecimal.valueOf(money.getUnits()).add(BigDecimal.valueOf(money.getNanos(), 9)).stripTrailingZeros();
     }
 }

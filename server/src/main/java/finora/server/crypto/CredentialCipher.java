@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class CredentialCipher {
     private static final Logger log = LoggerFactory.getLogger(CredentialCipher.class);
+    /** Purpose of provider credentials; keeps their associated data as it always was. */
+    private static final String CREDENTIAL = "credential";
     private final Aead aead;
 
     private CredentialCipher(KeysetHandle keyset) throws GeneralSecurityException {
@@ -86,18 +88,7 @@ public final class CredentialCipher {
 
     /** Encrypts a secret for one connection of one tenant. */
     public byte[] encrypt(String secret, UUID tenantId, UUID connectionId) {
-        try {
-            return aead.encrypt(secret.getBytes(StandardCharsets.UTF_8), associatedData(tenantId, connectionId));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Encryption failed", e);
-        }
-    }
-
-    /** A stored credential that the configured key set cannot decrypt (another key set, or a damaged row). */
-    public static final class CredentialUnreadableException extends IllegalStateException {
-        CredentialUnreadableException() {
-            super("A stored credential could not be decrypted with the configured key set");
-        }
+        return encrypt(secret, CREDENTIAL, tenantId, connectionId);
     }
 
     /**
@@ -105,15 +96,43 @@ public final class CredentialCipher {
      * another tenant or connection or was encrypted with a key the key set does not hold.
      */
     public String decrypt(byte[] ciphertext, UUID tenantId, UUID connectionId) {
+        return decrypt(ciphertext, CREDENTIAL, tenantId, connectionId);
+    }
+
+    /**
+     * Encrypts a secret of another kind of stored object (e.g. {@code "notification-channel"}); the
+     * purpose is part of the associated data, so a ciphertext never decrypts as another kind of object.
+     */
+    public byte[] encrypt(String secret, String purpose, UUID tenantId, UUID objectId) {
         try {
-            return new String(aead.decrypt(ciphertext, associatedData(tenantId, connectionId)), StandardCharsets.UTF_8);
+            return aead.encrypt(secret.getBytes(StandardCharsets.UTF_8), associatedData(purpose, tenantId, objectId));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Encryption failed", e);
+        }
+    }
+
+    /** A stored secret that the configured key set cannot decrypt (another key set, or a damaged row). */
+    public static final class CredentialUnreadableException extends IllegalStateException {
+        CredentialUnreadableException() {
+            super("A stored secret could not be decrypted with the configured key set");
+        }
+    }
+
+    /**
+     * Decrypts what {@link #encrypt(String, String, UUID, UUID)} encrypted for the same purpose, tenant
+     * and object; throws {@link CredentialUnreadableException} otherwise.
+     */
+    public String decrypt(byte[] ciphertext, String purpose, UUID tenantId, UUID objectId) {
+        try {
+            return new String(aead.decrypt(ciphertext, associatedData(purpose, tenantId, objectId)),
+                    StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
             throw new CredentialUnreadableException();
         }
     }
 
-    private static byte[] associatedData(UUID tenantId, UUID connectionId) {
-        return ("finora-credential:v1:" + tenantId + ":" + connectionId).getBytes(StandardCharsets.UTF_8);
+    private static byte[] associatedData(String purpose, UUID tenantId, UUID objectId) {
+        return ("finora-" + purpose + ":v1:" + tenantId + ":" + objectId).getBytes(StandardCharsets.UTF_8);
     }
 
     private static KeysetHandle parse(String json, String variable) {

@@ -47,6 +47,16 @@ public enum ErrorReason {
     ROLE_REQUIRED(Status.Code.PERMISSION_DENIED),
     /** Every call slot is taken and none freed up within the queue timeout; retry after the RetryInfo delay. */
     SERVER_BUSY(Status.Code.RESOURCE_EXHAUSTED),
+    /** Unknown budget id, or another tenant's. */
+    BUDGET_NOT_FOUND(Status.Code.NOT_FOUND),
+    /** Unknown notification channel id, or another tenant's. */
+    CHANNEL_NOT_FOUND(Status.Code.NOT_FOUND),
+    /** A webhook or SMTP target is not an allowed http(s) URL or resolves to an internal address. */
+    TARGET_NOT_ALLOWED(Status.Code.INVALID_ARGUMENT),
+    /** An e-mail channel needs an SMTP server: its own, or the server-wide FINORA_SMTP_HOST. */
+    SMTP_NOT_CONFIGURED(Status.Code.FAILED_PRECONDITION),
+    /** The tenant already has as many of these objects as allowed (budgets, channels). */
+    LIMIT_REACHED(Status.Code.RESOURCE_EXHAUSTED),
     /** The database cannot be reached right now. */
     DATABASE_UNAVAILABLE(Status.Code.UNAVAILABLE),
     /** An unexpected failure; the description carries a reference to find it in the logs. */

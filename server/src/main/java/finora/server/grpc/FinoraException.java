@@ -39,6 +39,11 @@ public final class FinoraException extends RuntimeException {
         return Optional.ofNullable(retryDelay);
     }
 
+    /** INVALID_ARGUMENT naming the request field at fault in the ErrorInfo metadata {@code field}. */
+    public static FinoraException invalidField(String field, String description) {
+        return new FinoraException(ErrorReason.INVALID_ARGUMENT, description, Map.of("field", field), null);
+    }
+
     /** The stable reason. */
     public ErrorReason reason() {
         return reason;

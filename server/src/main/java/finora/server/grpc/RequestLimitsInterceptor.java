@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * Bounds every request before a handler sees it: each string at most {@value #MAX_STRING_LENGTH}
- * characters (or its field's lower limit), no NUL or other control character but tab and line
+ * characters (or its field's own documented limit), no NUL or other control character but tab and line
  * breaks, each repeated field at most {@value #MAX_REPEATED} values. A request over a limit answers
  * INVALID_ARGUMENT with reason FIELD_TOO_LONG or FIELD_INVALID_CHARACTERS and the field's path in
  * {@code ErrorInfo.metadata["field"]}, never reaching the database (PostgreSQL refuses NUL in text,
@@ -30,12 +30,24 @@ public final class RequestLimitsInterceptor implements ServerInterceptor {
     public static final int MAX_STRING_LENGTH = 512;
     /** Most values a repeated field may hold. */
     public static final int MAX_REPEATED = 100;
-    /** Fields with a tighter documented limit. */
-    private static final Map<String, Integer> FIELD_LIMITS = Map.of(
-            "finora.v1.LoginRequest.email", 254, // RFC 5321's longest address
-            "finora.v1.LoginRequest.password", 128, // bcrypt reads 72 bytes; longer ones never match
-            "finora.v1.ConnectProviderRequest.admin_api_key", 256,
-            "finora.v1.UpdateCredentialRequest.admin_api_key", 256);
+    /**
+     * Fields with their own documented limit: mostly tighter, a few looser (a webhook URL may be
+     * 2,048 characters, an SMTP password 1,024). The services check the same limits again.
+     */
+    private static final Map<String, Integer> FIELD_LIMITS = Map.ofEntries(
+            Map.entry("finora.v1.LoginRequest.email", 254), // RFC 5321's longest address
+            Map.entry("finora.v1.LoginRequest.password", 128), // bcrypt reads 72 bytes; longer ones never match
+            Map.entry("finora.v1.ConnectProviderRequest.admin_api_key", 256),
+            Map.entry("finora.v1.UpdateCredentialRequest.admin_api_key", 256),
+            Map.entry("finora.v1.Budget.name", 200),
+            Map.entry("finora.v1.Scope.value", 200),
+            Map.entry("finora.v1.CreateNotificationChannelRequest.name", 200),
+            Map.entry("finora.v1.WebhookTarget.url", 2048),
+            Map.entry("finora.v1.WebhookTarget.signing_secret", 256),
+            Map.entry("finora.v1.EmailTarget.recipients", 254), // each address
+            Map.entry("finora.v1.SmtpServer.host", 253),
+            Map.entry("finora.v1.SmtpServer.username", 320),
+            Map.entry("finora.v1.SmtpServer.password", 1024));
     private static final int MAX_DEPTH = 16;
 
     /** The service with its requests parsed inside the call and checked against the limits. */

@@ -105,10 +105,19 @@ public final class CostSync {
     private final SyncMetrics metrics;
     private final Clock clock;
     private final Duration leaseDuration;
+    private final List<SyncListener> listeners;
 
     /** Creates the sync; {@code leaseDuration} is how far each step extends the lease. */
     public CostSync(DSLContext dsl, ConnectionRepository connectionRepository, Connections connections,
             List<ProviderCosts> providers, SyncMetrics metrics, Clock clock, Duration leaseDuration) {
+        this(dsl, connectionRepository, connections, providers, metrics, clock, leaseDuration, List.of());
+    }
+
+    /** As above, telling {@code listeners} after every run that started. */
+    public CostSync(DSLContext dsl, ConnectionRepository connectionRepository, Connections connections,
+            List<ProviderCosts> providers, SyncMetrics metrics, Clock clock, Duration leaseDuration,
+            List<SyncListener> listeners) {
+        this.listeners = List.copyOf(listeners);
         this.dsl = dsl;
         this.repository = new SyncRepository();
         this.connectionRepository = connectionRepository;
@@ -298,6 +307,7 @@ public final class CostSync {
             detail = STOPPED_DETAIL;
         }
         finish(claim, failure, detail, providerError, failure == null ? runWindow : null);
+        tellListeners(new SyncListener.SyncEnded(claim.tenantId(), claim.connectionId(), failure == null));
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         String outcome = failure == null ? "SUCCEEDED" : "FAILED";
         metrics.finished(outcome, failure, seconds);
@@ -310,6 +320,17 @@ public final class CostSync {
         }
         return new Result(claim.token(), outcome, failure, progress.pages, progress.daysDone, window.days(),
                 progress.rows);
+    }
+
+    /** Budgets, anomalies and alerts follow syncs here; their failures never fail the sync. */
+    private void tellListeners(SyncListener.SyncEnded event) {
+        for (SyncListener listener : listeners) {
+            try {
+                listener.syncEnded(event);
+            } catch (RuntimeException e) {
+                log.error("A sync listener failed after the sync of connection {}", event.connectionId(), e);
+            }
+        }
     }
 
     /** Ends a run that did not get to fetch (stopped); never throws. */

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import finora.api.v1.Access;
+import finora.api.v1.BudgetServiceGrpc;
 import finora.api.v1.CostServiceGrpc;
 import finora.api.v1.IntegrationServiceGrpc;
+import finora.api.v1.NotificationServiceGrpc;
 import finora.server.testing.GrpcErrors;
 import finora.server.testing.TestServer;
 import io.grpc.MethodDescriptor;
@@ -71,6 +73,28 @@ class RpcAccessTest {
         assertThat(RpcAccess.of(IntegrationServiceGrpc.getConnectProviderMethod())).contains(Access.ACCESS_ADMIN);
         assertThat(RpcAccess.of(IntegrationServiceGrpc.getDeleteConnectionMethod())).contains(Access.ACCESS_ADMIN);
         assertThat(RpcAccess.of(CostServiceGrpc.getQueryCostsMethod())).contains(Access.ACCESS_READER);
+    }
+
+    @Test
+    void budgetAndNotificationRpcs_readForReaders_changesAndTestsForAdmins() {
+        List<String> seen = new ArrayList<>();
+        for (ServerServiceDefinition service : server.server().services()) {
+            String name = service.getServiceDescriptor().getName();
+            if (!name.equals(BudgetServiceGrpc.SERVICE_NAME) && !name.equals(NotificationServiceGrpc.SERVICE_NAME)) {
+                continue;
+            }
+            for (ServerMethodDefinition<?, ?> method : service.getMethods()) {
+                var d = method.getMethodDescriptor();
+                String rpc = d.getBareMethodName();
+                Access expected = rpc.startsWith("List") || rpc.startsWith("Get")
+                        ? Access.ACCESS_READER : Access.ACCESS_ADMIN;
+                assertThat(RpcAccess.of(d)).as(d.getFullMethodName()).contains(expected);
+                seen.add(rpc);
+            }
+        }
+        assertThat(seen).containsExactlyInAnyOrder("CreateBudget", "UpdateBudget", "DeleteBudget", "ListBudgets",
+                "GetBudget", "ListAnomalies", "CreateNotificationChannel", "ListNotificationChannels",
+                "TestNotificationChannel", "DeleteNotificationChannel", "ListNotificationDeliveries");
     }
 
     @Test

@@ -1,8 +1,10 @@
 package finora.server.testing;
 
 import finora.api.v1.AuthServiceGrpc;
+import finora.api.v1.BudgetServiceGrpc;
 import finora.api.v1.CostServiceGrpc;
 import finora.api.v1.IntegrationServiceGrpc;
+import finora.api.v1.NotificationServiceGrpc;
 import finora.server.App;
 import finora.server.FinoraServer;
 import finora.server.ServerConfig;
@@ -110,6 +112,18 @@ public final class TestServer implements AutoCloseable {
         return token == null ? stub : stub.withCallCredentials(bearer(token));
     }
 
+    /** BudgetService stub with a token (null for none). */
+    public BudgetServiceGrpc.BudgetServiceBlockingStub budgets(String token) {
+        var stub = BudgetServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+        return token == null ? stub : stub.withCallCredentials(bearer(token));
+    }
+
+    /** NotificationService stub with a token (null for none). */
+    public NotificationServiceGrpc.NotificationServiceBlockingStub notifications(String token) {
+        var stub = NotificationServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+        return token == null ? stub : stub.withCallCredentials(bearer(token));
+    }
+
     public ManagedChannel channel() {
         return channel;
     }
@@ -133,6 +147,8 @@ public final class TestServer implements AutoCloseable {
     @Override
     public void close() throws Exception {
         app.scheduler().stop();
+        app.connectionAlerts().close();
+        app.notifier().close();
         channel.shutdownNow();
         server.shutdown(Duration.ofSeconds(5));
         db.close();
