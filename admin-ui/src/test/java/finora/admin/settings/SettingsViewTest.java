@@ -165,8 +165,31 @@ class SettingsViewTest {
 
     assertThat(keyField().isInvalid()).isTrue();
     assertThat(keyField().getErrorMessage()).isEqualTo(FakeIntegrationService.REGULAR_KEY_MESSAGE);
-    assertThat(keyField().getValue()).isEqualTo(FakeIntegrationService.REGULAR_KEY);
     assertThat(_size(grid())).isZero();
+  }
+
+  @Test
+  void rejectedKey_isClearedFromTheField_soTheSecretDoesNotLingerInTheBrowser() {
+    open(Role.ADMIN);
+
+    connect(FakeIntegrationService.PREFIX + "revoked-somewhere-else-zzzz");
+
+    assertThat(keyField().getValue()).isEmpty();
+    assertThat(keyField().isInvalid()).isTrue();
+    assertThat(keyField().getErrorMessage()).isEqualTo(FakeIntegrationService.REJECTED_MESSAGE);
+    assertThat(save().isEnabled()).isFalse();
+    assertThat(UI.getCurrent().getElement().getOuterHTML()).doesNotContain("revoked-somewhere-else-zzzz");
+  }
+
+  @Test
+  void keyRefusedBecauseTheServerIsDown_isClearedToo() {
+    open(Role.ADMIN);
+    server.failNextCall(io.grpc.Status.UNAVAILABLE.withDescription("connection refused").asRuntimeException());
+
+    connect(FakeIntegrationService.GOOD_KEY);
+
+    assertThat(keyField().getValue()).isEmpty();
+    assertThat(keyField().isInvalid()).isTrue();
   }
 
   @Test
@@ -259,6 +282,9 @@ class SettingsViewTest {
 
     assertThat(dialog.isOpened()).isTrue();
     assertThat(newKey.getErrorMessage()).contains("belongs to the Anthropic organization \"Globex Research\"");
+    assertThat(newKey.getValue()).isEmpty();
+    assertThat(newKey.isInvalid()).isTrue();
+    assertThat(dialogSave.isEnabled()).isFalse();
     assertThat(_getFormatted(grid(), 0, "key")).isEqualTo("sk-ant-admin01-…abcd");
   }
 
