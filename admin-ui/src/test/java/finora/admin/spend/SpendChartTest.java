@@ -18,7 +18,7 @@ class SpendChartTest {
   private static final DateRange WEEK = new DateRange(LocalDate.of(2026, 11, 18), LocalDate.of(2026, 11, 24));
 
   private static CostLine line(int day, String family, String usd) {
-    return new CostLine(LocalDate.of(2026, 11, day), family, null, null, null, new BigDecimal(usd), false);
+    return new CostLine(LocalDate.of(2026, 11, day), family, null, null, null, null, new BigDecimal(usd), false);
   }
 
   @Test
