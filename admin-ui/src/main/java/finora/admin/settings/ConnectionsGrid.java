@@ -12,6 +12,7 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.progressbar.ProgressBar;
+import finora.admin.base.Badge;
 import finora.admin.grpc.ConnectionState;
 import finora.admin.grpc.ProviderConnection;
 import finora.admin.grpc.SyncResult;
@@ -24,8 +25,9 @@ import java.util.function.Consumer;
 
 /**
  * The connected providers: provider, organization, key hint, status (with the fix when it needs
- * attention), last and next refresh, a running backfill's progress, and for admins the row actions
- * Update, Refresh now and remove.
+ * attention, and what went wrong when the last sync failed), last and next refresh with the sync
+ * history, a running backfill's progress, and for admins the row actions Update, Refresh now and
+ * remove.
  */
 class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
 
@@ -37,9 +39,15 @@ class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
       Consumer<ProviderConnection> remove) {}
 
   private final Actions actions;
+  private final Consumer<ProviderConnection> showHistory;
 
-  ConnectionsGrid(Actions actions) {
+  /**
+   * @param actions the admins' row buttons, or null for a read-only grid
+   * @param showHistory opens a connection's sync history (everyone may read it)
+   */
+  ConnectionsGrid(Actions actions, Consumer<ProviderConnection> showHistory) {
     this.actions = actions;
+    this.showHistory = showHistory;
     Grid<ProviderConnection> grid = getContent();
     grid.setId("connections");
     grid.addThemeVariants(GridVariant.LUMO_WRAP_CELL_CONTENT, GridVariant.LUMO_ROW_STRIPES);
@@ -53,7 +61,7 @@ class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
     grid.addColumn(ProviderConnection::keyHint).setKey("key").setHeader("Key").setWidth("11.5rem").setFlexGrow(0);
     grid.addComponentColumn(ConnectionsGrid::status).setKey("status").setHeader("Status").setWidth("7rem")
         .setFlexGrow(2);
-    grid.addComponentColumn(ConnectionsGrid::refreshTimes).setKey("refresh").setHeader("Refresh")
+    grid.addComponentColumn(this::refreshTimes).setKey("refresh").setHeader("Refresh")
         .setWidth("12.5rem").setFlexGrow(0);
     grid.addComponentColumn(ConnectionsGrid::progress).setKey("data").setHeader("Data").setWidth("8.5rem")
         .setFlexGrow(0);
@@ -72,14 +80,18 @@ class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
     return getContent();
   }
 
-  /** Last and next refresh, one above the other. */
-  static Component refreshTimes(ProviderConnection c) {
+  /** Last and next refresh, one above the other, and the way to the sync history. */
+  private Component refreshTimes(ProviderConnection c) {
     Div last = new Div("Last: " + lastRefresh(c));
     last.addClassName("last-refresh");
     Div next = new Div("Next: " + (c.nextSyncTime() == null ? "stopped" : TIME.format(c.nextSyncTime())));
     next.addClassName("next-refresh");
     next.getStyle().set("color", "var(--lumo-secondary-text-color)");
-    return new Div(last, next);
+    Button history = new Button("Sync history", e -> showHistory.accept(c));
+    history.addClassName("sync-history");
+    history.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY_INLINE);
+    history.setAriaLabel("Sync history of " + c.organizationName());
+    return new Div(last, next, history);
   }
 
   static String lastRefresh(ProviderConnection c) {
@@ -93,20 +105,23 @@ class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
   static Component status(ProviderConnection c) {
     Div box = new Div();
     if (c.state() == ConnectionState.NEEDS_ATTENTION) {
-      box.add(badge("Needs attention", "error"));
+      box.add(badge("Needs attention", Badge.Tone.ERROR));
       if (!c.statusDetail().isBlank()) {
-        Div detail = new Div(c.statusDetail());
-        detail.addClassName("status-detail");
-        detail.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-error-text-color)")
-            .set("margin-top", "var(--lumo-space-xs)");
-        box.add(detail);
+        box.add(problem(c.statusDetail(), "status-detail"));
       }
-    } else if (c.progress() != null) {
-      box.add(badge("Syncing", "primary"));
-    } else {
-      box.add(badge("Active", "success"));
+      return box; // the fix above covers why the last sync failed
     }
+    box.add(c.progress() != null ? badge("Syncing", Badge.Tone.PRIMARY) : badge("Active", Badge.Tone.SUCCESS));
+    c.lastSyncFailure().ifPresent(detail -> box.add(problem("Last sync failed: " + detail, "last-sync-error")));
     return box;
+  }
+
+  private static Div problem(String text, String className) {
+    Div detail = new Div(text);
+    detail.addClassName(className);
+    detail.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-error-text-color)")
+        .set("margin-top", "var(--lumo-space-xs)");
+    return detail;
   }
 
   static Component progress(ProviderConnection c) {
@@ -142,20 +157,7 @@ class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
     return row;
   }
 
-  /** A Lumo-coloured pill; styled inline because the pre-compiled frontend bundle has no badge theme import. */
-  static Span badge(String text, String tone) {
-    Span badge = new Span(text);
-    badge.addClassName("status-badge");
-    badge.getElement().setAttribute("data-tone", tone);
-    badge.getStyle()
-        .set("display", "inline-block")
-        .set("padding", "0 var(--lumo-space-s)")
-        .set("border-radius", "var(--lumo-border-radius-l)")
-        .set("font-size", "var(--lumo-font-size-s)")
-        .set("font-weight", "500")
-        .set("line-height", "1.6")
-        .set("color", "var(--lumo-" + tone + "-text-color)")
-        .set("background-color", "var(--lumo-" + tone + "-color-10pct)");
-    return badge;
+  static Span badge(String text, Badge.Tone tone) {
+    return Badge.of(text, tone, "status-badge");
   }
 }

@@ -131,6 +131,17 @@ class SettingsViewTest {
   }
 
   @Test
+  void keyForm_saysWhatAConnectionCovers_andThatTheKeyOnlyReadsBillingData_nextToTheField() {
+    open(Role.ADMIN);
+
+    Paragraph coverage = _get(Paragraph.class, spec -> spec.withId("key-coverage"));
+    assertThat(coverage.isVisible()).isTrue();
+    assertThat(coverage.getText()).isEqualTo(FakeIntegrationService.COVERAGE)
+        .contains("API platform", "not Claude.ai plans", "Priority Tier", "only used to read",
+            "never uses it to call Claude");
+  }
+
+  @Test
   void save_isDisabledWhileTheKeyIsEmpty() {
     open(Role.ADMIN);
     assertThat(save().isEnabled()).isFalse();
@@ -216,7 +227,8 @@ class SettingsViewTest {
     assertThat(_size(grid())).isEqualTo(1);
     assertThat(_getFormatted(grid(), 0, "organization")).isEqualTo("Acme Robotics");
     assertThat(_getFormatted(grid(), 0, "key")).isEqualTo("sk-ant-admin01-…orgA");
-    assertThat(textOf(_getCellComponent(grid(), 0, "refresh"))).isEqualTo("Last: Not yetNext: Nov 18, 11:06 UTC");
+    assertThat(textOf(_getCellComponent(grid(), 0, "refresh")))
+        .isEqualTo("Last: Not yetNext: Nov 18, 11:06 UTCSync history");
   }
 
   @Test
@@ -247,6 +259,51 @@ class SettingsViewTest {
 
     String status = textOf(_getCellComponent(grid(), 0, "status"));
     assertThat(status).contains("Needs attention", "create a new Admin key, then choose Update");
+  }
+
+  @Test
+  void failedLastSync_showsWhatWentWrong() {
+    server.integration().addConnection("c1-abcd", "Initech", ConnectionStatus.CONNECTION_STATUS_ACTIVE, "");
+    server.integration().addSyncRun("c1-abcd", FakeIntegrationService.failedRun("r1",
+        Instant.parse("2026-11-25T09:00:00Z"), "PROVIDER_REFUSED",
+        "Anthropic refused the request (HTTP 400); days stored before the failure are kept", "req_011CXyz",
+        "Too many results for one page"));
+    open(Role.READER);
+
+    assertThat(textOf(_getCellComponent(grid(), 0, "status")))
+        .isEqualTo("ActiveLast sync failed: Anthropic refused the request (HTTP 400); days stored before the "
+            + "failure are kept");
+    assertThat(textOf(_getCellComponent(grid(), 0, "refresh"))).startsWith("Last: Nov 25, 09:01 UTC (failed)");
+  }
+
+  @Test
+  void syncHistory_listsRecentRuns_withAnthropicsRequestIdToQuoteToSupport_evenForReaders() {
+    server.integration().addConnection("c1-abcd", "Initech", ConnectionStatus.CONNECTION_STATUS_ACTIVE, "");
+    server.integration().addSyncRun("c1-abcd", FakeIntegrationService.succeededRun("r1",
+        Instant.parse("2026-11-24T09:00:00Z"), 1234, finora.api.v1.Reconciliation.RECONCILIATION_DAILY));
+    server.integration().addSyncRun("c1-abcd", FakeIntegrationService.failedRun("r2",
+        Instant.parse("2026-11-25T09:00:00Z"), "PROVIDER_REFUSED", "Anthropic refused the request (HTTP 400)",
+        "req_011CXyz", "Too many results for one page"));
+    open(Role.READER);
+
+    _click(_get(_getCellComponent(grid(), 0, "refresh"), Button.class, spec -> spec.withText("Sync history")));
+
+    Dialog dialog = _get(Dialog.class);
+    assertThat(dialog.getHeaderTitle()).isEqualTo("Sync history of Initech");
+    List<Component> runs = _find(dialog, com.vaadin.flow.component.html.Div.class,
+        spec -> spec.withClasses("sync-run")).stream().map(Component.class::cast).toList();
+    assertThat(runs).hasSize(2);
+    assertThat(textOf(runs.get(0))).contains("Nov 25, 09:00 UTC", "2026-11-22 to 2026-11-24",
+        "Failed: PROVIDER_REFUSED", "Anthropic refused the request (HTTP 400)",
+        "Anthropic request id: req_011CXyz — " + SyncHistoryDialog.SUPPORT_HINT,
+        "Anthropic said: Too many results for one page");
+    assertThat(textOf(runs.get(1))).contains("Succeeded", "re-checked the last 35 days", "1,234 cost line items");
+    assertThat(_get(dialog, com.vaadin.flow.component.html.Span.class,
+        spec -> spec.withClasses("provider-request-id")).getText()).isEqualTo("req_011CXyz");
+    assertThat(server.integration().connections()).hasSize(1);
+
+    _click(_get(Button.class, spec -> spec.withId("sync-history-close")));
+    assertThat(dialog.isOpened()).isFalse();
   }
 
   @Test
