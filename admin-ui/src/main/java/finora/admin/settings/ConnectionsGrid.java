@@ -12,6 +12,7 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.progressbar.ProgressBar;
+import com.vaadin.flow.data.renderer.ComponentRenderer;
 import finora.admin.base.Badge;
 import finora.admin.grpc.ConnectionState;
 import finora.admin.grpc.ProviderConnection;
@@ -25,9 +26,9 @@ import java.util.function.Consumer;
 
 /**
  * The connected providers: provider, organization, key hint, status (with the fix when it needs
- * attention, and what went wrong when the last sync failed), last and next refresh with the sync
- * history, a running backfill's progress, and for admins the row actions Update, Refresh now and
- * remove.
+ * attention), last and next refresh with the sync history, a running backfill's progress, and for
+ * admins the row actions Update, Refresh now and remove. When the last sync failed, what went wrong
+ * shows under the row, across the grid's width.
  */
 class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
 
@@ -70,10 +71,30 @@ class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
       grid.addComponentColumn(this::rowActions).setKey("actions").setHeader("Actions").setWidth("14.5rem")
           .setFlexGrow(0).setTextAlign(ColumnTextAlign.END);
     }
+    grid.setItemDetailsRenderer(new ComponentRenderer<>(ConnectionsGrid::failure));
+    grid.setDetailsVisibleOnClick(false);
   }
 
   void show(List<ProviderConnection> connections) {
-    getContent().setItems(connections);
+    Grid<ProviderConnection> grid = getContent();
+    grid.setItems(connections);
+    connections.forEach(c -> grid.setDetailsVisible(c, failed(c)));
+  }
+
+  /** A failed last sync of a connection that still syncs; NEEDS_ATTENTION says the fix in its status. */
+  private static boolean failed(ProviderConnection c) {
+    return c.state() != ConnectionState.NEEDS_ATTENTION && c.lastSyncFailure().isPresent();
+  }
+
+  /** The row details: what went wrong in the last sync. */
+  static Component failure(ProviderConnection c) {
+    Div failure = new Div();
+    failure.addClassName("last-sync-error");
+    failure.getStyle().set("color", "var(--lumo-error-text-color)").set("font-size", "var(--lumo-font-size-s)")
+        .set("padding", "0 var(--lumo-space-m) var(--lumo-space-s)");
+    c.lastSyncFailure().ifPresent(detail -> failure.setText("Last sync failed: " + detail
+        + " Sync history shows each run and, where Anthropic answered, its request id for Anthropic support."));
+    return failure;
   }
 
   Grid<ProviderConnection> grid() {
@@ -107,21 +128,21 @@ class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
     if (c.state() == ConnectionState.NEEDS_ATTENTION) {
       box.add(badge("Needs attention", Badge.Tone.ERROR));
       if (!c.statusDetail().isBlank()) {
-        box.add(problem(c.statusDetail(), "status-detail"));
+        Div detail = new Div(c.statusDetail());
+        detail.addClassName("status-detail");
+        detail.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-error-text-color)")
+            .set("margin-top", "var(--lumo-space-xs)");
+        box.add(detail);
       }
       return box; // the fix above covers why the last sync failed
     }
     box.add(c.progress() != null ? badge("Syncing", Badge.Tone.PRIMARY) : badge("Active", Badge.Tone.SUCCESS));
-    c.lastSyncFailure().ifPresent(detail -> box.add(problem("Last sync failed: " + detail, "last-sync-error")));
+    if (failed(c)) {
+      Span failedBadge = badge("Sync failed", Badge.Tone.ERROR);
+      failedBadge.getStyle().set("margin-top", "var(--lumo-space-xs)");
+      box.add(new Div(failedBadge)); // the detail is under the row
+    }
     return box;
-  }
-
-  private static Div problem(String text, String className) {
-    Div detail = new Div(text);
-    detail.addClassName(className);
-    detail.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-error-text-color)")
-        .set("margin-top", "var(--lumo-space-xs)");
-    return detail;
   }
 
   static Component progress(ProviderConnection c) {

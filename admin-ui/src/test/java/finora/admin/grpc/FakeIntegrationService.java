@@ -58,6 +58,10 @@ public final class FakeIntegrationService extends IntegrationServiceGrpc.Integra
       + "not Claude.ai plans (Pro, Max, Team, Enterprise seats). Priority Tier spend is not in Anthropic's cost "
       + "report, so totals can be below the invoice for Priority Tier customers. An Admin key is only used to read "
       + "organization, workspace and cost data; Finora never uses it to call Claude.";
+  public static final String FAILED_DETAIL = "Anthropic refused the request (HTTP 400); days stored before the "
+      + "failure are kept";
+  public static final String FAILED_REQUEST_ID = "req_011CXyz";
+  public static final String FAILED_PROVIDER_MESSAGE = "Too many results for one page";
   public static final String IN_PROGRESS_MESSAGE = "A sync of this connection is running; its progress shows on "
       + "the connection";
 
@@ -109,6 +113,19 @@ public final class FakeIntegrationService extends IntegrationServiceGrpc.Integra
         .setLastSyncErrorReason(run.getErrorReason())
         .setLastSyncErrorDetail(run.getErrorDetail())
         .build());
+  }
+
+  /**
+   * Adds an active connection with a history: a daily re-check that stored 1,234 line items
+   * (started 2026-11-24 09:00 UTC), then a failed sync (started 2026-11-25 09:00 UTC) where Anthropic
+   * refused a page with {@link #FAILED_REQUEST_ID} and {@link #FAILED_PROVIDER_MESSAGE}.
+   */
+  public void addConnectionWithFailedSync(String id, String organizationName) {
+    addConnection(id, organizationName, ConnectionStatus.CONNECTION_STATUS_ACTIVE, "");
+    addSyncRun(id, succeededRun("r1", Instant.parse("2026-11-24T09:00:00Z"), 1234,
+        finora.api.v1.Reconciliation.RECONCILIATION_DAILY));
+    addSyncRun(id, failedRun("r2", Instant.parse("2026-11-25T09:00:00Z"), "PROVIDER_REFUSED", FAILED_DETAIL,
+        FAILED_REQUEST_ID, FAILED_PROVIDER_MESSAGE));
   }
 
   /** A succeeded run that started at {@code start} and took a minute. */

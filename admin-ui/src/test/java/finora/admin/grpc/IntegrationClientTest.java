@@ -34,34 +34,26 @@ class IntegrationClientTest {
 
   @Test
   void connections_carryTheLastSyncsFailure() {
-    server.integration().addConnection("c1-abcd", "Initech", ConnectionStatus.CONNECTION_STATUS_ACTIVE, "");
-    server.integration().addSyncRun("c1-abcd", FakeIntegrationService.failedRun("r1",
-        Instant.parse("2026-11-25T09:00:00Z"), "PROVIDER_REFUSED", "Anthropic refused the request (HTTP 400)",
-        "req_011CXyz", "Too many results"));
+    server.integration().addConnectionWithFailedSync("c1-abcd", "Initech");
 
     ProviderConnection c = client.connections(TOKEN).get(0);
 
     assertThat(c.lastSyncResult()).isEqualTo(SyncResult.FAILED);
     assertThat(c.lastSyncErrorReason()).isEqualTo("PROVIDER_REFUSED");
-    assertThat(c.lastSyncFailure()).hasValue("Anthropic refused the request (HTTP 400)");
+    assertThat(c.lastSyncFailure()).hasValue(FakeIntegrationService.FAILED_DETAIL);
   }
 
   @Test
   void syncRuns_newestFirst_withAnthropicsRequestIdForSupport() {
-    server.integration().addConnection("c1-abcd", "Initech", ConnectionStatus.CONNECTION_STATUS_ACTIVE, "");
-    server.integration().addSyncRun("c1-abcd", FakeIntegrationService.succeededRun("r1",
-        Instant.parse("2026-11-24T09:00:00Z"), 1234, finora.api.v1.Reconciliation.RECONCILIATION_DAILY));
-    server.integration().addSyncRun("c1-abcd", FakeIntegrationService.failedRun("r2",
-        Instant.parse("2026-11-25T09:00:00Z"), "PROVIDER_REFUSED", "Anthropic refused the request (HTTP 400)",
-        "req_011CXyz", "Too many results"));
+    server.integration().addConnectionWithFailedSync("c1-abcd", "Initech");
 
     List<SyncRun> runs = client.syncRuns(TOKEN, "c1-abcd", 10);
 
     assertThat(runs).extracting(SyncRun::id).containsExactly("r2", "r1");
     assertThat(runs.get(0)).satisfies(r -> {
       assertThat(r.outcome()).isEqualTo(SyncRunOutcome.FAILED);
-      assertThat(r.providerRequestId()).isEqualTo("req_011CXyz");
-      assertThat(r.providerErrorMessage()).isEqualTo("Too many results");
+      assertThat(r.providerRequestId()).isEqualTo(FakeIntegrationService.FAILED_REQUEST_ID);
+      assertThat(r.providerErrorMessage()).isEqualTo(FakeIntegrationService.FAILED_PROVIDER_MESSAGE);
       assertThat(r.startTime()).isEqualTo(Instant.parse("2026-11-25T09:00:00Z"));
       assertThat(r.windowEnd()).isEqualTo(LocalDate.of(2026, 11, 24));
     });

@@ -2,6 +2,7 @@ package finora.admin.settings;
 
 import static com.github.mvysny.kaributesting.v10.GridKt._getCellComponent;
 import static com.github.mvysny.kaributesting.v10.GridKt._getFormatted;
+import static com.github.mvysny.kaributesting.v10.GridKt._getItemDetailsComponent;
 import static com.github.mvysny.kaributesting.v10.GridKt._size;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._click;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._find;
@@ -263,27 +264,28 @@ class SettingsViewTest {
 
   @Test
   void failedLastSync_showsWhatWentWrong() {
-    server.integration().addConnection("c1-abcd", "Initech", ConnectionStatus.CONNECTION_STATUS_ACTIVE, "");
-    server.integration().addSyncRun("c1-abcd", FakeIntegrationService.failedRun("r1",
-        Instant.parse("2026-11-25T09:00:00Z"), "PROVIDER_REFUSED",
-        "Anthropic refused the request (HTTP 400); days stored before the failure are kept", "req_011CXyz",
-        "Too many results for one page"));
+    server.integration().addConnectionWithFailedSync("c1-abcd", "Initech");
     open(Role.READER);
 
-    assertThat(textOf(_getCellComponent(grid(), 0, "status")))
-        .isEqualTo("ActiveLast sync failed: Anthropic refused the request (HTTP 400); days stored before the "
-            + "failure are kept");
+    assertThat(textOf(_getCellComponent(grid(), 0, "status"))).isEqualTo("ActiveSync failed");
+    assertThat(grid().isDetailsVisible(grid().getListDataView().getItem(0))).isTrue();
+    assertThat(textOf(_getItemDetailsComponent(grid(), 0)))
+        .startsWith("Last sync failed: " + FakeIntegrationService.FAILED_DETAIL + " Sync history shows");
     assertThat(textOf(_getCellComponent(grid(), 0, "refresh"))).startsWith("Last: Nov 25, 09:01 UTC (failed)");
   }
 
   @Test
-  void syncHistory_listsRecentRuns_withAnthropicsRequestIdToQuoteToSupport_evenForReaders() {
+  void succeededLastSync_hasNoFailureUnderTheRow() {
     server.integration().addConnection("c1-abcd", "Initech", ConnectionStatus.CONNECTION_STATUS_ACTIVE, "");
-    server.integration().addSyncRun("c1-abcd", FakeIntegrationService.succeededRun("r1",
-        Instant.parse("2026-11-24T09:00:00Z"), 1234, finora.api.v1.Reconciliation.RECONCILIATION_DAILY));
-    server.integration().addSyncRun("c1-abcd", FakeIntegrationService.failedRun("r2",
-        Instant.parse("2026-11-25T09:00:00Z"), "PROVIDER_REFUSED", "Anthropic refused the request (HTTP 400)",
-        "req_011CXyz", "Too many results for one page"));
+    open(Role.READER);
+
+    assertThat(textOf(_getCellComponent(grid(), 0, "status"))).isEqualTo("Active");
+    assertThat(grid().isDetailsVisible(grid().getListDataView().getItem(0))).isFalse();
+  }
+
+  @Test
+  void syncHistory_listsRecentRuns_withAnthropicsRequestIdToQuoteToSupport_evenForReaders() {
+    server.integration().addConnectionWithFailedSync("c1-abcd", "Initech");
     open(Role.READER);
 
     _click(_get(_getCellComponent(grid(), 0, "refresh"), Button.class, spec -> spec.withText("Sync history")));
@@ -294,12 +296,12 @@ class SettingsViewTest {
         spec -> spec.withClasses("sync-run")).stream().map(Component.class::cast).toList();
     assertThat(runs).hasSize(2);
     assertThat(textOf(runs.get(0))).contains("Nov 25, 09:00 UTC", "2026-11-22 to 2026-11-24",
-        "Failed: PROVIDER_REFUSED", "Anthropic refused the request (HTTP 400)",
-        "Anthropic request id: req_011CXyz — " + SyncHistoryDialog.SUPPORT_HINT,
-        "Anthropic said: Too many results for one page");
+        "Failed: PROVIDER_REFUSED", FakeIntegrationService.FAILED_DETAIL,
+        "Anthropic request id: " + FakeIntegrationService.FAILED_REQUEST_ID + " — " + SyncHistoryDialog.SUPPORT_HINT,
+        "Anthropic said: " + FakeIntegrationService.FAILED_PROVIDER_MESSAGE);
     assertThat(textOf(runs.get(1))).contains("Succeeded", "re-checked the last 35 days", "1,234 cost line items");
     assertThat(_get(dialog, com.vaadin.flow.component.html.Span.class,
-        spec -> spec.withClasses("provider-request-id")).getText()).isEqualTo("req_011CXyz");
+        spec -> spec.withClasses("provider-request-id")).getText()).isEqualTo(FakeIntegrationService.FAILED_REQUEST_ID);
     assertThat(server.integration().connections()).hasSize(1);
 
     _click(_get(Button.class, spec -> spec.withId("sync-history-close")));
