@@ -115,7 +115,9 @@ public class SpendView extends VerticalLayout {
     byModel = new BreakdownGrid("by-model", grid -> {
       grid.addColumn(line -> line.model() == null || line.model().isEmpty() ? SpendChart.NO_MODEL : line.model())
           .setKey("model").setHeader("Model").setFlexGrow(2).setTooltipGenerator(CostLine::model);
-      grid.addColumn(line -> line.modelFamily().isEmpty() ? "—" : line.modelFamily())
+      // Grouped by family and version there is no model column to name the costs without a model.
+      grid.addColumn(line -> !line.modelFamily().isEmpty() ? line.modelFamily()
+              : line.model() == null ? SpendChart.NO_MODEL : "—")
           .setKey("family").setHeader("Family").setFlexGrow(1);
       grid.addColumn(line -> line.modelVersion().isEmpty() ? "—" : line.modelVersion())
           .setKey("version").setHeader("Version").setAutoWidth(true).setFlexGrow(0);
@@ -396,7 +398,9 @@ public class SpendView extends VerticalLayout {
   /** The model breakdown, by model id or by family and version as chosen above it. */
   private void showModels(String token, DateRange range, CostFilters filters) {
     ModelBreakdown grouping = modelBreakdown.getValue();
-    byModel.grid().getColumnByKey("model").setVisible(grouping == ModelBreakdown.MODEL);
+    boolean byId = grouping == ModelBreakdown.MODEL;
+    byModel.grid().getColumnByKey("model").setVisible(byId);
+    byModel.grid().getColumnByKey("family").setFooter(byId ? "" : "Total"); // the model column's footer is hidden
     byModel.show(pages(token, new CostQuery(range, grouping.groupBy(), filters, CostOrdering.AMOUNT_DESC)));
   }
 

@@ -216,6 +216,8 @@ class SpendViewTest {
     assertThat(_size(grid)).isEqualTo(4);
     assertThat(List.of(0, 1, 2).stream().map(i -> _getFormatted(grid, i, "family") + " " + _getFormatted(grid, i,
         "version")).toList()).containsExactly("Opus 4.1", "Sonnet 4.5", "Haiku 4.5");
+    assertThat(_getFormatted(grid, 3, "family")).isEqualTo(SpendChart.NO_MODEL);
+    assertThat(grid.getColumnByKey("family").getFooterText()).isEqualTo("Total");
     assertThat(view.byModel().totalText()).isEqualTo("$490.50");
     assertThat(server.costs().queries()).last().satisfies(q -> assertThat(q.getGroupByList())
         .containsExactly(finora.api.v1.CostDimension.COST_DIMENSION_MODEL_VERSION));
