@@ -93,6 +93,7 @@ class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
     failure.getStyle().set("color", "var(--lumo-error-text-color)").set("font-size", "var(--lumo-font-size-s)")
         .set("padding", "0 var(--lumo-space-m) var(--lumo-space-s)");
     c.lastSyncFailure().ifPresent(detail -> failure.setText("Last sync failed: " + detail
+        + (detail.matches(".*[.!?]$") ? "" : ".")
         + " Sync history shows each run and, where Anthropic answered, its request id for Anthropic support."));
     return failure;
   }

@@ -270,7 +270,7 @@ class SettingsViewTest {
     assertThat(textOf(_getCellComponent(grid(), 0, "status"))).isEqualTo("ActiveSync failed");
     assertThat(grid().isDetailsVisible(grid().getListDataView().getItem(0))).isTrue();
     assertThat(textOf(_getItemDetailsComponent(grid(), 0)))
-        .startsWith("Last sync failed: " + FakeIntegrationService.FAILED_DETAIL + " Sync history shows");
+        .startsWith("Last sync failed: " + FakeIntegrationService.FAILED_DETAIL + ". Sync history shows");
     assertThat(textOf(_getCellComponent(grid(), 0, "refresh"))).startsWith("Last: Nov 25, 09:01 UTC (failed)");
   }
 
