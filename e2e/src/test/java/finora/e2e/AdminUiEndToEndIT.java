@@ -40,10 +40,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The admin UI as a person uses it, in headless Chromium against the real server and anthropic-sim:
- * sign in, have a regular API key refused, connect an Admin key, watch the first refresh complete,
- * check the Spend total against the simulator's truth, rotate the key, remove the connection and
- * see the history stay. Each step saves a screenshot under {@code target/screenshots}; the steps
- * build on each other and run in order.
+ * sign in, have a regular API key refused (and cleared), connect an Admin key, watch the first
+ * refresh complete, see a failed sync explained with Anthropic's request id, see Anthropic's
+ * corrections listed and marked, check the Spend total against the simulator's truth, rotate the
+ * key, remove the connection and see the history stay. Each step saves a screenshot under
+ * {@code target/screenshots}; the steps build on each other and run in order.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -111,7 +112,16 @@ class AdminUiEndToEndIT {
 
     assertThat(page.locator("#freshness")).containsText("No spend stored yet");
     assertThat(page.getByText("Server online")).isVisible();
+    assertThat(page.locator("#coverage-note")).containsText("Priority Tier");
+    assertThat(page.locator("#corrections-empty")).containsText("No corrections in this range");
     screenshot("spend-before-any-connection");
+
+    // Served over plain HTTP here: HttpOnly and SameSite, but not Secure.
+    var session = page.context().cookies().stream().filter(c -> c.name.equals("JSESSIONID")).findFirst()
+        .orElseThrow();
+    assertThat(session.httpOnly).isTrue();
+    assertThat(session.sameSite).isEqualTo(com.microsoft.playwright.options.SameSiteAttribute.LAX);
+    assertThat(session.secure).isFalse();
   }
 
   @Test
@@ -125,6 +135,9 @@ class AdminUiEndToEndIT {
     Locator error = page.locator("#admin-api-key [slot='error-message']");
     assertThat(error).containsText("This is a regular Anthropic API key (sk-ant-api…)");
     assertThat(error).containsText("Create admin key");
+    // The refused key does not stay in the browser.
+    assertThat(page.locator("#admin-api-key input")).hasValue("");
+    assertThat(page.locator("#key-coverage")).containsText("never uses it to call Claude");
     screenshot("regular-key-refused");
   }
 
@@ -181,6 +194,58 @@ class AdminUiEndToEndIT {
 
   @Test
   @Order(5)
+  void failedSync_saysWhy_andItsHistoryHasAnthropicsRequestIdForSupport() throws Exception {
+    // Anthropic refuses every cost page from now on (400), also after Finora retries with a smaller page.
+    stack.simPost("/_sim/page-cap", "{\"max_results\":1}");
+    refreshNowWhenAllowed();
+
+    Locator failure = page.locator("#connections .last-sync-error:visible").first();
+    assertThat(failure).containsText("Last sync failed", new LocatorAssertions.ContainsTextOptions()
+        .setTimeout(SYNC_TIMEOUT_MS));
+    screenshot("sync-failed");
+
+    page.locator("vaadin-button.sync-history").first().click();
+    Locator failedRun = page.locator("#sync-runs .sync-run").first();
+    assertThat(failedRun.locator(".run-outcome")).containsText("Failed");
+    assertThat(failedRun.locator(".provider-request-id")).not().isEmpty();
+    assertThat(failedRun).containsText("Quote this request id to Anthropic support");
+    screenshot("sync-history-request-id");
+    page.locator("#sync-history-close").click();
+    assertThat(page.locator("#sync-runs")).hasCount(0);
+  }
+
+  @Test
+  @Order(6)
+  void anthropicsCorrections_areListedAndMarked_aLateOneAsSuch() throws Exception {
+    stack.simPost("/_sim/page-cap", "{\"max_results\":0}");
+    // Three days back is final already (fetched more than 2 days after it closed): a late correction.
+    LocalDate late = yesterday().minusDays(2);
+    stack.simPost("/_sim/restate", "{\"organization_id\":\"" + SimKeys.ORG_A_ID + "\",\"date\":\"" + late + "\"}");
+    stack.simPost("/_sim/restate", "{\"organization_id\":\"" + SimKeys.ORG_A_ID + "\",\"date\":\""
+        + yesterday() + "\"}");
+    refreshNowWhenAllowed();
+    assertThat(page.locator("#connections .last-sync-error:visible"))
+        .hasCount(0, new LocatorAssertions.HasCountOptions().setTimeout(SYNC_TIMEOUT_MS));
+    assertThat(page.locator("#connections .last-refresh:visible").first()).not().containsText("(failed)");
+    screenshot("sync-repaired");
+
+    page.navigate(stack.uiUrl() + "/spend");
+    Locator corrections = page.locator("#corrections");
+    assertThat(corrections).isVisible();
+    assertThat(page.locator("#corrections-empty")).isHidden();
+    assertThat(corrections.locator("vaadin-grid-cell-content").filter(new Locator.FilterOptions()
+        .setHasText(late.toString())).first()).containsText("late correction");
+    assertThat(corrections.locator("vaadin-grid-cell-content").filter(new Locator.FilterOptions()
+        .setHasText(yesterday().toString())).first()).isVisible();
+    assertThat(page.locator("#daily-chart svg")).hasAttribute("aria-label",
+        Pattern.compile("corrected days: " + late + ", " + yesterday()));
+    assertThat(page.locator("#freshness")).containsText("final through");
+    page.locator("#corrections").scrollIntoViewIfNeeded();
+    screenshot("spend-corrections");
+  }
+
+  @Test
+  @Order(7)
   void spendTotal_forTheLast30Days_equalsTheSimulatorsTruth() throws Exception {
     String expected = usd(truthTotal(yesterday().minusDays(29), yesterday()));
     page.navigate(stack.uiUrl() + "/spend");
@@ -191,6 +256,14 @@ class AdminUiEndToEndIT {
     assertThat(page.locator("#daily-chart svg")).isVisible();
     screenshot("spend-matches-truth");
 
+    page.locator("#model-breakdown").click();
+    page.locator("vaadin-select-item").filter(new Locator.FilterOptions().setHasText("Family and version")).click();
+    assertThat(page.locator("#by-model vaadin-grid-cell-content:visible").filter(new Locator.FilterOptions()
+        .setHasText(Pattern.compile("^\\s*\\d+(\\.\\d+)*\\s*$"))).first()).isVisible();
+    assertThat(page.locator("#by-model-total")).hasText(expected);
+    page.locator("#by-model").scrollIntoViewIfNeeded();
+    screenshot("spend-by-family-and-version");
+
     Download download = page.waitForDownload(() -> page.locator("#download-csv").click());
     Path csv = screenshots.resolveSibling("spend-last-30-days.csv");
     download.saveAs(csv);
@@ -200,7 +273,7 @@ class AdminUiEndToEndIT {
   }
 
   @Test
-  @Order(6)
+  @Order(8)
   void rotatingTheKey_showsTheNewKeyHint() {
     openSettings();
     page.locator("vaadin-button.update-key").first().click();
@@ -215,7 +288,7 @@ class AdminUiEndToEndIT {
   }
 
   @Test
-  @Order(7)
+  @Order(9)
   void removingTheConnection_keepsTheSpendHistory() throws Exception {
     page.locator("vaadin-button.remove-connection").first().click();
     assertThat(page.locator("#remove-text")).containsText("spend history stays");
@@ -230,6 +303,28 @@ class AdminUiEndToEndIT {
         .hasText(usd(truthTotal(yesterday().minusDays(29), yesterday())));
     assertThat(page.locator("#freshness")).containsText("History only");
     screenshot("history-stays");
+  }
+
+  /**
+   * Clicks Refresh now on the first row until the server starts a sync: it refuses a second request
+   * within a minute of the last one, and the earlier steps have just asked.
+   */
+  private void refreshNowWhenAllowed() {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+    Locator answer = page.locator("vaadin-notification-card").filter(new Locator.FilterOptions()
+        .setHasText(Pattern.compile("Refreshing|Not started")));
+    while (true) {
+      page.waitForTimeout(6_500); // earlier notices are gone after at most 6 s
+      page.locator("vaadin-button.refresh-now").first().click();
+      answer.last().waitFor();
+      if (answer.last().textContent().contains("Refreshing " + SimKeys.ORG_A_NAME + " now")) {
+        return;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        screenshot("refresh-refused");
+        throw new AssertionError("Refresh now was refused for two minutes: " + answer.last().textContent());
+      }
+    }
   }
 
   private void openSettings() {

@@ -10,6 +10,8 @@ import finora.api.v1.ExportCostsResponse;
 import finora.api.v1.ExportFormat;
 import finora.api.v1.GetSpendSummaryRequest;
 import finora.api.v1.GetSpendSummaryResponse;
+import finora.api.v1.ListRestatementsRequest;
+import finora.api.v1.ListRestatementsResponse;
 import finora.api.v1.ListTagValuesRequest;
 import finora.api.v1.QueryCostsRequest;
 import finora.api.v1.QueryCostsResponse;
@@ -22,6 +24,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
@@ -35,6 +38,9 @@ public final class CostClient {
 
   /** The tag key of workspaces. */
   public static final String WORKSPACE_TAG = "workspace";
+  /** Corrections read per call; {@link #corrections} reads at most {@value #MAX_CORRECTION_PAGES} pages. */
+  static final int CORRECTIONS_PAGE_SIZE = 1000;
+  static final int MAX_CORRECTION_PAGES = 10;
 
   private final CostServiceGrpc.CostServiceBlockingStub stub;
   private final Duration deadline;
@@ -107,6 +113,38 @@ public final class CostClient {
             r.hasFinalThrough() ? ProtoValues.date(r.getFinalThrough()) : null));
   }
 
+  /**
+   * The corrections of the range's days (restatements), by day, then detection time; at most
+   * {@value #CORRECTIONS_PAGE_SIZE} times {@value #MAX_CORRECTION_PAGES}, the earliest first.
+   */
+  public List<Correction> corrections(String token, DateRange range) {
+    List<Correction> corrections = new ArrayList<>();
+    String pageToken = "";
+    for (int page = 0; page < MAX_CORRECTION_PAGES; page++) {
+      ListRestatementsRequest request = ListRestatementsRequest.newBuilder()
+          .setStartDate(ProtoValues.date(range.start()))
+          .setEndDate(ProtoValues.date(range.end()))
+          .setPageSize(CORRECTIONS_PAGE_SIZE)
+          .setPageToken(pageToken)
+          .build();
+      ListRestatementsResponse response = call(() -> Calls.prepare(stub, deadline, token).listRestatements(request));
+      response.getRestatementsList().forEach(r -> corrections.add(new Correction(
+          ProtoValues.date(r.getDay()),
+          r.getOrganizationId(),
+          r.getOrganizationName(),
+          ProtoValues.usd(r.getBefore()),
+          ProtoValues.usd(r.getAfter()),
+          ProtoValues.usd(r.getDelta()),
+          ProtoValues.instant(r.getDetectTime()),
+          r.getAfterFinal())));
+      pageToken = response.getNextPageToken();
+      if (pageToken.isEmpty()) {
+        break;
+      }
+    }
+    return corrections;
+  }
+
   /** The values a tag takes in the tenant's data, by display name; e.g. {@link #WORKSPACE_TAG}. */
   public List<TagOption> tagValues(String token, String key) {
     return call(() -> Calls.prepare(stub, deadline, token)
@@ -170,10 +208,13 @@ public final class CostClient {
     boolean byPeriod = groupBy.contains(CostGrouping.DAY) || groupBy.contains(CostGrouping.WEEK)
         || groupBy.contains(CostGrouping.MONTH);
     boolean byWorkspace = groupBy.contains(CostGrouping.WORKSPACE);
+    boolean byVersion = groupBy.contains(CostGrouping.MODEL_VERSION) || groupBy.contains(CostGrouping.MODEL);
     return new CostLine(
         byPeriod && r.hasPeriodStart() ? ProtoValues.date(r.getPeriodStart()) : null,
-        groupBy.contains(CostGrouping.MODEL_FAMILY) ? r.getModelFamily() : null,
+        // The server fills in the family when grouping by version or model: versions of families share names.
+        groupBy.contains(CostGrouping.MODEL_FAMILY) || byVersion ? r.getModelFamily() : null,
         groupBy.contains(CostGrouping.MODEL) ? r.getModel() : null,
+        byVersion ? r.getModelVersion() : null,
         byWorkspace ? r.getWorkspaceId() : null,
         byWorkspace ? r.getWorkspaceName() : null,
         ProtoValues.usd(r.getAmount()),
@@ -196,6 +237,7 @@ public final class CostClient {
       case WEEK -> CostDimension.COST_DIMENSION_WEEK;
       case MONTH -> CostDimension.COST_DIMENSION_MONTH;
       case MODEL_FAMILY -> CostDimension.COST_DIMENSION_MODEL_FAMILY;
+      case MODEL_VERSION -> CostDimension.COST_DIMENSION_MODEL_VERSION;
       case MODEL -> CostDimension.COST_DIMENSION_MODEL;
       case WORKSPACE -> CostDimension.COST_DIMENSION_WORKSPACE;
       case COST_TYPE -> CostDimension.COST_DIMENSION_COST_TYPE;

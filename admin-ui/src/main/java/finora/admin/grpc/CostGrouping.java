@@ -10,6 +10,8 @@ public enum CostGrouping {
   MONTH,
   /** Model family: Opus, Sonnet, Haiku, or the raw family name; empty for costs without a model. */
   MODEL_FAMILY,
+  /** Model version within its family, e.g. "4.5"; rows carry the family too. */
+  MODEL_VERSION,
   /** Model id. */
   MODEL,
   /** Provider workspace. */

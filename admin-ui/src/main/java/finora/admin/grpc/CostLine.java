@@ -9,6 +9,8 @@ import java.time.LocalDate;
  * @param period first UTC day of the period (grouped by day, week or month)
  * @param modelFamily model family; empty for costs without a model (web search, code execution)
  * @param model model id; empty for costs without a model
+ * @param modelVersion model version within its family, e.g. "4.5" (grouped by model or model version);
+ *     empty for costs without a model
  * @param workspaceId workspace id, "default" for the Default workspace
  * @param workspaceName workspace name
  * @param amount USD, exact
@@ -18,6 +20,7 @@ public record CostLine(
     LocalDate period,
     String modelFamily,
     String model,
+    String modelVersion,
     String workspaceId,
     String workspaceName,
     BigDecimal amount,

@@ -1,8 +1,11 @@
 package finora.admin.grpc;
 
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,12 +20,33 @@ public class GrpcConfig {
 
   private static final Logger log = LoggerFactory.getLogger(GrpcConfig.class);
 
-  /** Plaintext channel to {@code finora.server-target} (env {@code FINORA_SERVER_TARGET}); connects lazily. */
+  /**
+   * The channel to {@code finora.server-target} (env {@code FINORA_SERVER_TARGET}); connects lazily.
+   * TLS when {@code FINORA_SERVER_TLS_CA_FILE} is set, mutual TLS with {@code FINORA_SERVER_TLS_CERT_FILE}
+   * and {@code FINORA_SERVER_TLS_KEY_FILE}; plaintext (with a warning) otherwise.
+   */
   @Bean(destroyMethod = "")
-  ManagedChannel finoraChannel(@Value("${finora.server-target}") String target) {
-    log.info("Finora server target: {}", target);
-    return ManagedChannelBuilder.forTarget(target)
-        .usePlaintext()
+  ManagedChannel finoraChannel(@Value("${finora.server-target}") String target,
+      @Value("${finora.server-tls.ca-file:}") String caFile,
+      @Value("${finora.server-tls.cert-file:}") String certFile,
+      @Value("${finora.server-tls.key-file:}") String keyFile) {
+    return channel(target, ServerTls.fromSettings(caFile, certFile, keyFile));
+  }
+
+  /** A channel to {@code target}, over TLS when {@code tls} is given. */
+  static ManagedChannel channel(String target, Optional<ServerTls> tls) {
+    ChannelCredentials credentials;
+    if (tls.isPresent()) {
+      log.info("Finora server target: {} over TLS{}", target,
+          tls.get().mutual() ? " with a client certificate (mutual TLS)" : "");
+      credentials = tls.get().credentials();
+    } else {
+      log.warn("Finora server target: {} in PLAINTEXT: session tokens and Admin API keys cross the network "
+          + "unencrypted. Set {} (and {}/{} for mutual TLS) unless the server runs on this machine.", target,
+          ServerTls.CA_VARIABLE, ServerTls.CERT_VARIABLE, ServerTls.KEY_VARIABLE);
+      credentials = InsecureChannelCredentials.create();
+    }
+    return Grpc.newChannelBuilder(target, credentials)
         .userAgent("finora-admin-ui")
         .build();
   }

@@ -7,6 +7,7 @@ import finora.api.v1.DeleteConnectionRequest;
 import finora.api.v1.IntegrationServiceGrpc;
 import finora.api.v1.ListConnectionsRequest;
 import finora.api.v1.ListProvidersRequest;
+import finora.api.v1.ListSyncRunsRequest;
 import finora.api.v1.Provider;
 import finora.api.v1.ProviderInfo;
 import finora.api.v1.RefreshConnectionRequest;
@@ -105,6 +106,22 @@ public final class IntegrationClient {
         .getConnection());
   }
 
+  /**
+   * The connection's most recent syncs, newest first.
+   *
+   * @param limit how many, 1 to 100
+   */
+  public List<SyncRun> syncRuns(String token, String connectionId, int limit) {
+    ListSyncRunsRequest request = ListSyncRunsRequest.newBuilder()
+        .setConnectionId(connectionId)
+        .setPageSize(limit)
+        .build();
+    return call(() -> Calls.prepare(stub, deadline, token).listSyncRuns(request))
+        .getSyncRunsList().stream()
+        .map(IntegrationClient::toRun)
+        .toList();
+  }
+
   private <T> T call(Supplier<T> call) {
     try {
       return call.get();
@@ -114,7 +131,8 @@ public final class IntegrationClient {
   }
 
   private static ProviderOption option(AiProvider kind, ProviderInfo info) {
-    return new ProviderOption(kind, info.getDisplayName(), info.getKeyPrefix(), info.getKeyHelp());
+    return new ProviderOption(kind, info.getDisplayName(), info.getKeyPrefix(), info.getKeyHelp(),
+        info.getCoverage());
   }
 
   private static Optional<AiProvider> toProvider(Provider provider) {
@@ -147,6 +165,32 @@ public final class IntegrationClient {
         },
         c.hasNextSyncTime() ? ProtoValues.instant(c.getNextSyncTime()) : null,
         c.hasProgress() ? new SyncProgress(c.getProgress().getDaysDone(), c.getProgress().getDaysTotal()) : null,
-        c.hasCompleteThrough() ? ProtoValues.date(c.getCompleteThrough()) : null);
+        c.hasCompleteThrough() ? ProtoValues.date(c.getCompleteThrough()) : null,
+        c.getLastSyncErrorReason(),
+        c.getLastSyncErrorDetail());
+  }
+
+  private static SyncRun toRun(finora.api.v1.SyncRun r) {
+    return new SyncRun(
+        r.getSyncRunId(),
+        r.hasWindowStart() ? ProtoValues.date(r.getWindowStart()) : null,
+        r.hasWindowEnd() ? ProtoValues.date(r.getWindowEnd()) : null,
+        r.hasStartTime() ? ProtoValues.instant(r.getStartTime()) : null,
+        r.hasEndTime() ? ProtoValues.instant(r.getEndTime()) : null,
+        switch (r.getOutcome()) {
+          case SYNC_OUTCOME_SUCCEEDED -> SyncRunOutcome.SUCCEEDED;
+          case SYNC_OUTCOME_FAILED -> SyncRunOutcome.FAILED;
+          default -> SyncRunOutcome.RUNNING;
+        },
+        r.getRows(),
+        switch (r.getReconciliation()) {
+          case RECONCILIATION_DAILY -> Reconciliation.DAILY;
+          case RECONCILIATION_MONTHLY -> Reconciliation.MONTHLY;
+          default -> Reconciliation.NONE;
+        },
+        r.getErrorReason(),
+        r.getErrorDetail(),
+        r.getProviderRequestId(),
+        r.getProviderErrorMessage());
   }
 }

@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param nextSyncTime when the next sync is due, or null while syncs are stopped
  * @param progress progress of a running sync, or null when none runs
  * @param completeThrough last UTC day whose costs are stored, or null before the first sync
+ * @param lastSyncErrorReason stable reason of the last finished sync's failure, or empty
+ * @param lastSyncErrorDetail what went wrong in the last finished sync, for people, or empty
  */
 public record ProviderConnection(
     String id,
@@ -34,10 +36,18 @@ public record ProviderConnection(
     SyncResult lastSyncResult,
     Instant nextSyncTime,
     SyncProgress progress,
-    LocalDate completeThrough) {
+    LocalDate completeThrough,
+    String lastSyncErrorReason,
+    String lastSyncErrorDetail) {
 
   /** The running sync's progress, if one runs. */
   public Optional<SyncProgress> runningSync() {
     return Optional.ofNullable(progress);
+  }
+
+  /** What went wrong in the last finished sync, when it failed. */
+  public Optional<String> lastSyncFailure() {
+    return lastSyncResult == SyncResult.FAILED && !lastSyncErrorDetail.isBlank()
+        ? Optional.of(lastSyncErrorDetail) : Optional.empty();
   }
 }

@@ -16,14 +16,16 @@ import java.util.function.Consumer;
 
 /**
  * Connect a provider: the Provider dropdown, the Admin API Key field with the expected prefix as
- * helper text, and Save. The key is checked by the server; its verdict shows under the field, and
- * a success says when the data arrives.
+ * helper text, and Save; under it which key to paste, and what a connection covers and what the key
+ * is used for (in the server's words). The key is checked by the server; its verdict shows under the
+ * field, and a success says when the data arrives.
  */
 public class ApiKeyForm extends Composite<VerticalLayout> {
 
   private final Select<ProviderOption> provider = new Select<>();
   private final KeyEntry entry;
   private final Paragraph keyHelp = new Paragraph();
+  private final Paragraph coverage = new Paragraph();
   private final Paragraph result = new Paragraph();
 
   /**
@@ -49,6 +51,11 @@ public class ApiKeyForm extends Composite<VerticalLayout> {
     result.getStyle().set("color", "var(--lumo-success-text-color)").set("margin", "0");
     keyHelp.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-size", "var(--lumo-font-size-s)")
         .set("margin", "0");
+    coverage.setId("key-coverage");
+    coverage.getStyle().set("font-size", "var(--lumo-font-size-s)").set("margin", "var(--lumo-space-xs) 0 0 0")
+        .set("padding", "var(--lumo-space-xs) var(--lumo-space-s)")
+        .set("border-left", "3px solid var(--lumo-primary-color-50pct)")
+        .set("background-color", "var(--lumo-contrast-5pct)").set("max-width", "60rem");
 
     provider.setId("provider");
     provider.setLabel("Provider");
@@ -72,18 +79,21 @@ public class ApiKeyForm extends Composite<VerticalLayout> {
     VerticalLayout layout = getContent();
     layout.setPadding(false);
     layout.setSpacing(false);
-    layout.add(row, keyHelp, result);
+    layout.add(row, keyHelp, coverage, result);
   }
 
   private void describe(ProviderOption option) {
     if (option == null) {
       entry.field().setHelperText(null);
       keyHelp.setText("");
+      coverage.setVisible(false);
       return;
     }
     entry.field().setHelperText("Starts with " + option.keyPrefix());
     entry.field().setPlaceholder(option.keyPrefix() + "…");
     keyHelp.setText(option.keyHelp());
+    coverage.setText(option.coverage());
+    coverage.setVisible(!option.coverage().isBlank());
   }
 
   Select<ProviderOption> provider() {
@@ -96,5 +106,9 @@ public class ApiKeyForm extends Composite<VerticalLayout> {
 
   Paragraph result() {
     return result;
+  }
+
+  Paragraph coverage() {
+    return coverage;
   }
 }

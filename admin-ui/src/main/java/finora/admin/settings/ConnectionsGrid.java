@@ -12,6 +12,8 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.progressbar.ProgressBar;
+import com.vaadin.flow.data.renderer.ComponentRenderer;
+import finora.admin.base.Badge;
 import finora.admin.grpc.ConnectionState;
 import finora.admin.grpc.ProviderConnection;
 import finora.admin.grpc.SyncResult;
@@ -24,8 +26,9 @@ import java.util.function.Consumer;
 
 /**
  * The connected providers: provider, organization, key hint, status (with the fix when it needs
- * attention), last and next refresh, a running backfill's progress, and for admins the row actions
- * Update, Refresh now and remove.
+ * attention), last and next refresh with the sync history, a running backfill's progress, and for
+ * admins the row actions Update, Refresh now and remove. When the last sync failed, what went wrong
+ * shows under the row, across the grid's width.
  */
 class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
 
@@ -37,9 +40,15 @@ class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
       Consumer<ProviderConnection> remove) {}
 
   private final Actions actions;
+  private final Consumer<ProviderConnection> showHistory;
 
-  ConnectionsGrid(Actions actions) {
+  /**
+   * @param actions the admins' row buttons, or null for a read-only grid
+   * @param showHistory opens a connection's sync history (everyone may read it)
+   */
+  ConnectionsGrid(Actions actions, Consumer<ProviderConnection> showHistory) {
     this.actions = actions;
+    this.showHistory = showHistory;
     Grid<ProviderConnection> grid = getContent();
     grid.setId("connections");
     grid.addThemeVariants(GridVariant.LUMO_WRAP_CELL_CONTENT, GridVariant.LUMO_ROW_STRIPES);
@@ -53,7 +62,7 @@ class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
     grid.addColumn(ProviderConnection::keyHint).setKey("key").setHeader("Key").setWidth("11.5rem").setFlexGrow(0);
     grid.addComponentColumn(ConnectionsGrid::status).setKey("status").setHeader("Status").setWidth("7rem")
         .setFlexGrow(2);
-    grid.addComponentColumn(ConnectionsGrid::refreshTimes).setKey("refresh").setHeader("Refresh")
+    grid.addComponentColumn(this::refreshTimes).setKey("refresh").setHeader("Refresh")
         .setWidth("12.5rem").setFlexGrow(0);
     grid.addComponentColumn(ConnectionsGrid::progress).setKey("data").setHeader("Data").setWidth("8.5rem")
         .setFlexGrow(0);
@@ -62,24 +71,49 @@ class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
       grid.addComponentColumn(this::rowActions).setKey("actions").setHeader("Actions").setWidth("14.5rem")
           .setFlexGrow(0).setTextAlign(ColumnTextAlign.END);
     }
+    grid.setItemDetailsRenderer(new ComponentRenderer<>(ConnectionsGrid::failure));
+    grid.setDetailsVisibleOnClick(false);
   }
 
   void show(List<ProviderConnection> connections) {
-    getContent().setItems(connections);
+    Grid<ProviderConnection> grid = getContent();
+    grid.setItems(connections);
+    connections.forEach(c -> grid.setDetailsVisible(c, failed(c)));
+  }
+
+  /** A failed last sync of a connection that still syncs; NEEDS_ATTENTION says the fix in its status. */
+  private static boolean failed(ProviderConnection c) {
+    return c.state() != ConnectionState.NEEDS_ATTENTION && c.lastSyncFailure().isPresent();
+  }
+
+  /** The row details: what went wrong in the last sync. */
+  static Component failure(ProviderConnection c) {
+    Div failure = new Div();
+    failure.addClassName("last-sync-error");
+    failure.getStyle().set("color", "var(--lumo-error-text-color)").set("font-size", "var(--lumo-font-size-s)")
+        .set("padding", "0 var(--lumo-space-m) var(--lumo-space-s)");
+    c.lastSyncFailure().ifPresent(detail -> failure.setText("Last sync failed: " + detail
+        + (detail.matches(".*[.!?]$") ? "" : ".")
+        + " Sync history shows each run and, where Anthropic answered, its request id for Anthropic support."));
+    return failure;
   }
 
   Grid<ProviderConnection> grid() {
     return getContent();
   }
 
-  /** Last and next refresh, one above the other. */
-  static Component refreshTimes(ProviderConnection c) {
+  /** Last and next refresh, one above the other, and the way to the sync history. */
+  private Component refreshTimes(ProviderConnection c) {
     Div last = new Div("Last: " + lastRefresh(c));
     last.addClassName("last-refresh");
     Div next = new Div("Next: " + (c.nextSyncTime() == null ? "stopped" : TIME.format(c.nextSyncTime())));
     next.addClassName("next-refresh");
     next.getStyle().set("color", "var(--lumo-secondary-text-color)");
-    return new Div(last, next);
+    Button history = new Button("Sync history", e -> showHistory.accept(c));
+    history.addClassName("sync-history");
+    history.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY_INLINE);
+    history.setAriaLabel("Sync history of " + c.organizationName());
+    return new Div(last, next, history);
   }
 
   static String lastRefresh(ProviderConnection c) {
@@ -93,7 +127,7 @@ class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
   static Component status(ProviderConnection c) {
     Div box = new Div();
     if (c.state() == ConnectionState.NEEDS_ATTENTION) {
-      box.add(badge("Needs attention", "error"));
+      box.add(badge("Needs attention", Badge.Tone.ERROR));
       if (!c.statusDetail().isBlank()) {
         Div detail = new Div(c.statusDetail());
         detail.addClassName("status-detail");
@@ -101,10 +135,13 @@ class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
             .set("margin-top", "var(--lumo-space-xs)");
         box.add(detail);
       }
-    } else if (c.progress() != null) {
-      box.add(badge("Syncing", "primary"));
-    } else {
-      box.add(badge("Active", "success"));
+      return box; // the fix above covers why the last sync failed
+    }
+    box.add(c.progress() != null ? badge("Syncing", Badge.Tone.PRIMARY) : badge("Active", Badge.Tone.SUCCESS));
+    if (failed(c)) {
+      Span failedBadge = badge("Sync failed", Badge.Tone.ERROR);
+      failedBadge.getStyle().set("margin-top", "var(--lumo-space-xs)");
+      box.add(new Div(failedBadge)); // the detail is under the row
     }
     return box;
   }
@@ -142,20 +179,7 @@ class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
     return row;
   }
 
-  /** A Lumo-coloured pill; styled inline because the pre-compiled frontend bundle has no badge theme import. */
-  static Span badge(String text, String tone) {
-    Span badge = new Span(text);
-    badge.addClassName("status-badge");
-    badge.getElement().setAttribute("data-tone", tone);
-    badge.getStyle()
-        .set("display", "inline-block")
-        .set("padding", "0 var(--lumo-space-s)")
-        .set("border-radius", "var(--lumo-border-radius-l)")
-        .set("font-size", "var(--lumo-font-size-s)")
-        .set("font-weight", "500")
-        .set("line-height", "1.6")
-        .set("color", "var(--lumo-" + tone + "-text-color)")
-        .set("background-color", "var(--lumo-" + tone + "-color-10pct)");
-    return badge;
+  static Span badge(String text, Badge.Tone tone) {
+    return Badge.of(text, tone, "status-badge");
   }
 }

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A password field for an Admin API key and its Save button, shared by the connect form and the
  * Update dialog. Save is disabled while the field is empty; while the server checks the key it is
- * disabled and reads "Checking…"; the server's error appears under the field in its own words.
+ * disabled and reads "Checking…"; the server's error appears under the field in its own words. Once
+ * the server has answered, the field is empty again: a refused key does not linger in the browser.
  */
 final class KeyEntry {
 
@@ -91,8 +92,9 @@ final class KeyEntry {
 
   private void finish(ProviderConnection connection, Throwable failure) {
     setBusy(false);
+    // Saved or refused, the secret leaves the page: a refused key is pasted again, not kept in the browser.
+    field.clear();
     if (failure == null) {
-      field.clear();
       onSaved.accept(connection);
       return;
     }

@@ -24,9 +24,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Settings of the tenant. The API Keys tab connects providers with an Admin API key and lists the
- * connections; admins can update, refresh and remove them, readers only look. The list reloads
- * while the page is open, so a running backfill's progress moves.
+ * Settings of the tenant. The API Keys tab connects providers with an Admin API key (saying what a
+ * connection covers and what the key is used for) and lists the connections; admins can update,
+ * refresh and remove them, everyone can read their sync history. The list reloads while the page is
+ * open, so a running backfill's progress moves.
  */
 @Route(value = "settings", layout = MainLayout.class)
 @PageTitle("Settings")
@@ -35,6 +36,8 @@ public class SettingsView extends VerticalLayout {
 
   static final Duration RELOAD_INTERVAL = Duration.ofSeconds(5);
   static final String SYNC_IN_PROGRESS = "SYNC_IN_PROGRESS";
+  /** How many recent syncs the history shows. */
+  static final int HISTORY_RUNS = 10;
 
   private final IntegrationClient client;
   private final CurrentSession session;
@@ -56,7 +59,7 @@ public class SettingsView extends VerticalLayout {
     this.providers = client.providers(token);
     this.connections = new ConnectionsGrid(admin
         ? new ConnectionsGrid.Actions(this::openUpdate, this::refreshNow, this::confirmRemove)
-        : null);
+        : null, this::openHistory);
 
     TabSheet tabs = new TabSheet();
     tabs.setWidthFull();
@@ -116,6 +119,10 @@ public class SettingsView extends VerticalLayout {
     }).open();
   }
 
+  private void openHistory(ProviderConnection connection) {
+    new SyncHistoryDialog(connection, client.syncRuns(token, connection.id(), HISTORY_RUNS)).open();
+  }
+
   private void refreshNow(ProviderConnection connection) {
     try {
       client.refresh(token, connection.id());
@@ -143,6 +150,4 @@ public class SettingsView extends VerticalLayout {
   ConnectionsGrid connections() {
     return connections;
   }
-
-
 }

@@ -7,6 +7,8 @@ import java.awt.Color;
 import java.awt.Dimension;
 import java.awt.Font;
 import java.awt.Paint;
+import java.awt.Shape;
+import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -20,13 +22,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TimeZone;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 import org.apache.batik.svggen.SVGGeneratorContext;
 import org.apache.batik.svggen.SVGGraphics2D;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.LegendItem;
+import org.jfree.chart.LegendItemCollection;
+import org.jfree.chart.annotations.XYDrawableAnnotation;
 import org.jfree.chart.axis.DateAxis;
 import org.jfree.chart.axis.DateTickMarkPosition;
 import org.jfree.chart.axis.DateTickUnit;
@@ -34,10 +41,12 @@ import org.jfree.chart.axis.DateTickUnitType;
 import org.jfree.chart.axis.TickUnits;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.block.BlockBorder;
+import org.jfree.chart.plot.IntervalMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.StackedXYBarRenderer;
 import org.jfree.chart.renderer.xy.StandardXYBarPainter;
 import org.jfree.chart.title.LegendTitle;
+import org.jfree.chart.ui.Layer;
 import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.data.time.Day;
 import org.jfree.data.time.TimeTableXYDataset;
@@ -47,6 +56,8 @@ import org.w3c.dom.Element;
 /**
  * The daily spend chart, stacked by model family, drawn on the server: JFreeChart lays it out and
  * Batik's SVG generator records the drawing as SVG markup for the page. No frontend bundle needed.
+ * Provisional days (Anthropic may still change them) are shaded, and corrected days (a re-fetch
+ * changed their total) carry a marker above their bar; the legend explains both.
  */
 final class SpendChart {
 
@@ -54,6 +65,8 @@ final class SpendChart {
   static final int HEIGHT = 320;
   /** Label of costs without a model: web search and code execution. */
   static final String NO_MODEL = "Tools (no model)";
+  static final String PROVISIONAL_LEGEND = "Provisional day (may still change)";
+  static final String CORRECTED_LEGEND = "Corrected day (see Corrections)";
 
   private static final Font TICK_FONT = new Font("SansSerif", Font.PLAIN, 11);
   private static final Font LEGEND_FONT = new Font("SansSerif", Font.PLAIN, 12);
@@ -66,6 +79,9 @@ final class SpendChart {
       NO_MODEL, new Color(0x9ca3af));
   private static final List<Color> OTHER_COLORS = List.of(
       new Color(0xea580c), new Color(0xdb2777), new Color(0x0891b2), new Color(0xca8a04), new Color(0x4b5563));
+  private static final Color PROVISIONAL_SHADE = new Color(0xfde68a);
+  private static final Color CORRECTED_MARK = new Color(0x111827);
+  private static final long DAY_MILLIS = 86_400_000L;
 
   private SpendChart() {}
 
@@ -79,10 +95,13 @@ final class SpendChart {
    *
    * @param dayFamilyRows rows grouped by day and model family
    * @param range the days on the axis; days without rows show as zero
+   * @param correctedDays days whose total a re-fetch changed, to mark
    */
-  static String svg(List<CostLine> dayFamilyRows, DateRange range) {
+  static String svg(List<CostLine> dayFamilyRows, DateRange range, Set<LocalDate> correctedDays) {
     TimeTableXYDataset dataset = new TimeTableXYDataset(UTC, Locale.US);
     Map<LocalDate, Map<String, Double>> byDay = new LinkedHashMap<>();
+    Map<LocalDate, Double> dayTotals = new LinkedHashMap<>();
+    TreeSet<LocalDate> provisionalDays = new TreeSet<>();
     TreeSet<String> families = new TreeSet<>((a, b) -> order(a) != order(b) ? order(a) - order(b) : a.compareTo(b));
     for (CostLine row : dayFamilyRows) {
       String family = familyLabel(row.modelFamily());
@@ -90,7 +109,14 @@ final class SpendChart {
       // Doubles only position the bars; every number shown as money comes from exact decimals.
       byDay.computeIfAbsent(row.period(), d -> new LinkedHashMap<>())
           .merge(family, row.amount().doubleValue(), Double::sum);
+      dayTotals.merge(row.period(), row.amount().doubleValue(), Double::sum);
+      if (row.provisional()) {
+        provisionalDays.add(row.period());
+      }
     }
+    TreeSet<LocalDate> corrected = correctedDays.stream()
+        .filter(d -> !d.isBefore(range.start()) && !d.isAfter(range.end()))
+        .collect(Collectors.toCollection(TreeSet::new));
     for (LocalDate day = range.start(); !day.isAfter(range.end()); day = day.plusDays(1)) {
       Day period = new Day(day.getDayOfMonth(), day.getMonthValue(), day.getYear());
       Map<String, Double> amounts = byDay.getOrDefault(day, Map.of());
@@ -110,6 +136,9 @@ final class SpendChart {
     NumberAxis usd = new NumberAxis();
     usd.setNumberFormatOverride(new DecimalFormat("$#,##0.##"));
     usd.setTickLabelFont(TICK_FONT);
+    if (!corrected.isEmpty()) {
+      usd.setUpperMargin(0.12); // room for the markers above the tallest bars
+    }
 
     StackedXYBarRenderer bars = new StackedXYBarRenderer(0.15);
     bars.setBarPainter(new StandardXYBarPainter());
@@ -128,6 +157,37 @@ final class SpendChart {
     plot.setRangeGridlinePaint(new Color(0xe5e7eb));
     plot.setRangeGridlineStroke(new BasicStroke(1f));
     plot.setDomainGridlinesVisible(false);
+    for (LocalDate first : provisionalDays) {
+      if (provisionalDays.contains(first.minusDays(1))) {
+        continue; // shaded with the run of days it belongs to
+      }
+      LocalDate last = first;
+      while (provisionalDays.contains(last.plusDays(1))) {
+        last = last.plusDays(1);
+      }
+      IntervalMarker shade = new IntervalMarker(startMillis(first), startMillis(last) + DAY_MILLIS);
+      shade.setPaint(PROVISIONAL_SHADE);
+      shade.setOutlinePaint(null);
+      shade.setAlpha(0.55f);
+      plot.addDomainMarker(shade, Layer.BACKGROUND);
+    }
+    for (LocalDate day : corrected) {
+      plot.addAnnotation(new XYDrawableAnnotation(startMillis(day) + DAY_MILLIS / 2.0,
+          dayTotals.getOrDefault(day, 0.0), 14, 30, (g, area) -> {
+            // The annotation is centred on the bar's top: the marker sits in the upper half, above the bar.
+            g.setPaint(CORRECTED_MARK);
+            g.fill(downTriangle(area.getCenterX(), area.getCenterY() - 4, 12, 10));
+          }));
+    }
+    LegendItemCollection legendItems = new LegendItemCollection();
+    legendItems.addAll(plot.getLegendItems());
+    if (!provisionalDays.isEmpty()) {
+      legendItems.add(legendItem(PROVISIONAL_LEGEND, new Rectangle2D.Double(-6, -6, 12, 12), PROVISIONAL_SHADE));
+    }
+    if (!corrected.isEmpty()) {
+      legendItems.add(legendItem(CORRECTED_LEGEND, downTriangle(0, 5, 12, 10), CORRECTED_MARK));
+    }
+    plot.setFixedLegendItems(legendItems);
 
     JFreeChart chart = new JFreeChart(null, new Font("SansSerif", Font.PLAIN, 12), plot, true);
     chart.setBackgroundPaint(Color.WHITE);
@@ -136,7 +196,31 @@ final class SpendChart {
     legend.setItemFont(LEGEND_FONT);
     legend.setPosition(RectangleEdge.BOTTOM);
     legend.setFrame(BlockBorder.NONE);
-    return render(chart, "Daily spend by model family, " + range.start() + " to " + range.end() + " (UTC)");
+    String label = "Daily spend by model family, " + range.start() + " to " + range.end() + " (UTC)";
+    if (!corrected.isEmpty()) {
+      label += "; corrected days: " + corrected.stream().map(LocalDate::toString).collect(Collectors.joining(", "));
+    }
+    return render(chart, label);
+  }
+
+  private static long startMillis(LocalDate day) {
+    return day.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+  }
+
+  /** A triangle pointing down whose tip is at ({@code x}, {@code tipY}). */
+  private static Shape downTriangle(double x, double tipY, double width, double height) {
+    Path2D.Double triangle = new Path2D.Double();
+    triangle.moveTo(x - width / 2, tipY - height);
+    triangle.lineTo(x + width / 2, tipY - height);
+    triangle.lineTo(x, tipY);
+    triangle.closePath();
+    return triangle;
+  }
+
+  private static LegendItem legendItem(String label, Shape shape, Paint paint) {
+    LegendItem item = new LegendItem(label, null, null, null, shape, paint);
+    item.setLabelFont(LEGEND_FONT);
+    return item;
   }
 
   private static int order(String family) {

@@ -12,6 +12,7 @@ import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.FlexLayout;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
@@ -22,6 +23,7 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteAlias;
 import com.vaadin.flow.server.streams.DownloadEvent;
 import com.vaadin.flow.server.streams.DownloadHandler;
+import finora.admin.base.Badge;
 import finora.admin.base.MainLayout;
 import finora.admin.grpc.CostClient;
 import finora.admin.grpc.CostFilters;
@@ -30,11 +32,14 @@ import finora.admin.grpc.CostLine;
 import finora.admin.grpc.CostOrdering;
 import finora.admin.grpc.CostPage;
 import finora.admin.grpc.CostQuery;
+import finora.admin.grpc.Correction;
 import finora.admin.grpc.DateRange;
 import finora.admin.grpc.ExportKind;
 import finora.admin.grpc.FinoraCallException;
 import finora.admin.grpc.Freshness;
+import finora.admin.grpc.IntegrationClient;
 import finora.admin.grpc.NotAuthenticatedException;
+import finora.admin.grpc.ProviderOption;
 import finora.admin.grpc.SpendSummary;
 import finora.admin.grpc.TagOption;
 import finora.admin.security.CurrentSession;
@@ -51,14 +56,16 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The spend dashboard, the start page after sign-in: a date range (UTC days, ending yesterday by
  * default because today is never stored) and filters; the total, its change and the month-end
- * projection; a daily chart stacked by model family; breakdowns by day, model and workspace; CSV and
- * FOCUS downloads; and how fresh the data is.
+ * projection, with what the total covers; a daily chart stacked by model family that marks provisional
+ * and corrected days; the corrections of the range; breakdowns by day, model (or family and version)
+ * and workspace; CSV and FOCUS downloads; and how fresh and how final the data is.
  */
 @Route(value = "spend", layout = MainLayout.class)
 @RouteAlias(value = "", layout = MainLayout.class)
@@ -84,7 +91,10 @@ public class SpendView extends VerticalLayout {
   private final MultiSelectComboBox<TagOption> workspaces = new MultiSelectComboBox<>("Workspace");
   private final Paragraph freshness = new Paragraph();
   private final SpendCards cards = new SpendCards();
+  private final Paragraph coverage = new Paragraph();
   private final Div chart = new Div();
+  private final CorrectionsList corrections = new CorrectionsList();
+  private final Select<ModelBreakdown> modelBreakdown = new Select<>();
   private final BreakdownGrid byDay;
   private final BreakdownGrid byModel;
   private final BreakdownGrid byWorkspace;
@@ -94,19 +104,23 @@ public class SpendView extends VerticalLayout {
   /** What a download exports: the range and filters on screen when the page last loaded. */
   private record Selection(DateRange range, CostFilters filters) {}
 
-  public SpendView(CostClient client, CurrentSession session, Clock clock) {
+  public SpendView(CostClient client, IntegrationClient integrations, CurrentSession session, Clock clock) {
     this.client = client;
     this.session = session;
     this.clock = clock;
     setWidthFull();
 
-    byDay = new BreakdownGrid("by-day", grid -> grid.addComponentColumn(SpendView::dayCell)
+    byDay = new BreakdownGrid("by-day", grid -> grid.addComponentColumn(this::dayCell)
         .setKey("day").setHeader("Day (UTC)").setFlexGrow(1));
     byModel = new BreakdownGrid("by-model", grid -> {
-      grid.addColumn(line -> line.model().isEmpty() ? SpendChart.NO_MODEL : line.model())
+      grid.addColumn(line -> line.model() == null || line.model().isEmpty() ? SpendChart.NO_MODEL : line.model())
           .setKey("model").setHeader("Model").setFlexGrow(2).setTooltipGenerator(CostLine::model);
-      grid.addColumn(line -> line.modelFamily().isEmpty() ? "—" : line.modelFamily())
+      // Grouped by family and version there is no model column to name the costs without a model.
+      grid.addColumn(line -> !line.modelFamily().isEmpty() ? line.modelFamily()
+              : line.model() == null ? SpendChart.NO_MODEL : "—")
           .setKey("family").setHeader("Family").setFlexGrow(1);
+      grid.addColumn(line -> line.modelVersion().isEmpty() ? "—" : line.modelVersion())
+          .setKey("version").setHeader("Version").setAutoWidth(true).setFlexGrow(0);
     });
     byWorkspace = new BreakdownGrid("by-workspace", grid -> {
       grid.addColumn(CostLine::workspaceName).setKey("workspace").setHeader("Workspace").setFlexGrow(2)
@@ -120,11 +134,35 @@ public class SpendView extends VerticalLayout {
     chart.setId("daily-chart");
     chart.setWidthFull();
     chart.getStyle().set("max-width", "72rem");
+    H3 correctionsTitle = new H3("Corrections");
+    Paragraph correctionsHelp = new Paragraph("Days whose total changed when Finora fetched them again, for the "
+        + "whole organization (filters do not apply). A late correction came after the day was final.");
+    correctionsHelp.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-size",
+        "var(--lumo-font-size-s)").set("margin", "0 0 var(--lumo-space-s) 0");
 
-    add(new H2("Spend"), toolbar(), freshness, cards,
+    add(new H2("Spend"), toolbar(), freshness, cards, coverageNote(integrations),
         new H3("Daily spend by model family (USD per UTC day)"), chart,
+        correctionsTitle, correctionsHelp, corrections,
         breakdowns());
     choose(RangePreset.LAST_30_DAYS);
+  }
+
+  /** What the totals cover and what not (e.g. no Priority Tier), in the server's words, under the cards. */
+  private Component coverageNote(IntegrationClient integrations) {
+    List<ProviderOption> providers = integrations.providers(session.token()).stream()
+        .filter(p -> !p.coverage().isBlank()).toList();
+    coverage.setId("coverage-note");
+    coverage.setText(providers.size() == 1 ? providers.get(0).coverage() : providers.stream()
+        .map(p -> p.displayName() + ": " + p.coverage()).collect(Collectors.joining(" ")));
+    coverage.getStyle().set("margin", "0");
+    HorizontalLayout note = new HorizontalLayout(VaadinIcon.INFO_CIRCLE_O.create(), coverage);
+    note.setVisible(!providers.isEmpty());
+    note.setSpacing(false);
+    note.getStyle().set("gap", "var(--lumo-space-s)").set("color", "var(--lumo-secondary-text-color)")
+        .set("font-size", "var(--lumo-font-size-s)").set("max-width", "72rem");
+    note.getChildren().findFirst().ifPresent(icon -> icon.getStyle().set("flex", "none")
+        .set("width", "var(--lumo-icon-size-s)").set("height", "var(--lumo-icon-size-s)"));
+    return note;
   }
 
   private Component toolbar() {
@@ -188,12 +226,30 @@ public class SpendView extends VerticalLayout {
     layout.setFlexWrap(FlexLayout.FlexWrap.WRAP);
     layout.setWidthFull();
     layout.getStyle().set("gap", "var(--lumo-space-l)");
-    layout.add(section("By day", byDay), section("By model", byModel), section("By workspace", byWorkspace));
+    modelBreakdown.setId("model-breakdown");
+    modelBreakdown.setAriaLabel("Group models by");
+    modelBreakdown.setItems(ModelBreakdown.values());
+    modelBreakdown.setItemLabelGenerator(ModelBreakdown::label);
+    modelBreakdown.setValue(ModelBreakdown.MODEL);
+    modelBreakdown.setWidth("12rem");
+    modelBreakdown.addThemeName("small");
+    modelBreakdown.addValueChangeListener(e -> {
+      Selection shown = exportSelection;
+      if (e.getValue() != null && shown != null) {
+        showModels(session.token(), shown.range(), shown.filters());
+      }
+    });
+    HorizontalLayout modelTitle = new HorizontalLayout(new H3("By model"), modelBreakdown);
+    modelTitle.setAlignItems(FlexComponent.Alignment.BASELINE);
+    modelTitle.setWidthFull();
+    modelTitle.setJustifyContentMode(FlexComponent.JustifyContentMode.BETWEEN);
+    layout.add(section(new H3("By day"), byDay), section(modelTitle, byModel),
+        section(new H3("By workspace"), byWorkspace));
     return layout;
   }
 
-  private static Component section(String title, BreakdownGrid grid) {
-    VerticalLayout box = new VerticalLayout(new H3(title), grid);
+  private static Component section(Component title, BreakdownGrid grid) {
+    VerticalLayout box = new VerticalLayout(title, grid);
     box.setPadding(false);
     box.setSpacing(false);
     box.getStyle().set("flex", "1 1 22rem").set("min-width", "20rem");
@@ -321,21 +377,31 @@ public class SpendView extends VerticalLayout {
 
     List<CostLine> daily = allRows(new CostQuery(range, List.of(CostGrouping.DAY, CostGrouping.MODEL_FAMILY),
         filters, CostOrdering.DATE));
+    List<Correction> changed = client.corrections(token, range);
+    corrections.show(changed);
     chart.removeAll();
     if (daily.isEmpty()) {
       Paragraph empty = new Paragraph("No spend in this range.");
       empty.getStyle().set("color", "var(--lumo-secondary-text-color)");
       chart.add(empty);
     } else {
-      chart.add(new Svg(SpendChart.svg(daily, range)));
+      chart.add(new Svg(SpendChart.svg(daily, range, corrections.days())));
     }
 
     byDay.show(pages(token, new CostQuery(range, List.of(CostGrouping.DAY), filters, CostOrdering.DATE)));
-    byModel.show(pages(token, new CostQuery(range, List.of(CostGrouping.MODEL_FAMILY, CostGrouping.MODEL),
-        filters, CostOrdering.AMOUNT_DESC)));
+    showModels(token, range, filters);
     byWorkspace.show(pages(token, new CostQuery(range, List.of(CostGrouping.WORKSPACE), filters,
         CostOrdering.AMOUNT_DESC)));
     exportSelection = new Selection(range, filters);
+  }
+
+  /** The model breakdown, by model id or by family and version as chosen above it. */
+  private void showModels(String token, DateRange range, CostFilters filters) {
+    ModelBreakdown grouping = modelBreakdown.getValue();
+    boolean byId = grouping == ModelBreakdown.MODEL;
+    byModel.grid().getColumnByKey("model").setVisible(byId);
+    byModel.grid().getColumnByKey("family").setFooter(byId ? "" : "Total"); // the model column's footer is hidden
+    byModel.show(pages(token, new CostQuery(range, grouping.groupBy(), filters, CostOrdering.AMOUNT_DESC)));
   }
 
   private CostPages pages(String token, CostQuery query) {
@@ -356,8 +422,9 @@ public class SpendView extends VerticalLayout {
   }
 
   /**
-   * The freshness line. Freshness covers connected providers only, so with none left the costs
-   * shown (if any) are the kept history of removed ones.
+   * The freshness line: complete through which day, final through which day, and that today comes
+   * tomorrow. Freshness covers connected providers only, so with none left the costs shown (if any)
+   * are the kept history of removed ones.
    */
   static String freshnessText(Freshness freshness, BigDecimal rangeTotal) {
     if (freshness.complete().isEmpty()) {
@@ -366,30 +433,29 @@ public class SpendView extends VerticalLayout {
           : "No spend stored yet: it appears after a connected provider's first refresh. "
               + "Today's spend appears tomorrow.";
     }
-    LocalDate complete = freshness.completeThrough();
-    String text = "Complete through " + complete + "; today's spend appears tomorrow.";
-    if (freshness.finalDay().isEmpty()) {
-      return text + " Every stored day is still provisional: Anthropic may correct it for two days after it closes.";
-    }
-    if (freshness.finalThrough().isBefore(complete)) {
-      return text + " Days after " + freshness.finalThrough() + " are provisional: Anthropic may still correct them.";
-    }
-    return text;
+    String complete = "Complete through " + freshness.completeThrough();
+    String today = "; today's spend appears tomorrow.";
+    return freshness.finalDay()
+        .map(last -> complete + "; final through " + last + " (re-checked at least 2 days after the day closed)" + today)
+        .orElse(complete + "; no day is final yet (a day is final once re-checked at least 2 days after it closed)"
+            + today);
   }
 
-  private static Component dayCell(CostLine line) {
-    Span day = new Span(line.period() == null ? "" : line.period().toString());
-    if (!line.provisional()) {
-      return day;
+  /** A day of the day grid, with badges when Anthropic may still change it or has corrected it. */
+  private Component dayCell(CostLine line) {
+    Span cell = new Span(new Span(line.period() == null ? "" : line.period().toString()));
+    if (line.provisional()) {
+      Span badge = Badge.of("provisional", Badge.Tone.WARNING, "provisional");
+      badge.getElement().setAttribute("title", "Anthropic may still correct this day");
+      cell.add(badge);
     }
-    Span badge = new Span("provisional");
-    badge.addClassName("provisional");
-    badge.getElement().setAttribute("title", "Anthropic may still correct this day");
-    badge.getStyle().set("margin-left", "var(--lumo-space-s)").set("padding", "0 var(--lumo-space-xs)")
-        .set("border-radius", "var(--lumo-border-radius-m)").set("font-size", "var(--lumo-font-size-xxs)")
-        .set("color", "var(--lumo-warning-text-color, #8a5a00)")
-        .set("background-color", "var(--lumo-warning-color-10pct, #fff4e0)");
-    return new Span(day, badge);
+    if (line.period() != null && corrections.days().contains(line.period())) {
+      Span badge = Badge.of("corrected", Badge.Tone.PRIMARY, "corrected");
+      badge.getElement().setAttribute("title", "A re-fetch changed this day's total: see Corrections");
+      cell.add(badge);
+    }
+    cell.getChildren().skip(1).forEach(badge -> badge.getStyle().set("margin-left", "var(--lumo-space-s)"));
+    return cell;
   }
 
   private DownloadHandler download(ExportKind kind) {
@@ -486,6 +552,14 @@ public class SpendView extends VerticalLayout {
 
   Div chart() {
     return chart;
+  }
+
+  CorrectionsList corrections() {
+    return corrections;
+  }
+
+  Select<ModelBreakdown> modelBreakdown() {
+    return modelBreakdown;
   }
 
   Grid<CostLine> dayGrid() {

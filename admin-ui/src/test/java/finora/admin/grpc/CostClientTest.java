@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +51,53 @@ class CostClientTest {
     assertThat(page.total()).isEqualByComparingTo(new BigDecimal("392.40"));
     assertThat(page.totalRows()).isEqualTo(24);
     assertThat(page.freshness()).isEqualTo(new Freshness(FakeCostService.COMPLETE_THROUGH, FakeCostService.FINAL_THROUGH));
+  }
+
+  @Test
+  void query_byModelVersion_carriesFamilyAndVersion() {
+    CostPage page = client.query(TOKEN, new CostQuery(NOVEMBER, List.of(CostGrouping.MODEL_VERSION),
+        CostFilters.NONE, CostOrdering.AMOUNT_DESC), 100, "");
+
+    assertThat(server.costs().queries().get(0).getGroupByList())
+        .containsExactly(CostDimension.COST_DIMENSION_MODEL_VERSION);
+    assertThat(page.rows()).extracting(CostLine::modelFamily, CostLine::modelVersion)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("Opus", "4.1"),
+            org.assertj.core.groups.Tuple.tuple("Sonnet", "4.5"), org.assertj.core.groups.Tuple.tuple("Haiku", "4.5"),
+            org.assertj.core.groups.Tuple.tuple("", ""));
+    assertThat(page.rows().get(0).model()).isNull();
+  }
+
+  @Test
+  void corrections_ofTheRange_withBeforeAfterAndDelta_exactly() {
+    server.costs().addCorrection(LocalDate.of(2026, 11, 5), "Acme Robotics", "412.80", "398.123456",
+        Instant.parse("2026-11-26T10:00:00Z"), true);
+    server.costs().addCorrection(LocalDate.of(2026, 10, 5), "Acme Robotics", "1", "2",
+        Instant.parse("2026-10-08T10:00:00Z"), false);
+
+    List<Correction> corrections = client.corrections(TOKEN, NOVEMBER);
+
+    assertThat(corrections).singleElement().satisfies(c -> {
+      assertThat(c.day()).isEqualTo(LocalDate.of(2026, 11, 5));
+      assertThat(c.organizationName()).isEqualTo("Acme Robotics");
+      assertThat(c.before()).isEqualByComparingTo("412.80");
+      assertThat(c.after()).isEqualByComparingTo("398.123456");
+      assertThat(c.delta()).isEqualByComparingTo("-14.676544");
+      assertThat(c.detectedAt()).isEqualTo(Instant.parse("2026-11-26T10:00:00Z"));
+      assertThat(c.afterFinal()).isTrue();
+    });
+    assertThat(server.costs().restatementRequests().get(0).getPageSize()).isEqualTo(CostClient.CORRECTIONS_PAGE_SIZE);
+  }
+
+  @Test
+  void corrections_readEveryPage() {
+    LocalDate day = NOVEMBER.start();
+    for (int i = 0; i < CostClient.CORRECTIONS_PAGE_SIZE + 5; i++) {
+      server.costs().addCorrection(day.plusDays(i % 24), "Acme Robotics", "1", "2",
+          Instant.parse("2026-11-26T10:00:00Z").plusSeconds(i), false);
+    }
+
+    assertThat(client.corrections(TOKEN, NOVEMBER)).hasSize(CostClient.CORRECTIONS_PAGE_SIZE + 5);
+    assertThat(server.costs().restatementRequests()).hasSize(2);
   }
 
   @Test

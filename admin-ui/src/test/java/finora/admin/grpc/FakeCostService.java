@@ -10,15 +10,19 @@ import finora.api.v1.ExportCostsRequest;
 import finora.api.v1.ExportCostsResponse;
 import finora.api.v1.GetSpendSummaryRequest;
 import finora.api.v1.GetSpendSummaryResponse;
+import finora.api.v1.ListRestatementsRequest;
+import finora.api.v1.ListRestatementsResponse;
 import finora.api.v1.ListTagValuesRequest;
 import finora.api.v1.ListTagValuesResponse;
 import finora.api.v1.QueryCostsRequest;
 import finora.api.v1.QueryCostsResponse;
+import finora.api.v1.Restatement;
 import finora.api.v1.TagValue;
 import io.grpc.stub.StreamObserver;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -33,7 +37,8 @@ import java.util.function.Predicate;
  * A fake CostService answering from a list of line items, grouped, filtered and paged like the
  * real one. The default data has four line items a day from {@link #FIRST_DAY} to
  * {@link #COMPLETE_THROUGH}: Opus $10.00 and Haiku $0.25 in workspace Research, Sonnet ($5.00, from
- * {@link #SONNET_RAISE} $6.00) and $0.10 of web search in the Default workspace.
+ * {@link #SONNET_RAISE} $6.00) and $0.10 of web search in the Default workspace. Models have versions
+ * ({@link #VERSIONS}); corrections (restatements) are none until a test adds some.
  */
 public final class FakeCostService extends CostServiceGrpc.CostServiceImplBase {
 
@@ -45,6 +50,9 @@ public final class FakeCostService extends CostServiceGrpc.CostServiceImplBase {
   public static final String SONNET = "claude-sonnet-4-5-20250929";
   public static final String HAIKU = "claude-haiku-4-5-20251001";
   public static final String RESEARCH_ID = "wrkspc_01Research";
+  /** Model versions as the server reports them: Sonnet and Haiku share "4.5". */
+  public static final Map<String, String> VERSIONS = Map.of(OPUS, "4.1", SONNET, "4.5", HAIKU, "4.5", "", "");
+  public static final String ORG_ID = "5f0c8a9e-0000-4000-8000-00000000000a";
 
   /** One stored line item. */
   public record Item(LocalDate day, String family, String model, String workspaceId, String workspaceName,
@@ -53,6 +61,8 @@ public final class FakeCostService extends CostServiceGrpc.CostServiceImplBase {
   private final FakeFinoraServer server;
   private final List<Item> items = new CopyOnWriteArrayList<>(defaultItems());
   private final List<QueryCostsRequest> queries = new CopyOnWriteArrayList<>();
+  private final List<Restatement> restatements = new CopyOnWriteArrayList<>();
+  private final List<ListRestatementsRequest> restatementRequests = new CopyOnWriteArrayList<>();
   private volatile boolean empty;
 
   FakeCostService(FakeFinoraServer server) {
@@ -63,6 +73,34 @@ public final class FakeCostService extends CostServiceGrpc.CostServiceImplBase {
   public void clear() {
     items.clear();
     empty = true;
+  }
+
+  /**
+   * Adds a correction of {@code day}'s total, as the server's sync records one; listed by day, then
+   * detection time.
+   */
+  public void addCorrection(LocalDate day, String organizationName, String before, String after, Instant detected,
+      boolean afterFinal) {
+    BigDecimal from = new BigDecimal(before);
+    BigDecimal to = new BigDecimal(after);
+    restatements.add(Restatement.newBuilder()
+        .setDay(date(day))
+        .setProvider(finora.api.v1.Provider.PROVIDER_ANTHROPIC)
+        .setOrganizationId(ORG_ID)
+        .setOrganizationName(organizationName)
+        .setBefore(money(from))
+        .setAfter(money(to))
+        .setDelta(money(to.subtract(from)))
+        .setDetectTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(detected.getEpochSecond()))
+        .setAfterFinal(afterFinal)
+        .build());
+    restatements.sort(Comparator.<Restatement, LocalDate>comparing(r -> date(r.getDay()))
+        .thenComparing(r -> r.getDetectTime().getSeconds()));
+  }
+
+  /** Every ListRestatements request received. */
+  public List<ListRestatementsRequest> restatementRequests() {
+    return restatementRequests;
   }
 
   /** Every QueryCosts request received. */
@@ -104,6 +142,7 @@ public final class FakeCostService extends CostServiceGrpc.CostServiceImplBase {
           case COST_DIMENSION_DAY -> item.day().toString();
           case COST_DIMENSION_MODEL_FAMILY -> item.family();
           case COST_DIMENSION_MODEL -> item.model();
+          case COST_DIMENSION_MODEL_VERSION -> item.family() + " " + VERSIONS.get(item.model());
           case COST_DIMENSION_WORKSPACE -> item.workspaceId();
           default -> "";
         });
@@ -114,7 +153,10 @@ public final class FakeCostService extends CostServiceGrpc.CostServiceImplBase {
           switch (d) {
             case COST_DIMENSION_DAY -> b.setPeriodStart(date(item.day()));
             case COST_DIMENSION_MODEL_FAMILY -> b.setModelFamily(item.family());
-            case COST_DIMENSION_MODEL -> b.setModel(item.model());
+            case COST_DIMENSION_MODEL -> b.setModel(item.model()).setModelFamily(item.family())
+                .setModelVersion(VERSIONS.get(item.model()));
+            case COST_DIMENSION_MODEL_VERSION -> b.setModelFamily(item.family())
+                .setModelVersion(VERSIONS.get(item.model()));
             case COST_DIMENSION_WORKSPACE -> b.setWorkspaceId(item.workspaceId()).setWorkspaceName(item.workspaceName());
             default -> { }
           }
@@ -200,6 +242,26 @@ public final class FakeCostService extends CostServiceGrpc.CostServiceImplBase {
           .setRows(part.size()).build());
     }
     response.onCompleted();
+  }
+
+  @Override
+  public void listRestatements(ListRestatementsRequest request, StreamObserver<ListRestatementsResponse> response) {
+    if (server.answeredAlready(response, true)) {
+      return;
+    }
+    restatementRequests.add(request);
+    LocalDate start = date(request.getStartDate());
+    LocalDate end = date(request.getEndDate());
+    List<Restatement> inRange = restatements.stream()
+        .filter(r -> !date(r.getDay()).isBefore(start) && !date(r.getDay()).isAfter(end)).toList();
+    int size = request.getPageSize() == 0 ? 100 : request.getPageSize();
+    int offset = request.getPageToken().isEmpty() ? 0 : Integer.parseInt(request.getPageToken());
+    ListRestatementsResponse.Builder b = ListRestatementsResponse.newBuilder()
+        .addAllRestatements(inRange.subList(Math.min(offset, inRange.size()), Math.min(offset + size, inRange.size())));
+    if (offset + size < inRange.size()) {
+      b.setNextPageToken(String.valueOf(offset + size));
+    }
+    respond(response, b.build());
   }
 
   @Override

@@ -13,15 +13,21 @@ import finora.api.v1.ListConnectionsRequest;
 import finora.api.v1.ListConnectionsResponse;
 import finora.api.v1.ListProvidersRequest;
 import finora.api.v1.ListProvidersResponse;
+import finora.api.v1.ListSyncRunsRequest;
+import finora.api.v1.ListSyncRunsResponse;
 import finora.api.v1.Provider;
 import finora.api.v1.ProviderInfo;
 import finora.api.v1.RefreshConnectionRequest;
 import finora.api.v1.RefreshConnectionResponse;
 import finora.api.v1.SyncOutcome;
 import finora.api.v1.SyncProgress;
+import finora.api.v1.SyncRun;
 import finora.api.v1.UpdateCredentialRequest;
 import finora.api.v1.UpdateCredentialResponse;
 import io.grpc.stub.StreamObserver;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,6 +53,15 @@ public final class FakeIntegrationService extends IntegrationServiceGrpc.Integra
       + "read costs. Finora needs an Admin API key: in the Claude Console open Settings → Admin keys.";
   public static final String REJECTED_MESSAGE = "Anthropic rejected this key (HTTP 401): it is revoked, expired or "
       + "not an Admin key.";
+  /** The server's words on what a connection covers (IntegrationGrpcService). */
+  public static final String COVERAGE = "Tracks Anthropic API platform spend (Claude Console organizations) only, "
+      + "not Claude.ai plans (Pro, Max, Team, Enterprise seats). Priority Tier spend is not in Anthropic's cost "
+      + "report, so totals can be below the invoice for Priority Tier customers. An Admin key is only used to read "
+      + "organization, workspace and cost data; Finora never uses it to call Claude.";
+  public static final String FAILED_DETAIL = "Anthropic refused the request (HTTP 400); days stored before the "
+      + "failure are kept";
+  public static final String FAILED_REQUEST_ID = "req_011CXyz";
+  public static final String FAILED_PROVIDER_MESSAGE = "Too many results for one page";
   public static final String IN_PROGRESS_MESSAGE = "A sync of this connection is running; its progress shows on "
       + "the connection";
 
@@ -55,6 +70,7 @@ public final class FakeIntegrationService extends IntegrationServiceGrpc.Integra
   private final List<String> refreshed = new CopyOnWriteArrayList<>();
   private final List<String> deleted = new CopyOnWriteArrayList<>();
   private final List<String> keysReceived = new CopyOnWriteArrayList<>();
+  private final Map<String, List<SyncRun>> syncRuns = new ConcurrentHashMap<>();
   private volatile boolean syncRunning;
 
   FakeIntegrationService(FakeFinoraServer server) {
@@ -83,6 +99,57 @@ public final class FakeIntegrationService extends IntegrationServiceGrpc.Integra
   public void setProgress(String id, int daysDone, int daysTotal) {
     connections.computeIfPresent(id, (k, c) -> c.toBuilder()
         .setProgress(SyncProgress.newBuilder().setDaysDone(daysDone).setDaysTotal(daysTotal)).build());
+  }
+
+  /**
+   * Records a finished sync of a connection (newest first in ListSyncRuns); a failed one also
+   * becomes the connection's last sync, with its reason and detail.
+   */
+  public void addSyncRun(String id, SyncRun run) {
+    syncRuns.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(0, run);
+    connections.computeIfPresent(id, (k, c) -> c.toBuilder()
+        .setLastSyncTime(run.getEndTime())
+        .setLastSyncOutcome(run.getOutcome())
+        .setLastSyncErrorReason(run.getErrorReason())
+        .setLastSyncErrorDetail(run.getErrorDetail())
+        .build());
+  }
+
+  /**
+   * Adds an active connection with a history: a daily re-check that stored 1,234 line items
+   * (started 2026-11-24 09:00 UTC), then a failed sync (started 2026-11-25 09:00 UTC) where Anthropic
+   * refused a page with {@link #FAILED_REQUEST_ID} and {@link #FAILED_PROVIDER_MESSAGE}.
+   */
+  public void addConnectionWithFailedSync(String id, String organizationName) {
+    addConnection(id, organizationName, ConnectionStatus.CONNECTION_STATUS_ACTIVE, "");
+    addSyncRun(id, succeededRun("r1", Instant.parse("2026-11-24T09:00:00Z"), 1234,
+        finora.api.v1.Reconciliation.RECONCILIATION_DAILY));
+    addSyncRun(id, failedRun("r2", Instant.parse("2026-11-25T09:00:00Z"), "PROVIDER_REFUSED", FAILED_DETAIL,
+        FAILED_REQUEST_ID, FAILED_PROVIDER_MESSAGE));
+  }
+
+  /** A succeeded run that started at {@code start} and took a minute. */
+  public static SyncRun succeededRun(String id, Instant start, long rows, finora.api.v1.Reconciliation reconciliation) {
+    return run(id, start).setOutcome(SyncOutcome.SYNC_OUTCOME_SUCCEEDED).setRows(rows)
+        .setReconciliation(reconciliation).build();
+  }
+
+  /** A failed run that started at {@code start}, with Anthropic's request id and message when given. */
+  public static SyncRun failedRun(String id, Instant start, String reason, String detail, String requestId,
+      String providerMessage) {
+    return run(id, start).setOutcome(SyncOutcome.SYNC_OUTCOME_FAILED)
+        .setReconciliation(finora.api.v1.Reconciliation.RECONCILIATION_NONE)
+        .setErrorReason(reason).setErrorDetail(detail)
+        .setProviderRequestId(requestId).setProviderErrorMessage(providerMessage).build();
+  }
+
+  private static SyncRun.Builder run(String id, Instant start) {
+    LocalDate day = LocalDate.ofInstant(start, java.time.ZoneOffset.UTC);
+    return SyncRun.newBuilder().setSyncRunId(id)
+        .setWindowStart(FakeCostService.date(day.minusDays(3)))
+        .setWindowEnd(FakeCostService.date(day.minusDays(1)))
+        .setStartTime(Timestamp.newBuilder().setSeconds(start.getEpochSecond()))
+        .setEndTime(Timestamp.newBuilder().setSeconds(start.getEpochSecond() + 60));
   }
 
   /** From now on Refresh answers SYNC_IN_PROGRESS. */
@@ -116,7 +183,8 @@ public final class FakeIntegrationService extends IntegrationServiceGrpc.Integra
         .setProvider(Provider.PROVIDER_ANTHROPIC)
         .setDisplayName("Anthropic")
         .setKeyPrefix(PREFIX)
-        .setKeyHelp(KEY_HELP)).build());
+        .setKeyHelp(KEY_HELP)
+        .setCoverage(COVERAGE)).build());
   }
 
   @Override
@@ -220,6 +288,21 @@ public final class FakeIntegrationService extends IntegrationServiceGrpc.Integra
     }
     refreshed.add(request.getConnectionId());
     respond(response, RefreshConnectionResponse.newBuilder().setConnection(c).build());
+  }
+
+  @Override
+  public void listSyncRuns(ListSyncRunsRequest request, StreamObserver<ListSyncRunsResponse> response) {
+    if (server.answeredAlready(response, true)) {
+      return;
+    }
+    if (!connections.containsKey(request.getConnectionId())) {
+      response.onError(FakeFinoraServer.error(Code.NOT_FOUND, "CONNECTION_NOT_FOUND", "No connection"));
+      return;
+    }
+    List<SyncRun> runs = new ArrayList<>(syncRuns.getOrDefault(request.getConnectionId(), List.of()));
+    int size = request.getPageSize() == 0 ? 20 : request.getPageSize();
+    respond(response, ListSyncRunsResponse.newBuilder().addAllSyncRuns(runs.subList(0, Math.min(size, runs.size())))
+        .build());
   }
 
   private static boolean check(String key, StreamObserver<?> response) {

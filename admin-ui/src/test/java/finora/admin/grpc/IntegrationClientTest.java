@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import finora.api.v1.ConnectionStatus;
 import io.grpc.ManagedChannel;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,9 +27,38 @@ class IntegrationClientTest {
   }
 
   @Test
-  void providers_comeWithPrefixAndHelp() {
+  void providers_comeWithPrefixHelpAndCoverage() {
     assertThat(client.providers(TOKEN)).containsExactly(new ProviderOption(AiProvider.ANTHROPIC, "Anthropic",
-        FakeIntegrationService.PREFIX, FakeIntegrationService.KEY_HELP));
+        FakeIntegrationService.PREFIX, FakeIntegrationService.KEY_HELP, FakeIntegrationService.COVERAGE));
+  }
+
+  @Test
+  void connections_carryTheLastSyncsFailure() {
+    server.integration().addConnectionWithFailedSync("c1-abcd", "Initech");
+
+    ProviderConnection c = client.connections(TOKEN).get(0);
+
+    assertThat(c.lastSyncResult()).isEqualTo(SyncResult.FAILED);
+    assertThat(c.lastSyncErrorReason()).isEqualTo("PROVIDER_REFUSED");
+    assertThat(c.lastSyncFailure()).hasValue(FakeIntegrationService.FAILED_DETAIL);
+  }
+
+  @Test
+  void syncRuns_newestFirst_withAnthropicsRequestIdForSupport() {
+    server.integration().addConnectionWithFailedSync("c1-abcd", "Initech");
+
+    List<SyncRun> runs = client.syncRuns(TOKEN, "c1-abcd", 10);
+
+    assertThat(runs).extracting(SyncRun::id).containsExactly("r2", "r1");
+    assertThat(runs.get(0)).satisfies(r -> {
+      assertThat(r.outcome()).isEqualTo(SyncRunOutcome.FAILED);
+      assertThat(r.providerRequestId()).isEqualTo(FakeIntegrationService.FAILED_REQUEST_ID);
+      assertThat(r.providerErrorMessage()).isEqualTo(FakeIntegrationService.FAILED_PROVIDER_MESSAGE);
+      assertThat(r.startTime()).isEqualTo(Instant.parse("2026-11-25T09:00:00Z"));
+      assertThat(r.windowEnd()).isEqualTo(LocalDate.of(2026, 11, 24));
+    });
+    assertThat(runs.get(1).reconciliation()).isEqualTo(Reconciliation.DAILY);
+    assertThat(runs.get(1).rows()).isEqualTo(1234);
   }
 
   @Test

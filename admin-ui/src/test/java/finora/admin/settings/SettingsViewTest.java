@@ -2,6 +2,7 @@ package finora.admin.settings;
 
 import static com.github.mvysny.kaributesting.v10.GridKt._getCellComponent;
 import static com.github.mvysny.kaributesting.v10.GridKt._getFormatted;
+import static com.github.mvysny.kaributesting.v10.GridKt._getItemDetailsComponent;
 import static com.github.mvysny.kaributesting.v10.GridKt._size;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._click;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._find;
@@ -131,6 +132,17 @@ class SettingsViewTest {
   }
 
   @Test
+  void keyForm_saysWhatAConnectionCovers_andThatTheKeyOnlyReadsBillingData_nextToTheField() {
+    open(Role.ADMIN);
+
+    Paragraph coverage = _get(Paragraph.class, spec -> spec.withId("key-coverage"));
+    assertThat(coverage.isVisible()).isTrue();
+    assertThat(coverage.getText()).isEqualTo(FakeIntegrationService.COVERAGE)
+        .contains("API platform", "not Claude.ai plans", "Priority Tier", "only used to read",
+            "never uses it to call Claude");
+  }
+
+  @Test
   void save_isDisabledWhileTheKeyIsEmpty() {
     open(Role.ADMIN);
     assertThat(save().isEnabled()).isFalse();
@@ -165,8 +177,31 @@ class SettingsViewTest {
 
     assertThat(keyField().isInvalid()).isTrue();
     assertThat(keyField().getErrorMessage()).isEqualTo(FakeIntegrationService.REGULAR_KEY_MESSAGE);
-    assertThat(keyField().getValue()).isEqualTo(FakeIntegrationService.REGULAR_KEY);
     assertThat(_size(grid())).isZero();
+  }
+
+  @Test
+  void rejectedKey_isClearedFromTheField_soTheSecretDoesNotLingerInTheBrowser() {
+    open(Role.ADMIN);
+
+    connect(FakeIntegrationService.PREFIX + "revoked-somewhere-else-zzzz");
+
+    assertThat(keyField().getValue()).isEmpty();
+    assertThat(keyField().isInvalid()).isTrue();
+    assertThat(keyField().getErrorMessage()).isEqualTo(FakeIntegrationService.REJECTED_MESSAGE);
+    assertThat(save().isEnabled()).isFalse();
+    assertThat(UI.getCurrent().getElement().getOuterHTML()).doesNotContain("revoked-somewhere-else-zzzz");
+  }
+
+  @Test
+  void keyRefusedBecauseTheServerIsDown_isClearedToo() {
+    open(Role.ADMIN);
+    server.failNextCall(io.grpc.Status.UNAVAILABLE.withDescription("connection refused").asRuntimeException());
+
+    connect(FakeIntegrationService.GOOD_KEY);
+
+    assertThat(keyField().getValue()).isEmpty();
+    assertThat(keyField().isInvalid()).isTrue();
   }
 
   @Test
@@ -193,7 +228,8 @@ class SettingsViewTest {
     assertThat(_size(grid())).isEqualTo(1);
     assertThat(_getFormatted(grid(), 0, "organization")).isEqualTo("Acme Robotics");
     assertThat(_getFormatted(grid(), 0, "key")).isEqualTo("sk-ant-admin01-…orgA");
-    assertThat(textOf(_getCellComponent(grid(), 0, "refresh"))).isEqualTo("Last: Not yetNext: Nov 18, 11:06 UTC");
+    assertThat(textOf(_getCellComponent(grid(), 0, "refresh")))
+        .isEqualTo("Last: Not yetNext: Nov 18, 11:06 UTCSync history");
   }
 
   @Test
@@ -224,6 +260,52 @@ class SettingsViewTest {
 
     String status = textOf(_getCellComponent(grid(), 0, "status"));
     assertThat(status).contains("Needs attention", "create a new Admin key, then choose Update");
+  }
+
+  @Test
+  void failedLastSync_showsWhatWentWrong() {
+    server.integration().addConnectionWithFailedSync("c1-abcd", "Initech");
+    open(Role.READER);
+
+    assertThat(textOf(_getCellComponent(grid(), 0, "status"))).isEqualTo("ActiveSync failed");
+    assertThat(grid().isDetailsVisible(grid().getListDataView().getItem(0))).isTrue();
+    assertThat(textOf(_getItemDetailsComponent(grid(), 0)))
+        .startsWith("Last sync failed: " + FakeIntegrationService.FAILED_DETAIL + ". Sync history shows");
+    assertThat(textOf(_getCellComponent(grid(), 0, "refresh"))).startsWith("Last: Nov 25, 09:01 UTC (failed)");
+  }
+
+  @Test
+  void succeededLastSync_hasNoFailureUnderTheRow() {
+    server.integration().addConnection("c1-abcd", "Initech", ConnectionStatus.CONNECTION_STATUS_ACTIVE, "");
+    open(Role.READER);
+
+    assertThat(textOf(_getCellComponent(grid(), 0, "status"))).isEqualTo("Active");
+    assertThat(grid().isDetailsVisible(grid().getListDataView().getItem(0))).isFalse();
+  }
+
+  @Test
+  void syncHistory_listsRecentRuns_withAnthropicsRequestIdToQuoteToSupport_evenForReaders() {
+    server.integration().addConnectionWithFailedSync("c1-abcd", "Initech");
+    open(Role.READER);
+
+    _click(_get(_getCellComponent(grid(), 0, "refresh"), Button.class, spec -> spec.withText("Sync history")));
+
+    Dialog dialog = _get(Dialog.class);
+    assertThat(dialog.getHeaderTitle()).isEqualTo("Sync history of Initech");
+    List<Component> runs = _find(dialog, com.vaadin.flow.component.html.Div.class,
+        spec -> spec.withClasses("sync-run")).stream().map(Component.class::cast).toList();
+    assertThat(runs).hasSize(2);
+    assertThat(textOf(runs.get(0))).contains("Nov 25, 09:00 UTC", "2026-11-22 to 2026-11-24",
+        "Failed: PROVIDER_REFUSED", FakeIntegrationService.FAILED_DETAIL,
+        "Anthropic request id: " + FakeIntegrationService.FAILED_REQUEST_ID + " — " + SyncHistoryDialog.SUPPORT_HINT,
+        "Anthropic said: " + FakeIntegrationService.FAILED_PROVIDER_MESSAGE);
+    assertThat(textOf(runs.get(1))).contains("Succeeded", "re-checked the last 35 days", "1,234 cost line items");
+    assertThat(_get(dialog, com.vaadin.flow.component.html.Span.class,
+        spec -> spec.withClasses("provider-request-id")).getText()).isEqualTo(FakeIntegrationService.FAILED_REQUEST_ID);
+    assertThat(server.integration().connections()).hasSize(1);
+
+    _click(_get(Button.class, spec -> spec.withId("sync-history-close")));
+    assertThat(dialog.isOpened()).isFalse();
   }
 
   @Test
@@ -259,6 +341,9 @@ class SettingsViewTest {
 
     assertThat(dialog.isOpened()).isTrue();
     assertThat(newKey.getErrorMessage()).contains("belongs to the Anthropic organization \"Globex Research\"");
+    assertThat(newKey.getValue()).isEmpty();
+    assertThat(newKey.isInvalid()).isTrue();
+    assertThat(dialogSave.isEnabled()).isFalse();
     assertThat(_getFormatted(grid(), 0, "key")).isEqualTo("sk-ant-admin01-…abcd");
   }
 

@@ -23,7 +23,7 @@ class CostPagesTest {
     tokensAsked.add(token);
     int offset = token.isEmpty() ? 0 : Integer.parseInt(token.substring("opaque-".length()));
     List<CostLine> rows = IntStream.range(offset, Math.min(offset + PAGE, ROWS))
-        .mapToObj(i -> new CostLine(LocalDate.of(2026, 1, 1).plusDays(i), null, null, null, null, BigDecimal.ONE, false))
+        .mapToObj(i -> new CostLine(LocalDate.of(2026, 1, 1).plusDays(i), null, null, null, null, null, BigDecimal.ONE, false))
         .toList();
     String next = offset + PAGE < ROWS ? "opaque-" + (offset + PAGE) : "";
     return new CostPage(rows, BigDecimal.valueOf(ROWS), ROWS, next, new Freshness(null, null));

@@ -9,6 +9,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Set;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
@@ -18,13 +19,13 @@ class SpendChartTest {
   private static final DateRange WEEK = new DateRange(LocalDate.of(2026, 11, 18), LocalDate.of(2026, 11, 24));
 
   private static CostLine line(int day, String family, String usd) {
-    return new CostLine(LocalDate.of(2026, 11, day), family, null, null, null, new BigDecimal(usd), false);
+    return new CostLine(LocalDate.of(2026, 11, day), family, null, null, null, null, new BigDecimal(usd), false);
   }
 
   @Test
   void svg_isWellFormedSvg_thatScalesToItsContainer() throws Exception {
     String svg = SpendChart.svg(List.of(line(18, "Opus", "12.50"), line(18, "Sonnet", "3.00"),
-        line(20, "", "0.10")), WEEK);
+        line(20, "", "0.10")), WEEK, Set.of());
 
     DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
     factory.setNamespaceAware(true);
@@ -38,9 +39,26 @@ class SpendChartTest {
   @Test
   void legend_namesEveryFamily_andCostsWithoutAModel() {
     String svg = SpendChart.svg(List.of(line(18, "Opus", "12.50"), line(19, "Mistery", "1.00"),
-        line(20, "", "0.10")), WEEK);
+        line(20, "", "0.10")), WEEK, Set.of());
 
-    assertThat(svg).contains(">Opus<", ">Mistery<", ">" + SpendChart.NO_MODEL + "<").doesNotContain("'Dialog'");
+    assertThat(svg).contains(">Opus<", ">Mistery<", ">" + SpendChart.NO_MODEL + "<").doesNotContain("'Dialog'")
+        .doesNotContain(SpendChart.PROVISIONAL_LEGEND, SpendChart.CORRECTED_LEGEND, "corrected days");
+  }
+
+  @Test
+  void provisionalDays_areShaded_andCorrectedDaysMarked_eachWithALegendEntry() {
+    CostLine provisional = new CostLine(LocalDate.of(2026, 11, 24), "Opus", null, null, null, null,
+        new BigDecimal("4.00"), true);
+
+    String plain = SpendChart.svg(List.of(line(18, "Opus", "12.50")), WEEK, Set.of());
+    String marked = SpendChart.svg(List.of(line(18, "Opus", "12.50"), line(20, "Opus", "3.00"), provisional), WEEK,
+        Set.of(LocalDate.of(2026, 11, 20), LocalDate.of(2026, 10, 1)));
+
+    assertThat(marked).contains(">" + SpendChart.PROVISIONAL_LEGEND + "<", ">" + SpendChart.CORRECTED_LEGEND + "<",
+        "aria-label=\"Daily spend by model family, 2026-11-18 to 2026-11-24 (UTC); corrected days: 2026-11-20\"");
+    // The marker and the shading are drawn in their own colours.
+    assertThat(marked).contains("fill:rgb(17,24,39)", "fill:rgb(253,230,138)");
+    assertThat(plain).doesNotContain("rgb(17,24,39)", "rgb(253,230,138)");
   }
 
   @Test

@@ -22,7 +22,9 @@ import finora.admin.grpc.CostLine;
 import finora.admin.grpc.ExportKind;
 import finora.admin.grpc.FakeCostService;
 import finora.admin.grpc.FakeFinoraServer;
+import finora.admin.grpc.FakeIntegrationService;
 import finora.admin.grpc.Freshness;
+import finora.admin.grpc.IntegrationClient;
 import finora.admin.grpc.NotAuthenticatedException;
 import finora.admin.grpc.Role;
 import finora.admin.grpc.ServerUnreachableException;
@@ -58,6 +60,8 @@ class SpendViewTest {
   private final FakeFinoraServer server = new FakeFinoraServer();
   private final ManagedChannel channel = server.newChannel();
   private final CostClient client = new CostClient(channel, Duration.ofSeconds(5), Duration.ofSeconds(30));
+  private final IntegrationClient integrations = new IntegrationClient(channel, Duration.ofSeconds(5),
+      Duration.ofSeconds(30));
 
   @BeforeEach
   void setUp() {
@@ -75,7 +79,7 @@ class SpendViewTest {
   }
 
   private SpendView open() {
-    SpendView view = new SpendView(client, new CurrentSession(), CLOCK);
+    SpendView view = new SpendView(client, integrations, new CurrentSession(), CLOCK);
     UI.getCurrent().add(view);
     return view;
   }
@@ -111,12 +115,112 @@ class SpendViewTest {
   }
 
   @Test
-  void freshness_saysCompleteThrough_andWhichDaysAreProvisional() {
+  void freshness_saysCompleteThrough_finalThrough_andWhenTodayArrives() {
     open();
 
     assertThat(_get(com.vaadin.flow.component.html.Paragraph.class, spec -> spec.withId("freshness")).getText())
-        .isEqualTo("Complete through 2026-11-24; today's spend appears tomorrow. "
-            + "Days after 2026-11-22 are provisional: Anthropic may still correct them.");
+        .isEqualTo("Complete through 2026-11-24; final through 2026-11-22 (re-checked at least 2 days after the day "
+            + "closed); today's spend appears tomorrow.");
+  }
+
+  @Test
+  void freshness_beforeAnyDayIsFinal_saysSo() {
+    assertThat(SpendView.freshnessText(new Freshness(LocalDate.of(2026, 11, 24), null), java.math.BigDecimal.TEN))
+        .isEqualTo("Complete through 2026-11-24; no day is final yet (a day is final once re-checked at least 2 days "
+            + "after it closed); today's spend appears tomorrow.");
+  }
+
+  @Test
+  void coverage_isSaidNearTheTotal_inTheServersWords() {
+    open();
+
+    assertThat(_get(com.vaadin.flow.component.html.Paragraph.class, spec -> spec.withId("coverage-note")).getText())
+        .isEqualTo(FakeIntegrationService.COVERAGE)
+        .contains("API platform", "not Claude.ai plans", "Priority Tier", "below the invoice");
+  }
+
+  @Test
+  void corrections_withoutAny_sayThereAreNone() {
+    SpendView view = open();
+
+    assertThat(view.corrections().grid().isVisible()).isFalse();
+    assertThat(view.corrections().emptyState().isVisible()).isTrue();
+    assertThat(view.corrections().emptyState().getText()).isEqualTo(CorrectionsList.EMPTY);
+    assertThat(server.costs().restatementRequests()).last().satisfies(r -> {
+      assertThat(r.getStartDate().getMonth()).isEqualTo(10);
+      assertThat(r.getStartDate().getDay()).isEqualTo(26);
+      assertThat(r.getEndDate().getDay()).isEqualTo(24);
+    });
+  }
+
+  @Test
+  void corrections_ofTheRange_showBeforeAfterTheSignedDifferenceAndWhen_andMarkLateOnes() {
+    server.costs().addCorrection(LocalDate.of(2026, 11, 5), "Acme Robotics", "412.80", "398.123456",
+        Instant.parse("2026-11-20T04:10:00Z"), true);
+    server.costs().addCorrection(LocalDate.of(2026, 11, 23), "", "16.35", "16.40",
+        Instant.parse("2026-11-25T02:00:00Z"), false);
+    server.costs().addCorrection(LocalDate.of(2026, 9, 1), "Acme Robotics", "1", "2",
+        Instant.parse("2026-09-05T02:00:00Z"), true);
+
+    SpendView view = open();
+
+    var grid = view.corrections().grid();
+    assertThat(view.corrections().emptyState().isVisible()).isFalse();
+    assertThat(_size(grid)).isEqualTo(2);
+    assertThat(_getCellComponent(grid, 0, "day").getElement().getTextRecursively())
+        .isEqualTo("2026-11-05late correction");
+    assertThat(_getFormatted(grid, 0, "organization")).isEqualTo("Acme Robotics");
+    assertThat(_getFormatted(grid, 0, "change")).isEqualTo("$412.80 → $398.12");
+    assertThat(_getFormatted(grid, 0, "delta")).isEqualTo("\u2212$14.68");
+    assertThat(_getFormatted(grid, 0, "detected")).isEqualTo("2026-11-20 04:10 UTC");
+    assertThat(_getCellComponent(grid, 1, "day").getElement().getTextRecursively()).isEqualTo("2026-11-23");
+    assertThat(_getFormatted(grid, 1, "organization")).isEqualTo(FakeCostService.ORG_ID);
+    assertThat(_getFormatted(grid, 1, "delta")).isEqualTo("+$0.05");
+  }
+
+  @Test
+  void correctedDays_areMarkedOnTheChart_withALegendEntry_andInTheDayGrid() {
+    server.costs().addCorrection(LocalDate.of(2026, 11, 5), "Acme Robotics", "412.80", "398.12",
+        Instant.parse("2026-11-20T04:10:00Z"), true);
+
+    SpendView view = open();
+
+    String markup = _get(view.chart(), Svg.class).getElement().getProperty("innerHTML");
+    assertThat(markup).contains("corrected days: 2026-11-05", ">" + SpendChart.CORRECTED_LEGEND + "<",
+        ">" + SpendChart.PROVISIONAL_LEGEND + "<");
+    assertThat(_getCellComponent(view.dayGrid(), 10, "day").getElement().getTextRecursively())
+        .isEqualTo("2026-11-05corrected");
+    assertThat(_getCellComponent(view.dayGrid(), 29, "day").getElement().getTextRecursively())
+        .isEqualTo("2026-11-24provisional");
+  }
+
+  @Test
+  void modelGrid_showsEachModelsVersion() {
+    SpendView view = open();
+
+    var grid = view.byModel().grid();
+    assertThat(_getFormatted(grid, 0, "version")).isEqualTo("4.1");
+    assertThat(_getFormatted(grid, 1, "model")).isEqualTo(FakeCostService.SONNET);
+    assertThat(_getFormatted(grid, 1, "version")).isEqualTo("4.5");
+    assertThat(_getFormatted(grid, 3, "version")).isEqualTo("—");
+  }
+
+  @Test
+  void modelGrid_groupedByFamilyAndVersion_keepsEqualVersionsOfFamiliesApart() {
+    SpendView view = open();
+
+    _setValue(view.modelBreakdown(), ModelBreakdown.VERSION);
+
+    var grid = view.byModel().grid();
+    assertThat(grid.getColumnByKey("model").isVisible()).isFalse();
+    assertThat(_size(grid)).isEqualTo(4);
+    assertThat(List.of(0, 1, 2).stream().map(i -> _getFormatted(grid, i, "family") + " " + _getFormatted(grid, i,
+        "version")).toList()).containsExactly("Opus 4.1", "Sonnet 4.5", "Haiku 4.5");
+    assertThat(_getFormatted(grid, 3, "family")).isEqualTo(SpendChart.NO_MODEL);
+    assertThat(grid.getColumnByKey("family").getFooterText()).isEqualTo("Total");
+    assertThat(view.byModel().totalText()).isEqualTo("$490.50");
+    assertThat(server.costs().queries()).last().satisfies(q -> assertThat(q.getGroupByList())
+        .containsExactly(finora.api.v1.CostDimension.COST_DIMENSION_MODEL_VERSION));
   }
 
   @Test
@@ -312,8 +416,10 @@ class SpendViewTest {
     ManagedChannel nowhere = FakeFinoraServer.channelToNowhere();
     try {
       CostClient unreachable = new CostClient(nowhere, Duration.ofSeconds(2), Duration.ofSeconds(2));
+      IntegrationClient unreachableIntegrations = new IntegrationClient(nowhere, Duration.ofSeconds(2),
+          Duration.ofSeconds(2));
 
-      assertThatThrownBy(() -> new SpendView(unreachable, new CurrentSession(), CLOCK))
+      assertThatThrownBy(() -> new SpendView(unreachable, unreachableIntegrations, new CurrentSession(), CLOCK))
           .isInstanceOf(ServerUnreachableException.class)
           .hasMessageStartingWith("The Finora server is not reachable at");
     } finally {
