@@ -28,7 +28,7 @@ public final class Main {
     }
 
     private static FinoraCommand.OpenApp open(ServerConfig config) {
-        Database db = Database.open(config);
+        Database db = Database.openBesideServer(config); // a server running on the data dir keeps its database
         return new FinoraCommand.OpenApp(
                 App.create(config, db.dsl(), db.sideDataSource(), Clock.systemUTC()), db);
     }
