@@ -35,7 +35,7 @@ public final class Main {
 
     private static int serve(ServerConfig config) throws Exception {
         Database db = Database.open(config);
-        App app = App.create(config, db.dsl(), db.sideDataSource(), Clock.systemUTC());
+        App app = App.create(config, db.dsl(), db.sideDataSource(), db.exportDataSource(), Clock.systemUTC());
         if (config.devBootstrap()) {
             DevBootstrap.runIfEmpty(app.dsl(), app.accounts(), app.accountRepository(), config.dataDir())
                     .ifPresentOrElse(c -> log.info(DevBootstrap.firstStartNotice(c, config.dataDir())),
