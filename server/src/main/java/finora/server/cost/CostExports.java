@@ -134,8 +134,8 @@ public final class CostExports implements AutoCloseable {
         }
     }
 
-    /** How many exports run now (tests and metrics). */
-    synchronized int running() {
+    /** How many exports run now. */
+    public synchronized int running() {
         return running;
     }
 
