@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +60,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
     private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
     private static final Duration ORPHAN_STOP_WAIT = Duration.ofSeconds(20);
+    private static final Duration ORPHAN_SESSIONS_WAIT = Duration.ofSeconds(5);
+    /** Process title of a client backend: "postgres: user db 127.0.0.1(53748) idle" or "… [local] …". */
+    private static final Pattern CLIENT_BACKEND =
+            Pattern.compile("^postgres: \\S+ \\S+ (\\S+\\(\\d+\\)|\\[local\\])");
 
     private final io.zonky.test.db.postgres.embedded.EmbeddedPostgres started;
     private final DataDirectoryLock lock;
@@ -364,6 +369,18 @@ public final class EmbeddedPostgres implements AutoCloseable {
             deleteQuietly(pgData.resolve("postmaster.pid"));
             return;
         }
+        // A server killed with -9 leaves no sessions behind (the kernel closes its sockets and the backends
+        // exit); sessions that stay belong to someone alive, e.g. a server of a version before this lock.
+        long deadline = System.nanoTime() + ORPHAN_SESSIONS_WAIT.toNanos();
+        long sessions;
+        while ((sessions = orphan.get().clientSessions()) > 0 && System.nanoTime() < deadline) {
+            sleep(100);
+        }
+        if (sessions > 0) {
+            throw new DataDirectoryInUseException("PostgreSQL (pid " + process.pid() + ") of " + pgData + " still"
+                    + " serves " + sessions + " client session(s), but no Finora server holds the data directory:"
+                    + " a Finora server of an older version may still run on it. Stop it first.");
+        }
         log.warn("PostgreSQL (pid {}) of {} is still running without its Finora server (killed?); stopping it",
                 process.pid(), pgData);
         process.destroy();
@@ -399,6 +416,22 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
         boolean ready() {
             return "ready".equals(status);
+        }
+
+        /**
+         * Client sessions it serves, from its children's process titles ({@code /proc/<pid>/cmdline},
+         * which PostgreSQL rewrites); 0 where {@code /proc} is not there.
+         */
+        long clientSessions() {
+            return process.children().filter(child -> {
+                try {
+                    String title = Files.readString(Path.of("/proc", Long.toString(child.pid()), "cmdline"),
+                            StandardCharsets.UTF_8).replace('\0', ' ').trim();
+                    return CLIENT_BACKEND.matcher(title).find();
+                } catch (IOException e) {
+                    return false; // gone meanwhile, or no /proc
+                }
+            }).count();
         }
 
         boolean isPostgres() {

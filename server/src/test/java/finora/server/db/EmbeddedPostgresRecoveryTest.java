@@ -128,6 +128,27 @@ class EmbeddedPostgresRecoveryTest {
         }
     }
 
+    @Test
+    void postmasterWithLiveSessions_butNoServerHoldingTheLock_isLeftRunning(@TempDir Path dataDir) throws Exception {
+        // A server of the previous version runs on the data dir: it never takes finora.lock.
+        var older = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+                .setDataDirectory(dataDir.resolve("postgres")).setCleanDataDirectory(false).start();
+        try (Connection session = older.getPostgresDatabase().getConnection()) {
+            var postmaster = EmbeddedPostgres.Postmaster.of(dataDir.resolve("postgres")).orElseThrow();
+            assertThat(postmaster.clientSessions()).isEqualTo(1);
+            assertThatThrownBy(() -> EmbeddedPostgres.start(dataDir))
+                    .isInstanceOf(DataDirectoryInUseException.class)
+                    .hasMessageContaining("still serves 1 client session(s)")
+                    .hasMessageContaining("older version");
+            assertThat(postmaster.process().isAlive()).isTrue();
+            try (Statement st = session.createStatement()) {
+                assertThat(st.execute("SELECT 1")).as("its sessions keep working").isTrue();
+            }
+        } finally {
+            older.close();
+        }
+    }
+
     /** The real server's main in a JVM of its own, on ephemeral ports, logging to {@code log}. */
     private static Process server(Path dataDir, Path log) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
