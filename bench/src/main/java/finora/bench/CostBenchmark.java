@@ -108,8 +108,7 @@ public final class CostBenchmark implements Callable<Integer> {
         LocalDate yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1);
         ServerConfig config = ServerConfig.fromEnv(Map.of("FINORA_DATA_DIR", dir.toString(),
                 "FINORA_METRICS_PORT", "-1"));
-        try (EmbeddedPostgres pg = EmbeddedPostgres.startOrAttach(dir);
-                Database db = Database.open(pg.jdbcUrl(), pg.user(), "", null)) {
+        try (Database db = Database.open(EmbeddedPostgres.start(dir), Database.PoolSizes.of(config))) {
             App app = App.create(config, db.dsl(), db.sideDataSource(), Clock.systemUTC());
             out.printf("Loading %d tenants x %d days x %d line items with COPY...%n", tenants, days, itemsPerDay);
             long loadStart = System.nanoTime();

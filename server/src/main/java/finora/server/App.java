@@ -7,6 +7,7 @@ import finora.server.auth.AuthMetrics;
 import finora.server.auth.LoginThrottle;
 import finora.server.auth.PasswordHasher;
 import finora.server.budget.SpendWatch;
+import finora.server.cost.CostExports;
 import finora.server.cost.CostQueryCache;
 import finora.server.crypto.CredentialCipher;
 import finora.server.grpc.GrpcMetricsInterceptor;
@@ -30,6 +31,8 @@ import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
 
 /**
  * The object graph of the server, built with constructors in one place so that {@link Main}, the
@@ -45,6 +48,7 @@ import org.jooq.DSLContext;
  * @param notifier notification channels and alert delivery
  * @param connectionAlerts alerts about connections that stopped syncing; its periodic check starts with the server
  * @param spendWatch budgets and anomalies, evaluated after every sync
+ * @param exports runs {@code ExportCosts} within its limits, on a pool of its own in production
  */
 public record App(
         ServerConfig config,
@@ -63,15 +67,26 @@ public record App(
         SyncScheduler scheduler,
         Notifier notifier,
         ConnectionAlerts connectionAlerts,
-        SpendWatch spendWatch) {
+        SpendWatch spendWatch,
+        CostExports exports) {
 
     /** bcrypt cost for production passwords. */
     public static final int BCRYPT_COST = 12;
 
-    /** Wires the production application over an open database. */
+    /** Wires the production application over an open database; exports share the pool of {@code dsl}. */
     public static App create(ServerConfig config, DSLContext dsl, DataSource dataSource, Clock clock) {
+        return create(config, dsl, dataSource, null, clock);
+    }
+
+    /**
+     * Wires the production application over an open database whose exports read from a pool of their
+     * own ({@code exportDataSource}; null: the pool of {@code dsl}).
+     */
+    public static App create(ServerConfig config, DSLContext dsl, DataSource dataSource, DataSource exportDataSource,
+            Clock clock) {
         return create(config, dsl, dataSource, clock, BCRYPT_COST,
-                AnthropicClientConfig.defaults(config.anthropicBaseUrl()), CredentialCipher.fromConfig(config));
+                AnthropicClientConfig.defaults(config.anthropicBaseUrl()), CredentialCipher.fromConfig(config),
+                SyncConfig.defaults(), new PrometheusRegistry(), exportDataSource);
     }
 
     /** Wires the application with explicit tuning (tests use a low bcrypt cost and fast retries). */
@@ -85,6 +100,13 @@ public record App(
     public static App create(ServerConfig config, DSLContext dsl, DataSource dataSource, Clock clock,
             int bcryptCost, AnthropicClientConfig anthropicConfig, CredentialCipher cipher, SyncConfig syncConfig,
             PrometheusRegistry metrics) {
+        return create(config, dsl, dataSource, clock, bcryptCost, anthropicConfig, cipher, syncConfig, metrics, null);
+    }
+
+    /** As above, with exports on {@code exportDataSource} (null: the pool of {@code dsl}). */
+    public static App create(ServerConfig config, DSLContext dsl, DataSource dataSource, Clock clock,
+            int bcryptCost, AnthropicClientConfig anthropicConfig, CredentialCipher cipher, SyncConfig syncConfig,
+            PrometheusRegistry metrics, DataSource exportDataSource) {
         AuditLog audit = new AuditLog(clock);
         AccountRepository accountRepository = new AccountRepository();
         Accounts accounts = new Accounts(dsl, accountRepository, new PasswordHasher(bcryptCost), audit, clock,
@@ -105,8 +127,10 @@ public record App(
                 clock, syncConfig.leaseDuration(), List.of(spendWatch, connectionAlerts));
         SyncScheduler scheduler = new SyncScheduler(dsl, costSync, syncConfig, config.syncEnabled(), clock);
         CostQueryCache costCache = new CostQueryCache(64L << 20, Duration.ofMinutes(30)); // 64 MiB of answers
+        DSLContext exportDsl = exportDataSource == null ? dsl : DSL.using(exportDataSource, SQLDialect.POSTGRES);
+        CostExports exports = new CostExports(exportDsl, config.exports(), metrics);
         return new App(config, dsl, dataSource, clock, audit, accountRepository, accounts, anthropic, connections,
                 costCache, metrics, new GrpcMetricsInterceptor(metrics), costSync, scheduler, notifier, connectionAlerts,
-                spendWatch);
+                spendWatch, exports);
     }
 }

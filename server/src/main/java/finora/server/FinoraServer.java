@@ -8,6 +8,7 @@ import finora.api.v1.NotificationServiceGrpc;
 import finora.server.auth.AuthGrpcService;
 import finora.server.auth.AuthInterceptor;
 import finora.server.cost.CostChangeListener;
+import finora.server.cost.CostExports;
 import finora.server.cost.CostGrpcService;
 import finora.server.db.DatabaseHealthMonitor;
 import finora.server.grpc.CallGate;
@@ -41,6 +42,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * in-process one: both run the same wiring.
  */
 public final class FinoraServer {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FinoraServer.class);
     /** Services whose health follows the database. */
     public static final List<String> SERVICES = List.of(
             AuthServiceGrpc.SERVICE_NAME, IntegrationServiceGrpc.SERVICE_NAME, CostServiceGrpc.SERVICE_NAME,
@@ -56,11 +58,13 @@ public final class FinoraServer {
     private HTTPServer metricsServer;
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final ExecutorService executor;
+    private final CostExports exports;
 
     private FinoraServer(Server server, HealthStatusManager health, DatabaseHealthMonitor healthMonitor,
             CostChangeListener costChanges, PrometheusRegistry metrics, int metricsPort, String metricsBind,
-            ExecutorService executor) {
+            ExecutorService executor, CostExports exports) {
         this.executor = executor;
+        this.exports = exports;
         this.server = server;
         this.health = health;
         this.healthMonitor = healthMonitor;
@@ -117,7 +121,8 @@ public final class FinoraServer {
         // Each finora service parses and bounds its requests inside the call (after authentication).
         builder.addService(RequestLimitsInterceptor.guard(new AuthGrpcService(app.accounts())));
         builder.addService(RequestLimitsInterceptor.guard(new IntegrationGrpcService(app.connections())));
-        builder.addService(RequestLimitsInterceptor.guard(new CostGrpcService(app.dsl(), app.costCache(), app.clock())));
+        builder.addService(RequestLimitsInterceptor.guard(
+                new CostGrpcService(app.dsl(), app.costCache(), app.exports(), app.clock())));
         builder.addService(RequestLimitsInterceptor.guard(app.spendWatch().grpcService()));
         builder.addService(RequestLimitsInterceptor.guard(new NotificationGrpcService(app.notifier())));
         builder.addService(health.getHealthService());
@@ -126,7 +131,7 @@ public final class FinoraServer {
         DatabaseHealthMonitor monitor = new DatabaseHealthMonitor(app.dataSource(), health, SERVICES);
         CostChangeListener costChanges = new CostChangeListener(app.dataSource(), app.costCache());
         return new FinoraServer(builder.build(), health, monitor, costChanges, app.metrics(),
-                app.config().metricsPort(), app.config().metricsBind(), executor);
+                app.config().metricsPort(), app.config().metricsBind(), executor, app.exports());
     }
 
     /** Starts serving, the metrics endpoint (unless disabled) and probing the database every {@code healthPeriod}. */
@@ -171,20 +176,29 @@ public final class FinoraServer {
         healthMonitor.probe();
     }
 
+    /** {@link #shutdown(Duration, Duration)} with 5 s for cancelled calls to end. */
+    public void shutdown(Duration grace) throws InterruptedException {
+        shutdown(grace, Duration.ofSeconds(5));
+    }
+
     /**
      * Health turns NOT_SERVING (if {@link #enterShutdown} did not already), then the server stops
-     * accepting calls and waits up to {@code grace} for running ones before cancelling them; the
-     * metrics endpoint closes last.
+     * accepting calls and waits up to {@code grace} for running ones; then it cancels the rest (a
+     * stalled export among them) and waits up to {@code cancelWait} for them to end and for the exports'
+     * transactions to roll back. The metrics endpoint closes last. At most {@code grace + 2 × cancelWait}
+     * plus the cost-change listener's few hundred milliseconds.
      */
-    public void shutdown(Duration grace) throws InterruptedException {
+    public void shutdown(Duration grace, Duration cancelWait) throws InterruptedException {
         enterShutdown();
         server.shutdown();
         try {
             if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.info("Calls still running after {} ms; cancelling them", grace.toMillis());
                 server.shutdownNow();
-                server.awaitTermination(5, TimeUnit.SECONDS);
+                server.awaitTermination(cancelWait.toMillis(), TimeUnit.MILLISECONDS);
             }
         } finally {
+            exports.close(cancelWait); // export threads left (none once their calls ended) are interrupted
             if (executor != null) {
                 executor.shutdownNow(); // the server has terminated: nothing of ours runs on it any more
             }

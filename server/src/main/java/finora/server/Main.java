@@ -28,45 +28,43 @@ public final class Main {
     }
 
     private static FinoraCommand.OpenApp open(ServerConfig config) {
-        Database db = Database.open(config);
+        Database db = Database.openBesideServer(config); // a server running on the data dir keeps its database
         return new FinoraCommand.OpenApp(
                 App.create(config, db.dsl(), db.sideDataSource(), Clock.systemUTC()), db);
     }
 
     private static int serve(ServerConfig config) throws Exception {
         Database db = Database.open(config);
-        App app = App.create(config, db.dsl(), db.sideDataSource(), Clock.systemUTC());
-        if (config.devBootstrap()) {
-            DevBootstrap.runIfEmpty(app.dsl(), app.accounts(), app.accountRepository(), config.dataDir())
-                    .ifPresentOrElse(c -> log.info(DevBootstrap.firstStartNotice(c, config.dataDir())),
-                            () -> log.info("Dev credentials, if any, are in {}",
-                                    config.dataDir().resolve("dev-credentials")));
-        }
-        FinoraServer server = FinoraServer.create(ServerTransport.builder(config), app);
-        server.start(Duration.ofSeconds(2));
-        app.scheduler().start();
-        app.connectionAlerts().start();
-        log.info("Finora server listening for gRPC on port {} ({}), metrics on {}:{}", server.port(),
-                config.tls().isPresent() ? "TLS" : "plaintext", config.metricsBind(), server.metricsPort());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                // 1. Health NOT_SERVING, so balancers stop sending new calls.
-                server.enterShutdown();
-                // 2. Stop background work: no new claims; running syncs finish their current day (or are
-                //    interrupted after a timeout) and release their leases for other replicas.
-                app.scheduler().stop();
-                app.connectionAlerts().close();
-                // 3. Stop accepting calls, wait up to 10 s for running ones, then cancel them.
-                server.shutdown(Duration.ofSeconds(10));
-                // Alerts still being sent stay PENDING in the delivery log; another replica resumes them.
-                app.notifier().close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                // 4. Close the pool and the embedded database.
-                db.close();
+        FinoraServer server;
+        try {
+            App app = App.create(config, db.dsl(), db.sideDataSource(), db.exportDataSource(), Clock.systemUTC());
+            if (config.devBootstrap()) {
+                DevBootstrap.runIfEmpty(app.dsl(), app.accounts(), app.accountRepository(), config.dataDir())
+                        .ifPresentOrElse(c -> log.info(DevBootstrap.firstStartNotice(c, config.dataDir())),
+                                () -> log.info("Dev credentials, if any, are in {}",
+                                        config.dataDir().resolve("dev-credentials")));
             }
-        }, "shutdown"));
+            server = FinoraServer.create(ServerTransport.builder(config), app);
+            server.start(Duration.ofSeconds(2));
+            app.scheduler().start();
+            app.connectionAlerts().start();
+            log.info("Finora server listening for gRPC on port {} ({}), metrics on {}:{}", server.port(),
+                    config.tls().isPresent() ? "TLS" : "plaintext", config.metricsBind(), server.metricsPort());
+            // SIGTERM: health NOT_SERVING → syncs stop → gRPC drains → pools and database close, all
+            // within FINORA_SHUTDOWN_TIMEOUT_SECONDS (below compose's stop_grace_period).
+            // Last phase: the connection-alert timer stops, alerts still being sent stay PENDING in the
+            // delivery log (another replica resumes them), then the pools and the database close.
+            AutoCloseable closeLast = () -> {
+                app.connectionAlerts().close();
+                app.notifier().close();
+                db.close();
+            };
+            var shutdown = new GracefulShutdown(config.shutdownTimeout(), server, app.scheduler(), closeLast);
+            Runtime.getRuntime().addShutdownHook(new Thread(shutdown::run, "shutdown"));
+        } catch (Exception | Error e) {
+            db.close(); // never leave the embedded PostgreSQL running behind a server that did not start
+            throw e;
+        }
         server.awaitTermination();
         return 0;
     }

@@ -32,6 +32,9 @@ import java.util.Optional;
  * @param concurrency the database pool and how many calls may use it at once
  * @param alerts alert delivery: SMTP, retries, which targets are allowed ({@code FINORA_SMTP_*},
  *     {@code FINORA_NOTIFY_*})
+ * @param exports limits of {@code ExportCosts}, which holds a connection while its client reads
+ * @param shutdownTimeout the whole graceful shutdown, kept below the orchestrator's grace period
+ *     ({@code FINORA_SHUTDOWN_TIMEOUT_SECONDS}, default 50: compose waits 60 s before SIGKILL)
  */
 public record ServerConfig(
         int grpcPort,
@@ -46,7 +49,9 @@ public record ServerConfig(
         Optional<Tls> tls,
         String metricsBind,
         Concurrency concurrency,
-        NotifyConfig alerts) {
+        NotifyConfig alerts,
+        Exports exports,
+        Duration shutdownTimeout) {
 
     /**
      * TLS for the gRPC port: PEM files of the server's certificate chain and its private key (PKCS#8),
@@ -70,6 +75,22 @@ public record ServerConfig(
             return new Concurrency(10, 10, Duration.ofSeconds(1));
         }
     }
+
+    /**
+     * Limits of {@code ExportCosts}, which streams from one open transaction for as long as its client
+     * reads, so that no client can hold the server hostage.
+     *
+     * @param maxConcurrent exports running at once on this replica ({@code FINORA_EXPORT_MAX_CONCURRENT}, default 4)
+     * @param maxPerTenant exports of one tenant running at once ({@code FINORA_EXPORT_MAX_PER_TENANT}, default 2)
+     * @param poolSize connections of the export pool, apart from the main pool ({@code FINORA_EXPORT_POOL_SIZE},
+     *     default and minimum: {@code maxConcurrent})
+     * @param stallTimeout how long an export waits for a client that reads nothing before cancelling it
+     *     ({@code FINORA_EXPORT_STALL_TIMEOUT_SECONDS}, default 30)
+     * @param statementTimeout PostgreSQL's {@code statement_timeout} inside an export's transaction
+     *     ({@code FINORA_EXPORT_STATEMENT_TIMEOUT_SECONDS}, default 120)
+     */
+    public record Exports(int maxConcurrent, int maxPerTenant, int poolSize, Duration stallTimeout,
+            Duration statementTimeout) {}
 
     /** Connection details of an external PostgreSQL. The password is never printed. */
     public record ExternalDatabase(String jdbcUrl, String user, String password) {
@@ -109,7 +130,8 @@ public record ServerConfig(
                 number(env, "FINORA_GRPC_MAX_CONCURRENT_CALLS", poolSize, 1, 10_000),
                 Duration.ofMillis(number(env, "FINORA_GRPC_QUEUE_TIMEOUT_MS", 1000, 0, 60_000)));
         return new ServerConfig(grpcPort, metricsPort, database, dataDir, keyset, keysetFile, anthropic, sync,
-                bootstrap, tls(env), value(env, "FINORA_METRICS_BIND").orElse("127.0.0.1"), concurrency, alerts(env));
+                bootstrap, tls(env), value(env, "FINORA_METRICS_BIND").orElse("127.0.0.1"), concurrency, alerts(env),
+                exports(env), Duration.ofSeconds(number(env, "FINORA_SHUTDOWN_TIMEOUT_SECONDS", 50, 5, 3600)));
     }
 
     private static NotifyConfig alerts(Map<String, String> env) {
@@ -147,6 +169,19 @@ public record ServerConfig(
         return new NotifyConfig(bool(env, "FINORA_NOTIFY_ALLOW_PRIVATE_TARGETS", false), smtp,
                 number(env, "FINORA_NOTIFY_MAX_ATTEMPTS", defaults.maxAttempts(), 1, 20),
                 Duration.ofMillis(initialMs), Duration.ofMillis(maxMs), defaults.staleCheckInterval());
+    }
+
+    private static Exports exports(Map<String, String> env) {
+        int max = number(env, "FINORA_EXPORT_MAX_CONCURRENT", 4, 1, 100);
+        int perTenant = number(env, "FINORA_EXPORT_MAX_PER_TENANT", Math.min(2, max), 1, 100);
+        int pool = number(env, "FINORA_EXPORT_POOL_SIZE", max, 1, 100);
+        if (pool < max) {
+            throw new ConfigException("FINORA_EXPORT_POOL_SIZE (" + pool + ") must be at least"
+                    + " FINORA_EXPORT_MAX_CONCURRENT (" + max + "): each running export holds one connection");
+        }
+        return new Exports(max, perTenant, pool,
+                Duration.ofSeconds(number(env, "FINORA_EXPORT_STALL_TIMEOUT_SECONDS", 30, 1, 3600)),
+                Duration.ofSeconds(number(env, "FINORA_EXPORT_STATEMENT_TIMEOUT_SECONDS", 120, 1, 86_400)));
     }
 
     /** True when the server runs its own embedded PostgreSQL under {@link #dataDir()}. */

@@ -50,6 +50,30 @@ class ServerConfigTest {
     }
 
     @Test
+    void exportsAndShutdown_haveDefaults_andFailNamingTheVariable() {
+        ServerConfig c = ServerConfig.fromEnv(Map.of());
+        assertThat(c.exports()).isEqualTo(new ServerConfig.Exports(4, 2, 4, Duration.ofSeconds(30),
+                Duration.ofSeconds(120)));
+        assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(50));
+        assertThat(ServerConfig.fromEnv(Map.of("FINORA_EXPORT_MAX_CONCURRENT", "8", "FINORA_EXPORT_MAX_PER_TENANT", "3",
+                "FINORA_EXPORT_STALL_TIMEOUT_SECONDS", "10", "FINORA_EXPORT_STATEMENT_TIMEOUT_SECONDS", "60",
+                "FINORA_SHUTDOWN_TIMEOUT_SECONDS", "25")))
+                .satisfies(e -> assertThat(e.exports()).isEqualTo(new ServerConfig.Exports(8, 3, 8,
+                        Duration.ofSeconds(10), Duration.ofSeconds(60))))
+                .satisfies(e -> assertThat(e.shutdownTimeout()).isEqualTo(Duration.ofSeconds(25)));
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("FINORA_EXPORT_MAX_CONCURRENT", "8",
+                "FINORA_EXPORT_POOL_SIZE", "4")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("FINORA_EXPORT_POOL_SIZE")
+                .hasMessageContaining("FINORA_EXPORT_MAX_CONCURRENT");
+        for (String name : new String[] {"FINORA_EXPORT_MAX_CONCURRENT", "FINORA_EXPORT_MAX_PER_TENANT",
+                "FINORA_EXPORT_POOL_SIZE", "FINORA_EXPORT_STALL_TIMEOUT_SECONDS",
+                "FINORA_EXPORT_STATEMENT_TIMEOUT_SECONDS", "FINORA_SHUTDOWN_TIMEOUT_SECONDS"}) {
+            assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of(name, "0")))
+                    .isInstanceOf(ConfigException.class).hasMessageContaining(name);
+        }
+    }
+
+    @Test
     void badPort_failsNamingTheVariable() {
         assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("FINORA_GRPC_PORT", "ninety")))
                 .isInstanceOf(ConfigException.class)

@@ -5,6 +5,7 @@ import finora.server.ConfigException;
 import finora.server.auth.Accounts;
 import finora.server.auth.Plan;
 import finora.server.auth.Role;
+import finora.server.db.DataDirectoryInUseException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -66,7 +67,7 @@ public final class FinoraCommand implements Callable<Integer> {
                 commandLine.getErr().println("Configuration error: " + e.getMessage());
                 return 2;
             }
-            if (e instanceof IllegalArgumentException) {
+            if (e instanceof IllegalArgumentException || e instanceof DataDirectoryInUseException) {
                 commandLine.getErr().println("Error: " + e.getMessage());
                 return 1;
             }

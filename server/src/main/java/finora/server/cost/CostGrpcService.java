@@ -26,7 +26,6 @@ import finora.api.v1.TagValue;
 import finora.server.auth.Principal;
 import finora.server.grpc.ErrorReason;
 import finora.server.grpc.FinoraException;
-import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.math.BigDecimal;
@@ -56,13 +55,18 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
     private final DSLContext dsl;
     private final CostQueryCache cache;
     private final java.time.Clock clock;
+    private final CostExports exports;
     private final CostRepository repository = new CostRepository();
 
-    /** Creates the service over the database, reusing answers from {@code cache} while they are current. */
-    public CostGrpcService(DSLContext dsl, CostQueryCache cache, java.time.Clock clock) {
+    /**
+     * Creates the service over the database, reusing answers from {@code cache} while they are current
+     * and running exports within the limits of {@code exports}.
+     */
+    public CostGrpcService(DSLContext dsl, CostQueryCache cache, CostExports exports, java.time.Clock clock) {
         this.clock = clock;
         this.dsl = dsl;
         this.cache = cache;
+        this.exports = exports;
     }
 
     @Override
@@ -177,6 +181,11 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
         respond(response, b.build());
     }
 
+    /**
+     * Streams the line items as CSV or FOCUS from one read-only transaction on the export pool. The
+     * handler only checks the request and takes a slot (or answers EXPORTS_BUSY); the export runs on a
+     * thread of its own, sending while the client reads and giving up on one that stalls.
+     */
     @Override
     public void exportCosts(ExportCostsRequest request, StreamObserver<ExportCostsResponse> response) {
         Principal caller = Principal.current();
@@ -188,20 +197,29 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
             throw new FinoraException(ErrorReason.INVALID_ARGUMENT, "format must be EXPORT_FORMAT_CSV or EXPORT_FORMAT_FOCUS");
         }
         CostExportWriter writer = new CostExportWriter(request.getFormat() == ExportFormat.EXPORT_FORMAT_FOCUS);
-        FlowControlledSender sender = new FlowControlledSender((ServerCallStreamObserver<ExportCostsResponse>) response);
-        StringBuilder chunk = new StringBuilder(CHUNK_BYTES + 1024).append(writer.header());
-        int[] rows = {0};
-        repository.forEachLineItem(dsl, caller.tenantId(), range, filter, item -> {
-            chunk.append(writer.row(item));
-            rows[0]++;
-            if (chunk.length() >= CHUNK_BYTES) {
-                sender.send(chunk, rows[0]);
-                chunk.setLength(0);
-                rows[0] = 0;
-            }
+        CostExports.Slot slot = exports.acquire(caller.tenantId());
+        ExportStream stream;
+        try {
+            stream = new ExportStream((ServerCallStreamObserver<ExportCostsResponse>) response,
+                    exports.limits().stallTimeout());
+        } catch (RuntimeException e) {
+            slot.release();
+            throw e;
+        }
+        exports.run(slot, stream, s -> {
+            StringBuilder chunk = new StringBuilder(CHUNK_BYTES + 1024).append(writer.header());
+            int[] rows = {0};
+            repository.forEachLineItem(exports.dsl(), caller.tenantId(), range, filter, exports.limits(), item -> {
+                chunk.append(writer.row(item));
+                rows[0]++;
+                if (chunk.length() >= CHUNK_BYTES) {
+                    s.send(chunk, rows[0]);
+                    chunk.setLength(0);
+                    rows[0] = 0;
+                }
+            });
+            s.send(chunk, rows[0]);
         });
-        sender.send(chunk, rows[0]);
-        response.onCompleted();
     }
 
     @Override
@@ -398,43 +416,5 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
             // fall through
         }
         throw CostRequest.invalid("page_token does not belong to this query; start again without it");
-    }
-
-
-
-    /** Sends chunks only while the client keeps up, so a slow reader never makes the server buffer the export. */
-    private static final class FlowControlledSender {
-        private final ServerCallStreamObserver<ExportCostsResponse> call;
-        private final Object ready = new Object();
-
-        FlowControlledSender(ServerCallStreamObserver<ExportCostsResponse> call) {
-            this.call = call;
-            call.setOnReadyHandler(() -> {
-                synchronized (ready) {
-                    ready.notifyAll();
-                }
-            });
-        }
-
-        void send(CharSequence chunk, int rows) {
-            if (chunk.length() == 0) {
-                return;
-            }
-            synchronized (ready) {
-                while (!call.isReady()) {
-                    if (call.isCancelled()) {
-                        throw Status.CANCELLED.withDescription("The client cancelled the export").asRuntimeException();
-                    }
-                    try {
-                        ready.wait(100);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw Status.CANCELLED.withDescription("Export interrupted").asRuntimeException();
-                    }
-                }
-            }
-            call.onNext(ExportCostsResponse.newBuilder()
-                    .setData(ByteString.copyFromUtf8(chunk.toString())).setRows(rows).build());
-        }
     }
 }

@@ -14,6 +14,9 @@ import static finora.db.jooq.Tables.WORKSPACE;
 
 import finora.api.v1.CostDimension;
 import finora.api.v1.CostOrder;
+import finora.server.ServerConfig;
+import finora.server.grpc.ErrorReason;
+import finora.server.grpc.FinoraException;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -32,6 +35,7 @@ import org.jooq.Field;
 import org.jooq.OrderField;
 import org.jooq.Record;
 import org.jooq.Table;
+import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
 /**
@@ -362,54 +366,72 @@ final class CostRepository {
         return new Nowcast(hours, fetched, refreshed);
     }
 
-    /** Streams every line item of the range to {@code sink}, a few hundred rows in memory at a time. */
+    /**
+     * Streams every line item of the range to {@code sink}, a few hundred rows in memory at a time, from
+     * one read-only transaction bounded by the export limits: {@code statement_timeout} for the query,
+     * and {@code idle_in_transaction_session_timeout} as a backstop should the sink hang past the stall
+     * timeout (PostgreSQL then ends the session itself). A query over the statement timeout fails with
+     * {@link ErrorReason#EXPORT_TIMEOUT}.
+     */
     void forEachLineItem(DSLContext dsl, UUID tenantId, CostRequest.Range range, CostRequest.Filter filter,
-            Consumer<LineItem> sink) {
+            ServerConfig.Exports limits, Consumer<LineItem> sink) {
         Field<Boolean> restated = DSL.field(DSL.exists(DSL.selectOne().from(COST_RESTATEMENT)
                 .where(COST_RESTATEMENT.LEDGER_ID.eq(COST_LINE_ITEM.LEDGER_ID))
                 .and(COST_RESTATEMENT.DAY.eq(COST_LINE_ITEM.DAY)))).as("restated");
-        dsl.transaction(c -> {
-            try (Cursor<? extends Record> cursor = c.dsl()
-                    .select(COST_LINE_ITEM.DAY, LEDGER.EXTERNAL_ORG_ID, LEDGER.EXTERNAL_ORG_NAME,
-                            COST_LINE_ITEM.WORKSPACE_ID, WORKSPACE.NAME, COST_LINE_ITEM.DESCRIPTION,
-                            COST_LINE_ITEM.MODEL, COST_LINE_ITEM.MODEL_FAMILY, COST_LINE_ITEM.MODEL_VERSION,
-                            COST_LINE_ITEM.COST_TYPE, COST_LINE_ITEM.TOKEN_TYPE, COST_LINE_ITEM.SERVICE_TIER,
-                            COST_LINE_ITEM.CONTEXT_WINDOW, COST_LINE_ITEM.INFERENCE_GEO, COST_LINE_ITEM.SPEED,
-                            COST_LINE_ITEM.AMOUNT_USD, COST_DAY.STATUS, restated, COST_LINE_ITEM.API_KEY_ID,
-                            API_KEY.NAME, COST_LINE_ITEM.ACTOR_ID, ACTOR.LABEL, COST_LINE_ITEM.PRODUCT,
-                            COST_LINE_ITEM.LIST_AMOUNT_USD, COST_DAY.SOURCE)
-                    .from(COST_LINE_ITEM)
-                    .join(LEDGER).on(LEDGER.LEDGER_ID.eq(COST_LINE_ITEM.LEDGER_ID))
-                    .leftJoin(COST_DAY).on(COST_DAY.LEDGER_ID.eq(COST_LINE_ITEM.LEDGER_ID)
-                            .and(COST_DAY.DAY.eq(COST_LINE_ITEM.DAY)))
-                    .leftJoin(WORKSPACE).on(WORKSPACE.LEDGER_ID.eq(COST_LINE_ITEM.LEDGER_ID)
-                            .and(WORKSPACE.WORKSPACE_ID.eq(COST_LINE_ITEM.WORKSPACE_ID)))
-                    .leftJoin(API_KEY).on(API_KEY.LEDGER_ID.eq(COST_LINE_ITEM.LEDGER_ID)
-                            .and(API_KEY.API_KEY_ID.eq(COST_LINE_ITEM.API_KEY_ID)))
-                    .leftJoin(ACTOR).on(ACTOR.LEDGER_ID.eq(COST_LINE_ITEM.LEDGER_ID)
-                            .and(ACTOR.ACTOR_ID.eq(COST_LINE_ITEM.ACTOR_ID)))
-                    .where(rawConditions(tenantId, range, filter))
-                    .orderBy(COST_LINE_ITEM.DAY, COST_LINE_ITEM.LINE_ITEM_ID)
-                    .fetchSize(500)
-                    .fetchLazy()) {
-                for (Record r : cursor) {
-                    String ws = r.get(COST_LINE_ITEM.WORKSPACE_ID);
-                    String wsName = r.get(WORKSPACE.NAME) != null ? r.get(WORKSPACE.NAME)
-                            : ws.isEmpty() ? "Default" : ws;
-                    sink.accept(new LineItem(r.get(COST_LINE_ITEM.DAY), r.get(LEDGER.EXTERNAL_ORG_ID),
-                            r.get(LEDGER.EXTERNAL_ORG_NAME), ws, wsName, r.get(COST_LINE_ITEM.DESCRIPTION),
-                            r.get(COST_LINE_ITEM.MODEL), r.get(COST_LINE_ITEM.MODEL_FAMILY),
-                            r.get(COST_LINE_ITEM.MODEL_VERSION), r.get(COST_LINE_ITEM.COST_TYPE),
-                            r.get(COST_LINE_ITEM.TOKEN_TYPE), r.get(COST_LINE_ITEM.SERVICE_TIER),
-                            r.get(COST_LINE_ITEM.CONTEXT_WINDOW), r.get(COST_LINE_ITEM.INFERENCE_GEO),
-                            r.get(COST_LINE_ITEM.SPEED), r.get(COST_LINE_ITEM.AMOUNT_USD), "FINAL".equals(r.get(COST_DAY.STATUS)),
-                            Boolean.TRUE.equals(r.get(restated)), r.get(COST_LINE_ITEM.API_KEY_ID),
-                            r.get(API_KEY.NAME), r.get(COST_LINE_ITEM.ACTOR_ID), r.get(ACTOR.LABEL),
-                            r.get(COST_LINE_ITEM.PRODUCT), r.get(COST_LINE_ITEM.LIST_AMOUNT_USD),
-                            r.get(COST_DAY.SOURCE)));
+        try {
+            dsl.transaction(c -> {
+                c.dsl().execute("SET TRANSACTION READ ONLY");
+                c.dsl().execute("SET LOCAL statement_timeout = " + limits.statementTimeout().toMillis());
+                c.dsl().execute("SET LOCAL idle_in_transaction_session_timeout = "
+                        + limits.stallTimeout().plusSeconds(30).toMillis());
+                try (Cursor<? extends Record> cursor = c.dsl()
+                        .select(COST_LINE_ITEM.DAY, LEDGER.EXTERNAL_ORG_ID, LEDGER.EXTERNAL_ORG_NAME,
+                                COST_LINE_ITEM.WORKSPACE_ID, WORKSPACE.NAME, COST_LINE_ITEM.DESCRIPTION,
+                                COST_LINE_ITEM.MODEL, COST_LINE_ITEM.MODEL_FAMILY, COST_LINE_ITEM.MODEL_VERSION,
+                                COST_LINE_ITEM.COST_TYPE, COST_LINE_ITEM.TOKEN_TYPE, COST_LINE_ITEM.SERVICE_TIER,
+                                COST_LINE_ITEM.CONTEXT_WINDOW, COST_LINE_ITEM.INFERENCE_GEO, COST_LINE_ITEM.SPEED,
+                                COST_LINE_ITEM.AMOUNT_USD, COST_DAY.STATUS, restated, COST_LINE_ITEM.API_KEY_ID,
+                                API_KEY.NAME, COST_LINE_ITEM.ACTOR_ID, ACTOR.LABEL, COST_LINE_ITEM.PRODUCT,
+                                COST_LINE_ITEM.LIST_AMOUNT_USD, COST_DAY.SOURCE)
+                        .from(COST_LINE_ITEM)
+                        .join(LEDGER).on(LEDGER.LEDGER_ID.eq(COST_LINE_ITEM.LEDGER_ID))
+                        .leftJoin(COST_DAY).on(COST_DAY.LEDGER_ID.eq(COST_LINE_ITEM.LEDGER_ID)
+                                .and(COST_DAY.DAY.eq(COST_LINE_ITEM.DAY)))
+                        .leftJoin(WORKSPACE).on(WORKSPACE.LEDGER_ID.eq(COST_LINE_ITEM.LEDGER_ID)
+                                .and(WORKSPACE.WORKSPACE_ID.eq(COST_LINE_ITEM.WORKSPACE_ID)))
+                        .leftJoin(API_KEY).on(API_KEY.LEDGER_ID.eq(COST_LINE_ITEM.LEDGER_ID)
+                                .and(API_KEY.API_KEY_ID.eq(COST_LINE_ITEM.API_KEY_ID)))
+                        .leftJoin(ACTOR).on(ACTOR.LEDGER_ID.eq(COST_LINE_ITEM.LEDGER_ID)
+                                .and(ACTOR.ACTOR_ID.eq(COST_LINE_ITEM.ACTOR_ID)))
+                        .where(rawConditions(tenantId, range, filter))
+                        .orderBy(COST_LINE_ITEM.DAY, COST_LINE_ITEM.LINE_ITEM_ID)
+                        .fetchSize(500)
+                        .fetchLazy()) {
+                    for (Record r : cursor) {
+                        String ws = r.get(COST_LINE_ITEM.WORKSPACE_ID);
+                        String wsName = r.get(WORKSPACE.NAME) != null ? r.get(WORKSPACE.NAME)
+                                : ws.isEmpty() ? "Default" : ws;
+                        sink.accept(new LineItem(r.get(COST_LINE_ITEM.DAY), r.get(LEDGER.EXTERNAL_ORG_ID),
+                                r.get(LEDGER.EXTERNAL_ORG_NAME), ws, wsName, r.get(COST_LINE_ITEM.DESCRIPTION),
+                                r.get(COST_LINE_ITEM.MODEL), r.get(COST_LINE_ITEM.MODEL_FAMILY),
+                                r.get(COST_LINE_ITEM.MODEL_VERSION), r.get(COST_LINE_ITEM.COST_TYPE),
+                                r.get(COST_LINE_ITEM.TOKEN_TYPE), r.get(COST_LINE_ITEM.SERVICE_TIER),
+                                r.get(COST_LINE_ITEM.CONTEXT_WINDOW), r.get(COST_LINE_ITEM.INFERENCE_GEO),
+                                r.get(COST_LINE_ITEM.SPEED), r.get(COST_LINE_ITEM.AMOUNT_USD), "FINAL".equals(r.get(COST_DAY.STATUS)),
+                                Boolean.TRUE.equals(r.get(restated)), r.get(COST_LINE_ITEM.API_KEY_ID),
+                                r.get(API_KEY.NAME), r.get(COST_LINE_ITEM.ACTOR_ID), r.get(ACTOR.LABEL),
+                                r.get(COST_LINE_ITEM.PRODUCT), r.get(COST_LINE_ITEM.LIST_AMOUNT_USD),
+                                r.get(COST_DAY.SOURCE)));
+                    }
                 }
+            });
+        } catch (DataAccessException e) {
+            if ("57014".equals(e.sqlState())) { // query_canceled: the statement timeout
+                throw new FinoraException(ErrorReason.EXPORT_TIMEOUT, "The export's query ran longer than "
+                        + limits.statementTimeout().toSeconds() + " s; export a shorter date range.", Map.of(), e);
             }
-        });
+            throw e;
+        }
     }
 
     private static Condition conditions(Source src, UUID tenantId, CostRequest.Range range,

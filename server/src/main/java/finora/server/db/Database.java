@@ -17,47 +17,113 @@ import org.jooq.impl.DSL;
 public final class Database implements AutoCloseable {
     private final HikariDataSource pool;
     private final HikariDataSource sidePool;
+    private final HikariDataSource exportPool;
     private final DSLContext dsl;
     private final EmbeddedPostgres embedded;
 
-    private Database(HikariDataSource pool, HikariDataSource sidePool, EmbeddedPostgres embedded) {
+    private Database(HikariDataSource pool, HikariDataSource sidePool, HikariDataSource exportPool,
+            EmbeddedPostgres embedded) {
         this.pool = pool;
         this.sidePool = sidePool;
+        this.exportPool = exportPool;
         this.embedded = embedded;
         this.dsl = DSL.using(pool, SQLDialect.POSTGRES);
     }
 
-    /** Opens the configured database (starting the embedded one if none is configured) and migrates it. */
+    /** How many connections each pool has. */
+    public record PoolSizes(int main, int exports) {
+        /** The sizes {@code config} asks for. */
+        public static PoolSizes of(ServerConfig config) {
+            return new PoolSizes(config.concurrency().databasePoolSize(), config.exports().poolSize());
+        }
+
+        /** The defaults: 10 connections for calls and syncs, 4 for exports. */
+        public static PoolSizes defaults() {
+            return of(ServerConfig.fromEnv(java.util.Map.of()));
+        }
+    }
+
+    /**
+     * For the server: opens the configured database and migrates it. With no database configured it
+     * starts the embedded one, refusing when another server already runs on the data dir.
+     */
     public static Database open(ServerConfig config) {
         if (config.database().isPresent()) {
-            var external = config.database().get();
-            return open(external.jdbcUrl(), external.user(), external.password(), null,
-                    config.concurrency().databasePoolSize());
+            return openExternal(config);
         }
-        EmbeddedPostgres pg = EmbeddedPostgres.startOrAttach(config.dataDir());
+        return open(EmbeddedPostgres.start(config.dataDir()), PoolSizes.of(config));
+    }
+
+    /**
+     * For the command line: as {@link #open(ServerConfig)}, but when a server runs on the data dir it
+     * uses that server's embedded database (and leaves it running on close).
+     */
+    public static Database openBesideServer(ServerConfig config) {
+        if (config.database().isPresent()) {
+            return openExternal(config);
+        }
+        return open(EmbeddedPostgres.startOrAttach(config.dataDir()), PoolSizes.of(config));
+    }
+
+    private static Database openExternal(ServerConfig config) {
+        var external = config.database().get();
+        return open(external.jdbcUrl(), external.user(), external.password(), null, PoolSizes.of(config));
+    }
+
+    /**
+     * Opens the embedded database: Flyway runs as its owner role, the pools connect as its application
+     * role (not a superuser). {@code embedded} is closed with the database, or at once if opening fails.
+     */
+    public static Database open(EmbeddedPostgres embedded, PoolSizes sizes) {
         try {
-            return open(pg.jdbcUrl(), pg.user(), "", pg, config.concurrency().databasePoolSize());
+            var owner = embedded.owner();
+            var migrator = new org.postgresql.ds.PGSimpleDataSource();
+            migrator.setUrl(embedded.jdbcUrl());
+            migrator.setUser(owner.user());
+            migrator.setPassword(owner.password());
+            migrate(migrator);
+            var app = embedded.app();
+            return pools(embedded.jdbcUrl(), app.user(), app.password(), embedded, sizes);
         } catch (RuntimeException e) {
-            pg.close();
+            embedded.close();
             throw e;
         }
     }
 
     /** Opens a database at a JDBC URL with a pool of 10 and migrates it; {@code embedded} is closed with it. */
     public static Database open(String jdbcUrl, String user, String password, EmbeddedPostgres embedded) {
-        return open(jdbcUrl, user, password, embedded, ServerConfig.Concurrency.defaults().databasePoolSize());
+        return open(jdbcUrl, user, password, embedded, PoolSizes.defaults());
     }
 
-    /** Opens a database at a JDBC URL with a pool of {@code poolSize} and migrates it. */
+    /** Opens a database at a JDBC URL with pools of the given sizes and migrates it as {@code user}. */
     public static Database open(String jdbcUrl, String user, String password, EmbeddedPostgres embedded,
-            int poolSize) {
-        HikariDataSource pool = pool(jdbcUrl, user, password, "finora", poolSize);
+            PoolSizes sizes) {
+        Database db = pools(jdbcUrl, user, password, embedded, sizes);
         try {
-            migrate(pool);
+            migrate(db.pool);
+            return db;
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    private static Database pools(String jdbcUrl, String user, String password, EmbeddedPostgres embedded,
+            PoolSizes sizes) {
+        HikariDataSource pool = pool(jdbcUrl, user, password, "finora", sizes.main());
+        HikariDataSource side = null;
+        try {
             // Health probes and the cost-change listener get their own connections, so a pool busy with
             // queries never reads as "database down" and never starves the listener.
-            return new Database(pool, pool(jdbcUrl, user, password, "finora-side", 2), embedded);
+            side = pool(jdbcUrl, user, password, "finora-side", 2);
+            // Exports hold a connection for as long as their client reads: a pool of their own, so slow
+            // or stalled downloads can never take the connections other calls and syncs need.
+            HikariDataSource exports = pool(jdbcUrl, user, password, "finora-export", sizes.exports());
+            return new Database(pool, side, exports, embedded);
         } catch (RuntimeException e) {
+            if (side != null) {
+                side.close();
+            }
             pool.close();
             throw e;
         }
@@ -101,9 +167,20 @@ public final class Database implements AutoCloseable {
         return sidePool;
     }
 
-    /** Closes the pool, then stops the embedded PostgreSQL if this process started it. */
+    /** The pool of {@code ExportCosts}, apart from the main pool. */
+    public DataSource exportDataSource() {
+        return exportPool;
+    }
+
+    /** The embedded PostgreSQL this database runs on, if it is the embedded one. */
+    public java.util.Optional<EmbeddedPostgres> embedded() {
+        return java.util.Optional.ofNullable(embedded);
+    }
+
+    /** Closes the pools, then stops the embedded PostgreSQL if this process started it. */
     @Override
     public void close() {
+        exportPool.close();
         sidePool.close();
         pool.close();
         if (embedded != null) {

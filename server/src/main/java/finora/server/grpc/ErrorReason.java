@@ -57,6 +57,15 @@ public enum ErrorReason {
     SMTP_NOT_CONFIGURED(Status.Code.FAILED_PRECONDITION),
     /** The tenant already has as many of these objects as allowed (budgets, channels). */
     LIMIT_REACHED(Status.Code.RESOURCE_EXHAUSTED),
+    /**
+     * As many exports as this replica (or this tenant) may run at once are running; RetryInfo says
+     * when to try again.
+     */
+    EXPORTS_BUSY(Status.Code.RESOURCE_EXHAUSTED),
+    /** An export was cancelled because its client read nothing for the stall timeout. */
+    EXPORT_STALLED(Status.Code.DEADLINE_EXCEEDED),
+    /** An export's query ran past the statement timeout; a shorter range may fit. */
+    EXPORT_TIMEOUT(Status.Code.DEADLINE_EXCEEDED),
     /** The database cannot be reached right now. */
     DATABASE_UNAVAILABLE(Status.Code.UNAVAILABLE),
     /** An unexpected failure; the description carries a reference to find it in the logs. */

@@ -147,21 +147,27 @@ public final class SyncScheduler implements AutoCloseable {
     }
 
     /**
-     * Stops claiming, lets running syncs finish their current day for up to {@code timeout}, then
-     * interrupts them; leases still held after that are released so other replicas continue at once.
+     * Stops claiming, lets running syncs finish their current day, interrupts those still running at
+     * four fifths of {@code timeout} and waits the last fifth for them to let go; leases still held after
+     * that are released so other replicas continue at once. Returns within {@code timeout} plus the few
+     * writes that release the leases.
      */
     public synchronized void stop(Duration timeout) {
         if (!stopping.compareAndSet(false, true) || poller == null) {
             return;
         }
+        long start = System.nanoTime();
+        long interruptAt = start + timeout.toNanos() / 5 * 4;
+        long deadline = start + timeout.toNanos();
         try {
             poller.shutdown();
-            poller.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            poller.awaitTermination(nanosUntil(interruptAt), TimeUnit.NANOSECONDS);
             workers.shutdown();
-            if (!workers.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("{} syncs still running after {} ms; interrupting them", inFlight.size(), timeout.toMillis());
+            if (!workers.awaitTermination(nanosUntil(interruptAt), TimeUnit.NANOSECONDS)) {
+                log.warn("{} syncs still running after {} ms; interrupting them", inFlight.size(),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
                 workers.shutdownNow();
-                workers.awaitTermination(5, TimeUnit.SECONDS);
+                workers.awaitTermination(nanosUntil(deadline), TimeUnit.NANOSECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -172,6 +178,10 @@ public final class SyncScheduler implements AutoCloseable {
             }
             log.info("Sync scheduler of replica {} stopped", config.replicaId());
         }
+    }
+
+    private static long nanosUntil(long when) {
+        return Math.max(0, when - System.nanoTime());
     }
 
     @Override

@@ -18,6 +18,8 @@ import java.util.List;
  * java -cp "server/target/test-classes:server/target/classes:$(sed 's#[^:]*finora-db-[^:]*\.jar#db/target/classes#' \
  *     server/target/cp.txt)" finora.server.sync.BackfillBenchmark 5
  * }</pre>
+ * With {@code -Dfinora.test.durable=true} the database commits durably ({@code fsync} and
+ * {@code synchronous_commit} on), as the server's embedded database does.
  * {@code CostSyncTest.enterpriseBackfill_of730Days_matchesTheSimulator_andPrintsItsDuration} prints one such
  * measurement on every test run.
  */

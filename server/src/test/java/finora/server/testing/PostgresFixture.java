@@ -103,10 +103,15 @@ public final class PostgresFixture {
                     container.getPassword(), "testcontainers");
         }
         try {
-            var pg = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+            var builder = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
                     .setDataDirectory(Files.createTempDirectory("finora-test-pg"))
-                    .setCleanDataDirectory(true)
-                    .start();
+                    .setCleanDataDirectory(true);
+            if (Boolean.getBoolean("finora.test.durable")) {
+                // What the server's embedded database runs with (zonky's test defaults turn both off);
+                // for measuring their cost, e.g. with BackfillBenchmark.
+                builder.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on");
+            }
+            var pg = builder.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     pg.close();

@@ -26,8 +26,14 @@ public final class TestApps {
     /** Wires the application with the given client and sync settings. */
     public static App create(ServerConfig config, DSLContext dsl, DataSource dataSource, Clock clock,
             AnthropicClientConfig anthropic, SyncConfig sync) {
+        return create(config, dsl, dataSource, null, clock, anthropic, sync);
+    }
+
+    /** As above, with exports on a pool of their own ({@code exportDataSource}; null: the pool of {@code dsl}). */
+    public static App create(ServerConfig config, DSLContext dsl, DataSource dataSource, DataSource exportDataSource,
+            Clock clock, AnthropicClientConfig anthropic, SyncConfig sync) {
         return App.create(config, dsl, dataSource, clock, 4, anthropic, CredentialCipher.ephemeral(), sync,
-                new PrometheusRegistry());
+                new PrometheusRegistry(), exportDataSource);
     }
 
     /** Client settings that retry quickly so fault tests stay fast. */
