@@ -48,6 +48,8 @@ public final class Main {
         app.connectionAlerts().start();
         log.info("Finora server listening for gRPC on port {} ({}), metrics on {}:{}", server.port(),
                 config.tls().isPresent() ? "TLS" : "plaintext", config.metricsBind(), server.metricsPort());
+        log.info("Login throttling believes the forwarded client address (x-finora-client-address) from: {}",
+                config.loginTrustedProxies());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 // 1. Health NOT_SERVING, so balancers stop sending new calls.
