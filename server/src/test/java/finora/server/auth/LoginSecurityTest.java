@@ -257,33 +257,27 @@ class LoginSecurityTest {
     void trustedClientCertificate_mayForwardFromAnyAddress(@TempDir Path dir) throws Exception {
         var pki = TestCertificates.create(dir);
         server.app().accounts().createUser(acme.id(), "mtls@acme.test", "ADMIN", "the right password", "test");
+        // the test client's certificate says CN=admin-ui; loopback itself is not trusted
+        assertThat(failedLoginOverMutualTls(pki, "cert:admin-ui", "203.0.113.50"))
+                .startsWith("wrong password from 203.0.113.50 via ");
+        assertThat(failedLoginOverMutualTls(pki, "cert:some-other-service", "203.0.113.51"))
+                .doesNotContain("203.0.113.51");
+    }
+
+    /** One wrong password for mtls@acme.test over mutual TLS with the CN=admin-ui certificate; its audit detail. */
+    private static String failedLoginOverMutualTls(TestCertificates.Pki pki, String trusted, String forwardedFor)
+            throws Exception {
         try (Netty netty = Netty.start(Map.of("FINORA_TLS_CERT_FILE", pki.serverCert().toString(),
                 "FINORA_TLS_KEY_FILE", pki.serverKey().toString(), "FINORA_TLS_CLIENT_CA_FILE", pki.caCert().toString(),
-                // the test client's certificate says CN=admin-ui; loopback itself is not trusted
-                "FINORA_LOGIN_TRUSTED_PROXIES", "cert:admin-ui"))) {
+                "FINORA_LOGIN_TRUSTED_PROXIES", trusted))) {
             ManagedChannel ui = netty.channel("localhost", TlsChannelCredentials.newBuilder()
                     .trustManager(pki.caCert().toFile())
                     .keyManager(pki.clientCert().toFile(), pki.clientKey().toFile()).build());
             try {
-                assertThat(loginVia(ui, "mtls@acme.test", "wrong", "203.0.113.50"))
-                        .isEqualTo(Status.Code.UNAUTHENTICATED);
-                assertThat(lastFailedLoginDetail("mtls@acme.test")).startsWith("wrong password from 203.0.113.50 via ");
+                assertThat(loginVia(ui, "mtls@acme.test", "wrong", forwardedFor)).isEqualTo(Status.Code.UNAUTHENTICATED);
+                return lastFailedLoginDetail("mtls@acme.test");
             } finally {
                 ui.shutdownNow();
-            }
-        }
-        try (Netty netty = Netty.start(Map.of("FINORA_TLS_CERT_FILE", pki.serverCert().toString(),
-                "FINORA_TLS_KEY_FILE", pki.serverKey().toString(), "FINORA_TLS_CLIENT_CA_FILE", pki.caCert().toString(),
-                "FINORA_LOGIN_TRUSTED_PROXIES", "cert:some-other-service"))) {
-            ManagedChannel other = netty.channel("localhost", TlsChannelCredentials.newBuilder()
-                    .trustManager(pki.caCert().toFile())
-                    .keyManager(pki.clientCert().toFile(), pki.clientKey().toFile()).build());
-            try {
-                assertThat(loginVia(other, "mtls@acme.test", "wrong", "203.0.113.51"))
-                        .isEqualTo(Status.Code.UNAUTHENTICATED);
-                assertThat(lastFailedLoginDetail("mtls@acme.test")).doesNotContain("203.0.113.51");
-            } finally {
-                other.shutdownNow();
             }
         }
     }
