@@ -105,7 +105,7 @@ public final class FinoraServer {
     public static FinoraServer create(ServerBuilder<?> builder, App app, Handlers handlers) {
         HealthStatusManager health = new HealthStatusManager();
         // Interceptors added later run first: status mapping wraps authentication.
-        builder.intercept(new AuthInterceptor(app.accounts()));
+        builder.intercept(new AuthInterceptor(app.accounts(), app.config().loginTrustedProxies()));
         builder.intercept(new StatusMappingInterceptor());
         ExecutorService executor = null;
         if (handlers instanceof Handlers.VirtualThreads(ServerConfig.Concurrency c)) {

@@ -50,6 +50,8 @@ public final class Main {
             app.connectionAlerts().start();
             log.info("Finora server listening for gRPC on port {} ({}), metrics on {}:{}", server.port(),
                     config.tls().isPresent() ? "TLS" : "plaintext", config.metricsBind(), server.metricsPort());
+            log.info("Login throttling believes the forwarded client address (x-finora-client-address) from: {}",
+                    config.loginTrustedProxies());
             // SIGTERM: health NOT_SERVING → syncs stop → gRPC drains → pools and database close, all
             // within FINORA_SHUTDOWN_TIMEOUT_SECONDS (below compose's stop_grace_period).
             // Last phase: the connection-alert timer stops, alerts still being sent stay PENDING in the

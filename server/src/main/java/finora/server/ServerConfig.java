@@ -1,5 +1,6 @@
 package finora.server;
 
+import finora.server.auth.TrustedProxies;
 import finora.server.notify.NotifyConfig;
 import java.net.URI;
 import java.nio.file.Files;
@@ -35,6 +36,10 @@ import java.util.Optional;
  * @param exports limits of {@code ExportCosts}, which holds a connection while its client reads
  * @param shutdownTimeout the whole graceful shutdown, kept below the orchestrator's grace period
  *     ({@code FINORA_SHUTDOWN_TIMEOUT_SECONDS}, default 50: compose waits 60 s before SIGKILL)
+ * @param loginTrustedProxies callers whose {@code x-finora-client-address} is believed on Login, so
+ *     the admin UI's users are throttled per browser address ({@code FINORA_LOGIN_TRUSTED_PROXIES}:
+ *     IPs, CIDR blocks, {@code cert:<CN>} or {@code none}; default: loopback with the embedded
+ *     database, none with an external one)
  */
 public record ServerConfig(
         int grpcPort,
@@ -51,7 +56,8 @@ public record ServerConfig(
         Concurrency concurrency,
         NotifyConfig alerts,
         Exports exports,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        TrustedProxies loginTrustedProxies) {
 
     /**
      * TLS for the gRPC port: PEM files of the server's certificate chain and its private key (PKCS#8),
@@ -129,9 +135,36 @@ public record ServerConfig(
         Concurrency concurrency = new Concurrency(poolSize,
                 number(env, "FINORA_GRPC_MAX_CONCURRENT_CALLS", poolSize, 1, 10_000),
                 Duration.ofMillis(number(env, "FINORA_GRPC_QUEUE_TIMEOUT_MS", 1000, 0, 60_000)));
+        Optional<Tls> tls = tls(env);
         return new ServerConfig(grpcPort, metricsPort, database, dataDir, keyset, keysetFile, anthropic, sync,
-                bootstrap, tls(env), value(env, "FINORA_METRICS_BIND").orElse("127.0.0.1"), concurrency, alerts(env),
-                exports(env), Duration.ofSeconds(number(env, "FINORA_SHUTDOWN_TIMEOUT_SECONDS", 50, 5, 3600)));
+                bootstrap, tls, value(env, "FINORA_METRICS_BIND").orElse("127.0.0.1"), concurrency, alerts(env),
+                exports(env), Duration.ofSeconds(number(env, "FINORA_SHUTDOWN_TIMEOUT_SECONDS", 50, 5, 3600)),
+                trustedProxies(env, database.isEmpty(), tls));
+    }
+
+    /**
+     * Loopback by default with the embedded database (a developer's machine, where {@code ./run.sh}
+     * starts the admin UI next to the server), nobody with an external one: a deployment names its
+     * admin UI, since a reverse proxy on the server's own host would otherwise make every client loopback.
+     */
+    private static TrustedProxies trustedProxies(Map<String, String> env, boolean embedded, Optional<Tls> tls) {
+        String name = "FINORA_LOGIN_TRUSTED_PROXIES";
+        Optional<String> raw = value(env, name);
+        if (raw.isEmpty()) {
+            return embedded ? TrustedProxies.LOOPBACK : TrustedProxies.NONE;
+        }
+        TrustedProxies trusted;
+        try {
+            trusted = TrustedProxies.parse(raw.get());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name + " must list IP addresses, CIDR blocks (10.0.0.0/8) or cert:<CN> "
+                    + "separated by commas, or be none: " + e.getMessage());
+        }
+        if (!trusted.certificateNames().isEmpty() && tls.flatMap(Tls::clientCaFile).isEmpty()) {
+            throw new ConfigException(name + " names client certificates (cert:<CN>), which need mutual TLS: "
+                    + "set FINORA_TLS_CLIENT_CA_FILE");
+        }
+        return trusted;
     }
 
     private static NotifyConfig alerts(Map<String, String> env) {

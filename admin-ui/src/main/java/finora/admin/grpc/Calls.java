@@ -1,6 +1,7 @@
 package finora.admin.grpc;
 
 import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -44,6 +45,9 @@ final class Calls {
           description != null ? description : "Your session has ended. Please sign in again.", e);
       case PERMISSION_DENIED -> new PermissionDeniedException(reason,
           description != null ? description : "Your role does not allow this.", e);
+      case RESOURCE_EXHAUSTED -> "LOGIN_THROTTLED".equals(reason)
+          ? new LoginThrottledException(reason, describe(description), retryDelayOf(e), e)
+          : new FinoraCallException(reason, describe(description), e);
       case INTERNAL, UNKNOWN, DATA_LOSS -> new FinoraCallException(reason,
           "The Finora server could not complete the request. Try again; if it persists, check the server log.", e);
       default -> new FinoraCallException(reason, describe(description), e);
@@ -54,6 +58,33 @@ final class Calls {
     return description != null && !description.isBlank()
         ? description
         : "The Finora server rejected the request.";
+  }
+
+  /** The server's RetryInfo delay, else its ErrorInfo {@code retry_after_seconds}, else null. */
+  private static Duration retryDelayOf(StatusRuntimeException e) {
+    com.google.rpc.Status details = StatusProto.fromThrowable(e);
+    if (details == null) {
+      return null;
+    }
+    try {
+      for (var any : details.getDetailsList()) {
+        if (any.is(RetryInfo.class)) {
+          var delay = any.unpack(RetryInfo.class).getRetryDelay();
+          return Duration.ofSeconds(delay.getSeconds(), delay.getNanos());
+        }
+      }
+      for (var any : details.getDetailsList()) {
+        if (any.is(ErrorInfo.class)) {
+          String seconds = any.unpack(ErrorInfo.class).getMetadataMap().get("retry_after_seconds");
+          if (seconds != null && seconds.matches("[0-9]{1,9}")) {
+            return Duration.ofSeconds(Long.parseLong(seconds));
+          }
+        }
+      }
+    } catch (com.google.protobuf.InvalidProtocolBufferException ignored) {
+      return null;
+    }
+    return null;
   }
 
   private static String reasonOf(StatusRuntimeException e) {

@@ -11,8 +11,8 @@ import org.springframework.security.web.authentication.AuthenticationFailureHand
 
 /**
  * Sends a failed login back to the login view with the kind of failure in the query string, so the
- * view can tell "wrong email or password" from "the server is down". Only a fixed word travels in
- * the URL, never the exception text.
+ * view can tell "wrong email or password" from "the server is down" or "too many attempts". Only a
+ * fixed word (and, when throttled, the whole seconds to wait) travels in the URL, never the exception text.
  */
 final class LoginFailureHandler implements AuthenticationFailureHandler {
 
@@ -21,12 +21,20 @@ final class LoginFailureHandler implements AuthenticationFailureHandler {
   @Override
   public void onAuthenticationFailure(HttpServletRequest request, HttpServletResponse response,
       AuthenticationException exception) throws IOException {
-    redirect.sendRedirect(request, response, "/login?" + outcomeOf(exception).queryParameter());
+    String query = outcomeOf(exception).queryParameter();
+    if (exception instanceof FinoraAuthenticationProvider.LoginThrottledAuthenticationException throttled
+        && throttled.retryAfterSeconds().isPresent()) {
+      query += "=" + Math.min(throttled.retryAfterSeconds().getAsLong(), LoginOutcome.MAX_RETRY_SECONDS);
+    }
+    redirect.sendRedirect(request, response, "/login?" + query);
   }
 
   static LoginOutcome outcomeOf(AuthenticationException exception) {
     if (exception instanceof FinoraAuthenticationProvider.ServerUnreachableAuthenticationException) {
       return LoginOutcome.SERVER_UNREACHABLE;
+    }
+    if (exception instanceof FinoraAuthenticationProvider.LoginThrottledAuthenticationException) {
+      return LoginOutcome.THROTTLED;
     }
     if (exception instanceof BadCredentialsException) {
       return LoginOutcome.BAD_CREDENTIALS;

@@ -9,16 +9,20 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.QueryParameters;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
 import finora.admin.grpc.ServerHealthClient;
 import finora.admin.grpc.ServerUnreachableException;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Sign-in page. The form posts to Spring Security ({@code POST /login}), whose provider asks the
- * server; a failure comes back as {@code /login?error}, {@code ?unreachable}, {@code ?failed} or
- * {@code ?expired} and is explained here.
+ * server; a failure comes back as {@code /login?error}, {@code ?unreachable}, {@code ?throttled=N},
+ * {@code ?failed} or {@code ?expired} and is explained here.
  */
 @Route("login")
 @PageTitle("Sign in | Finora Spend")
@@ -49,12 +53,25 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
 
   @Override
   public void beforeEnter(BeforeEnterEvent event) {
-    show(LoginOutcome.fromQuery(event.getLocation().getQueryParameters().getParameters().keySet()));
+    show(event.getLocation().getQueryParameters());
+  }
+
+  void show(QueryParameters query) {
+    Map<String, List<String>> parameters = query.getParameters();
+    show(LoginOutcome.fromQuery(parameters.keySet()), LoginOutcome.retrySeconds(parameters));
   }
 
   void show(Optional<LoginOutcome> outcome) {
+    show(outcome, OptionalLong.empty());
+  }
+
+  private void show(Optional<LoginOutcome> outcome, OptionalLong retrySeconds) {
     outcome.ifPresentOrElse(o -> {
       switch (o) {
+        case THROTTLED -> form.showErrorMessage("Too many sign-in attempts", retrySeconds.isPresent()
+            ? "Too many sign-in attempts; try again in " + retrySeconds.getAsLong()
+                + (retrySeconds.getAsLong() == 1 ? " second." : " seconds.")
+            : "Too many sign-in attempts; try again in a few minutes.");
         case BAD_CREDENTIALS -> form.showErrorMessage("Incorrect email or password",
             "Check that you entered the right email and password, then try again.");
         case SERVER_UNREACHABLE -> form.showErrorMessage("Finora server not reachable",

@@ -4,6 +4,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.Timestamp;
 import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
 import finora.api.v1.AuthServiceGrpc;
 import finora.api.v1.LoginRequest;
 import finora.api.v1.LoginResponse;
@@ -39,7 +40,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * An in-process stand-in for the Finora server: a fake AuthService with one user, fake
  * IntegrationService and CostService, the standard health service, and a record of what each call
- * carried (authorization header, deadline).
+ * carried (authorization and client-address headers, deadline).
  */
 public final class FakeFinoraServer implements AutoCloseable {
 
@@ -56,6 +57,7 @@ public final class FakeFinoraServer implements AutoCloseable {
   private final HealthStatusManager health = new HealthStatusManager();
   private final List<String> authorizationHeaders = new CopyOnWriteArrayList<>();
   private final List<Deadline> deadlines = new CopyOnWriteArrayList<>();
+  private final List<String> clientAddressHeaders = new CopyOnWriteArrayList<>();
   private final List<String> revokedTokens = new CopyOnWriteArrayList<>();
   private final Server server;
   private final FakeIntegrationService integration = new FakeIntegrationService(this);
@@ -70,6 +72,8 @@ public final class FakeFinoraServer implements AutoCloseable {
           ServerCallHandler<Q, R> next) {
         String authorization = headers.get(Calls.AUTHORIZATION);
         authorizationHeaders.add(authorization == null ? "<none>" : authorization);
+        String clientAddress = headers.get(AuthClient.CLIENT_ADDRESS);
+        clientAddressHeaders.add(clientAddress == null ? "<none>" : clientAddress);
         Deadline deadline = Context.current().getDeadline();
         if (deadline != null) {
           deadlines.add(deadline);
@@ -130,6 +134,11 @@ public final class FakeFinoraServer implements AutoCloseable {
     return authorizationHeaders;
   }
 
+  /** The {@code x-finora-client-address} of each call, {@code <none>} where it had none. */
+  public List<String> clientAddressHeaders() {
+    return clientAddressHeaders;
+  }
+
   public List<Deadline> deadlines() {
     return deadlines;
   }
@@ -144,6 +153,18 @@ public final class FakeFinoraServer implements AutoCloseable {
         .setCode(code.getNumber())
         .setMessage(description)
         .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(reason).setDomain("finora.services").build()))
+        .build());
+  }
+
+  /** LOGIN_THROTTLED as the real server sends it: RESOURCE_EXHAUSTED, ErrorInfo and RetryInfo. */
+  public static StatusRuntimeException loginThrottled(long seconds) {
+    return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
+        .setCode(Code.RESOURCE_EXHAUSTED.getNumber())
+        .setMessage("Too many login attempts; try again in " + seconds + " s")
+        .addDetails(Any.pack(ErrorInfo.newBuilder().setReason("LOGIN_THROTTLED").setDomain("finora.services")
+            .putMetadata("retry_after_seconds", Long.toString(seconds)).build()))
+        .addDetails(Any.pack(RetryInfo.newBuilder()
+            .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(seconds)).build()))
         .build());
   }
 

@@ -15,6 +15,7 @@ import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.web.authentication.WebAuthenticationDetails;
 
 class FinoraAuthenticationProviderTest {
 
@@ -49,6 +50,41 @@ class FinoraAuthenticationProviderTest {
     assertThatThrownBy(() -> manager.authenticate(
         UsernamePasswordAuthenticationToken.unauthenticated(FakeFinoraServer.EMAIL, "nope")))
         .isInstanceOf(BadCredentialsException.class);
+  }
+
+  private static UsernamePasswordAuthenticationToken fromBrowserAt(String remoteAddress, String password) {
+    var token = UsernamePasswordAuthenticationToken.unauthenticated(FakeFinoraServer.EMAIL, password);
+    // what Spring Security's form login attaches: the servlet request's remote address
+    token.setDetails(new WebAuthenticationDetails(remoteAddress, null));
+    return token;
+  }
+
+  @Test
+  void signIn_sendsTheBrowserAddressFromTheRequest_asMetadata() {
+    manager.authenticate(fromBrowserAt("203.0.113.9", FakeFinoraServer.PASSWORD));
+    assertThatThrownBy(() -> manager.authenticate(fromBrowserAt("2001:db8::9", "nope")))
+        .isInstanceOf(BadCredentialsException.class);
+
+    assertThat(server.clientAddressHeaders()).containsExactly("203.0.113.9", "2001:db8:0:0:0:0:0:9");
+  }
+
+  @Test
+  void aRemoteAddressThatIsNoIpLiteral_isNotSent() {
+    manager.authenticate(fromBrowserAt("proxy.internal", FakeFinoraServer.PASSWORD));
+    manager.authenticate(fromBrowserAt("203.0.113.9, 10.0.0.1", FakeFinoraServer.PASSWORD));
+    manager.authenticate(UsernamePasswordAuthenticationToken.unauthenticated(FakeFinoraServer.EMAIL,
+        FakeFinoraServer.PASSWORD));
+
+    assertThat(server.clientAddressHeaders()).containsExactly("<none>", "<none>", "<none>");
+  }
+
+  @Test
+  void throttledLogin_isNotBadCredentials_andCarriesTheSecondsToWait() {
+    server.failNextCall(FakeFinoraServer.loginThrottled(42));
+
+    assertThatThrownBy(() -> manager.authenticate(fromBrowserAt("203.0.113.9", FakeFinoraServer.PASSWORD)))
+        .isInstanceOfSatisfying(FinoraAuthenticationProvider.LoginThrottledAuthenticationException.class,
+            e -> assertThat(e.retryAfterSeconds()).hasValue(42));
   }
 
   @Test

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.login.LoginForm;
+import com.vaadin.flow.router.QueryParameters;
+import finora.admin.grpc.AuthClient;
 import finora.admin.grpc.FakeFinoraServer;
 import finora.admin.grpc.ServerHealthClient;
 import io.grpc.ManagedChannel;
@@ -15,6 +17,11 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.AuthenticationException;
 
 class LoginViewTest {
 
@@ -61,6 +68,47 @@ class LoginViewTest {
     assertThat(i18nOf(form))
         .contains("The Finora server is not reachable at " + channel.authority() + ". Check that it is running.")
         .doesNotContain("Incorrect email or password");
+  }
+
+  @Test
+  void throttledLogin_showsTheSecondsToWait_fromTheServerThroughTheRedirect() throws Exception {
+    // the server refuses with RetryInfo 42 s; the provider, the failure handler and the view do the rest
+    String redirect;
+    try (FakeFinoraServer server = new FakeFinoraServer()) {
+      ManagedChannel toServer = server.newChannel();
+      try {
+        server.failNextCall(FakeFinoraServer.loginThrottled(42));
+        var provider = new ProviderManager(
+            new FinoraAuthenticationProvider(new AuthClient(toServer, Duration.ofSeconds(5))));
+        AuthenticationException failure = org.assertj.core.api.Assertions.catchThrowableOfType(
+            AuthenticationException.class, () -> provider.authenticate(UsernamePasswordAuthenticationToken
+                .unauthenticated(FakeFinoraServer.EMAIL, FakeFinoraServer.PASSWORD)));
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        new LoginFailureHandler().onAuthenticationFailure(new MockHttpServletRequest("POST", "/login"), response,
+            failure);
+        redirect = response.getRedirectedUrl();
+      } finally {
+        toServer.shutdownNow();
+      }
+    }
+    assertThat(redirect).isEqualTo("/login?throttled=42");
+
+    view.show(QueryParameters.fromString(redirect.substring(redirect.indexOf('?') + 1)));
+
+    LoginForm form = _get(LoginForm.class);
+    assertThat(form.isError()).isTrue();
+    assertThat(i18nOf(form)).contains("Too many sign-in attempts; try again in 42 seconds.")
+        .doesNotContain("Incorrect email or password").doesNotContain("Sign-in failed");
+  }
+
+  @Test
+  void throttled_withoutOrWithABadDelay_stillSaysSo_withoutANumber() {
+    for (String query : new String[] {"throttled", "throttled=abc", "throttled=0", "throttled=99999999"}) {
+      view.show(QueryParameters.fromString(query));
+
+      assertThat(i18nOf(_get(LoginForm.class))).as(query)
+          .contains("Too many sign-in attempts; try again in a few minutes.");
+    }
   }
 
   @Test

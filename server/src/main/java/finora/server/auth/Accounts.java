@@ -175,18 +175,18 @@ public final class Accounts {
 
     /** Logs in from this process (the command line, tests). */
     public Session login(String email, String password) {
-        return login(email, password, "local");
+        return login(email, password, LoginOrigin.local());
     }
 
     /**
      * Checks email and password and opens a session; the same error, after the same bcrypt time,
      * for an unknown e-mail and a wrong password. Attempts are throttled per e-mail and per client
-     * address (LOGIN_THROTTLED with a retry delay); failures are counted and, for a known user,
-     * audited.
+     * address, and per trusted proxy for forwarded logins (LOGIN_THROTTLED with a retry delay);
+     * failures are counted and, for a known user, audited with where they came from.
      */
-    public Session login(String email, String password, String clientAddress) {
+    public Session login(String email, String password, LoginOrigin origin) {
         String normalized = email == null ? "" : email.trim().toLowerCase(Locale.ROOT);
-        Optional<Duration> wait = throttle.tryAcquire(normalized, clientAddress);
+        Optional<Duration> wait = throttle.tryAcquire(normalized, origin);
         if (wait.isPresent()) {
             metrics.loginFailed("throttled");
             throw new FinoraException(ErrorReason.LOGIN_THROTTLED, "Too many login attempts; try again in "
@@ -198,14 +198,14 @@ public final class Accounts {
         if (user.isEmpty()) {
             passwords.matchesNothing(pw);
             metrics.loginFailed("unknown_email");
-            log.info("Failed login for an unknown e-mail from {}", clientAddress);
+            log.info("Failed login for an unknown e-mail from {}", origin);
             throw loginFailed();
         }
         var u = user.get();
         if (!passwords.matches(pw, u.passwordHash())) {
             metrics.loginFailed("wrong_password");
             dsl.transaction(c -> audit.record(c.dsl(), u.tenantId(), u.email(), "login.failed", u.id().toString(),
-                    "wrong password from " + clientAddress));
+                    "wrong password from " + origin));
             throw loginFailed();
         }
         Role role = Role.ofUserRole(u.role());

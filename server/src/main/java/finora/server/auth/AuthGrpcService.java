@@ -22,7 +22,7 @@ public final class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
     @Override
     public void login(LoginRequest request, StreamObserver<LoginResponse> response) {
         Accounts.Session session = accounts.login(request.getEmail(), request.getPassword(),
-                AuthInterceptor.currentClientAddress());
+                AuthInterceptor.currentLoginOrigin());
         response.onNext(LoginResponse.newBuilder()
                 .setSessionToken(session.token().token())
                 .setExpireTime(Timestamp.newBuilder().setSeconds(session.expiresAt().toEpochSecond()))

@@ -12,8 +12,8 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.StatusRuntimeException;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -22,18 +22,30 @@ import java.util.Optional;
  * token (a READER gets PERMISSION_DENIED). An RPC that declares nothing is refused: roles fail
  * closed. The caller is put in the context as a {@link Principal}, which scopes every query to its
  * tenant.
+ *
+ * <p>A public call (Login) gets its {@link LoginOrigin} instead: the caller's address, or the end
+ * user's address that a {@linkplain TrustedProxies trusted proxy} forwarded.
  */
 public final class AuthInterceptor implements ServerInterceptor {
     private static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
-    private static final Context.Key<String> CLIENT_ADDRESS = Context.key("finora-client-address");
+    private static final Metadata.Key<String> CLIENT_ADDRESS_HEADER =
+            Metadata.Key.of(LoginOrigin.HEADER, Metadata.ASCII_STRING_MARSHALLER);
+
+    private static final Context.Key<LoginOrigin> LOGIN_ORIGIN = Context.key("finora-login-origin");
 
     private final Accounts accounts;
+    private final TrustedProxies trustedProxies;
 
-    /** Creates the interceptor over the accounts that know the tokens. */
-    public AuthInterceptor(Accounts accounts) {
+    /**
+     * Creates the interceptor over the accounts that know the tokens.
+     *
+     * @param trustedProxies callers whose {@value LoginOrigin#HEADER} is believed
+     */
+    public AuthInterceptor(Accounts accounts, TrustedProxies trustedProxies) {
         this.accounts = accounts;
+        this.trustedProxies = trustedProxies;
     }
 
     @Override
@@ -44,7 +56,7 @@ public final class AuthInterceptor implements ServerInterceptor {
             Access access = RpcAccess.of(call.getMethodDescriptor()).orElseThrow(() -> new FinoraException(
                     ErrorReason.ROLE_REQUIRED, "This RPC declares no access and is refused"));
             if (access == Access.ACCESS_PUBLIC) {
-                return Contexts.interceptCall(Context.current().withValue(CLIENT_ADDRESS, clientAddress(call)),
+                return Contexts.interceptCall(Context.current().withValue(LOGIN_ORIGIN, loginOrigin(call, headers)),
                         call, headers, next);
             }
             principal = authenticate(headers.get(AUTHORIZATION));
@@ -63,18 +75,20 @@ public final class AuthInterceptor implements ServerInterceptor {
         return Contexts.interceptCall(context, call, headers, next);
     }
 
-    /** The network address of the current public call's client (login throttling keys on it). */
-    static String currentClientAddress() {
-        String address = CLIENT_ADDRESS.get();
-        return address == null ? "unknown" : address;
+    /** Where the current public call comes from (login throttling keys on it). */
+    static LoginOrigin currentLoginOrigin() {
+        LoginOrigin origin = LOGIN_ORIGIN.get();
+        return origin == null ? LoginOrigin.direct("unknown") : origin;
     }
 
-    private static String clientAddress(ServerCall<?, ?> call) {
-        SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            return inet.getAddress().getHostAddress();
+    private LoginOrigin loginOrigin(ServerCall<?, ?> call, Metadata headers) {
+        Iterable<String> values = headers.getAll(CLIENT_ADDRESS_HEADER);
+        List<String> forwarded = new ArrayList<>();
+        if (values != null) {
+            values.forEach(forwarded::add);
         }
-        return remote == null ? "unknown" : remote.toString();
+        return LoginOrigin.of(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR),
+                call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION), forwarded, trustedProxies);
     }
 
     private Principal authenticate(String header) {

@@ -1,26 +1,46 @@
 package finora.server.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.rpc.RetryInfo;
 import finora.api.v1.LoginRequest;
 import finora.api.v1.LogoutRequest;
 import finora.api.v1.WhoAmIRequest;
+import finora.api.v1.AuthServiceGrpc;
+import finora.server.App;
+import finora.server.ConfigException;
+import finora.server.FinoraServer;
+import finora.server.ServerConfig;
 import finora.server.audit.AuditLog;
+import finora.server.grpc.ServerTransport;
+import finora.server.testing.TestApps;
+import finora.server.testing.TestCertificates;
 import finora.server.testing.GrpcErrors;
 import finora.server.testing.MutableClock;
 import finora.server.testing.TestServer;
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jooq.ExecuteContext;
@@ -30,8 +50,12 @@ import org.jooq.impl.DefaultExecuteListenerProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** Login throttling, equal time for unknown e-mails, failed-login accounting, token caches. */
+/**
+ * Login throttling (also behind a trusted proxy, over the real Netty transport), equal time for
+ * unknown e-mails, failed-login accounting, token caches.
+ */
 class LoginSecurityTest {
     private static TestServer server;
     private static TestServer.Tenant acme;
@@ -97,15 +121,222 @@ class LoginSecurityTest {
     @Test
     void throttle_perClientAddress_coversManyEmails_andRefills() {
         MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
-        LoginThrottle throttle = new LoginThrottle(new LoginThrottle.Limits(10, 100, Duration.ofMinutes(10)), clock);
+        LoginThrottle throttle = new LoginThrottle(new LoginThrottle.Limits(10, 100, 1000, Duration.ofMinutes(10)), clock);
         for (int k = 0; k < 100; k++) {
-            assertThat(throttle.tryAcquire("user" + k + "@x.test", "203.0.113.7")).isEmpty();
+            assertThat(throttle.tryAcquire("user" + k + "@x.test", LoginOrigin.direct("203.0.113.7"))).isEmpty();
         }
-        assertThat(throttle.tryAcquire("fresh@x.test", "203.0.113.7")).hasValueSatisfying(
+        assertThat(throttle.tryAcquire("fresh@x.test", LoginOrigin.direct("203.0.113.7"))).hasValueSatisfying(
                 d -> assertThat(d).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(10)));
-        assertThat(throttle.tryAcquire("fresh@x.test", "198.51.100.1")).isEmpty();
+        assertThat(throttle.tryAcquire("fresh@x.test", LoginOrigin.direct("198.51.100.1"))).isEmpty();
         clock.advance(Duration.ofMinutes(10));
-        assertThat(throttle.tryAcquire("fresh@x.test", "203.0.113.7")).isEmpty();
+        assertThat(throttle.tryAcquire("fresh@x.test", LoginOrigin.direct("203.0.113.7"))).isEmpty();
+    }
+
+    /** The production wiring on the Netty transport on a free port, over the test database. */
+    private record Netty(FinoraServer grpc, App app) implements AutoCloseable {
+        static Netty start(Map<String, String> extra) throws Exception {
+            Map<String, String> env = new HashMap<>(Map.of("FINORA_GRPC_PORT", "0", "FINORA_METRICS_PORT", "-1"));
+            env.putAll(extra);
+            ServerConfig config = ServerConfig.fromEnv(env);
+            var db = server.database();
+            App app = TestApps.create(config, db.dsl(), db.dataSource(), server.clock());
+            return new Netty(FinoraServer.create(ServerTransport.builder(config), app).start(Duration.ofHours(1)), app);
+        }
+
+        ManagedChannel channel(String host, ChannelCredentials credentials) {
+            return Grpc.newChannelBuilderForAddress(host, grpc.port(), credentials).build();
+        }
+
+        @Override
+        public void close() throws Exception {
+            grpc.shutdown(Duration.ofSeconds(2));
+        }
+    }
+
+    private static final Metadata.Key<String> CLIENT_ADDRESS =
+            Metadata.Key.of(LoginOrigin.HEADER, Metadata.ASCII_STRING_MARSHALLER);
+
+    /** Logs in over {@code channel} as if for a browser at each of {@code forwardedFor} (none: no header). */
+    private static Status.Code loginVia(ManagedChannel channel, String email, String password,
+            String... forwardedFor) {
+        Metadata headers = new Metadata();
+        for (String address : forwardedFor) {
+            headers.put(CLIENT_ADDRESS, address);
+        }
+        try {
+            AuthServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                    .login(LoginRequest.newBuilder().setEmail(email).setPassword(password).build());
+            return Status.Code.OK;
+        } catch (StatusRuntimeException e) {
+            return e.getStatus().getCode();
+        }
+    }
+
+    private static String lastFailedLoginDetail(String email) {
+        return server.app().dsl().select(finora.db.jooq.Tables.AUDIT_EVENT.DETAIL)
+                .from(finora.db.jooq.Tables.AUDIT_EVENT)
+                .where(finora.db.jooq.Tables.AUDIT_EVENT.ACTION.eq("login.failed")
+                        .and(finora.db.jooq.Tables.AUDIT_EVENT.ACTOR.eq(email)))
+                .orderBy(finora.db.jooq.Tables.AUDIT_EVENT.AUDIT_EVENT_ID.desc()).limit(1).fetchOne().value1();
+    }
+
+    @Test
+    void trustedProxy_aHundredFailuresFromOneForwardedAddress_doNotBlockAnother() throws Exception {
+        server.app().accounts().createUser(acme.id(), "proxied@acme.test", "ADMIN", "the right password", "test");
+        try (Netty netty = Netty.start(Map.of("FINORA_LOGIN_TRUSTED_PROXIES", "127.0.0.1"))) {
+            ManagedChannel ui = netty.channel("127.0.0.1", InsecureChannelCredentials.create());
+            try {
+                // one browser guesses 100 passwords of 100 accounts: its own bucket runs dry...
+                for (int k = 0; k < 100; k++) {
+                    assertThat(loginVia(ui, "sprayed" + k + "@acme.test", "guess", "203.0.113.7")).as("attempt " + k)
+                            .isEqualTo(Status.Code.UNAUTHENTICATED);
+                }
+                assertThat(loginVia(ui, "sprayed-more@acme.test", "guess", "203.0.113.7"))
+                        .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+                // ...while another browser behind the same admin UI still signs in
+                assertThat(loginVia(ui, "proxied@acme.test", "the right password", "198.51.100.23"))
+                        .isEqualTo(Status.Code.OK);
+                assertThat(loginVia(ui, "proxied@acme.test", "wrong", "2001:db8::17"))
+                        .isEqualTo(Status.Code.UNAUTHENTICATED);
+                assertThat(lastFailedLoginDetail("proxied@acme.test"))
+                        .isEqualTo("wrong password from 2001:db8:0:0:0:0:0:17 via 127.0.0.1");
+            } finally {
+                ui.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void untrustedCaller_theForwardedAddressIsIgnored_soItCannotPickFreshBuckets() throws Exception {
+        server.app().accounts().createUser(acme.id(), "spoofed@acme.test", "ADMIN", "the right password", "test");
+        // Only 192.0.2.0/24 is trusted; this client connects from loopback.
+        try (Netty netty = Netty.start(Map.of("FINORA_LOGIN_TRUSTED_PROXIES", "192.0.2.0/24"))) {
+            ManagedChannel attacker = netty.channel("127.0.0.1", InsecureChannelCredentials.create());
+            try {
+                assertThat(loginVia(attacker, "spoofed@acme.test", "wrong", "203.0.113.99"))
+                        .isEqualTo(Status.Code.UNAUTHENTICATED);
+                assertThat(lastFailedLoginDetail("spoofed@acme.test")).isEqualTo("wrong password from 127.0.0.1");
+                for (int k = 1; k < 100; k++) {
+                    assertThat(loginVia(attacker, "spray" + k + "@other.test", "guess", "198.51.100." + k))
+                            .as("attempt " + k).isEqualTo(Status.Code.UNAUTHENTICATED);
+                }
+                // a new made-up address each time did not help: the 101st attempt from loopback waits
+                assertThat(loginVia(attacker, "spray-more@other.test", "guess", "198.51.100.200"))
+                        .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+                // a garbage header from an untrusted caller is not even looked at
+                assertThat(loginVia(attacker, "spray-more@other.test", "guess", "<script>"))
+                        .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+            } finally {
+                attacker.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void trustedProxy_theForwardedAddressMustBeOneBoundedIpLiteral() throws Exception {
+        try (Netty netty = Netty.start(Map.of("FINORA_LOGIN_TRUSTED_PROXIES", "127.0.0.0/8"))) {
+            ManagedChannel ui = netty.channel("127.0.0.1", InsecureChannelCredentials.create());
+            try {
+                for (String bad : List.of("not-an-ip", "203.0.113.7, 198.51.100.1", "example.com", "fe80::1%eth0",
+                        "1".repeat(46), "203.0.113.256", "")) {
+                    assertThat(loginVia(ui, "validated@acme.test", "guess", bad)).as(bad)
+                            .isEqualTo(Status.Code.INVALID_ARGUMENT);
+                }
+                assertThat(loginVia(ui, "validated@acme.test", "guess", "203.0.113.7", "203.0.113.8"))
+                        .as("two values").isEqualTo(Status.Code.INVALID_ARGUMENT);
+                assertThat(loginVia(ui, "validated@acme.test", "guess", "2001:db8:85a3:0:0:8a2e:370:7334"))
+                        .isEqualTo(Status.Code.UNAUTHENTICATED);
+            } finally {
+                ui.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void trustedClientCertificate_mayForwardFromAnyAddress(@TempDir Path dir) throws Exception {
+        var pki = TestCertificates.create(dir);
+        server.app().accounts().createUser(acme.id(), "mtls@acme.test", "ADMIN", "the right password", "test");
+        // the test client's certificate says CN=admin-ui; loopback itself is not trusted
+        assertThat(failedLoginOverMutualTls(pki, "cert:admin-ui", "203.0.113.50"))
+                .startsWith("wrong password from 203.0.113.50 via ");
+        assertThat(failedLoginOverMutualTls(pki, "cert:some-other-service", "203.0.113.51"))
+                .doesNotContain("203.0.113.51");
+    }
+
+    /** One wrong password for mtls@acme.test over mutual TLS with the CN=admin-ui certificate; its audit detail. */
+    private static String failedLoginOverMutualTls(TestCertificates.Pki pki, String trusted, String forwardedFor)
+            throws Exception {
+        try (Netty netty = Netty.start(Map.of("FINORA_TLS_CERT_FILE", pki.serverCert().toString(),
+                "FINORA_TLS_KEY_FILE", pki.serverKey().toString(), "FINORA_TLS_CLIENT_CA_FILE", pki.caCert().toString(),
+                "FINORA_LOGIN_TRUSTED_PROXIES", trusted))) {
+            ManagedChannel ui = netty.channel("localhost", TlsChannelCredentials.newBuilder()
+                    .trustManager(pki.caCert().toFile())
+                    .keyManager(pki.clientCert().toFile(), pki.clientKey().toFile()).build());
+            try {
+                assertThat(loginVia(ui, "mtls@acme.test", "wrong", forwardedFor)).isEqualTo(Status.Code.UNAUTHENTICATED);
+                return lastFailedLoginDetail("mtls@acme.test");
+            } finally {
+                ui.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void throttle_aTrustedProxyHasAnOverallCap_soItCannotSprayUnlimitedAddresses() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
+        LoginThrottle throttle = new LoginThrottle(new LoginThrottle.Limits(10, 3, 10, Duration.ofMinutes(10)), clock);
+        for (int k = 0; k < 10; k++) {
+            var origin = new LoginOrigin("203.0.113." + k, java.util.Optional.of("10.0.0.5"));
+            assertThat(throttle.tryAcquire("user" + k + "@x.test", origin)).as("attempt " + k).isEmpty();
+        }
+        var fresh = new LoginOrigin("198.51.100.1", java.util.Optional.of("10.0.0.5"));
+        assertThat(throttle.tryAcquire("fresh@x.test", fresh)).isPresent();
+        // the proxy's own, unforwarded logins and other proxies keep their buckets
+        assertThat(throttle.tryAcquire("fresh@x.test", LoginOrigin.direct("10.0.0.5"))).isEmpty();
+        assertThat(throttle.tryAcquire("fresh@x.test", new LoginOrigin("198.51.100.1",
+                java.util.Optional.of("10.0.0.6")))).isEmpty();
+    }
+
+    @Test
+    void throttle_anIpv6ClientIsOneBucketPerSlash64_andAThrottledAttemptTakesNothingElse() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
+        LoginThrottle throttle = new LoginThrottle(new LoginThrottle.Limits(2, 3, 100, Duration.ofMinutes(10)), clock);
+        for (int k = 1; k <= 3; k++) {
+            assertThat(throttle.tryAcquire("v6-" + k + "@x.test", LoginOrigin.direct("2001:db8:1:2::" + k))).isEmpty();
+        }
+        assertThat(throttle.tryAcquire("v6-4@x.test", LoginOrigin.direct("2001:db8:1:2:ffff::4"))).isPresent();
+        assertThat(throttle.tryAcquire("v6-4@x.test", LoginOrigin.direct("2001:db8:1:3::4"))).isEmpty();
+
+        // a locked e-mail's attempts do not drain the address's bucket
+        assertThat(throttle.tryAcquire("locked@x.test", LoginOrigin.direct("203.0.113.1"))).isEmpty();
+        assertThat(throttle.tryAcquire("locked@x.test", LoginOrigin.direct("203.0.113.1"))).isEmpty();
+        for (int k = 0; k < 5; k++) {
+            assertThat(throttle.tryAcquire("locked@x.test", LoginOrigin.direct("203.0.113.1"))).isPresent();
+        }
+        assertThat(throttle.tryAcquire("other@x.test", LoginOrigin.direct("203.0.113.1"))).isEmpty();
+    }
+
+    @Test
+    void trustedProxies_configuration_defaultsAndFailsFastNamingTheVariable() {
+        assertThat(ServerConfig.fromEnv(Map.of()).loginTrustedProxies()).isEqualTo(TrustedProxies.LOOPBACK);
+        assertThat(ServerConfig.fromEnv(Map.of("FINORA_DATABASE_URL", "jdbc:postgresql://db:5432/finora"))
+                .loginTrustedProxies()).isEqualTo(TrustedProxies.NONE);
+        assertThat(ServerConfig.fromEnv(Map.of("FINORA_LOGIN_TRUSTED_PROXIES", "none")).loginTrustedProxies())
+                .isEqualTo(TrustedProxies.NONE);
+        TrustedProxies parsed = ServerConfig.fromEnv(Map.of("FINORA_LOGIN_TRUSTED_PROXIES",
+                " 10.1.2.3 , 172.16.0.0/12,fd00::/8")).loginTrustedProxies();
+        assertThat(parsed.trustsAddress(java.net.InetAddress.ofLiteral("172.31.255.1"))).isTrue();
+        assertThat(parsed.trustsAddress(java.net.InetAddress.ofLiteral("172.32.0.1"))).isFalse();
+        assertThat(parsed.trustsAddress(java.net.InetAddress.ofLiteral("10.1.2.3"))).isTrue();
+        assertThat(parsed.trustsAddress(java.net.InetAddress.ofLiteral("10.1.2.4"))).isFalse();
+        assertThat(parsed.trustsAddress(java.net.InetAddress.ofLiteral("fd12::1"))).isTrue();
+        for (String bad : List.of("admin-ui", "10.0.0.0/33", "10.0.0.0/x", ",", "cert:")) {
+            assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("FINORA_LOGIN_TRUSTED_PROXIES", bad))).as(bad)
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("FINORA_LOGIN_TRUSTED_PROXIES");
+        }
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("FINORA_LOGIN_TRUSTED_PROXIES", "cert:admin-ui")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("FINORA_TLS_CLIENT_CA_FILE");
     }
 
     @Test
@@ -113,7 +344,7 @@ class LoginSecurityTest {
         var db = server.database();
         var accounts = new Accounts(db.dsl(), new AccountRepository(), new PasswordHasher(10),
                 new AuditLog(server.clock()), server.clock(),
-                new LoginThrottle(new LoginThrottle.Limits(1000, 1000, Duration.ofMinutes(1)), server.clock()),
+                new LoginThrottle(new LoginThrottle.Limits(1000, 1000, 1000, Duration.ofMinutes(1)), server.clock()),
                 new AuthMetrics(new PrometheusRegistry()));
         accounts.createUser(acme.id(), "timed@acme.test", "ADMIN", "the right password", "test");
         long known = medianNanos(() -> accounts.login("timed@acme.test", "wrong password"));

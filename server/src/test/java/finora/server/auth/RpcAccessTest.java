@@ -115,7 +115,7 @@ class RpcAccessTest {
                 .build();
         String name = "undeclared-" + UUID.randomUUID();
         var inProcess = InProcessServerBuilder.forName(name)
-                .addService(ServerInterceptors.intercept(undeclared, new AuthInterceptor(server.app().accounts())))
+                .addService(ServerInterceptors.intercept(undeclared, new AuthInterceptor(server.app().accounts(), TrustedProxies.NONE)))
                 .build().start();
         var channel = InProcessChannelBuilder.forName(name).build();
         try {
