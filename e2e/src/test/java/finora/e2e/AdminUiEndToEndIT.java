@@ -195,7 +195,11 @@ class AdminUiEndToEndIT {
   @Test
   @Order(5)
   void failedSync_saysWhy_andItsHistoryHasAnthropicsRequestIdForSupport() throws Exception {
-    // Anthropic refuses every cost page from now on (400), also after Finora retries with a smaller page.
+    // Anthropic breaks from now on: the analytics API (recent days) answers malformed JSON, and the legacy
+    // cost report (older days, or all of them once analytics is refused) refuses every page with 400, also
+    // after Finora retries with a smaller page. Either way the sync fails with Anthropic's request id.
+    stack.simPost("/_sim/faults", "{\"fault\":\"malformed_json\",\"count\":1000,"
+        + "\"path\":\"/v1/organizations/analytics/cost\"}");
     stack.simPost("/_sim/page-cap", "{\"max_results\":1}");
     refreshNowWhenAllowed();
 
@@ -217,6 +221,7 @@ class AdminUiEndToEndIT {
   @Test
   @Order(6)
   void anthropicsCorrections_areListedAndMarked_aLateOneAsSuch() throws Exception {
+    stack.simDelete("/_sim/faults");
     stack.simPost("/_sim/page-cap", "{\"max_results\":0}");
     // Three days back is final already (fetched more than 2 days after it closed): a late correction.
     LocalDate late = yesterday().minusDays(2);

@@ -128,6 +128,15 @@ final class FinoraStack implements AutoCloseable {
     }
   }
 
+  /** A DELETE against the sim's control API, e.g. to clear the faults still scheduled. */
+  void simDelete(String path) throws IOException, InterruptedException {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(simUrl + path))
+        .timeout(Duration.ofSeconds(10)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("DELETE " + path + " answered " + response.statusCode() + ": " + response.body());
+    }
+  }
+
   private Process spawn(String name, Path jar, Map<String, String> env, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
