@@ -32,13 +32,15 @@ final class Calls {
   /** Turns a failed call into the plain exception the views understand. */
   static FinoraCallException translate(StatusRuntimeException e, String target) {
     Status status = e.getStatus();
-    String reason = reasonOf(e);
+    ErrorInfo info = errorInfo(e);
+    String reason = info == null ? null : info.getReason();
+    String field = info == null ? null : info.getMetadataOrDefault("field", null);
     String description = status.getDescription();
     return switch (status.getCode()) {
       // UNAVAILABLE with a reason is the server speaking (e.g. PROVIDER_UNAVAILABLE), not the server being down.
       case UNAVAILABLE -> reason == null
           ? new ServerUnreachableException(target, e)
-          : new FinoraCallException(reason, describe(description), e);
+          : new FinoraCallException(reason, field, describe(description), e);
       case DEADLINE_EXCEEDED -> new ServerUnreachableException(target, e);
       case UNAUTHENTICATED -> new NotAuthenticatedException(reason,
           description != null ? description : "Your session has ended. Please sign in again.", e);
@@ -46,7 +48,7 @@ final class Calls {
           description != null ? description : "Your role does not allow this.", e);
       case INTERNAL, UNKNOWN, DATA_LOSS -> new FinoraCallException(reason,
           "The Finora server could not complete the request. Try again; if it persists, check the server log.", e);
-      default -> new FinoraCallException(reason, describe(description), e);
+      default -> new FinoraCallException(reason, field, describe(description), e);
     };
   }
 
@@ -56,7 +58,7 @@ final class Calls {
         : "The Finora server rejected the request.";
   }
 
-  private static String reasonOf(StatusRuntimeException e) {
+  private static ErrorInfo errorInfo(StatusRuntimeException e) {
     com.google.rpc.Status details = StatusProto.fromThrowable(e);
     if (details == null) {
       return null;
@@ -64,7 +66,7 @@ final class Calls {
     for (var any : details.getDetailsList()) {
       if (any.is(ErrorInfo.class)) {
         try {
-          return any.unpack(ErrorInfo.class).getReason();
+          return any.unpack(ErrorInfo.class);
         } catch (com.google.protobuf.InvalidProtocolBufferException ignored) {
           return null;
         }

@@ -9,6 +9,7 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.tabs.TabSheet;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import finora.admin.base.ConfirmRemoveDialog;
 import finora.admin.base.MainLayout;
 import finora.admin.base.PollRequests;
 import finora.admin.grpc.FinoraCallException;
@@ -139,7 +140,9 @@ public class SettingsView extends VerticalLayout {
   }
 
   private void confirmRemove(ProviderConnection connection) {
-    new RemoveConnectionDialog(connection, () -> {
+    new ConfirmRemoveDialog("Remove " + connection.organizationName() + "?", "Finora deletes the stored credential ("
+        + connection.keyHint() + ") and stops refreshing this organization's spend. Its spend history stays in your "
+        + "charts and exports.", "Remove", () -> {
       client.delete(token, connection.id());
       Notification.show(connection.organizationName() + " was removed; its spend history stays.",
           5000, Notification.Position.BOTTOM_CENTER).addThemeVariants(NotificationVariant.LUMO_SUCCESS);
