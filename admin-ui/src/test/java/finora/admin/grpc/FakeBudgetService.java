@@ -66,6 +66,39 @@ public final class FakeBudgetService extends BudgetServiceGrpc.BudgetServiceImpl
     anomalies.add(anomaly);
   }
 
+  /**
+   * An anomaly of the whole tenant on {@code day}: expected 40.00, bound 70.00, actual {@code actual},
+   * driven by the Research workspace (+{@code actual} − 40) and Opus output tokens.
+   */
+  public static Anomaly tenantAnomaly(LocalDate day, String actual, boolean restated) {
+    BigDecimal rise = new BigDecimal(actual).subtract(new BigDecimal("40.00"));
+    return Anomaly.newBuilder()
+        .setAnomalyId("a-" + day)
+        .setDay(FakeCostService.date(day))
+        .setScope(finora.api.v1.Scope.newBuilder().setKind(finora.api.v1.ScopeKind.SCOPE_KIND_TENANT))
+        .setExpected(FakeCostService.money(new BigDecimal("40.00")))
+        .setUpperBound(FakeCostService.money(new BigDecimal("70.00")))
+        .setActual(FakeCostService.money(new BigDecimal(actual)))
+        .setBaselineDays(8)
+        .addDrivers(driver(finora.api.v1.AnomalyDimension.ANOMALY_DIMENSION_WORKSPACE, FakeCostService.RESEARCH_ID,
+            "Research", "10.00", rise.add(new BigDecimal("10.00"))))
+        .addDrivers(driver(finora.api.v1.AnomalyDimension.ANOMALY_DIMENSION_MODEL, FakeCostService.OPUS, "",
+            "20.00", rise.divide(BigDecimal.TWO).add(new BigDecimal("20.00"))))
+        .addDrivers(driver(finora.api.v1.AnomalyDimension.ANOMALY_DIMENSION_TOKEN_TYPE, "output_tokens", "",
+            "15.00", rise.divide(BigDecimal.valueOf(4)).add(new BigDecimal("15.00"))))
+        .setRestated(restated)
+        .setDetectTime(Timestamp.newBuilder().setSeconds(1_795_600_800L))
+        .build();
+  }
+
+  private static finora.api.v1.AnomalyDriver driver(finora.api.v1.AnomalyDimension dimension, String value,
+      String name, String expected, BigDecimal actual) {
+    BigDecimal before = new BigDecimal(expected);
+    return finora.api.v1.AnomalyDriver.newBuilder().setDimension(dimension).setValue(value).setDisplayName(name)
+        .setExpected(FakeCostService.money(before)).setActual(FakeCostService.money(actual))
+        .setIncrease(FakeCostService.money(actual.subtract(before))).build();
+  }
+
   public synchronized List<Budget> budgets() {
     return List.copyOf(budgets.values());
   }
