@@ -11,7 +11,6 @@ import finora.api.v1.Provider;
 import finora.api.v1.Scope;
 import finora.api.v1.UpdateBudgetRequest;
 import io.grpc.Channel;
-import io.grpc.StatusRuntimeException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
@@ -83,11 +82,7 @@ public final class BudgetClient {
   }
 
   private <T> T call(Supplier<T> call) {
-    try {
-      return call.get();
-    } catch (StatusRuntimeException e) {
-      throw Calls.translate(e, target);
-    }
+    return Calls.call(call, target);
   }
 
   private static finora.api.v1.Budget toProto(String id, BudgetSpec spec) {

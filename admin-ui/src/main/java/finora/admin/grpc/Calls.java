@@ -9,6 +9,7 @@ import io.grpc.stub.AbstractStub;
 import io.grpc.stub.MetadataUtils;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /** What every client call shares: a fresh deadline, the bearer token and the error translation. */
 final class Calls {
@@ -27,6 +28,15 @@ final class Calls {
     Metadata headers = new Metadata();
     headers.put(AUTHORIZATION, "Bearer " + token);
     return prepared.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+  }
+
+  /** Runs a call, turning its failure into the plain exception the views understand. */
+  static <T> T call(Supplier<T> call, String target) {
+    try {
+      return call.get();
+    } catch (StatusRuntimeException e) {
+      throw translate(e, target);
+    }
   }
 
   /** Turns a failed call into the plain exception the views understand. */

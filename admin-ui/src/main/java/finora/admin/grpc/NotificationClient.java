@@ -11,7 +11,6 @@ import finora.api.v1.SmtpServer;
 import finora.api.v1.TestNotificationChannelRequest;
 import finora.api.v1.WebhookTarget;
 import io.grpc.Channel;
-import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -103,11 +102,7 @@ public final class NotificationClient {
   }
 
   private <T> T call(Supplier<T> call) {
-    try {
-      return call.get();
-    } catch (StatusRuntimeException e) {
-      throw Calls.translate(e, target);
-    }
+    return Calls.call(call, target);
   }
 
   private static SmtpServer toProto(SmtpSettings s) {
