@@ -352,7 +352,7 @@ class AdminUiEndToEndIT {
       page.locator("#channel-add").click();
 
       assertThat(page.locator("#channels vaadin-grid-cell-content:visible").filter(new Locator.FilterOptions()
-          .setHasText("http://127.0.0.1/…")).first()).isVisible();
+          .setHasText("http://127.0.0.1:" + receiver.getAddress().getPort() + "/…")).first()).isVisible();
       assertThat(page.locator("#webhook-secret input")).hasValue("");
       page.locator("vaadin-button.test-channel").first().click();
       assertThat(page.locator("#channels .test-result").first()).containsText("delivered",

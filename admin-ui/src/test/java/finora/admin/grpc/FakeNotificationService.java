@@ -90,7 +90,7 @@ public final class FakeNotificationService extends NotificationServiceGrpc.Notif
             "webhook.signing_secret"));
         return;
       }
-      c.setKind(ChannelKind.CHANNEL_KIND_WEBHOOK).setTargetHint(url.getScheme() + "://" + url.getHost() + "/…")
+      c.setKind(ChannelKind.CHANNEL_KIND_WEBHOOK).setTargetHint(url.getScheme() + "://" + url.getRawAuthority() + "/…")
           .setWebhookFormat(slack ? finora.api.v1.WebhookFormat.WEBHOOK_FORMAT_SLACK
               : finora.api.v1.WebhookFormat.WEBHOOK_FORMAT_JSON)
           .setHasSigningSecret(!request.getWebhook().getSigningSecret().isEmpty());
