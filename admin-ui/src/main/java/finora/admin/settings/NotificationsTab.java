@@ -87,7 +87,7 @@ class NotificationsTab extends Composite<VerticalLayout> {
     channels.addColumn(NotificationsTab::format).setKey("format").setHeader("Format").setWidth("11rem").setFlexGrow(0);
     if (admin) {
       channels.addComponentColumn(this::testCell).setKey("test").setHeader("Test").setFlexGrow(2);
-      channels.addComponentColumn(this::deleteButton).setKey("actions").setHeader("").setWidth("4rem").setFlexGrow(0);
+      channels.addComponentColumn(this::deleteButton).setKey("actions").setHeader("").setWidth("5rem").setFlexGrow(0);
     }
     channelsEmpty.setId("channels-empty");
     channelsEmpty.getStyle().set("color", "var(--lumo-secondary-text-color)").set("margin", "0");
