@@ -76,7 +76,9 @@ final class FinoraStack implements AutoCloseable {
         "FINORA_DATA_DIR", dataDir.toString(),
         "FINORA_GRPC_PORT", String.valueOf(grpcPort),
         "FINORA_METRICS_PORT", "-1",
-        "FINORA_ANTHROPIC_BASE_URL", simUrl));
+        "FINORA_ANTHROPIC_BASE_URL", simUrl,
+        // The test's webhook receiver listens on loopback, which the server refuses by default.
+        "FINORA_NOTIFY_ALLOW_PRIVATE_TARGETS", "true"));
     Process ui = spawn("admin-ui", adminUiJar, Map.of(
         "PORT", String.valueOf(uiPort),
         "FINORA_SERVER_TARGET", "localhost:" + grpcPort));

@@ -29,7 +29,7 @@ import java.util.Set;
 
 /**
  * The frame around every signed-in view: a drawer with the app title, the navigation (Spend,
- * Settings), the signed-in user and tenant, the server's health and a Logout button.
+ * Budgets, Settings), the signed-in user and tenant, the server's health and a Logout button.
  *
  * <p>Since Vaadin 25 a layout needs an access annotation of its own: without one, every view inside it
  * is denied.
@@ -57,6 +57,7 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
     SideNavItem spend = new SideNavItem("Spend", "spend", VaadinIcon.CHART.create());
     spend.setPathAliases(Set.of("")); // the start page after sign-in
     nav.addItem(spend);
+    nav.addItem(new SideNavItem("Budgets", "budgets", VaadinIcon.PIGGY_BANK.create()));
     nav.addItem(new SideNavItem("Settings", "settings", VaadinIcon.COG.create()));
     return nav;
   }

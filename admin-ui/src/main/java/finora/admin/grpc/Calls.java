@@ -10,6 +10,7 @@ import io.grpc.stub.AbstractStub;
 import io.grpc.stub.MetadataUtils;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /** What every client call shares: a fresh deadline, the bearer token and the error translation. */
 final class Calls {
@@ -30,16 +31,27 @@ final class Calls {
     return prepared.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 
+  /** Runs a call, turning its failure into the plain exception the views understand. */
+  static <T> T call(Supplier<T> call, String target) {
+    try {
+      return call.get();
+    } catch (StatusRuntimeException e) {
+      throw translate(e, target);
+    }
+  }
+
   /** Turns a failed call into the plain exception the views understand. */
   static FinoraCallException translate(StatusRuntimeException e, String target) {
     Status status = e.getStatus();
-    String reason = reasonOf(e);
+    ErrorInfo info = errorInfo(e);
+    String reason = info == null ? null : info.getReason();
+    String field = info == null ? null : info.getMetadataOrDefault("field", null);
     String description = status.getDescription();
     return switch (status.getCode()) {
       // UNAVAILABLE with a reason is the server speaking (e.g. PROVIDER_UNAVAILABLE), not the server being down.
       case UNAVAILABLE -> reason == null
           ? new ServerUnreachableException(target, e)
-          : new FinoraCallException(reason, describe(description), e);
+          : new FinoraCallException(reason, field, describe(description), e);
       case DEADLINE_EXCEEDED -> new ServerUnreachableException(target, e);
       case UNAUTHENTICATED -> new NotAuthenticatedException(reason,
           description != null ? description : "Your session has ended. Please sign in again.", e);
@@ -50,7 +62,7 @@ final class Calls {
           : new FinoraCallException(reason, describe(description), e);
       case INTERNAL, UNKNOWN, DATA_LOSS -> new FinoraCallException(reason,
           "The Finora server could not complete the request. Try again; if it persists, check the server log.", e);
-      default -> new FinoraCallException(reason, describe(description), e);
+      default -> new FinoraCallException(reason, field, describe(description), e);
     };
   }
 
@@ -87,7 +99,7 @@ final class Calls {
     return null;
   }
 
-  private static String reasonOf(StatusRuntimeException e) {
+  private static ErrorInfo errorInfo(StatusRuntimeException e) {
     com.google.rpc.Status details = StatusProto.fromThrowable(e);
     if (details == null) {
       return null;
@@ -95,7 +107,7 @@ final class Calls {
     for (var any : details.getDetailsList()) {
       if (any.is(ErrorInfo.class)) {
         try {
-          return any.unpack(ErrorInfo.class).getReason();
+          return any.unpack(ErrorInfo.class);
         } catch (com.google.protobuf.InvalidProtocolBufferException ignored) {
           return null;
         }

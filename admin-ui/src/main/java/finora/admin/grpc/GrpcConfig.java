@@ -83,6 +83,19 @@ public class GrpcConfig {
   }
 
   @Bean
+  BudgetClient budgetClient(ManagedChannel finoraChannel,
+      @Value("${finora.call-deadline:5s}") Duration deadline) {
+    return new BudgetClient(finoraChannel, deadline);
+  }
+
+  @Bean
+  NotificationClient notificationClient(ManagedChannel finoraChannel,
+      @Value("${finora.call-deadline:5s}") Duration deadline,
+      @Value("${finora.notification-test-deadline:30s}") Duration testDeadline) {
+    return new NotificationClient(finoraChannel, deadline, testDeadline);
+  }
+
+  @Bean
   ServerHealthClient serverHealthClient(ManagedChannel finoraChannel,
       @Value("${finora.health-deadline:2s}") Duration deadline) {
     return new ServerHealthClient(finoraChannel, deadline);

@@ -13,7 +13,6 @@ import finora.api.v1.ProviderInfo;
 import finora.api.v1.RefreshConnectionRequest;
 import finora.api.v1.UpdateCredentialRequest;
 import io.grpc.Channel;
-import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -123,11 +122,7 @@ public final class IntegrationClient {
   }
 
   private <T> T call(Supplier<T> call) {
-    try {
-      return call.get();
-    } catch (StatusRuntimeException e) {
-      throw Calls.translate(e, target);
-    }
+    return Calls.call(call, target);
   }
 
   private static ProviderOption option(AiProvider kind, ProviderInfo info) {

@@ -4,6 +4,7 @@ import com.google.protobuf.Timestamp;
 import com.google.type.Date;
 import com.google.type.Money;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.LocalDate;
 
@@ -27,5 +28,16 @@ final class ProtoValues {
   /** USD exactly: units plus nanos, never through a double. */
   static BigDecimal usd(Money money) {
     return BigDecimal.valueOf(money.getUnits()).add(BigDecimal.valueOf(money.getNanos(), 9)).stripTrailingZeros();
+  }
+
+  /** USD as Money: whole dollars in units, the rest in nanos (same sign), at most 9 decimals. */
+  static Money money(BigDecimal amount) {
+    BigDecimal scaled = amount.setScale(9, RoundingMode.HALF_UP);
+    BigDecimal units = scaled.setScale(0, RoundingMode.DOWN);
+    return Money.newBuilder()
+        .setCurrencyCode("USD")
+        .setUnits(units.longValueExact())
+        .setNanos(scaled.subtract(units).movePointRight(9).intValueExact())
+        .build();
   }
 }

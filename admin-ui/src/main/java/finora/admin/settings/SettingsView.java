@@ -9,10 +9,12 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.tabs.TabSheet;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import finora.admin.base.ConfirmRemoveDialog;
 import finora.admin.base.MainLayout;
 import finora.admin.base.PollRequests;
 import finora.admin.grpc.FinoraCallException;
 import finora.admin.grpc.IntegrationClient;
+import finora.admin.grpc.NotificationClient;
 import finora.admin.grpc.ProviderConnection;
 import finora.admin.grpc.ProviderOption;
 import finora.admin.grpc.Role;
@@ -27,7 +29,7 @@ import java.util.List;
  * Settings of the tenant. The API Keys tab connects providers with an Admin API key (saying what a
  * connection covers and what the key is used for) and lists the connections; admins can update,
  * refresh and remove them, everyone can read their sync history. The list reloads while the page is
- * open, so a running backfill's progress moves.
+ * open, so a running backfill's progress moves. The Notifications tab holds where alerts go.
  */
 @Route(value = "settings", layout = MainLayout.class)
 @PageTitle("Settings")
@@ -50,7 +52,8 @@ public class SettingsView extends VerticalLayout {
   private final ConnectionsGrid connections;
   private final Paragraph listStatus = new Paragraph();
 
-  public SettingsView(IntegrationClient client, KeyChecks keyChecks, CurrentSession session) {
+  public SettingsView(IntegrationClient client, KeyChecks keyChecks, NotificationClient notifications,
+      CurrentSession session) {
     this.client = client;
     this.session = session;
     this.keyChecks = keyChecks;
@@ -64,6 +67,7 @@ public class SettingsView extends VerticalLayout {
     TabSheet tabs = new TabSheet();
     tabs.setWidthFull();
     tabs.add("API Keys", apiKeysTab());
+    tabs.add("Notifications", new NotificationsTab(notifications, token, admin));
     add(new H2("Settings"), tabs);
     reload();
     PollRequests.whileAttached(this, RELOAD_INTERVAL, this::reloadQuietly);
@@ -139,7 +143,9 @@ public class SettingsView extends VerticalLayout {
   }
 
   private void confirmRemove(ProviderConnection connection) {
-    new RemoveConnectionDialog(connection, () -> {
+    new ConfirmRemoveDialog("Remove " + connection.organizationName() + "?", "Finora deletes the stored credential ("
+        + connection.keyHint() + ") and stops refreshing this organization's spend. Its spend history stays in your "
+        + "charts and exports.", "Remove", () -> {
       client.delete(token, connection.id());
       Notification.show(connection.organizationName() + " was removed; its spend history stays.",
           5000, Notification.Position.BOTTOM_CENTER).addThemeVariants(NotificationVariant.LUMO_SUCCESS);

@@ -56,8 +56,9 @@ import org.w3c.dom.Element;
 /**
  * The daily spend chart, stacked by model family, drawn on the server: JFreeChart lays it out and
  * Batik's SVG generator records the drawing as SVG markup for the page. No frontend bundle needed.
- * Provisional days (Anthropic may still change them) are shaded, and corrected days (a re-fetch
- * changed their total) carry a marker above their bar; the legend explains both.
+ * Provisional days (Anthropic may still change them) are shaded, corrected days (a re-fetch
+ * changed their total) carry a marker above their bar, and so do anomalous days (spend far above the
+ * usual for the weekday); the legend explains each.
  */
 final class SpendChart {
 
@@ -67,6 +68,7 @@ final class SpendChart {
   static final String NO_MODEL = "Tools (no model)";
   static final String PROVISIONAL_LEGEND = "Provisional day (may still change)";
   static final String CORRECTED_LEGEND = "Corrected day (see Corrections)";
+  static final String ANOMALY_LEGEND = "Anomaly (see Anomalies)";
 
   private static final Font TICK_FONT = new Font("SansSerif", Font.PLAIN, 11);
   private static final Font LEGEND_FONT = new Font("SansSerif", Font.PLAIN, 12);
@@ -81,6 +83,7 @@ final class SpendChart {
       new Color(0xea580c), new Color(0xdb2777), new Color(0x0891b2), new Color(0xca8a04), new Color(0x4b5563));
   private static final Color PROVISIONAL_SHADE = new Color(0xfde68a);
   private static final Color CORRECTED_MARK = new Color(0x111827);
+  private static final Color ANOMALY_MARK = new Color(0xdc2626);
   private static final long DAY_MILLIS = 86_400_000L;
 
   private SpendChart() {}
@@ -98,6 +101,17 @@ final class SpendChart {
    * @param correctedDays days whose total a re-fetch changed, to mark
    */
   static String svg(List<CostLine> dayFamilyRows, DateRange range, Set<LocalDate> correctedDays) {
+    return svg(dayFamilyRows, range, correctedDays, Set.of());
+  }
+
+  /**
+   * As {@link #svg(List, DateRange, Set)}, with a red diamond above each anomalous day (above a
+   * correction's marker when the day has both).
+   *
+   * @param anomalyDays days whose spend rose far above the usual for their weekday, to mark
+   */
+  static String svg(List<CostLine> dayFamilyRows, DateRange range, Set<LocalDate> correctedDays,
+      Set<LocalDate> anomalyDays) {
     TimeTableXYDataset dataset = new TimeTableXYDataset(UTC, Locale.US);
     Map<LocalDate, Map<String, Double>> byDay = new LinkedHashMap<>();
     Map<LocalDate, Double> dayTotals = new LinkedHashMap<>();
@@ -115,6 +129,9 @@ final class SpendChart {
       }
     }
     TreeSet<LocalDate> corrected = correctedDays.stream()
+        .filter(d -> !d.isBefore(range.start()) && !d.isAfter(range.end()))
+        .collect(Collectors.toCollection(TreeSet::new));
+    TreeSet<LocalDate> anomalous = anomalyDays.stream()
         .filter(d -> !d.isBefore(range.start()) && !d.isAfter(range.end()))
         .collect(Collectors.toCollection(TreeSet::new));
     for (LocalDate day = range.start(); !day.isAfter(range.end()); day = day.plusDays(1)) {
@@ -136,8 +153,8 @@ final class SpendChart {
     NumberAxis usd = new NumberAxis();
     usd.setNumberFormatOverride(new DecimalFormat("$#,##0.##"));
     usd.setTickLabelFont(TICK_FONT);
-    if (!corrected.isEmpty()) {
-      usd.setUpperMargin(0.12); // room for the markers above the tallest bars
+    if (!corrected.isEmpty() || !anomalous.isEmpty()) {
+      usd.setUpperMargin(corrected.isEmpty() || anomalous.isEmpty() ? 0.12 : 0.2); // room for the markers
     }
 
     StackedXYBarRenderer bars = new StackedXYBarRenderer(0.15);
@@ -179,6 +196,14 @@ final class SpendChart {
             g.fill(downTriangle(area.getCenterX(), area.getCenterY() - 4, 12, 10));
           }));
     }
+    for (LocalDate day : anomalous) {
+      double lift = corrected.contains(day) ? 12 : 0; // above the correction's triangle
+      plot.addAnnotation(new XYDrawableAnnotation(startMillis(day) + DAY_MILLIS / 2.0,
+          dayTotals.getOrDefault(day, 0.0), 14, 60, (g, area) -> {
+            g.setPaint(ANOMALY_MARK);
+            g.fill(diamond(area.getCenterX(), area.getCenterY() - 10 - lift, 12));
+          }));
+    }
     LegendItemCollection legendItems = new LegendItemCollection();
     legendItems.addAll(plot.getLegendItems());
     if (!provisionalDays.isEmpty()) {
@@ -186,6 +211,9 @@ final class SpendChart {
     }
     if (!corrected.isEmpty()) {
       legendItems.add(legendItem(CORRECTED_LEGEND, downTriangle(0, 5, 12, 10), CORRECTED_MARK));
+    }
+    if (!anomalous.isEmpty()) {
+      legendItems.add(legendItem(ANOMALY_LEGEND, diamond(0, 0, 12), ANOMALY_MARK));
     }
     plot.setFixedLegendItems(legendItems);
 
@@ -199,6 +227,9 @@ final class SpendChart {
     String label = "Daily spend by model family, " + range.start() + " to " + range.end() + " (UTC)";
     if (!corrected.isEmpty()) {
       label += "; corrected days: " + corrected.stream().map(LocalDate::toString).collect(Collectors.joining(", "));
+    }
+    if (!anomalous.isEmpty()) {
+      label += "; anomalies: " + anomalous.stream().map(LocalDate::toString).collect(Collectors.joining(", "));
     }
     return render(chart, label);
   }
@@ -215,6 +246,17 @@ final class SpendChart {
     triangle.lineTo(x, tipY);
     triangle.closePath();
     return triangle;
+  }
+
+  /** A diamond of {@code size} centred on ({@code x}, {@code y}). */
+  private static Shape diamond(double x, double y, double size) {
+    Path2D.Double diamond = new Path2D.Double();
+    diamond.moveTo(x, y - size / 2);
+    diamond.lineTo(x + size / 2, y);
+    diamond.lineTo(x, y + size / 2);
+    diamond.lineTo(x - size / 2, y);
+    diamond.closePath();
+    return diamond;
   }
 
   private static LegendItem legendItem(String label, Shape shape, Paint paint) {

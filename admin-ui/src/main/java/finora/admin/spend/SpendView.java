@@ -25,6 +25,7 @@ import com.vaadin.flow.server.streams.DownloadEvent;
 import com.vaadin.flow.server.streams.DownloadHandler;
 import finora.admin.base.Badge;
 import finora.admin.base.MainLayout;
+import finora.admin.grpc.BudgetClient;
 import finora.admin.grpc.CostClient;
 import finora.admin.grpc.CostFilters;
 import finora.admin.grpc.CostGrouping;
@@ -63,9 +64,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The spend dashboard, the start page after sign-in: a date range (UTC days, ending yesterday by
  * default because today is never stored) and filters; the total, its change and the month-end
- * projection, with what the total covers; a daily chart stacked by model family that marks provisional
- * and corrected days; the corrections of the range; breakdowns by day, model (or family and version)
- * and workspace; CSV and FOCUS downloads; and how fresh and how final the data is.
+ * projection, with what the total covers; a daily chart stacked by model family that marks provisional,
+ * corrected and anomalous days; the anomalies (with what rose most) and the corrections of the range;
+ * breakdowns by day, model (or family and version) and workspace; CSV and FOCUS downloads; and how fresh and how final the data is.
  */
 @Route(value = "spend", layout = MainLayout.class)
 @RouteAlias(value = "", layout = MainLayout.class)
@@ -94,6 +95,8 @@ public class SpendView extends VerticalLayout {
   private final Paragraph coverage = new Paragraph();
   private final Div chart = new Div();
   private final CorrectionsList corrections = new CorrectionsList();
+  private final AnomaliesList anomalies = new AnomaliesList();
+  private final BudgetClient budgets;
   private final Select<ModelBreakdown> modelBreakdown = new Select<>();
   private final BreakdownGrid byDay;
   private final BreakdownGrid byModel;
@@ -104,8 +107,10 @@ public class SpendView extends VerticalLayout {
   /** What a download exports: the range and filters on screen when the page last loaded. */
   private record Selection(DateRange range, CostFilters filters) {}
 
-  public SpendView(CostClient client, IntegrationClient integrations, CurrentSession session, Clock clock) {
+  public SpendView(CostClient client, IntegrationClient integrations, BudgetClient budgets, CurrentSession session,
+      Clock clock) {
     this.client = client;
+    this.budgets = budgets;
     this.session = session;
     this.clock = clock;
     setWidthFull();
@@ -142,6 +147,9 @@ public class SpendView extends VerticalLayout {
 
     add(new H2("Spend"), toolbar(), freshness, cards, coverageNote(integrations),
         new H3("Daily spend by model family (USD per UTC day)"), chart,
+        new H3("Anomalies"), help("Days whose spend rose far above the usual for their weekday (median of the same "
+            + "weekday in up to 8 earlier weeks), for the whole organization and each budget's scope (filters do not "
+            + "apply), with what rose most."), anomalies,
         correctionsTitle, correctionsHelp, corrections,
         breakdowns());
     choose(RangePreset.LAST_30_DAYS);
@@ -379,13 +387,14 @@ public class SpendView extends VerticalLayout {
         filters, CostOrdering.DATE));
     List<Correction> changed = client.corrections(token, range);
     corrections.show(changed);
+    anomalies.show(budgets.anomalies(token, range));
     chart.removeAll();
     if (daily.isEmpty()) {
       Paragraph empty = new Paragraph("No spend in this range.");
       empty.getStyle().set("color", "var(--lumo-secondary-text-color)");
       chart.add(empty);
     } else {
-      chart.add(new Svg(SpendChart.svg(daily, range, corrections.days())));
+      chart.add(new Svg(SpendChart.svg(daily, range, corrections.days(), anomalies.days())));
     }
 
     byDay.show(pages(token, new CostQuery(range, List.of(CostGrouping.DAY), filters, CostOrdering.DATE)));
@@ -556,6 +565,17 @@ public class SpendView extends VerticalLayout {
 
   CorrectionsList corrections() {
     return corrections;
+  }
+
+  AnomaliesList anomalies() {
+    return anomalies;
+  }
+
+  private static Paragraph help(String text) {
+    Paragraph help = new Paragraph(text);
+    help.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-size", "var(--lumo-font-size-s)")
+        .set("margin", "0 0 var(--lumo-space-s) 0");
+    return help;
   }
 
   Select<ModelBreakdown> modelBreakdown() {

@@ -50,10 +50,11 @@ class MainLayoutTest {
   }
 
   @Test
-  void drawer_hasSpendAndSettingsEntries() {
+  void drawer_hasSpendBudgetsAndSettingsEntries() {
     assertThat(_find(SideNavItem.class)).extracting(SideNavItem::getLabel, SideNavItem::getPath)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("Spend", "spend"),
+            org.assertj.core.groups.Tuple.tuple("Budgets", "budgets"),
             org.assertj.core.groups.Tuple.tuple("Settings", "settings"));
   }
 

@@ -39,8 +39,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * An in-process stand-in for the Finora server: a fake AuthService with one user, fake
- * IntegrationService and CostService, the standard health service, and a record of what each call
- * carried (authorization and client-address headers, deadline).
+ * IntegrationService, CostService, BudgetService and NotificationService, the standard health service,
+ * and a record of what each call carried (authorization and client-address headers, deadline).
  */
 public final class FakeFinoraServer implements AutoCloseable {
 
@@ -62,6 +62,8 @@ public final class FakeFinoraServer implements AutoCloseable {
   private final Server server;
   private final FakeIntegrationService integration = new FakeIntegrationService(this);
   private final FakeCostService costs = new FakeCostService(this);
+  private final FakeBudgetService budgets = new FakeBudgetService(this);
+  private final FakeNotificationService notifications = new FakeNotificationService(this);
   private volatile StatusRuntimeException nextFailure;
   private volatile boolean hang;
 
@@ -88,6 +90,8 @@ public final class FakeFinoraServer implements AutoCloseable {
           .addService(ServerInterceptors.intercept(new FakeAuthService(), recorder))
           .addService(ServerInterceptors.intercept(integration, recorder))
           .addService(ServerInterceptors.intercept(costs, recorder))
+          .addService(ServerInterceptors.intercept(budgets, recorder))
+          .addService(ServerInterceptors.intercept(notifications, recorder))
           .addService(health.getHealthService())
           .build()
           .start();
@@ -120,6 +124,16 @@ public final class FakeFinoraServer implements AutoCloseable {
     return costs;
   }
 
+  /** The fake BudgetService: budgets and anomalies. */
+  public FakeBudgetService budgets() {
+    return budgets;
+  }
+
+  /** The fake NotificationService: channels, test deliveries and what the calls sent. */
+  public FakeNotificationService notifications() {
+    return notifications;
+  }
+
   /** The next call to any of the fake services fails with this status. */
   public void failNextCall(StatusRuntimeException failure) {
     nextFailure = failure;
@@ -149,10 +163,19 @@ public final class FakeFinoraServer implements AutoCloseable {
 
   /** A status the way the real server sends it: code, description and an ErrorInfo reason. */
   public static StatusRuntimeException error(Code code, String reason, String description) {
+    return error(code, reason, description, null);
+  }
+
+  /** As {@link #error(Code, String, String)}, blaming a request field in the ErrorInfo metadata. */
+  public static StatusRuntimeException error(Code code, String reason, String description, String field) {
+    ErrorInfo.Builder info = ErrorInfo.newBuilder().setReason(reason).setDomain("finora.services");
+    if (field != null) {
+      info.putMetadata("field", field);
+    }
     return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
         .setCode(code.getNumber())
         .setMessage(description)
-        .addDetails(Any.pack(ErrorInfo.newBuilder().setReason(reason).setDomain("finora.services").build()))
+        .addDetails(Any.pack(info.build()))
         .build());
   }
 

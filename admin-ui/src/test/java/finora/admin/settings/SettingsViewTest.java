@@ -30,6 +30,7 @@ import finora.admin.base.PollRequests;
 import finora.admin.grpc.FakeFinoraServer;
 import finora.admin.grpc.FakeIntegrationService;
 import finora.admin.grpc.IntegrationClient;
+import finora.admin.grpc.NotificationClient;
 import finora.admin.grpc.ProviderConnection;
 import finora.admin.grpc.ProviderOption;
 import finora.admin.grpc.Role;
@@ -71,7 +72,8 @@ class SettingsViewTest {
   private SettingsView open(Role role) {
     SecurityContextHolder.getContext().setAuthentication(new FinoraAuthentication(new Session(
         FakeFinoraServer.TOKEN, "Acme Analytics", role, "ada@example.com", Instant.now().plusSeconds(3600))));
-    SettingsView view = new SettingsView(client, new KeyChecks(client, checks), new CurrentSession());
+    SettingsView view = new SettingsView(client, new KeyChecks(client, checks),
+        new NotificationClient(channel, Duration.ofSeconds(5), Duration.ofSeconds(5)), new CurrentSession());
     UI.getCurrent().add(view);
     return view;
   }

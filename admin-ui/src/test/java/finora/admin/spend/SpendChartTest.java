@@ -62,6 +62,19 @@ class SpendChartTest {
   }
 
   @Test
+  void anomalousDays_areMarkedInRed_withALegendEntry_alsoOnACorrectedDay() {
+    LocalDate both = LocalDate.of(2026, 11, 20);
+
+    String marked = SpendChart.svg(List.of(line(18, "Opus", "12.50"), line(20, "Opus", "3.00")), WEEK, Set.of(both),
+        Set.of(both, LocalDate.of(2026, 11, 18), LocalDate.of(2026, 12, 1)));
+
+    assertThat(marked).contains(">" + SpendChart.ANOMALY_LEGEND + "<", "fill:rgb(220,38,38)",
+        "corrected days: 2026-11-20; anomalies: 2026-11-18, 2026-11-20");
+    assertThat(SpendChart.svg(List.of(line(18, "Opus", "12.50")), WEEK, Set.of()))
+        .doesNotContain("rgb(220,38,38)", SpendChart.ANOMALY_LEGEND);
+  }
+
+  @Test
   void familyLabel_givesCostsWithoutAModelAName() {
     assertThat(SpendChart.familyLabel("")).isEqualTo(SpendChart.NO_MODEL);
     assertThat(SpendChart.familyLabel("Sonnet")).isEqualTo("Sonnet");

@@ -17,9 +17,11 @@ import com.vaadin.flow.component.datepicker.DatePicker;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.select.Select;
+import finora.admin.grpc.BudgetClient;
 import finora.admin.grpc.CostClient;
 import finora.admin.grpc.CostLine;
 import finora.admin.grpc.ExportKind;
+import finora.admin.grpc.FakeBudgetService;
 import finora.admin.grpc.FakeCostService;
 import finora.admin.grpc.FakeFinoraServer;
 import finora.admin.grpc.FakeIntegrationService;
@@ -62,6 +64,7 @@ class SpendViewTest {
   private final CostClient client = new CostClient(channel, Duration.ofSeconds(5), Duration.ofSeconds(30));
   private final IntegrationClient integrations = new IntegrationClient(channel, Duration.ofSeconds(5),
       Duration.ofSeconds(30));
+  private final BudgetClient budgets = new BudgetClient(channel, Duration.ofSeconds(5));
 
   @BeforeEach
   void setUp() {
@@ -79,7 +82,7 @@ class SpendViewTest {
   }
 
   private SpendView open() {
-    SpendView view = new SpendView(client, integrations, new CurrentSession(), CLOCK);
+    SpendView view = new SpendView(client, integrations, budgets, new CurrentSession(), CLOCK);
     UI.getCurrent().add(view);
     return view;
   }
@@ -192,6 +195,43 @@ class SpendViewTest {
         .isEqualTo("2026-11-05corrected");
     assertThat(_getCellComponent(view.dayGrid(), 29, "day").getElement().getTextRecursively())
         .isEqualTo("2026-11-24provisional");
+  }
+
+  @Test
+  void anomalies_ofTheRange_showExpectedVsActual_theTopDrivers_andARestatedBadge() {
+    server.budgets().addAnomaly(FakeBudgetService.tenantAnomaly(LocalDate.of(2026, 11, 12), "160.00", false));
+    server.budgets().addAnomaly(FakeBudgetService.tenantAnomaly(LocalDate.of(2026, 11, 19), "90.50", true));
+    server.budgets().addAnomaly(FakeBudgetService.tenantAnomaly(LocalDate.of(2026, 9, 1), "500.00", false));
+
+    SpendView view = open();
+
+    var grid = view.anomalies().grid();
+    assertThat(view.anomalies().emptyState().isVisible()).isFalse();
+    assertThat(_size(grid)).isEqualTo(2);
+    assertThat(_getCellComponent(grid, 0, "day").getElement().getTextRecursively()).isEqualTo("2026-11-19restated");
+    assertThat(_getCellComponent(grid, 1, "day").getElement().getTextRecursively()).isEqualTo("2026-11-12");
+    assertThat(_getFormatted(grid, 1, "scope")).isEqualTo("All spend");
+    assertThat(_getFormatted(grid, 1, "spend")).isEqualTo("$40.00 → $160.00");
+    assertThat(_getCellComponent(grid, 1, "drivers").getChildren().map(c -> c.getElement().getText()))
+        .containsExactly("Workspace Research +$120.00 ($10.00 → $130.00)",
+            "Model " + FakeCostService.OPUS + " +$60.00 ($20.00 → $80.00)",
+            "Token type output_tokens +$30.00 ($15.00 → $45.00)");
+    assertThat(server.budgets().anomalyRequests()).last().satisfies(r -> {
+      assertThat(r.getStartDate().getDay()).isEqualTo(26);
+      assertThat(r.getEndDate().getDay()).isEqualTo(24);
+    });
+    String markup = _get(view.chart(), Svg.class).getElement().getProperty("innerHTML");
+    assertThat(markup).contains("anomalies: 2026-11-12, 2026-11-19", ">" + SpendChart.ANOMALY_LEGEND + "<");
+  }
+
+  @Test
+  void anomalies_withoutAny_sayThereAreNone_andTheLegendHasNoEntry() {
+    SpendView view = open();
+
+    assertThat(view.anomalies().grid().isVisible()).isFalse();
+    assertThat(view.anomalies().emptyState().getText()).isEqualTo(AnomaliesList.EMPTY);
+    assertThat(_get(view.chart(), Svg.class).getElement().getProperty("innerHTML"))
+        .doesNotContain(SpendChart.ANOMALY_LEGEND, "anomalies:");
   }
 
   @Test
@@ -419,7 +459,8 @@ class SpendViewTest {
       IntegrationClient unreachableIntegrations = new IntegrationClient(nowhere, Duration.ofSeconds(2),
           Duration.ofSeconds(2));
 
-      assertThatThrownBy(() -> new SpendView(unreachable, unreachableIntegrations, new CurrentSession(), CLOCK))
+      assertThatThrownBy(() -> new SpendView(unreachable, unreachableIntegrations,
+          new BudgetClient(nowhere, Duration.ofSeconds(2)), new CurrentSession(), CLOCK))
           .isInstanceOf(ServerUnreachableException.class)
           .hasMessageStartingWith("The Finora server is not reachable at");
     } finally {
