@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -42,8 +43,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The admin UI as a person uses it, in headless Chromium against the real server and anthropic-sim:
  * sign in, have a regular API key refused (and cleared), connect an Admin key, watch the first
  * refresh complete, see a failed sync explained with Anthropic's request id, see Anthropic's
- * corrections listed and marked, check the Spend total against the simulator's truth, rotate the
- * key, remove the connection and see the history stay. Each step saves a screenshot under
+ * corrections listed and marked, check the Spend total against the simulator's truth, see spend by
+ * API key and by user total the same and today's estimate apart from it, rotate the key, remove the
+ * connection and see the history stay. Each step saves a screenshot under
  * {@code target/screenshots}; the steps build on each other and run in order.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -279,6 +281,44 @@ class AdminUiEndToEndIT {
 
   @Test
   @Order(8)
+  void spendByApiKeyAndUser_totalLikeTheSpend_andTodaySoFarStandsApart() throws Exception {
+    LocalDate today = yesterday().plusDays(1);
+    String expected = usd(truthTotal(yesterday().minusDays(29), yesterday()));
+    // Today's estimate holds the closed UTC hours with cost as of the last sync (a few minutes ago).
+    boolean estimated = LocalTime.now(ZoneOffset.UTC).isAfter(LocalTime.of(1, 5))
+        && truthTotal(today, today).signum() > 0;
+    page.navigate(stack.uiUrl() + "/spend");
+
+    assertThat(page.locator("#card-total .card-value")).hasText(expected);
+    assertThat(page.locator("#by-api-key-total")).hasText(expected);
+    assertThat(page.locator("#by-user-total")).hasText(expected);
+    assertThat(page.locator("#by-user vaadin-grid-cell-content:visible").filter(new Locator.FilterOptions()
+        .setHasText(Pattern.compile("@"))).first()).isVisible();
+    assertThat(page.locator("#card-discount")).isVisible();
+    assertThat(page.locator("#card-discount")).containsText("List price");
+    if (estimated) {
+      Locator todayCard = page.locator("#card-today");
+      assertThat(todayCard).isVisible();
+      assertThat(todayCard).containsText("Today so far (provisional)");
+      assertThat(todayCard).containsText("Not in the total");
+      assertThat(page.locator("#today-through")).containsText(Pattern.compile("^00:00–\\d{2}:00 UTC$"));
+      assertThat(page.locator("#freshness")).containsText("an estimate under Today so far");
+    } else {
+      assertThat(page.locator("#card-today")).isHidden();
+      assertThat(page.locator("#freshness")).containsText("today's spend appears tomorrow.");
+    }
+    screenshot("spend-cards-discount-today");
+    page.locator("#by-api-key").scrollIntoViewIfNeeded();
+    screenshot("spend-by-api-key-and-user");
+
+    openSettings();
+    assertThat(page.locator("#connections .data-level-badge:visible").first()).hasText("By API key and user");
+    assertThat(page.locator("#connections .data-level-checked:visible").first()).containsText("UTC");
+    screenshot("settings-data-level");
+  }
+
+  @Test
+  @Order(9)
   void rotatingTheKey_showsTheNewKeyHint() {
     openSettings();
     page.locator("vaadin-button.update-key").first().click();
@@ -293,7 +333,7 @@ class AdminUiEndToEndIT {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void removingTheConnection_keepsTheSpendHistory() throws Exception {
     page.locator("vaadin-button.remove-connection").first().click();
     assertThat(page.locator("#remove-text")).containsText("spend history stays");

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * The whole system as real processes: anthropic-sim, the Finora server (embedded PostgreSQL in a
+ * The whole system as real processes: anthropic-sim (serving the Cost Analytics API), the Finora server (embedded PostgreSQL in a
  * fresh data directory) and the admin UI, each from its packaged jar, on free ports. Closing stops
  * them all (and the server's PostgreSQL with it); their output is kept in {@code <workDir>/logs}.
  */
@@ -71,7 +71,8 @@ final class FinoraStack implements AutoCloseable {
     simUrl = "http://127.0.0.1:" + simPort;
     uiUrl = "http://localhost:" + uiPort;
 
-    Process sim = spawn("anthropic-sim", simJar, Map.of(), "--port", String.valueOf(simPort));
+    // Analytics on (also the sim's standalone default): spend by API key and user, list prices, today so far.
+    Process sim = spawn("anthropic-sim", simJar, Map.of(), "--port", String.valueOf(simPort), "--analytics", "true");
     Process server = spawn("server", serverJar, Map.of(
         "FINORA_DATA_DIR", dataDir.toString(),
         "FINORA_GRPC_PORT", String.valueOf(grpcPort),

@@ -13,6 +13,7 @@ import finora.api.v1.GetSpendSummaryResponse;
 import finora.api.v1.ListRestatementsRequest;
 import finora.api.v1.ListRestatementsResponse;
 import finora.api.v1.ListTagValuesRequest;
+import finora.api.v1.Nowcast;
 import finora.api.v1.QueryCostsRequest;
 import finora.api.v1.QueryCostsResponse;
 import finora.api.v1.TagFilter;
@@ -24,10 +25,12 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -38,6 +41,14 @@ public final class CostClient {
 
   /** The tag key of workspaces. */
   public static final String WORKSPACE_TAG = "workspace";
+  /** The tag key of API keys. */
+  public static final String API_KEY_TAG = "api_key";
+  /** The tag key of actors (users, service accounts, keys acting for themselves). */
+  public static final String ACTOR_TAG = "actor";
+  /** The tag key of products. */
+  public static final String PRODUCT_TAG = "product";
+  /** The tag value and row id of cost without an API key, actor or product (e.g. legacy report days). */
+  public static final String UNATTRIBUTED = "unattributed";
   /** Corrections read per call; {@link #corrections} reads at most {@value #MAX_CORRECTION_PAGES} pages. */
   static final int CORRECTIONS_PAGE_SIZE = 1000;
   static final int MAX_CORRECTION_PAGES = 10;
@@ -110,7 +121,20 @@ public final class CostClient {
         ProtoValues.usd(r.getMonthEndProjection()),
         new Freshness(
             r.hasCompleteThrough() ? ProtoValues.date(r.getCompleteThrough()) : null,
-            r.hasFinalThrough() ? ProtoValues.date(r.getFinalThrough()) : null));
+            r.hasFinalThrough() ? ProtoValues.date(r.getFinalThrough()) : null),
+        r.hasDiscount() ? new Discount(ProtoValues.usd(r.getDiscount().getListAmount()),
+            ProtoValues.usd(r.getDiscount().getBilledAmount()), ProtoValues.usd(r.getDiscount().getSaved())) : null,
+        r.hasTodaySoFar() ? toToday(r.getTodaySoFar()) : null);
+  }
+
+  /**
+   * Today's provisional estimate (the "nowcast"), when the server has one. It covers the whole
+   * tenant: the server does not filter it.
+   *
+   * @param today the current UTC day
+   */
+  public Optional<TodaySoFar> todaySoFar(String token, LocalDate today) {
+    return summary(token, new DateRange(today, today), CostFilters.NONE).today();
   }
 
   /**
@@ -204,6 +228,20 @@ public final class CostClient {
     }
   }
 
+  private static TodaySoFar toToday(Nowcast n) {
+    return new TodaySoFar(
+        n.getLabel(),
+        ProtoValues.date(n.getDay()),
+        ProtoValues.usd(n.getAmount()),
+        n.hasListAmount() ? ProtoValues.usd(n.getListAmount()) : null,
+        n.getHoursList().stream()
+            .map(h -> new TodaySoFar.Hour(ProtoValues.instant(h.getStartTime()), ProtoValues.usd(h.getAmount())))
+            .toList(),
+        ProtoValues.instant(n.getThroughTime()),
+        n.hasFetchTime() ? ProtoValues.instant(n.getFetchTime()) : null,
+        n.hasDataRefreshedTime() ? ProtoValues.instant(n.getDataRefreshedTime()) : null);
+  }
+
   private static CostLine toLine(CostRow r, List<CostGrouping> groupBy) {
     boolean byPeriod = groupBy.contains(CostGrouping.DAY) || groupBy.contains(CostGrouping.WEEK)
         || groupBy.contains(CostGrouping.MONTH);
@@ -218,17 +256,30 @@ public final class CostClient {
         byWorkspace ? r.getWorkspaceId() : null,
         byWorkspace ? r.getWorkspaceName() : null,
         ProtoValues.usd(r.getAmount()),
-        r.getProvisional());
+        r.getProvisional(),
+        groupBy.contains(CostGrouping.API_KEY) ? r.getApiKeyId() : null,
+        groupBy.contains(CostGrouping.API_KEY) ? r.getApiKeyName() : null,
+        groupBy.contains(CostGrouping.ACTOR) ? r.getActorId() : null,
+        groupBy.contains(CostGrouping.ACTOR) ? r.getActorName() : null,
+        groupBy.contains(CostGrouping.PRODUCT) ? r.getProduct() : null,
+        r.hasListAmount() ? ProtoValues.usd(r.getListAmount()) : null);
   }
 
   private static CostFilter toProto(CostFilters filters) {
     CostFilter.Builder f = CostFilter.newBuilder()
         .addAllModelFamilies(filters.modelFamilies())
         .addAllModels(filters.models());
-    if (!filters.workspaceIds().isEmpty()) {
-      f.addTags(TagFilter.newBuilder().setKey(WORKSPACE_TAG).addAllValues(filters.workspaceIds()));
-    }
+    addTag(f, WORKSPACE_TAG, filters.workspaceIds());
+    addTag(f, API_KEY_TAG, filters.apiKeyIds());
+    addTag(f, ACTOR_TAG, filters.actorIds());
+    addTag(f, PRODUCT_TAG, filters.products());
     return f.build();
+  }
+
+  private static void addTag(CostFilter.Builder filter, String key, List<String> values) {
+    if (!values.isEmpty()) {
+      filter.addTags(TagFilter.newBuilder().setKey(key).addAllValues(values));
+    }
   }
 
   private static CostDimension toProto(CostGrouping grouping) {
@@ -243,6 +294,9 @@ public final class CostClient {
       case COST_TYPE -> CostDimension.COST_DIMENSION_COST_TYPE;
       case TOKEN_TYPE -> CostDimension.COST_DIMENSION_TOKEN_TYPE;
       case SERVICE_TIER -> CostDimension.COST_DIMENSION_SERVICE_TIER;
+      case API_KEY -> CostDimension.COST_DIMENSION_API_KEY;
+      case ACTOR -> CostDimension.COST_DIMENSION_ACTOR;
+      case PRODUCT -> CostDimension.COST_DIMENSION_PRODUCT;
     };
   }
 }

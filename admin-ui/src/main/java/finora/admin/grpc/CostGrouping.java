@@ -21,5 +21,11 @@ public enum CostGrouping {
   /** Token type, e.g. output_tokens. */
   TOKEN_TYPE,
   /** Service tier: standard, batch. */
-  SERVICE_TIER
+  SERVICE_TIER,
+  /** Anthropic API key; known only for days the Cost Analytics API filled. */
+  API_KEY,
+  /** Actor: the user, service account or API key that incurred the cost; known only for analytics days. */
+  ACTOR,
+  /** Product as Anthropic names it, e.g. "api", "claude_code". */
+  PRODUCT
 }

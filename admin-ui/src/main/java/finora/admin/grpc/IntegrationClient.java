@@ -162,7 +162,14 @@ public final class IntegrationClient {
         c.hasProgress() ? new SyncProgress(c.getProgress().getDaysDone(), c.getProgress().getDaysTotal()) : null,
         c.hasCompleteThrough() ? ProtoValues.date(c.getCompleteThrough()) : null,
         c.getLastSyncErrorReason(),
-        c.getLastSyncErrorDetail());
+        c.getLastSyncErrorDetail(),
+        switch (c.getDataLevel()) {
+          case DATA_LEVEL_WORKSPACE -> DataLevel.WORKSPACE;
+          case DATA_LEVEL_API_KEY_AND_USER -> DataLevel.API_KEY_AND_USER;
+          default -> DataLevel.NOT_CHECKED;
+        },
+        c.getDataLevelDetail(),
+        c.hasDataLevelCheckTime() ? ProtoValues.instant(c.getDataLevelCheckTime()) : null);
   }
 
   private static SyncRun toRun(finora.api.v1.SyncRun r) {

@@ -22,6 +22,9 @@ import java.util.Optional;
  * @param completeThrough last UTC day whose costs are stored, or null before the first sync
  * @param lastSyncErrorReason stable reason of the last finished sync's failure, or empty
  * @param lastSyncErrorDetail what went wrong in the last finished sync, for people, or empty
+ * @param dataLevel how fine the cost data is (by workspace, or by API key and user)
+ * @param dataLevelDetail why the data level is what it is, for people; empty for {@link DataLevel#API_KEY_AND_USER}
+ * @param dataLevelCheckTime when the analytics API was last asked, or null before the first check
  */
 public record ProviderConnection(
     String id,
@@ -38,7 +41,10 @@ public record ProviderConnection(
     SyncProgress progress,
     LocalDate completeThrough,
     String lastSyncErrorReason,
-    String lastSyncErrorDetail) {
+    String lastSyncErrorDetail,
+    DataLevel dataLevel,
+    String dataLevelDetail,
+    Instant dataLevelCheckTime) {
 
   /** The running sync's progress, if one runs. */
   public Optional<SyncProgress> runningSync() {

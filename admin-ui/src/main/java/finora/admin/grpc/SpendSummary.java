@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param monthToDate USD from the 1st of the end day's month through the last complete day
  * @param monthEndProjection linear month-end estimate in USD
  * @param freshness how recent the data is
+ * @param discount list price against billed cost over the days that state list prices, or null when none does
+ * @param todaySoFar today's provisional estimate, or null (the range does not reach today, or none was fetched)
  */
 public record SpendSummary(
     BigDecimal total,
@@ -25,7 +27,9 @@ public record SpendSummary(
     List<SpendItem> topWorkspaces,
     BigDecimal monthToDate,
     BigDecimal monthEndProjection,
-    Freshness freshness) {
+    Freshness freshness,
+    Discount discount,
+    TodaySoFar todaySoFar) {
 
   public SpendSummary {
     topModels = List.copyOf(topModels);
@@ -34,5 +38,13 @@ public record SpendSummary(
 
   public Optional<BigDecimal> change() {
     return Optional.ofNullable(changePercent);
+  }
+
+  public Optional<Discount> discounted() {
+    return Optional.ofNullable(discount);
+  }
+
+  public Optional<TodaySoFar> today() {
+    return Optional.ofNullable(todaySoFar);
   }
 }

@@ -15,6 +15,7 @@ import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.data.renderer.ComponentRenderer;
 import finora.admin.base.Badge;
 import finora.admin.grpc.ConnectionState;
+import finora.admin.grpc.DataLevel;
 import finora.admin.grpc.ProviderConnection;
 import finora.admin.grpc.SyncResult;
 import java.time.Instant;
@@ -26,7 +27,8 @@ import java.util.function.Consumer;
 
 /**
  * The connected providers: provider, organization, key hint, status (with the fix when it needs
- * attention), last and next refresh with the sync history, a running backfill's progress, and for
+ * attention; under it how fine the data is: by API key and user, or by workspace only, and why),
+ * last and next refresh with the sync history, a running backfill's progress, and for
  * admins the row actions Update, Refresh now and remove. When the last sync failed, what went wrong
  * shows under the row, across the grid's width.
  */
@@ -60,8 +62,8 @@ class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
     grid.addColumn(ProviderConnection::organizationName).setKey("organization").setHeader("Organization")
         .setWidth("8rem").setFlexGrow(1);
     grid.addColumn(ProviderConnection::keyHint).setKey("key").setHeader("Key").setWidth("11.5rem").setFlexGrow(0);
-    grid.addComponentColumn(ConnectionsGrid::status).setKey("status").setHeader("Status").setWidth("7rem")
-        .setFlexGrow(2);
+    grid.addComponentColumn(c -> new Div(status(c), dataLevel(c))).setKey("status").setHeader("Status")
+        .setWidth("10rem").setFlexGrow(2);
     grid.addComponentColumn(this::refreshTimes).setKey("refresh").setHeader("Refresh")
         .setWidth("12.5rem").setFlexGrow(0);
     grid.addComponentColumn(ConnectionsGrid::progress).setKey("data").setHeader("Data").setWidth("8.5rem")
@@ -159,6 +161,47 @@ class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
     Span through = new Span(c.completeThrough() == null ? "No days stored yet" : "Through " + c.completeThrough());
     through.addClassName("complete-through");
     return through;
+  }
+
+  /**
+   * How fine the connection's data is: by API key and user (Anthropic's Cost Analytics API answers),
+   * by workspace (only the legacy cost report; with the server's reason) or not checked yet; and when
+   * it was checked.
+   */
+  static Component dataLevel(ProviderConnection c) {
+    Div box = new Div();
+    box.addClassName("data-level");
+    box.getStyle().set("margin-top", "var(--lumo-space-xs)");
+    Span level = switch (c.dataLevel()) {
+      case API_KEY_AND_USER -> Badge.of("By API key and user", Badge.Tone.SUCCESS, "data-level-badge");
+      case WORKSPACE -> Badge.of("By workspace", Badge.Tone.WARNING, "data-level-badge");
+      case NOT_CHECKED -> {
+        Span unchecked = new Span("Data level not checked yet");
+        unchecked.addClassName("data-level-badge");
+        unchecked.getStyle().set("color", "var(--lumo-secondary-text-color)");
+        yield unchecked;
+      }
+    };
+    level.getElement().setAttribute("title", switch (c.dataLevel()) {
+      case API_KEY_AND_USER -> "Anthropic's Cost Analytics API answers: spend by API key, user and product, "
+          + "list prices and today so far";
+      case WORKSPACE -> "Only Anthropic's legacy cost report answers: spend by workspace and model";
+      case NOT_CHECKED -> "Checked at the next sync";
+    });
+    box.add(level);
+    if (c.dataLevel() == DataLevel.WORKSPACE && !c.dataLevelDetail().isBlank()) {
+      Div detail = new Div(c.dataLevelDetail());
+      detail.addClassName("data-level-detail");
+      detail.getStyle().set("font-size", "var(--lumo-font-size-xs)").set("color", "var(--lumo-secondary-text-color)");
+      box.add(detail);
+    }
+    if (c.dataLevelCheckTime() != null) {
+      Div checked = new Div("Checked " + TIME.format(c.dataLevelCheckTime()));
+      checked.addClassName("data-level-checked");
+      checked.getStyle().set("font-size", "var(--lumo-font-size-xs)").set("color", "var(--lumo-secondary-text-color)");
+      box.add(checked);
+    }
+    return box;
   }
 
   private Component rowActions(ProviderConnection c) {

@@ -6,21 +6,34 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexLayout;
 import finora.admin.grpc.DateRange;
 import finora.admin.grpc.SpendSummary;
+import finora.admin.grpc.TodaySoFar;
+import java.time.ZoneId;
 import java.time.format.TextStyle;
 import java.util.Locale;
+import java.util.Optional;
 
-/** The headline cards: total of the range, change against the period before, month-end projection. */
+/**
+ * The headline cards: total of the range, change against the period before, month-end projection,
+ * the discount (list price against billed, where Anthropic states list prices) and, apart from them
+ * all, today's provisional estimate.
+ */
 class SpendCards extends Composite<FlexLayout> {
+
+  static final String DISCOUNT_NOTE = "Covers only days from Anthropic's Cost Analytics API, which states list "
+      + "prices; days from the legacy cost report are left out.";
 
   private final Card total = new Card("card-total", "Total");
   private final Card change = new Card("card-change", "Change vs previous period");
   private final Card projection = new Card("card-projection", "Month-end projection");
+  private final Card discount = new Card("card-discount", "Discount (list price − billed)");
+  private final TodayCard today = new TodayCard();
 
   SpendCards() {
     FlexLayout layout = getContent();
     layout.setFlexWrap(FlexLayout.FlexWrap.WRAP);
     layout.getStyle().set("gap", "var(--lumo-space-m)");
-    layout.add(total, change, projection);
+    discount.setVisible(false);
+    layout.add(total, change, projection, discount, today);
   }
 
   void show(SpendSummary summary, DateRange range) {
@@ -35,6 +48,36 @@ class SpendCards extends Composite<FlexLayout> {
         summary.monthEndProjection().signum() == 0 && summary.monthToDate().signum() == 0
             ? "No complete day of " + month + " yet"
             : month + " so far: " + Usd.format(summary.monthToDate()) + " (linear run rate)");
+    discount.setVisible(summary.discounted().isPresent());
+    summary.discounted().ifPresent(d -> discount.show(Usd.format(d.saved()),
+        "List price " + Usd.format(d.listAmount()) + " − billed " + Usd.format(d.billedAmount()) + ". "
+            + DISCOUNT_NOTE));
+  }
+
+  /** Today's estimate, or none: the card hides. */
+  void showToday(Optional<TodaySoFar> estimate) {
+    today.show(estimate);
+  }
+
+  /** The browser's time zone, to give today's through-time in local time too. */
+  void browserZone(ZoneId zone) {
+    today.browserZone(zone);
+  }
+
+  String discountText() {
+    return discount.value.getText();
+  }
+
+  String discountDetail() {
+    return discount.context.getText();
+  }
+
+  boolean discountShown() {
+    return discount.isVisible();
+  }
+
+  TodayCard today() {
+    return today;
   }
 
   String totalText() {

@@ -43,6 +43,7 @@ import finora.admin.grpc.NotAuthenticatedException;
 import finora.admin.grpc.ProviderOption;
 import finora.admin.grpc.SpendSummary;
 import finora.admin.grpc.TagOption;
+import finora.admin.grpc.TodaySoFar;
 import finora.admin.security.CurrentSession;
 import jakarta.annotation.security.PermitAll;
 import java.io.IOException;
@@ -55,6 +56,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -66,7 +68,10 @@ import org.slf4j.LoggerFactory;
  * default because today is never stored) and filters; the total, its change and the month-end
  * projection, with what the total covers; a daily chart stacked by model family that marks provisional,
  * corrected and anomalous days; the anomalies (with what rose most) and the corrections of the range;
- * breakdowns by day, model (or family and version) and workspace; CSV and FOCUS downloads; and how fresh and how final the data is.
+ * breakdowns by day, model (or family and version), workspace, API key and user; CSV and FOCUS downloads;
+ * and how fresh and how final the data is. Where Anthropic's Cost Analytics API filled the days, a
+ * discount card, filters by API key, user and product, and, apart from every total, today's provisional
+ * estimate.
  */
 @Route(value = "spend", layout = MainLayout.class)
 @RouteAlias(value = "", layout = MainLayout.class)
@@ -90,6 +95,9 @@ public class SpendView extends VerticalLayout {
   private final MultiSelectComboBox<String> families = new MultiSelectComboBox<>("Model family");
   private final MultiSelectComboBox<String> models = new MultiSelectComboBox<>("Model");
   private final MultiSelectComboBox<TagOption> workspaces = new MultiSelectComboBox<>("Workspace");
+  private final MultiSelectComboBox<TagOption> apiKeys = new MultiSelectComboBox<>("API key");
+  private final MultiSelectComboBox<TagOption> actors = new MultiSelectComboBox<>("User");
+  private final MultiSelectComboBox<TagOption> products = new MultiSelectComboBox<>("Product");
   private final Paragraph freshness = new Paragraph();
   private final SpendCards cards = new SpendCards();
   private final Paragraph coverage = new Paragraph();
@@ -101,6 +109,8 @@ public class SpendView extends VerticalLayout {
   private final BreakdownGrid byDay;
   private final BreakdownGrid byModel;
   private final BreakdownGrid byWorkspace;
+  private final BreakdownGrid byApiKey;
+  private final BreakdownGrid byActor;
   private boolean updating;
   private volatile Selection exportSelection;
 
@@ -133,6 +143,16 @@ public class SpendView extends VerticalLayout {
       grid.addColumn(CostLine::workspaceId).setKey("id").setHeader("Id").setFlexGrow(1)
           .setTooltipGenerator(CostLine::workspaceId);
     });
+    byApiKey = new BreakdownGrid("by-api-key", grid -> {
+      grid.addColumn(CostLine::apiKeyName).setKey("api-key").setHeader("API key").setFlexGrow(2)
+          .setTooltipGenerator(CostLine::apiKeyId);
+      listPriceColumn(grid);
+    });
+    byActor = new BreakdownGrid("by-user", grid -> {
+      grid.addColumn(CostLine::actorName).setKey("user").setHeader("User or service account").setFlexGrow(2)
+          .setTooltipGenerator(CostLine::actorId);
+      listPriceColumn(grid);
+    });
 
     freshness.setId("freshness");
     freshness.getStyle().set("color", "var(--lumo-secondary-text-color)").set("margin", "0");
@@ -153,6 +173,21 @@ public class SpendView extends VerticalLayout {
         correctionsTitle, correctionsHelp, corrections,
         breakdowns());
     choose(RangePreset.LAST_30_DAYS);
+    addAttachListener(e -> e.getUI().getPage().retrieveExtendedClientDetails(details -> {
+      try {
+        cards.browserZone(java.time.ZoneId.of(details.getTimeZoneId()));
+      } catch (RuntimeException unknownZone) {
+        // no zone (or one Java does not know): today's card gives UTC only
+      }
+    }));
+  }
+
+  /** List price of a group, where its days state one: the discount shows against the amount beside it. */
+  private static void listPriceColumn(Grid<CostLine> grid) {
+    grid.addColumn(line -> line.listAmount() == null ? "—" : Usd.format(line.listAmount())).setKey("list")
+        .setHeader("List price").setTextAlign(com.vaadin.flow.component.grid.ColumnTextAlign.END).setAutoWidth(true)
+        .setFlexGrow(0).setTooltipGenerator(line -> line.listAmount() == null
+            ? "No list price: these days came from the legacy cost report" : "Before discounts");
   }
 
   /** What the totals cover and what not (e.g. no Priority Tier), in the server's words, under the cards. */
@@ -203,7 +238,10 @@ public class SpendView extends VerticalLayout {
     workspaces.setId("filter-workspace");
     workspaces.setItemLabelGenerator(TagOption::displayName);
     workspaces.setItems(client.tagValues(session.token(), CostClient.WORKSPACE_TAG));
-    for (MultiSelectComboBox<?> filter : List.of(families, models, workspaces)) {
+    analyticsFilter(apiKeys, "filter-api-key", CostClient.API_KEY_TAG);
+    analyticsFilter(actors, "filter-user", CostClient.ACTOR_TAG);
+    analyticsFilter(products, "filter-product", CostClient.PRODUCT_TAG);
+    for (MultiSelectComboBox<?> filter : List.of(families, models, workspaces, apiKeys, actors, products)) {
       filter.setClearButtonVisible(true);
       filter.setWidth("14rem");
       filter.addValueChangeListener(e -> {
@@ -221,7 +259,8 @@ public class SpendView extends VerticalLayout {
     HorizontalLayout downloads = new HorizontalLayout(csv, focus);
     downloads.setAlignItems(FlexComponent.Alignment.BASELINE);
 
-    FlexLayout bar = new FlexLayout(preset, from, to, families, models, workspaces, downloads);
+    FlexLayout bar = new FlexLayout(preset, from, to, families, models, workspaces, apiKeys, actors, products,
+        downloads);
     bar.setFlexWrap(FlexLayout.FlexWrap.WRAP);
     bar.setAlignItems(FlexComponent.Alignment.BASELINE);
     bar.getStyle().set("gap", "var(--lumo-space-m)");
@@ -229,7 +268,16 @@ public class SpendView extends VerticalLayout {
     return bar;
   }
 
-  private Component breakdowns() {
+  /** A filter by a tag only the Cost Analytics API fills; hidden while the data has no value for it. */
+  private void analyticsFilter(MultiSelectComboBox<TagOption> box, String id, String tagKey) {
+    box.setId(id);
+    box.setItemLabelGenerator(TagOption::displayName);
+    List<TagOption> options = client.tagValues(session.token(), tagKey);
+    box.setItems(options);
+    box.setVisible(!options.isEmpty());
+  }
+
+    private Component breakdowns() {
     FlexLayout layout = new FlexLayout();
     layout.setFlexWrap(FlexLayout.FlexWrap.WRAP);
     layout.setWidthFull();
@@ -252,7 +300,8 @@ public class SpendView extends VerticalLayout {
     modelTitle.setWidthFull();
     modelTitle.setJustifyContentMode(FlexComponent.JustifyContentMode.BETWEEN);
     layout.add(section(new H3("By day"), byDay), section(modelTitle, byModel),
-        section(new H3("By workspace"), byWorkspace));
+        section(new H3("By workspace"), byWorkspace), section(new H3("By API key"), byApiKey),
+        section(new H3("By user"), byActor));
     return layout;
   }
 
@@ -333,7 +382,11 @@ public class SpendView extends VerticalLayout {
 
   CostFilters filters() {
     return new CostFilters(List.copyOf(families.getSelectedItems()), List.copyOf(models.getSelectedItems()),
-        workspaces.getSelectedItems().stream().map(TagOption::value).toList());
+        values(workspaces), values(apiKeys), values(actors), values(products));
+  }
+
+  private static List<String> values(MultiSelectComboBox<TagOption> tag) {
+    return tag.getSelectedItems().stream().map(TagOption::value).toList();
   }
 
   /** Model families and models that have spend in the range, for the filter lists. */
@@ -381,7 +434,11 @@ public class SpendView extends VerticalLayout {
     String token = session.token();
     SpendSummary summary = client.summary(token, range, filters);
     cards.show(summary, range);
-    freshness.setText(freshnessText(summary.freshness(), summary.total()));
+    // The range never reaches today (only closed days are stored); one ending yesterday is the current one.
+    Optional<TodaySoFar> today = range.end().isBefore(yesterday()) ? Optional.empty()
+        : client.todaySoFar(token, yesterday().plusDays(1));
+    cards.showToday(today);
+    freshness.setText(freshnessText(summary.freshness(), summary.total(), today.isPresent()));
 
     List<CostLine> daily = allRows(new CostQuery(range, List.of(CostGrouping.DAY, CostGrouping.MODEL_FAMILY),
         filters, CostOrdering.DATE));
@@ -401,6 +458,8 @@ public class SpendView extends VerticalLayout {
     showModels(token, range, filters);
     byWorkspace.show(pages(token, new CostQuery(range, List.of(CostGrouping.WORKSPACE), filters,
         CostOrdering.AMOUNT_DESC)));
+    byApiKey.showSortable(order -> pages(token, new CostQuery(range, List.of(CostGrouping.API_KEY), filters, order)));
+    byActor.showSortable(order -> pages(token, new CostQuery(range, List.of(CostGrouping.ACTOR), filters, order)));
     exportSelection = new Selection(range, filters);
   }
 
@@ -436,6 +495,14 @@ public class SpendView extends VerticalLayout {
    * are the kept history of removed ones.
    */
   static String freshnessText(Freshness freshness, BigDecimal rangeTotal) {
+    return freshnessText(freshness, rangeTotal, false);
+  }
+
+  /**
+   * The same; with today's estimate on screen, today's final number still appears tomorrow and the
+   * estimate is pointed to.
+   */
+  static String freshnessText(Freshness freshness, BigDecimal rangeTotal, boolean todayShown) {
     if (freshness.complete().isEmpty()) {
       return rangeTotal.signum() != 0
           ? "History only: no connected provider is being refreshed, so no newer days arrive."
@@ -443,7 +510,9 @@ public class SpendView extends VerticalLayout {
               + "Today's spend appears tomorrow.";
     }
     String complete = "Complete through " + freshness.completeThrough();
-    String today = "; today's spend appears tomorrow.";
+    String today = todayShown
+        ? "; today's spend appears tomorrow (until then, an estimate under Today so far)."
+        : "; today's spend appears tomorrow.";
     return freshness.finalDay()
         .map(last -> complete + "; final through " + last + " (re-checked at least 2 days after the day closed)" + today)
         .orElse(complete + "; no day is final yet (a day is final once re-checked at least 2 days after it closed)"
@@ -557,6 +626,14 @@ public class SpendView extends VerticalLayout {
 
   BreakdownGrid byWorkspace() {
     return byWorkspace;
+  }
+
+  BreakdownGrid byApiKey() {
+    return byApiKey;
+  }
+
+  BreakdownGrid byActor() {
+    return byActor;
   }
 
   Div chart() {

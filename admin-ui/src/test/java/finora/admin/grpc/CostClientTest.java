@@ -68,6 +68,64 @@ class CostClientTest {
   }
 
   @Test
+  void query_byApiKeyAndActor_carriesIdsNamesAndListPrices_andSendsTheNewTagFilters() {
+    CostFilters onlyAda = new CostFilters(List.of(), List.of(), List.of(), List.of(), List.of(FakeCostService.ADA),
+        List.of("api", CostClient.UNATTRIBUTED));
+
+    CostPage page = client.query(TOKEN, new CostQuery(NOVEMBER, List.of(CostGrouping.API_KEY, CostGrouping.ACTOR),
+        onlyAda, CostOrdering.AMOUNT_DESC), 100, "");
+
+    assertThat(server.costs().queries().get(0).getFilter().getTagsList())
+        .extracting(t -> t.getKey() + "=" + t.getValuesList())
+        .containsExactly("actor=[" + FakeCostService.ADA + "]", "product=[api, unattributed]");
+    assertThat(page.rows()).singleElement().satisfies(line -> {
+      assertThat(line.apiKeyId()).isEqualTo(FakeCostService.RESEARCH_KEY);
+      assertThat(line.apiKeyName()).isEqualTo(FakeCostService.RESEARCH_KEY_NAME);
+      assertThat(line.actorId()).isEqualTo(FakeCostService.ADA);
+      assertThat(line.actorName()).isEqualTo(FakeCostService.ADA_NAME);
+      assertThat(line.product()).isNull();
+      assertThat(line.amount()).isEqualByComparingTo("240.00");
+      assertThat(line.listAmount()).isEqualByComparingTo("300.00");
+    });
+  }
+
+  @Test
+  void summary_carriesTheDiscount_andNoTodayForAClosedRange() {
+    SpendSummary summary = client.summary(TOKEN, NOVEMBER, CostFilters.NONE);
+
+    assertThat(summary.discounted()).hasValueSatisfying(d -> {
+      assertThat(d.listAmount()).isEqualByComparingTo("452.40");
+      assertThat(d.billedAmount()).isEqualByComparingTo("392.40");
+      assertThat(d.saved()).isEqualByComparingTo("60.00");
+    });
+    assertThat(summary.today()).isEmpty();
+  }
+
+  @Test
+  void summary_ofLegacyDaysOnly_hasNoDiscount() {
+    assertThat(client.summary(TOKEN, new DateRange(LocalDate.of(2026, 7, 1), LocalDate.of(2026, 7, 31)),
+        CostFilters.NONE).discounted()).isEmpty();
+  }
+
+  @Test
+  void todaySoFar_asksForTodayOnly_andCarriesHoursAndTimes() {
+    LocalDate today = LocalDate.of(2026, 11, 25);
+    server.costs().setTodaySoFar(today, Instant.parse("2026-11-25T03:10:00Z"), "1.50", "0.25", "0.000001");
+
+    TodaySoFar estimate = client.todaySoFar(TOKEN, today).orElseThrow();
+
+    assertThat(estimate.label()).isEqualTo("today so far, provisional");
+    assertThat(estimate.day()).isEqualTo(today);
+    assertThat(estimate.amount()).isEqualByComparingTo("1.750001");
+    assertThat(estimate.hours()).extracting(TodaySoFar.Hour::start).containsExactly(
+        Instant.parse("2026-11-25T00:00:00Z"), Instant.parse("2026-11-25T01:00:00Z"),
+        Instant.parse("2026-11-25T02:00:00Z"));
+    assertThat(estimate.throughTime()).isEqualTo(Instant.parse("2026-11-25T03:00:00Z"));
+    assertThat(estimate.fetchTime()).isEqualTo(Instant.parse("2026-11-25T03:10:00Z"));
+    assertThat(client.todaySoFar(TOKEN, today.plusDays(1))).isEmpty();
+  }
+
+  @Test
   void corrections_ofTheRange_withBeforeAfterAndDelta_exactly() {
     server.costs().addCorrection(LocalDate.of(2026, 11, 5), "Acme Robotics", "412.80", "398.123456",
         Instant.parse("2026-11-26T10:00:00Z"), true);

@@ -39,6 +39,12 @@ import java.util.function.Predicate;
  * {@link #COMPLETE_THROUGH}: Opus $10.00 and Haiku $0.25 in workspace Research, Sonnet ($5.00, from
  * {@link #SONNET_RAISE} $6.00) and $0.10 of web search in the Default workspace. Models have versions
  * ({@link #VERSIONS}); corrections (restatements) are none until a test adds some.
+ *
+ * <p>Days from {@link #ANALYTICS_FROM} came from the Cost Analytics API: Opus and Haiku through API
+ * key {@link #RESEARCH_KEY} (Opus by {@link #ADA}, list price $12.50; Haiku by {@link #GRACE}, a
+ * deleted user), Sonnet through {@link #SUPPORT_KEY} by its service account (product claude_code),
+ * web search from the Console without a key, by Ada. Earlier days came from the legacy report:
+ * no key, actor, product or list price. Today's estimate is none until a test sets one.
  */
 public final class FakeCostService extends CostServiceGrpc.CostServiceImplBase {
 
@@ -53,10 +59,54 @@ public final class FakeCostService extends CostServiceGrpc.CostServiceImplBase {
   /** Model versions as the server reports them: Sonnet and Haiku share "4.5". */
   public static final Map<String, String> VERSIONS = Map.of(OPUS, "4.1", SONNET, "4.5", HAIKU, "4.5", "", "");
   public static final String ORG_ID = "5f0c8a9e-0000-4000-8000-00000000000a";
+  /** First day filled by the Cost Analytics API: API key, actor, product and list price are known from here. */
+  public static final LocalDate ANALYTICS_FROM = LocalDate.of(2026, 9, 1);
+  public static final String RESEARCH_KEY = "apikey_01Research";
+  public static final String RESEARCH_KEY_NAME = "research-pipeline";
+  public static final String SUPPORT_KEY = "apikey_01Support";
+  public static final String SUPPORT_KEY_NAME = "support-bot";
+  public static final String ADA = "user_01Ada";
+  public static final String ADA_NAME = "Ada Lovelace <ada@acme.example>";
+  public static final String GRACE = "user_01Grace";
+  public static final String GRACE_NAME = "Grace Hopper <grace@acme.example> (deleted)";
+  public static final String SUPPORT_ACCOUNT = "svac_01Support";
+  public static final String SUPPORT_ACCOUNT_NAME = "Service account support-bot";
+  /** The server's name of cost without an API key. */
+  public static final String NOT_ATTRIBUTED = "Not attributed";
 
-  /** One stored line item. */
+  /**
+   * One stored line item; API key, actor and product are null for cost without one (legacy days), the
+   * list price for rows whose source states none.
+   */
   public record Item(LocalDate day, String family, String model, String workspaceId, String workspaceName,
-      BigDecimal amount) {}
+      BigDecimal amount, String apiKeyId, String apiKeyName, String actorId, String actorName, String product,
+      BigDecimal listAmount) {
+
+    Item(LocalDate day, String family, String model, String workspaceId, String workspaceName, BigDecimal amount) {
+      this(day, family, model, workspaceId, workspaceName, amount, null, null, null, null, null, null);
+    }
+
+    private Item attributed(String keyId, String keyName, String actor, String actorLabel, String productName,
+        String list) {
+      return new Item(day, family, model, workspaceId, workspaceName, amount, keyId, keyName, actor, actorLabel,
+          productName, new BigDecimal(list));
+    }
+
+    /** The tag value this item takes for a tag key, "unattributed" for none. */
+    String tag(String key) {
+      String value = switch (key) {
+        case "workspace" -> workspaceId;
+        case "api_key" -> apiKeyId;
+        case "actor" -> actorId;
+        case "product" -> product;
+        default -> null;
+      };
+      return value == null ? "unattributed" : value;
+    }
+  }
+
+  /** Today's estimate as the server stores it: hourly amounts from 00:00 UTC of {@code day}. */
+  private record Estimate(LocalDate day, List<BigDecimal> hours, Instant fetched) {}
 
   private final FakeFinoraServer server;
   private final List<Item> items = new CopyOnWriteArrayList<>(defaultItems());
@@ -64,6 +114,7 @@ public final class FakeCostService extends CostServiceGrpc.CostServiceImplBase {
   private final List<Restatement> restatements = new CopyOnWriteArrayList<>();
   private final List<ListRestatementsRequest> restatementRequests = new CopyOnWriteArrayList<>();
   private volatile boolean empty;
+  private volatile Estimate estimate;
 
   FakeCostService(FakeFinoraServer server) {
     this.server = server;
@@ -98,6 +149,15 @@ public final class FakeCostService extends CostServiceGrpc.CostServiceImplBase {
         .thenComparing(r -> r.getDetectTime().getSeconds()));
   }
 
+  /**
+   * Sets today's estimate ("today so far"): one amount per UTC hour of {@code day} from 00:00, fetched
+   * at {@code fetched}. GetSpendSummary answers it when the range reaches {@code day}, for every filter
+   * (as the server does).
+   */
+  public void setTodaySoFar(LocalDate day, Instant fetched, String... hourlyUsd) {
+    estimate = new Estimate(day, java.util.Arrays.stream(hourlyUsd).map(BigDecimal::new).toList(), fetched);
+  }
+
   /** Every ListRestatements request received. */
   public List<ListRestatementsRequest> restatementRequests() {
     return restatementRequests;
@@ -111,11 +171,19 @@ public final class FakeCostService extends CostServiceGrpc.CostServiceImplBase {
   static List<Item> defaultItems() {
     List<Item> list = new ArrayList<>();
     for (LocalDate d = FIRST_DAY; !d.isAfter(COMPLETE_THROUGH); d = d.plusDays(1)) {
-      list.add(new Item(d, "Opus", OPUS, RESEARCH_ID, "Research", new BigDecimal("10.00")));
-      list.add(new Item(d, "Sonnet", SONNET, "default", "Default",
-          d.isBefore(SONNET_RAISE) ? new BigDecimal("5.00") : new BigDecimal("6.00")));
-      list.add(new Item(d, "Haiku", HAIKU, RESEARCH_ID, "Research", new BigDecimal("0.25")));
-      list.add(new Item(d, "", "", "default", "Default", new BigDecimal("0.10")));
+      Item opus = new Item(d, "Opus", OPUS, RESEARCH_ID, "Research", new BigDecimal("10.00"));
+      Item sonnet = new Item(d, "Sonnet", SONNET, "default", "Default",
+          d.isBefore(SONNET_RAISE) ? new BigDecimal("5.00") : new BigDecimal("6.00"));
+      Item haiku = new Item(d, "Haiku", HAIKU, RESEARCH_ID, "Research", new BigDecimal("0.25"));
+      Item webSearch = new Item(d, "", "", "default", "Default", new BigDecimal("0.10"));
+      if (!d.isBefore(ANALYTICS_FROM)) {
+        opus = opus.attributed(RESEARCH_KEY, RESEARCH_KEY_NAME, ADA, ADA_NAME, "api", "12.50");
+        sonnet = sonnet.attributed(SUPPORT_KEY, SUPPORT_KEY_NAME, SUPPORT_ACCOUNT, SUPPORT_ACCOUNT_NAME, "claude_code",
+            sonnet.amount().toPlainString());
+        haiku = haiku.attributed(RESEARCH_KEY, RESEARCH_KEY_NAME, GRACE, GRACE_NAME, "api", "0.25");
+        webSearch = webSearch.attributed(null, null, ADA, ADA_NAME, "console", "0.10");
+      }
+      list.addAll(List.of(opus, sonnet, haiku, webSearch));
     }
     return list;
   }
@@ -144,6 +212,9 @@ public final class FakeCostService extends CostServiceGrpc.CostServiceImplBase {
           case COST_DIMENSION_MODEL -> item.model();
           case COST_DIMENSION_MODEL_VERSION -> item.family() + " " + VERSIONS.get(item.model());
           case COST_DIMENSION_WORKSPACE -> item.workspaceId();
+          case COST_DIMENSION_API_KEY -> item.tag("api_key");
+          case COST_DIMENSION_ACTOR -> item.tag("actor");
+          case COST_DIMENSION_PRODUCT -> item.tag("product");
           default -> "";
         });
       }
@@ -158,12 +229,21 @@ public final class FakeCostService extends CostServiceGrpc.CostServiceImplBase {
             case COST_DIMENSION_MODEL_VERSION -> b.setModelFamily(item.family())
                 .setModelVersion(VERSIONS.get(item.model()));
             case COST_DIMENSION_WORKSPACE -> b.setWorkspaceId(item.workspaceId()).setWorkspaceName(item.workspaceName());
+            case COST_DIMENSION_API_KEY -> b.setApiKeyId(item.tag("api_key"))
+                .setApiKeyName(item.apiKeyId() == null ? NOT_ATTRIBUTED : item.apiKeyName());
+            case COST_DIMENSION_ACTOR -> b.setActorId(item.tag("actor"))
+                .setActorName(item.actorId() == null ? NOT_ATTRIBUTED : item.actorName());
+            case COST_DIMENSION_PRODUCT -> b.setProduct(item.tag("product"));
             default -> { }
           }
         }
         return b;
       });
       row.setAmount(money(usd(row.getAmount()).add(item.amount())));
+      if (item.listAmount() != null) {
+        row.setListAmount(money((row.hasListAmount() ? usd(row.getListAmount()) : BigDecimal.ZERO)
+            .add(item.listAmount())));
+      }
       row.setProvisional(row.getProvisional() || item.day().isAfter(FINAL_THROUGH));
       total = total.add(item.amount());
     }
@@ -219,10 +299,40 @@ public final class FakeCostService extends CostServiceGrpc.CostServiceImplBase {
       b.setChangePercent(total.subtract(previous).multiply(BigDecimal.valueOf(100))
           .divide(previous, 1, RoundingMode.HALF_UP).toPlainString());
     }
+    List<Item> listed = selected(start, end, request.getFilter()).stream().filter(i -> i.listAmount() != null)
+        .toList();
+    if (!listed.isEmpty()) {
+      BigDecimal list = listed.stream().map(Item::listAmount).reduce(BigDecimal.ZERO, BigDecimal::add);
+      BigDecimal billed = sum(listed);
+      b.setDiscount(finora.api.v1.Discount.newBuilder().setListAmount(money(list)).setBilledAmount(money(billed))
+          .setSaved(money(list.subtract(billed))));
+    }
+    Estimate today = estimate;
+    if (today != null && !today.day().isBefore(start) && !today.day().isAfter(end)) {
+      b.setTodaySoFar(nowcast(today));
+    }
     if (!empty) {
       b.setCompleteThrough(date(COMPLETE_THROUGH)).setFinalThrough(date(FINAL_THROUGH));
     }
     respond(response, b.build());
+  }
+
+  private static finora.api.v1.Nowcast nowcast(Estimate estimate) {
+    Instant midnight = estimate.day().atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+    finora.api.v1.Nowcast.Builder b = finora.api.v1.Nowcast.newBuilder().setLabel("today so far, provisional")
+        .setDay(date(estimate.day()))
+        .setAmount(money(estimate.hours().stream().reduce(BigDecimal.ZERO, BigDecimal::add)))
+        .setThroughTime(timestamp(midnight.plusSeconds(3600L * estimate.hours().size())))
+        .setFetchTime(timestamp(estimate.fetched()));
+    for (int h = 0; h < estimate.hours().size(); h++) {
+      b.addHours(finora.api.v1.NowcastHour.newBuilder().setStartTime(timestamp(midnight.plusSeconds(3600L * h)))
+          .setAmount(money(estimate.hours().get(h))));
+    }
+    return b.build();
+  }
+
+  private static com.google.protobuf.Timestamp timestamp(Instant instant) {
+    return com.google.protobuf.Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).build();
   }
 
   @Override
@@ -269,17 +379,28 @@ public final class FakeCostService extends CostServiceGrpc.CostServiceImplBase {
     if (server.answeredAlready(response, true)) {
       return;
     }
-    respond(response, ListTagValuesResponse.newBuilder()
-        .addValues(TagValue.newBuilder().setValue("default").setDisplayName("Default"))
-        .addValues(TagValue.newBuilder().setValue(RESEARCH_ID).setDisplayName("Research"))
-        .build());
+    ListTagValuesResponse.Builder b = ListTagValuesResponse.newBuilder();
+    switch (request.getKey()) {
+      case "api_key" -> b.addValues(tag("unattributed", NOT_ATTRIBUTED)).addValues(tag(RESEARCH_KEY, RESEARCH_KEY_NAME))
+          .addValues(tag(SUPPORT_KEY, SUPPORT_KEY_NAME));
+      case "actor" -> b.addValues(tag(ADA, ADA_NAME)).addValues(tag(GRACE, GRACE_NAME))
+          .addValues(tag("unattributed", NOT_ATTRIBUTED)).addValues(tag(SUPPORT_ACCOUNT, SUPPORT_ACCOUNT_NAME));
+      case "product" -> b.addValues(tag("api", "api")).addValues(tag("claude_code", "claude_code"))
+          .addValues(tag("console", "console")).addValues(tag("unattributed", NOT_ATTRIBUTED));
+      default -> b.addValues(tag("default", "Default")).addValues(tag(RESEARCH_ID, "Research"));
+    }
+    respond(response, b.build());
+  }
+
+  private static TagValue tag(String value, String displayName) {
+    return TagValue.newBuilder().setValue(value).setDisplayName(displayName).build();
   }
 
   private List<Item> selected(LocalDate start, LocalDate end, finora.api.v1.CostFilter filter) {
     Predicate<Item> match = i -> !i.day().isBefore(start) && !i.day().isAfter(end)
         && (filter.getModelFamiliesCount() == 0 || filter.getModelFamiliesList().contains(i.family()))
         && (filter.getModelsCount() == 0 || filter.getModelsList().contains(i.model()))
-        && filter.getTagsList().stream().allMatch(t -> t.getValuesList().contains(i.workspaceId()));
+        && filter.getTagsList().stream().allMatch(t -> t.getValuesList().contains(i.tag(t.getKey())));
     return items.stream().filter(match).toList();
   }
 

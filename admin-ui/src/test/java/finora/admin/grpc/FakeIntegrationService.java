@@ -95,6 +95,15 @@ public final class FakeIntegrationService extends IntegrationServiceGrpc.Integra
     return c;
   }
 
+  /**
+   * Records the result of the analytics check on a connection, as the server does at connect and on
+   * every sync: its data level, why (empty for API key and user) and when it was checked.
+   */
+  public void setDataLevel(String id, finora.api.v1.DataLevel level, String detail, Instant checked) {
+    connections.computeIfPresent(id, (k, c) -> c.toBuilder().setDataLevel(level).setDataLevelDetail(detail)
+        .setDataLevelCheckTime(Timestamp.newBuilder().setSeconds(checked.getEpochSecond())).build());
+  }
+
   /** Marks a connection as syncing with the given progress. */
   public void setProgress(String id, int daysDone, int daysTotal) {
     connections.computeIfPresent(id, (k, c) -> c.toBuilder()

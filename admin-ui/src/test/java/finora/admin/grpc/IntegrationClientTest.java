@@ -44,6 +44,23 @@ class IntegrationClientTest {
   }
 
   @Test
+  void connections_carryTheirDataLevel_whyAndWhenChecked() {
+    server.integration().addConnection("c1-abcd", "Initech", finora.api.v1.ConnectionStatus.CONNECTION_STATUS_ACTIVE,
+        "");
+    server.integration().addConnection("c2-efgh", "Globex", finora.api.v1.ConnectionStatus.CONNECTION_STATUS_ACTIVE,
+        "");
+    server.integration().setDataLevel("c1-abcd", finora.api.v1.DataLevel.DATA_LEVEL_WORKSPACE, "refused (HTTP 400)",
+        java.time.Instant.parse("2026-11-25T09:01:00Z"));
+
+    assertThat(client.connections(TOKEN)).extracting(ProviderConnection::organizationName,
+        ProviderConnection::dataLevel, ProviderConnection::dataLevelDetail, ProviderConnection::dataLevelCheckTime)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("Initech", DataLevel.WORKSPACE, "refused (HTTP 400)",
+                java.time.Instant.parse("2026-11-25T09:01:00Z")),
+            org.assertj.core.groups.Tuple.tuple("Globex", DataLevel.NOT_CHECKED, "", null));
+  }
+
+  @Test
   void syncRuns_newestFirst_withAnthropicsRequestIdForSupport() {
     server.integration().addConnectionWithFailedSync("c1-abcd", "Initech");
 

@@ -20,7 +20,9 @@ import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.tabs.TabSheet;
 import com.vaadin.flow.component.textfield.PasswordField;
@@ -38,6 +40,7 @@ import finora.admin.grpc.Session;
 import finora.admin.security.CurrentSession;
 import finora.admin.security.FinoraAuthentication;
 import finora.api.v1.ConnectionStatus;
+import finora.api.v1.DataLevel;
 import io.grpc.ManagedChannel;
 import java.time.Duration;
 import java.time.Instant;
@@ -269,7 +272,8 @@ class SettingsViewTest {
     server.integration().addConnectionWithFailedSync("c1-abcd", "Initech");
     open(Role.READER);
 
-    assertThat(textOf(_getCellComponent(grid(), 0, "status"))).isEqualTo("ActiveSync failed");
+    assertThat(textOf(_getCellComponent(grid(), 0, "status"))).isEqualTo("ActiveSync failed"
+        + "Data level not checked yet");
     assertThat(grid().isDetailsVisible(grid().getListDataView().getItem(0))).isTrue();
     assertThat(textOf(_getItemDetailsComponent(grid(), 0)))
         .startsWith("Last sync failed: " + FakeIntegrationService.FAILED_DETAIL + ". Sync history shows");
@@ -281,7 +285,7 @@ class SettingsViewTest {
     server.integration().addConnection("c1-abcd", "Initech", ConnectionStatus.CONNECTION_STATUS_ACTIVE, "");
     open(Role.READER);
 
-    assertThat(textOf(_getCellComponent(grid(), 0, "status"))).isEqualTo("Active");
+    assertThat(textOf(_getCellComponent(grid(), 0, "status"))).isEqualTo("ActiveData level not checked yet");
     assertThat(grid().isDetailsVisible(grid().getListDataView().getItem(0))).isFalse();
   }
 
@@ -327,6 +331,48 @@ class SettingsViewTest {
   }
 
   @Test
+  void dataLevel_byApiKeyAndUser_isABadgeWithItsCheckTime() {
+    server.integration().addConnection("c1-abcd", "Initech", ConnectionStatus.CONNECTION_STATUS_ACTIVE, "");
+    server.integration().setDataLevel("c1-abcd", DataLevel.DATA_LEVEL_API_KEY_AND_USER, "",
+        Instant.parse("2026-11-25T09:01:00Z"));
+    open(Role.READER);
+
+    Component data = _getCellComponent(grid(), 0, "status");
+    assertThat(_get(data, Span.class, spec -> spec.withClasses("data-level-badge")).getText())
+        .isEqualTo("By API key and user");
+    assertThat(_find(data, Div.class, spec -> spec.withClasses("data-level-detail"))).isEmpty();
+    assertThat(_get(data, Div.class, spec -> spec.withClasses("data-level-checked")).getText())
+        .isEqualTo("Checked Nov 25, 09:01 UTC");
+  }
+
+  @Test
+  void dataLevel_byWorkspace_saysWhyInTheServersWords() {
+    server.integration().addConnection("c1-abcd", "Initech", ConnectionStatus.CONNECTION_STATUS_ACTIVE, "");
+    String why = "Anthropic refused the Cost Analytics API for this key (HTTP 400): costs come from the legacy "
+        + "cost report, by workspace only.";
+    server.integration().setDataLevel("c1-abcd", DataLevel.DATA_LEVEL_WORKSPACE, why,
+        Instant.parse("2026-11-25T09:01:00Z"));
+    open(Role.ADMIN);
+
+    Component data = _getCellComponent(grid(), 0, "status");
+    Span badge = _get(data, Span.class, spec -> spec.withClasses("data-level-badge"));
+    assertThat(badge.getText()).isEqualTo("By workspace");
+    assertThat(badge.getElement().getAttribute("data-tone")).isEqualTo("warning");
+    assertThat(_get(data, Div.class, spec -> spec.withClasses("data-level-detail")).getText()).isEqualTo(why);
+  }
+
+  @Test
+  void dataLevel_beforeTheFirstCheck_saysNotCheckedYet() {
+    server.integration().addConnection("c1-abcd", "Initech", ConnectionStatus.CONNECTION_STATUS_ACTIVE, "");
+    open(Role.READER);
+
+    Component data = _getCellComponent(grid(), 0, "status");
+    assertThat(_get(data, Span.class, spec -> spec.withClasses("data-level-badge")).getText())
+        .isEqualTo("Data level not checked yet");
+    assertThat(_find(data, Div.class, spec -> spec.withClasses("data-level-checked"))).isEmpty();
+  }
+
+  @Test
   void update_refusedKey_staysInTheDialog_inTheServersWords() {
     server.integration().addConnection("c1-abcd", FakeIntegrationService.ORG_NAME,
         ConnectionStatus.CONNECTION_STATUS_ACTIVE, "");
@@ -366,7 +412,7 @@ class SettingsViewTest {
 
     assertThat(dialog.isOpened()).isFalse();
     assertThat(_getFormatted(grid(), 0, "key")).isEqualTo("sk-ant-admin01-…rotA");
-    assertThat(textOf(_getCellComponent(grid(), 0, "status"))).isEqualTo("Active");
+    assertThat(textOf(_getCellComponent(grid(), 0, "status"))).isEqualTo("ActiveData level not checked yet");
     expectNotifications("The key of Acme Robotics was updated (sk-ant-admin01-…rotA).");
   }
 

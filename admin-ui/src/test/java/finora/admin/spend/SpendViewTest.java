@@ -331,6 +331,153 @@ class SpendViewTest {
   }
 
   @Test
+  void apiKeyGrid_listsKeysByAmount_withListPrices_andCostWithoutAKey_andTotalsLikeTheSpendTotal() {
+    SpendView view = open();
+
+    var grid = view.byApiKey().grid();
+    assertThat(_size(grid)).isEqualTo(3);
+    assertThat(_getFormatted(grid, 0, "api-key")).isEqualTo(FakeCostService.RESEARCH_KEY_NAME);
+    assertThat(_getFormatted(grid, 0, "amount")).isEqualTo("$307.50");
+    assertThat(_getFormatted(grid, 0, "list")).isEqualTo("$382.50");
+    assertThat(_getFormatted(grid, 1, "api-key")).isEqualTo(FakeCostService.SUPPORT_KEY_NAME);
+    assertThat(_getFormatted(grid, 2, "api-key")).isEqualTo(FakeCostService.NOT_ATTRIBUTED);
+    assertThat(_getFormatted(grid, 2, "amount")).isEqualTo("$3.00");
+    assertThat(view.byApiKey().totalText()).isEqualTo(view.cards().totalText()).isEqualTo("$490.50");
+    assertThat(server.costs().queries()).anySatisfy(q -> assertThat(q.getGroupByList())
+        .containsExactly(finora.api.v1.CostDimension.COST_DIMENSION_API_KEY));
+  }
+
+  @Test
+  void userGrid_listsUsersServiceAccountsAndDeletedUsers_inTheServersWords() {
+    SpendView view = open();
+
+    var grid = view.byActor().grid();
+    assertThat(List.of(0, 1, 2).stream().map(i -> _getFormatted(grid, i, "user") + " " + _getFormatted(grid, i,
+        "amount")).toList()).containsExactly(FakeCostService.ADA_NAME + " $303.00",
+        FakeCostService.SUPPORT_ACCOUNT_NAME + " $180.00", FakeCostService.GRACE_NAME + " $7.50");
+    assertThat(view.byActor().totalText()).isEqualTo("$490.50");
+  }
+
+  @Test
+  void apiKeyGrid_sortedByAmountAscending_asksTheServerForThatOrder_andKeepsTheTotal() {
+    SpendView view = open();
+    var grid = view.byApiKey().grid();
+
+    grid.sort(com.vaadin.flow.component.grid.GridSortOrder.asc(grid.getColumnByKey("amount")).build());
+
+    assertThat(_getFormatted(grid, 0, "api-key")).isEqualTo(FakeCostService.NOT_ATTRIBUTED);
+    assertThat(_getFormatted(grid, 2, "api-key")).isEqualTo(FakeCostService.RESEARCH_KEY_NAME);
+    assertThat(view.byApiKey().totalText()).isEqualTo("$490.50");
+    assertThat(server.costs().queries()).last().satisfies(q -> {
+      assertThat(q.getGroupByList()).containsExactly(finora.api.v1.CostDimension.COST_DIMENSION_API_KEY);
+      assertThat(q.getOrderBy()).isEqualTo(finora.api.v1.CostOrder.COST_ORDER_AMOUNT_ASC);
+    });
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void apiKeyUserAndProductFilters_fromListTagValues_narrowCardsAndGrids() {
+    SpendView view = open();
+    MultiSelectComboBox<TagOption> keys = _get(MultiSelectComboBox.class, spec -> spec.withId("filter-api-key"));
+    MultiSelectComboBox<TagOption> users = _get(MultiSelectComboBox.class, spec -> spec.withId("filter-user"));
+    MultiSelectComboBox<TagOption> products = _get(MultiSelectComboBox.class, spec -> spec.withId("filter-product"));
+    assertThat(keys.getListDataView().getItems()).extracting(TagOption::displayName)
+        .containsExactly(FakeCostService.NOT_ATTRIBUTED, FakeCostService.RESEARCH_KEY_NAME,
+            FakeCostService.SUPPORT_KEY_NAME);
+
+    _setValue(keys, Set.of(new TagOption(FakeCostService.SUPPORT_KEY, FakeCostService.SUPPORT_KEY_NAME)));
+    assertThat(view.cards().totalText()).isEqualTo("$180.00");
+    assertThat(_size(view.byApiKey().grid())).isEqualTo(1);
+
+    _setValue(keys, Set.of());
+    _setValue(users, Set.of(new TagOption(FakeCostService.ADA, FakeCostService.ADA_NAME)));
+    assertThat(view.byDay().totalText()).isEqualTo("$303.00");
+
+    _setValue(users, Set.of());
+    _setValue(products, Set.of(new TagOption("claude_code", "claude_code")));
+    assertThat(view.byActor().totalText()).isEqualTo("$180.00");
+    assertThat(server.costs().queries()).last().satisfies(q -> assertThat(q.getFilter().getTagsList())
+        .singleElement().satisfies(t -> {
+          assertThat(t.getKey()).isEqualTo("product");
+          assertThat(t.getValuesList()).containsExactly("claude_code");
+        }));
+  }
+
+  @Test
+  void discountCard_showsListPriceMinusBilled_andSaysWhatItCovers() {
+    SpendView view = open();
+
+    assertThat(view.cards().discountShown()).isTrue();
+    assertThat(view.cards().discountText()).isEqualTo("$75.00");
+    assertThat(view.cards().discountDetail()).isEqualTo("List price $565.50 − billed $490.50. "
+        + SpendCards.DISCOUNT_NOTE);
+  }
+
+  @Test
+  void rangeFromTheLegacyReportOnly_hidesTheDiscount_andGroupsAllCostAsNotAttributed() {
+    SpendView view = open();
+
+    view.chooseCustom(LocalDate.of(2026, 7, 1), LocalDate.of(2026, 7, 31));
+
+    assertThat(view.cards().discountShown()).isFalse();
+    assertThat(_size(view.byApiKey().grid())).isEqualTo(1);
+    assertThat(_getFormatted(view.byApiKey().grid(), 0, "api-key")).isEqualTo(FakeCostService.NOT_ATTRIBUTED);
+    assertThat(_getFormatted(view.byApiKey().grid(), 0, "list")).isEqualTo("—");
+    assertThat(view.byApiKey().totalText()).isEqualTo(view.cards().totalText());
+  }
+
+  @Test
+  void todaySoFar_isACardApartFromTheTotal_withItsUtcThroughTime() {
+    server.costs().setTodaySoFar(LocalDate.of(2026, 11, 25), Instant.parse("2026-11-25T10:05:00Z"),
+        "1.00", "2.00", "0.50", "0.25", "1.25", "3.00", "0.00", "0.40", "0.60", "1.00");
+
+    SpendView view = open();
+
+    TodayCard today = view.cards().today();
+    assertThat(today.isVisible()).isTrue();
+    assertThat(today.valueText()).isEqualTo("$10.00");
+    assertThat(today.throughText()).isEqualTo("00:00–10:00 UTC, 10 hours; fetched 10:05 UTC");
+    assertThat(today.apartText()).startsWith("Not in the total or the chart");
+    assertThat(view.cards().totalText()).isEqualTo("$490.50");
+    assertThat(view.byDay().totalText()).isEqualTo("$490.50");
+    assertThat(_get(com.vaadin.flow.component.html.Paragraph.class, spec -> spec.withId("freshness")).getText())
+        .endsWith("today's spend appears tomorrow (until then, an estimate under Today so far).");
+  }
+
+  @Test
+  void todaySoFar_givesTheBrowsersTimeBesideUtc_whenItDiffers() {
+    server.costs().setTodaySoFar(LocalDate.of(2026, 11, 25), Instant.parse("2026-11-25T10:05:00Z"),
+        "1.00", "2.00", "0.50", "0.25", "1.25", "3.00", "0.00", "0.40", "0.60", "1.00");
+    SpendView view = open();
+
+    view.cards().browserZone(java.time.ZoneId.of("Europe/Berlin"));
+    assertThat(view.cards().today().throughText()).startsWith("00:00–10:00 UTC (11:00 your time), 10 hours");
+
+    view.cards().browserZone(ZoneOffset.UTC);
+    assertThat(view.cards().today().throughText()).startsWith("00:00–10:00 UTC, 10 hours");
+  }
+
+  @Test
+  void todaySoFar_withoutAnEstimate_isHidden_andTodayStillAppearsTomorrow() {
+    SpendView view = open();
+
+    assertThat(view.cards().today().isVisible()).isFalse();
+    assertThat(_get(com.vaadin.flow.component.html.Paragraph.class, spec -> spec.withId("freshness")).getText())
+        .endsWith("; today's spend appears tomorrow.");
+  }
+
+  @Test
+  void todaySoFar_isNotShownForARangeThatEndsBeforeYesterday() {
+    server.costs().setTodaySoFar(LocalDate.of(2026, 11, 25), Instant.parse("2026-11-25T10:05:00Z"), "1.00");
+    SpendView view = open();
+    assertThat(view.cards().today().isVisible()).isTrue();
+
+    view.chooseCustom(LocalDate.of(2026, 9, 1), LocalDate.of(2026, 9, 30));
+
+    assertThat(view.cards().today().isVisible()).isFalse();
+  }
+
+  @Test
   void presets_changeTheRange() {
     SpendView view = open();
 
