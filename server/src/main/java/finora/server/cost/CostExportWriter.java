@@ -1,6 +1,7 @@
 package finora.server.cost;
 
 import finora.server.cost.CostRepository.LineItem;
+import finora.server.provider.WorkspaceId;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -38,7 +39,7 @@ final class CostExportWriter {
 
     String row(LineItem i) {
         String amount = i.amount().toPlainString();
-        String workspaceId = i.workspaceId().isEmpty() ? CostRequest.DEFAULT_WORKSPACE : i.workspaceId();
+        String workspaceId = WorkspaceId.toWire(i.workspaceId());
         if (!focus) {
             return line(List.of(i.day().toString(), i.organizationId(), i.organizationName(), workspaceId,
                     i.workspaceName(), i.description(), i.model(), i.modelFamily(), i.modelVersion(), i.costType(),

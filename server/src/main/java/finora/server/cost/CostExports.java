@@ -3,6 +3,7 @@ package finora.server.cost;
 import finora.server.ServerConfig;
 import finora.server.grpc.ErrorReason;
 import finora.server.grpc.FinoraException;
+import finora.server.grpc.FlowControlledStream;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -109,12 +110,12 @@ public final class CostExports implements AutoCloseable {
     }
 
     /** Runs {@code export} on a thread of its own; the slot is released when it ends, however it ends. */
-    void run(Slot slot, ExportStream stream, java.util.function.Consumer<ExportStream> export) {
+    void run(Slot slot, FlowControlledStream<?> stream, Runnable export) {
         try {
             workers.execute(() -> {
                 Throwable failure = null;
                 try {
-                    export.accept(stream);
+                    export.run();
                 } catch (Throwable t) {
                     failure = t;
                     if (t instanceof FinoraException fe && fe.reason() == ErrorReason.EXPORT_STALLED) {

@@ -5,18 +5,21 @@ import static finora.server.grpc.ProtoValues.respond;
 import static finora.server.grpc.ProtoValues.timestamp;
 
 import com.google.protobuf.ByteString;
-import finora.api.v1.CostDimension;
+import finora.api.v1.CostFilter;
 import finora.api.v1.CostRow;
 import finora.api.v1.CostServiceGrpc;
+import finora.api.v1.Discount;
 import finora.api.v1.ExportCostsRequest;
 import finora.api.v1.ExportCostsResponse;
 import finora.api.v1.ExportFormat;
 import finora.api.v1.GetSpendSummaryRequest;
 import finora.api.v1.GetSpendSummaryResponse;
-import finora.api.v1.ListTagValuesRequest;
 import finora.api.v1.ListRestatementsRequest;
 import finora.api.v1.ListRestatementsResponse;
+import finora.api.v1.ListTagValuesRequest;
 import finora.api.v1.ListTagValuesResponse;
+import finora.api.v1.Nowcast;
+import finora.api.v1.NowcastHour;
 import finora.api.v1.Provider;
 import finora.api.v1.QueryCostsRequest;
 import finora.api.v1.QueryCostsResponse;
@@ -26,47 +29,38 @@ import finora.api.v1.TagValue;
 import finora.server.auth.Principal;
 import finora.server.grpc.ErrorReason;
 import finora.server.grpc.FinoraException;
+import finora.server.grpc.FlowControlledStream;
+import finora.server.provider.WorkspaceId;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.LocalDate;
-import java.time.temporal.ChronoUnit;
-import java.util.Base64;
-import java.util.HexFormat;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.jooq.DSLContext;
 
-/** {@code finora.v1.CostService}: spend queries over the caller's tenant; READER tokens may call all. */
+/**
+ * {@code finora.v1.CostService}: the adapter of spend queries; protos in, {@link CostService} for the
+ * rules, protos out. READER tokens may call all.
+ */
 public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
-    private static final int DEFAULT_PAGE_SIZE = 100;
-    private static final int MAX_PAGE_SIZE = 1000;
-    /** Bytes per export chunk: large enough to be efficient, small enough to bound memory. */
-    private static final int CHUNK_BYTES = 64 * 1024;
-
     /** What the UI shows beside today's estimate, as is. */
     static final String NOWCAST_LABEL = "today so far, provisional";
 
-    private final DSLContext dsl;
     private final CostQueryCache cache;
-    private final java.time.Clock clock;
     private final CostExports exports;
-    private final CostRepository repository = new CostRepository();
+    private final CostService costs;
 
     /**
      * Creates the service over the database, reusing answers from {@code cache} while they are current
      * and running exports within the limits of {@code exports}.
      */
-    public CostGrpcService(DSLContext dsl, CostQueryCache cache, CostExports exports, java.time.Clock clock) {
-        this.clock = clock;
-        this.dsl = dsl;
+    public CostGrpcService(DSLContext dsl, CostQueryCache cache, CostExports exports, Clock clock) {
         this.cache = cache;
         this.exports = exports;
+        this.costs = new CostService(dsl, exports, clock);
     }
 
     @Override
@@ -79,106 +73,55 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
             respond(response, cached.get());
             return;
         }
-        QueryCostsResponse answer = query(caller, request);
+        QueryCostsResponse answer = query(caller.tenantId(), request);
         cache.put(caller.tenantId(), version, key, answer);
         respond(response, answer);
     }
 
-    private QueryCostsResponse query(Principal caller, QueryCostsRequest request) {
-        CostRequest.Range range = CostRequest.range(request.getStartDate(), request.getEndDate(),
-                request.hasStartDate(), request.hasEndDate());
-        CostRequest.Filter filter = CostRequest.filter(request.getFilter());
-        List<CostDimension> dims = CostRequest.dimensions(request.getGroupByList());
-        int size = request.getPageSize() == 0 ? DEFAULT_PAGE_SIZE : request.getPageSize();
-        if (size < 1 || size > MAX_PAGE_SIZE) {
-            throw new FinoraException(ErrorReason.INVALID_ARGUMENT, "page_size must be 1 to " + MAX_PAGE_SIZE);
-        }
-        String fingerprint = fingerprint(caller.tenantId(), request);
-        int offset = decodeToken(request.getPageToken(), fingerprint);
-        CostRepository.Page page = repository.query(dsl, caller.tenantId(), range, filter, dims,
-                request.getOrderBy(), offset, size);
+    private QueryCostsResponse query(UUID tenant, QueryCostsRequest request) {
+        CostRequest cost = CostRequest.of(request.getStartDate(), request.getEndDate(), request.hasStartDate(),
+                request.hasEndDate(), request.getFilter());
+        List<Dimension> dims = CostRequest.dimensions(request.getGroupByList());
+        CostService.QueryPage page = costs.query(tenant, cost, dims, CostRequest.order(request.getOrderBy()),
+                request.getPageToken(), request.getPageSize());
         var b = QueryCostsResponse.newBuilder()
                 .setTotal(UsdMoney.of(page.total()))
-                .setTotalRows(page.totalRows());
-        boolean byProvider = dims.contains(CostDimension.COST_DIMENSION_PROVIDER);
+                .setTotalRows(page.totalRows())
+                .setNextPageToken(page.nextPageToken());
+        boolean byProvider = dims.contains(Dimension.PROVIDER);
         for (CostRepository.Row row : page.rows()) {
             b.addRows(toProto(row, byProvider));
         }
-        if (offset + page.rows().size() < page.totalRows()) {
-            b.setNextPageToken(encodeToken(fingerprint, offset + page.rows().size()));
-        }
-        freshness(caller.tenantId()).apply(b::setCompleteThrough, b::setFinalThrough);
+        freshness(page.freshness(), b::setCompleteThrough, b::setFinalThrough);
         return b.build();
     }
 
     @Override
     public void getSpendSummary(GetSpendSummaryRequest request, StreamObserver<GetSpendSummaryResponse> response) {
-        Principal caller = Principal.current();
-        CostRequest.Range range = CostRequest.range(request.getStartDate(), request.getEndDate(),
-                request.hasStartDate(), request.hasEndDate());
-        CostRequest.Filter filter = CostRequest.filter(request.getFilter());
-        UUID tenant = caller.tenantId();
-
-        BigDecimal total = repository.total(dsl, tenant, range, filter);
-        long days = range.days();
-        var previous = new CostRequest.Range(range.start().minusDays(days), range.start().minusDays(1));
-        BigDecimal previousTotal = repository.total(dsl, tenant, previous, filter);
+        CostRequest cost = CostRequest.of(request.getStartDate(), request.getEndDate(), request.hasStartDate(),
+                request.hasEndDate(), request.getFilter());
+        CostService.Summary s = costs.summary(Principal.current().tenantId(), cost);
         var b = GetSpendSummaryResponse.newBuilder()
-                .setTotal(UsdMoney.of(total))
-                .setPreviousTotal(UsdMoney.of(previousTotal));
-        if (previousTotal.signum() != 0) {
-            b.setChangePercent(total.subtract(previousTotal).multiply(BigDecimal.valueOf(100))
-                    .divide(previousTotal, 1, RoundingMode.HALF_UP).toPlainString());
-        }
-        var models = repository.query(dsl, tenant, range, filter, List.of(CostDimension.COST_DIMENSION_MODEL,
-                CostDimension.COST_DIMENSION_MODEL_FAMILY), finora.api.v1.CostOrder.COST_ORDER_AMOUNT_DESC, 0, 6);
-        models.rows().stream().filter(r -> !r.model().isEmpty()).limit(5).forEach(r -> b.addTopModels(
-                SpendShare.newBuilder().setKey(r.model()).setDisplayName(r.model() + " (" + r.modelFamily() + ")")
-                        .setAmount(UsdMoney.of(r.amount()))));
-        var workspaces = repository.query(dsl, tenant, range, filter,
-                List.of(CostDimension.COST_DIMENSION_WORKSPACE), finora.api.v1.CostOrder.COST_ORDER_AMOUNT_DESC, 0, 5);
-        workspaces.rows().forEach(r -> b.addTopWorkspaces(SpendShare.newBuilder()
-                .setKey(r.workspaceId().isEmpty() ? CostRequest.DEFAULT_WORKSPACE : r.workspaceId())
-                .setDisplayName(r.workspaceName()).setAmount(UsdMoney.of(r.amount()))));
-
-        Optional<LocalDate> complete = repository.completeThrough(dsl, tenant);
-        LocalDate monthStart = range.end().withDayOfMonth(1);
-        LocalDate monthEnd = monthStart.plusMonths(1).minusDays(1);
-        LocalDate lastKnown = complete.filter(d -> d.isBefore(range.end())).orElse(range.end());
-        BigDecimal monthToDate = BigDecimal.ZERO;
-        BigDecimal projection = BigDecimal.ZERO;
-        if (!lastKnown.isBefore(monthStart)) {
-            LocalDate through = lastKnown.isAfter(monthEnd) ? monthEnd : lastKnown;
-            monthToDate = repository.total(dsl, tenant, new CostRequest.Range(monthStart, through), filter);
-            long elapsed = ChronoUnit.DAYS.between(monthStart, through) + 1;
-            long inMonth = monthStart.lengthOfMonth();
-            projection = elapsed >= inMonth ? monthToDate
-                    : monthToDate.multiply(BigDecimal.valueOf(inMonth))
-                            .divide(BigDecimal.valueOf(elapsed), 2, RoundingMode.HALF_UP);
-        }
-        b.setMonthToDate(UsdMoney.of(monthToDate)).setMonthEndProjection(UsdMoney.of(projection));
-        var keys = repository.query(dsl, tenant, range, filter, List.of(CostDimension.COST_DIMENSION_API_KEY),
-                finora.api.v1.CostOrder.COST_ORDER_AMOUNT_DESC, 0, 5);
-        keys.rows().forEach(r -> b.addTopApiKeys(SpendShare.newBuilder()
-                .setKey(r.apiKeyId().isEmpty() ? CostRequest.UNATTRIBUTED : r.apiKeyId())
-                .setDisplayName(r.apiKeyName()).setAmount(UsdMoney.of(r.amount()))));
-        var actors = repository.query(dsl, tenant, range, filter, List.of(CostDimension.COST_DIMENSION_ACTOR),
-                finora.api.v1.CostOrder.COST_ORDER_AMOUNT_DESC, 0, 5);
-        actors.rows().forEach(r -> b.addTopActors(SpendShare.newBuilder()
-                .setKey(r.actorId().isEmpty() ? CostRequest.UNATTRIBUTED : r.actorId())
-                .setDisplayName(r.actorName()).setAmount(UsdMoney.of(r.amount()))));
-        CostRepository.Discount discount = repository.discount(dsl, tenant, range, filter);
-        if (discount.list() != null) {
-            b.setDiscount(finora.api.v1.Discount.newBuilder().setListAmount(UsdMoney.of(discount.list()))
-                    .setBilledAmount(UsdMoney.of(discount.billed()))
-                    .setSaved(UsdMoney.of(discount.list().subtract(discount.billed()))));
-        }
-        LocalDate today = LocalDate.now(clock.withZone(java.time.ZoneOffset.UTC));
-        if (!range.end().isBefore(today) && !range.start().isAfter(today)) {
-            nowcast(tenant, today).ifPresent(b::setTodaySoFar);
-        }
-        freshness(tenant).apply(b::setCompleteThrough, b::setFinalThrough);
+                .setTotal(UsdMoney.of(s.total()))
+                .setPreviousTotal(UsdMoney.of(s.previousTotal()))
+                .setMonthToDate(UsdMoney.of(s.monthToDate()))
+                .setMonthEndProjection(UsdMoney.of(s.monthEndProjection()));
+        s.changePercent().ifPresent(b::setChangePercent);
+        s.topModels().forEach(m -> b.addTopModels(share(m, UnaryOperator.identity())));
+        s.topWorkspaces().forEach(w -> b.addTopWorkspaces(share(w, WorkspaceId::toWire)));
+        s.topApiKeys().forEach(k -> b.addTopApiKeys(share(k, CostRequest::attributed)));
+        s.topActors().forEach(a -> b.addTopActors(share(a, CostRequest::attributed)));
+        s.discount().ifPresent(d -> b.setDiscount(Discount.newBuilder().setListAmount(UsdMoney.of(d.list()))
+                .setBilledAmount(UsdMoney.of(d.billed()))
+                .setSaved(UsdMoney.of(d.list().subtract(d.billed())))));
+        s.todaySoFar().ifPresent(n -> b.setTodaySoFar(toProto(n)));
+        freshness(s.freshness(), b::setCompleteThrough, b::setFinalThrough);
         respond(response, b.build());
+    }
+
+    private static SpendShare share(CostService.Share s, UnaryOperator<String> wireKey) {
+        return SpendShare.newBuilder().setKey(wireKey.apply(s.key())).setDisplayName(s.displayName())
+                .setAmount(UsdMoney.of(s.amount())).build();
     }
 
     /**
@@ -189,78 +132,49 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
     @Override
     public void exportCosts(ExportCostsRequest request, StreamObserver<ExportCostsResponse> response) {
         Principal caller = Principal.current();
-        CostRequest.Range range = CostRequest.range(request.getStartDate(), request.getEndDate(),
-                request.hasStartDate(), request.hasEndDate());
-        CostRequest.Filter filter = CostRequest.filter(request.getFilter());
+        CostRequest cost = CostRequest.of(request.getStartDate(), request.getEndDate(), request.hasStartDate(),
+                request.hasEndDate(), request.getFilter());
         if (request.getFormat() != ExportFormat.EXPORT_FORMAT_CSV
                 && request.getFormat() != ExportFormat.EXPORT_FORMAT_FOCUS) {
             throw new FinoraException(ErrorReason.INVALID_ARGUMENT, "format must be EXPORT_FORMAT_CSV or EXPORT_FORMAT_FOCUS");
         }
-        CostExportWriter writer = new CostExportWriter(request.getFormat() == ExportFormat.EXPORT_FORMAT_FOCUS);
+        boolean focus = request.getFormat() == ExportFormat.EXPORT_FORMAT_FOCUS;
         CostExports.Slot slot = exports.acquire(caller.tenantId());
-        ExportStream stream;
+        FlowControlledStream<ExportCostsResponse> stream;
         try {
-            stream = new ExportStream((ServerCallStreamObserver<ExportCostsResponse>) response,
+            stream = new FlowControlledStream<>((ServerCallStreamObserver<ExportCostsResponse>) response,
                     exports.limits().stallTimeout());
         } catch (RuntimeException e) {
             slot.release();
             throw e;
         }
-        exports.run(slot, stream, s -> {
-            StringBuilder chunk = new StringBuilder(CHUNK_BYTES + 1024).append(writer.header());
-            int[] rows = {0};
-            repository.forEachLineItem(exports.dsl(), caller.tenantId(), range, filter, exports.limits(), item -> {
-                chunk.append(writer.row(item));
-                rows[0]++;
-                if (chunk.length() >= CHUNK_BYTES) {
-                    s.send(chunk, rows[0]);
-                    chunk.setLength(0);
-                    rows[0] = 0;
-                }
-            });
-            s.send(chunk, rows[0]);
-        });
+        exports.run(slot, stream, () -> costs.export(caller.tenantId(), cost, focus, (chunk, rows) ->
+                stream.send(ExportCostsResponse.newBuilder().setData(ByteString.copyFromUtf8(chunk.toString()))
+                        .setRows(rows).build())));
     }
 
     @Override
     public void listTagValues(ListTagValuesRequest request, StreamObserver<ListTagValuesResponse> response) {
         String key = request.getKey();
         if (!CostRequest.TAG_KEYS.contains(key)) {
-            throw new FinoraException(ErrorReason.INVALID_ARGUMENT, "Unknown tag '"
-                    + (key.length() > 40 ? key.substring(0, 40) + "…" : key) + "'; supported: "
-                    + String.join(", ", CostRequest.TAG_KEYS));
+            throw CostRequest.unknownTag(key);
         }
+        UnaryOperator<String> wire = "workspace".equals(key) ? WorkspaceId::toWire : CostRequest::attributed;
         var b = ListTagValuesResponse.newBuilder();
-        if (!"workspace".equals(key)) {
-            for (String[] v : repository.tagValues(dsl, Principal.current().tenantId(), key)) {
-                b.addValues(TagValue.newBuilder().setValue(v[0].isEmpty() ? CostRequest.UNATTRIBUTED : v[0])
-                        .setDisplayName(v[1]));
-            }
-            respond(response, b.build());
-            return;
-        }
-        for (String[] ws : repository.workspaces(dsl, Principal.current().tenantId())) {
-            b.addValues(TagValue.newBuilder().setValue(ws[0].isEmpty() ? CostRequest.DEFAULT_WORKSPACE : ws[0])
-                    .setDisplayName(ws[1]));
+        for (CostService.Share v : costs.tagValues(Principal.current().tenantId(), key)) {
+            b.addValues(TagValue.newBuilder().setValue(wire.apply(v.key())).setDisplayName(v.displayName()));
         }
         respond(response, b.build());
     }
 
     @Override
     public void listRestatements(ListRestatementsRequest request, StreamObserver<ListRestatementsResponse> response) {
-        Principal caller = Principal.current();
-        CostRequest.Range range = CostRequest.range(request.getStartDate(), request.getEndDate(),
-                request.hasStartDate(), request.hasEndDate());
-        int size = request.getPageSize() == 0 ? DEFAULT_PAGE_SIZE : request.getPageSize();
-        if (size < 1 || size > MAX_PAGE_SIZE) {
-            throw new FinoraException(ErrorReason.INVALID_ARGUMENT, "page_size must be 1 to " + MAX_PAGE_SIZE);
-        }
-        String fingerprint = fingerprint(caller.tenantId(), request.toBuilder().clearPageToken().clearPageSize()
-                .build().toByteArray());
-        int offset = decodeToken(request.getPageToken(), fingerprint);
-        var corrections = repository.restatements(dsl, caller.tenantId(), range, offset, size + 1);
-        var b = ListRestatementsResponse.newBuilder();
-        for (var c : corrections.subList(0, Math.min(size, corrections.size()))) {
+        CostRequest cost = CostRequest.of(request.getStartDate(), request.getEndDate(), request.hasStartDate(),
+                request.hasEndDate(), CostFilter.getDefaultInstance());
+        CostService.RestatementPage page = costs.restatements(Principal.current().tenantId(), cost.range(),
+                request.getPageToken(), request.getPageSize());
+        var b = ListRestatementsResponse.newBuilder().setNextPageToken(page.nextPageToken());
+        for (var c : page.corrections()) {
             b.addRestatements(Restatement.newBuilder()
                     .setDay(date(c.day()))
                     .setProvider(Provider.PROVIDER_ANTHROPIC)
@@ -272,47 +186,29 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
                     .setDetectTime(timestamp(c.detectedAt()))
                     .setAfterFinal(c.afterFinal()));
         }
-        if (corrections.size() > size) {
-            b.setNextPageToken(encodeToken(fingerprint, offset + size));
-        }
         respond(response, b.build());
     }
 
-    /** Today's estimate (the "nowcast"), apart from every closed-day figure; empty when none was fetched. */
-    private Optional<finora.api.v1.Nowcast> nowcast(UUID tenant, LocalDate today) {
-        CostRepository.Nowcast n = repository.nowcast(dsl, tenant, today);
-        if (n.hours().isEmpty()) {
-            return Optional.empty();
-        }
-        var b = finora.api.v1.Nowcast.newBuilder().setLabel(NOWCAST_LABEL).setDay(date(today));
-        BigDecimal amount = BigDecimal.ZERO;
-        BigDecimal list = null;
-        boolean allListed = true;
+    private static Nowcast toProto(CostService.Nowcast n) {
+        var b = Nowcast.newBuilder().setLabel(NOWCAST_LABEL).setDay(date(n.day()))
+                .setAmount(UsdMoney.of(n.amount()))
+                .setThroughTime(timestamp(n.through()));
         for (CostRepository.NowcastHour h : n.hours()) {
-            amount = amount.add(h.amount());
-            if (h.listAmount() == null) {
-                allListed = false;
-            } else {
-                list = list == null ? h.listAmount() : list.add(h.listAmount());
-            }
-            b.addHours(finora.api.v1.NowcastHour.newBuilder().setStartTime(timestamp(h.start()))
-                    .setAmount(UsdMoney.of(h.amount())));
+            b.addHours(NowcastHour.newBuilder().setStartTime(timestamp(h.start())).setAmount(UsdMoney.of(h.amount())));
         }
-        b.setAmount(UsdMoney.of(amount));
-        if (list != null && allListed) {
-            b.setListAmount(UsdMoney.of(list));
+        if (n.listAmount() != null) {
+            b.setListAmount(UsdMoney.of(n.listAmount()));
         }
-        b.setThroughTime(timestamp(n.hours().get(n.hours().size() - 1).start().plusHours(1)));
         if (n.fetchedAt() != null) {
             b.setFetchTime(timestamp(n.fetchedAt()));
         }
         if (n.dataRefreshedAt() != null) {
             b.setDataRefreshedTime(timestamp(n.dataRefreshedAt()));
         }
-        return Optional.of(b.build());
+        return b.build();
     }
 
-    private CostRow toProto(CostRepository.Row row, boolean byProvider) {
+    private static CostRow toProto(CostRepository.Row row, boolean byProvider) {
         var b = CostRow.newBuilder().setAmount(UsdMoney.of(row.amount())).setProvisional(row.provisional());
         if (row.period() != null) {
             b.setPeriodStart(date(row.period()));
@@ -339,7 +235,7 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
             b.setModel(row.model());
         }
         if (row.workspaceId() != null) {
-            b.setWorkspaceId(row.workspaceId().isEmpty() ? CostRequest.DEFAULT_WORKSPACE : row.workspaceId());
+            b.setWorkspaceId(WorkspaceId.toWire(row.workspaceId()));
             b.setWorkspaceName(row.workspaceName());
         }
         if (row.costType() != null) {
@@ -352,15 +248,15 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
             b.setServiceTier(row.serviceTier());
         }
         if (row.apiKeyId() != null) {
-            b.setApiKeyId(row.apiKeyId().isEmpty() ? CostRequest.UNATTRIBUTED : row.apiKeyId());
+            b.setApiKeyId(CostRequest.attributed(row.apiKeyId()));
             b.setApiKeyName(row.apiKeyName());
         }
         if (row.actorId() != null) {
-            b.setActorId(row.actorId().isEmpty() ? CostRequest.UNATTRIBUTED : row.actorId());
+            b.setActorId(CostRequest.attributed(row.actorId()));
             b.setActorName(row.actorName());
         }
         if (row.product() != null) {
-            b.setProduct(row.product().isEmpty() ? CostRequest.UNATTRIBUTED : row.product());
+            b.setProduct(CostRequest.attributed(row.product()));
         }
         if (row.listAmount() != null) {
             b.setListAmount(UsdMoney.of(row.listAmount()));
@@ -368,53 +264,9 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
         return b.build();
     }
 
-    private record Freshness(Optional<LocalDate> complete, Optional<LocalDate> finalDay) {
-        void apply(java.util.function.Consumer<com.google.type.Date> setComplete,
-                java.util.function.Consumer<com.google.type.Date> setFinal) {
-            complete.ifPresent(d -> setComplete.accept(date(d)));
-            finalDay.ifPresent(d -> setFinal.accept(date(d)));
-        }
-    }
-
-    private Freshness freshness(UUID tenant) {
-        return new Freshness(repository.completeThrough(dsl, tenant), repository.finalThrough(dsl, tenant));
-    }
-
-    /** A token binds the offset to the tenant and every request field but the paging ones. */
-    private static String fingerprint(UUID tenant, QueryCostsRequest request) {
-        return fingerprint(tenant, request.toBuilder().clearPageToken().clearPageSize().build().toByteArray());
-    }
-
-    private static String fingerprint(UUID tenant, byte[] bytes) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(tenant.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(sha.digest(bytes)).substring(0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String encodeToken(String fingerprint, int offset) {
-        return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(("v1:" + fingerprint + ":" + offset).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static int decodeToken(String token, String fingerprint) {
-        if (token.isEmpty()) {
-            return 0;
-        }
-        try {
-            String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split(":");
-            if (parts.length == 3 && parts[0].equals("v1") && parts[1].equals(fingerprint)) {
-                int offset = Integer.parseInt(parts[2]);
-                if (offset >= 0) {
-                    return offset;
-                }
-            }
-        } catch (RuntimeException e) {
-            // fall through
-        }
-        throw CostRequest.invalid("page_token does not belong to this query; start again without it");
+    private static void freshness(CostService.Freshness f, Consumer<com.google.type.Date> setComplete,
+            Consumer<com.google.type.Date> setFinal) {
+        f.complete().ifPresent(d -> setComplete.accept(date(d)));
+        f.finalDay().ifPresent(d -> setFinal.accept(date(d)));
     }
 }

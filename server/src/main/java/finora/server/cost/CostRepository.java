@@ -12,11 +12,10 @@ import static finora.db.jooq.Tables.COST_ROLLUP_DETAIL;
 import static finora.db.jooq.Tables.COST_ROLLUP_FAMILY;
 import static finora.db.jooq.Tables.WORKSPACE;
 
-import finora.api.v1.CostDimension;
-import finora.api.v1.CostOrder;
 import finora.server.ServerConfig;
 import finora.server.grpc.ErrorReason;
 import finora.server.grpc.FinoraException;
+import finora.server.provider.WorkspaceId;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -60,7 +59,7 @@ final class CostRepository {
 
         Field<String> workspaceName() {
             return DSL.coalesce(DSL.max(WORKSPACE.NAME),
-                    DSL.when(workspace.eq(""), DSL.inline("Default")).otherwise(workspace)).as("workspace_name");
+                    DSL.when(workspace.eq(WorkspaceId.STORED_DEFAULT), DSL.inline(WorkspaceId.DEFAULT_NAME)).otherwise(workspace)).as("workspace_name");
         }
     }
 
@@ -74,14 +73,14 @@ final class CostRepository {
             COST_ROLLUP_DETAIL.CONTEXT_WINDOW, COST_ROLLUP_DETAIL.INFERENCE_GEO, COST_ROLLUP_DETAIL.SPEED,
             COST_ROLLUP_DETAIL.API_KEY_ID, COST_ROLLUP_DETAIL.ACTOR_ID, COST_ROLLUP_DETAIL.PRODUCT,
             COST_ROLLUP_DETAIL.AMOUNT_USD, COST_ROLLUP_DETAIL.LIST_AMOUNT_USD);
-    private static final EnumSet<CostDimension> FAMILY_DIMENSIONS = EnumSet.of(CostDimension.COST_DIMENSION_DAY,
-            CostDimension.COST_DIMENSION_WEEK, CostDimension.COST_DIMENSION_MONTH, CostDimension.COST_DIMENSION_PROVIDER,
-            CostDimension.COST_DIMENSION_MODEL_FAMILY);
+    private static final EnumSet<Dimension> FAMILY_DIMENSIONS = EnumSet.of(Dimension.DAY,
+            Dimension.WEEK, Dimension.MONTH, Dimension.PROVIDER,
+            Dimension.MODEL_FAMILY);
     private static final Field<Boolean> PROVISIONAL =
             DSL.boolOr(COST_DAY.STATUS.isDistinctFrom("FINAL")).as("provisional");
 
     /** The smallest rollup that holds every asked dimension and filter. */
-    private static Source source(List<CostDimension> dims, CostRequest.Filter filter) {
+    private static Source source(List<Dimension> dims, CostRequest.Filter filter) {
         boolean familyOnly = FAMILY_DIMENSIONS.containsAll(dims) && filter.models().isEmpty()
                 && filter.workspaceIds().isEmpty() && filter.apiKeyIds().isEmpty() && filter.actorIds().isEmpty()
                 && filter.products().isEmpty();
@@ -118,13 +117,13 @@ final class CostRepository {
             String actorId, String actorName, String product, BigDecimal listAmount, String source) {}
 
     Page query(DSLContext dsl, UUID tenantId, CostRequest.Range range, CostRequest.Filter filter,
-            List<CostDimension> dims, CostOrder order, int offset, int limit) {
+            List<Dimension> dims, Order order, int offset, int limit) {
         Source src = source(dims, filter);
         Field<BigDecimal> amount = src.sum();
         Field<String> workspaceName = src.workspace() == null ? null : src.workspaceName();
-        Map<CostDimension, Field<?>> fields = new EnumMap<>(CostDimension.class);
+        Map<Dimension, Field<?>> fields = new EnumMap<>(Dimension.class);
         List<Field<?>> groupBy = new ArrayList<>();
-        for (CostDimension d : implied(dims)) {
+        for (Dimension d : implied(dims)) {
             Field<?> f = dimension(src, d);
             if (f != null) {
                 fields.put(d, f);
@@ -132,7 +131,7 @@ final class CostRepository {
             }
         }
         List<Field<?>> select = new ArrayList<>(groupBy);
-        if (dims.contains(CostDimension.COST_DIMENSION_WORKSPACE)) {
+        if (dims.contains(Dimension.WORKSPACE)) {
             select.add(workspaceName);
         }
         Field<String> keyName = DSL.coalesce(DSL.max(API_KEY.NAME), DSL.when(src.apiKey() == null
@@ -141,8 +140,8 @@ final class CostRepository {
         Field<String> actorName = DSL.coalesce(DSL.max(ACTOR.LABEL), DSL.when(src.actor() == null
                 ? DSL.falseCondition() : src.actor().eq(""), DSL.inline("Not attributed"))
                 .otherwise(src.actor() == null ? DSL.inline("") : src.actor())).as("actor_name");
-        boolean byKey = dims.contains(CostDimension.COST_DIMENSION_API_KEY);
-        boolean byActor = dims.contains(CostDimension.COST_DIMENSION_ACTOR);
+        boolean byKey = dims.contains(Dimension.API_KEY);
+        boolean byActor = dims.contains(Dimension.ACTOR);
         if (byKey) {
             select.add(keyName);
         }
@@ -161,11 +160,11 @@ final class CostRepository {
         select.add(count);
 
         List<OrderField<?>> orderBy = new ArrayList<>();
-        Field<?> period = fields.getOrDefault(CostDimension.COST_DIMENSION_DAY,
-                fields.getOrDefault(CostDimension.COST_DIMENSION_WEEK, fields.get(CostDimension.COST_DIMENSION_MONTH)));
+        Field<?> period = fields.getOrDefault(Dimension.DAY,
+                fields.getOrDefault(Dimension.WEEK, fields.get(Dimension.MONTH)));
         switch (order) {
-            case COST_ORDER_AMOUNT_ASC -> orderBy.add(DSL.field(DSL.name("amount")).asc());
-            case COST_ORDER_AMOUNT_DESC -> orderBy.add(DSL.field(DSL.name("amount")).desc());
+            case AMOUNT_ASC -> orderBy.add(DSL.field(DSL.name("amount")).asc());
+            case AMOUNT_DESC -> orderBy.add(DSL.field(DSL.name("amount")).desc());
             default -> {
                 if (period != null) {
                     orderBy.add(period.asc());
@@ -196,22 +195,22 @@ final class CostRepository {
         for (Record r : query.fetch()) {
             rows.add(new Row(
                     period == null ? null : r.get(period, LocalDate.class),
-                    value(r, fields, CostDimension.COST_DIMENSION_MODEL_FAMILY),
-                    value(r, fields, CostDimension.COST_DIMENSION_MODEL_VERSION),
-                    value(r, fields, CostDimension.COST_DIMENSION_MODEL),
-                    value(r, fields, CostDimension.COST_DIMENSION_WORKSPACE),
-                    fields.containsKey(CostDimension.COST_DIMENSION_WORKSPACE) ? r.get(workspaceName) : null,
-                    value(r, fields, CostDimension.COST_DIMENSION_COST_TYPE),
-                    value(r, fields, CostDimension.COST_DIMENSION_TOKEN_TYPE),
-                    value(r, fields, CostDimension.COST_DIMENSION_SERVICE_TIER),
-                    value(r, fields, CostDimension.COST_DIMENSION_CONTEXT_WINDOW),
-                    value(r, fields, CostDimension.COST_DIMENSION_INFERENCE_GEO),
-                    value(r, fields, CostDimension.COST_DIMENSION_SPEED),
-                    value(r, fields, CostDimension.COST_DIMENSION_API_KEY),
+                    value(r, fields, Dimension.MODEL_FAMILY),
+                    value(r, fields, Dimension.MODEL_VERSION),
+                    value(r, fields, Dimension.MODEL),
+                    value(r, fields, Dimension.WORKSPACE),
+                    fields.containsKey(Dimension.WORKSPACE) ? r.get(workspaceName) : null,
+                    value(r, fields, Dimension.COST_TYPE),
+                    value(r, fields, Dimension.TOKEN_TYPE),
+                    value(r, fields, Dimension.SERVICE_TIER),
+                    value(r, fields, Dimension.CONTEXT_WINDOW),
+                    value(r, fields, Dimension.INFERENCE_GEO),
+                    value(r, fields, Dimension.SPEED),
+                    value(r, fields, Dimension.API_KEY),
                     byKey ? r.get(keyName) : null,
-                    value(r, fields, CostDimension.COST_DIMENSION_ACTOR),
+                    value(r, fields, Dimension.ACTOR),
                     byActor ? r.get(actorName) : null,
-                    value(r, fields, CostDimension.COST_DIMENSION_PRODUCT),
+                    value(r, fields, Dimension.PRODUCT),
                     r.get(amount),
                     r.get(listAmount),
                     Boolean.TRUE.equals(r.get(PROVISIONAL))));
@@ -409,8 +408,7 @@ final class CostRepository {
                         .fetchLazy()) {
                     for (Record r : cursor) {
                         String ws = r.get(COST_LINE_ITEM.WORKSPACE_ID);
-                        String wsName = r.get(WORKSPACE.NAME) != null ? r.get(WORKSPACE.NAME)
-                                : ws.isEmpty() ? "Default" : ws;
+                        String wsName = WorkspaceId.name(ws, r.get(WORKSPACE.NAME));
                         sink.accept(new LineItem(r.get(COST_LINE_ITEM.DAY), r.get(LEDGER.EXTERNAL_ORG_ID),
                                 r.get(LEDGER.EXTERNAL_ORG_NAME), ws, wsName, r.get(COST_LINE_ITEM.DESCRIPTION),
                                 r.get(COST_LINE_ITEM.MODEL), r.get(COST_LINE_ITEM.MODEL_FAMILY),
@@ -476,46 +474,45 @@ final class CostRepository {
      * and version, and grouping by version its family (versions of different families share names).
      * Adding them never splits a group.
      */
-    private static List<CostDimension> implied(List<CostDimension> dims) {
-        List<CostDimension> all = new ArrayList<>(dims);
-        boolean byModel = dims.contains(CostDimension.COST_DIMENSION_MODEL);
-        if ((byModel || dims.contains(CostDimension.COST_DIMENSION_MODEL_VERSION))
-                && !all.contains(CostDimension.COST_DIMENSION_MODEL_FAMILY)) {
-            all.add(CostDimension.COST_DIMENSION_MODEL_FAMILY);
+    private static List<Dimension> implied(List<Dimension> dims) {
+        List<Dimension> all = new ArrayList<>(dims);
+        boolean byModel = dims.contains(Dimension.MODEL);
+        if ((byModel || dims.contains(Dimension.MODEL_VERSION))
+                && !all.contains(Dimension.MODEL_FAMILY)) {
+            all.add(Dimension.MODEL_FAMILY);
         }
-        if (byModel && !all.contains(CostDimension.COST_DIMENSION_MODEL_VERSION)) {
-            all.add(CostDimension.COST_DIMENSION_MODEL_VERSION);
+        if (byModel && !all.contains(Dimension.MODEL_VERSION)) {
+            all.add(Dimension.MODEL_VERSION);
         }
         return all;
     }
 
-    private static Field<?> dimension(Source src, CostDimension d) {
+    private static Field<?> dimension(Source src, Dimension d) {
         return switch (d) {
-            case COST_DIMENSION_DAY -> src.day();
-            case COST_DIMENSION_WEEK -> DSL.field("cast(date_trunc('week', {0}) as date)", LocalDate.class,
+            case DAY -> src.day();
+            case WEEK -> DSL.field("cast(date_trunc('week', {0}) as date)", LocalDate.class,
                     src.day()).as("week");
-            case COST_DIMENSION_MONTH -> DSL.field("cast(date_trunc('month', {0}) as date)", LocalDate.class,
+            case MONTH -> DSL.field("cast(date_trunc('month', {0}) as date)", LocalDate.class,
                     src.day()).as("month");
-            case COST_DIMENSION_MODEL_FAMILY -> src.family();
-            case COST_DIMENSION_MODEL -> src.model();
-            case COST_DIMENSION_WORKSPACE -> src.workspace();
-            case COST_DIMENSION_COST_TYPE -> src.costType();
-            case COST_DIMENSION_TOKEN_TYPE -> src.tokenType();
-            case COST_DIMENSION_SERVICE_TIER -> src.tier();
-            case COST_DIMENSION_MODEL_VERSION -> src.version();
-            case COST_DIMENSION_CONTEXT_WINDOW -> src.contextWindow();
-            case COST_DIMENSION_INFERENCE_GEO -> src.inferenceGeo();
-            case COST_DIMENSION_SPEED -> src.speed();
-            case COST_DIMENSION_API_KEY -> src.apiKey();
-            case COST_DIMENSION_ACTOR -> src.actor();
-            case COST_DIMENSION_PRODUCT -> src.product();
+            case MODEL_FAMILY -> src.family();
+            case MODEL -> src.model();
+            case WORKSPACE -> src.workspace();
+            case COST_TYPE -> src.costType();
+            case TOKEN_TYPE -> src.tokenType();
+            case SERVICE_TIER -> src.tier();
+            case MODEL_VERSION -> src.version();
+            case CONTEXT_WINDOW -> src.contextWindow();
+            case INFERENCE_GEO -> src.inferenceGeo();
+            case SPEED -> src.speed();
+            case API_KEY -> src.apiKey();
+            case ACTOR -> src.actor();
+            case PRODUCT -> src.product();
             // One provider today: grouping by it keeps a single group, filled in by the adapter.
-            case COST_DIMENSION_PROVIDER -> null;
-            default -> throw new IllegalArgumentException("unsupported dimension " + d);
+            case PROVIDER -> null;
         };
     }
 
-    private static String value(Record r, Map<CostDimension, Field<?>> fields, CostDimension d) {
+    private static String value(Record r, Map<Dimension, Field<?>> fields, Dimension d) {
         Field<?> f = fields.get(d);
         return f == null ? null : r.get(f, String.class);
     }

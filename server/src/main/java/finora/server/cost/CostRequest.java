@@ -2,32 +2,42 @@ package finora.server.cost;
 
 import finora.api.v1.CostDimension;
 import finora.api.v1.CostFilter;
+import finora.api.v1.CostOrder;
 import finora.api.v1.Provider;
 import finora.api.v1.TagFilter;
 import finora.server.grpc.ErrorReason;
 import finora.server.grpc.FinoraException;
+import finora.server.provider.WorkspaceId;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 
-/** Validated pieces of a cost request: the UTC day range and the filters, as plain Java values. */
-final class CostRequest {
+/**
+ * A validated cost request: the UTC day range and the filters, as plain Java values. Part of the
+ * adapter: it alone reads the proto request ({@link #of}), so the service and the repository see Java
+ * types only.
+ *
+ * @param range the inclusive UTC days asked for
+ * @param filter what to keep
+ */
+record CostRequest(Range range, Filter filter) {
     /** Longest range a query may span, in days (two years, leap day included). */
     static final int MAX_RANGE_DAYS = 731;
-    /** Tag value that stands for the Default workspace. */
-    static final String DEFAULT_WORKSPACE = "default";
-
-    private static final Set<CostDimension> TIME = EnumSet.of(CostDimension.COST_DIMENSION_DAY,
-            CostDimension.COST_DIMENSION_WEEK, CostDimension.COST_DIMENSION_MONTH);
 
     /** Tag keys filters and ListTagValues accept. */
     static final List<String> TAG_KEYS = List.of("workspace", "api_key", "actor", "product");
 
-    private CostRequest() {}
+    /**
+     * The range and filter of a request (the preamble of every cost RPC): both dates are required, the
+     * end not before the start, at most {@link #MAX_RANGE_DAYS} days (INVALID_RANGE otherwise).
+     */
+    static CostRequest of(com.google.type.Date start, com.google.type.Date end, boolean hasStart, boolean hasEnd,
+            CostFilter filter) {
+        return new CostRequest(range(start, end, hasStart, hasEnd), filter(filter));
+    }
 
     /** An inclusive UTC day range. */
     record Range(LocalDate start, LocalDate end) {
@@ -55,7 +65,7 @@ final class CostRequest {
         }
     }
 
-    static Range range(com.google.type.Date start, com.google.type.Date end, boolean hasStart, boolean hasEnd) {
+    private static Range range(com.google.type.Date start, com.google.type.Date end, boolean hasStart, boolean hasEnd) {
         if (!hasStart || !hasEnd) {
             throw invalid("start_date and end_date are required (UTC days, inclusive)");
         }
@@ -71,7 +81,7 @@ final class CostRequest {
         return range;
     }
 
-    static Filter filter(CostFilter f) {
+    private static Filter filter(CostFilter f) {
         boolean otherProviderOnly = !f.getProvidersList().isEmpty()
                 && !f.getProvidersList().contains(Provider.PROVIDER_ANTHROPIC);
         List<String> workspaces = new ArrayList<>();
@@ -91,38 +101,48 @@ final class CostRequest {
                 case "api_key" -> keys;
                 case "actor" -> actors;
                 case "product" -> products;
-                default -> throw new FinoraException(ErrorReason.INVALID_ARGUMENT,
-                        "Unknown tag '" + (tag.getKey().length() > 40 ? tag.getKey().substring(0, 40) + "…"
-                                : tag.getKey()) + "'; supported: " + String.join(", ", TAG_KEYS));
+                default -> throw unknownTag(tag.getKey());
             };
-            String none = target == workspaces ? DEFAULT_WORKSPACE : UNATTRIBUTED;
             for (String v : tag.getValuesList()) {
-                target.add(none.equals(v) ? "" : v);
+                target.add(target == workspaces ? WorkspaceId.fromWire(v) : UNATTRIBUTED.equals(v) ? "" : v);
             }
         }
         return new Filter(List.copyOf(f.getModelFamiliesList()), List.copyOf(f.getModelsList()), workspaces,
                 otherProviderOnly, keys, actors, products);
     }
 
-    static List<CostDimension> dimensions(List<CostDimension> groupBy) {
-        EnumSet<CostDimension> seen = EnumSet.noneOf(CostDimension.class);
+    /** The grouping asked for, as Java values: known dimensions, none twice, at most one of DAY, WEEK, MONTH. */
+    static List<Dimension> dimensions(List<CostDimension> groupBy) {
+        EnumSet<Dimension> seen = EnumSet.noneOf(Dimension.class);
+        List<Dimension> dims = new ArrayList<>();
         int time = 0;
         for (CostDimension d : groupBy) {
             if (d == CostDimension.COST_DIMENSION_UNSPECIFIED || d == CostDimension.UNRECOGNIZED) {
                 throw new FinoraException(ErrorReason.INVALID_ARGUMENT, "group_by holds an unknown dimension");
             }
-            if (!seen.add(d)) {
+            Dimension dim = Dimension.valueOf(d.name().substring("COST_DIMENSION_".length()));
+            if (!seen.add(dim)) {
                 throw new FinoraException(ErrorReason.INVALID_ARGUMENT, "group_by repeats " + d);
             }
-            if (TIME.contains(d)) {
+            if (Dimension.TIME.contains(dim)) {
                 time++;
             }
+            dims.add(dim);
         }
         if (time > 1) {
             throw new FinoraException(ErrorReason.INVALID_ARGUMENT,
                     "group_by may hold only one of DAY, WEEK and MONTH");
         }
-        return List.copyOf(groupBy);
+        return List.copyOf(dims);
+    }
+
+    /** The ordering asked for; unspecified (and unknown) is by date. */
+    static Order order(CostOrder order) {
+        return switch (order) {
+            case COST_ORDER_AMOUNT_DESC -> Order.AMOUNT_DESC;
+            case COST_ORDER_AMOUNT_ASC -> Order.AMOUNT_ASC;
+            default -> Order.DATE;
+        };
     }
 
     private static LocalDate date(com.google.type.Date d, String field) {
@@ -131,6 +151,17 @@ final class CostRequest {
         } catch (DateTimeException e) {
             throw invalid(field + " is not a calendar day");
         }
+    }
+
+    /** An API key, actor or product id as on the wire: '' (none) is {@value #UNATTRIBUTED}. */
+    static String attributed(String stored) {
+        return stored.isEmpty() ? UNATTRIBUTED : stored;
+    }
+
+    static FinoraException unknownTag(String key) {
+        return new FinoraException(ErrorReason.INVALID_ARGUMENT, "Unknown tag '"
+                + (key.length() > 40 ? key.substring(0, 40) + "…" : key) + "'; supported: "
+                + String.join(", ", TAG_KEYS));
     }
 
     static FinoraException invalid(String message) {

@@ -1,9 +1,5 @@
-package finora.server.cost;
+package finora.server.grpc;
 
-import com.google.protobuf.ByteString;
-import finora.api.v1.ExportCostsResponse;
-import finora.server.grpc.ErrorReason;
-import finora.server.grpc.FinoraException;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.time.Duration;
@@ -12,23 +8,26 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The sending side of one export: sends a chunk only while the client keeps up (gRPC flow control),
- * so a slow reader never makes the server buffer the export, and gives up on a client that reads
- * nothing for {@code stallTimeout}, so a stalled reader cannot keep a connection and a transaction.
+ * The sending side of a long server stream (an export): sends a message only while the client keeps
+ * up (gRPC flow control), so a slow reader never makes the server buffer the stream, and gives up on a
+ * client that reads nothing for {@code stallTimeout}, so a stalled reader cannot keep a connection and
+ * a transaction.
  *
- * <p>Runs on the export's own thread: the call's callbacks (ready, cancelled) only wake it.
+ * <p>Runs on the stream's own thread: the call's callbacks (ready, cancelled) only wake it.
+ *
+ * @param <T> the response message
  */
-final class ExportStream {
+public final class FlowControlledStream<T> {
     /** Re-checks readiness this often in case a wake-up is missed. */
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-    private final ServerCallStreamObserver<ExportCostsResponse> call;
+    private final ServerCallStreamObserver<T> call;
     private final Duration stallTimeout;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
 
     /** Must be created inside the call's handler: grpc accepts the handlers only before it returns. */
-    ExportStream(ServerCallStreamObserver<ExportCostsResponse> call, Duration stallTimeout) {
+    public FlowControlledStream(ServerCallStreamObserver<T> call, Duration stallTimeout) {
         this.call = call;
         this.stallTimeout = stallTimeout;
         call.setOnReadyHandler(this::wake);
@@ -45,16 +44,12 @@ final class ExportStream {
     }
 
     /**
-     * Sends {@code chunk} once the client can take it; throws CANCELLED when the client went away and
+     * Sends {@code message} once the client can take it; throws CANCELLED when the client went away and
      * {@link ErrorReason#EXPORT_STALLED} when it read nothing for the stall timeout.
      */
-    void send(CharSequence chunk, int rows) {
-        if (chunk.length() == 0) {
-            return;
-        }
+    public void send(T message) {
         awaitReady();
-        call.onNext(ExportCostsResponse.newBuilder()
-                .setData(ByteString.copyFromUtf8(chunk.toString())).setRows(rows).build());
+        call.onNext(message);
     }
 
     private void awaitReady() {
@@ -82,7 +77,7 @@ final class ExportStream {
     }
 
     /** Ends the stream: completed, or failed with {@code failure} unless the client already went away. */
-    void finish(Throwable failure) {
+    public void finish(Throwable failure) {
         if (call.isCancelled()) {
             return;
         }
@@ -93,7 +88,7 @@ final class ExportStream {
         }
     }
 
-    boolean cancelled() {
+    public boolean cancelled() {
         return call.isCancelled();
     }
 }
