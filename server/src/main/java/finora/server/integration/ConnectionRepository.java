@@ -6,13 +6,16 @@ import static finora.db.jooq.Tables.CREDENTIAL;
 import static finora.db.jooq.Tables.LEDGER;
 import static finora.db.jooq.Tables.SYNC_RUN;
 
+import finora.db.jooq.tables.SyncRun;
 import finora.db.jooq.tables.records.ConnectionRecord;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.impl.DSL;
 
 /**
@@ -43,13 +46,6 @@ public final class ConnectionRepository {
      */
     public record AnalyticsCheck(String status, String detail, OffsetDateTime checkedAt) {}
 
-    /** The connection's last analytics check. */
-    public AnalyticsCheck analyticsCheck(DSLContext dsl, UUID connectionId) {
-        return dsl.select(CONNECTION.ANALYTICS_STATUS, CONNECTION.ANALYTICS_DETAIL, CONNECTION.ANALYTICS_CHECKED_AT)
-                .from(CONNECTION).where(CONNECTION.CONNECTION_ID.eq(connectionId))
-                .fetchOptional(r -> new AnalyticsCheck(r.value1(), r.value2(), r.value3()))
-                .orElse(new AnalyticsCheck("UNKNOWN", null, null));
-    }
 
     /** Records an analytics check; {@code status} AVAILABLE or REFUSED. */
     public void recordAnalyticsCheck(DSLContext tx, UUID connectionId, String status, String detail,
@@ -65,6 +61,57 @@ public final class ConnectionRepository {
 
     /** Why the last finished sync failed. */
     public record LastFailure(String reason, String detail) {}
+
+    /**
+     * A connection with what its list entry shows beside it: the analytics check, the running sync's
+     * progress, the last day its ledger holds and why its last sync failed (empty when it did not).
+     */
+    public record ConnectionDetail(ConnectionRow row, AnalyticsCheck analytics, Optional<Progress> progress,
+            Optional<LocalDate> completeThrough, Optional<LastFailure> lastFailure) {}
+
+    /**
+     * The tenant's live connections with their details, oldest first, in one query ({@code only}: just
+     * that connection; null: all).
+     */
+    List<ConnectionDetail> details(DSLContext dsl, UUID tenantId, UUID only) {
+        SyncRun running = SYNC_RUN.as("running");
+        var progress = DSL.select(running.DAYS_DONE, running.DAYS_TOTAL).from(running)
+                .where(running.CONNECTION_ID.eq(CONNECTION.CONNECTION_ID)).and(running.OUTCOME.eq("RUNNING"))
+                .orderBy(running.STARTED_AT.desc()).limit(1).asTable("progress");
+        SyncRun finished = SYNC_RUN.as("finished");
+        var last = DSL.select(finished.OUTCOME, finished.ERROR_REASON, finished.ERROR_DETAIL).from(finished)
+                .where(finished.CONNECTION_ID.eq(CONNECTION.CONNECTION_ID)).and(finished.OUTCOME.ne("RUNNING"))
+                .orderBy(finished.ENDED_AT.desc(), finished.STARTED_AT.desc()).limit(1).asTable("last_run");
+        Field<LocalDate> complete = DSL.field(DSL.select(DSL.max(COST_DAY.DAY)).from(COST_DAY)
+                .where(COST_DAY.LEDGER_ID.eq(CONNECTION.LEDGER_ID))).as("complete_through");
+        Field<Integer> daysDone = progress.field(running.DAYS_DONE);
+        Field<Integer> daysTotal = progress.field(running.DAYS_TOTAL);
+        Field<String> lastOutcome = last.field(finished.OUTCOME);
+        Field<String> lastReason = last.field(finished.ERROR_REASON);
+        Field<String> lastDetail = last.field(finished.ERROR_DETAIL);
+        Condition which = CONNECTION.TENANT_ID.eq(tenantId).and(CONNECTION.STATUS.ne("REMOVED"));
+        if (only != null) {
+            which = which.and(CONNECTION.CONNECTION_ID.eq(only));
+        }
+        return dsl.select(CONNECTION.asterisk(), daysDone, daysTotal, lastOutcome, lastReason, lastDetail, complete)
+                .from(CONNECTION)
+                .outerApply(progress)
+                .outerApply(last)
+                .where(which)
+                .orderBy(CONNECTION.CREATED_AT, CONNECTION.CONNECTION_ID)
+                .fetch(r -> {
+                    ConnectionRecord c = r.into(CONNECTION);
+                    return new ConnectionDetail(toRow(c),
+                            new AnalyticsCheck(c.getAnalyticsStatus(), c.getAnalyticsDetail(),
+                                    c.getAnalyticsCheckedAt()),
+                            r.get(daysDone) == null ? Optional.empty()
+                                    : Optional.of(new Progress(r.get(daysDone), r.get(daysTotal))),
+                            Optional.ofNullable(r.get(complete)),
+                            "FAILED".equals(r.get(lastOutcome))
+                                    ? Optional.of(new LastFailure(r.get(lastReason), r.get(lastDetail)))
+                                    : Optional.empty());
+                });
+    }
 
     static ConnectionRow toRow(ConnectionRecord r) {
         return new ConnectionRow(r.getConnectionId(), r.getTenantId(), r.getLedgerId(), r.getProvider(),
@@ -104,15 +151,6 @@ public final class ConnectionRepository {
                 .and(CONNECTION.STATUS.ne("REMOVED"))
                 .fetchOptional()
                 .map(ConnectionRepository::toRow);
-    }
-
-    /** The tenant's live connections, oldest first. */
-    public List<ConnectionRow> listLive(DSLContext dsl, UUID tenantId) {
-        return dsl.selectFrom(CONNECTION)
-                .where(CONNECTION.TENANT_ID.eq(tenantId))
-                .and(CONNECTION.STATUS.ne("REMOVED"))
-                .orderBy(CONNECTION.CREATED_AT, CONNECTION.CONNECTION_ID)
-                .fetch(ConnectionRepository::toRow);
     }
 
     /**
@@ -213,29 +251,8 @@ public final class ConnectionRepository {
                 .fetchOptional(CREDENTIAL.CIPHERTEXT);
     }
 
-    /** Progress of the connection's running sync, if one runs. */
-    Optional<Progress> runningProgress(DSLContext dsl, UUID connectionId) {
-        return dsl.select(SYNC_RUN.DAYS_DONE, SYNC_RUN.DAYS_TOTAL).from(SYNC_RUN)
-                .where(SYNC_RUN.CONNECTION_ID.eq(connectionId)).and(SYNC_RUN.OUTCOME.eq("RUNNING"))
-                .orderBy(SYNC_RUN.STARTED_AT.desc()).limit(1)
-                .fetchOptional(r -> new Progress(r.value1(), r.value2()));
-    }
 
-    /** Last UTC day stored in the ledger a connection feeds (by it or an earlier connection of the organization). */
-    Optional<LocalDate> completeThrough(DSLContext dsl, UUID ledgerId) {
-        return Optional.ofNullable(dsl.select(DSL.max(COST_DAY.DAY)).from(COST_DAY)
-                .where(COST_DAY.LEDGER_ID.eq(ledgerId)).fetchOne(0, LocalDate.class));
-    }
 
-    /** The failure of the connection's last finished sync, if it failed. */
-    Optional<LastFailure> lastFailure(DSLContext dsl, UUID connectionId) {
-        return dsl.select(SYNC_RUN.OUTCOME, SYNC_RUN.ERROR_REASON, SYNC_RUN.ERROR_DETAIL).from(SYNC_RUN)
-                .where(SYNC_RUN.CONNECTION_ID.eq(connectionId)).and(SYNC_RUN.OUTCOME.ne("RUNNING"))
-                .orderBy(SYNC_RUN.ENDED_AT.desc(), SYNC_RUN.STARTED_AT.desc()).limit(1)
-                .fetchOptional()
-                .filter(r -> "FAILED".equals(r.value1()))
-                .map(r -> new LastFailure(r.value2(), r.value3()));
-    }
 
     /** Sync runs of a connection, newest first, from {@code offset}. */
     List<SyncRunRow> syncRuns(DSLContext dsl, UUID connectionId, int offset, int limit) {

@@ -5,12 +5,14 @@ import finora.server.auth.Principal;
 import finora.server.crypto.CredentialCipher;
 import finora.server.grpc.ErrorReason;
 import finora.server.grpc.FinoraException;
+import finora.server.grpc.PageRequest;
+import finora.server.integration.ConnectionRepository.ConnectionDetail;
 import finora.server.integration.ConnectionRepository.ConnectionRow;
+import finora.server.integration.ConnectionRepository.SyncRunRow;
 import finora.server.provider.ProviderCosts;
+import finora.server.provider.ProviderCosts.Organization;
 import finora.server.provider.ProviderException;
-import finora.server.provider.anthropic.AnthropicAdminClient;
-import finora.server.provider.anthropic.AnthropicException;
-import finora.server.provider.anthropic.AnthropicModels.Organization;
+import finora.server.provider.ProviderFailure;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -45,7 +47,6 @@ public final class Connections {
     private final DSLContext dsl;
     private final ConnectionRepository repository;
     private final CredentialCipher cipher;
-    private final AnthropicAdminClient anthropic;
     private final AuditLog audit;
     private final Clock clock;
     private final ProviderCosts costs;
@@ -54,23 +55,22 @@ public final class Connections {
 
     /** Creates the service. */
     public Connections(DSLContext dsl, ConnectionRepository repository, CredentialCipher cipher,
-            AnthropicAdminClient anthropic, ProviderCosts costs, AuditLog audit, Clock clock) {
+            ProviderCosts costs, AuditLog audit, Clock clock) {
         this.costs = costs;
         this.dsl = dsl;
         this.repository = repository;
         this.cipher = cipher;
-        this.anthropic = anthropic;
         this.audit = audit;
         this.clock = clock;
     }
 
     /** Connects an Anthropic organization with an Admin API key, with no caller deadline but the budget. */
-    public ConnectionRow connect(Principal caller, String rawKey) {
+    public ConnectionDetail connect(Principal caller, String rawKey) {
         return connect(caller, rawKey, KeyCheckLimit.budgetOnly());
     }
 
     /** Connects an Anthropic organization; nothing is saved if the check outlasts {@code limit}. */
-    public ConnectionRow connect(Principal caller, String rawKey, KeyCheckLimit limit) {
+    public ConnectionDetail connect(Principal caller, String rawKey, KeyCheckLimit limit) {
         String key = AdminKeyFormat.check(rawKey);
         Checked checked = verify(key, limit);
         Organization org = checked.organization();
@@ -97,17 +97,18 @@ public final class Connections {
             throw alreadyConnected(org); // a concurrent connect of the same organization won
         }
         log.info("Tenant {} connected Anthropic organization {} as connection {}", caller.tenantId(), org.id(), id);
-        return row;
+        return get(caller, row.id());
     }
 
     /** Rotates a connection's key, with no caller deadline but the budget. */
-    public ConnectionRow updateCredential(Principal caller, UUID connectionId, String rawKey) {
+    public ConnectionDetail updateCredential(Principal caller, UUID connectionId, String rawKey) {
         return updateCredential(caller, connectionId, rawKey, KeyCheckLimit.budgetOnly());
     }
 
     /** Rotates a connection's key; the new key must belong to the same organization; nothing is saved past {@code limit}. */
-    public ConnectionRow updateCredential(Principal caller, UUID connectionId, String rawKey, KeyCheckLimit limit) {
-        ConnectionRow current = get(caller, connectionId);
+    public ConnectionDetail updateCredential(Principal caller, UUID connectionId, String rawKey,
+            KeyCheckLimit limit) {
+        ConnectionRow current = live(caller, connectionId);
         String key = AdminKeyFormat.check(rawKey);
         Checked checked = verify(key, limit);
         Organization org = checked.organization();
@@ -145,7 +146,7 @@ public final class Connections {
     }
 
     /** Makes a sync due now; refused while one runs or within a minute of the last request. */
-    public ConnectionRow refresh(Principal caller, UUID connectionId) {
+    public ConnectionDetail refresh(Principal caller, UUID connectionId) {
         OffsetDateTime now = now();
         dsl.transaction(c -> {
             ConnectionRow locked = repository.lockLive(c.dsl(), caller.tenantId(), connectionId)
@@ -168,14 +169,31 @@ public final class Connections {
         return get(caller, connectionId);
     }
 
-    /** A live connection of the caller's tenant, or CONNECTION_NOT_FOUND. */
-    public ConnectionRow get(Principal caller, UUID connectionId) {
+    /** A live connection of the caller's tenant with its details, or CONNECTION_NOT_FOUND. */
+    public ConnectionDetail get(Principal caller, UUID connectionId) {
+        return repository.details(dsl, caller.tenantId(), connectionId).stream().findFirst()
+                .orElseThrow(() -> notFound(connectionId));
+    }
+
+    private ConnectionRow live(Principal caller, UUID connectionId) {
         return repository.findLive(dsl, caller.tenantId(), connectionId).orElseThrow(() -> notFound(connectionId));
     }
 
-    /** The caller's live connections, oldest first. */
-    public List<ConnectionRow> list(Principal caller) {
-        return repository.listLive(dsl, caller.tenantId());
+    /** The caller's live connections with their details, oldest first (one query however many there are). */
+    public List<ConnectionDetail> list(Principal caller) {
+        return repository.details(dsl, caller.tenantId(), null);
+    }
+
+    /** A page of a connection's sync runs, newest first, and the next page's token ("" for none). */
+    public record SyncRunPage(List<SyncRunRow> runs, String nextPageToken) {}
+
+    /** Sync runs of a live connection of the caller's tenant (CONNECTION_NOT_FOUND otherwise), newest first. */
+    public SyncRunPage syncRuns(Principal caller, UUID connectionId, String pageToken, int pageSize) {
+        live(caller, connectionId); // tenant check
+        PageRequest page = PageRequest.of(pageToken, pageSize, 20, 100, connectionId);
+        List<SyncRunRow> runs = repository.syncRuns(dsl, connectionId, page.offset(), page.size() + 1);
+        return new SyncRunPage(runs.subList(0, Math.min(page.size(), runs.size())),
+                page.next(page.size(), runs.size() > page.size()));
     }
 
     /** Parses a connection id; malformed ids are unknown ids. */
@@ -194,8 +212,7 @@ public final class Connections {
     private Checked verify(String key, KeyCheckLimit limit) {
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
         Future<Checked> check = keyChecks.submit(() -> {
-            Organization org = anthropic.organization(key);
-            anthropic.costReport(key, today.minusDays(2), today.minusDays(1), List.of(), 1, null);
+            Organization org = costs.checkCredential(key, today);
             ProviderCosts.DataLevel level;
             try {
                 level = costs.probe(key, today);
@@ -230,8 +247,8 @@ public final class Connections {
                 }
             }
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof AnthropicException ae) {
-                throw toFinora(ae);
+            if (e.getCause() instanceof ProviderException pe) {
+                throw toFinora(pe);
             }
             throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
@@ -254,20 +271,11 @@ public final class Connections {
         }
     }
 
-    /** How a failed provider check reads to the user; used by sync too. */
-    public static FinoraException toFinora(AnthropicException e) {
+    /** How a failed provider check reads to the user (see {@link ProviderFailure}). */
+    static FinoraException toFinora(ProviderException e) {
         log.info("Anthropic check failed: {}", e.getMessage());
-        return switch (e.kind()) {
-            case UNAUTHORIZED -> new FinoraException(ErrorReason.KEY_REJECTED,
-                    "Anthropic rejected this key (HTTP 401): it is revoked, expired or not an Admin key. Create a "
-                            + "new Admin key in the Claude Console (Settings → Admin keys) and paste it.");
-            case FORBIDDEN -> new FinoraException(ErrorReason.KEY_FORBIDDEN,
-                    "Anthropic refused this key (HTTP 403): the member who created it may no longer have the admin "
-                            + "role. Ask an organization admin to create a new Admin key and paste it.");
-            case UNAVAILABLE, BAD_RESPONSE, REQUEST_REFUSED -> new FinoraException(ErrorReason.PROVIDER_UNAVAILABLE,
-                    "Anthropic could not be reached or answered unexpectedly (" + e.getMessage()
-                            + "); nothing was saved. Try again in a few minutes.");
-        };
+        ProviderFailure failure = ProviderFailure.of(e);
+        return new FinoraException(failure.checkReason(), failure.checkText(e));
     }
 
     private static FinoraException alreadyConnected(Organization org) {
@@ -289,13 +297,5 @@ public final class Connections {
 
     private OffsetDateTime now() {
         return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
-    }
-
-    ConnectionRepository repository() {
-        return repository;
-    }
-
-    DSLContext dsl() {
-        return dsl;
     }
 }

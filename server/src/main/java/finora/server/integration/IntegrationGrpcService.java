@@ -4,7 +4,6 @@ import static finora.server.grpc.ProtoValues.date;
 import static finora.server.grpc.ProtoValues.respond;
 import static finora.server.grpc.ProtoValues.timestamp;
 
-import com.google.protobuf.Timestamp;
 import finora.api.v1.Connection;
 import finora.api.v1.ConnectionStatus;
 import finora.api.v1.ConnectProviderRequest;
@@ -33,14 +32,10 @@ import finora.api.v1.UpdateCredentialResponse;
 import finora.server.auth.Principal;
 import finora.server.grpc.ErrorReason;
 import finora.server.grpc.FinoraException;
+import finora.server.integration.ConnectionRepository.ConnectionDetail;
 import finora.server.integration.ConnectionRepository.ConnectionRow;
 import io.grpc.stub.StreamObserver;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.util.Base64;
-import java.util.UUID;
 
 /** {@code finora.v1.IntegrationService}: translates between protos and {@link Connections}. */
 public final class IntegrationGrpcService extends IntegrationServiceGrpc.IntegrationServiceImplBase {
@@ -73,14 +68,14 @@ public final class IntegrationGrpcService extends IntegrationServiceGrpc.Integra
         if (request.getProvider() != Provider.PROVIDER_ANTHROPIC) {
             throw new FinoraException(ErrorReason.INVALID_ARGUMENT, "Choose a provider: PROVIDER_ANTHROPIC");
         }
-        ConnectionRow row = connections.connect(Principal.current(), request.getAdminApiKey(),
+        ConnectionDetail row = connections.connect(Principal.current(), request.getAdminApiKey(),
                 KeyCheckLimit.ofCurrentCall());
         respond(response, ConnectProviderResponse.newBuilder().setConnection(toProto(row)).build());
     }
 
     @Override
     public void updateCredential(UpdateCredentialRequest request, StreamObserver<UpdateCredentialResponse> response) {
-        ConnectionRow row = connections.updateCredential(Principal.current(),
+        ConnectionDetail row = connections.updateCredential(Principal.current(),
                 Connections.parseId(request.getConnectionId()), request.getAdminApiKey(), KeyCheckLimit.ofCurrentCall());
         respond(response, UpdateCredentialResponse.newBuilder().setConnection(toProto(row)).build());
     }
@@ -94,7 +89,7 @@ public final class IntegrationGrpcService extends IntegrationServiceGrpc.Integra
     @Override
     public void listConnections(ListConnectionsRequest request, StreamObserver<ListConnectionsResponse> response) {
         var builder = ListConnectionsResponse.newBuilder();
-        for (ConnectionRow row : connections.list(Principal.current())) {
+        for (ConnectionDetail row : connections.list(Principal.current())) {
             builder.addConnections(toProto(row));
         }
         respond(response, builder.build());
@@ -102,38 +97,28 @@ public final class IntegrationGrpcService extends IntegrationServiceGrpc.Integra
 
     @Override
     public void getConnection(GetConnectionRequest request, StreamObserver<GetConnectionResponse> response) {
-        ConnectionRow row = connections.get(Principal.current(), Connections.parseId(request.getConnectionId()));
+        ConnectionDetail row = connections.get(Principal.current(), Connections.parseId(request.getConnectionId()));
         respond(response, GetConnectionResponse.newBuilder().setConnection(toProto(row)).build());
     }
 
     @Override
     public void refreshConnection(RefreshConnectionRequest request,
             StreamObserver<RefreshConnectionResponse> response) {
-        ConnectionRow row = connections.refresh(Principal.current(), Connections.parseId(request.getConnectionId()));
+        ConnectionDetail row = connections.refresh(Principal.current(), Connections.parseId(request.getConnectionId()));
         respond(response, RefreshConnectionResponse.newBuilder().setConnection(toProto(row)).build());
     }
 
     @Override
     public void listSyncRuns(ListSyncRunsRequest request, StreamObserver<ListSyncRunsResponse> response) {
-        UUID id = Connections.parseId(request.getConnectionId());
-        connections.get(Principal.current(), id); // tenant check
-        int size = request.getPageSize() == 0 ? 20 : request.getPageSize();
-        if (size < 1 || size > 100) {
-            throw new FinoraException(ErrorReason.INVALID_ARGUMENT, "page_size must be 1 to 100");
-        }
-        int offset = decodeOffset(request.getPageToken(), id);
-        var runs = connections.repository().syncRuns(connections.dsl(), id, offset, size + 1);
-        var builder = ListSyncRunsResponse.newBuilder();
-        for (var run : runs.subList(0, Math.min(size, runs.size()))) {
-            builder.addSyncRuns(toProto(run));
-        }
-        if (runs.size() > size) {
-            builder.setNextPageToken(encodeOffset(offset + size, id));
-        }
+        Connections.SyncRunPage page = connections.syncRuns(Principal.current(),
+                Connections.parseId(request.getConnectionId()), request.getPageToken(), request.getPageSize());
+        var builder = ListSyncRunsResponse.newBuilder().setNextPageToken(page.nextPageToken());
+        page.runs().forEach(run -> builder.addSyncRuns(toProto(run)));
         respond(response, builder.build());
     }
 
-    private Connection toProto(ConnectionRow row) {
+    private static Connection toProto(ConnectionDetail detail) {
+        ConnectionRow row = detail.row();
         var b = Connection.newBuilder()
                 .setConnectionId(row.id().toString())
                 .setProvider(Provider.PROVIDER_ANTHROPIC)
@@ -162,7 +147,7 @@ public final class IntegrationGrpcService extends IntegrationServiceGrpc.Integra
         if (row.nextSyncAt() != null && "ACTIVE".equals(row.status())) {
             b.setNextSyncTime(timestamp(row.nextSyncAt()));
         }
-        var analytics = connections.repository().analyticsCheck(connections.dsl(), row.id());
+        var analytics = detail.analytics();
         switch (analytics.status()) {
             case "AVAILABLE" -> b.setDataLevel(finora.api.v1.DataLevel.DATA_LEVEL_API_KEY_AND_USER);
             case "REFUSED" -> b.setDataLevel(finora.api.v1.DataLevel.DATA_LEVEL_WORKSPACE)
@@ -172,12 +157,10 @@ public final class IntegrationGrpcService extends IntegrationServiceGrpc.Integra
         if (analytics.checkedAt() != null) {
             b.setDataLevelCheckTime(timestamp(analytics.checkedAt()));
         }
-        connections.repository().runningProgress(connections.dsl(), row.id())
-                .ifPresent(p -> b.setProgress(SyncProgress.newBuilder().setDaysDone(p.daysDone())
+        detail.progress().ifPresent(p -> b.setProgress(SyncProgress.newBuilder().setDaysDone(p.daysDone())
                         .setDaysTotal(p.daysTotal())));
-        connections.repository().completeThrough(connections.dsl(), row.ledgerId())
-                .ifPresent(d -> b.setCompleteThrough(date(d)));
-        connections.repository().lastFailure(connections.dsl(), row.id()).ifPresent(f -> {
+        detail.completeThrough().ifPresent(d -> b.setCompleteThrough(date(d)));
+        detail.lastFailure().ifPresent(f -> {
             if (f.reason() != null) {
                 b.setLastSyncErrorReason(f.reason());
             }
@@ -218,30 +201,4 @@ public final class IntegrationGrpcService extends IntegrationServiceGrpc.Integra
         b.setReconciliation(Reconciliation.valueOf("RECONCILIATION_" + run.reconciliation()));
         return b.build();
     }
-
-    private static int decodeOffset(String token, UUID connectionId) {
-        if (token.isEmpty()) {
-            return 0;
-        }
-        try {
-            String[] parts = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8).split(":");
-            if (parts.length == 2 && parts[0].equals(connectionId.toString())) {
-                int offset = Integer.parseInt(parts[1]);
-                if (offset >= 0) {
-                    return offset;
-                }
-            }
-        } catch (RuntimeException e) {
-            // fall through
-        }
-        throw new FinoraException(ErrorReason.INVALID_RANGE, "page_token is not one this server gave for this list");
-    }
-
-    private static String encodeOffset(int offset, UUID connectionId) {
-        return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString((connectionId + ":" + offset).getBytes(StandardCharsets.UTF_8));
-    }
-
-
-
 }

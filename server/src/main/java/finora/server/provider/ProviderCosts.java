@@ -18,6 +18,17 @@ public interface ProviderCosts {
     /** The provider's name as stored on connections and ledgers, e.g. {@code ANTHROPIC}. */
     String provider();
 
+    /** The provider organization a credential belongs to. */
+    record Organization(String id, String name) {}
+
+    /**
+     * Checks a credential before it is saved: which organization it belongs to, and that it may read
+     * the cost report (a small request over closed days).
+     *
+     * @throws ProviderException for a rejected key (401, 403) or when the provider is unavailable
+     */
+    Organization checkCredential(String credential, LocalDate today);
+
     /**
      * How fine the data this credential can read is (asked at connect and at the start of every
      * sync). {@link Detailed} is only answered when the detailed source answered now.

@@ -11,6 +11,7 @@ import finora.server.provider.ProviderCosts.DataLevel;
 import finora.server.provider.ProviderCosts.Directory;
 import finora.server.provider.ProviderCosts.FetchedDay;
 import finora.server.provider.ProviderException;
+import finora.server.provider.ProviderFailure;
 import finora.server.sync.SyncRepository.Claim;
 import finora.server.sync.SyncRepository.Held;
 import finora.server.sync.SyncRepository.ProviderError;
@@ -274,23 +275,9 @@ public final class CostSync {
             if (e.requestId() != null || e.providerMessage() != null) {
                 providerError = new ProviderError(e.requestId(), e.providerMessage());
             }
-            failure = switch (e.kind()) {
-                case UNAUTHORIZED -> SyncFailure.KEY_REJECTED;
-                case FORBIDDEN -> SyncFailure.KEY_FORBIDDEN;
-                case UNAVAILABLE -> SyncFailure.PROVIDER_UNAVAILABLE;
-                case BAD_RESPONSE -> SyncFailure.BAD_RESPONSE;
-                case REQUEST_REFUSED -> SyncFailure.PROVIDER_REFUSED;
-            };
-            detail = switch (failure) {
-                case KEY_REJECTED -> "Anthropic rejected the stored Admin key (HTTP 401): it was revoked or expired. "
-                        + "Syncs are paused: create a fresh Admin key in the Claude Console (Settings → Admin keys), "
-                        + "then choose Update on this connection and paste it.";
-                case KEY_FORBIDDEN -> "Anthropic refused the stored Admin key (HTTP 403): the member who created it "
-                        + "may no longer have the admin role. Syncs are paused: ask an organization admin to create a "
-                        + "fresh Admin key in the Claude Console (Settings → Admin keys), then choose Update on this "
-                        + "connection and paste it.";
-                default -> e.getMessage() + REPAIR;
-            };
+            ProviderFailure row = ProviderFailure.of(e);
+            failure = SyncFailure.valueOf(row.syncReason());
+            detail = row.syncText(e, REPAIR);
         } catch (Abort e) {
             failure = e.failure;
             detail = e.getMessage();

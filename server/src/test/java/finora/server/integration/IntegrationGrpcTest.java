@@ -408,7 +408,7 @@ class IntegrationGrpcTest {
     }
 
     private String decryptedKey(Connection c) {
-        var row = server.app().connections().repository().findLive(server.database().dsl(), tenant.id(),
+        var row = new ConnectionRepository().findLive(server.database().dsl(), tenant.id(),
                 UUID.fromString(c.getConnectionId())).orElseThrow();
         return server.app().connections().decryptKey(row);
     }

@@ -73,6 +73,13 @@ public final class AnthropicCosts implements ProviderCosts {
         return "ANTHROPIC";
     }
 
+    @Override
+    public Organization checkCredential(String key, LocalDate today) {
+        AnthropicModels.Organization org = client.organization(key);
+        client.costReport(key, today.minusDays(2), today.minusDays(1), List.of(), 1, null);
+        return new Organization(org.id(), org.name());
+    }
+
     /** The first day the analytics API serves on {@code today}: 2026-01-01, or 364 days ago. */
     public static LocalDate analyticsFrom(LocalDate today) {
         LocalDate yearAgo = today.minusDays(364);
