@@ -109,7 +109,7 @@ public final class CostBenchmark implements Callable<Integer> {
         ServerConfig config = ServerConfig.fromEnv(Map.of("FINORA_DATA_DIR", dir.toString(),
                 "FINORA_METRICS_PORT", "-1"));
         try (Database db = Database.open(EmbeddedPostgres.start(dir), Database.PoolSizes.of(config))) {
-            App app = App.create(config, db.dsl(), db.sideDataSource(), Clock.systemUTC());
+            App app = App.create(App.Config.of(config, db.dsl(), db.sideDataSource(), Clock.systemUTC()));
             out.printf("Loading %d tenants x %d days x %d line items with COPY...%n", tenants, days, itemsPerDay);
             long loadStart = System.nanoTime();
             List<DataLoader.Loaded> loaded = new ArrayList<>();

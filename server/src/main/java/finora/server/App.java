@@ -26,7 +26,6 @@ import finora.server.sync.SyncMetrics;
 import finora.server.sync.SyncScheduler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
-import java.util.List;
 import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
@@ -56,7 +55,6 @@ public record App(
         DataSource dataSource,
         Clock clock,
         AuditLog audit,
-        AccountRepository accountRepository,
         Accounts accounts,
         AnthropicAdminClient anthropic,
         Connections connections,
@@ -73,52 +71,81 @@ public record App(
     /** bcrypt cost for production passwords. */
     public static final int BCRYPT_COST = 12;
 
-    /** Wires the production application over an open database; exports share the pool of {@code dsl}. */
-    public static App create(ServerConfig config, DSLContext dsl, DataSource dataSource, Clock clock) {
-        return create(config, dsl, dataSource, null, clock);
-    }
-
     /**
-     * Wires the production application over an open database whose exports read from a pool of their
-     * own ({@code exportDataSource}; null: the pool of {@code dsl}).
+     * What {@link #create} wires the application from: the open database, the clock and the tuning, in
+     * one record instead of a constructor per combination. {@link #of} gives production defaults; the
+     * {@code with…} methods change one part (tests: a low bcrypt cost, fast retries, an in-memory key set).
+     *
+     * @param exportDataSource the pool exports read from; null: the pool of {@code dsl}
+     * @param cipher encrypts stored provider keys; null: from {@code config} ({@link CredentialCipher#fromConfig})
      */
-    public static App create(ServerConfig config, DSLContext dsl, DataSource dataSource, DataSource exportDataSource,
-            Clock clock) {
-        return create(config, dsl, dataSource, clock, BCRYPT_COST,
-                AnthropicClientConfig.defaults(config.anthropicBaseUrl()), CredentialCipher.fromConfig(config),
-                SyncConfig.defaults(), new PrometheusRegistry(), exportDataSource);
-    }
-
-    /** Wires the application with explicit tuning (tests use a low bcrypt cost and fast retries). */
-    public static App create(ServerConfig config, DSLContext dsl, DataSource dataSource, Clock clock,
-            int bcryptCost, AnthropicClientConfig anthropicConfig, CredentialCipher cipher) {
-        return create(config, dsl, dataSource, clock, bcryptCost, anthropicConfig, cipher, SyncConfig.defaults(),
-                new PrometheusRegistry());
-    }
-
-    /** Wires the application with explicit tuning of syncs and a given metrics registry. */
-    public static App create(ServerConfig config, DSLContext dsl, DataSource dataSource, Clock clock,
-            int bcryptCost, AnthropicClientConfig anthropicConfig, CredentialCipher cipher, SyncConfig syncConfig,
+    public record Config(ServerConfig server, DSLContext dsl, DataSource dataSource, DataSource exportDataSource,
+            Clock clock, int bcryptCost, AnthropicClientConfig anthropic, CredentialCipher cipher, SyncConfig sync,
             PrometheusRegistry metrics) {
-        return create(config, dsl, dataSource, clock, bcryptCost, anthropicConfig, cipher, syncConfig, metrics, null);
+
+        /** Production defaults over an open database; exports share the pool of {@code dsl}. */
+        public static Config of(ServerConfig server, DSLContext dsl, DataSource dataSource, Clock clock) {
+            return new Config(server, dsl, dataSource, null, clock, BCRYPT_COST,
+                    AnthropicClientConfig.defaults(server.anthropicBaseUrl()), null, SyncConfig.defaults(),
+                    new PrometheusRegistry());
+        }
+
+        /** Exports read from a pool of their own (null: the pool of {@code dsl}). */
+        public Config withExportDataSource(DataSource exports) {
+            return new Config(server, dsl, dataSource, exports, clock, bcryptCost, anthropic, cipher, sync, metrics);
+        }
+
+        /** Another bcrypt cost (tests: 4). */
+        public Config withBcryptCost(int cost) {
+            return new Config(server, dsl, dataSource, exportDataSource, clock, cost, anthropic, cipher, sync, metrics);
+        }
+
+        /** Other Anthropic client settings (tests: fast retries). */
+        public Config withAnthropic(AnthropicClientConfig client) {
+            return new Config(server, dsl, dataSource, exportDataSource, clock, bcryptCost, client, cipher, sync,
+                    metrics);
+        }
+
+        /** Another key set for stored credentials (tests: {@link CredentialCipher#ephemeral()}). */
+        public Config withCipher(CredentialCipher keys) {
+            return new Config(server, dsl, dataSource, exportDataSource, clock, bcryptCost, anthropic, keys, sync,
+                    metrics);
+        }
+
+        /** Other sync settings. */
+        public Config withSync(SyncConfig syncs) {
+            return new Config(server, dsl, dataSource, exportDataSource, clock, bcryptCost, anthropic, cipher, syncs,
+                    metrics);
+        }
+
+        /** Another metrics registry. */
+        public Config withMetrics(PrometheusRegistry registry) {
+            return new Config(server, dsl, dataSource, exportDataSource, clock, bcryptCost, anthropic, cipher, sync,
+                    registry);
+        }
     }
 
-    /** As above, with exports on {@code exportDataSource} (null: the pool of {@code dsl}). */
-    public static App create(ServerConfig config, DSLContext dsl, DataSource dataSource, Clock clock,
-            int bcryptCost, AnthropicClientConfig anthropicConfig, CredentialCipher cipher, SyncConfig syncConfig,
-            PrometheusRegistry metrics, DataSource exportDataSource) {
+    /** Wires the application. */
+    public static App create(Config wiring) {
+        ServerConfig config = wiring.server();
+        DSLContext dsl = wiring.dsl();
+        Clock clock = wiring.clock();
+        PrometheusRegistry metrics = wiring.metrics();
+        SyncConfig syncConfig = wiring.sync();
+        CredentialCipher cipher = wiring.cipher() != null ? wiring.cipher() : CredentialCipher.fromConfig(config);
+        DataSource exportDataSource = wiring.exportDataSource();
         AuditLog audit = new AuditLog(clock);
         AccountRepository accountRepository = new AccountRepository();
-        Accounts accounts = new Accounts(dsl, accountRepository, new PasswordHasher(bcryptCost), audit, clock,
+        Accounts accounts = new Accounts(dsl, accountRepository, new PasswordHasher(wiring.bcryptCost()), audit, clock,
                 new LoginThrottle(LoginThrottle.Limits.defaults(), clock), new AuthMetrics(metrics));
         ProviderMetrics providerMetrics = new ProviderMetrics(metrics);
-        AnthropicAdminClient anthropic = new AnthropicAdminClient(anthropicConfig,
+        AnthropicAdminClient anthropic = new AnthropicAdminClient(wiring.anthropic(),
                 status -> providerMetrics.retry("anthropic", status),
                 (path, status, elapsed) -> providerMetrics.request("anthropic", path, status, elapsed));
         ConnectionRepository connectionRepository = new ConnectionRepository();
         // The provider seam: one ProviderCosts per provider; a second provider is one more entry here.
         List<ProviderCosts> providers = List.of(new AnthropicCosts(anthropic));
-        Connections connections = new Connections(dsl, connectionRepository, cipher, anthropic, providers.get(0),
+        Connections connections = new Connections(dsl, connectionRepository, cipher, providers.get(0),
                 audit, clock);
         Notifier notifier = new Notifier(dsl, cipher, config.alerts(), clock);
         ConnectionAlerts connectionAlerts = new ConnectionAlerts(dsl, notifier, config.alerts(), clock);
@@ -129,7 +156,7 @@ public record App(
         CostQueryCache costCache = new CostQueryCache(64L << 20, Duration.ofMinutes(30)); // 64 MiB of answers
         DSLContext exportDsl = exportDataSource == null ? dsl : DSL.using(exportDataSource, SQLDialect.POSTGRES);
         CostExports exports = new CostExports(exportDsl, config.exports(), metrics);
-        return new App(config, dsl, dataSource, clock, audit, accountRepository, accounts, anthropic, connections,
+        return new App(config, dsl, wiring.dataSource(), clock, audit, accounts, anthropic, connections,
                 costCache, metrics, new GrpcMetricsInterceptor(metrics), costSync, scheduler, notifier, connectionAlerts,
                 spendWatch, exports);
     }

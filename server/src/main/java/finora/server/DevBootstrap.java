@@ -1,6 +1,5 @@
 package finora.server;
 
-import finora.server.auth.AccountRepository;
 import finora.server.auth.Accounts;
 import finora.server.auth.Plan;
 import finora.server.auth.Role;
@@ -13,7 +12,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import java.util.Properties;
-import org.jooq.DSLContext;
 
 /**
  * First start on an empty database: creates a demo tenant (plan ENTERPRISE), an admin user and an
@@ -37,9 +35,8 @@ public final class DevBootstrap {
     }
 
     /** Creates the demo accounts if the database has no tenant yet; empty if it had one. */
-    public static Optional<Credentials> runIfEmpty(DSLContext dsl, Accounts accounts, AccountRepository repository,
-            Path dataDir) throws IOException {
-        if (repository.countTenants(dsl) > 0) {
+    public static Optional<Credentials> runIfEmpty(Accounts accounts, Path dataDir) throws IOException {
+        if (accounts.hasTenants()) {
             return Optional.empty();
         }
         var tenant = accounts.createTenant(DEMO_TENANT, Plan.ENTERPRISE);

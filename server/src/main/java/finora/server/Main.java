@@ -30,16 +30,17 @@ public final class Main {
     private static FinoraCommand.OpenApp open(ServerConfig config) {
         Database db = Database.openBesideServer(config); // a server running on the data dir keeps its database
         return new FinoraCommand.OpenApp(
-                App.create(config, db.dsl(), db.sideDataSource(), Clock.systemUTC()), db);
+                App.create(App.Config.of(config, db.dsl(), db.sideDataSource(), Clock.systemUTC())), db);
     }
 
     private static int serve(ServerConfig config) throws Exception {
         Database db = Database.open(config);
         FinoraServer server;
         try {
-            App app = App.create(config, db.dsl(), db.sideDataSource(), db.exportDataSource(), Clock.systemUTC());
+            App app = App.create(App.Config.of(config, db.dsl(), db.sideDataSource(), Clock.systemUTC())
+                    .withExportDataSource(db.exportDataSource()));
             if (config.devBootstrap()) {
-                DevBootstrap.runIfEmpty(app.dsl(), app.accounts(), app.accountRepository(), config.dataDir())
+                DevBootstrap.runIfEmpty(app.accounts(), config.dataDir())
                         .ifPresentOrElse(c -> log.info(DevBootstrap.firstStartNotice(c, config.dataDir())),
                                 () -> log.info("Dev credentials, if any, are in {}",
                                         config.dataDir().resolve("dev-credentials")));

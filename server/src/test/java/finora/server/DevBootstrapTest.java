@@ -20,7 +20,7 @@ class DevBootstrapTest {
         try (var db = PostgresFixture.newDatabase()) {
             App app = finora.server.testing.TestApps.create(ServerConfig.fromEnv(Map.of()), db.dsl(), db.dataSource(),
                 new MutableClock(Instant.parse("2026-11-25T10:00:00Z")));
-            var created = DevBootstrap.runIfEmpty(db.dsl(), app.accounts(), app.accountRepository(), dataDir);
+            var created = DevBootstrap.runIfEmpty(app.accounts(), dataDir);
             assertThat(created).isPresent();
 
             Path file = dataDir.resolve("dev-credentials");
@@ -42,7 +42,7 @@ class DevBootstrapTest {
             assertThat(notice).contains(file.toString()).doesNotContain(p.getProperty("password"))
                     .doesNotContain(p.getProperty("token"));
 
-            assertThat(DevBootstrap.runIfEmpty(db.dsl(), app.accounts(), app.accountRepository(), dataDir)).isEmpty();
+            assertThat(DevBootstrap.runIfEmpty(app.accounts(), dataDir)).isEmpty();
             assertThat(DevBootstrap.read(dataDir).orElseThrow().token()).isEqualTo(p.getProperty("token"));
         }
     }

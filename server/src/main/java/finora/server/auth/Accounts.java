@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -102,6 +103,26 @@ public final class Accounts {
         var row = new AccountRepository.TenantRow(UUID.randomUUID(), trimmed, plan, now());
         dsl.transaction(c -> repository.insertTenant(c.dsl(), row));
         return row;
+    }
+
+    /** Whether any tenant exists yet (a fresh database has none). */
+    public boolean hasTenants() {
+        return repository.countTenants(dsl) > 0;
+    }
+
+    /** Changes a tenant's plan; the next scheduling uses it. */
+    public void setPlan(UUID tenantId, Plan plan, String actor) {
+        dsl.transaction(c -> {
+            if (!repository.updatePlan(c.dsl(), tenantId, plan)) {
+                throw new IllegalArgumentException("No tenant with id " + tenantId);
+            }
+            audit.record(c.dsl(), tenantId, actor, "tenant.plan", tenantId.toString(), "plan " + plan);
+        });
+    }
+
+    /** The tenant's API tokens, newest first (never the secrets). */
+    public List<AccountRepository.TokenRow> apiTokens(UUID tenantId) {
+        return repository.listApiTokens(dsl, tenantId);
     }
 
     /** Finds a tenant by id or name, or fails with a message naming what was looked for. */

@@ -115,7 +115,7 @@ public final class FinoraCommand implements Callable<Integer> {
             try (OpenApp open = root.open()) {
                 App app = open.app();
                 var row = app.accounts().tenant(tenant);
-                app.accountRepository().updatePlan(app.dsl(), row.id(), plan);
+                app.accounts().setPlan(row.id(), plan, "cli");
                 spec.commandLine().getOut().printf("Tenant %s is now on plan %s%n", row.name(), plan);
                 return 0;
             }
@@ -218,7 +218,7 @@ public final class FinoraCommand implements Callable<Integer> {
                 var row = app.accounts().tenant(tenant);
                 PrintWriter out = spec.commandLine().getOut();
                 out.printf("%-36s  %-6s  %-8s  %-20s  %s%n", "ID", "ROLE", "STATE", "LAST USED", "NAME");
-                for (var t : app.accountRepository().listApiTokens(app.dsl(), row.id())) {
+                for (var t : app.accounts().apiTokens(row.id())) {
                     out.printf("%-36s  %-6s  %-8s  %-20s  %s%n", t.id(), t.role(),
                             t.revokedAt() != null ? "revoked" : "live",
                             t.lastUsedAt() == null ? "never" : t.lastUsedAt().toInstant().toString(), t.name());

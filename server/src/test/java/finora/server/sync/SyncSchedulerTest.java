@@ -284,7 +284,7 @@ class SyncSchedulerTest {
     }
 
     private void setPlan(Connected c, Plan plan) {
-        bed.server.app().accountRepository().updatePlan(bed.dsl, c.tenant().id(), plan);
+        bed.server.app().accounts().setPlan(c.tenant().id(), plan, "test");
     }
 
     @Test

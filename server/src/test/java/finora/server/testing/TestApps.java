@@ -5,7 +5,6 @@ import finora.server.ServerConfig;
 import finora.server.crypto.CredentialCipher;
 import finora.server.provider.anthropic.AnthropicClientConfig;
 import finora.server.sync.SyncConfig;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import javax.sql.DataSource;
@@ -32,8 +31,8 @@ public final class TestApps {
     /** As above, with exports on a pool of their own ({@code exportDataSource}; null: the pool of {@code dsl}). */
     public static App create(ServerConfig config, DSLContext dsl, DataSource dataSource, DataSource exportDataSource,
             Clock clock, AnthropicClientConfig anthropic, SyncConfig sync) {
-        return App.create(config, dsl, dataSource, clock, 4, anthropic, CredentialCipher.ephemeral(), sync,
-                new PrometheusRegistry(), exportDataSource);
+        return App.create(App.Config.of(config, dsl, dataSource, clock).withExportDataSource(exportDataSource)
+                .withBcryptCost(4).withAnthropic(anthropic).withCipher(CredentialCipher.ephemeral()).withSync(sync));
     }
 
     /** Client settings that retry quickly so fault tests stay fast. */
