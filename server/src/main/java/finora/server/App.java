@@ -9,7 +9,9 @@ import finora.server.auth.PasswordHasher;
 import finora.server.budget.SpendWatch;
 import finora.server.cost.CostExports;
 import finora.server.cost.CostQueryCache;
+import finora.server.cost.CostService;
 import finora.server.crypto.CredentialCipher;
+import finora.server.db.Database;
 import finora.server.grpc.GrpcMetricsInterceptor;
 import finora.server.integration.ConnectionRepository;
 import finora.server.integration.Connections;
@@ -30,8 +32,6 @@ import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
-import org.jooq.SQLDialect;
-import org.jooq.impl.DSL;
 
 /**
  * The object graph of the server, built with constructors in one place so that {@link Main}, the
@@ -48,6 +48,7 @@ import org.jooq.impl.DSL;
  * @param connectionAlerts alerts about connections that stopped syncing; its periodic check starts with the server
  * @param spendWatch budgets and anomalies, evaluated after every sync
  * @param exports runs {@code ExportCosts} within its limits, on a pool of its own in production
+ * @param costs spend queries (the rules behind {@code CostService})
  */
 public record App(
         ServerConfig config,
@@ -66,7 +67,8 @@ public record App(
         Notifier notifier,
         ConnectionAlerts connectionAlerts,
         SpendWatch spendWatch,
-        CostExports exports) {
+        CostExports exports,
+        CostService costs) {
 
     /** bcrypt cost for production passwords. */
     public static final int BCRYPT_COST = 12;
@@ -154,10 +156,11 @@ public record App(
                 clock, syncConfig.leaseDuration(), List.of(spendWatch, connectionAlerts));
         SyncScheduler scheduler = new SyncScheduler(dsl, costSync, syncConfig, config.syncEnabled(), clock);
         CostQueryCache costCache = new CostQueryCache(64L << 20, Duration.ofMinutes(30)); // 64 MiB of answers
-        DSLContext exportDsl = exportDataSource == null ? dsl : DSL.using(exportDataSource, SQLDialect.POSTGRES);
+        DSLContext exportDsl = exportDataSource == null ? dsl : Database.dsl(exportDataSource);
         CostExports exports = new CostExports(exportDsl, config.exports(), metrics);
+        CostService costs = new CostService(dsl, exports, clock);
         return new App(config, dsl, wiring.dataSource(), clock, audit, accounts, anthropic, connections,
                 costCache, metrics, new GrpcMetricsInterceptor(metrics), costSync, scheduler, notifier, connectionAlerts,
-                spendWatch, exports);
+                spendWatch, exports, costs);
     }
 }

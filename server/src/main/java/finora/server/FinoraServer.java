@@ -122,7 +122,7 @@ public final class FinoraServer {
         builder.addService(RequestLimitsInterceptor.guard(new AuthGrpcService(app.accounts())));
         builder.addService(RequestLimitsInterceptor.guard(new IntegrationGrpcService(app.connections())));
         builder.addService(RequestLimitsInterceptor.guard(
-                new CostGrpcService(app.dsl(), app.costCache(), app.exports(), app.clock())));
+                new CostGrpcService(app.costs(), app.costCache(), app.exports())));
         builder.addService(RequestLimitsInterceptor.guard(app.spendWatch().grpcService()));
         builder.addService(RequestLimitsInterceptor.guard(new NotificationGrpcService(app.notifier())));
         builder.addService(health.getHealthService());

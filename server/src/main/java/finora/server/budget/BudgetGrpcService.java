@@ -25,7 +25,7 @@ import finora.api.v1.ThresholdStatus;
 import finora.api.v1.UpdateBudgetRequest;
 import finora.api.v1.UpdateBudgetResponse;
 import finora.server.auth.Principal;
-import finora.server.cost.UsdMoney;
+import finora.server.grpc.UsdMoney;
 import finora.server.grpc.ErrorReason;
 import finora.server.grpc.FinoraException;
 import io.grpc.stub.StreamObserver;

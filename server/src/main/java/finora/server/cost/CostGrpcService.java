@@ -30,16 +30,15 @@ import finora.server.auth.Principal;
 import finora.server.grpc.ErrorReason;
 import finora.server.grpc.FinoraException;
 import finora.server.grpc.FlowControlledStream;
+import finora.server.grpc.UsdMoney;
 import finora.server.provider.WorkspaceId;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
-import org.jooq.DSLContext;
 
 /**
  * {@code finora.v1.CostService}: the adapter of spend queries; protos in, {@link CostService} for the
@@ -54,13 +53,13 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
     private final CostService costs;
 
     /**
-     * Creates the service over the database, reusing answers from {@code cache} while they are current
+     * Creates the adapter over {@code costs}, reusing answers from {@code cache} while they are current
      * and running exports within the limits of {@code exports}.
      */
-    public CostGrpcService(DSLContext dsl, CostQueryCache cache, CostExports exports, Clock clock) {
+    public CostGrpcService(CostService costs, CostQueryCache cache, CostExports exports) {
         this.cache = cache;
         this.exports = exports;
-        this.costs = new CostService(dsl, exports, clock);
+        this.costs = costs;
     }
 
     @Override
@@ -79,7 +78,7 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
     }
 
     private QueryCostsResponse query(UUID tenant, QueryCostsRequest request) {
-        CostRequest cost = CostRequest.of(request.getStartDate(), request.getEndDate(), request.hasStartDate(),
+        CostQuery cost = CostRequest.of(request.getStartDate(), request.getEndDate(), request.hasStartDate(),
                 request.hasEndDate(), request.getFilter());
         List<Dimension> dims = CostRequest.dimensions(request.getGroupByList());
         CostService.QueryPage page = costs.query(tenant, cost, dims, CostRequest.order(request.getOrderBy()),
@@ -98,7 +97,7 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
 
     @Override
     public void getSpendSummary(GetSpendSummaryRequest request, StreamObserver<GetSpendSummaryResponse> response) {
-        CostRequest cost = CostRequest.of(request.getStartDate(), request.getEndDate(), request.hasStartDate(),
+        CostQuery cost = CostRequest.of(request.getStartDate(), request.getEndDate(), request.hasStartDate(),
                 request.hasEndDate(), request.getFilter());
         CostService.Summary s = costs.summary(Principal.current().tenantId(), cost);
         var b = GetSpendSummaryResponse.newBuilder()
@@ -132,7 +131,7 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
     @Override
     public void exportCosts(ExportCostsRequest request, StreamObserver<ExportCostsResponse> response) {
         Principal caller = Principal.current();
-        CostRequest cost = CostRequest.of(request.getStartDate(), request.getEndDate(), request.hasStartDate(),
+        CostQuery cost = CostRequest.of(request.getStartDate(), request.getEndDate(), request.hasStartDate(),
                 request.hasEndDate(), request.getFilter());
         if (request.getFormat() != ExportFormat.EXPORT_FORMAT_CSV
                 && request.getFormat() != ExportFormat.EXPORT_FORMAT_FOCUS) {
@@ -169,7 +168,7 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
 
     @Override
     public void listRestatements(ListRestatementsRequest request, StreamObserver<ListRestatementsResponse> response) {
-        CostRequest cost = CostRequest.of(request.getStartDate(), request.getEndDate(), request.hasStartDate(),
+        CostQuery cost = CostRequest.of(request.getStartDate(), request.getEndDate(), request.hasStartDate(),
                 request.hasEndDate(), CostFilter.getDefaultInstance());
         CostService.RestatementPage page = costs.restatements(Principal.current().tenantId(), cost.range(),
                 request.getPageToken(), request.getPageSize());

@@ -80,7 +80,7 @@ final class CostRepository {
             DSL.boolOr(COST_DAY.STATUS.isDistinctFrom("FINAL")).as("provisional");
 
     /** The smallest rollup that holds every asked dimension and filter. */
-    private static Source source(List<Dimension> dims, CostRequest.Filter filter) {
+    private static Source source(List<Dimension> dims, CostQuery.Filter filter) {
         boolean familyOnly = FAMILY_DIMENSIONS.containsAll(dims) && filter.models().isEmpty()
                 && filter.workspaceIds().isEmpty() && filter.apiKeyIds().isEmpty() && filter.actorIds().isEmpty()
                 && filter.products().isEmpty();
@@ -116,7 +116,7 @@ final class CostRepository {
             String speed, BigDecimal amount, boolean finalDay, boolean restated, String apiKeyId, String apiKeyName,
             String actorId, String actorName, String product, BigDecimal listAmount, String source) {}
 
-    Page query(DSLContext dsl, UUID tenantId, CostRequest.Range range, CostRequest.Filter filter,
+    Page query(DSLContext dsl, UUID tenantId, CostQuery.Range range, CostQuery.Filter filter,
             List<Dimension> dims, Order order, int offset, int limit) {
         Source src = source(dims, filter);
         Field<BigDecimal> amount = src.sum();
@@ -226,7 +226,7 @@ final class CostRepository {
     }
 
     /** Sum of the range (exact). */
-    BigDecimal total(DSLContext dsl, UUID tenantId, CostRequest.Range range, CostRequest.Filter filter) {
+    BigDecimal total(DSLContext dsl, UUID tenantId, CostQuery.Range range, CostQuery.Filter filter) {
         Source src = source(List.of(), filter);
         BigDecimal v = dsl.select(DSL.sum(src.amount())).from(src.table())
                 .where(conditions(src, tenantId, range, filter)).fetchOne(0, BigDecimal.class);
@@ -278,7 +278,7 @@ final class CostRepository {
     }
 
     /** Corrections of the tenant's days in the range, by day then detection time, from {@code offset}. */
-    List<Correction> restatements(DSLContext dsl, UUID tenantId, CostRequest.Range range, int offset, int limit) {
+    List<Correction> restatements(DSLContext dsl, UUID tenantId, CostQuery.Range range, int offset, int limit) {
         return dsl.select(COST_RESTATEMENT.DAY, LEDGER.EXTERNAL_ORG_ID, LEDGER.EXTERNAL_ORG_NAME,
                         COST_RESTATEMENT.OLD_TOTAL_USD, COST_RESTATEMENT.NEW_TOTAL_USD, COST_RESTATEMENT.RESTATED_AT,
                         COST_RESTATEMENT.AFTER_FINAL)
@@ -331,7 +331,7 @@ final class CostRepository {
     }
 
     /** List price and billed cost of the range over the rows that state a list price. */
-    Discount discount(DSLContext dsl, UUID tenantId, CostRequest.Range range, CostRequest.Filter filter) {
+    Discount discount(DSLContext dsl, UUID tenantId, CostQuery.Range range, CostQuery.Filter filter) {
         Source src = DETAIL;
         return dsl.select(DSL.sum(src.listAmount()), DSL.sum(src.amount()).filterWhere(src.listAmount().isNotNull()))
                 .from(src.table()).where(conditions(src, tenantId, range, filter))
@@ -372,7 +372,7 @@ final class CostRepository {
      * timeout (PostgreSQL then ends the session itself). A query over the statement timeout fails with
      * {@link ErrorReason#EXPORT_TIMEOUT}.
      */
-    void forEachLineItem(DSLContext dsl, UUID tenantId, CostRequest.Range range, CostRequest.Filter filter,
+    void forEachLineItem(DSLContext dsl, UUID tenantId, CostQuery.Range range, CostQuery.Filter filter,
             ServerConfig.Exports limits, Consumer<LineItem> sink) {
         Field<Boolean> restated = DSL.field(DSL.exists(DSL.selectOne().from(COST_RESTATEMENT)
                 .where(COST_RESTATEMENT.LEDGER_ID.eq(COST_LINE_ITEM.LEDGER_ID))
@@ -432,8 +432,8 @@ final class CostRepository {
         }
     }
 
-    private static Condition conditions(Source src, UUID tenantId, CostRequest.Range range,
-            CostRequest.Filter filter) {
+    private static Condition conditions(Source src, UUID tenantId, CostQuery.Range range,
+            CostQuery.Filter filter) {
         Condition c = src.tenant().eq(tenantId).and(src.day().between(range.start(), range.end()));
         if (filter.noProvider()) {
             c = c.and(DSL.falseCondition());
@@ -460,7 +460,7 @@ final class CostRepository {
     }
 
     /** The same filters over the raw line items (exports). */
-    private static Condition rawConditions(UUID tenantId, CostRequest.Range range, CostRequest.Filter filter) {
+    private static Condition rawConditions(UUID tenantId, CostQuery.Range range, CostQuery.Filter filter) {
         return conditions(new Source(COST_LINE_ITEM, COST_LINE_ITEM.TENANT_ID, COST_LINE_ITEM.LEDGER_ID,
                 COST_LINE_ITEM.DAY, COST_LINE_ITEM.MODEL_FAMILY, COST_LINE_ITEM.MODEL_VERSION, COST_LINE_ITEM.MODEL,
                 COST_LINE_ITEM.WORKSPACE_ID, COST_LINE_ITEM.COST_TYPE, COST_LINE_ITEM.TOKEN_TYPE,

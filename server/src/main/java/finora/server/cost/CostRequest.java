@@ -16,14 +16,11 @@ import java.util.EnumSet;
 import java.util.List;
 
 /**
- * A validated cost request: the UTC day range and the filters, as plain Java values. Part of the
- * adapter: it alone reads the proto request ({@link #of}), so the service and the repository see Java
- * types only.
- *
- * @param range the inclusive UTC days asked for
- * @param filter what to keep
+ * Reads a cost request: the UTC day range, the filters, the grouping and the order, checked and
+ * turned into Java values ({@link CostQuery}, {@link Dimension}, {@link Order}). Part of the adapter:
+ * it alone reads the proto request, so the service and the repository see Java types only.
  */
-record CostRequest(Range range, Filter filter) {
+final class CostRequest {
     /** Longest range a query may span, in days (two years, leap day included). */
     static final int MAX_RANGE_DAYS = 731;
 
@@ -34,17 +31,12 @@ record CostRequest(Range range, Filter filter) {
      * The range and filter of a request (the preamble of every cost RPC): both dates are required, the
      * end not before the start, at most {@link #MAX_RANGE_DAYS} days (INVALID_RANGE otherwise).
      */
-    static CostRequest of(com.google.type.Date start, com.google.type.Date end, boolean hasStart, boolean hasEnd,
+    static CostQuery of(com.google.type.Date start, com.google.type.Date end, boolean hasStart, boolean hasEnd,
             CostFilter filter) {
-        return new CostRequest(range(start, end, hasStart, hasEnd), filter(filter));
+        return new CostQuery(range(start, end, hasStart, hasEnd), filter(filter));
     }
 
-    /** An inclusive UTC day range. */
-    record Range(LocalDate start, LocalDate end) {
-        long days() {
-            return ChronoUnit.DAYS.between(start, end) + 1;
-        }
-    }
+    private CostRequest() {}
 
     /** Tag value that stands for cost without an API key, actor or product. */
     static final String UNATTRIBUTED = "unattributed";
@@ -53,19 +45,7 @@ record CostRequest(Range range, Filter filter) {
     /** Most values one tag filter may hold. */
     static final int MAX_TAG_VALUES = 500;
 
-    /**
-     * Filters; empty lists mean no restriction; workspace ids use '' for the Default workspace, API
-     * key, actor and product '' for cost without one.
-     */
-    record Filter(List<String> modelFamilies, List<String> models, List<String> workspaceIds, boolean noProvider,
-            List<String> apiKeyIds, List<String> actorIds, List<String> products) {
-
-        Filter(List<String> modelFamilies, List<String> models, List<String> workspaceIds, boolean noProvider) {
-            this(modelFamilies, models, workspaceIds, noProvider, List.of(), List.of(), List.of());
-        }
-    }
-
-    private static Range range(com.google.type.Date start, com.google.type.Date end, boolean hasStart, boolean hasEnd) {
+    private static CostQuery.Range range(com.google.type.Date start, com.google.type.Date end, boolean hasStart, boolean hasEnd) {
         if (!hasStart || !hasEnd) {
             throw invalid("start_date and end_date are required (UTC days, inclusive)");
         }
@@ -74,14 +54,14 @@ record CostRequest(Range range, Filter filter) {
         if (e.isBefore(s)) {
             throw invalid("end_date " + e + " is before start_date " + s);
         }
-        Range range = new Range(s, e);
+        CostQuery.Range range = new CostQuery.Range(s, e);
         if (range.days() > MAX_RANGE_DAYS) {
             throw invalid("The range spans " + range.days() + " days; at most " + MAX_RANGE_DAYS + " (2 years)");
         }
         return range;
     }
 
-    private static Filter filter(CostFilter f) {
+    private static CostQuery.Filter filter(CostFilter f) {
         boolean otherProviderOnly = !f.getProvidersList().isEmpty()
                 && !f.getProvidersList().contains(Provider.PROVIDER_ANTHROPIC);
         List<String> workspaces = new ArrayList<>();
@@ -107,7 +87,7 @@ record CostRequest(Range range, Filter filter) {
                 target.add(target == workspaces ? WorkspaceId.fromWire(v) : UNATTRIBUTED.equals(v) ? "" : v);
             }
         }
-        return new Filter(List.copyOf(f.getModelFamiliesList()), List.copyOf(f.getModelsList()), workspaces,
+        return new CostQuery.Filter(List.copyOf(f.getModelFamiliesList()), List.copyOf(f.getModelsList()), workspaces,
                 otherProviderOnly, keys, actors, products);
     }
 

@@ -18,7 +18,7 @@ import org.jooq.DSLContext;
  * the previous period, month-end projection, discount), today's estimate and how fresh the data is.
  * Java values in and out; {@link CostGrpcService} translates from and to the protos.
  */
-final class CostService {
+public final class CostService {
     static final int DEFAULT_PAGE_SIZE = 100;
     static final int MAX_PAGE_SIZE = 1000;
     /** Characters per export chunk: large enough to be efficient, small enough to bound memory. */
@@ -31,7 +31,8 @@ final class CostService {
     private final Clock clock;
     private final CostRepository repository = new CostRepository();
 
-    CostService(DSLContext dsl, CostExports exports, Clock clock) {
+    /** Creates the service; exports read through {@code exports}' own pool. */
+    public CostService(DSLContext dsl, CostExports exports, Clock clock) {
         this.dsl = dsl;
         this.exports = exports;
         this.clock = clock;
@@ -71,7 +72,7 @@ final class CostService {
         void accept(CharSequence chunk, int rows);
     }
 
-    QueryPage query(UUID tenant, CostRequest request, List<Dimension> dims, Order order, String pageToken,
+    QueryPage query(UUID tenant, CostQuery request, List<Dimension> dims, Order order, String pageToken,
             int pageSize) {
         PageRequest page = PageRequest.of(pageToken, pageSize, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, tenant, request,
                 dims, order);
@@ -82,12 +83,12 @@ final class CostService {
                 page.next(returned, page.offset() + returned < rows.totalRows()), freshness(tenant));
     }
 
-    Summary summary(UUID tenant, CostRequest request) {
-        CostRequest.Range range = request.range();
-        CostRequest.Filter filter = request.filter();
+    Summary summary(UUID tenant, CostQuery request) {
+        CostQuery.Range range = request.range();
+        CostQuery.Filter filter = request.filter();
         BigDecimal total = repository.total(dsl, tenant, range, filter);
         long days = range.days();
-        var previous = new CostRequest.Range(range.start().minusDays(days), range.start().minusDays(1));
+        var previous = new CostQuery.Range(range.start().minusDays(days), range.start().minusDays(1));
         BigDecimal previousTotal = repository.total(dsl, tenant, previous, filter);
         Optional<String> change = previousTotal.signum() == 0 ? Optional.empty()
                 : Optional.of(total.subtract(previousTotal).multiply(BigDecimal.valueOf(100))
@@ -111,7 +112,7 @@ final class CostService {
         BigDecimal projection = BigDecimal.ZERO;
         if (!lastKnown.isBefore(monthStart)) {
             LocalDate through = lastKnown.isAfter(monthEnd) ? monthEnd : lastKnown;
-            monthToDate = repository.total(dsl, tenant, new CostRequest.Range(monthStart, through), filter);
+            monthToDate = repository.total(dsl, tenant, new CostQuery.Range(monthStart, through), filter);
             long elapsed = ChronoUnit.DAYS.between(monthStart, through) + 1;
             long inMonth = monthStart.lengthOfMonth();
             projection = elapsed >= inMonth ? monthToDate
@@ -126,7 +127,7 @@ final class CostService {
                 Optional.of(discount).filter(d -> d.list() != null), nowcast, freshness(tenant));
     }
 
-    private List<CostRepository.Row> top(UUID tenant, CostRequest request, List<Dimension> dims, int limit) {
+    private List<CostRepository.Row> top(UUID tenant, CostQuery request, List<Dimension> dims, int limit) {
         return repository.query(dsl, tenant, request.range(), request.filter(), dims, Order.AMOUNT_DESC, 0, limit)
                 .rows();
     }
@@ -153,7 +154,7 @@ final class CostService {
                 n.dataRefreshedAt()));
     }
 
-    RestatementPage restatements(UUID tenant, CostRequest.Range range, String pageToken, int pageSize) {
+    RestatementPage restatements(UUID tenant, CostQuery.Range range, String pageToken, int pageSize) {
         PageRequest page = PageRequest.of(pageToken, pageSize, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, tenant, range);
         var corrections = repository.restatements(dsl, tenant, range, page.offset(), page.size() + 1);
         boolean more = corrections.size() > page.size();
@@ -175,7 +176,7 @@ final class CostService {
      * Writes the line items of the request as CSV or FOCUS into {@code sink}, a chunk at a time, from
      * one read-only transaction on the export pool within the export limits.
      */
-    void export(UUID tenant, CostRequest request, boolean focus, ChunkSink sink) {
+    void export(UUID tenant, CostQuery request, boolean focus, ChunkSink sink) {
         CostExportWriter writer = new CostExportWriter(focus);
         StringBuilder chunk = new StringBuilder(CHUNK_CHARS + 1024).append(writer.header());
         int[] rows = {0};

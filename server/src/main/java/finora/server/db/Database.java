@@ -27,7 +27,7 @@ public final class Database implements AutoCloseable {
         this.sidePool = sidePool;
         this.exportPool = exportPool;
         this.embedded = embedded;
-        this.dsl = DSL.using(pool, SQLDialect.POSTGRES);
+        this.dsl = dsl(pool);
     }
 
     /** How many connections each pool has. */
@@ -150,6 +150,11 @@ public final class Database implements AutoCloseable {
                 .locations("classpath:db/migration")
                 .load()
                 .migrate();
+    }
+
+    /** A jOOQ context over {@code pool} in this server's SQL dialect. */
+    public static DSLContext dsl(DataSource pool) {
+        return DSL.using(pool, SQLDialect.POSTGRES);
     }
 
     /** The jOOQ context; every repository works through it. */

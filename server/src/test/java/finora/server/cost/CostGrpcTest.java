@@ -17,6 +17,7 @@ import finora.api.v1.TagFilter;
 import finora.api.v1.TagValue;
 import finora.server.auth.Plan;
 import finora.server.auth.Role;
+import finora.server.grpc.UsdMoney;
 import finora.server.testing.GrpcErrors;
 import finora.server.testing.TestServer;
 import io.grpc.StatusRuntimeException;

@@ -1,4 +1,4 @@
-package finora.server.cost;
+package finora.server.grpc;
 
 import com.google.type.Money;
 import java.math.BigDecimal;
