@@ -64,7 +64,7 @@ class ArchitectureTest {
     static final ArchRule adaptersNeverTouchTheDatabase = noClasses()
             .that(ADAPTER).and().resideOutsideOfPackage("finora.server.grpc..")
             .and(not(nameMatching("finora\\.server\\.FinoraServer")))
-            .should().dependOnClassesThat().resideInAnyPackage("org.jooq..", "finora.db..", "java.sql..",
+            .should().dependOnClassesThat().resideInAnyPackage("org.jooq..", "finora.db.jooq..", "java.sql..",
                     "javax.sql..")
             .because("an adapter calls its service, never a repository or the database");
 

@@ -4,6 +4,7 @@ import static finora.db.jooq.Tables.API_TOKEN;
 import static finora.db.jooq.Tables.APP_USER;
 import static finora.db.jooq.Tables.TENANT;
 
+import finora.db.types.TokenKind;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +22,7 @@ public final class AccountRepository {
     record UserRow(UUID id, UUID tenantId, String email, String passwordHash, String role) {}
 
     /** A token row as listed by the command line (no hash). */
-    public record TokenRow(UUID id, UUID tenantId, String name, String kind, Role role, OffsetDateTime createdAt,
+    public record TokenRow(UUID id, UUID tenantId, String name, TokenKind kind, Role role, OffsetDateTime createdAt,
             OffsetDateTime expiresAt, OffsetDateTime revokedAt, OffsetDateTime lastUsedAt) {}
 
     /** Inserts a tenant. */
@@ -72,7 +73,7 @@ public final class AccountRepository {
                 .map(r -> new UserRow(r.getUserId(), r.getTenantId(), r.getEmail(), r.getPasswordHash(), r.getRole()));
     }
 
-    void insertToken(DSLContext tx, UUID id, UUID tenantId, UUID userId, String name, String kind, Role role,
+    void insertToken(DSLContext tx, UUID id, UUID tenantId, UUID userId, String name, TokenKind kind, Role role,
             String sha256Hex, OffsetDateTime now, OffsetDateTime expiresAt) {
         tx.insertInto(API_TOKEN)
                 .set(API_TOKEN.TOKEN_ID, id)
@@ -105,7 +106,7 @@ public final class AccountRepository {
     }
 
     private static Principal toPrincipal(Record r) {
-        boolean session = "SESSION".equals(r.get(API_TOKEN.KIND));
+        boolean session = r.get(API_TOKEN.KIND) == TokenKind.SESSION;
         String subject = session && r.get(APP_USER.EMAIL) != null ? r.get(APP_USER.EMAIL) : r.get(API_TOKEN.NAME);
         return new Principal(r.get(TENANT.TENANT_ID), r.get(TENANT.NAME), Plan.valueOf(r.get(TENANT.PLAN)),
                 Role.valueOf(r.get(API_TOKEN.ROLE)), subject, r.get(API_TOKEN.TOKEN_ID), session);
@@ -133,7 +134,7 @@ public final class AccountRepository {
     /** The tenant's API tokens (not sessions), newest first. */
     public List<TokenRow> listApiTokens(DSLContext dsl, UUID tenantId) {
         return dsl.selectFrom(API_TOKEN)
-                .where(API_TOKEN.TENANT_ID.eq(tenantId)).and(API_TOKEN.KIND.eq("API"))
+                .where(API_TOKEN.TENANT_ID.eq(tenantId)).and(API_TOKEN.KIND.eq(TokenKind.API))
                 .orderBy(API_TOKEN.CREATED_AT.desc())
                 .fetch(r -> new TokenRow(r.getTokenId(), r.getTenantId(), r.getName(), r.getKind(),
                         Role.valueOf(r.getRole()), r.getCreatedAt(), r.getExpiresAt(), r.getRevokedAt(),

@@ -1,5 +1,6 @@
 package finora.server.auth;
 
+import finora.db.types.TokenKind;
 import finora.server.audit.AuditLog;
 import finora.server.grpc.ErrorReason;
 import finora.server.grpc.FinoraException;
@@ -168,7 +169,7 @@ public final class Accounts {
         }
         IssuedToken issued = new IssuedToken(UUID.randomUUID(), BearerTokens.generate("fin_"));
         dsl.transaction(c -> {
-            repository.insertToken(c.dsl(), issued.id(), tenantId, null, trimmed, "API", role,
+            repository.insertToken(c.dsl(), issued.id(), tenantId, null, trimmed, TokenKind.API, role,
                     BearerTokens.sha256Hex(issued.token()), now(), null);
             audit.record(c.dsl(), tenantId, actor, "token.create", issued.id().toString(), trimmed + " as " + role);
         });
@@ -233,7 +234,7 @@ public final class Accounts {
         IssuedToken issued = new IssuedToken(UUID.randomUUID(), BearerTokens.generate("fis_"));
         OffsetDateTime expires = now().plus(SESSION_TTL);
         dsl.transaction(c -> repository.insertToken(c.dsl(), issued.id(), u.tenantId(), u.id(), "session " + u.email(),
-                "SESSION", role, BearerTokens.sha256Hex(issued.token()), now(), expires));
+                TokenKind.SESSION, role, BearerTokens.sha256Hex(issued.token()), now(), expires));
         Principal principal = repository.findPrincipal(dsl, BearerTokens.sha256Hex(issued.token()), now())
                 .orElseThrow().principal();
         return new Session(issued, expires, principal);

@@ -8,6 +8,7 @@ import static finora.db.jooq.Tables.COST_ROLLUP_DETAIL;
 import static finora.db.jooq.Tables.LEDGER;
 import static finora.db.jooq.Tables.WORKSPACE;
 
+import finora.db.types.ConnectionStatus;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -77,7 +78,7 @@ final class SpendRepository {
     /** Ledgers that a live (not removed) connection of the tenant feeds, as in CostService. */
     private static Condition connected(UUID tenantId, Field<UUID> ledger) {
         return DSL.exists(DSL.selectOne().from(CONNECTION).where(CONNECTION.LEDGER_ID.eq(ledger))
-                .and(CONNECTION.TENANT_ID.eq(tenantId)).and(CONNECTION.STATUS.ne("REMOVED")));
+                .and(CONNECTION.TENANT_ID.eq(tenantId)).and(CONNECTION.STATUS.ne(ConnectionStatus.REMOVED)));
     }
 
     /**

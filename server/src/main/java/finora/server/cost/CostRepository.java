@@ -12,6 +12,7 @@ import static finora.db.jooq.Tables.COST_ROLLUP_DETAIL;
 import static finora.db.jooq.Tables.COST_ROLLUP_FAMILY;
 import static finora.db.jooq.Tables.WORKSPACE;
 
+import finora.db.types.ConnectionStatus;
 import finora.server.ServerConfig;
 import finora.server.grpc.ErrorReason;
 import finora.server.grpc.FinoraException;
@@ -236,7 +237,7 @@ final class CostRepository {
     /** Ledgers of the tenant that a live (not removed) connection feeds: the ones whose freshness counts. */
     private static Condition connected(UUID tenantId, Field<UUID> ledger) {
         return DSL.exists(DSL.selectOne().from(CONNECTION).where(CONNECTION.LEDGER_ID.eq(ledger))
-                .and(CONNECTION.TENANT_ID.eq(tenantId)).and(CONNECTION.STATUS.ne("REMOVED")));
+                .and(CONNECTION.TENANT_ID.eq(tenantId)).and(CONNECTION.STATUS.ne(ConnectionStatus.REMOVED)));
     }
 
     /** Last day stored for every connected organization of the tenant (the smallest of their last days). */

@@ -8,6 +8,7 @@ import static finora.db.jooq.Tables.SYNC_RUN;
 
 import finora.db.jooq.tables.SyncRun;
 import finora.db.jooq.tables.records.ConnectionRecord;
+import finora.db.types.ConnectionStatus;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -26,7 +27,7 @@ public final class ConnectionRepository {
 
     /** A connection as the rest of the server sees it; {@code ledgerId} is the history it feeds. */
     public record ConnectionRow(UUID id, UUID tenantId, UUID ledgerId, String provider, String organizationId,
-            String organizationName, String status, String statusReason, String statusDetail, String keyHint,
+            String organizationName, ConnectionStatus status, String statusReason, String statusDetail, String keyHint,
             OffsetDateTime createdAt, OffsetDateTime credentialUpdatedAt, OffsetDateTime nextSyncAt,
             OffsetDateTime leaseExpiresAt, OffsetDateTime lastSyncEndedAt, String lastSyncOutcome,
             OffsetDateTime refreshRequestedAt) {}
@@ -89,7 +90,7 @@ public final class ConnectionRepository {
         Field<String> lastOutcome = last.field(finished.OUTCOME);
         Field<String> lastReason = last.field(finished.ERROR_REASON);
         Field<String> lastDetail = last.field(finished.ERROR_DETAIL);
-        Condition which = CONNECTION.TENANT_ID.eq(tenantId).and(CONNECTION.STATUS.ne("REMOVED"));
+        Condition which = CONNECTION.TENANT_ID.eq(tenantId).and(CONNECTION.STATUS.ne(ConnectionStatus.REMOVED));
         if (only != null) {
             which = which.and(CONNECTION.CONNECTION_ID.eq(only));
         }
@@ -126,7 +127,7 @@ public final class ConnectionRepository {
         return dsl.selectFrom(CONNECTION)
                 .where(CONNECTION.CONNECTION_ID.eq(connectionId))
                 .and(CONNECTION.TENANT_ID.eq(tenantId))
-                .and(CONNECTION.STATUS.ne("REMOVED"))
+                .and(CONNECTION.STATUS.ne(ConnectionStatus.REMOVED))
                 .fetchOptional()
                 .map(ConnectionRepository::toRow);
     }
@@ -136,7 +137,7 @@ public final class ConnectionRepository {
         return tx.selectFrom(CONNECTION)
                 .where(CONNECTION.CONNECTION_ID.eq(connectionId))
                 .and(CONNECTION.TENANT_ID.eq(tenantId))
-                .and(CONNECTION.STATUS.ne("REMOVED"))
+                .and(CONNECTION.STATUS.ne(ConnectionStatus.REMOVED))
                 .forUpdate()
                 .fetchOptional()
                 .map(ConnectionRepository::toRow);
@@ -148,7 +149,7 @@ public final class ConnectionRepository {
                 .where(CONNECTION.TENANT_ID.eq(tenantId))
                 .and(CONNECTION.PROVIDER.eq(provider))
                 .and(CONNECTION.EXTERNAL_ORG_ID.eq(orgId))
-                .and(CONNECTION.STATUS.ne("REMOVED"))
+                .and(CONNECTION.STATUS.ne(ConnectionStatus.REMOVED))
                 .fetchOptional()
                 .map(ConnectionRepository::toRow);
     }
@@ -212,7 +213,7 @@ public final class ConnectionRepository {
                 .set(CONNECTION.KEY_HINT, keyHint)
                 .set(CONNECTION.EXTERNAL_ORG_NAME, orgName)
                 .set(CONNECTION.CREDENTIAL_UPDATED_AT, now)
-                .set(CONNECTION.STATUS, "ACTIVE")
+                .set(CONNECTION.STATUS, ConnectionStatus.ACTIVE)
                 .set(CONNECTION.STATUS_REASON, (String) null)
                 .set(CONNECTION.STATUS_DETAIL, (String) null)
                 .set(CONNECTION.VERSION, CONNECTION.VERSION.plus(1));
@@ -226,7 +227,7 @@ public final class ConnectionRepository {
     void remove(DSLContext tx, UUID connectionId, OffsetDateTime now) {
         tx.deleteFrom(CREDENTIAL).where(CREDENTIAL.CONNECTION_ID.eq(connectionId)).execute();
         tx.update(CONNECTION)
-                .set(CONNECTION.STATUS, "REMOVED")
+                .set(CONNECTION.STATUS, ConnectionStatus.REMOVED)
                 .set(CONNECTION.REMOVED_AT, now)
                 .set(CONNECTION.NEXT_SYNC_AT, (OffsetDateTime) null)
                 .set(CONNECTION.KEY_HINT, (String) null)

@@ -1,5 +1,6 @@
 package finora.server.integration;
 
+import finora.db.types.ConnectionStatus;
 import finora.server.audit.AuditLog;
 import finora.server.auth.Principal;
 import finora.server.crypto.CredentialCipher;
@@ -86,7 +87,7 @@ public final class Connections {
                 // The organization's history, kept from an earlier connection, or a new one.
                 UUID ledger = repository.ledger(c.dsl(), caller.tenantId(), "ANTHROPIC", org.id(), org.name(), now);
                 ConnectionRow r = new ConnectionRow(id, caller.tenantId(), ledger, "ANTHROPIC", org.id(), org.name(),
-                        "ACTIVE", null, null, AdminKeyFormat.hint(key), now, now, now, null, null, null, null);
+                        ConnectionStatus.ACTIVE, null, null, AdminKeyFormat.hint(key), now, now, now, null, null, null, null);
                 repository.insert(c.dsl(), r, ciphertext);
                 recordLevel(c.dsl(), id, checked.level(), now);
                 audit.record(c.dsl(), caller.tenantId(), caller.subject(), "credential.connect", id.toString(),
@@ -123,7 +124,7 @@ public final class Connections {
         dsl.transaction(c -> {
             ConnectionRow locked = repository.lockLive(c.dsl(), caller.tenantId(), connectionId)
                     .orElseThrow(() -> notFound(connectionId));
-            boolean dueNow = "NEEDS_ATTENTION".equals(locked.status());
+            boolean dueNow = locked.status() == ConnectionStatus.NEEDS_ATTENTION;
             repository.replaceCredential(c.dsl(), connectionId, ciphertext, hint, org.name(), now(), dueNow);
             recordLevel(c.dsl(), connectionId, checked.level(), now());
             audit.record(c.dsl(), caller.tenantId(), caller.subject(), "credential.rotate", connectionId.toString(),
@@ -160,7 +161,7 @@ public final class Connections {
                 throw new FinoraException(ErrorReason.SYNC_IN_PROGRESS,
                         "A refresh was requested less than a minute ago; try again shortly");
             }
-            if ("NEEDS_ATTENTION".equals(locked.status())) {
+            if (locked.status() == ConnectionStatus.NEEDS_ATTENTION) {
                 throw new FinoraException(ErrorReason.KEY_REJECTED,
                         "Syncs are stopped until the key is updated: " + locked.statusDetail());
             }

@@ -144,7 +144,7 @@ public final class IntegrationGrpcService extends IntegrationServiceGrpc.Integra
         if (row.lastSyncOutcome() != null) {
             b.setLastSyncOutcome(SyncOutcome.valueOf("SYNC_OUTCOME_" + row.lastSyncOutcome()));
         }
-        if (row.nextSyncAt() != null && "ACTIVE".equals(row.status())) {
+        if (row.nextSyncAt() != null && row.status() == finora.db.types.ConnectionStatus.ACTIVE) {
             b.setNextSyncTime(timestamp(row.nextSyncAt()));
         }
         var analytics = detail.analytics();

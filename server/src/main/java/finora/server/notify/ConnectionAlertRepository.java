@@ -4,6 +4,7 @@ import static finora.db.jooq.Tables.CONNECTION;
 import static finora.db.jooq.Tables.SYNC_RUN;
 import static finora.db.jooq.Tables.TENANT;
 
+import finora.db.types.ConnectionStatus;
 import finora.server.auth.Plan;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -21,7 +22,7 @@ final class ConnectionAlertRepository {
      * @param version changes with every key rotation, so each key refused is one episode
      * @param lastSuccessAt end of the last successful sync, or null when none succeeded yet
      */
-    record Watched(UUID id, UUID tenantId, String organizationName, String status, String statusDetail, long version,
+    record Watched(UUID id, UUID tenantId, String organizationName, ConnectionStatus status, String statusDetail, long version,
             Plan plan, OffsetDateTime createdAt, OffsetDateTime lastSuccessAt) {}
 
     private static final org.jooq.Field<OffsetDateTime> LAST_SUCCESS = DSL.field(
@@ -44,7 +45,7 @@ final class ConnectionAlertRepository {
                         CONNECTION.STATUS, CONNECTION.STATUS_DETAIL, CONNECTION.VERSION, TENANT.PLAN,
                         CONNECTION.CREATED_AT, LAST_SUCCESS)
                 .from(CONNECTION).join(TENANT).on(TENANT.TENANT_ID.eq(CONNECTION.TENANT_ID))
-                .where(CONNECTION.STATUS.eq("ACTIVE"))
+                .where(CONNECTION.STATUS.eq(ConnectionStatus.ACTIVE))
                 .fetch(ConnectionAlertRepository::toWatched);
     }
 

@@ -1,5 +1,6 @@
 package finora.server.notify;
 
+import finora.db.types.ConnectionStatus;
 import finora.server.notify.ConnectionAlertRepository.Watched;
 import finora.server.sync.SyncListener;
 import java.time.Clock;
@@ -52,7 +53,7 @@ public final class ConnectionAlerts implements SyncListener, AutoCloseable {
             return;
         }
         repository.find(dsl, event.connectionId())
-                .filter(c -> "NEEDS_ATTENTION".equals(c.status()))
+                .filter(c -> c.status() == ConnectionStatus.NEEDS_ATTENTION)
                 .ifPresent(c -> notifier.publish(new Alert(c.tenantId(), Alert.AlertType.CONNECTION_NEEDS_ATTENTION,
                         "connection:" + c.id() + ":needs-attention:" + c.version(),
                         "Connection to \"" + c.organizationName() + "\" needs attention: syncs are paused",

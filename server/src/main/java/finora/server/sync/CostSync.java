@@ -1,5 +1,6 @@
 package finora.server.sync;
 
+import finora.db.types.ConnectionStatus;
 import finora.server.auth.Plan;
 import finora.server.crypto.CredentialCipher;
 import finora.server.integration.ConnectionRepository;
@@ -346,7 +347,7 @@ public final class CostSync {
                 if (succeeded != null) {
                     repository.markChecked(tx, claim.ledgerId(), succeeded.deepCheckedAt(), succeeded.month());
                 }
-                boolean active = "ACTIVE".equals(held.get().status());
+                boolean active = held.get().status() == ConnectionStatus.ACTIVE;
                 boolean keyChanged = held.get().version() != claim.version();
                 int failures = failure == null ? 0 : held.get().failedSyncs() + 1;
                 boolean needsNewKey = failure == SyncFailure.KEY_REJECTED || failure == SyncFailure.KEY_FORBIDDEN

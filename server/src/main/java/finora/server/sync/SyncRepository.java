@@ -12,6 +12,7 @@ import static finora.db.jooq.Tables.SYNC_RUN;
 import static finora.db.jooq.Tables.TENANT;
 import static finora.db.jooq.Tables.WORKSPACE;
 
+import finora.db.types.ConnectionStatus;
 import finora.server.auth.Plan;
 import finora.server.provider.ProviderCosts;
 import java.math.BigDecimal;
@@ -41,7 +42,7 @@ final class SyncRepository {
             OffsetDateTime lastSyncStartedAt, OffsetDateTime refreshRequestedAt) {}
 
     /** A connection's state as seen under its lock at the end of a run. */
-    record Held(String status, long version, Plan plan, int failedSyncs) {}
+    record Held(ConnectionStatus status, long version, Plan plan, int failedSyncs) {}
 
     /** When the ledger's recent days and last closed month were last re-checked (null: never). */
     record Checks(OffsetDateTime deepCheckedAt, LocalDate monthChecked) {}
@@ -62,7 +63,7 @@ final class SyncRepository {
         var due = tx.select(CONNECTION.CONNECTION_ID, CONNECTION.TENANT_ID, CONNECTION.VERSION,
                         CONNECTION.LAST_SYNC_STARTED_AT, CONNECTION.REFRESH_REQUESTED_AT, CONNECTION.LEDGER_ID)
                 .from(CONNECTION)
-                .where(CONNECTION.STATUS.eq("ACTIVE"))
+                .where(CONNECTION.STATUS.eq(ConnectionStatus.ACTIVE))
                 .and(CONNECTION.NEXT_SYNC_AT.le(now))
                 .and(CONNECTION.LEASE_EXPIRES_AT.isNull().or(CONNECTION.LEASE_EXPIRES_AT.le(now)))
                 .orderBy(CONNECTION.NEXT_SYNC_AT, CONNECTION.CONNECTION_ID)
@@ -93,7 +94,7 @@ final class SyncRepository {
                 .set(CONNECTION.LEASE_EXPIRES_AT, leaseUntil)
                 .where(CONNECTION.CONNECTION_ID.eq(claim.connectionId()))
                 .and(CONNECTION.LEASE_TOKEN.eq(claim.token()))
-                .and(CONNECTION.STATUS.eq("ACTIVE"))
+                .and(CONNECTION.STATUS.eq(ConnectionStatus.ACTIVE))
                 .execute() == 1;
     }
 
@@ -375,7 +376,7 @@ final class SyncRepository {
     /** Stops a connection's schedule until its key is updated. */
     void needsAttention(DSLContext tx, Claim claim, SyncFailure reason, String detail) {
         tx.update(CONNECTION)
-                .set(CONNECTION.STATUS, "NEEDS_ATTENTION")
+                .set(CONNECTION.STATUS, ConnectionStatus.NEEDS_ATTENTION)
                 .set(CONNECTION.STATUS_REASON, reason.name())
                 .set(CONNECTION.STATUS_DETAIL, detail)
                 .set(CONNECTION.NEXT_SYNC_AT, (OffsetDateTime) null)

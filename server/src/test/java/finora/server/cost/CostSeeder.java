@@ -7,6 +7,7 @@ import static finora.db.jooq.Tables.COST_RESTATEMENT;
 import static finora.db.jooq.Tables.LEDGER;
 import static finora.db.jooq.Tables.WORKSPACE;
 
+import finora.db.types.ConnectionStatus;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -53,7 +54,7 @@ final class CostSeeder {
                 .set(CONNECTION.CONNECTION_ID, UUID.randomUUID()).set(CONNECTION.LEDGER_ID, id)
                 .set(CONNECTION.TENANT_ID, tenant)
                 .set(CONNECTION.PROVIDER, "ANTHROPIC").set(CONNECTION.EXTERNAL_ORG_ID, orgId)
-                .set(CONNECTION.EXTERNAL_ORG_NAME, orgName).set(CONNECTION.STATUS, "ACTIVE")
+                .set(CONNECTION.EXTERNAL_ORG_NAME, orgName).set(CONNECTION.STATUS, ConnectionStatus.ACTIVE)
                 .set(CONNECTION.CREATED_AT, now).execute();
         dsl.insertInto(WORKSPACE).set(WORKSPACE.LEDGER_ID, id).set(WORKSPACE.WORKSPACE_ID, "wrkspc_prod")
                 .set(WORKSPACE.NAME, "Production").execute();

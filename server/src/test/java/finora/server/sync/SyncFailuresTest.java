@@ -89,7 +89,7 @@ class SyncFailuresTest {
         assertThat(bed.syncDue()).isEqualTo(1);
 
         ConnectionRecord row = bed.connection(c.id());
-        assertThat(row.getStatus()).isEqualTo("NEEDS_ATTENTION");
+        assertThat(row.getStatus()).isEqualTo(finora.db.types.ConnectionStatus.NEEDS_ATTENTION);
         assertThat(row.getStatusReason()).isEqualTo(reason);
         assertThat(row.getStatusDetail()).contains("HTTP " + status).contains("fresh Admin key")
                 .contains("Claude Console").contains("Update").doesNotContain(SimKeys.ORG_A_ADMIN_KEY);
@@ -189,7 +189,7 @@ class SyncFailuresTest {
         bed.syncDue();
 
         var connection = bed.connection(c.id());
-        assertThat(connection.getStatus()).isEqualTo("NEEDS_ATTENTION");
+        assertThat(connection.getStatus()).isEqualTo(finora.db.types.ConnectionStatus.NEEDS_ATTENTION);
         assertThat(connection.getStatusReason()).isEqualTo("CREDENTIAL_UNREADABLE");
         assertThat(connection.getStatusDetail()).contains("key set").contains("Update");
         assertThat(bed.lastRun(c.id()).getErrorReason()).isEqualTo("CREDENTIAL_UNREADABLE");
@@ -245,7 +245,7 @@ class SyncFailuresTest {
         assertThat(bed.storedDays(c.id())).as("history stays").hasSize(FIRST_PAGE_DAYS);
         bed.assertEveryStoredDayIsWhole(c.id());
         ConnectionRecord row = bed.connection(c.id());
-        assertThat(row.getStatus()).isEqualTo("REMOVED");
+        assertThat(row.getStatus()).isEqualTo(finora.db.types.ConnectionStatus.REMOVED);
         assertThat(row.getNextSyncAt()).isNull();
         assertThat(row.getLeaseToken()).isNull();
     }
@@ -263,7 +263,7 @@ class SyncFailuresTest {
         bed.assertEveryStoredDayIsWhole(c.id());
 
         ConnectionRecord row = bed.connection(c.id());
-        assertThat(row.getStatus()).as("a provider failure needs no action").isEqualTo("ACTIVE");
+        assertThat(row.getStatus()).as("a provider failure needs no action").isEqualTo(finora.db.types.ConnectionStatus.ACTIVE);
         assertThat(row.getLastSyncOutcome()).isEqualTo("FAILED");
         assertThat(row.getLeaseToken()).isNull();
         assertThat(row.getNextSyncAt()).as("retried within minutes, not after a plan interval")
