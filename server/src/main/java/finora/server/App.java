@@ -76,7 +76,7 @@ public record App(
     /**
      * What {@link #create} wires the application from: the open database, the clock and the tuning, in
      * one record instead of a constructor per combination. {@link #of} gives production defaults; the
-     * {@code with…} methods change one part (tests: a low bcrypt cost, fast retries, an in-memory key set).
+     * {@code with…} methods change the export pool or the tuning.
      *
      * @param exportDataSource the pool exports read from; null: the pool of {@code dsl}
      * @param cipher encrypts stored provider keys; null: from {@code config} ({@link CredentialCipher#fromConfig})
@@ -97,33 +97,12 @@ public record App(
             return new Config(server, dsl, dataSource, exports, clock, bcryptCost, anthropic, cipher, sync, metrics);
         }
 
-        /** Another bcrypt cost (tests: 4). */
-        public Config withBcryptCost(int cost) {
-            return new Config(server, dsl, dataSource, exportDataSource, clock, cost, anthropic, cipher, sync, metrics);
-        }
-
-        /** Other Anthropic client settings (tests: fast retries). */
-        public Config withAnthropic(AnthropicClientConfig client) {
-            return new Config(server, dsl, dataSource, exportDataSource, clock, bcryptCost, client, cipher, sync,
-                    metrics);
-        }
-
-        /** Another key set for stored credentials (tests: {@link CredentialCipher#ephemeral()}). */
-        public Config withCipher(CredentialCipher keys) {
-            return new Config(server, dsl, dataSource, exportDataSource, clock, bcryptCost, anthropic, keys, sync,
-                    metrics);
-        }
-
-        /** Other sync settings. */
-        public Config withSync(SyncConfig syncs) {
-            return new Config(server, dsl, dataSource, exportDataSource, clock, bcryptCost, anthropic, cipher, syncs,
-                    metrics);
-        }
-
-        /** Another metrics registry. */
-        public Config withMetrics(PrometheusRegistry registry) {
-            return new Config(server, dsl, dataSource, exportDataSource, clock, bcryptCost, anthropic, cipher, sync,
-                    registry);
+        /**
+         * Other tuning: tests use bcrypt cost 4, fast retries, an in-memory key set
+         * ({@link CredentialCipher#ephemeral()}) and a fast-polling scheduler.
+         */
+        public Config withTuning(int bcrypt, AnthropicClientConfig client, CredentialCipher keys, SyncConfig syncs) {
+            return new Config(server, dsl, dataSource, exportDataSource, clock, bcrypt, client, keys, syncs, metrics);
         }
     }
 

@@ -32,7 +32,7 @@ public final class TestApps {
     public static App create(ServerConfig config, DSLContext dsl, DataSource dataSource, DataSource exportDataSource,
             Clock clock, AnthropicClientConfig anthropic, SyncConfig sync) {
         return App.create(App.Config.of(config, dsl, dataSource, clock).withExportDataSource(exportDataSource)
-                .withBcryptCost(4).withAnthropic(anthropic).withCipher(CredentialCipher.ephemeral()).withSync(sync));
+                .withTuning(4, anthropic, CredentialCipher.ephemeral(), sync));
     }
 
     /** Client settings that retry quickly so fault tests stay fast. */
