@@ -407,6 +407,27 @@ class IntegrationGrpcTest {
         }
     }
 
+    @Test
+    void listConnections_isOneQuery_howeverManyConnections() {
+        connect(SimKeys.ORG_A_ADMIN_KEY);
+        connect(SimKeys.ORG_B_ADMIN_KEY);
+        java.util.concurrent.atomic.AtomicInteger statements = new java.util.concurrent.atomic.AtomicInteger();
+        var counting = org.jooq.impl.DSL.using(new org.jooq.impl.DefaultConfiguration()
+                .set(server.database().dataSource()).set(org.jooq.SQLDialect.POSTGRES)
+                .set(org.jooq.ExecuteListener.onExecuteStart(ctx -> statements.incrementAndGet())));
+        var details = new ConnectionRepository().details(counting, tenant.id(), null);
+        assertThat(details).extracting(d -> d.row().organizationName())
+                .containsExactly(SimKeys.ORG_A_NAME, SimKeys.ORG_B_NAME);
+        assertThat(statements).hasValue(1);
+        // What the list shows is what GetConnection shows for each row.
+        var listed = server.integrations(reader).listConnections(ListConnectionsRequest.getDefaultInstance())
+                .getConnectionsList();
+        for (Connection c : listed) {
+            assertThat(server.integrations(reader).getConnection(GetConnectionRequest.newBuilder()
+                    .setConnectionId(c.getConnectionId()).build()).getConnection()).isEqualTo(c);
+        }
+    }
+
     private String decryptedKey(Connection c) {
         var row = new ConnectionRepository().findLive(server.database().dsl(), tenant.id(),
                 UUID.fromString(c.getConnectionId())).orElseThrow();
