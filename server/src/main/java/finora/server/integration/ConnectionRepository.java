@@ -33,10 +33,10 @@ public final class ConnectionRepository {
             OffsetDateTime refreshRequestedAt) {}
 
     /** A running sync's progress. */
-    public record Progress(int daysDone, int daysTotal) {}
+    record Progress(int daysDone, int daysTotal) {}
 
     /** One sync run; the provider fields say what Anthropic answered to a failed request. */
-    public record SyncRunRow(UUID id, LocalDate windowStart, LocalDate windowEnd, OffsetDateTime startedAt,
+    record SyncRunRow(UUID id, LocalDate windowStart, LocalDate windowEnd, OffsetDateTime startedAt,
             OffsetDateTime endedAt, int pages, long rows, int daysDone, int daysTotal, String outcome,
             String errorReason, String errorDetail, String providerRequestId, String providerMessage,
             String reconciliation) {}
@@ -45,7 +45,7 @@ public final class ConnectionRepository {
      * Whether the analytics API answers for the connection's key: UNKNOWN, AVAILABLE or REFUSED,
      * why (null when AVAILABLE) and when it was last asked (null: never).
      */
-    public record AnalyticsCheck(String status, String detail, OffsetDateTime checkedAt) {}
+    record AnalyticsCheck(String status, String detail, OffsetDateTime checkedAt) {}
 
 
     /** Records an analytics check; {@code status} AVAILABLE or REFUSED. */
@@ -61,13 +61,13 @@ public final class ConnectionRepository {
     }
 
     /** Why the last finished sync failed. */
-    public record LastFailure(String reason, String detail) {}
+    record LastFailure(String reason, String detail) {}
 
     /**
      * A connection with what its list entry shows beside it: the analytics check, the running sync's
      * progress, the last day its ledger holds and why its last sync failed (empty when it did not).
      */
-    public record ConnectionDetail(ConnectionRow row, AnalyticsCheck analytics, Optional<Progress> progress,
+    record ConnectionDetail(ConnectionRow row, AnalyticsCheck analytics, Optional<Progress> progress,
             Optional<LocalDate> completeThrough, Optional<LastFailure> lastFailure) {}
 
     /**
@@ -246,7 +246,7 @@ public final class ConnectionRepository {
     }
 
     /** The stored ciphertext of a live connection's key. */
-    public Optional<byte[]> ciphertext(DSLContext dsl, UUID connectionId) {
+    Optional<byte[]> ciphertext(DSLContext dsl, UUID connectionId) {
         return dsl.select(CREDENTIAL.CIPHERTEXT).from(CREDENTIAL)
                 .where(CREDENTIAL.CONNECTION_ID.eq(connectionId))
                 .fetchOptional(CREDENTIAL.CIPHERTEXT);

@@ -66,12 +66,12 @@ public final class Connections {
     }
 
     /** Connects an Anthropic organization with an Admin API key, with no caller deadline but the budget. */
-    public ConnectionDetail connect(Principal caller, String rawKey) {
+    ConnectionDetail connect(Principal caller, String rawKey) {
         return connect(caller, rawKey, KeyCheckLimit.budgetOnly());
     }
 
     /** Connects an Anthropic organization; nothing is saved if the check outlasts {@code limit}. */
-    public ConnectionDetail connect(Principal caller, String rawKey, KeyCheckLimit limit) {
+    ConnectionDetail connect(Principal caller, String rawKey, KeyCheckLimit limit) {
         String key = AdminKeyFormat.check(rawKey);
         Checked checked = verify(key, limit);
         Organization org = checked.organization();
@@ -102,12 +102,12 @@ public final class Connections {
     }
 
     /** Rotates a connection's key, with no caller deadline but the budget. */
-    public ConnectionDetail updateCredential(Principal caller, UUID connectionId, String rawKey) {
+    ConnectionDetail updateCredential(Principal caller, UUID connectionId, String rawKey) {
         return updateCredential(caller, connectionId, rawKey, KeyCheckLimit.budgetOnly());
     }
 
     /** Rotates a connection's key; the new key must belong to the same organization; nothing is saved past {@code limit}. */
-    public ConnectionDetail updateCredential(Principal caller, UUID connectionId, String rawKey,
+    ConnectionDetail updateCredential(Principal caller, UUID connectionId, String rawKey,
             KeyCheckLimit limit) {
         ConnectionRow current = live(caller, connectionId);
         String key = AdminKeyFormat.check(rawKey);
@@ -135,7 +135,7 @@ public final class Connections {
     }
 
     /** Removes a connection: deletes its credential, stops its syncs, keeps its cost history. */
-    public void delete(Principal caller, UUID connectionId) {
+    void delete(Principal caller, UUID connectionId) {
         dsl.transaction(c -> {
             ConnectionRow locked = repository.lockLive(c.dsl(), caller.tenantId(), connectionId)
                     .orElseThrow(() -> notFound(connectionId));
@@ -147,7 +147,7 @@ public final class Connections {
     }
 
     /** Makes a sync due now; refused while one runs or within a minute of the last request. */
-    public ConnectionDetail refresh(Principal caller, UUID connectionId) {
+    ConnectionDetail refresh(Principal caller, UUID connectionId) {
         OffsetDateTime now = now();
         dsl.transaction(c -> {
             ConnectionRow locked = repository.lockLive(c.dsl(), caller.tenantId(), connectionId)
@@ -171,7 +171,7 @@ public final class Connections {
     }
 
     /** A live connection of the caller's tenant with its details, or CONNECTION_NOT_FOUND. */
-    public ConnectionDetail get(Principal caller, UUID connectionId) {
+    ConnectionDetail get(Principal caller, UUID connectionId) {
         return repository.details(dsl, caller.tenantId(), connectionId).stream().findFirst()
                 .orElseThrow(() -> notFound(connectionId));
     }
@@ -181,15 +181,15 @@ public final class Connections {
     }
 
     /** The caller's live connections with their details, oldest first (one query however many there are). */
-    public List<ConnectionDetail> list(Principal caller) {
+    List<ConnectionDetail> list(Principal caller) {
         return repository.details(dsl, caller.tenantId(), null);
     }
 
     /** A page of a connection's sync runs, newest first, and the next page's token ("" for none). */
-    public record SyncRunPage(List<SyncRunRow> runs, String nextPageToken) {}
+    record SyncRunPage(List<SyncRunRow> runs, String nextPageToken) {}
 
     /** Sync runs of a live connection of the caller's tenant (CONNECTION_NOT_FOUND otherwise), newest first. */
-    public SyncRunPage syncRuns(Principal caller, UUID connectionId, String pageToken, int pageSize) {
+    SyncRunPage syncRuns(Principal caller, UUID connectionId, String pageToken, int pageSize) {
         live(caller, connectionId); // tenant check
         PageRequest page = PageRequest.of(pageToken, pageSize, 20, 100, connectionId);
         List<SyncRunRow> runs = repository.syncRuns(dsl, connectionId, page.offset(), page.size() + 1);
@@ -198,7 +198,7 @@ public final class Connections {
     }
 
     /** Parses a connection id; malformed ids are unknown ids. */
-    public static UUID parseId(String raw) {
+    static UUID parseId(String raw) {
         try {
             return UUID.fromString(raw.trim());
         } catch (RuntimeException e) {
