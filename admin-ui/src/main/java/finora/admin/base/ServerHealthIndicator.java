@@ -28,9 +28,8 @@ public class ServerHealthIndicator extends HorizontalLayout {
     this.client = client;
     setSpacing(false);
     setAlignItems(FlexComponent.Alignment.CENTER);
-    getStyle().set("gap", "var(--lumo-space-xs)").set("font-size", "var(--lumo-font-size-s)");
-    dot.getStyle().set("display", "inline-block").set("width", "0.6em").set("height", "0.6em")
-        .set("border-radius", "50%");
+    addClassName("server-health");
+    dot.addClassName("server-health-dot");
     dot.getElement().setAttribute("aria-hidden", "true");
     add(dot, label);
     addAttachListener(e -> refresh());
@@ -74,6 +73,5 @@ public class ServerHealthIndicator extends HorizontalLayout {
     label.setText(text);
     getElement().setAttribute("title", description);
   }
-
 
 }
