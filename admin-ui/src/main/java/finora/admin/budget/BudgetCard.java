@@ -97,12 +97,13 @@ class BudgetCard extends Composite<Div> {
         .orElse(100));
     double spentShare = share(s.spentPercent(), scale);
     double forecastShare = Math.max(spentShare, share(s.forecastPercent(), scale));
-    String colour = s.spentPercent().compareTo(HUNDRED) >= 0 ? "var(--lumo-error-color)"
-        : s.thresholds().stream().anyMatch(Budget.Threshold::crossed) ? "var(--lumo-warning-color, #e6a300)"
-        : "var(--lumo-success-color)";
+    String tone = s.spentPercent().compareTo(HUNDRED) >= 0 ? "error"
+        : s.thresholds().stream().anyMatch(Budget.Threshold::crossed) ? "warning"
+        : "success";
 
     Div track = new Div();
     track.addClassName("budget-bar");
+    track.getElement().setAttribute("data-tone", tone);
     track.getElement().setAttribute("role", "progressbar");
     track.getElement().setAttribute("aria-valuemin", "0");
     track.getElement().setAttribute("aria-valuemax", "100");
@@ -111,10 +112,10 @@ class BudgetCard extends Composite<Div> {
         + " % spent, forecast " + s.forecastPercent().toPlainString() + " % at period end");
     Div forecast = new Div();
     forecast.addClassName("budget-bar-forecast");
-    forecast.getStyle().set("width", pct(forecastShare)).set("background", colour);
+    forecast.getStyle().set("width", pct(forecastShare));
     Div fill = new Div();
     fill.addClassName("budget-bar-fill");
-    fill.getStyle().set("width", pct(spentShare)).set("background", colour);
+    fill.getStyle().set("width", pct(spentShare));
     track.add(forecast, fill);
 
     Div labels = new Div();
