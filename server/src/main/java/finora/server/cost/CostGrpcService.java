@@ -263,7 +263,7 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
         for (var c : corrections.subList(0, Math.min(size, corrections.size()))) {
             b.addRestatements(Restatement.newBuilder()
                     .setDay(date(c.day()))
-                    .setProvider(Provider.PROVIDER_ANTHROPIC)
+                    .setProvider(finora.server.grpc.ProtoValues.provider(c.provider()))
                     .setOrganizationId(c.organizationId())
                     .setOrganizationName(c.organizationName())
                     .setBefore(UsdMoney.of(c.before()))
@@ -317,8 +317,8 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
         if (row.period() != null) {
             b.setPeriodStart(date(row.period()));
         }
-        if (byProvider) {
-            b.setProvider(Provider.PROVIDER_ANTHROPIC);
+        if (byProvider && row.provider() != null) {
+            b.setProvider(finora.server.grpc.ProtoValues.provider(row.provider()));
         }
         if (row.modelFamily() != null) {
             b.setModelFamily(row.modelFamily());
