@@ -98,6 +98,7 @@ public class SpendView extends VerticalLayout {
   private final MultiSelectComboBox<TagOption> apiKeys = new MultiSelectComboBox<>("API key");
   private final MultiSelectComboBox<TagOption> actors = new MultiSelectComboBox<>("User");
   private final MultiSelectComboBox<TagOption> products = new MultiSelectComboBox<>("Product");
+  private final MultiSelectComboBox<finora.admin.grpc.AiProvider> providers = new MultiSelectComboBox<>("Provider");
   private final Paragraph freshness = new Paragraph();
   private final SpendCards cards = new SpendCards();
   private final Paragraph coverage = new Paragraph();
@@ -138,7 +139,10 @@ public class SpendView extends VerticalLayout {
           .setKey("version").setHeader("Version").setAutoWidth(true).setFlexGrow(0);
     });
     byWorkspace = new BreakdownGrid("by-workspace", grid -> {
-      grid.addColumn(CostLine::workspaceName).setKey("workspace").setHeader("Workspace").setFlexGrow(2)
+      // OpenAI projects and Anthropic workspaces share this dimension; the provider says whose.
+      grid.addColumn(line -> line.provider() == null ? "" : line.provider().displayName()).setKey("provider")
+          .setHeader("Provider").setAutoWidth(true).setFlexGrow(0);
+      grid.addColumn(CostLine::workspaceName).setKey("workspace").setHeader("Project / workspace").setFlexGrow(2)
           .setTooltipGenerator(CostLine::workspaceName);
       grid.addColumn(CostLine::workspaceId).setKey("id").setHeader("Id").setFlexGrow(1)
           .setTooltipGenerator(CostLine::workspaceId);
@@ -241,7 +245,11 @@ public class SpendView extends VerticalLayout {
     analyticsFilter(apiKeys, "filter-api-key", CostClient.API_KEY_TAG);
     analyticsFilter(actors, "filter-user", CostClient.ACTOR_TAG);
     analyticsFilter(products, "filter-product", CostClient.PRODUCT_TAG);
-    for (MultiSelectComboBox<?> filter : List.of(families, models, workspaces, apiKeys, actors, products)) {
+    providers.setId("filter-provider");
+    providers.setItemLabelGenerator(finora.admin.grpc.AiProvider::displayName);
+    providers.setItems(finora.admin.grpc.AiProvider.values());
+    for (MultiSelectComboBox<?> filter : List.of(providers, families, models, workspaces, apiKeys, actors,
+        products)) {
       filter.setClearButtonVisible(true);
       filter.setWidth("14rem");
       filter.addValueChangeListener(e -> {
@@ -259,8 +267,8 @@ public class SpendView extends VerticalLayout {
     HorizontalLayout downloads = new HorizontalLayout(csv, focus);
     downloads.setAlignItems(FlexComponent.Alignment.BASELINE);
 
-    FlexLayout bar = new FlexLayout(preset, from, to, families, models, workspaces, apiKeys, actors, products,
-        downloads);
+    FlexLayout bar = new FlexLayout(preset, from, to, providers, families, models, workspaces, apiKeys, actors,
+        products, downloads);
     bar.setFlexWrap(FlexLayout.FlexWrap.WRAP);
     bar.setAlignItems(FlexComponent.Alignment.BASELINE);
     bar.getStyle().set("gap", "var(--lumo-space-m)");
@@ -300,7 +308,7 @@ public class SpendView extends VerticalLayout {
     modelTitle.setWidthFull();
     modelTitle.setJustifyContentMode(FlexComponent.JustifyContentMode.BETWEEN);
     layout.add(section(new H3("By day"), byDay), section(modelTitle, byModel),
-        section(new H3("By workspace"), byWorkspace), section(new H3("By API key"), byApiKey),
+        section(new H3("By provider and project / workspace"), byWorkspace), section(new H3("By API key"), byApiKey),
         section(new H3("By user"), byActor));
     return layout;
   }
@@ -382,7 +390,8 @@ public class SpendView extends VerticalLayout {
 
   CostFilters filters() {
     return new CostFilters(List.copyOf(families.getSelectedItems()), List.copyOf(models.getSelectedItems()),
-        values(workspaces), values(apiKeys), values(actors), values(products));
+        values(workspaces), values(apiKeys), values(actors), values(products),
+        List.copyOf(providers.getSelectedItems()));
   }
 
   private static List<String> values(MultiSelectComboBox<TagOption> tag) {
@@ -456,7 +465,7 @@ public class SpendView extends VerticalLayout {
 
     byDay.show(pages(token, new CostQuery(range, List.of(CostGrouping.DAY), filters, CostOrdering.DATE)));
     showModels(token, range, filters);
-    byWorkspace.show(pages(token, new CostQuery(range, List.of(CostGrouping.WORKSPACE), filters,
+    byWorkspace.show(pages(token, new CostQuery(range, List.of(CostGrouping.PROVIDER, CostGrouping.WORKSPACE), filters,
         CostOrdering.AMOUNT_DESC)));
     byApiKey.showSortable(order -> pages(token, new CostQuery(range, List.of(CostGrouping.API_KEY), filters, order)));
     byActor.showSortable(order -> pages(token, new CostQuery(range, List.of(CostGrouping.ACTOR), filters, order)));
