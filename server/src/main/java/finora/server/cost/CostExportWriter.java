@@ -14,7 +14,7 @@ final class CostExportWriter {
     static final List<String> CSV_HEADER = List.of("day", "organization_id", "organization_name", "workspace_id",
             "workspace_name", "description", "model", "model_family", "model_version", "cost_type", "token_type",
             "service_tier", "context_window", "inference_geo", "amount_usd", "status", "speed", "api_key_id", "api_key_name", "actor_id", "actor_name", "product",
-            "list_amount_usd", "source");
+            "list_amount_usd", "source", "provider");
 
     static final List<String> FOCUS_HEADER = List.of("BilledCost", "EffectiveCost", "ListCost", "BillingCurrency",
             "ChargePeriodStart", "ChargePeriodEnd", "BillingPeriodStart", "BillingPeriodEnd", "ChargeCategory",
@@ -46,15 +46,17 @@ final class CostExportWriter {
                     i.tokenType(), i.serviceTier(), i.contextWindow(), i.inferenceGeo(), amount,
                     i.finalDay() ? "FINAL" : "PROVISIONAL", i.speed(), i.apiKeyId(), name(i.apiKeyId(), i.apiKeyName()),
                     i.actorId(), name(i.actorId(), i.actorName()), i.product(),
-                    i.listAmount() == null ? "" : i.listAmount().toPlainString(), orEmpty(i.source())));
+                    i.listAmount() == null ? "" : i.listAmount().toPlainString(), orEmpty(i.source()),
+                    orEmpty(i.provider())));
         }
         // ListCost is the provider's list price where it states one (Cost Analytics API), else the billed cost.
         String listCost = i.listAmount() == null ? amount : i.listAmount().toPlainString();
         LocalDate monthStart = i.day().withDayOfMonth(1);
         return line(List.of(amount, amount, listCost, "USD",
                 instant(i.day()), instant(i.day().plusDays(1)), instant(monthStart), instant(monthStart.plusMonths(1)),
-                "Usage", i.restated() ? "Correction" : "", i.description(), "Anthropic", "Anthropic", "Anthropic",
-                "Claude API", "AI and Machine Learning", i.organizationId(), i.organizationName(), workspaceId,
+                "Usage", i.restated() ? "Correction" : "", i.description(), providerName(i.provider()),
+                providerName(i.provider()), providerName(i.provider()), serviceName(i.provider()),
+                "AI and Machine Learning", i.organizationId(), i.organizationName(), workspaceId,
                 i.workspaceName(), i.model(), tags(workspaceId, i.workspaceName()), i.modelFamily(),
                 i.modelVersion(), i.tokenType(), i.costType(), i.serviceTier(), Boolean.toString(i.finalDay()),
                 i.contextWindow(), i.inferenceGeo(), i.speed(), i.apiKeyId(), name(i.apiKeyId(), i.apiKeyName()),
@@ -63,6 +65,15 @@ final class CostExportWriter {
 
     private static String name(String id, String name) {
         return name != null ? name : id == null || id.isEmpty() ? "" : id;
+    }
+
+    /** FOCUS ProviderName / PublisherName / InvoiceIssuerName of a stored provider name. */
+    static String providerName(String provider) {
+        return "OPENAI".equals(provider) ? "OpenAI" : "Anthropic";
+    }
+
+    private static String serviceName(String provider) {
+        return "OPENAI".equals(provider) ? "OpenAI API" : "Claude API";
     }
 
     private static String orEmpty(String s) {

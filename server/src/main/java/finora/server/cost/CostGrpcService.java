@@ -176,7 +176,7 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
         for (var c : page.corrections()) {
             b.addRestatements(Restatement.newBuilder()
                     .setDay(date(c.day()))
-                    .setProvider(Provider.PROVIDER_ANTHROPIC)
+                    .setProvider(finora.server.grpc.ProtoValues.provider(c.provider()))
                     .setOrganizationId(c.organizationId())
                     .setOrganizationName(c.organizationName())
                     .setBefore(UsdMoney.of(c.before()))
@@ -212,8 +212,8 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
         if (row.period() != null) {
             b.setPeriodStart(date(row.period()));
         }
-        if (byProvider) {
-            b.setProvider(Provider.PROVIDER_ANTHROPIC);
+        if (byProvider && row.provider() != null) {
+            b.setProvider(finora.server.grpc.ProtoValues.provider(row.provider()));
         }
         if (row.modelFamily() != null) {
             b.setModelFamily(row.modelFamily());

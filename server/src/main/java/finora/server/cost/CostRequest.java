@@ -62,8 +62,15 @@ final class CostRequest {
     }
 
     private static CostQuery.Filter filter(CostFilter f) {
-        boolean otherProviderOnly = !f.getProvidersList().isEmpty()
-                && !f.getProvidersList().contains(Provider.PROVIDER_ANTHROPIC);
+        // Stored provider names asked for; only unknown values (e.g. UNSPECIFIED) asked for match nothing.
+        List<String> providers = new ArrayList<>();
+        for (Provider p : f.getProvidersList()) {
+            String name = finora.server.grpc.ProtoValues.providerName(p);
+            if (name != null && !providers.contains(name)) {
+                providers.add(name);
+            }
+        }
+        boolean otherProviderOnly = !f.getProvidersList().isEmpty() && providers.isEmpty();
         List<String> workspaces = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         List<String> actors = new ArrayList<>();
@@ -88,7 +95,7 @@ final class CostRequest {
             }
         }
         return new CostQuery.Filter(List.copyOf(f.getModelFamiliesList()), List.copyOf(f.getModelsList()), workspaces,
-                otherProviderOnly, keys, actors, products);
+                otherProviderOnly, keys, actors, products, List.copyOf(providers));
     }
 
     /** The grouping asked for, as Java values: known dimensions, none twice, at most one of DAY, WEEK, MONTH. */

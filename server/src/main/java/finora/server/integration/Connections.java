@@ -19,7 +19,9 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -35,8 +37,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Connecting, rotating and removing provider keys (DESIGN.md §5.1).
  *
- * <p>Save = trim → format check → {@code GET /v1/organizations/me} → one small {@code cost_report}
- * → encrypt and store → first sync due now. A failed check saves nothing. Rotation checks the new
+ * <p>Save = trim → the provider's format check → its live check (for Anthropic {@code GET
+ * /v1/organizations/me} and one small {@code cost_report}; for OpenAI the projects list and one
+ * small costs page) → encrypt and store → first sync due now. Providers come in through the seam
+ * ({@link ProviderCosts}); nothing here knows a provider's JSON. A failed check saves nothing. Rotation checks the new
  * key the same way, requires the same organization, then swaps in one transaction, so the old key
  * keeps working until the new one is saved.
  */
@@ -50,14 +54,15 @@ public final class Connections {
     private final CredentialCipher cipher;
     private final AuditLog audit;
     private final Clock clock;
-    private final ProviderCosts costs;
+    /** Every provider by its stored name, in display order. */
+    private final Map<String, ProviderCosts> providers = new LinkedHashMap<>();
     /** Key checks run here, so a caller's deadline can abandon one (one virtual thread per check). */
     private final ExecutorService keyChecks = Executors.newVirtualThreadPerTaskExecutor();
 
     /** Creates the service. */
     public Connections(DSLContext dsl, ConnectionRepository repository, CredentialCipher cipher,
-            ProviderCosts costs, AuditLog audit, Clock clock) {
-        this.costs = costs;
+            List<ProviderCosts> providers, AuditLog audit, Clock clock) {
+        providers.forEach(p -> this.providers.put(p.provider(), p));
         this.dsl = dsl;
         this.repository = repository;
         this.cipher = cipher;
@@ -65,18 +70,40 @@ public final class Connections {
         this.clock = clock;
     }
 
+    /** The providers, in display order. */
+    public List<ProviderCosts> providers() {
+        return List.copyOf(providers.values());
+    }
+
+    /** A provider by its stored name ({@code ANTHROPIC}, {@code OPENAI}). */
+    public ProviderCosts provider(String name) {
+        ProviderCosts p = providers.get(name);
+        if (p == null) {
+            throw new FinoraException(ErrorReason.INVALID_ARGUMENT, "Choose a provider: "
+                    + String.join(", ", providers.keySet()));
+        }
+        return p;
+    }
+
     /** Connects an Anthropic organization with an Admin API key, with no caller deadline but the budget. */
     ConnectionDetail connect(Principal caller, String rawKey) {
-        return connect(caller, rawKey, KeyCheckLimit.budgetOnly());
+        return connect(caller, "ANTHROPIC", rawKey, KeyCheckLimit.budgetOnly());
     }
 
     /** Connects an Anthropic organization; nothing is saved if the check outlasts {@code limit}. */
     ConnectionDetail connect(Principal caller, String rawKey, KeyCheckLimit limit) {
-        String key = AdminKeyFormat.check(rawKey);
-        Checked checked = verify(key, limit);
+        return connect(caller, "ANTHROPIC", rawKey, limit);
+    }
+
+    /** Connects an organization of {@code providerName}; nothing is saved if the check outlasts {@code limit}. */
+    ConnectionDetail connect(Principal caller, String providerName, String rawKey, KeyCheckLimit limit) {
+        ProviderCosts provider = provider(providerName);
+        String name = provider.provider();
+        String key = provider.checkKeyFormat(rawKey);
+        Checked checked = verify(provider, key, limit);
         Organization org = checked.organization();
-        if (repository.findLiveByOrganization(dsl, caller.tenantId(), "ANTHROPIC", org.id()).isPresent()) {
-            throw alreadyConnected(org);
+        if (repository.findLiveByOrganization(dsl, caller.tenantId(), name, org.id()).isPresent()) {
+            throw alreadyConnected(provider, org);
         }
         OffsetDateTime now = now();
         UUID id = UUID.randomUUID();
@@ -85,19 +112,21 @@ public final class Connections {
         try {
             row = dsl.transactionResult(c -> {
                 // The organization's history, kept from an earlier connection, or a new one.
-                UUID ledger = repository.ledger(c.dsl(), caller.tenantId(), "ANTHROPIC", org.id(), org.name(), now);
-                ConnectionRow r = new ConnectionRow(id, caller.tenantId(), ledger, "ANTHROPIC", org.id(), org.name(),
-                        ConnectionStatus.ACTIVE, null, null, AdminKeyFormat.hint(key), now, now, now, null, null, null, null);
+                UUID ledger = repository.ledger(c.dsl(), caller.tenantId(), name, org.id(), org.name(), now);
+                ConnectionRow r = new ConnectionRow(id, caller.tenantId(), ledger, name, org.id(), org.name(),
+                        ConnectionStatus.ACTIVE, null, null, provider.keyHint(key), now, now, now, null, null, null, null);
                 repository.insert(c.dsl(), r, ciphertext);
                 recordLevel(c.dsl(), id, checked.level(), now);
                 audit.record(c.dsl(), caller.tenantId(), caller.subject(), "credential.connect", id.toString(),
-                        "Anthropic organization " + org.name() + " (" + org.id() + "), key " + r.keyHint());
+                        provider.displayName() + " organization " + org.name() + " (" + org.id() + "), key "
+                                + r.keyHint());
                 return r;
             });
         } catch (IntegrityConstraintViolationException e) {
-            throw alreadyConnected(org); // a concurrent connect of the same organization won
+            throw alreadyConnected(provider, org); // a concurrent connect of the same organization won
         }
-        log.info("Tenant {} connected Anthropic organization {} as connection {}", caller.tenantId(), org.id(), id);
+        log.info("Tenant {} connected {} organization {} as connection {}", caller.tenantId(), provider.displayName(),
+                org.id(), id);
         return get(caller, row.id());
     }
 
@@ -110,17 +139,19 @@ public final class Connections {
     ConnectionDetail updateCredential(Principal caller, UUID connectionId, String rawKey,
             KeyCheckLimit limit) {
         ConnectionRow current = live(caller, connectionId);
-        String key = AdminKeyFormat.check(rawKey);
-        Checked checked = verify(key, limit);
+        ProviderCosts provider = provider(current.provider());
+        String key = provider.checkKeyFormat(rawKey);
+        Checked checked = verify(provider, key, limit);
         Organization org = checked.organization();
         if (!org.id().equals(current.organizationId())) {
             throw new FinoraException(ErrorReason.ORGANIZATION_MISMATCH,
-                    "This key belongs to the Anthropic organization \"" + org.name() + "\", but this connection is "
+                    "This key belongs to the " + provider.displayName() + " organization \"" + org.name()
+                            + "\", but this connection is "
                             + "for \"" + current.organizationName() + "\". Paste an Admin key of \""
                             + current.organizationName() + "\", or connect the other organization separately.");
         }
         byte[] ciphertext = cipher.encrypt(key, caller.tenantId(), connectionId);
-        String hint = AdminKeyFormat.hint(key);
+        String hint = provider.keyHint(key);
         dsl.transaction(c -> {
             ConnectionRow locked = repository.lockLive(c.dsl(), caller.tenantId(), connectionId)
                     .orElseThrow(() -> notFound(connectionId));
@@ -141,7 +172,8 @@ public final class Connections {
                     .orElseThrow(() -> notFound(connectionId));
             repository.remove(c.dsl(), connectionId, now());
             audit.record(c.dsl(), caller.tenantId(), caller.subject(), "credential.remove", connectionId.toString(),
-                    "Anthropic organization " + locked.organizationName() + "; cost history kept");
+                    provider(locked.provider()).displayName() + " organization " + locked.organizationName()
+                            + "; cost history kept");
         });
         log.info("Tenant {} removed connection {}", caller.tenantId(), connectionId);
     }
@@ -210,10 +242,10 @@ public final class Connections {
      * Asks Anthropic about the key on a thread of its own, so the check can be abandoned (and its
      * HTTP call interrupted) when the caller gives up or the time runs out; in both cases nothing is saved.
      */
-    private Checked verify(String key, KeyCheckLimit limit) {
+    private Checked verify(ProviderCosts costs, String key, KeyCheckLimit limit) {
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
         Future<Checked> check = keyChecks.submit(() -> {
-            Organization org = costs.checkCredential(key, today);
+            Organization org = costs.organization(key, today);
             ProviderCosts.DataLevel level;
             try {
                 level = costs.probe(key, today);
@@ -233,7 +265,8 @@ public final class Connections {
                 }
                 long left = end - System.nanoTime();
                 if (left <= 0) {
-                    throw new FinoraException(ErrorReason.PROVIDER_UNAVAILABLE, "Anthropic did not confirm the key "
+                    throw new FinoraException(ErrorReason.PROVIDER_UNAVAILABLE, costs.displayName()
+                            + " did not confirm the key "
                             + "within " + limit.timeLeft().toSeconds() + " s; nothing was saved. Try again in a few minutes.");
                 }
                 try {
@@ -249,7 +282,7 @@ public final class Connections {
             }
         } catch (ExecutionException e) {
             if (e.getCause() instanceof ProviderException pe) {
-                throw toFinora(pe);
+                throw toFinora(costs, pe);
             }
             throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
@@ -272,17 +305,17 @@ public final class Connections {
         }
     }
 
-    /** How a failed provider check reads to the user (see {@link ProviderFailure}). */
-    static FinoraException toFinora(ProviderException e) {
-        log.info("Anthropic check failed: {}", e.getMessage());
+    /** How a failed key check of {@code provider} reads to the user (see {@link ProviderFailure}). */
+    static FinoraException toFinora(ProviderCosts provider, ProviderException e) {
+        log.info("{} check failed: {}", provider.displayName(), e.getMessage());
         ProviderFailure failure = ProviderFailure.of(e);
-        return new FinoraException(failure.checkReason(), failure.checkText(e));
+        return new FinoraException(failure.checkReason(), failure.checkText(provider, e));
     }
 
-    private static FinoraException alreadyConnected(Organization org) {
+    private static FinoraException alreadyConnected(ProviderCosts provider, Organization org) {
         return new FinoraException(ErrorReason.ALREADY_CONNECTED,
-                "The Anthropic organization \"" + org.name() + "\" is already connected. To use a new key, choose "
-                        + "Update on its row.");
+                "The " + provider.displayName() + " organization \"" + org.name() + "\" is already connected. To use "
+                        + "a new key, choose Update on its row.");
     }
 
     private static FinoraException notFound(UUID id) {

@@ -18,16 +18,42 @@ public interface ProviderCosts {
     /** The provider's name as stored on connections and ledgers, e.g. {@code ANTHROPIC}. */
     String provider();
 
-    /** The provider organization a credential belongs to. */
+    /** What people call the provider, e.g. {@code Anthropic}. */
+    String displayName();
+
+    /**
+     * Trims a pasted key and checks its format before anything is sent to the provider; a key of the
+     * wrong kind is refused with how to create the right one. The exception never contains the key.
+     *
+     * @throws finora.server.grpc.FinoraException KEY_EMPTY, KEY_MALFORMED or NOT_AN_ADMIN_KEY
+     */
+    String checkKeyFormat(String raw);
+
+    /** What a user may see of a checked key: its prefix and last four characters. */
+    String keyHint(String key);
+
+    /** The prefix every accepted key starts with, and one sentence on which key to paste and where to create it. */
+    KeyGuide keyGuide();
+
+    /**
+     * The live check of a key: proves it is an admin key that can read costs (GET only) and names
+     * the organization it belongs to.
+     *
+     * @throws ProviderException for a rejected key (401), a forbidden one (403) or an unavailable provider
+     */
+    Organization organization(String credential, LocalDate today);
+
+    /** A provider organization: a stable id and a name for people. */
     record Organization(String id, String name) {}
 
     /**
-     * Checks a credential before it is saved: which organization it belongs to, and that it may read
-     * the cost report (a small request over closed days).
-     *
-     * @throws ProviderException for a rejected key (401, 403) or when the provider is unavailable
+     * What people are told about keys: the prefix, which key to paste, what the connection covers,
+     * what to do when a key being checked is rejected (401) or forbidden (403), and what to do when the
+     * stored key of a connection is rejected or forbidden during a sync (syncs are paused then). These
+     * are the only 401/403 words of a provider; {@link ProviderFailure} picks among them.
      */
-    Organization checkCredential(String credential, LocalDate today);
+    record KeyGuide(String prefix, String help, String coverage, String rejected, String forbidden,
+            String storedRejected, String storedForbidden) {}
 
     /**
      * How fine the data this credential can read is (asked at connect and at the start of every

@@ -1,28 +1,23 @@
 package finora.server.provider;
 
 import finora.server.grpc.ErrorReason;
+import finora.server.provider.ProviderCosts.KeyGuide;
+import java.util.function.Function;
 
 /**
  * The one table of provider failures: for each {@link ProviderException.Kind}, the reason a caller
  * sees when a key check fails, the reason a sync run records ({@code sync_run.error_reason}), whether
- * the connection needs a new key, and the words for the user, for a key being checked and for the
- * stored key of a sync.
+ * the connection needs a new key, and which of the provider's {@link KeyGuide} sentences the user reads
+ * (for a key being checked and for the stored key of a sync). The 401/403 words live once per provider,
+ * in its {@link KeyGuide}; failures without a guide sentence use the exception's own message.
  */
 public enum ProviderFailure {
     /** 401. */
     UNAUTHORIZED(ProviderException.Kind.UNAUTHORIZED, ErrorReason.KEY_REJECTED, "KEY_REJECTED", true,
-            "Anthropic rejected this key (HTTP 401): it is revoked, expired or not an Admin key. Create a new Admin "
-                    + "key in the Claude Console (Settings → Admin keys) and paste it.",
-            "Anthropic rejected the stored Admin key (HTTP 401): it was revoked or expired. Syncs are paused: "
-                    + "create a fresh Admin key in the Claude Console (Settings → Admin keys), then choose Update on "
-                    + "this connection and paste it."),
+            KeyGuide::rejected, KeyGuide::storedRejected),
     /** 403. */
     FORBIDDEN(ProviderException.Kind.FORBIDDEN, ErrorReason.KEY_FORBIDDEN, "KEY_FORBIDDEN", true,
-            "Anthropic refused this key (HTTP 403): the member who created it may no longer have the admin role. "
-                    + "Ask an organization admin to create a new Admin key and paste it.",
-            "Anthropic refused the stored Admin key (HTTP 403): the member who created it may no longer have the "
-                    + "admin role. Syncs are paused: ask an organization admin to create a fresh Admin key in the "
-                    + "Claude Console (Settings → Admin keys), then choose Update on this connection and paste it."),
+            KeyGuide::forbidden, KeyGuide::storedForbidden),
     /** Timeouts, 429, 5xx, 529 after the retries. */
     UNAVAILABLE(ProviderException.Kind.UNAVAILABLE, ErrorReason.PROVIDER_UNAVAILABLE, "PROVIDER_UNAVAILABLE", false,
             null, null),
@@ -37,11 +32,11 @@ public enum ProviderFailure {
     private final ErrorReason checkReason;
     private final String syncReason;
     private final boolean needsNewKey;
-    private final String checkText;
-    private final String syncText;
+    private final Function<KeyGuide, String> checkText;
+    private final Function<KeyGuide, String> syncText;
 
     ProviderFailure(ProviderException.Kind kind, ErrorReason checkReason, String syncReason, boolean needsNewKey,
-            String checkText, String syncText) {
+            Function<KeyGuide, String> checkText, Function<KeyGuide, String> syncText) {
         this.kind = kind;
         this.checkReason = checkReason;
         this.syncReason = syncReason;
@@ -75,14 +70,15 @@ public enum ProviderFailure {
         return needsNewKey;
     }
 
-    /** The words for a key being checked; nothing was saved. */
-    public String checkText(ProviderException e) {
-        return checkText != null ? checkText : "Anthropic could not be reached or answered unexpectedly ("
-                + e.getMessage() + "); nothing was saved. Try again in a few minutes.";
+    /** The words for a key of {@code provider} being checked; nothing was saved. */
+    public String checkText(ProviderCosts provider, ProviderException e) {
+        return checkText != null ? checkText.apply(provider.keyGuide())
+                : provider.displayName() + " could not be reached or answered unexpectedly (" + e.getMessage()
+                        + "); nothing was saved. Try again in a few minutes.";
     }
 
-    /** The words for a sync of the stored key; {@code repair} says what happens next when the key is fine. */
-    public String syncText(ProviderException e, String repair) {
-        return syncText != null ? syncText : e.getMessage() + repair;
+    /** The words for a sync of {@code provider}'s stored key; {@code repair} says what happens next when the key is fine. */
+    public String syncText(ProviderCosts provider, ProviderException e, String repair) {
+        return syncText != null ? syncText.apply(provider.keyGuide()) : e.getMessage() + repair;
     }
 }

@@ -258,9 +258,11 @@ public final class CostSync {
         SyncFailure failure = null;
         String detail = null;
         ProviderError providerError = null;
+        ProviderCosts source = null;
         try {
             ConnectionRow row = live(claim);
             ProviderCosts provider = providers.get(row.provider());
+            source = provider;
             if (provider == null) {
                 throw new Abort(SyncFailure.INTERNAL, "No cost source for provider " + row.provider());
             }
@@ -278,7 +280,7 @@ public final class CostSync {
             }
             ProviderFailure row = ProviderFailure.of(e);
             failure = SyncFailure.valueOf(row.syncReason());
-            detail = row.syncText(e, REPAIR);
+            detail = source == null ? e.getMessage() + REPAIR : row.syncText(source, e, REPAIR);
         } catch (Abort e) {
             failure = e.failure;
             detail = e.getMessage();
@@ -465,7 +467,8 @@ public final class CostSync {
                     + " of the " + window.days() + " days asked for");
         }
         if (!defective.isEmpty()) {
-            throw new Abort(SyncFailure.BAD_RESPONSE, "Anthropic's cost report held an amount that is not a number "
+            throw new Abort(SyncFailure.BAD_RESPONSE, provider.displayName()
+                    + "'s cost data held an amount that is not a number "
                     + "on " + days(defective) + "; " + (defective.size() == 1 ? "that day keeps" : "those days keep")
                     + " what was stored before, every other day was stored, and the next sync fetches "
                     + (defective.size() == 1 ? "it" : "them") + " again");
