@@ -90,6 +90,11 @@ public final class CostBenchmark implements Callable<Integer> {
             description = "Also measure the cache-miss queries one grouping at a time.")
     boolean perGrouping;
 
+    @Option(names = "--explain", defaultValue = "false",
+            description = "Print EXPLAIN ANALYZE of each grouping's query over the detail rollup and over the "
+                    + "rollup QueryCosts now reads, then exit.")
+    boolean explain;
+
     @Option(names = "--naive", defaultValue = "true", negatable = true,
             description = "Measure the naive GROUP BY over the raw rows (default: ${DEFAULT-VALUE}).")
     boolean naive;
@@ -146,6 +151,14 @@ public final class CostBenchmark implements Callable<Integer> {
             DataLoader.Loaded target = loaded.get(0);
             int span = Math.min(queryDays, days);
             LocalDate start = target.lastDay().minusDays(span - 1L);
+            if (explain) {
+                try (Connection c = db.dataSource().getConnection()) {
+                    c.createStatement().execute("VACUUM ANALYZE");
+                    Plans.print(out, c, target.tenantId(), start, target.lastDay());
+                }
+                report = new Report(List.of(), true, rows);
+                return 0;
+            }
             QueryCostsRequest query = QueryCostsRequest.newBuilder()
                     .setStartDate(date(start)).setEndDate(date(target.lastDay()))
                     .addGroupBy(CostDimension.COST_DIMENSION_DAY).addGroupBy(CostDimension.COST_DIMENSION_MODEL_FAMILY)
