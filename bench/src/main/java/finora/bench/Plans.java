@@ -27,9 +27,9 @@ final class Plans {
             new Case("day x workspace", "r.day, r.workspace_id", "r.day, r.workspace_id", "workspace"),
             new Case("model", "r.model, r.model_family, r.model_version", "r.model, r.model_family, r.model_version",
                     "model"),
-            new Case("month x family", "1, r.model_family",
+            new Case("month x family", "cast(date_trunc('month', r.day) as date), r.model_family",
                     "cast(date_trunc('month', r.day) as date), r.model_family", null),
-            new Case("week", "1", "cast(date_trunc('week', r.day) as date)", null),
+            new Case("week", "cast(date_trunc('week', r.day) as date)", "cast(date_trunc('week', r.day) as date)", null),
             new Case("api key", "r.api_key_id", "r.api_key_id", "api_key"));
 
     static void print(PrintStream out, Connection c, UUID tenant, LocalDate start, LocalDate end) throws SQLException {
@@ -53,8 +53,7 @@ final class Plans {
 
     private static void run(PrintStream out, Connection c, Case k, String label, String from, String extra,
             UUID tenant, LocalDate start, LocalDate end, boolean full) throws SQLException {
-        String groupBy = k.groupBy().startsWith("1") ? k.select().split(", ")[0]
-                + k.groupBy().substring(1) : k.groupBy();
+        String groupBy = k.groupBy();
         String sql = "EXPLAIN (ANALYZE, BUFFERS) select " + k.select() + ", coalesce(sum(r.amount_usd), 0) as amount, "
                 + "bool_or(d.status is distinct from 'FINAL') as provisional, "
                 + "sum(coalesce(sum(r.amount_usd), 0)) over () as total, count(*) over () as total_rows "
