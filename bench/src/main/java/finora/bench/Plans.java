@@ -76,7 +76,8 @@ final class Plans {
         String buffers = "";
         String exec = "";
         for (String line : plan) {
-            if (line.contains("Scan on cost_rollup") || line.contains("Scan using cost_rollup")) {
+            if ((line.contains("Scan on cost_rollup") || line.contains("Scan using cost_rollup"))
+                    && !line.contains("Bitmap Index Scan")) { // its rows are the heap scan's above it
                 var m = java.util.regex.Pattern.compile("actual time=[^ ]+ rows=(\\d+)").matcher(line);
                 if (m.find()) {
                     rowsRead += Long.parseLong(m.group(1));
