@@ -366,7 +366,7 @@ public final class CostBenchmark implements Callable<Integer> {
         }
 
         private static QueryCostsRequest grid(QueryCostsRequest range, CostOrder order, CostDimension... dims) {
-            return range.toBuilder().addAllGroupBy(List.of(dims)).setOrderBy(order).setPageSize(50).build();
+            return range.toBuilder().addAllGroupBy(List.of(dims)).setOrderBy(order).setPageSize(500).build();
         }
     }
 
