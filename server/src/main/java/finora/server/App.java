@@ -87,8 +87,14 @@ public record App(
      */
     public static App create(ServerConfig config, DSLContext dsl, DataSource dataSource, DataSource exportDataSource,
             Clock clock) {
+        return create(config, dsl, dataSource, exportDataSource, clock, CredentialCipher.fromConfig(config));
+    }
+
+    /** As above with the key set already loaded (the server loads it while its database starts). */
+    public static App create(ServerConfig config, DSLContext dsl, DataSource dataSource, DataSource exportDataSource,
+            Clock clock, CredentialCipher cipher) {
         return create(config, dsl, dataSource, clock, BCRYPT_COST,
-                AnthropicClientConfig.defaults(config.anthropicBaseUrl()), CredentialCipher.fromConfig(config),
+                AnthropicClientConfig.defaults(config.anthropicBaseUrl()), cipher,
                 SyncConfig.defaults(), new PrometheusRegistry(), exportDataSource);
     }
 
