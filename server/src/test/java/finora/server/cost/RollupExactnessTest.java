@@ -162,21 +162,21 @@ class RollupExactnessTest {
     private static List<NamedFilter> filters() {
         List<String> none = List.of();
         return List.of(
-                new NamedFilter("none", new CostRequest.Filter(none, none, none, false, none, none, none), i -> true),
+                new NamedFilter("none", new CostRequest.Filter(none, none, none, false, none, none, none, none), i -> true),
                 new NamedFilter("family", new CostRequest.Filter(List.of("Sonnet", "Haiku"), none, none, false, none,
-                        none, none), i -> !i.family().equals("Opus")),
+                        none, none, none), i -> !i.family().equals("Opus")),
                 new NamedFilter("model", new CostRequest.Filter(none, List.of("claude-sonnet-5"), none, false, none,
-                        none, none), i -> i.model().equals("claude-sonnet-5")),
+                        none, none, none), i -> i.model().equals("claude-sonnet-5")),
                 new NamedFilter("workspace", new CostRequest.Filter(none, none, List.of("", "wrkspc_b"), false, none,
-                        none, none), i -> !i.workspace().equals("wrkspc_a")),
+                        none, none, none), i -> !i.workspace().equals("wrkspc_a")),
                 new NamedFilter("api key", new CostRequest.Filter(none, none, none, false, List.of("apikey_1"), none,
-                        none), i -> i.apiKey().equals("apikey_1")),
+                        none, none), i -> i.apiKey().equals("apikey_1")),
                 new NamedFilter("actor", new CostRequest.Filter(none, none, none, false, none, List.of("", "user_3"),
-                        none), i -> i.actor().isEmpty() || i.actor().equals("user_3")),
+                        none, none), i -> i.actor().isEmpty() || i.actor().equals("user_3")),
                 new NamedFilter("product", new CostRequest.Filter(none, none, none, false, none, none,
-                        List.of("claude_code")), i -> i.product().equals("claude_code")),
+                        List.of("claude_code"), none), i -> i.product().equals("claude_code")),
                 new NamedFilter("family + workspace + key", new CostRequest.Filter(List.of("Sonnet"), none,
-                        List.of("wrkspc_a"), false, List.of("apikey_2"), none, none), i -> i.family().equals("Sonnet")
+                        List.of("wrkspc_a"), false, List.of("apikey_2"), none, none, none), i -> i.family().equals("Sonnet")
                         && i.workspace().equals("wrkspc_a") && i.apiKey().equals("apikey_2")));
     }
 
