@@ -95,6 +95,11 @@ public record App(
                     new PrometheusRegistry());
         }
 
+        /** Provider keys are encrypted with {@code keys}, already loaded (the server loads them while its database starts). */
+        public Config withCipher(CredentialCipher keys) {
+            return new Config(server, dsl, dataSource, exportDataSource, clock, bcryptCost, anthropic, keys, sync, metrics);
+        }
+
         /** Exports read from a pool of their own (null: the pool of {@code dsl}). */
         public Config withExportDataSource(DataSource exports) {
             return new Config(server, dsl, dataSource, exports, clock, bcryptCost, anthropic, cipher, sync, metrics);

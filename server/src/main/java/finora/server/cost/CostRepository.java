@@ -9,6 +9,7 @@ import static finora.db.jooq.Tables.LEDGER;
 import static finora.db.jooq.Tables.COST_LINE_ITEM;
 import static finora.db.jooq.Tables.COST_RESTATEMENT;
 import static finora.db.jooq.Tables.COST_ROLLUP_DETAIL;
+import static finora.db.jooq.Tables.COST_ROLLUP_DIM;
 import static finora.db.jooq.Tables.COST_ROLLUP_FAMILY;
 import static finora.db.jooq.Tables.WORKSPACE;
 
@@ -45,14 +46,18 @@ import org.jooq.impl.DSL;
  */
 final class CostRepository {
     /**
-     * Where grouped queries read from: the trigger-maintained rollups (V3 migration), never the raw
-     * line items. The family rollup answers time × family questions; the detail rollup everything else.
+     * Where grouped queries read from: the trigger-maintained rollups (V3, V4, V7, V11 migrations), never
+     * the raw line items. The family rollup answers time × family questions; a narrow rollup (one
+     * dimension by family and day, {@code cost_rollup_dim}) those that involve one other dimension; the
+     * detail rollup everything else. {@code only} selects the narrow rollup's dimension; {@code listed}
+     * is the billed amount of the rows that state a list price, where the source keeps it.
      */
     private record Source(Table<?> table, Field<UUID> tenant, Field<UUID> ledger, Field<LocalDate> day,
             Field<String> family, Field<String> version, Field<String> model, Field<String> workspace,
             Field<String> costType, Field<String> tokenType, Field<String> tier, Field<String> contextWindow,
             Field<String> inferenceGeo, Field<String> speed, Field<String> apiKey, Field<String> actor,
-            Field<String> product, Field<BigDecimal> amount, Field<BigDecimal> listAmount) {
+            Field<String> product, Field<BigDecimal> amount, Field<BigDecimal> listAmount, Condition only,
+            Field<BigDecimal> listed) {
 
         Field<BigDecimal> sum() {
             return DSL.coalesce(DSL.sum(amount), BigDecimal.ZERO).as("amount");
@@ -66,26 +71,82 @@ final class CostRepository {
 
     private static final Source FAMILY = new Source(COST_ROLLUP_FAMILY, COST_ROLLUP_FAMILY.TENANT_ID,
             COST_ROLLUP_FAMILY.LEDGER_ID, COST_ROLLUP_FAMILY.DAY, COST_ROLLUP_FAMILY.MODEL_FAMILY, null, null, null,
-            null, null, null, null, null, null, null, null, null, COST_ROLLUP_FAMILY.AMOUNT_USD, null);
+            null, null, null, null, null, null, null, null, null, COST_ROLLUP_FAMILY.AMOUNT_USD, null, null, null);
     private static final Source DETAIL = new Source(COST_ROLLUP_DETAIL, COST_ROLLUP_DETAIL.TENANT_ID,
             COST_ROLLUP_DETAIL.LEDGER_ID, COST_ROLLUP_DETAIL.DAY, COST_ROLLUP_DETAIL.MODEL_FAMILY,
             COST_ROLLUP_DETAIL.MODEL_VERSION, COST_ROLLUP_DETAIL.MODEL, COST_ROLLUP_DETAIL.WORKSPACE_ID,
             COST_ROLLUP_DETAIL.COST_TYPE, COST_ROLLUP_DETAIL.TOKEN_TYPE, COST_ROLLUP_DETAIL.SERVICE_TIER,
             COST_ROLLUP_DETAIL.CONTEXT_WINDOW, COST_ROLLUP_DETAIL.INFERENCE_GEO, COST_ROLLUP_DETAIL.SPEED,
             COST_ROLLUP_DETAIL.API_KEY_ID, COST_ROLLUP_DETAIL.ACTOR_ID, COST_ROLLUP_DETAIL.PRODUCT,
-            COST_ROLLUP_DETAIL.AMOUNT_USD, COST_ROLLUP_DETAIL.LIST_AMOUNT_USD);
+            COST_ROLLUP_DETAIL.AMOUNT_USD, COST_ROLLUP_DETAIL.LIST_AMOUNT_USD, null,
+            COST_ROLLUP_DETAIL.LISTED_AMOUNT_USD);
+    /** The narrow rollup of each dimension other than time and family (model also answers version). */
+    private static final Map<Dimension, Source> NARROW = narrowSources();
     private static final EnumSet<Dimension> FAMILY_DIMENSIONS = EnumSet.of(Dimension.DAY,
             Dimension.WEEK, Dimension.MONTH, Dimension.PROVIDER,
             Dimension.MODEL_FAMILY);
     private static final Field<Boolean> PROVISIONAL =
             DSL.boolOr(COST_DAY.STATUS.isDistinctFrom("FINAL")).as("provisional");
 
-    /** The smallest rollup that holds every asked dimension and filter. */
+    private static Map<Dimension, Source> narrowSources() {
+        var t = COST_ROLLUP_DIM;
+        Map<Dimension, Source> m = new EnumMap<>(Dimension.class);
+        for (Dimension d : List.of(Dimension.MODEL, Dimension.WORKSPACE,
+                Dimension.COST_TYPE, Dimension.TOKEN_TYPE,
+                Dimension.SERVICE_TIER, Dimension.CONTEXT_WINDOW,
+                Dimension.INFERENCE_GEO, Dimension.SPEED,
+                Dimension.API_KEY, Dimension.ACTOR,
+                Dimension.PRODUCT)) {
+            Field<String> v = t.VALUE;
+            String name = d.name().toLowerCase(java.util.Locale.ROOT);
+            boolean model = d == Dimension.MODEL;
+            m.put(d, new Source(t, t.TENANT_ID, t.LEDGER_ID, t.DAY, t.MODEL_FAMILY, model ? t.MODEL_VERSION : null,
+                    model ? v : null, d == Dimension.WORKSPACE ? v : null,
+                    d == Dimension.COST_TYPE ? v : null,
+                    d == Dimension.TOKEN_TYPE ? v : null,
+                    d == Dimension.SERVICE_TIER ? v : null,
+                    d == Dimension.CONTEXT_WINDOW ? v : null,
+                    d == Dimension.INFERENCE_GEO ? v : null,
+                    d == Dimension.SPEED ? v : null,
+                    d == Dimension.API_KEY ? v : null,
+                    d == Dimension.ACTOR ? v : null,
+                    d == Dimension.PRODUCT ? v : null,
+                    t.AMOUNT_USD, t.LIST_AMOUNT_USD, t.DIMENSION.eq(DSL.inline(name)), t.LISTED_AMOUNT_USD));
+        }
+        return m;
+    }
+
+    /**
+     * The smallest rollup that holds every asked dimension and filter: the family rollup when only time
+     * and family are involved, the narrow rollup of the one other dimension involved, else the detail
+     * rollup.
+     */
     private static Source source(List<Dimension> dims, CostQuery.Filter filter) {
-        boolean familyOnly = FAMILY_DIMENSIONS.containsAll(dims) && filter.models().isEmpty()
-                && filter.workspaceIds().isEmpty() && filter.apiKeyIds().isEmpty() && filter.actorIds().isEmpty()
-                && filter.products().isEmpty();
-        return familyOnly ? FAMILY : DETAIL;
+        EnumSet<Dimension> other = EnumSet.noneOf(Dimension.class);
+        for (Dimension d : dims) {
+            if (!FAMILY_DIMENSIONS.contains(d)) {
+                other.add(d == Dimension.MODEL_VERSION ? Dimension.MODEL : d);
+            }
+        }
+        if (!filter.models().isEmpty()) {
+            other.add(Dimension.MODEL);
+        }
+        if (!filter.workspaceIds().isEmpty()) {
+            other.add(Dimension.WORKSPACE);
+        }
+        if (!filter.apiKeyIds().isEmpty()) {
+            other.add(Dimension.API_KEY);
+        }
+        if (!filter.actorIds().isEmpty()) {
+            other.add(Dimension.ACTOR);
+        }
+        if (!filter.products().isEmpty()) {
+            other.add(Dimension.PRODUCT);
+        }
+        if (other.isEmpty()) {
+            return FAMILY;
+        }
+        return other.size() == 1 ? NARROW.get(other.iterator().next()) : DETAIL;
     }
 
     /** One group of costs; dimension values not grouped by are null. */
@@ -336,8 +397,13 @@ final class CostRepository {
 
     /** List price and billed cost of the range over the rows that state a list price. */
     Discount discount(DSLContext dsl, UUID tenantId, CostQuery.Range range, CostQuery.Filter filter) {
-        Source src = DETAIL;
-        return dsl.select(DSL.sum(src.listAmount()), DSL.sum(src.amount()).filterWhere(src.listAmount().isNotNull()))
+        Source src = source(List.of(), filter);
+        if (src == FAMILY) { // it keeps no list price: the narrow rollup with the fewest rows a day does
+            src = NARROW.get(Dimension.SPEED);
+        }
+        Field<BigDecimal> billed = src.listed() != null ? DSL.sum(src.listed())
+                : DSL.sum(src.amount()).filterWhere(src.listAmount().isNotNull());
+        return dsl.select(DSL.sum(src.listAmount()), billed)
                 .from(src.table()).where(conditions(src, tenantId, range, filter))
                 .fetchSingle(r -> new Discount(r.value1(), r.value2() == null ? BigDecimal.ZERO : r.value2()));
     }
@@ -439,6 +505,9 @@ final class CostRepository {
     private static Condition conditions(Source src, UUID tenantId, CostQuery.Range range,
             CostQuery.Filter filter) {
         Condition c = src.tenant().eq(tenantId).and(src.day().between(range.start(), range.end()));
+        if (src.only() != null) {
+            c = c.and(src.only());
+        }
         if (filter.noProvider()) {
             c = c.and(DSL.falseCondition());
         }
@@ -474,7 +543,7 @@ final class CostRepository {
                 COST_LINE_ITEM.WORKSPACE_ID, COST_LINE_ITEM.COST_TYPE, COST_LINE_ITEM.TOKEN_TYPE,
                 COST_LINE_ITEM.SERVICE_TIER, COST_LINE_ITEM.CONTEXT_WINDOW, COST_LINE_ITEM.INFERENCE_GEO,
                 COST_LINE_ITEM.SPEED, COST_LINE_ITEM.API_KEY_ID, COST_LINE_ITEM.ACTOR_ID, COST_LINE_ITEM.PRODUCT,
-                COST_LINE_ITEM.AMOUNT_USD, COST_LINE_ITEM.LIST_AMOUNT_USD), tenantId, range, filter);
+                COST_LINE_ITEM.AMOUNT_USD, COST_LINE_ITEM.LIST_AMOUNT_USD, null, null), tenantId, range, filter);
     }
 
     /**

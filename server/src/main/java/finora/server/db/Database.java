@@ -192,4 +192,15 @@ public final class Database implements AutoCloseable {
             embedded.close();
         }
     }
+
+    /**
+     * Loads jOOQ's rendering classes and the generated schema by rendering a query (no database
+     * needed); the server does it on another thread while PostgreSQL starts.
+     */
+    public static void warmJooq() {
+        var t = finora.db.jooq.Tables.COST_ROLLUP_DETAIL;
+        org.jooq.impl.DSL.using(org.jooq.SQLDialect.POSTGRES).renderInlined(org.jooq.impl.DSL
+                .select(t.DAY, org.jooq.impl.DSL.sum(t.AMOUNT_USD)).from(t).where(t.TENANT_ID.isNotNull())
+                .groupBy(t.DAY).orderBy(t.DAY).limit(1));
+    }
 }
