@@ -96,9 +96,16 @@ final class SyncFleet implements AutoCloseable {
 
     /** Starts a replica with its own pools ({@code poolSize} connections for syncs and calls). */
     Replica startReplica(String id, SyncConfig sync, int maxOutbound, int poolSize) {
+        return startReplica(id, sync, AnthropicClientConfig.defaults(config.anthropicBaseUrl())
+                .withMaxConcurrentRequests(maxOutbound), poolSize);
+    }
+
+    /** As above with the given client settings (the base URL is replaced by the simulator's). */
+    Replica startReplica(String id, SyncConfig sync, AnthropicClientConfig clientConfig, int poolSize) {
         Database db = Database.open(jdbcUrl(), "postgres", "", null, new Database.PoolSizes(poolSize, 1));
-        AnthropicClientConfig client = AnthropicClientConfig.defaults(config.anthropicBaseUrl())
-                .withMaxConcurrentRequests(maxOutbound);
+        AnthropicClientConfig client = new AnthropicClientConfig(config.anthropicBaseUrl(),
+                clientConfig.connectTimeout(), clientConfig.requestTimeout(), clientConfig.maxRetries(),
+                clientConfig.baseDelay(), clientConfig.maxDelay(), clientConfig.maxConcurrentRequests());
         App app = App.create(config, db.dsl(), db.sideDataSource(), clock, 4, client, cipher, sync.withReplicaId(id),
                 new PrometheusRegistry(), db.exportDataSource());
         app.scheduler().start();
@@ -120,6 +127,12 @@ final class SyncFleet implements AutoCloseable {
      * evenly over [{@code firstDue}, {@code firstDue + spread}).
      */
     void seed(int connections, Instant firstDue, Duration spread, DataSource ds) throws SQLException {
+        seed(connections, firstDue, spread, ds, true);
+    }
+
+    /** As above; {@code finalHistory} false leaves the ledgers empty, so first syncs backfill 2 years. */
+    void seed(int connections, Instant firstDue, Duration spread, DataSource ds, boolean finalHistory)
+            throws SQLException {
         LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
         Timestamp now = Timestamp.from(clock.instant());
         try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
@@ -157,13 +170,26 @@ final class SyncFleet implements AutoCloseable {
                 p.execute();
             }
             st.execute("INSERT INTO bench_seed SELECT connection_id, next_sync_at FROM connection");
-            try (PreparedStatement p = c.prepareStatement("INSERT INTO cost_day (ledger_id, day, total_usd, fetched_at,"
-                    + " status, fetched_by) SELECT s.ledger_id, d::date, 0, ?, 'FINAL', s.connection_id FROM s,"
-                    + " generate_series(?::date, ?::date, interval '1 day') d")) {
-                p.setTimestamp(1, now);
-                p.setObject(2, today.minusDays(Plan.ENTERPRISE.backfillDays()));
-                p.setObject(3, today.minusDays(4));
-                p.execute();
+            if (finalHistory) {
+                // The simulator's own day totals (organization A's, the same for every ledger), so the
+                // anomaly detector sees a history like the days it is about to get.
+                LocalDate from = today.minusDays(Plan.ENTERPRISE.backfillDays());
+                Map<LocalDate, java.math.BigDecimal> truth = sim.truth(SimKeys.ORG_A_ID, from, today.minusDays(3))
+                        .byDayUsd();
+                List<LocalDate> days = new ArrayList<>();
+                List<java.math.BigDecimal> totals = new ArrayList<>();
+                for (LocalDate d = from; d.isBefore(today.minusDays(3)); d = d.plusDays(1)) {
+                    days.add(d);
+                    totals.add(truth.getOrDefault(d, java.math.BigDecimal.ZERO));
+                }
+                try (PreparedStatement p = c.prepareStatement("INSERT INTO cost_day (ledger_id, day, total_usd,"
+                        + " fetched_at, status, fetched_by) SELECT s.ledger_id, t.day, t.total, ?, 'FINAL', s.connection_id"
+                        + " FROM s, unnest(?::date[], ?::numeric[]) AS t(day, total)")) {
+                    p.setTimestamp(1, now);
+                    p.setArray(2, c.createArrayOf("date", days.stream().map(java.sql.Date::valueOf).toArray()));
+                    p.setArray(3, c.createArrayOf("numeric", totals.toArray()));
+                    p.execute();
+                }
             }
             List<UUID[]> ids = new ArrayList<>();
             try (ResultSet rs = st.executeQuery("SELECT tenant_id, connection_id FROM s")) {

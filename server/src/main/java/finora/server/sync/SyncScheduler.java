@@ -185,6 +185,9 @@ public final class SyncScheduler implements AutoCloseable {
                     workers.execute(() -> {
                         try {
                             sync.run(claim, stopping::get);
+                        } catch (RuntimeException e) {
+                            log.error("Sync of connection {} ended unexpectedly; its lease runs out", claim.connectionId(),
+                                    e);
                         } finally {
                             inFlight.remove(claim);
                             freeWorkers.release();
