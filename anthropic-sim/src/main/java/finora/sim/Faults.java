@@ -76,9 +76,11 @@ public final class Faults {
         add(Objects.requireNonNull(path, "path"), requests, fault);
     }
 
-    /** Removes every scheduled fault. */
+    /** Removes every scheduled fault and turns latency and random faults off. */
     public synchronized void clear() {
         rules.clear();
+        latency = Duration.ZERO;
+        randomRate = 0;
     }
 
     /** Whether any fault is still scheduled. */
