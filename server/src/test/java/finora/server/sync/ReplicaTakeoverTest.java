@@ -156,7 +156,8 @@ class ReplicaTakeoverTest {
         bed = SyncTestBed.start(SMALL_DAYS);
         Connected c = bed.connect(Plan.GROWTH);
         bed.sim.faults().onPath(COST_REPORT, 1, Fault.delay(Duration.ZERO));
-        bed.sim.faults().onPath(COST_REPORT, 1, Fault.delay(Duration.ofSeconds(3))); // A stalls on page 2
+        // A stalls on page 2, long enough for B to take over and finish even on a busy machine.
+        bed.sim.faults().onPath(COST_REPORT, 1, Fault.delay(Duration.ofSeconds(20)));
         SyncConfig fast = TestApps.syncConfig("x").withHeartbeat(Duration.ofMillis(100), Duration.ofMillis(500));
         // A claims and syncs without a heartbeat thread: it stops beating at once, as a replica cut
         // off from the database, frozen or paused would, while its sync still has page 2 in hand.
@@ -168,12 +169,12 @@ class ReplicaTakeoverTest {
 
         SyncScheduler b = replica("replica-b", fast);
         b.start();
-        await("B took over and finished", Duration.ofSeconds(10), () -> bed.runs(c.id()).stream()
+        await("B took over and finished", Duration.ofSeconds(19), () -> bed.runs(c.id()).stream()
                 .anyMatch(r -> "replica-b".equals(r.getReplicaId()) && "SUCCEEDED".equals(r.getOutcome())));
         assertThat(stale.isDone()).as("A still waits for its page").isFalse();
         ConnectionRecord afterB = bed.connection(c.id());
 
-        CostSync.Result late = stale.get(10, TimeUnit.SECONDS);
+        CostSync.Result late = stale.get(30, TimeUnit.SECONDS);
         assertThat(late.failure()).as("A's late write was fenced off").isEqualTo(SyncFailure.LEASE_LOST);
         assertThat(late.daysDone()).as("nothing of page 2 stored by A").isEqualTo(31);
         SyncRunRecord aRun = bed.runs(c.id()).stream().filter(r -> r.getReplicaId().equals("replica-a")).findFirst()
