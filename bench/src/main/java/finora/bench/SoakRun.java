@@ -56,6 +56,7 @@ public final class SoakRun implements Callable<Integer> {
     double faultRate;
 
     private final PrintStream out;
+    private boolean killedMidSync;
 
     SoakRun(PrintStream out) {
         this.out = out;
@@ -96,10 +97,14 @@ public final class SoakRun implements Callable<Integer> {
                     out.printf(Locale.ROOT, "[%4.0f s] PostgreSQL restarted (down %.1f s)%n", elapsed / 1e3,
                             took.toMillis() / 1e3);
                     restarted = true;
-                } else if (!killed && elapsed > totalMs * 2 / 3) {
+                } else if (!killed && elapsed > totalMs * 2 / 3 && (holdsLease(admin, "replica-2")
+                        || elapsed > totalMs * 5 / 6)) {
+                    // Mid-sync if at all possible: a kill while idle would show no takeover.
+                    boolean midSync = holdsLease(admin, "replica-2");
                     fleet.kill(victim);
-                    out.printf(Locale.ROOT, "[%4.0f s] replica-2 killed (pools closed, threads stopped, nothing "
-                            + "released)%n", elapsed / 1e3);
+                    killedMidSync = midSync;
+                    out.printf(Locale.ROOT, "[%4.0f s] replica-2 killed %s(pools closed, threads stopped, nothing "
+                            + "released)%n", elapsed / 1e3, midSync ? "mid-sync " : "while idle ");
                     Thread.sleep(10_000);
                     fleet.startReplica("replica-3", sync, client, 6);
                     out.printf(Locale.ROOT, "[%4.0f s] replica-3 started in its place%n",
@@ -128,6 +133,16 @@ public final class SoakRun implements Callable<Integer> {
                 }
             }
             return check(fleet, admin, settle, (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private static boolean holdsLease(HikariDataSource ds, String replica) {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM connection WHERE lease_owner = '" + replica + "'")) {
+            rs.next();
+            return rs.getInt(1) > 0;
+        } catch (Exception e) {
+            return false;
         }
     }
 
@@ -217,6 +232,7 @@ public final class SoakRun implements Callable<Integer> {
                 fleet.sim.requestLog().total(), Math.round(faultRate * 100));
         out.println("| sync runs | " + outcomes + " |");
         out.println("| failed runs by reason | " + failures + " |");
+        out.println("| replica-2 killed | " + (killedMidSync ? "mid-sync" : "while idle") + " |");
         out.println("| runs abandoned by a takeover | " + takeovers + " |");
         out.printf(Locale.ROOT, "| ledgers equal to the simulator's truth, every day of %d | %d of %d |%n",
                 Plan.ENTERPRISE.backfillDays(), ledgersExact, ledgers);
