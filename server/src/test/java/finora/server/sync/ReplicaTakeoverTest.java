@@ -56,6 +56,10 @@ class ReplicaTakeoverTest {
 
     /** A replica of its own: its own pool over the test database, its own wiring, scheduler and session. */
     private App ownReplica(String id, SyncConfig sync) {
+        return ownReplica(id, sync, TestApps.fastRetries(bed.server.app().config()));
+    }
+
+    private App ownReplica(String id, SyncConfig sync, finora.server.provider.anthropic.AnthropicClientConfig client) {
         PostgresFixture.TestDatabase db = bed.server.database();
         HikariConfig cfg = new HikariConfig();
         cfg.setJdbcUrl(db.jdbcUrl());
@@ -66,7 +70,7 @@ class ReplicaTakeoverTest {
         HikariDataSource pool = new HikariDataSource(cfg);
         pools.add(pool);
         App app = TestApps.create(bed.server.app().config(), DSL.using(pool, SQLDialect.POSTGRES), pool, bed.clock,
-                TestApps.fastRetries(bed.server.app().config()), sync.withReplicaId(id));
+                client, sync.withReplicaId(id));
         schedulers.add(app.scheduler());
         return app;
     }
@@ -161,10 +165,14 @@ class ReplicaTakeoverTest {
         SyncConfig fast = TestApps.syncConfig("x").withHeartbeat(Duration.ofMillis(100), Duration.ofMillis(500));
         // A claims and syncs without a heartbeat thread: it stops beating at once, as a replica cut
         // off from the database, frozen or paused would, while its sync still has page 2 in hand.
-        SyncScheduler a = replica("replica-a", fast);
-        Claim claim = a.claim(1).get(0);
+        // A's client waits out the slow answer (no 2 s timeout and retry), as a replica frozen mid-request would.
+        var patient = TestApps.fastRetries(bed.server.app().config());
+        App aApp = ownReplica("replica-a", fast, new finora.server.provider.anthropic.AnthropicClientConfig(
+                patient.baseUrl(), patient.connectTimeout(), Duration.ofSeconds(40), 0, patient.baseDelay(),
+                patient.maxDelay()));
+        Claim claim = aApp.scheduler().claim(1).get(0);
         CompletableFuture<CostSync.Result> stale = CompletableFuture.supplyAsync(
-                () -> bed.server.app().costSync().run(claim, () -> false), threads);
+                () -> aApp.costSync().run(claim, () -> false), threads);
         await("replica A waiting for page 2", Duration.ofSeconds(10), () -> bed.sim.faults().isEmpty());
 
         SyncScheduler b = replica("replica-b", fast);
