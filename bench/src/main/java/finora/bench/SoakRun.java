@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
  * Issue #15, "Soak": N minutes (default 30) of syncs of 15-min-plan connections by two replicas while
  * the simulator injects faults at random (5xx, 529, 429 with retry-after, answers slower than the
  * client's timeout), PostgreSQL is restarted once (a third in) and a replica is killed once (two
- * thirds in; a replacement starts 10 s later, as an orchestrator would). Then the faults stop, every
+ * thirds in, mid-sync: every connection is made due with slow cost pages first; a replacement starts
+ * 10 s later, as an orchestrator would). Then the faults stop, every
  * connection syncs once more, and the run checks: each ledger's stored days equal the simulator's
  * truth to the cent (day totals and line items), and no two runs of a connection overlapped unless
  * one was abandoned by a takeover (no duplicate run). Prints the result; exit code 1 if a check failed.
@@ -90,6 +91,7 @@ public final class SoakRun implements Callable<Integer> {
             long start = System.nanoTime();
             boolean restarted = false;
             boolean killed = false;
+            boolean provoked = false;
             while (true) {
                 long elapsed = (System.nanoTime() - start) / 1_000_000;
                 if (!restarted && elapsed > totalMs / 3) {
@@ -97,7 +99,15 @@ public final class SoakRun implements Callable<Integer> {
                     out.printf(Locale.ROOT, "[%4.0f s] PostgreSQL restarted (down %.1f s)%n", elapsed / 1e3,
                             took.toMillis() / 1e3);
                     restarted = true;
-                } else if (!killed && elapsed > totalMs * 2 / 3 && (holdsLease(admin, "replica-2")
+                } else if (!killed && !provoked && elapsed > totalMs * 2 / 3) {
+                    // Make every connection due with slow cost pages, so replica 2 is caught mid-sync.
+                    fleet.sim.faults().onPath("/v1/organizations/cost_report", 2 * connections,
+                            Fault.delay(Duration.ofSeconds(1)));
+                    try (Connection c = admin.getConnection(); Statement st = c.createStatement()) {
+                        st.execute("UPDATE connection SET next_sync_at = '" + clock.instant() + "'");
+                    }
+                    provoked = true;
+                } else if (!killed && provoked && (holdsLease(admin, "replica-2")
                         || elapsed > totalMs * 5 / 6)) {
                     // Mid-sync if at all possible: a kill while idle would show no takeover.
                     boolean midSync = holdsLease(admin, "replica-2");
@@ -113,7 +123,7 @@ public final class SoakRun implements Callable<Integer> {
                 } else if (elapsed > totalMs) {
                     break;
                 }
-                Thread.sleep(1000);
+                Thread.sleep(provoked && !killed ? 100 : 1000);
             }
             fleet.sim.faults().setRandom(0, List.of());
             fleet.sim.faults().setLatency(Duration.ZERO);
