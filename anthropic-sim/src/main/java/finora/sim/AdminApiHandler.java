@@ -75,6 +75,9 @@ final class AdminApiHandler implements HttpHandler {
     private Reply answer(HttpExchange exchange, String requestId) {
         String path = exchange.getRequestURI().getPath();
         Optional<Fault> fault = path.startsWith("/v1/") ? faults.take(path) : Optional.empty();
+        if (path.startsWith("/v1/")) {
+            pause(faults.sampleLatency());
+        }
         if (fault.isPresent()) {
             pause(fault.get().delay());
             if (fault.get().kind() == Fault.Kind.ERROR) {

@@ -94,14 +94,15 @@ public record App(
     public static App create(ServerConfig config, DSLContext dsl, DataSource dataSource, DataSource exportDataSource,
             Clock clock, CredentialCipher cipher) {
         return create(config, dsl, dataSource, clock, BCRYPT_COST,
-                AnthropicClientConfig.defaults(config.anthropicBaseUrl()), cipher,
-                SyncConfig.defaults(), new PrometheusRegistry(), exportDataSource);
+                AnthropicClientConfig.defaults(config.anthropicBaseUrl())
+                        .withMaxConcurrentRequests(config.anthropicMaxConcurrentRequests()),
+                cipher, config.sync(), new PrometheusRegistry(), exportDataSource);
     }
 
     /** Wires the application with explicit tuning (tests use a low bcrypt cost and fast retries). */
     public static App create(ServerConfig config, DSLContext dsl, DataSource dataSource, Clock clock,
             int bcryptCost, AnthropicClientConfig anthropicConfig, CredentialCipher cipher) {
-        return create(config, dsl, dataSource, clock, bcryptCost, anthropicConfig, cipher, SyncConfig.defaults(),
+        return create(config, dsl, dataSource, clock, bcryptCost, anthropicConfig, cipher, config.sync(),
                 new PrometheusRegistry());
     }
 

@@ -228,7 +228,26 @@ public final class CostSync {
         long startNanos = System.nanoTime();
         OffsetDateTime startedAt = now();
         LocalDate today = startedAt.toLocalDate();
-        RunWindow runWindow = dsl.transactionResult(c -> {
+        RunWindow runWindow;
+        try {
+            runWindow = start(claim, startedAt, today);
+        } catch (RuntimeException e) {
+            // The database refused the start (unreachable, pool exhausted): hand the connection back
+            // for a retry instead of leaving the lease to run out.
+            log.warn("Sync of connection {} could not start: {}", claim.connectionId(), e.toString());
+            finish(claim, SyncFailure.INTERNAL, "The sync could not start: the database did not answer" + REPAIR);
+            return new Result(claim.token(), "FAILED", SyncFailure.INTERNAL, 0, 0, 0, 0);
+        }
+        if (runWindow == null) {
+            log.info("Connection {} was taken over or removed before its sync started", claim.connectionId());
+            return new Result(claim.token(), "SKIPPED", SyncFailure.LEASE_LOST, 0, 0, 0, 0);
+        }
+        return runStarted(claim, stopRequested, runWindow, startNanos, today);
+    }
+
+    /** The run's first transaction: extends the lease, abandons a taken-over run, records this one; null if the lease is gone. */
+    private RunWindow start(Claim claim, OffsetDateTime startedAt, LocalDate today) {
+        return dsl.transactionResult(c -> {
             DSLContext tx = c.dsl();
             if (!repository.extendLease(tx, claim, startedAt.plus(leaseDuration))) {
                 return null;
@@ -244,10 +263,10 @@ public final class CostSync {
                     w.window().endExclusive().minusDays(1), w.window().days(), startedAt, w.reconciliation());
             return w;
         });
-        if (runWindow == null) {
-            log.info("Connection {} was taken over or removed before its sync started", claim.connectionId());
-            return new Result(claim.token(), "SKIPPED", SyncFailure.LEASE_LOST, 0, 0, 0, 0);
-        }
+    }
+
+    private Result runStarted(Claim claim, BooleanSupplier stopRequested, RunWindow runWindow, long startNanos,
+            LocalDate today) {
         Window window = runWindow.window();
         log.info("Sync of connection {} started: {} to {} ({} days)", claim.connectionId(), window.start(),
                 window.endExclusive().minusDays(1), window.days());

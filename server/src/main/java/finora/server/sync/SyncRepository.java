@@ -8,11 +8,13 @@ import static finora.db.jooq.Tables.COST_DAY;
 import static finora.db.jooq.Tables.COST_LINE_ITEM;
 import static finora.db.jooq.Tables.COST_RESTATEMENT;
 import static finora.db.jooq.Tables.LEDGER;
+import static finora.db.jooq.Tables.SYNC_REPLICA;
 import static finora.db.jooq.Tables.SYNC_RUN;
 import static finora.db.jooq.Tables.TENANT;
 import static finora.db.jooq.Tables.WORKSPACE;
 
 import finora.server.auth.Plan;
+import finora.server.integration.ConnectionRepository;
 import finora.server.provider.ProviderCosts;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -25,6 +27,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 
 /**
  * Leases, sync runs, workspaces and cost rows in the database. Cost rows, days, restatements and
@@ -53,21 +58,62 @@ final class SyncRepository {
     record ProviderError(String requestId, String message) {}
 
 
+    private static final Field<OffsetDateTime> DB_NOW = ConnectionRepository.DB_NOW;
+
+    private static Field<OffsetDateTime> dbNowPlus(java.time.Duration d) {
+        return DSL.field("clock_timestamp() + {0} * interval '1 millisecond'", SQLDataType.TIMESTAMPWITHTIMEZONE,
+                DSL.val(d.toMillis()));
+    }
+
     /**
-     * Claims up to {@code max} due connections: ACTIVE, {@code next_sync_at <= now}, no live lease.
-     * {@code FOR UPDATE SKIP LOCKED} lets replicas claim side by side without waiting for or
-     * double-claiming each other's rows; the lease is written before the transaction ends.
+     * Renews (or first writes) a replica session's heartbeat: alive until the database's clock
+     * passes now + {@code expiry}.
      */
-    List<Claim> claimDue(DSLContext tx, OffsetDateTime now, String replicaId, OffsetDateTime leaseUntil, int max) {
+    void beat(DSLContext tx, UUID sessionId, String replicaId, java.time.Duration expiry) {
+        tx.insertInto(SYNC_REPLICA)
+                .set(SYNC_REPLICA.SESSION_ID, sessionId)
+                .set(SYNC_REPLICA.REPLICA_ID, replicaId)
+                .set(SYNC_REPLICA.STARTED_AT, DB_NOW)
+                .set(SYNC_REPLICA.HEARTBEAT_AT, DB_NOW)
+                .set(SYNC_REPLICA.EXPIRES_AT, dbNowPlus(expiry))
+                .onConflict(SYNC_REPLICA.SESSION_ID).doUpdate()
+                .set(SYNC_REPLICA.HEARTBEAT_AT, DB_NOW)
+                .set(SYNC_REPLICA.EXPIRES_AT, dbNowPlus(expiry))
+                .execute();
+    }
+
+    /** Ends a session that stopped cleanly (its leases were released first). */
+    void endSession(DSLContext tx, UUID sessionId) {
+        tx.deleteFrom(SYNC_REPLICA).where(SYNC_REPLICA.SESSION_ID.eq(sessionId)).execute();
+    }
+
+    /** Deletes sessions that expired more than {@code age} ago (a lease naming one is free either way). */
+    int purgeSessions(DSLContext tx, java.time.Duration age) {
+        return tx.deleteFrom(SYNC_REPLICA).where(SYNC_REPLICA.EXPIRES_AT.lt(dbNowPlus(age.negated()))).execute();
+    }
+
+    /** Sessions alive now, by the database's clock. */
+    int liveSessions(DSLContext tx) {
+        return tx.fetchCount(SYNC_REPLICA, SYNC_REPLICA.EXPIRES_AT.gt(DB_NOW));
+    }
+
+    /**
+     * Claims up to {@code max} due connections for the replica session {@code sessionId}: ACTIVE,
+     * {@code next_sync_at <= now}, no live lease ({@link ConnectionRepository#leaseFree}). {@code FOR UPDATE SKIP LOCKED}
+     * lets replicas claim side by side without waiting for or double-claiming each other's rows; the
+     * lease (a fresh fencing token) is written before the transaction ends.
+     */
+    List<Claim> claimDue(DSLContext tx, OffsetDateTime now, String replicaId, UUID sessionId,
+            OffsetDateTime leaseUntil, int max) {
         var due = tx.select(CONNECTION.CONNECTION_ID, CONNECTION.TENANT_ID, CONNECTION.VERSION,
                         CONNECTION.LAST_SYNC_STARTED_AT, CONNECTION.REFRESH_REQUESTED_AT, CONNECTION.LEDGER_ID)
                 .from(CONNECTION)
                 .where(CONNECTION.STATUS.eq("ACTIVE"))
                 .and(CONNECTION.NEXT_SYNC_AT.le(now))
-                .and(CONNECTION.LEASE_EXPIRES_AT.isNull().or(CONNECTION.LEASE_EXPIRES_AT.le(now)))
+                .and(ConnectionRepository.leaseFree(now))
                 .orderBy(CONNECTION.NEXT_SYNC_AT, CONNECTION.CONNECTION_ID)
                 .limit(max)
-                .forUpdate().skipLocked()
+                .forUpdate().of(CONNECTION).skipLocked()
                 .fetch();
         List<Claim> claims = new ArrayList<>();
         for (var r : due) {
@@ -76,6 +122,7 @@ final class SyncRepository {
                     .set(CONNECTION.LEASE_OWNER, replicaId)
                     .set(CONNECTION.LEASE_TOKEN, token)
                     .set(CONNECTION.LEASE_EXPIRES_AT, leaseUntil)
+                    .set(CONNECTION.LEASE_SESSION, sessionId)
                     .where(CONNECTION.CONNECTION_ID.eq(r.value1()))
                     .execute();
             claims.add(new Claim(r.value1(), r.value2(), r.value6(), token, replicaId, r.value3(), r.value4(),
@@ -363,7 +410,8 @@ final class SyncRepository {
                 .set(CONNECTION.FAILED_SYNCS, failedSyncs)
                 .set(CONNECTION.LEASE_OWNER, (String) null)
                 .set(CONNECTION.LEASE_TOKEN, (UUID) null)
-                .set(CONNECTION.LEASE_EXPIRES_AT, (OffsetDateTime) null);
+                .set(CONNECTION.LEASE_EXPIRES_AT, (OffsetDateTime) null)
+                .set(CONNECTION.LEASE_SESSION, (UUID) null);
         if (!keepNextSyncAt) {
             update = update.set(CONNECTION.NEXT_SYNC_AT, nextSyncAt);
         }
