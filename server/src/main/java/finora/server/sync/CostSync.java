@@ -268,6 +268,9 @@ public final class CostSync {
             storeDirectory(claim, directory);
             DataLevel used = syncCosts(claim, provider, key, level, directory, window, today, progress,
                     stopRequested);
+            if (provider.reportsUsage()) {
+                syncUsage(claim, provider, key, window, progress, stopRequested);
+            }
             recordLevel(claim, used);
             nowcast(claim, provider, key, used, today);
         } catch (ProviderException e) {
@@ -483,6 +486,37 @@ public final class CostSync {
                     + (defective.size() == 1 ? "it" : "them") + " again");
         }
         return used;
+    }
+
+    /**
+     * Token usage of the same window, after its costs: each day's usage replaced whole in one fenced
+     * transaction, so usage follows the cost days' window, re-fetches and finality (the day's status
+     * is the cost day's); a changed count is a usage restatement.
+     */
+    private void syncUsage(Claim claim, ProviderCosts provider, String key, Window window, Progress progress,
+            BooleanSupplier stop) {
+        Set<LocalDate> seen = new HashSet<>();
+        checkStop(stop);
+        provider.fetchUsage(key, window.start(), window.endExclusive(), usage -> {
+            LocalDate day = usage.day();
+            if (day.isBefore(window.start()) || !day.isBefore(window.endExclusive()) || !seen.add(day)) {
+                log.warn("The provider handed over usage of {} again or outside the window; ignored", day);
+                return;
+            }
+            OffsetDateTime at = now();
+            boolean restated = dsl.transactionResult(c -> {
+                fence(c.dsl(), claim);
+                return repository.replaceUsageDay(c.dsl(), claim, day, usage.lines(), at);
+            });
+            if (restated) {
+                log.info("The provider restated the usage of {} of connection {}", day, claim.connectionId());
+            }
+            checkStop(stop);
+        }, () -> {
+            progress.pages++;
+            heartbeat(claim, progress);
+            checkStop(stop);
+        });
     }
 
     private static String days(List<LocalDate> days) {
