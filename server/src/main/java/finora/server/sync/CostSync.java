@@ -513,8 +513,7 @@ public final class CostSync {
             }
             checkStop(stop);
         }, () -> {
-            progress.pages++;
-            heartbeat(claim, progress);
+            heartbeat(claim, progress); // the run's page count stays the cost pages'
             checkStop(stop);
         });
     }
