@@ -55,7 +55,7 @@ CREATE TABLE price (
     service_tier      VARCHAR(500) NOT NULL,
     context_window    VARCHAR(500) NOT NULL,
     speed             VARCHAR(500) NOT NULL,
-    usd_per_million   NUMERIC NOT NULL CONSTRAINT price_positive_check CHECK (usd_per_million >= 0),
+    usd_per_million   NUMERIC(24, 12) NOT NULL CONSTRAINT price_positive_check CHECK (usd_per_million >= 0),
     effective_from    DATE NOT NULL,
     source            VARCHAR(500) NOT NULL,
     CONSTRAINT price_version_key UNIQUE (provider, model, token_type, service_tier, context_window, speed,

@@ -57,6 +57,7 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
     private final java.time.Clock clock;
     private final CostExports exports;
     private final CostRepository repository = new CostRepository();
+    private final PriceCheck priceCheck = new PriceCheck();
 
     /**
      * Creates the service over the database, reusing answers from {@code cache} while they are current
@@ -274,6 +275,45 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
         }
         if (corrections.size() > size) {
             b.setNextPageToken(encodeToken(fingerprint, offset + size));
+        }
+        respond(response, b.build());
+    }
+
+    @Override
+    public void listPriceDiscrepancies(finora.api.v1.ListPriceDiscrepanciesRequest request,
+            StreamObserver<finora.api.v1.ListPriceDiscrepanciesResponse> response) {
+        Principal caller = Principal.current();
+        CostRequest.Range range = CostRequest.range(request.getStartDate(), request.getEndDate(),
+                request.hasStartDate(), request.hasEndDate());
+        int size = request.getPageSize() == 0 ? DEFAULT_PAGE_SIZE : request.getPageSize();
+        if (size < 1 || size > MAX_PAGE_SIZE) {
+            throw new FinoraException(ErrorReason.INVALID_ARGUMENT, "page_size must be 1 to " + MAX_PAGE_SIZE);
+        }
+        List<PriceCheck.Discrepancy> all = priceCheck.discrepancies(dsl, caller.tenantId(), range);
+        var b = finora.api.v1.ListPriceDiscrepanciesResponse.newBuilder().setTotal(all.size());
+        for (PriceCheck.Discrepancy d : all.subList(0, Math.min(size, all.size()))) {
+            var k = d.group().key();
+            var p = finora.api.v1.PriceDiscrepancy.newBuilder()
+                    .setDay(date(k.day()))
+                    .setProvider(Provider.PROVIDER_ANTHROPIC)
+                    .setOrganizationId(d.group().organizationId())
+                    .setWorkspaceId(k.workspaceId().isEmpty() ? CostRequest.DEFAULT_WORKSPACE : k.workspaceId())
+                    .setModel(k.model())
+                    .setTokenType(k.tokenType())
+                    .setServiceTier(k.serviceTier())
+                    .setContextWindow(k.contextWindow())
+                    .setSpeed(k.speed())
+                    .setUsageQuantity(d.group().quantity() == null ? 0 : d.group().quantity())
+                    .setBilled(UsdMoney.of(d.billed()))
+                    .setExpected(UsdMoney.of(d.expected()))
+                    .setDifference(UsdMoney.of(d.difference()))
+                    .setHint(finora.api.v1.PriceHint.valueOf("PRICE_HINT_" + d.hint().name()))
+                    .setExplanation(d.explanation());
+            if (d.price() != null) {
+                p.setListUnitPrice(d.price().usdPerMillion().stripTrailingZeros().toPlainString())
+                        .setSkuPriceId(d.price().priceId());
+            }
+            b.addDiscrepancies(p);
         }
         respond(response, b.build());
     }
