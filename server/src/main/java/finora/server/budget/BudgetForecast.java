@@ -20,7 +20,10 @@ import java.util.NavigableMap;
  *   <li><b>Run rate</b>: the mean daily spend over the {@value #RUN_RATE_DAYS} days ending at
  *       {@code through} (days the tenant has stored), so early in a period the forecast already follows
  *       the recent pace instead of one or two days.
- *   <li><b>Forecast</b>: spent + run rate × the days left after the last counted day.
+ *   <li><b>Forecast</b>: spent + run rate × the days left after the last counted day. With today's
+ *       estimate counted, days between the last closed day and today that are not stored yet (the
+ *       provider has not closed them) are forecast at the run rate too, never left out, and today
+ *       counts as at least a day at the run rate (the estimate covers only the hours so far).
  *   <li><b>Threshold dates</b>: crossed → the first day the cumulative spend reached it; not crossed →
  *       the day the run rate reaches it, if that is inside the period.
  * </ul>
@@ -55,7 +58,8 @@ final class BudgetForecast {
             }
         }
         boolean includesEstimate = estimate != null && !today.isAfter(end);
-        LocalDate lastCounted = spentThrough == null ? start.minusDays(1) : spentThrough;
+        LocalDate closedLast = spentThrough == null ? start.minusDays(1) : spentThrough;
+        LocalDate lastCounted = closedLast;
         if (includesEstimate) {
             spent = spent.add(estimate);
             days.add(today);
@@ -70,8 +74,14 @@ final class BudgetForecast {
                         .divide(BigDecimal.valueOf(window.size()), USD_SCALE, RoundingMode.HALF_UP);
             }
         }
+        // Days skipped between the last closed day and today's estimate: spent, but not stored yet.
+        long unstored = includesEstimate ? Math.max(0, ChronoUnit.DAYS.between(closedLast, today) - 1) : 0;
+        BigDecimal expected = spent.add(rate.multiply(BigDecimal.valueOf(unstored)));
+        if (includesEstimate && estimate.compareTo(rate) < 0) {
+            expected = expected.add(rate.subtract(estimate)); // today is not over: the rest of it at the run rate
+        }
         long left = Math.max(0, ChronoUnit.DAYS.between(lastCounted, end));
-        BigDecimal forecast = spent.add(rate.multiply(BigDecimal.valueOf(left))).setScale(USD_SCALE,
+        BigDecimal forecast = expected.add(rate.multiply(BigDecimal.valueOf(left))).setScale(USD_SCALE,
                 RoundingMode.HALF_UP);
         List<BudgetState.Threshold> thresholds = new ArrayList<>();
         for (int percent : budget.thresholds()) {
@@ -88,7 +98,7 @@ final class BudgetForecast {
                     }
                 }
             } else if (rate.signum() > 0) {
-                long needed = target.subtract(spent).divide(rate, 0, RoundingMode.CEILING).longValueExact();
+                long needed = target.subtract(expected).divide(rate, 0, RoundingMode.CEILING).longValueExact();
                 LocalDate date = lastCounted.plusDays(Math.max(1, needed));
                 forecastDate = date.isAfter(end) ? null : date;
             }

@@ -45,15 +45,12 @@ public final class Budgets {
     private final BudgetRepository repository = new BudgetRepository();
     private final SpendRepository spend;
     private final Notifier notifier;
-    private final SpendEstimate estimate;
     private final Clock clock;
 
-    /** Creates the service; {@code estimate} is {@link SpendEstimate#NONE} until a same-day source exists. */
-    Budgets(DSLContext dsl, SpendRepository spend, Notifier notifier, SpendEstimate estimate, Clock clock) {
+    Budgets(DSLContext dsl, SpendRepository spend, Notifier notifier, Clock clock) {
         this.dsl = dsl;
         this.spend = spend;
         this.notifier = notifier;
-        this.estimate = estimate;
         this.clock = clock;
     }
 
@@ -118,7 +115,7 @@ public final class Budgets {
         Optional<LocalDate> through = spend.completeThrough(dsl, budget.tenantId());
         var daily = spend.daily(dsl, budget.tenantId(), budget.scope(),
                 start.minusDays(BudgetForecast.RUN_RATE_DAYS), budget.period().end(today));
-        BigDecimal todayEstimate = estimate.today(budget.tenantId(), budget.scope(), today).orElse(null);
+        BigDecimal todayEstimate = spend.todayEstimate(dsl, budget.tenantId(), budget.scope(), today).orElse(null);
         return BudgetForecast.compute(budget, today, daily, through.orElse(null), todayEstimate,
                 repository.fired(dsl, budget.id(), start));
     }

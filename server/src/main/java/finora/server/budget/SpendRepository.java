@@ -2,6 +2,7 @@ package finora.server.budget;
 
 import static finora.db.jooq.Tables.CONNECTION;
 import static finora.db.jooq.Tables.COST_DAY;
+import static finora.db.jooq.Tables.COST_NOWCAST;
 import static finora.db.jooq.Tables.COST_RESTATEMENT;
 import static finora.db.jooq.Tables.COST_ROLLUP_DETAIL;
 import static finora.db.jooq.Tables.LEDGER;
@@ -10,6 +11,7 @@ import static finora.db.jooq.Tables.WORKSPACE;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -94,6 +96,32 @@ final class SpendRepository {
                 .groupBy(COST_ROLLUP_DETAIL.DAY)
                 .forEach(r -> days.put(r.value1(), r.value2()));
         return days;
+    }
+
+    /**
+     * Today's estimate of the scope (the hours of {@code today} the Cost Analytics API reported, kept in
+     * {@code cost_nowcast}), summed over the ledgers a live connection feeds and that do not hold
+     * {@code today} closed yet. Empty when no ledger has an estimate, and always for a workspace or
+     * model-family scope: the estimate is one total per organization and hour, without a breakdown.
+     */
+    Optional<BigDecimal> todayEstimate(DSLContext dsl, UUID tenantId, Scope scope, LocalDate today) {
+        Condition ofScope = switch (scope.kind()) {
+            case TENANT -> DSL.noCondition();
+            case PROVIDER -> COST_NOWCAST.LEDGER_ID.in(DSL.select(LEDGER.LEDGER_ID).from(LEDGER)
+                    .where(LEDGER.TENANT_ID.eq(tenantId)).and(LEDGER.PROVIDER.eq(scope.value())));
+            case WORKSPACE, MODEL_FAMILY -> null;
+        };
+        if (ofScope == null) {
+            return Optional.empty();
+        }
+        OffsetDateTime from = today.atStartOfDay().atOffset(ZoneOffset.UTC);
+        return Optional.ofNullable(dsl.select(DSL.sum(COST_NOWCAST.AMOUNT_USD)).from(COST_NOWCAST)
+                .where(COST_NOWCAST.TENANT_ID.eq(tenantId)).and(connected(tenantId, COST_NOWCAST.LEDGER_ID))
+                .and(COST_NOWCAST.HOUR_START.ge(from)).and(COST_NOWCAST.HOUR_START.lt(from.plusDays(1)))
+                .andNotExists(DSL.selectOne().from(COST_DAY).where(COST_DAY.LEDGER_ID.eq(COST_NOWCAST.LEDGER_ID))
+                        .and(COST_DAY.DAY.eq(today)))
+                .and(ofScope)
+                .fetchOne(0, BigDecimal.class));
     }
 
     /** The scope's spend on each of {@code days} by the values of one dimension: day → value → USD. */

@@ -14,10 +14,10 @@ public final class SpendWatch implements SyncListener {
     private final Budgets budgets;
     private final Anomalies anomalies;
 
-    /** Wires budgets and anomalies over one cost reader; no same-day estimate exists yet. */
+    /** Wires budgets and anomalies over one cost reader (closed days and today's estimate). */
     public SpendWatch(DSLContext dsl, Notifier notifier, Clock clock) {
         SpendRepository spend = new SpendRepository();
-        this.budgets = new Budgets(dsl, spend, notifier, SpendEstimate.NONE, clock);
+        this.budgets = new Budgets(dsl, spend, notifier, clock);
         this.anomalies = new Anomalies(dsl, spend, notifier, clock);
     }
 

@@ -205,6 +205,12 @@ public final class IntegrationGrpcService extends IntegrationServiceGrpc.Integra
         }
         if (run.errorReason() != null) {
             b.setErrorReason(run.errorReason());
+            var error = com.google.rpc.ErrorInfo.newBuilder().setReason(run.errorReason())
+                    .setDomain(finora.server.grpc.ErrorReason.DOMAIN);
+            if (run.providerRequestId() != null) {
+                error.putMetadata("provider_request_id", run.providerRequestId());
+            }
+            b.setError(error);
         }
         if (run.errorDetail() != null) {
             b.setErrorDetail(run.errorDetail());

@@ -161,27 +161,47 @@ class AuthGrpcTest {
                 .check(HealthCheckRequest.newBuilder().setService("finora.v1.AuthService").build());
         assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
 
+        var services = reflect(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("").build());
+        assertThat(services.getListServicesResponse().getServiceList().stream()
+                .map(io.grpc.reflection.v1.ServiceResponse::getName).toList())
+                .contains("finora.v1.AuthService", "finora.v1.IntegrationService", "finora.v1.CostService",
+                        "grpc.health.v1.Health");
+    }
+
+    @Test
+    void reflectionServesErrorInfo_soGrpcurlPrintsAnErrorsReasonInClear() throws Exception {
+        var answer = reflect(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder()
+                .setFileContainingSymbol("google.rpc.ErrorInfo").build());
+        assertThat(answer.hasErrorResponse()).as("reflection knows google.rpc.ErrorInfo").isFalse();
+        var files = new java.util.ArrayList<String>();
+        for (var bytes : answer.getFileDescriptorResponse().getFileDescriptorProtoList()) {
+            var file = com.google.protobuf.DescriptorProtos.FileDescriptorProto.parseFrom(bytes);
+            files.add(file.getName());
+        }
+        assertThat(files).contains("google/rpc/error_details.proto");
+    }
+
+    /** One request to the v1 reflection service, as grpcurl and buf curl send it. */
+    private io.grpc.reflection.v1.ServerReflectionResponse reflect(io.grpc.reflection.v1.ServerReflectionRequest request) {
         var reflection = io.grpc.reflection.v1.ServerReflectionGrpc.newStub(server.channel());
-        var names = new java.util.concurrent.CompletableFuture<java.util.List<String>>();
+        var answer = new java.util.concurrent.CompletableFuture<io.grpc.reflection.v1.ServerReflectionResponse>();
         var requests = reflection.serverReflectionInfo(new io.grpc.stub.StreamObserver<>() {
             @Override
             public void onNext(io.grpc.reflection.v1.ServerReflectionResponse r) {
-                names.complete(r.getListServicesResponse().getServiceList().stream()
-                        .map(io.grpc.reflection.v1.ServiceResponse::getName).toList());
+                answer.complete(r);
             }
 
             @Override
             public void onError(Throwable t) {
-                names.completeExceptionally(t);
+                answer.completeExceptionally(t);
             }
 
             @Override
             public void onCompleted() {}
         });
-        requests.onNext(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("").build());
+        requests.onNext(request);
         requests.onCompleted();
-        assertThat(names.join()).contains("finora.v1.AuthService", "finora.v1.IntegrationService",
-                "finora.v1.CostService", "grpc.health.v1.Health");
+        return answer.join();
     }
 
     @Test

@@ -125,6 +125,46 @@ class BudgetAlertsTest {
     }
 
     @Test
+    void todaysEstimate_countsTowardsATenantBudget_markedAsSuch_andFiresOnce() throws Exception {
+        sim.setAnalyticsAvailable(true); // the Cost Analytics API gives hourly spend of today
+        LocalDate monthStart = TODAY.withDayOfMonth(1);
+        BigDecimal closed = sim.truth(SimKeys.ORG_A_ID, monthStart, TODAY).totalUsd();
+        BigDecimal estimate = sim.truth(SimKeys.ORG_A_ID, TODAY, TODAY.plusDays(1))
+                .hoursThroughUsd(TODAY, TestServer.START);
+        assertThat(estimate).isPositive();
+        // 80 % lies between the closed days alone and the closed days with today's estimate.
+        BigDecimal amount = closed.add(estimate.divide(BigDecimal.TWO)).divide(new BigDecimal("0.8"), 2,
+                RoundingMode.HALF_UP);
+        String tenantWide = createBudget("with today", amount,
+                Scope.newBuilder().setKind(ScopeKind.SCOPE_KIND_TENANT).build(), 80);
+        String workspace = createBudget("default workspace", amount,
+                Scope.newBuilder().setKind(ScopeKind.SCOPE_KIND_WORKSPACE).setValue("default").build(), 80);
+
+        connectAndSync();
+        await("the budget webhook", () -> budgetHooks().size() == 1);
+        JsonNode event = read(budgetHooks().get(0));
+        assertThat(event.path("data").path("budget_id").asText()).isEqualTo(tenantWide);
+        assertThat(event.path("data").path("includes_estimate").asBoolean()).isTrue();
+        assertThat(event.path("details").asText()).contains("including today's estimate");
+        assertThat(new BigDecimal(event.path("data").path("spent_usd").asText()))
+                .isEqualByComparingTo(closed.add(estimate));
+        var status = server.budgets(admin).getBudget(GetBudgetRequest.newBuilder().setBudgetId(tenantWide).build())
+                .getBudget().getStatus();
+        assertThat(status.getIncludesEstimate()).isTrue();
+        assertThat(usd(status.getSpent())).isEqualByComparingTo(closed.add(estimate));
+        assertThat(status.getSpentThrough()).as("closed days end yesterday").isEqualTo(ProtoValues.date(TODAY.minusDays(1)));
+        var perWorkspace = server.budgets(admin).getBudget(GetBudgetRequest.newBuilder().setBudgetId(workspace).build())
+                .getBudget().getStatus();
+        assertThat(perWorkspace.getIncludesEstimate()).as("the estimate has no workspace breakdown").isFalse();
+
+        // An hour later the estimate grows; 80 % stays announced once.
+        clock.advance(Duration.ofHours(1));
+        server.app().scheduler().runDueNow();
+        awaitDeliveriesSettled();
+        assertThat(budgetHooks().stream().filter(h -> percentOf(h) == 80)).hasSize(1);
+    }
+
+    @Test
     void spikedDay_yieldsOneAnomalyNamingTheSpikedWorkspace_andItsRestatementDoesNotFireTwice() throws Exception {
         LocalDate spiked = TODAY.minusDays(1); // still PROVISIONAL after the first sync, so the next one re-fetches it
         String workspace = spike(spiked, 30);
@@ -195,9 +235,13 @@ class BudgetAlertsTest {
     }
 
     private String createBudget(String name, BigDecimal amount, Scope scope) {
+        return createBudget(name, amount, scope, 50);
+    }
+
+    private String createBudget(String name, BigDecimal amount, Scope scope, int thresholdPercent) {
         return server.budgets(admin).createBudget(CreateBudgetRequest.newBuilder().setBudget(Budget.newBuilder()
                 .setName(name).setPeriod(BudgetPeriod.BUDGET_PERIOD_MONTHLY).setAmount(money(amount))
-                .setScope(scope).addThresholdsPercent(50)).build()).getBudget().getBudgetId();
+                .setScope(scope).addThresholdsPercent(thresholdPercent)).build()).getBudget().getBudgetId();
     }
 
     private void assertSpent(String budgetId, BigDecimal expected, LocalDate through) {

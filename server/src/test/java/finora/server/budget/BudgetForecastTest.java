@@ -56,6 +56,23 @@ class BudgetForecastTest {
     }
 
     @Test
+    void todaysEstimate_withYesterdayNotClosedYet_forecastsTheUnstoredDay_insteadOfDroppingIt() {
+        // Closed through November 9; November 10 not stored yet; today's estimate is $5.
+        BudgetState s = BudgetForecast.compute(budget("300", BudgetPeriod.MONTHLY, List.of(100)), TODAY, tenADay(),
+                TODAY.minusDays(2), new BigDecimal("5"), Map.of());
+        assertThat(s.spent()).isEqualByComparingTo("95"); // November 1–9 and today's 5: only what was reported
+        assertThat(s.spentThrough()).isEqualTo(LocalDate.of(2026, 11, 9));
+        assertThat(s.includesEstimate()).isTrue();
+        // 95 + November 10 at the run rate (10) + the rest of today (10 - 5) + 19 days after today (190).
+        assertThat(s.forecast()).isEqualByComparingTo("300");
+        assertThat(s.thresholds().get(0).forecastDate()).isEqualTo(LocalDate.of(2026, 11, 30));
+        BudgetState closedOnly = BudgetForecast.compute(budget("300", BudgetPeriod.MONTHLY, List.of(100)), TODAY,
+                tenADay(), TODAY.minusDays(2), null, Map.of());
+        assertThat(closedOnly.forecast()).as("without the estimate: 90 + 21 days at 10").isEqualByComparingTo("300");
+        assertThat(closedOnly.thresholds().get(0).forecastDate()).isEqualTo(LocalDate.of(2026, 11, 30));
+    }
+
+    @Test
     void nothingStored_meansNothingSpentAndNoForecast() {
         BudgetState s = BudgetForecast.compute(budget("100", BudgetPeriod.MONTHLY, List.of(80)), TODAY,
                 new TreeMap<>(), null, null, Map.of());

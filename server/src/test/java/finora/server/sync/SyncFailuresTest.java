@@ -107,6 +107,8 @@ class SyncFailuresTest {
         assertThat(grpc.hasNextSyncTime()).isFalse();
         assertThat(grpc.getLastSyncOutcome()).isEqualTo(SyncOutcome.SYNC_OUTCOME_FAILED);
         assertThat(bed.grpcRuns(c).get(0).getErrorReason()).isEqualTo(reason);
+        assertThat(bed.grpcRuns(c).get(0).getError().getReason()).as("the run's ErrorInfo").isEqualTo(reason);
+        assertThat(bed.grpcRuns(c).get(0).getError().getDomain()).isEqualTo("finora.services");
 
         bed.clock.advance(Duration.ofDays(3));
         assertThat(bed.syncDue()).as("no sync while the key is refused").isZero();
