@@ -55,7 +55,9 @@ CREATE TABLE price (
     service_tier      VARCHAR(500) NOT NULL,
     context_window    VARCHAR(500) NOT NULL,
     speed             VARCHAR(500) NOT NULL,
+    -- USD per million units of `pricing_unit` (Tokens, Requests or Hours).
     usd_per_million   NUMERIC(24, 12) NOT NULL CONSTRAINT price_positive_check CHECK (usd_per_million >= 0),
+    pricing_unit      VARCHAR(50) NOT NULL DEFAULT 'Tokens',
     effective_from    DATE NOT NULL,
     source            VARCHAR(500) NOT NULL,
     CONSTRAINT price_version_key UNIQUE (provider, model, token_type, service_tier, context_window, speed,
@@ -97,9 +99,15 @@ CROSS JOIN (VALUES ('standard', 1.0), ('batch', 0.5)) AS s (tier, factor)
 CROSS JOIN (VALUES ('0-200k'), ('200k-1M')) AS c (cw)
 CROSS JOIN (VALUES ('standard', 1.0), ('fast', 6.0)) AS f (speed, factor);
 
--- Web search: $10 per 1,000 searches (no token type, tier or window).
+-- Per request or per hour, without model, tier or window: web search $10 per 1,000 searches; code
+-- execution $0.05 per container hour; managed agent sessions $0.08 per session hour (the
+-- simulator's price: no published one in the stored sources).
 INSERT INTO price (price_id, provider, model, token_type, service_tier, context_window, speed, usd_per_million,
-        effective_from, source)
-VALUES ('anthropic/web_search@2025-05-07', 'ANTHROPIC', '', 'web_search_requests', '', '', '', 10000, '2025-05-07',
-        'anthropic-pricing');
+        pricing_unit, effective_from, source)
+VALUES ('anthropic/web_search@2025-05-07', 'ANTHROPIC', '', 'web_search_requests', '', '', '', 10000, 'Requests',
+        '2025-05-07', 'anthropic-pricing'),
+       ('anthropic/code_execution@2025-05-22', 'ANTHROPIC', '', 'code_execution_hours', '', '', '', 50000, 'Hours',
+        '2025-05-22', 'anthropic-pricing'),
+       ('anthropic/session_usage@2026-01-01', 'ANTHROPIC', '', 'session_hours', '', '', '', 80000, 'Hours',
+        '2026-01-01', 'simulator');
 -- [jooq ignore stop]

@@ -197,7 +197,8 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
                 && request.getFormat() != ExportFormat.EXPORT_FORMAT_FOCUS) {
             throw new FinoraException(ErrorReason.INVALID_ARGUMENT, "format must be EXPORT_FORMAT_CSV or EXPORT_FORMAT_FOCUS");
         }
-        CostExportWriter writer = new CostExportWriter(request.getFormat() == ExportFormat.EXPORT_FORMAT_FOCUS);
+        boolean focus = request.getFormat() == ExportFormat.EXPORT_FORMAT_FOCUS;
+        CostExportWriter writer = new CostExportWriter(focus, focus ? PriceBook.load(dsl) : null);
         CostExports.Slot slot = exports.acquire(caller.tenantId());
         ExportStream stream;
         try {

@@ -29,7 +29,18 @@ final class PriceBook {
      * @param priceId the FOCUS SkuPriceId, stable per version
      * @param usdPerMillion USD per million tokens (or requests)
      */
-    record Price(String priceId, Key key, BigDecimal usdPerMillion, LocalDate effectiveFrom) {
+    record Price(String priceId, Key key, BigDecimal usdPerMillion, String pricingUnit, LocalDate effectiveFrom) {
+
+        /** USD per one unit (token, request or hour), exact. */
+        BigDecimal unitPrice() {
+            return usdPerMillion.movePointLeft(6).stripTrailingZeros();
+        }
+
+        /** How many units {@code usd} buys at this price, to {@code scale} decimals (null for a free price). */
+        BigDecimal quantityOf(BigDecimal usd, int scale) {
+            return usdPerMillion.signum() == 0 ? null
+                    : usd.movePointRight(6).divide(usdPerMillion, scale, java.math.RoundingMode.HALF_EVEN);
+        }
 
         /** quantity × price, exact. */
         BigDecimal cost(long quantity) {
@@ -50,7 +61,7 @@ final class PriceBook {
             Key key = new Key(r.getProvider(), r.getModel(), r.getTokenType(), r.getServiceTier(),
                     r.getContextWindow(), r.getSpeed());
             versions.computeIfAbsent(key, k -> new ArrayList<>())
-                    .add(new Price(r.getPriceId(), key, r.getUsdPerMillion(), r.getEffectiveFrom()));
+                    .add(new Price(r.getPriceId(), key, r.getUsdPerMillion(), r.getPricingUnit(), r.getEffectiveFrom()));
         });
         versions.values().forEach(v -> v.sort(Comparator.comparing(Price::effectiveFrom)));
         return new PriceBook(versions);
@@ -76,12 +87,26 @@ final class PriceBook {
         return result;
     }
 
+    /** Speed is only reported with the fast-mode beta; lines without one were billed at standard speed. */
+    static String standardIfUnsaid(String speed) {
+        return speed == null || speed.isEmpty() ? "standard" : speed;
+    }
+
     /** The key of a cost line: web search lines are priced per request, without model or tier. */
     static Key keyOf(String provider, String costType, String model, String tokenType, String serviceTier,
             String contextWindow, String speed) {
-        if ("web_search".equals(costType)) {
-            return new Key(provider, "", "web_search_requests", "", "", "");
+        switch (costType) {
+            case "web_search" -> {
+                return new Key(provider, "", "web_search_requests", "", "", "");
+            }
+            case "code_execution" -> {
+                return new Key(provider, "", "code_execution_hours", "", "", "");
+            }
+            case "session_usage" -> {
+                return new Key(provider, "", "session_hours", "", "", "");
+            }
+            default -> { }
         }
-        return new Key(provider, model, tokenType, serviceTier, contextWindow, speed);
+        return new Key(provider, model, tokenType, serviceTier, contextWindow, standardIfUnsaid(speed));
     }
 }

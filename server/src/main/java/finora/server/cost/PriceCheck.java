@@ -68,7 +68,7 @@ final class PriceCheck {
         BigDecimal billed = g.billed() == null ? BigDecimal.ZERO : g.billed();
         String tier = k.serviceTier();
         if (g.billed() == null && g.quantity() != null && g.quantity() > 0 && tier.startsWith("priority")) {
-            PriceBook.Key standard = new PriceBook.Key(g.provider(), k.model(), k.tokenType(), "standard",
+            PriceBook.Key standard = PriceBook.keyOf(g.provider(), "tokens", k.model(), k.tokenType(), "standard",
                     k.contextWindow(), k.speed());
             Price price = book.on(standard, k.day()).orElse(null);
             BigDecimal expected = price == null ? BigDecimal.ZERO : price.cost(g.quantity());
@@ -76,8 +76,9 @@ final class PriceCheck {
                     g.quantity() + " " + k.tokenType() + " on the " + tier + " tier have no cost in the cost report "
                             + "(Anthropic bills Priority Tier apart): the invoice can be higher than this total"));
         }
-        PriceBook.Key key = new PriceBook.Key(g.provider(), k.model(), k.tokenType(), tier, k.contextWindow(),
-                k.speed());
+        PriceBook.Key key = k.tokenType().equals("web_search_requests")
+                ? PriceBook.keyOf(g.provider(), "web_search", "", "", "", "", "")
+                : PriceBook.keyOf(g.provider(), "tokens", k.model(), k.tokenType(), tier, k.contextWindow(), k.speed());
         Optional<Price> found = book.on(key, k.day());
         if (found.isEmpty()) {
             return Optional.empty();
