@@ -34,6 +34,14 @@ CREATE TABLE usage_line_item (
 );
 CREATE INDEX usage_line_item_tenant_day_idx ON usage_line_item (tenant_id, day);
 
+-- [jooq ignore start]
+-- Usage changes answers (QueryCosts quantities, GetSpendSummary tokens): tell the caches (V7's function).
+CREATE TRIGGER usage_line_item_changed_insert AFTER INSERT ON usage_line_item
+    REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION cost_nowcast_notify();
+CREATE TRIGGER usage_line_item_changed_delete AFTER DELETE ON usage_line_item
+    REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION cost_nowcast_notify();
+-- [jooq ignore stop]
+
 CREATE TABLE usage_restatement (
     restatement_id  BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     ledger_id       UUID NOT NULL REFERENCES ledger (ledger_id),

@@ -81,4 +81,137 @@ final class UsageRepository {
                 });
         return List.copyOf(groups.values());
     }
+
+    /** Dimensions the usage report is split by; grouping by any other leaves quantities unknown. */
+    static final java.util.Set<finora.api.v1.CostDimension> USAGE_DIMENSIONS = java.util.EnumSet.of(
+            finora.api.v1.CostDimension.COST_DIMENSION_DAY, finora.api.v1.CostDimension.COST_DIMENSION_WEEK,
+            finora.api.v1.CostDimension.COST_DIMENSION_MONTH, finora.api.v1.CostDimension.COST_DIMENSION_PROVIDER,
+            finora.api.v1.CostDimension.COST_DIMENSION_MODEL_FAMILY,
+            finora.api.v1.CostDimension.COST_DIMENSION_MODEL_VERSION, finora.api.v1.CostDimension.COST_DIMENSION_MODEL,
+            finora.api.v1.CostDimension.COST_DIMENSION_WORKSPACE, finora.api.v1.CostDimension.COST_DIMENSION_COST_TYPE,
+            finora.api.v1.CostDimension.COST_DIMENSION_TOKEN_TYPE,
+            finora.api.v1.CostDimension.COST_DIMENSION_SERVICE_TIER,
+            finora.api.v1.CostDimension.COST_DIMENSION_CONTEXT_WINDOW, finora.api.v1.CostDimension.COST_DIMENSION_SPEED);
+
+    /** Whether usage quantities can be told for a query: every dimension and filter is one usage has. */
+    static boolean knowable(List<finora.api.v1.CostDimension> dims, CostRequest.Filter filter) {
+        return USAGE_DIMENSIONS.containsAll(dims) && filter.apiKeyIds().isEmpty() && filter.actorIds().isEmpty()
+                && filter.products().isEmpty() && !filter.noProvider();
+    }
+
+    /**
+     * Usage per group of a QueryCosts question (call only when {@link #knowable}): the key is the
+     * list of the asked dimensions' values in the order asked (period as a date, the rest as the
+     * cost rows name them: cost type {@code tokens} or {@code web_search}, token type '' for web
+     * search). Without cost or token type among the dimensions only tokens are counted (requests
+     * are another unit).
+     */
+    Map<List<Object>, Long> quantities(DSLContext dsl, UUID tenantId, CostRequest.Range range,
+            CostRequest.Filter filter, List<finora.api.v1.CostDimension> dims) {
+        boolean byType = dims.contains(finora.api.v1.CostDimension.COST_DIMENSION_COST_TYPE)
+                || dims.contains(finora.api.v1.CostDimension.COST_DIMENSION_TOKEN_TYPE);
+        java.util.List<Field<?>> fields = new java.util.ArrayList<>();
+        for (finora.api.v1.CostDimension d : dims) {
+            Field<?> f = switch (d) {
+                case COST_DIMENSION_DAY -> USAGE_LINE_ITEM.DAY;
+                case COST_DIMENSION_WEEK -> DSL.field("cast(date_trunc('week', {0}) as date)", LocalDate.class,
+                        USAGE_LINE_ITEM.DAY);
+                case COST_DIMENSION_MONTH -> DSL.field("cast(date_trunc('month', {0}) as date)", LocalDate.class,
+                        USAGE_LINE_ITEM.DAY);
+                case COST_DIMENSION_MODEL_FAMILY -> USAGE_LINE_ITEM.MODEL_FAMILY;
+                case COST_DIMENSION_MODEL_VERSION -> USAGE_LINE_ITEM.MODEL_VERSION;
+                case COST_DIMENSION_MODEL -> USAGE_LINE_ITEM.MODEL;
+                case COST_DIMENSION_WORKSPACE -> USAGE_LINE_ITEM.WORKSPACE_ID;
+                case COST_DIMENSION_COST_TYPE -> DSL.when(USAGE_LINE_ITEM.USAGE_TYPE.eq("web_search_requests"),
+                        DSL.inline("web_search")).otherwise(DSL.inline("tokens"));
+                case COST_DIMENSION_TOKEN_TYPE -> DSL.when(USAGE_LINE_ITEM.USAGE_TYPE.eq("web_search_requests"),
+                        DSL.inline("")).otherwise(USAGE_LINE_ITEM.USAGE_TYPE);
+                case COST_DIMENSION_SERVICE_TIER -> USAGE_LINE_ITEM.SERVICE_TIER;
+                case COST_DIMENSION_CONTEXT_WINDOW -> USAGE_LINE_ITEM.CONTEXT_WINDOW;
+                case COST_DIMENSION_SPEED -> USAGE_LINE_ITEM.SPEED;
+                default -> DSL.inline("");
+            };
+            fields.add(f.as("d" + fields.size()));
+        }
+        org.jooq.Condition c = USAGE_LINE_ITEM.TENANT_ID.eq(tenantId)
+                .and(USAGE_LINE_ITEM.DAY.between(range.start(), range.end()));
+        if (!filter.modelFamilies().isEmpty()) {
+            c = c.and(USAGE_LINE_ITEM.MODEL_FAMILY.in(filter.modelFamilies()));
+        }
+        if (!filter.models().isEmpty()) {
+            c = c.and(USAGE_LINE_ITEM.MODEL.in(filter.models()));
+        }
+        if (!filter.workspaceIds().isEmpty()) {
+            c = c.and(USAGE_LINE_ITEM.WORKSPACE_ID.in(filter.workspaceIds()));
+        }
+        if (!byType) {
+            c = c.and(USAGE_LINE_ITEM.USAGE_TYPE.ne("web_search_requests"));
+        }
+        java.util.List<Field<?>> select = new java.util.ArrayList<>(fields);
+        Field<Long> quantity = DSL.sum(USAGE_LINE_ITEM.QUANTITY).cast(Long.class).as("quantity");
+        select.add(quantity);
+        java.util.List<Field<?>> groupBy = new java.util.ArrayList<>();
+        for (int k = 0; k < fields.size(); k++) {
+            groupBy.add(DSL.field(DSL.name("d" + k)));
+        }
+        Map<List<Object>, Long> result = new java.util.HashMap<>();
+        var query = dsl.select(select).from(USAGE_LINE_ITEM).where(c);
+        (groupBy.isEmpty() ? query : query.groupBy(groupBy)).forEach(r -> {
+            java.util.List<Object> key = new java.util.ArrayList<>();
+            for (int k = 0; k < fields.size(); k++) {
+                key.add(r.get(k));
+            }
+            if (r.get(quantity) != null) {
+                result.put(key, r.get(quantity));
+            }
+        });
+        return result;
+    }
+
+    /** One kind of token of a range at one price key, for the token summary. */
+    record TokenCount(LocalDate day, String model, String usageType, String serviceTier, String contextWindow,
+            String speed, long quantity) {}
+
+    /** Tokens of the tenant's range by day and price key (web search requests left out), filtered. */
+    List<TokenCount> tokenCounts(DSLContext dsl, UUID tenantId, CostRequest.Range range, CostRequest.Filter filter) {
+        org.jooq.Condition c = USAGE_LINE_ITEM.TENANT_ID.eq(tenantId)
+                .and(USAGE_LINE_ITEM.DAY.between(range.start(), range.end()))
+                .and(USAGE_LINE_ITEM.USAGE_TYPE.ne("web_search_requests"));
+        if (!filter.modelFamilies().isEmpty()) {
+            c = c.and(USAGE_LINE_ITEM.MODEL_FAMILY.in(filter.modelFamilies()));
+        }
+        if (!filter.models().isEmpty()) {
+            c = c.and(USAGE_LINE_ITEM.MODEL.in(filter.models()));
+        }
+        if (!filter.workspaceIds().isEmpty()) {
+            c = c.and(USAGE_LINE_ITEM.WORKSPACE_ID.in(filter.workspaceIds()));
+        }
+        return dsl.select(USAGE_LINE_ITEM.DAY, USAGE_LINE_ITEM.MODEL, USAGE_LINE_ITEM.USAGE_TYPE,
+                        USAGE_LINE_ITEM.SERVICE_TIER, USAGE_LINE_ITEM.CONTEXT_WINDOW, USAGE_LINE_ITEM.SPEED,
+                        DSL.sum(USAGE_LINE_ITEM.QUANTITY).cast(Long.class))
+                .from(USAGE_LINE_ITEM).where(c)
+                .groupBy(USAGE_LINE_ITEM.DAY, USAGE_LINE_ITEM.MODEL, USAGE_LINE_ITEM.USAGE_TYPE,
+                        USAGE_LINE_ITEM.SERVICE_TIER, USAGE_LINE_ITEM.CONTEXT_WINDOW, USAGE_LINE_ITEM.SPEED)
+                .fetch(r -> new TokenCount(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(),
+                        r.value7()));
+    }
+
+    /** Billed cost of token lines of the range, filtered like the token counts. */
+    BigDecimal tokenCost(DSLContext dsl, UUID tenantId, CostRequest.Range range, CostRequest.Filter filter) {
+        org.jooq.Condition c = COST_LINE_ITEM.TENANT_ID.eq(tenantId)
+                .and(COST_LINE_ITEM.DAY.between(range.start(), range.end()))
+                .and(COST_LINE_ITEM.COST_TYPE.eq("tokens"));
+        if (!filter.modelFamilies().isEmpty()) {
+            c = c.and(COST_LINE_ITEM.MODEL_FAMILY.in(filter.modelFamilies()));
+        }
+        if (!filter.models().isEmpty()) {
+            c = c.and(COST_LINE_ITEM.MODEL.in(filter.models()));
+        }
+        if (!filter.workspaceIds().isEmpty()) {
+            c = c.and(COST_LINE_ITEM.WORKSPACE_ID.in(filter.workspaceIds()));
+        }
+        BigDecimal v = dsl.select(DSL.sum(COST_LINE_ITEM.AMOUNT_USD)).from(COST_LINE_ITEM).where(c).fetchOne(0,
+                BigDecimal.class);
+        return v == null ? BigDecimal.ZERO : v;
+    }
 }

@@ -5,7 +5,18 @@ import static finora.db.jooq.Tables.USAGE_RESTATEMENT;
 import static finora.server.sync.SyncTestBed.TODAY;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static finora.server.sync.SyncTestBed.date;
+import static finora.server.sync.SyncTestBed.usd;
+
+import finora.api.v1.CostDimension;
+import finora.api.v1.CostRow;
+import finora.api.v1.GetSpendSummaryRequest;
+import finora.api.v1.QueryCostsRequest;
+import finora.api.v1.TokenUsage;
 import finora.server.auth.Plan;
+import finora.sim.CostLineItem;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import finora.server.sync.SyncTestBed.Connected;
 import finora.sim.CostTruth;
 import finora.sim.SimConfig;
@@ -66,6 +77,43 @@ class UsageSyncTest {
         assertThat(storedTokens(ledger, day, day.plusDays(1))).isEqualTo(truth.tokensByModelAndTokenType());
         assertThat(bed.dsl.fetchCount(USAGE_RESTATEMENT, USAGE_RESTATEMENT.LEDGER_ID.eq(ledger)
                 .and(USAGE_RESTATEMENT.DAY.eq(day)))).isEqualTo(1);
+    }
+
+    @Test
+    void queryCosts_carriesTokens_whereKnown_andTheSummaryTellsCostPerMillionAndCacheSavings() {
+        Connected c = bed.connect(Plan.GROWTH);
+        bed.syncDue();
+        LocalDate start = TODAY.minusDays(30);
+        CostTruth truth = bed.sim.truth(SimKeys.ORG_A_ID, start, TODAY);
+        var costs = bed.server.costs(c.admin());
+
+        var byModelAndType = costs.queryCosts(QueryCostsRequest.newBuilder().setStartDate(date(start))
+                .setEndDate(date(TODAY.minusDays(1))).addGroupBy(CostDimension.COST_DIMENSION_MODEL)
+                .addGroupBy(CostDimension.COST_DIMENSION_TOKEN_TYPE).setPageSize(1000).build());
+        Map<String, Map<String, Long>> served = new HashMap<>();
+        byModelAndType.getRowsList().stream().filter(r -> r.hasUsageQuantity() && !r.getModel().isEmpty())
+                .forEach(r -> served.computeIfAbsent(r.getModel(), m -> new HashMap<>())
+                        .put(r.getTokenType(), r.getUsageQuantity()));
+        assertThat(served).isEqualTo(truth.tokensByModelAndTokenType());
+        var byKey = costs.queryCosts(QueryCostsRequest.newBuilder().setStartDate(date(start))
+                .setEndDate(date(TODAY.minusDays(1))).addGroupBy(CostDimension.COST_DIMENSION_API_KEY).build());
+        assertThat(byKey.getRowsList()).as("the usage report is not split by API key here")
+                .noneMatch(CostRow::hasUsageQuantity);
+
+        TokenUsage usage = costs.getSpendSummary(GetSpendSummaryRequest.newBuilder().setStartDate(date(start))
+                .setEndDate(date(TODAY.minusDays(1))).build()).getTokenUsage();
+        Map<String, Long> byType = new HashMap<>();
+        truth.tokensByModelAndTokenType().values().forEach(m -> m.forEach((t, n) -> byType.merge(t, n, Long::sum)));
+        assertThat(usage.getInputTokens()).isEqualTo(byType.get("uncached_input_tokens"));
+        assertThat(usage.getOutputTokens()).isEqualTo(byType.get("output_tokens"));
+        assertThat(usage.getCacheReadTokens()).isEqualTo(byType.get("cache_read_input_tokens"));
+        long total = byType.values().stream().mapToLong(Long::longValue).sum();
+        BigDecimal tokenCost = truth.sumUsdBy(CostLineItem::costType).get("tokens");
+        assertThat(usd(usage.getCostPerMillionTokens())).isEqualByComparingTo(tokenCost.movePointRight(6)
+                .divide(BigDecimal.valueOf(total), 6, RoundingMode.HALF_EVEN));
+        assertThat(usd(usage.getCacheSavings())).isPositive();
+        assertThat(new BigDecimal(usage.getCacheHitRatePercent())).isBetween(BigDecimal.ZERO, new BigDecimal("100"));
+        assertThat(new BigDecimal(usage.getBatchSharePercent())).isPositive();
     }
 
     private Map<String, Map<String, Long>> storedTokens(UUID ledger, LocalDate start, LocalDate endExclusive) {
