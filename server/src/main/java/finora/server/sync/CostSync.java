@@ -61,6 +61,11 @@ import org.slf4j.MDC;
  *   <li><b>Store.</b> One transaction per day: delete the day's line items, insert the new ones,
  *       upsert its {@code cost_day} (zero when empty), record a {@code cost_restatement} when its
  *       total changed, publish progress and extend the lease. A failure never leaves half a day.
+ *   <li><b>Usage.</b> After the costs, a provider that {@link ProviderCosts#reportsUsage() reports usage}
+ *       hands over the token counts of the same window, day by day; each day's usage is replaced in
+ *       its own fenced transaction (a changed count is a {@code usage_restatement}), so usage keeps
+ *       the cost days' window, re-fetches and finality. Usage pages extend the lease but are not
+ *       counted as the run's pages.
  *   <li><b>Fencing.</b> Every transaction first extends the lease under the claim's token; if
  *       another replica took the connection over, or it was removed, the run stops without writing.
  *   <li><b>End.</b> The run's outcome goes to {@code sync_run} and the connection; after a success
