@@ -363,13 +363,21 @@ public final class AnthropicCosts implements ProviderCosts {
         int pageDays = PAGE_DAYS;
         int pages = 0;
         String cursor = null;
+        List<String> groups = USAGE_GROUPS;
         while (true) {
             AnthropicModels.UsagePage page;
             try {
-                page = client.usageReport(key, start, end, USAGE_GROUPS, pageDays, cursor);
+                page = client.usageReport(key, start, end, groups, pageDays, cursor);
             } catch (ProviderException e) {
-                if (e.kind() == ProviderException.Kind.REQUEST_REFUSED && e.httpStatus() == 400
-                        && pageDays > SMALL_PAGE_DAYS) {
+                boolean refused = e.kind() == ProviderException.Kind.REQUEST_REFUSED && e.httpStatus() == 400;
+                if (refused && groups.contains("speed") && cursor == null) {
+                    // Grouping by speed needs the fast-mode beta: without it, usage without speed (priced standard).
+                    log.warn("Anthropic refused usage grouped by speed (HTTP 400: {}); asking without speed",
+                            e.providerMessage());
+                    groups = USAGE_GROUPS.stream().filter(g -> !g.equals("speed")).toList();
+                    continue;
+                }
+                if (refused && pageDays > SMALL_PAGE_DAYS) {
                     log.warn("Anthropic refused a usage page of {} days (HTTP 400: {}); asking for {} days a page",
                             pageDays, e.providerMessage(), SMALL_PAGE_DAYS);
                     pageDays = SMALL_PAGE_DAYS;
