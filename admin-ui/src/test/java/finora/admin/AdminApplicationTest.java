@@ -62,6 +62,16 @@ class AdminApplicationTest {
   }
 
   @Test
+  void appStylesheet_isLinkedAndServedWithoutSigningIn() throws Exception {
+    assertThat(get("/login").body()).contains("styles.css");
+
+    HttpResponse<String> css = get("/styles.css");
+
+    assertThat(css.statusCode()).isEqualTo(200);
+    assertThat(css.body()).contains(".badge[data-tone=\"warning\"]", ".quiet-line");
+  }
+
+  @Test
   void views_needASignedInUser() throws Exception {
     assertThat(get("/").statusCode()).isEqualTo(302);
     assertThat(get("/settings").headers().firstValue("Location")).hasValueSatisfying(

@@ -10,8 +10,16 @@ import com.vaadin.flow.theme.lumo.Lumo;
  * and a stylesheet (unlike a theme folder or {@code @CssImport}) keeps the pre-compiled production
  * bundle. Server push lets a long server call (checking a key with the provider) run off the request
  * thread and still update the screen when it ends: the button shows "Checking…" meanwhile instead of a
- * frozen page. Push needs no custom frontend bundle.
+ * frozen page. Push needs no custom frontend bundle. The app's own styles are a static stylesheet too.
  */
 @Push
 @StyleSheet(Lumo.STYLESHEET)
-public class AppShell implements AppShellConfigurator {}
+@StyleSheet(AppShell.STYLESHEET)
+public class AppShell implements AppShellConfigurator {
+
+  /**
+   * The app's own styles (src/main/resources/META-INF/resources/styles.css), after Lumo's: components
+   * carry class names, the rules live there. A path Vaadin serves without signing in, so the login page has it.
+   */
+  public static final String STYLESHEET = "styles.css";
+}

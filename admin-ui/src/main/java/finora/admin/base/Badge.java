@@ -4,8 +4,8 @@ import com.vaadin.flow.component.html.Span;
 import java.util.Locale;
 
 /**
- * A small Lumo-coloured pill, e.g. a connection's status or a "provisional" day. Styled inline
- * because the pre-compiled frontend bundle has no badge theme import.
+ * A small Lumo-coloured pill, e.g. a connection's status or a "provisional" day, styled by the
+ * {@code .badge} rules of the app's stylesheet (the pre-compiled frontend bundle has no badge theme import).
  */
 public final class Badge {
 
@@ -21,25 +21,20 @@ public final class Badge {
   private Badge() {}
 
   /**
-   * A badge with class {@code className} and attribute {@code data-tone}, so pages and tests can find it.
+   * A badge with classes {@code badge} and {@code className} and attribute {@code data-tone}, so the
+   * stylesheet colours it and pages and tests can find it.
    */
   public static Span of(String text, Tone tone, String className) {
     Span badge = new Span(text);
-    badge.addClassName(className);
+    badge.addClassNames("badge", className);
     badge.getElement().setAttribute("data-tone", tone.lumo());
-    // Fallbacks for colours older Lumo versions lack (warning arrived late).
-    String fallbackText = tone == Tone.WARNING ? ", #8a5a00" : "";
-    String fallbackBackground = tone == Tone.WARNING ? ", #fff4e0" : "";
-    badge.getStyle()
-        .set("display", "inline-block")
-        .set("padding", "0 var(--lumo-space-s)")
-        .set("border-radius", "var(--lumo-border-radius-l)")
-        .set("font-size", "var(--lumo-font-size-xs)")
-        .set("font-weight", "500")
-        .set("line-height", "1.6")
-        .set("white-space", "nowrap")
-        .set("color", "var(--lumo-" + tone.lumo() + "-text-color" + fallbackText + ")")
-        .set("background-color", "var(--lumo-" + tone.lumo() + "-color-10pct" + fallbackBackground + ")");
+    return badge;
+  }
+
+  /** As {@link #of}, with a tooltip that says what the badge means. */
+  public static Span titled(String text, Tone tone, String className, String title) {
+    Span badge = of(text, tone, className);
+    badge.getElement().setAttribute("title", title);
     return badge;
   }
 }

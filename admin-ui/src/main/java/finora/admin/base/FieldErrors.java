@@ -23,8 +23,7 @@ public final class FieldErrors {
   /** @param general where refusals that name no bound field go; hidden while there is none */
   public FieldErrors(Paragraph general) {
     this.general = general;
-    general.getStyle().set("color", "var(--lumo-error-text-color)").set("font-size", "var(--lumo-font-size-s)")
-        .set("margin", "0");
+    general.addClassName("error-line");
     general.setVisible(false);
   }
 

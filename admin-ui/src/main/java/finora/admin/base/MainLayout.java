@@ -21,9 +21,9 @@ import com.vaadin.flow.router.AfterNavigationEvent;
 import com.vaadin.flow.router.AfterNavigationObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.spring.security.AuthenticationContext;
-import finora.admin.grpc.Role;
 import finora.admin.grpc.ServerHealthClient;
 import finora.admin.security.FinoraUser;
+import finora.admin.security.Role;
 import jakarta.annotation.security.PermitAll;
 import java.util.Set;
 
@@ -44,11 +44,11 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
     this.serverHealth = new ServerHealthIndicator(serverHealthClient);
     setPrimarySection(Section.DRAWER);
 
-    viewTitle.getStyle().set("font-size", "var(--lumo-font-size-l)").set("margin", "0");
+    viewTitle.addClassName("view-title");
     addToNavbar(true, new DrawerToggle(), viewTitle);
 
     H1 appName = new H1("Finora Spend");
-    appName.getStyle().set("font-size", "var(--lumo-font-size-l)").set("margin", "var(--lumo-space-m)");
+    appName.addClassName("app-name");
     addToDrawer(new Header(appName), new Scroller(navigation()), footer(authentication));
   }
 
@@ -69,9 +69,9 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
     box.setAlignItems(FlexComponent.Alignment.START);
     authentication.getAuthenticatedUser(FinoraUser.class).ifPresent(user -> {
       Span email = new Span(user.email());
-      email.getStyle().set("font-weight", "600");
+      email.addClassName("strong");
       Span tenant = new Span(user.tenantName() + " · " + (user.role() == Role.ADMIN ? "Admin" : "Reader"));
-      tenant.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-size", "var(--lumo-font-size-s)");
+      tenant.addClassName("quiet-small");
       box.add(new Div(email), new Div(tenant));
     });
     Button logout = new Button("Logout", VaadinIcon.SIGN_OUT.create(), click -> authentication.logout());

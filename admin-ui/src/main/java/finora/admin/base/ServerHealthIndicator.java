@@ -28,9 +28,8 @@ public class ServerHealthIndicator extends HorizontalLayout {
     this.client = client;
     setSpacing(false);
     setAlignItems(FlexComponent.Alignment.CENTER);
-    getStyle().set("gap", "var(--lumo-space-xs)").set("font-size", "var(--lumo-font-size-s)");
-    dot.getStyle().set("display", "inline-block").set("width", "0.6em").set("height", "0.6em")
-        .set("border-radius", "50%");
+    addClassName("server-health");
+    dot.addClassName("server-health-dot");
     dot.getElement().setAttribute("aria-hidden", "true");
     add(dot, label);
     addAttachListener(e -> refresh());
@@ -42,11 +41,11 @@ public class ServerHealthIndicator extends HorizontalLayout {
     ServerHealth previous = state;
     state = client.check();
     switch (state) {
-      case SERVING -> show("var(--lumo-success-color)", "Server online", "The Finora server at "
+      case SERVING -> show("success", "Server online", "The Finora server at "
           + client.target() + " is serving.");
-      case NOT_SERVING -> show("var(--lumo-warning-color, #e8a33d)", "Server not ready", "The Finora server at "
+      case NOT_SERVING -> show("warning", "Server not ready", "The Finora server at "
           + client.target() + " answers but is not serving yet.");
-      case UNREACHABLE -> show("var(--lumo-error-color)", "Server unreachable", message());
+      case UNREACHABLE -> show("error", "Server unreachable", message());
     }
     if (state == ServerHealth.UNREACHABLE && previous != ServerHealth.UNREACHABLE) {
       Notification notification = Notification.show(message(), 8000, Notification.Position.BOTTOM_END);
@@ -69,11 +68,11 @@ public class ServerHealthIndicator extends HorizontalLayout {
     return ServerUnreachableException.messageFor(client.target());
   }
 
-  private void show(String color, String text, String description) {
-    dot.getStyle().set("background-color", color);
+  /** @param tone the dot's colour in the stylesheet: success, warning or error */
+  private void show(String tone, String text, String description) {
+    dot.getElement().setAttribute("data-tone", tone);
     label.setText(text);
     getElement().setAttribute("title", description);
   }
-
 
 }

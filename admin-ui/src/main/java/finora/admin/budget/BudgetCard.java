@@ -11,7 +11,6 @@ import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import finora.admin.base.Badge;
-import finora.admin.grpc.Budget;
 import finora.admin.spend.Usd;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -38,19 +37,15 @@ class BudgetCard extends Composite<Div> {
     Div card = getContent();
     card.addClassName("budget");
     card.getElement().setAttribute("data-budget-id", budget.id());
-    card.getStyle().set("border", "1px solid var(--lumo-contrast-10pct)").set("border-radius", "var(--lumo-border-radius-l)")
-        .set("padding", "var(--lumo-space-m)").set("max-width", "60rem").set("box-sizing", "border-box")
-        .set("width", "100%");
 
     H3 name = new H3(budget.spec().name());
     name.addClassName("budget-name");
-    name.getStyle().set("margin", "0").set("font-size", "var(--lumo-font-size-l)");
     Span period = Badge.of(budget.spec().period().label(), Badge.Tone.PRIMARY, "budget-period");
     Span scope = Badge.of(budget.spec().scope().label(), Badge.Tone.PRIMARY, "budget-scope");
     HorizontalLayout title = new HorizontalLayout(name, period, scope);
     title.setAlignItems(FlexComponent.Alignment.CENTER);
     title.setWidthFull();
-    title.getStyle().set("flex-wrap", "wrap");
+    title.addClassName("wrap");
     if (actions != null) {
       Button edit = new Button("Edit", e -> actions.edit().accept(budget));
       edit.addClassName("edit-budget");
@@ -74,14 +69,14 @@ class BudgetCard extends Composite<Div> {
     Span spent = new Span(Usd.format(s.spent()) + " of " + Usd.format(budget.spec().amount()) + " spent ("
         + s.spentPercent().toPlainString() + " %)");
     spent.addClassName("budget-spent");
-    spent.getStyle().set("font-weight", "600");
+    spent.addClassName("strong");
     String through = s.spentThrough() == null ? "no day of this period is stored yet"
         : "through " + DAY.format(s.spentThrough()) + (s.includesEstimate() ? ", including today's estimate" : "");
     Span when = new Span(" · " + period(s) + ", " + through);
     when.addClassName("budget-through");
-    when.getStyle().set("color", "var(--lumo-secondary-text-color)");
+    when.addClassName("quiet");
     Div line = new Div(spent, when);
-    line.getStyle().set("margin", "var(--lumo-space-s) 0 var(--lumo-space-xs)");
+    line.addClassName("budget-line");
     return line;
   }
 
@@ -102,53 +97,48 @@ class BudgetCard extends Composite<Div> {
         .orElse(100));
     double spentShare = share(s.spentPercent(), scale);
     double forecastShare = Math.max(spentShare, share(s.forecastPercent(), scale));
-    String colour = s.spentPercent().compareTo(HUNDRED) >= 0 ? "var(--lumo-error-color)"
-        : s.thresholds().stream().anyMatch(Budget.Threshold::crossed) ? "var(--lumo-warning-color, #e6a300)"
-        : "var(--lumo-success-color)";
+    String tone = s.spentPercent().compareTo(HUNDRED) >= 0 ? "error"
+        : s.thresholds().stream().anyMatch(Budget.Threshold::crossed) ? "warning"
+        : "success";
 
     Div track = new Div();
     track.addClassName("budget-bar");
+    track.getElement().setAttribute("data-tone", tone);
     track.getElement().setAttribute("role", "progressbar");
     track.getElement().setAttribute("aria-valuemin", "0");
     track.getElement().setAttribute("aria-valuemax", "100");
     track.getElement().setAttribute("aria-valuenow", s.spentPercent().toPlainString());
     track.getElement().setAttribute("aria-label", budget.spec().name() + ": " + s.spentPercent().toPlainString()
         + " % spent, forecast " + s.forecastPercent().toPlainString() + " % at period end");
-    track.getStyle().set("position", "relative").set("height", "0.875rem").set("border-radius", "0.4375rem")
-        .set("background", "var(--lumo-contrast-10pct)").set("margin-top", "var(--lumo-space-s)");
     Div forecast = new Div();
     forecast.addClassName("budget-bar-forecast");
-    forecast.getStyle().set("position", "absolute").set("left", "0").set("top", "0").set("bottom", "0")
-        .set("width", pct(forecastShare)).set("border-radius", "inherit").set("background", colour)
-        .set("opacity", "0.3");
+    forecast.getStyle().set("width", pct(forecastShare));
     Div fill = new Div();
     fill.addClassName("budget-bar-fill");
-    fill.getStyle().set("position", "absolute").set("left", "0").set("top", "0").set("bottom", "0")
-        .set("width", pct(spentShare)).set("border-radius", "inherit").set("background", colour);
+    fill.getStyle().set("width", pct(spentShare));
     track.add(forecast, fill);
 
     Div labels = new Div();
-    labels.getStyle().set("position", "relative").set("height", "1.25rem").set("font-size", "var(--lumo-font-size-xs)")
-        .set("color", "var(--lumo-secondary-text-color)");
+    labels.addClassName("budget-ticks");
     for (Budget.Threshold t : s.thresholds()) {
       String left = pct(t.percent() / (double) scale);
       Div tick = new Div();
       tick.addClassName("budget-tick");
-      tick.getStyle().set("position", "absolute").set("left", left).set("top", "-0.1875rem").set("bottom", "-0.1875rem")
-          .set("width", "2px").set("margin-left", "-1px")
-          .set("background", t.crossed() ? "var(--lumo-body-text-color)" : "var(--lumo-contrast-50pct)");
+      tick.getStyle().set("left", left);
+      if (t.crossed()) {
+        tick.addClassName("budget-tick-crossed");
+      }
       track.add(tick);
       Span label = new Span(t.percent() + " %" + (t.fired() ? " ✓" : ""));
       label.addClassName("budget-tick-label");
-      label.getStyle().set("position", "absolute").set("left", left).set("transform", "translateX(-50%)")
-          .set("white-space", "nowrap").set("top", "0.125rem");
+      label.getStyle().set("left", left);
       if (t.crossed()) {
-        label.getStyle().set("font-weight", "600").set("color", "var(--lumo-body-text-color)");
+        label.addClassName("budget-tick-reached");
       }
       labels.add(label);
     }
     Div box = new Div(track, labels);
-    box.getStyle().set("max-width", "48rem");
+    box.addClassName("budget-progress");
     return box;
   }
 
@@ -168,9 +158,9 @@ class BudgetCard extends Composite<Div> {
         + Usd.format(s.dailyRunRate()) + " a day (mean of the last 7 closed days)"));
     line.addClassName("budget-forecast");
     if (s.forecastPercent().compareTo(HUNDRED) > 0) {
-      line.getStyle().set("color", "var(--lumo-error-text-color)");
+      line.addClassName("error-text");
     }
-    line.getStyle().set("font-size", "var(--lumo-font-size-s)");
+    line.addClassName("small");
     return line;
   }
 
@@ -178,15 +168,13 @@ class BudgetCard extends Composite<Div> {
   static Component thresholds(Budget budget) {
     Div list = new Div();
     list.addClassName("budget-thresholds");
-    list.getStyle().set("display", "flex").set("flex-wrap", "wrap").set("gap", "var(--lumo-space-xs) var(--lumo-space-l)")
-        .set("font-size", "var(--lumo-font-size-s)").set("margin-top", "var(--lumo-space-s)");
     for (Budget.Threshold t : budget.status().thresholds()) {
       Span item = new Span(t.percent() + " % (" + Usd.format(t.amount()) + "): " + when(t));
       item.addClassName("budget-threshold");
       item.getElement().setAttribute("data-percent", String.valueOf(t.percent()));
       if (t.fired()) {
         Span fired = Badge.of("alert sent", Badge.Tone.SUCCESS, "threshold-fired");
-        fired.getStyle().set("margin-left", "var(--lumo-space-xs)");
+        fired.addClassName("badge-after");
         item.add(fired);
       }
       list.add(item);

@@ -15,19 +15,17 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import finora.admin.base.ConfirmRemoveDialog;
 import finora.admin.base.MainLayout;
-import finora.admin.grpc.Budget;
-import finora.admin.grpc.BudgetClient;
-import finora.admin.grpc.CostClient;
-import finora.admin.grpc.CostFilters;
-import finora.admin.grpc.CostGrouping;
-import finora.admin.grpc.CostLine;
-import finora.admin.grpc.CostOrdering;
-import finora.admin.grpc.CostQuery;
-import finora.admin.grpc.DateRange;
-import finora.admin.grpc.IntegrationClient;
-import finora.admin.grpc.Role;
 import finora.admin.security.CurrentSession;
 import finora.admin.security.FinoraUser;
+import finora.admin.security.Role;
+import finora.admin.settings.IntegrationClient;
+import finora.admin.spend.CostClient;
+import finora.admin.spend.CostFilters;
+import finora.admin.spend.CostGrouping;
+import finora.admin.spend.CostLine;
+import finora.admin.spend.CostOrdering;
+import finora.admin.spend.CostQuery;
+import finora.admin.spend.DateRange;
 import jakarta.annotation.security.PermitAll;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -70,7 +68,7 @@ public class BudgetsView extends VerticalLayout {
     HorizontalLayout title = new HorizontalLayout(new H2("Budgets"));
     title.setAlignItems(FlexComponent.Alignment.BASELINE);
     title.setWidthFull();
-    title.getStyle().set("max-width", "60rem");
+    title.addClassName("readable-width");
     if (admin) {
       Button create = new Button("New budget", VaadinIcon.PLUS.create(), e -> openDialog(null));
       create.setId("new-budget");
@@ -82,21 +80,20 @@ public class BudgetsView extends VerticalLayout {
     Paragraph help = new Paragraph("Spend per calendar month or quarter (UTC) against an amount, counted on closed "
         + "days after every refresh; the forecast adds the mean of the last 7 days for each day left. Each "
         + "threshold alerts your notification channels once per period.");
-    help.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-size", "var(--lumo-font-size-s)")
-        .set("margin", "0").set("max-width", "60rem");
+    help.addClassName("help");
     add(title, help);
     if (!admin) {
       Paragraph note = new Paragraph("You have read-only access: creating, changing and deleting budgets needs the "
           + "Admin role.");
       note.setId("budgets-read-only");
-      note.getStyle().set("color", "var(--lumo-secondary-text-color)").set("margin", "0");
+      note.addClassName("quiet-line");
       add(note);
     }
     list.setId("budgets");
     list.setWidthFull();
-    list.getStyle().set("display", "flex").set("flex-direction", "column").set("gap", "var(--lumo-space-m)");
+    list.addClassName("budget-list");
     empty.setId("budgets-empty");
-    empty.getStyle().set("color", "var(--lumo-secondary-text-color)");
+    empty.addClassName("quiet");
     add(list, empty);
     reload();
   }

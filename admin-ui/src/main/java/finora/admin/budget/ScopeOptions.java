@@ -1,7 +1,7 @@
 package finora.admin.budget;
 
-import finora.admin.grpc.ProviderOption;
-import finora.admin.grpc.TagOption;
+import finora.admin.settings.ProviderOption;
+import finora.admin.spend.TagOption;
 import java.util.List;
 
 /**

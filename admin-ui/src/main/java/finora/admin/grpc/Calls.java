@@ -10,13 +10,19 @@ import io.grpc.stub.AbstractStub;
 import io.grpc.stub.MetadataUtils;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /** What every client call shares: a fresh deadline, the bearer token and the error translation. */
 final class Calls {
 
   static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  /**
+   * The browser's address on Login, so the server throttles each browser on its own rather than the
+   * admin UI as a whole; the server believes it only from callers it trusts (FINORA_LOGIN_TRUSTED_PROXIES).
+   */
+  static final Metadata.Key<String> CLIENT_ADDRESS =
+      Metadata.Key.of("x-finora-client-address", Metadata.ASCII_STRING_MARSHALLER);
 
   private Calls() {}
 
@@ -31,13 +37,14 @@ final class Calls {
     return prepared.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 
-  /** Runs a call, turning its failure into the plain exception the views understand. */
-  static <T> T call(Supplier<T> call, String target) {
-    try {
-      return call.get();
-    } catch (StatusRuntimeException e) {
-      throw translate(e, target);
+  /** The stub with the browser's address attached, or as it is when there is none. */
+  static <S extends AbstractStub<S>> S withClientAddress(S stub, String clientAddress) {
+    if (clientAddress == null) {
+      return stub;
     }
+    Metadata headers = new Metadata();
+    headers.put(CLIENT_ADDRESS, clientAddress);
+    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 
   /** Turns a failed call into the plain exception the views understand. */

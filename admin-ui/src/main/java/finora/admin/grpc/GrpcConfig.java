@@ -14,7 +14,11 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The one channel to the Finora server and the clients built on it. */
+/**
+ * The one channel to the Finora server, the deadlines of calls on it and the health check. The clients of
+ * the server's services live with the features that use them (e.g. {@code spend.CostClient}) and take the
+ * channel and their deadlines from here.
+ */
 @Configuration(proxyBeanMethods = false)
 public class GrpcConfig {
 
@@ -62,37 +66,13 @@ public class GrpcConfig {
     };
   }
 
+  /** The deadlines the feature clients (e.g. {@code spend.CostClient}) give their calls. */
   @Bean
-  AuthClient authClient(ManagedChannel finoraChannel,
-      @Value("${finora.call-deadline:5s}") Duration deadline) {
-    return new AuthClient(finoraChannel, deadline);
-  }
-
-  @Bean
-  IntegrationClient integrationClient(ManagedChannel finoraChannel,
-      @Value("${finora.call-deadline:5s}") Duration deadline,
-      @Value("${finora.key-check-deadline:60s}") Duration keyCheckDeadline) {
-    return new IntegrationClient(finoraChannel, deadline, keyCheckDeadline);
-  }
-
-  @Bean
-  CostClient costClient(ManagedChannel finoraChannel,
-      @Value("${finora.call-deadline:5s}") Duration deadline,
-      @Value("${finora.export-deadline:5m}") Duration exportDeadline) {
-    return new CostClient(finoraChannel, deadline, exportDeadline);
-  }
-
-  @Bean
-  BudgetClient budgetClient(ManagedChannel finoraChannel,
-      @Value("${finora.call-deadline:5s}") Duration deadline) {
-    return new BudgetClient(finoraChannel, deadline);
-  }
-
-  @Bean
-  NotificationClient notificationClient(ManagedChannel finoraChannel,
-      @Value("${finora.call-deadline:5s}") Duration deadline,
-      @Value("${finora.notification-test-deadline:30s}") Duration testDeadline) {
-    return new NotificationClient(finoraChannel, deadline, testDeadline);
+  CallDeadlines callDeadlines(@Value("${finora.call-deadline:5s}") Duration call,
+      @Value("${finora.key-check-deadline:60s}") Duration keyCheck,
+      @Value("${finora.export-deadline:5m}") Duration export,
+      @Value("${finora.notification-test-deadline:30s}") Duration notificationTest) {
+    return new CallDeadlines(call, keyCheck, export, notificationTest);
   }
 
   @Bean

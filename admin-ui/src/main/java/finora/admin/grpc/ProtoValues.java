@@ -9,29 +9,29 @@ import java.time.Instant;
 import java.time.LocalDate;
 
 /** Proto value types to and from the plain Java values the views use. */
-final class ProtoValues {
+public final class ProtoValues {
 
   private ProtoValues() {}
 
-  static Instant instant(Timestamp t) {
+  public static Instant instant(Timestamp t) {
     return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
   }
 
-  static LocalDate date(Date d) {
+  public static LocalDate date(Date d) {
     return LocalDate.of(d.getYear(), d.getMonth(), d.getDay());
   }
 
-  static Date date(LocalDate d) {
+  public static Date date(LocalDate d) {
     return Date.newBuilder().setYear(d.getYear()).setMonth(d.getMonthValue()).setDay(d.getDayOfMonth()).build();
   }
 
   /** USD exactly: units plus nanos, never through a double. */
-  static BigDecimal usd(Money money) {
+  public static BigDecimal usd(Money money) {
     return BigDecimal.valueOf(money.getUnits()).add(BigDecimal.valueOf(money.getNanos(), 9)).stripTrailingZeros();
   }
 
   /** USD as Money: whole dollars in units, the rest in nanos (same sign), at most 9 decimals. */
-  static Money money(BigDecimal amount) {
+  public static Money money(BigDecimal amount) {
     BigDecimal scaled = amount.setScale(9, RoundingMode.HALF_UP);
     BigDecimal units = scaled.setScale(0, RoundingMode.DOWN);
     return Money.newBuilder()

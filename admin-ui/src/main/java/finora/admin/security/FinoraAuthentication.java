@@ -1,9 +1,8 @@
 package finora.admin.security;
 
-import finora.admin.grpc.Session;
 import java.util.List;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
 /**
  * A signed-in user. The server's session token lives here, in the HTTP session on the admin UI's

@@ -1,6 +1,5 @@
 package finora.admin.security;
 
-import finora.admin.grpc.AuthClient;
 import finora.admin.grpc.FinoraCallException;
 import finora.admin.grpc.LoginThrottledException;
 import finora.admin.grpc.NotAuthenticatedException;

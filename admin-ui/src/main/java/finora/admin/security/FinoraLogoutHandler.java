@@ -1,6 +1,5 @@
 package finora.admin.security;
 
-import finora.admin.grpc.AuthClient;
 import finora.admin.grpc.FinoraCallException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -1,6 +1,5 @@
 package finora.admin.security;
 
-import finora.admin.grpc.Role;
 import java.io.Serializable;
 import java.time.Instant;
 import org.springframework.security.core.AuthenticatedPrincipal;

@@ -47,7 +47,7 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
     form.setForgotPasswordButtonVisible(false);
 
     Paragraph hint = new Paragraph("Use the email and password of your Finora admin-UI user.");
-    hint.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-size", "var(--lumo-font-size-s)");
+    hint.addClassName("quiet-small");
     add(new H1("Finora Spend"), form, hint);
   }
 

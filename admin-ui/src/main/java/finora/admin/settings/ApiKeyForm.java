@@ -6,9 +6,6 @@ import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
-import finora.admin.grpc.AiProvider;
-import finora.admin.grpc.ProviderConnection;
-import finora.admin.grpc.ProviderOption;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
@@ -48,14 +45,10 @@ public class ApiKeyForm extends Composite<VerticalLayout> {
     entry.save().setId("save-key");
     result.setId("connect-result");
     result.setVisible(false);
-    result.getStyle().set("color", "var(--lumo-success-text-color)").set("margin", "0");
-    keyHelp.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-size", "var(--lumo-font-size-s)")
-        .set("margin", "0");
+    result.addClassName("success-line");
+    keyHelp.addClassName("quiet-small-line");
     coverage.setId("key-coverage");
-    coverage.getStyle().set("font-size", "var(--lumo-font-size-s)").set("margin", "var(--lumo-space-xs) 0 0 0")
-        .set("padding", "var(--lumo-space-xs) var(--lumo-space-s)")
-        .set("border-left", "3px solid var(--lumo-primary-color-50pct)")
-        .set("background-color", "var(--lumo-contrast-5pct)").set("max-width", "60rem");
+    coverage.addClassName("coverage-callout");
 
     provider.setId("provider");
     provider.setLabel("Provider");

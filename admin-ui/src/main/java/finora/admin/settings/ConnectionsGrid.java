@@ -14,15 +14,9 @@ import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.data.renderer.ComponentRenderer;
 import finora.admin.base.Badge;
-import finora.admin.grpc.ConnectionState;
-import finora.admin.grpc.DataLevel;
-import finora.admin.grpc.ProviderConnection;
-import finora.admin.grpc.SyncResult;
+import finora.admin.base.BrowserTime;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -33,9 +27,6 @@ import java.util.function.Consumer;
  * shows under the row, across the grid's width.
  */
 class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
-
-  static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("MMM d, HH:mm 'UTC'", Locale.US)
-      .withZone(ZoneOffset.UTC);
 
   /** What the row buttons do; null for a read-only grid. */
   record Actions(Consumer<ProviderConnection> update, Consumer<ProviderConnection> refresh,
@@ -54,7 +45,7 @@ class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
     Grid<ProviderConnection> grid = getContent();
     grid.setId("connections");
     grid.addThemeVariants(GridVariant.LUMO_WRAP_CELL_CONTENT, GridVariant.LUMO_ROW_STRIPES);
-    grid.getStyle().set("font-size", "var(--lumo-font-size-s)");
+    grid.addClassName("small");
     grid.setAllRowsVisible(true);
     grid.addColumn(c -> switch (c.provider()) {
       case ANTHROPIC -> "Anthropic";
@@ -92,8 +83,7 @@ class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
   static Component failure(ProviderConnection c) {
     Div failure = new Div();
     failure.addClassName("last-sync-error");
-    failure.getStyle().set("color", "var(--lumo-error-text-color)").set("font-size", "var(--lumo-font-size-s)")
-        .set("padding", "0 var(--lumo-space-m) var(--lumo-space-s)");
+    failure.addClassName("connection-failure");
     c.lastSyncFailure().ifPresent(detail -> failure.setText("Last sync failed: " + detail
         + (detail.matches(".*[.!?]$") ? "" : ".")
         + " Sync history shows each run and, where Anthropic answered, its request id for Anthropic support."));
@@ -108,9 +98,9 @@ class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
   private Component refreshTimes(ProviderConnection c) {
     Div last = new Div("Last: " + lastRefresh(c));
     last.addClassName("last-refresh");
-    Div next = new Div("Next: " + (c.nextSyncTime() == null ? "stopped" : TIME.format(c.nextSyncTime())));
+    Div next = new Div("Next: " + (c.nextSyncTime() == null ? "stopped" : time(c.nextSyncTime())));
     next.addClassName("next-refresh");
-    next.getStyle().set("color", "var(--lumo-secondary-text-color)");
+    next.addClassName("quiet");
     Button history = new Button("Sync history", e -> showHistory.accept(c));
     history.addClassName("sync-history");
     history.addThemeVariants(ButtonVariant.LUMO_SMALL, ButtonVariant.LUMO_TERTIARY_INLINE);
@@ -118,11 +108,16 @@ class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
     return new Div(last, next, history);
   }
 
+  /** A time of a sync or check, in the browser's zone with UTC beside it: the server syncs UTC days. */
+  static String time(Instant time) {
+    return BrowserTime.format(time, BrowserTime.SHORT);
+  }
+
   static String lastRefresh(ProviderConnection c) {
     if (c.lastSyncTime() == null) {
       return "Not yet";
     }
-    String when = TIME.format(c.lastSyncTime());
+    String when = time(c.lastSyncTime());
     return c.lastSyncResult() == SyncResult.FAILED ? when + " (failed)" : when;
   }
 
@@ -133,8 +128,6 @@ class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
       if (!c.statusDetail().isBlank()) {
         Div detail = new Div(c.statusDetail());
         detail.addClassName("status-detail");
-        detail.getStyle().set("font-size", "var(--lumo-font-size-s)").set("color", "var(--lumo-error-text-color)")
-            .set("margin-top", "var(--lumo-space-xs)");
         box.add(detail);
       }
       return box; // the fix above covers why the last sync failed
@@ -142,7 +135,7 @@ class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
     box.add(c.progress() != null ? badge("Syncing", Badge.Tone.PRIMARY) : badge("Active", Badge.Tone.SUCCESS));
     if (failed(c)) {
       Span failedBadge = badge("Sync failed", Badge.Tone.ERROR);
-      failedBadge.getStyle().set("margin-top", "var(--lumo-space-xs)");
+      failedBadge.addClassName("space-above");
       box.add(new Div(failedBadge)); // the detail is under the row
     }
     return box;
@@ -154,7 +147,7 @@ class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
       bar.setWidth("8rem");
       Span text = new Span(c.progress().daysDone() + " of " + c.progress().daysTotal() + " days");
       text.addClassName("sync-progress");
-      text.getStyle().set("font-size", "var(--lumo-font-size-s)");
+      text.addClassName("small");
       Div box = new Div(bar, text);
       return box;
     }
@@ -171,14 +164,14 @@ class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
   static Component dataLevel(ProviderConnection c) {
     Div box = new Div();
     box.addClassName("data-level");
-    box.getStyle().set("margin-top", "var(--lumo-space-xs)");
+    box.addClassName("space-above");
     Span level = switch (c.dataLevel()) {
       case API_KEY_AND_USER -> Badge.of("By API key and user", Badge.Tone.SUCCESS, "data-level-badge");
       case WORKSPACE -> Badge.of("By workspace", Badge.Tone.WARNING, "data-level-badge");
       case NOT_CHECKED -> {
         Span unchecked = new Span("Data level not checked yet");
         unchecked.addClassName("data-level-badge");
-        unchecked.getStyle().set("color", "var(--lumo-secondary-text-color)");
+        unchecked.addClassName("quiet");
         yield unchecked;
       }
     };
@@ -192,13 +185,13 @@ class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
     if (c.dataLevel() == DataLevel.WORKSPACE && !c.dataLevelDetail().isBlank()) {
       Div detail = new Div(c.dataLevelDetail());
       detail.addClassName("data-level-detail");
-      detail.getStyle().set("font-size", "var(--lumo-font-size-xs)").set("color", "var(--lumo-secondary-text-color)");
+      detail.addClassName("quiet-tiny");
       box.add(detail);
     }
     if (c.dataLevelCheckTime() != null) {
-      Div checked = new Div("Checked " + TIME.format(c.dataLevelCheckTime()));
+      Div checked = new Div("Checked " + time(c.dataLevelCheckTime()));
       checked.addClassName("data-level-checked");
-      checked.getStyle().set("font-size", "var(--lumo-font-size-xs)").set("color", "var(--lumo-secondary-text-color)");
+      checked.addClassName("quiet-tiny");
       box.add(checked);
     }
     return box;

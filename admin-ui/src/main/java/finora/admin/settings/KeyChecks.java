@@ -1,8 +1,5 @@
 package finora.admin.settings;
 
-import finora.admin.grpc.AiProvider;
-import finora.admin.grpc.IntegrationClient;
-import finora.admin.grpc.ProviderConnection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;

@@ -7,7 +7,6 @@ import com.vaadin.flow.component.textfield.PasswordField;
 import com.vaadin.flow.data.value.ValueChangeMode;
 import finora.admin.grpc.FinoraCallException;
 import finora.admin.grpc.NotAuthenticatedException;
-import finora.admin.grpc.ProviderConnection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;

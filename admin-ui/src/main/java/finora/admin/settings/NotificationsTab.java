@@ -21,9 +21,6 @@ import finora.admin.base.ConfirmRemoveDialog;
 import finora.admin.grpc.FinoraCallException;
 import finora.admin.grpc.NotAuthenticatedException;
 import finora.admin.grpc.ServerUnreachableException;
-import finora.admin.grpc.NotificationChannel;
-import finora.admin.grpc.NotificationClient;
-import finora.admin.grpc.NotificationDelivery;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,8 +57,7 @@ class NotificationsTab extends Composite<VerticalLayout> {
     Paragraph help = new Paragraph("Every channel receives every alert: a budget threshold crossed (once per period), "
         + "a spend anomaly, and a connection that needs attention or stopped syncing. Webhooks are signed with "
         + "HMAC-SHA256 (Finora-Signature header, see the README); deliveries are retried with backoff.");
-    help.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-size", "var(--lumo-font-size-s)")
-        .set("margin", "0").set("max-width", "60rem");
+    help.addClassName("help");
     layout.add(new H3("Notifications"), help);
     if (admin) {
       layout.add(new ChannelForm((name, target) -> client.create(token, name, target), added -> {
@@ -73,14 +69,14 @@ class NotificationsTab extends Composite<VerticalLayout> {
       Paragraph note = new Paragraph("You have read-only access: adding, testing and deleting channels needs the "
           + "Admin role.");
       note.setId("channels-read-only");
-      note.getStyle().set("color", "var(--lumo-secondary-text-color)");
+      note.addClassName("quiet");
       layout.add(note);
     }
 
     channels.setId("channels");
     channels.addThemeVariants(GridVariant.LUMO_ROW_STRIPES, GridVariant.LUMO_WRAP_CELL_CONTENT);
     channels.setAllRowsVisible(true);
-    channels.getStyle().set("font-size", "var(--lumo-font-size-s)");
+    channels.addClassName("small");
     channels.addColumn(NotificationChannel::name).setKey("name").setHeader("Name").setFlexGrow(1);
     channels.addColumn(c -> c.kind().label()).setKey("kind").setHeader("Kind").setWidth("6rem").setFlexGrow(0);
     channels.addColumn(NotificationChannel::targetHint).setKey("target").setHeader("Target").setFlexGrow(2);
@@ -90,13 +86,13 @@ class NotificationsTab extends Composite<VerticalLayout> {
       channels.addComponentColumn(this::deleteButton).setKey("actions").setHeader("").setWidth("5rem").setFlexGrow(0);
     }
     channelsEmpty.setId("channels-empty");
-    channelsEmpty.getStyle().set("color", "var(--lumo-secondary-text-color)").set("margin", "0");
+    channelsEmpty.addClassName("quiet-line");
 
     deliveries.setId("deliveries");
     deliveries.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES,
         GridVariant.LUMO_WRAP_CELL_CONTENT);
-    deliveries.getStyle().set("font-size", "var(--lumo-font-size-s)");
-    deliveries.addColumn(d -> d.createdAt() == null ? "" : ConnectionsGrid.TIME.format(d.createdAt())).setKey("when")
+    deliveries.addClassName("small");
+    deliveries.addColumn(d -> d.createdAt() == null ? "" : ConnectionsGrid.time(d.createdAt())).setKey("when")
         .setHeader("Queued").setWidth("9rem").setFlexGrow(0);
     deliveries.addColumn(d -> channelNames.getOrDefault(d.channelId(), d.channelId())).setKey("channel")
         .setHeader("Channel").setWidth("9rem").setFlexGrow(0);
@@ -104,7 +100,7 @@ class NotificationsTab extends Composite<VerticalLayout> {
     deliveries.addColumn(NotificationDelivery::summary).setKey("summary").setHeader("Summary").setFlexGrow(2);
     deliveries.addComponentColumn(d -> status(d)).setKey("status").setHeader("Outcome").setFlexGrow(1);
     deliveriesEmpty.setId("deliveries-empty");
-    deliveriesEmpty.getStyle().set("color", "var(--lumo-secondary-text-color)").set("margin", "0");
+    deliveriesEmpty.addClassName("quiet-line");
 
     layout.add(new H3("Channels"), channels, channelsEmpty, new H3("Delivery log"), deliveries, deliveriesEmpty);
     reload();
@@ -203,7 +199,7 @@ class NotificationsTab extends Composite<VerticalLayout> {
       Span text = new Span(" " + detail);
       text.addClassName("delivery-detail");
       if (d.status() == NotificationDelivery.Status.FAILED) {
-        text.getStyle().set("color", "var(--lumo-error-text-color)");
+        text.addClassName("error-text");
       }
       box.add(text);
     }

@@ -13,14 +13,10 @@ import finora.admin.base.ConfirmRemoveDialog;
 import finora.admin.base.MainLayout;
 import finora.admin.base.PollRequests;
 import finora.admin.grpc.FinoraCallException;
-import finora.admin.grpc.IntegrationClient;
-import finora.admin.grpc.NotificationClient;
-import finora.admin.grpc.ProviderConnection;
-import finora.admin.grpc.ProviderOption;
-import finora.admin.grpc.Role;
 import finora.admin.grpc.ServerUnreachableException;
 import finora.admin.security.CurrentSession;
 import finora.admin.security.FinoraUser;
+import finora.admin.security.Role;
 import jakarta.annotation.security.PermitAll;
 import java.time.Duration;
 import java.util.List;
@@ -86,13 +82,12 @@ public class SettingsView extends VerticalLayout {
           + "Admin role. Ask an admin of " + session.user().map(FinoraUser::tenantName).orElse("your organization")
           + " to change keys.");
       note.setId("read-only-note");
-      note.getStyle().set("color", "var(--lumo-secondary-text-color)");
+      note.addClassName("quiet");
       tab.add(note);
     }
     H3 connected = new H3("Connected providers");
     listStatus.setId("connections-status");
-    listStatus.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-size", "var(--lumo-font-size-s)")
-        .set("margin", "0");
+    listStatus.addClassName("quiet-small-line");
     tab.add(connected, connections, listStatus);
     return tab;
   }

@@ -7,10 +7,6 @@ import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import finora.admin.base.Badge;
-import finora.admin.grpc.ProviderConnection;
-import finora.admin.grpc.Reconciliation;
-import finora.admin.grpc.SyncRun;
-import finora.admin.grpc.SyncRunOutcome;
 import java.util.List;
 
 /**
@@ -42,11 +38,9 @@ class SyncHistoryDialog extends Dialog {
   private static Component entry(SyncRun run) {
     Div entry = new Div();
     entry.addClassName("sync-run");
-    entry.getStyle().set("padding", "var(--lumo-space-s) 0")
-        .set("border-bottom", "1px solid var(--lumo-contrast-10pct)");
-    Span when = new Span(ConnectionsGrid.TIME.format(run.startTime()) + " · days " + run.windowStart() + " to "
+    Span when = new Span(ConnectionsGrid.time(run.startTime()) + " · days " + run.windowStart() + " to "
         + run.windowEnd());
-    when.getStyle().set("margin-right", "var(--lumo-space-s)");
+    when.addClassName("sync-run-when");
     Div headline = new Div(when, outcome(run));
     if (run.reconciliation() != Reconciliation.NONE) {
       Span recheck = new Span(switch (run.reconciliation()) {
@@ -54,7 +48,7 @@ class SyncHistoryDialog extends Dialog {
         case MONTHLY -> " · re-checked last month";
         case NONE -> "";
       });
-      recheck.getStyle().set("color", "var(--lumo-secondary-text-color)");
+      recheck.addClassName("quiet");
       headline.add(recheck);
     }
     entry.add(headline);
@@ -67,10 +61,10 @@ class SyncHistoryDialog extends Dialog {
     if (!run.providerRequestId().isBlank()) {
       Span id = new Span(run.providerRequestId());
       id.addClassName("provider-request-id");
-      id.getStyle().set("font-family", "var(--lumo-font-family-monospace, monospace)").set("user-select", "all");
+      id.addClassName("request-id");
       Div support = new Div(new Span("Anthropic request id: "), id, new Span(" — " + SUPPORT_HINT + "."));
       support.addClassName("run-support");
-      support.getStyle().set("font-size", "var(--lumo-font-size-s)");
+      support.addClassName("small");
       entry.add(support);
     }
     if (!run.providerErrorMessage().isBlank()) {
@@ -91,8 +85,7 @@ class SyncHistoryDialog extends Dialog {
   private static Div line(String text, String className, boolean error) {
     Div line = new Div(text);
     line.addClassName(className);
-    line.getStyle().set("font-size", "var(--lumo-font-size-s)").set("margin-top", "var(--lumo-space-xs)")
-        .set("color", error ? "var(--lumo-error-text-color)" : "var(--lumo-secondary-text-color)");
+    line.addClassName(error ? "run-line-error" : "run-line");
     return line;
   }
 }

@@ -3,7 +3,6 @@ package finora.admin.settings;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.html.Paragraph;
-import finora.admin.grpc.ProviderConnection;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -35,7 +34,7 @@ class UpdateKeyDialog extends Dialog {
     entry.save().setId("update-save");
     Paragraph explanation = new Paragraph("The current key (" + connection.keyHint() + ") keeps working until "
         + "the new one is checked and saved.");
-    explanation.getStyle().set("margin-top", "0");
+    explanation.addClassName("no-top-margin");
     add(explanation, entry.field());
 
     Button cancel = new Button("Cancel", e -> close());

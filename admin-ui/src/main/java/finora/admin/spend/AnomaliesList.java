@@ -8,9 +8,7 @@ import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
-import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import finora.admin.base.Badge;
-import finora.admin.grpc.Anomaly;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Set;
@@ -22,7 +20,7 @@ import java.util.stream.Collectors;
  * numbers), the scope, expected against actual spend, and the workspace, model and token-type values
  * that rose most. Anomalies are detected on the whole tenant and on budgets' scopes, whatever the filters.
  */
-class AnomaliesList extends Composite<VerticalLayout> {
+class AnomaliesList extends Composite<ListOrEmpty<Anomaly>> {
 
   static final String EMPTY = "No anomalies in this range: no day's spend rose far above the usual for its weekday.";
   /** Top drivers shown per anomaly. */
@@ -30,7 +28,7 @@ class AnomaliesList extends Composite<VerticalLayout> {
   private static final int ROWS_SHOWN = 6;
 
   private final Grid<Anomaly> grid = new Grid<>();
-  private final Paragraph empty = new Paragraph(EMPTY);
+  private final ListOrEmpty<Anomaly> list;
   private Set<LocalDate> days = Set.of();
 
   AnomaliesList() {
@@ -44,25 +42,12 @@ class AnomaliesList extends Composite<VerticalLayout> {
         .setTooltipGenerator(a -> "Median of the same weekday in " + a.baselineDays() + " earlier weeks; an anomaly "
             + "above " + Usd.format(a.upperBound()));
     grid.addComponentColumn(AnomaliesList::drivers).setKey("drivers").setHeader("Top drivers").setFlexGrow(1);
-    empty.setId("anomalies-empty");
-    empty.getStyle().set("color", "var(--lumo-secondary-text-color)").set("margin", "0");
-
-    VerticalLayout layout = getContent();
-    layout.setPadding(false);
-    layout.setSpacing(false);
-    layout.add(grid, empty);
-    show(List.of());
+    list = new ListOrEmpty<>(grid, "anomalies-empty", EMPTY, ROWS_SHOWN, "22rem");
   }
 
   void show(List<Anomaly> anomalies) {
     days = anomalies.stream().map(Anomaly::day).collect(Collectors.toCollection(TreeSet::new));
-    grid.setItems(anomalies);
-    grid.setVisible(!anomalies.isEmpty());
-    grid.setAllRowsVisible(anomalies.size() <= ROWS_SHOWN);
-    if (anomalies.size() > ROWS_SHOWN) {
-      grid.setHeight("22rem");
-    }
-    empty.setVisible(anomalies.isEmpty());
+    list.show(anomalies);
   }
 
   /** The days with an anomaly, for the chart's markers. */
@@ -75,7 +60,12 @@ class AnomaliesList extends Composite<VerticalLayout> {
   }
 
   Paragraph emptyState() {
-    return empty;
+    return list.emptyState();
+  }
+
+  @Override
+  protected ListOrEmpty<Anomaly> initContent() {
+    return list;
   }
 
   private static Component dayCell(Anomaly a) {
@@ -83,10 +73,9 @@ class AnomaliesList extends Composite<VerticalLayout> {
     if (!a.restated()) {
       return day;
     }
-    Span restated = Badge.of("restated", Badge.Tone.WARNING, "anomaly-restated");
-    restated.getElement().setAttribute("title", "The provider changed this day's numbers; these are the new ones. "
+    Span restated = Badge.titled("restated", Badge.Tone.WARNING, "anomaly-restated",
+        "The provider changed this day's numbers; these are the new ones. "
         + "The anomaly was announced once.");
-    restated.getStyle().set("margin-left", "var(--lumo-space-s)");
     return new Span(day, restated);
   }
 

@@ -7,14 +7,10 @@ import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
-import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import finora.admin.base.Badge;
-import finora.admin.grpc.Correction;
+import finora.admin.base.BrowserTime;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -24,17 +20,14 @@ import java.util.stream.Collectors;
  * totals before and after, the signed change, when Finora saw it, and a "late correction" badge when
  * the day was already final. Corrections are of an organization's whole day, whatever the filters.
  */
-class CorrectionsList extends Composite<VerticalLayout> {
+class CorrectionsList extends Composite<ListOrEmpty<Correction>> {
 
-  static final DateTimeFormatter DETECTED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.US)
-      .withZone(ZoneOffset.UTC);
   static final String EMPTY = "No corrections in this range: no stored day changed when Finora fetched it again.";
   /** Beyond this many rows the grid scrolls instead of growing. */
   private static final int ROWS_SHOWN = 8;
 
   private final Grid<Correction> grid = new Grid<>();
-  private final Paragraph empty = new Paragraph(EMPTY);
-  private List<Correction> corrections = List.of();
+  private final ListOrEmpty<Correction> list;
   private Set<LocalDate> days = Set.of();
 
   CorrectionsList() {
@@ -48,28 +41,14 @@ class CorrectionsList extends Composite<VerticalLayout> {
         .setHeader("Before → after").setAutoWidth(true).setFlexGrow(0).setTextAlign(ColumnTextAlign.END);
     grid.addColumn(c -> Usd.signed(c.delta())).setKey("delta").setHeader("Difference").setAutoWidth(true)
         .setFlexGrow(0).setTextAlign(ColumnTextAlign.END);
-    grid.addColumn(c -> DETECTED.format(c.detectedAt())).setKey("detected").setHeader("Detected").setAutoWidth(true)
-        .setFlexGrow(0);
-    empty.setId("corrections-empty");
-    empty.getStyle().set("color", "var(--lumo-secondary-text-color)").set("margin", "0");
-
-    VerticalLayout layout = getContent();
-    layout.setPadding(false);
-    layout.setSpacing(false);
-    layout.add(grid, empty);
-    show(List.of());
+    grid.addColumn(c -> BrowserTime.format(c.detectedAt(), BrowserTime.ISO)).setKey("detected").setHeader("Detected")
+        .setAutoWidth(true).setFlexGrow(0);
+    list = new ListOrEmpty<>(grid, "corrections-empty", EMPTY, ROWS_SHOWN, "18rem");
   }
 
   void show(List<Correction> corrections) {
-    this.corrections = List.copyOf(corrections);
-    this.days = this.corrections.stream().map(Correction::day).collect(Collectors.toCollection(TreeSet::new));
-    grid.setItems(this.corrections);
-    grid.setVisible(!this.corrections.isEmpty());
-    grid.setAllRowsVisible(this.corrections.size() <= ROWS_SHOWN);
-    if (this.corrections.size() > ROWS_SHOWN) {
-      grid.setHeight("18rem");
-    }
-    empty.setVisible(this.corrections.isEmpty());
+    this.days = corrections.stream().map(Correction::day).collect(Collectors.toCollection(TreeSet::new));
+    list.show(List.copyOf(corrections));
   }
 
   /** The days the shown corrections changed, for the chart's markers and the day grid's badges. */
@@ -82,7 +61,12 @@ class CorrectionsList extends Composite<VerticalLayout> {
   }
 
   Paragraph emptyState() {
-    return empty;
+    return list.emptyState();
+  }
+
+  @Override
+  protected ListOrEmpty<Correction> initContent() {
+    return list;
   }
 
   private static Component dayCell(Correction c) {
@@ -90,10 +74,9 @@ class CorrectionsList extends Composite<VerticalLayout> {
     if (!c.afterFinal()) {
       return day;
     }
-    Span late = Badge.of("late correction", Badge.Tone.WARNING, "late-correction");
-    late.getElement().setAttribute("title", "The day was already final: Anthropic corrected it later, and the "
+    Span late = Badge.titled("late correction", Badge.Tone.WARNING, "late-correction",
+        "The day was already final: Anthropic corrected it later, and the "
         + "deep reconciliation found it");
-    late.getStyle().set("margin-left", "var(--lumo-space-s)");
     return new Span(day, late);
   }
 }

@@ -1,7 +1,5 @@
 package finora.admin.spend;
 
-import finora.admin.grpc.CostLine;
-import finora.admin.grpc.CostPage;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

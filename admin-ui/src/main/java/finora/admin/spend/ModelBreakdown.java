@@ -1,6 +1,5 @@
 package finora.admin.spend;
 
-import finora.admin.grpc.CostGrouping;
 import java.util.List;
 
 /** How the model breakdown groups: by model id, or by family and version (e.g. all "Sonnet 4.5" snapshots). */

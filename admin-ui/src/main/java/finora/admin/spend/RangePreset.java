@@ -1,6 +1,5 @@
 package finora.admin.spend;
 
-import finora.admin.grpc.DateRange;
 import java.time.LocalDate;
 
 /** Date ranges offered by the Spend view; every one ends yesterday (UTC), the last day that can be stored. */

@@ -4,10 +4,6 @@ import com.vaadin.flow.component.Composite;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexLayout;
-import finora.admin.grpc.DateRange;
-import finora.admin.grpc.SpendSummary;
-import finora.admin.grpc.TodaySoFar;
-import finora.admin.grpc.TokenUsage;
 import java.time.ZoneId;
 import java.time.format.TextStyle;
 import java.util.Locale;
@@ -34,7 +30,7 @@ class SpendCards extends Composite<FlexLayout> {
   SpendCards() {
     FlexLayout layout = getContent();
     layout.setFlexWrap(FlexLayout.FlexWrap.WRAP);
-    layout.getStyle().set("gap", "var(--lumo-space-m)");
+    layout.addClassName("spend-cards");
     discount.setVisible(false);
     tokens.setVisible(false);
     cache.setVisible(false);
@@ -143,13 +139,10 @@ class SpendCards extends Composite<FlexLayout> {
     Card(String id, String label) {
       setId(id);
       Span title = new Span(label);
-      title.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-size", "var(--lumo-font-size-s)");
+      title.addClassName("quiet-small");
       value.addClassName("card-value");
-      value.getStyle().set("font-size", "var(--lumo-font-size-xxl)").set("font-weight", "600");
-      context.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-size", "var(--lumo-font-size-xs)");
-      getStyle().set("display", "flex").set("flex-direction", "column").set("gap", "var(--lumo-space-xs)")
-          .set("padding", "var(--lumo-space-m)").set("min-width", "14rem").set("flex", "1 1 14rem")
-          .set("border", "1px solid var(--lumo-contrast-10pct)").set("border-radius", "var(--lumo-border-radius-l)");
+      context.addClassName("quiet-tiny");
+      addClassName("spend-card");
       add(title, value, context);
     }
 

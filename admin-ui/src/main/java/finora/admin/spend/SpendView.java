@@ -2,11 +2,7 @@ package finora.admin.spend;
 
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.Svg;
-import com.vaadin.flow.component.combobox.MultiSelectComboBox;
-import com.vaadin.flow.component.datepicker.DatePicker;
 import com.vaadin.flow.component.grid.Grid;
-import com.vaadin.flow.component.html.Anchor;
-import com.vaadin.flow.component.html.AttachmentType;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.H3;
@@ -22,56 +18,32 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.router.RouteAlias;
 import com.vaadin.flow.server.streams.DownloadEvent;
-import com.vaadin.flow.server.streams.DownloadHandler;
 import finora.admin.base.Badge;
+import finora.admin.base.BrowserTime;
 import finora.admin.base.MainLayout;
-import finora.admin.grpc.BudgetClient;
-import finora.admin.grpc.CostClient;
-import finora.admin.grpc.CostFilters;
-import finora.admin.grpc.CostGrouping;
-import finora.admin.grpc.CostLine;
-import finora.admin.grpc.CostOrdering;
-import finora.admin.grpc.CostPage;
-import finora.admin.grpc.CostQuery;
-import finora.admin.grpc.Correction;
-import finora.admin.grpc.DateRange;
-import finora.admin.grpc.ExportKind;
-import finora.admin.grpc.FinoraCallException;
-import finora.admin.grpc.Freshness;
-import finora.admin.grpc.IntegrationClient;
-import finora.admin.grpc.NotAuthenticatedException;
-import finora.admin.grpc.ProviderOption;
-import finora.admin.grpc.SpendSummary;
-import finora.admin.grpc.TagOption;
-import finora.admin.grpc.TodaySoFar;
 import finora.admin.security.CurrentSession;
+import finora.admin.settings.IntegrationClient;
+import finora.admin.settings.ProviderOption;
 import jakarta.annotation.security.PermitAll;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The spend dashboard, the start page after sign-in: a date range (UTC days, ending yesterday by
- * default because today is never stored) and filters; the total, its change and the month-end
- * projection, with what the total covers; a daily chart stacked by model family that marks provisional,
- * corrected and anomalous days; the anomalies (with what rose most) and the corrections of the range;
- * breakdowns by day, model (or family and version), workspace, API key and user; CSV and FOCUS downloads;
- * and how fresh and how final the data is. Where Anthropic's Cost Analytics API filled the days, a
- * discount card, filters by API key, user and product, and, apart from every total, today's provisional
- * estimate.
+ * The spend dashboard, the start page after sign-in: the filter bar (a range of UTC days, ending yesterday
+ * by default because today is never stored, and filters, with the downloads); the total, its change and
+ * the month-end projection, with what the total covers; a daily chart stacked by model family that marks
+ * provisional, corrected and anomalous days; the anomalies (with what rose most) and the corrections of
+ * the range; breakdowns by day, model (or family and version), workspace, API key and user, each sortable
+ * by any column; and how fresh and how final the data is. Where Anthropic's Cost Analytics API filled the
+ * days, a discount card, filters by API key, user and product, and, apart from every total, today's
+ * provisional estimate.
  */
 @Route(value = "spend", layout = MainLayout.class)
 @RouteAlias(value = "", layout = MainLayout.class)
@@ -79,115 +51,85 @@ import org.slf4j.LoggerFactory;
 @PermitAll
 public class SpendView extends VerticalLayout {
 
-  /** Rows per call when the chart reads every day and family of a range. */
-  static final int CHART_PAGE_SIZE = 1000;
-  static final int MAX_RANGE_DAYS = 731;
-
-  private static final Logger log = LoggerFactory.getLogger(SpendView.class);
-
   private final CostClient client;
+  private final AnomalyClient anomalyClient;
   private final CurrentSession session;
   private final Clock clock;
 
-  private final Select<RangePreset> preset = new Select<>();
-  private final DatePicker from = new DatePicker("From");
-  private final DatePicker to = new DatePicker("To");
-  private final MultiSelectComboBox<String> families = new MultiSelectComboBox<>("Model family");
-  private final MultiSelectComboBox<String> models = new MultiSelectComboBox<>("Model");
-  private final MultiSelectComboBox<TagOption> workspaces = new MultiSelectComboBox<>("Workspace");
-  private final MultiSelectComboBox<TagOption> apiKeys = new MultiSelectComboBox<>("API key");
-  private final MultiSelectComboBox<TagOption> actors = new MultiSelectComboBox<>("User");
-  private final MultiSelectComboBox<TagOption> products = new MultiSelectComboBox<>("Product");
+  private final SpendDownloads downloads;
+  private final SpendFilterBar filterBar;
   private final Paragraph freshness = new Paragraph();
   private final SpendCards cards = new SpendCards();
   private final Paragraph coverage = new Paragraph();
   private final Div chart = new Div();
   private final CorrectionsList corrections = new CorrectionsList();
   private final AnomaliesList anomalies = new AnomaliesList();
-  private final BudgetClient budgets;
   private final Select<ModelBreakdown> modelBreakdown = new Select<>();
   private final BreakdownGrid byDay;
   private final BreakdownGrid byModel;
   private final BreakdownGrid byWorkspace;
   private final BreakdownGrid byApiKey;
   private final BreakdownGrid byActor;
-  private boolean updating;
-  private volatile Selection exportSelection;
+  private SpendSelection shown;
 
-  /** What a download exports: the range and filters on screen when the page last loaded. */
-  private record Selection(DateRange range, CostFilters filters) {}
-
-  public SpendView(CostClient client, IntegrationClient integrations, BudgetClient budgets, CurrentSession session,
-      Clock clock) {
+  public SpendView(CostClient client, IntegrationClient integrations, AnomalyClient anomalyClient,
+      CurrentSession session, Clock clock) {
     this.client = client;
-    this.budgets = budgets;
+    this.anomalyClient = anomalyClient;
     this.session = session;
     this.clock = clock;
     setWidthFull();
 
-    byDay = new BreakdownGrid("by-day", grid -> grid.addComponentColumn(this::dayCell)
-        .setKey("day").setHeader("Day (UTC)").setFlexGrow(1));
+    byDay = new BreakdownGrid("by-day", grid -> grid.componentColumn("day", "Day (UTC)", this::dayCell,
+        Comparator.comparing(CostLine::period, Comparator.nullsFirst(Comparator.naturalOrder()))).setFlexGrow(1));
     byModel = new BreakdownGrid("by-model", grid -> {
-      grid.addColumn(line -> line.model() == null || line.model().isEmpty() ? SpendChart.NO_MODEL : line.model())
-          .setKey("model").setHeader("Model").setFlexGrow(2).setTooltipGenerator(CostLine::model);
+      grid.textColumn("model", "Model", line -> line.model() == null || line.model().isEmpty() ? SpendChart.NO_MODEL
+          : line.model()).setFlexGrow(2).setTooltipGenerator(CostLine::model);
       // Grouped by family and version there is no model column to name the costs without a model.
-      grid.addColumn(line -> !line.modelFamily().isEmpty() ? line.modelFamily()
-              : line.model() == null ? SpendChart.NO_MODEL : "—")
-          .setKey("family").setHeader("Family").setFlexGrow(1);
-      grid.addColumn(line -> line.modelVersion().isEmpty() ? "—" : line.modelVersion())
-          .setKey("version").setHeader("Version").setAutoWidth(true).setFlexGrow(0);
+      grid.textColumn("family", "Family", line -> !line.modelFamily().isEmpty() ? line.modelFamily()
+          : line.model() == null ? SpendChart.NO_MODEL : "—").setFlexGrow(1);
+      grid.textColumn("version", "Version", line -> line.modelVersion().isEmpty() ? "—" : line.modelVersion())
+          .setAutoWidth(true).setFlexGrow(0);
     });
     byWorkspace = new BreakdownGrid("by-workspace", grid -> {
-      grid.addColumn(CostLine::workspaceName).setKey("workspace").setHeader("Workspace").setFlexGrow(2)
+      grid.textColumn("workspace", "Workspace", CostLine::workspaceName).setFlexGrow(2)
           .setTooltipGenerator(CostLine::workspaceName);
-      grid.addColumn(CostLine::workspaceId).setKey("id").setHeader("Id").setFlexGrow(1)
-          .setTooltipGenerator(CostLine::workspaceId);
+      grid.textColumn("id", "Id", CostLine::workspaceId).setFlexGrow(1).setTooltipGenerator(CostLine::workspaceId);
     });
     byApiKey = new BreakdownGrid("by-api-key", grid -> {
-      grid.addColumn(CostLine::apiKeyName).setKey("api-key").setHeader("API key").setFlexGrow(2)
-          .setTooltipGenerator(CostLine::apiKeyId);
+      grid.textColumn("api-key", "API key", CostLine::apiKeyName).setFlexGrow(2).setTooltipGenerator(CostLine::apiKeyId);
       listPriceColumn(grid);
     });
     byActor = new BreakdownGrid("by-user", grid -> {
-      grid.addColumn(CostLine::actorName).setKey("user").setHeader("User or service account").setFlexGrow(2)
+      grid.textColumn("user", "User or service account", CostLine::actorName).setFlexGrow(2)
           .setTooltipGenerator(CostLine::actorId);
       listPriceColumn(grid);
     });
 
+    downloads = new SpendDownloads(client, session);
+    filterBar = new SpendFilterBar(client, session, this::yesterday, this::load, downloads);
     freshness.setId("freshness");
-    freshness.getStyle().set("color", "var(--lumo-secondary-text-color)").set("margin", "0");
+    freshness.addClassName("quiet-line");
     chart.setId("daily-chart");
     chart.setWidthFull();
-    chart.getStyle().set("max-width", "72rem");
-    H3 correctionsTitle = new H3("Corrections");
-    Paragraph correctionsHelp = new Paragraph("Days whose total changed when Finora fetched them again, for the "
-        + "whole organization (filters do not apply). A late correction came after the day was final.");
-    correctionsHelp.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-size",
-        "var(--lumo-font-size-s)").set("margin", "0 0 var(--lumo-space-s) 0");
+    chart.addClassName("daily-chart");
 
-    add(new H2("Spend"), toolbar(), freshness, cards, coverageNote(integrations),
+    add(new H2("Spend"), filterBar, freshness, cards, coverageNote(integrations),
         new H3("Daily spend by model family (USD per UTC day)"), chart,
         new H3("Anomalies"), help("Days whose spend rose far above the usual for their weekday (median of the same "
             + "weekday in up to 8 earlier weeks), for the whole organization and each budget's scope (filters do not "
             + "apply), with what rose most."), anomalies,
-        correctionsTitle, correctionsHelp, corrections,
+        new H3("Corrections"), help("Days whose total changed when Finora fetched them again, for the whole "
+            + "organization (filters do not apply). A late correction came after the day was final."), corrections,
         breakdowns());
-    choose(RangePreset.LAST_30_DAYS);
-    addAttachListener(e -> e.getUI().getPage().retrieveExtendedClientDetails(details -> {
-      try {
-        cards.browserZone(java.time.ZoneId.of(details.getTimeZoneId()));
-      } catch (RuntimeException unknownZone) {
-        // no zone (or one Java does not know): today's card gives UTC only
-      }
-    }));
+    filterBar.choose(RangePreset.LAST_30_DAYS);
+    addAttachListener(e -> cards.browserZone(BrowserTime.zone()));
   }
 
   /** List price of a group, where its days state one: the discount shows against the amount beside it. */
-  private static void listPriceColumn(Grid<CostLine> grid) {
-    grid.addColumn(line -> line.listAmount() == null ? "—" : Usd.format(line.listAmount())).setKey("list")
-        .setHeader("List price").setTextAlign(com.vaadin.flow.component.grid.ColumnTextAlign.END).setAutoWidth(true)
-        .setFlexGrow(0).setTooltipGenerator(line -> line.listAmount() == null
-            ? "No list price: these days came from the legacy cost report" : "Before discounts");
+  private static void listPriceColumn(BreakdownGrid grid) {
+    grid.moneyColumn("list", "List price", CostLine::listAmount).setTooltipGenerator(line -> line.listAmount() == null
+        ? "No list price: these days came from the legacy cost report" : "Before discounts");
   }
 
   /** What the totals cover and what not (e.g. no Priority Tier), in the server's words, under the cards. */
@@ -197,91 +139,18 @@ public class SpendView extends VerticalLayout {
     coverage.setId("coverage-note");
     coverage.setText(providers.size() == 1 ? providers.get(0).coverage() : providers.stream()
         .map(p -> p.displayName() + ": " + p.coverage()).collect(Collectors.joining(" ")));
-    coverage.getStyle().set("margin", "0");
     HorizontalLayout note = new HorizontalLayout(VaadinIcon.INFO_CIRCLE_O.create(), coverage);
     note.setVisible(!providers.isEmpty());
     note.setSpacing(false);
-    note.getStyle().set("gap", "var(--lumo-space-s)").set("color", "var(--lumo-secondary-text-color)")
-        .set("font-size", "var(--lumo-font-size-s)").set("max-width", "72rem");
-    note.getChildren().findFirst().ifPresent(icon -> icon.getStyle().set("flex", "none")
-        .set("width", "var(--lumo-icon-size-s)").set("height", "var(--lumo-icon-size-s)"));
+    note.addClassName("coverage-note");
     return note;
   }
 
-  private Component toolbar() {
-    preset.setId("range-preset");
-    preset.setLabel("Range");
-    preset.setItems(RangePreset.values());
-    preset.setItemLabelGenerator(RangePreset::label);
-    preset.addValueChangeListener(e -> {
-      if (!updating && e.getValue() != null && e.getValue() != RangePreset.CUSTOM) {
-        choose(e.getValue());
-      }
-    });
-    DatePicker.DatePickerI18n i18n = new DatePicker.DatePickerI18n().setDateFormat("yyyy-MM-dd").setFirstDayOfWeek(1);
-    for (DatePicker picker : List.of(from, to)) {
-      picker.setI18n(i18n);
-      picker.setMax(yesterday());
-      picker.setWidth("10rem");
-      picker.setHelperText("UTC");
-      picker.addValueChangeListener(e -> {
-        if (!updating && e.isFromClient()) {
-          customRangeChanged();
-        }
-      });
-    }
-    from.setId("range-from");
-    to.setId("range-to");
-
-    families.setId("filter-family");
-    models.setId("filter-model");
-    workspaces.setId("filter-workspace");
-    workspaces.setItemLabelGenerator(TagOption::displayName);
-    workspaces.setItems(client.tagValues(session.token(), CostClient.WORKSPACE_TAG));
-    analyticsFilter(apiKeys, "filter-api-key", CostClient.API_KEY_TAG);
-    analyticsFilter(actors, "filter-user", CostClient.ACTOR_TAG);
-    analyticsFilter(products, "filter-product", CostClient.PRODUCT_TAG);
-    for (MultiSelectComboBox<?> filter : List.of(families, models, workspaces, apiKeys, actors, products)) {
-      filter.setClearButtonVisible(true);
-      filter.setWidth("14rem");
-      filter.addValueChangeListener(e -> {
-        if (!updating) {
-          load();
-        }
-      });
-    }
-
-    Anchor csv = new Anchor(download(ExportKind.CSV), AttachmentType.DOWNLOAD, "Download CSV");
-    csv.setId("download-csv");
-    Anchor focus = new Anchor(download(ExportKind.FOCUS), AttachmentType.DOWNLOAD, "FOCUS 1.2");
-    focus.setId("download-focus");
-    focus.setTitle("Line items with FOCUS 1.2 columns, CSV encoded");
-    HorizontalLayout downloads = new HorizontalLayout(csv, focus);
-    downloads.setAlignItems(FlexComponent.Alignment.BASELINE);
-
-    FlexLayout bar = new FlexLayout(preset, from, to, families, models, workspaces, apiKeys, actors, products,
-        downloads);
-    bar.setFlexWrap(FlexLayout.FlexWrap.WRAP);
-    bar.setAlignItems(FlexComponent.Alignment.BASELINE);
-    bar.getStyle().set("gap", "var(--lumo-space-m)");
-    bar.setWidthFull();
-    return bar;
-  }
-
-  /** A filter by a tag only the Cost Analytics API fills; hidden while the data has no value for it. */
-  private void analyticsFilter(MultiSelectComboBox<TagOption> box, String id, String tagKey) {
-    box.setId(id);
-    box.setItemLabelGenerator(TagOption::displayName);
-    List<TagOption> options = client.tagValues(session.token(), tagKey);
-    box.setItems(options);
-    box.setVisible(!options.isEmpty());
-  }
-
-    private Component breakdowns() {
+  private Component breakdowns() {
     FlexLayout layout = new FlexLayout();
     layout.setFlexWrap(FlexLayout.FlexWrap.WRAP);
     layout.setWidthFull();
-    layout.getStyle().set("gap", "var(--lumo-space-l)");
+    layout.addClassName("breakdowns");
     modelBreakdown.setId("model-breakdown");
     modelBreakdown.setAriaLabel("Group models by");
     modelBreakdown.setItems(ModelBreakdown.values());
@@ -290,7 +159,6 @@ public class SpendView extends VerticalLayout {
     modelBreakdown.setWidth("12rem");
     modelBreakdown.addThemeName("small");
     modelBreakdown.addValueChangeListener(e -> {
-      Selection shown = exportSelection;
       if (e.getValue() != null && shown != null) {
         showModels(session.token(), shown.range(), shown.filters());
       }
@@ -309,128 +177,32 @@ public class SpendView extends VerticalLayout {
     VerticalLayout box = new VerticalLayout(title, grid);
     box.setPadding(false);
     box.setSpacing(false);
-    box.getStyle().set("flex", "1 1 22rem").set("min-width", "20rem");
+    box.addClassName("breakdown");
     return box;
   }
 
   /** Picks a preset: its range goes into the pickers and the page loads. */
   void choose(RangePreset choice) {
-    DateRange range = choice.range(yesterday());
-    updating = true;
-    try {
-      preset.setValue(choice);
-      from.setValue(range.start());
-      to.setValue(range.end());
-      from.setInvalid(false);
-      to.setInvalid(false);
-    } finally {
-      updating = false;
-    }
-    rangeChanged();
+    filterBar.choose(choice);
   }
 
   /** Sets a custom range, as a user picking both days would. */
   void chooseCustom(LocalDate start, LocalDate end) {
-    updating = true;
-    try {
-      from.setValue(start);
-      to.setValue(end);
-    } finally {
-      updating = false;
-    }
-    customRangeChanged();
-  }
-
-  private void customRangeChanged() {
-    updating = true;
-    try {
-      preset.setValue(RangePreset.CUSTOM);
-    } finally {
-      updating = false;
-    }
-    LocalDate start = from.getValue();
-    LocalDate end = to.getValue();
-    from.setInvalid(false);
-    to.setInvalid(false);
-    if (start == null || end == null) {
-      return;
-    }
-    if (end.isBefore(start)) {
-      to.setErrorMessage("Pick a day on or after " + start);
-      to.setInvalid(true);
-      return;
-    }
-    if (new DateRange(start, end).days() > MAX_RANGE_DAYS) {
-      to.setErrorMessage("At most " + MAX_RANGE_DAYS + " days (2 years)");
-      to.setInvalid(true);
-      return;
-    }
-    rangeChanged();
-  }
-
-  private void rangeChanged() {
-    loadFilterOptions();
-    load();
+    filterBar.chooseCustom(start, end);
   }
 
   /** The range on screen, or null while the custom range is incomplete or invalid. */
   DateRange range() {
-    LocalDate start = from.getValue();
-    LocalDate end = to.getValue();
-    return start == null || end == null || end.isBefore(start) ? null : new DateRange(start, end);
-  }
-
-  CostFilters filters() {
-    return new CostFilters(List.copyOf(families.getSelectedItems()), List.copyOf(models.getSelectedItems()),
-        values(workspaces), values(apiKeys), values(actors), values(products));
-  }
-
-  private static List<String> values(MultiSelectComboBox<TagOption> tag) {
-    return tag.getSelectedItems().stream().map(TagOption::value).toList();
-  }
-
-  /** Model families and models that have spend in the range, for the filter lists. */
-  private void loadFilterOptions() {
-    DateRange range = range();
-    if (range == null) {
-      return;
-    }
-    CostQuery query = new CostQuery(range, List.of(CostGrouping.MODEL_FAMILY, CostGrouping.MODEL),
-        CostFilters.NONE, CostOrdering.AMOUNT_DESC);
-    Set<String> familyOptions = new TreeSet<>();
-    Set<String> modelOptions = new LinkedHashSet<>();
-    for (CostLine line : allRows(query)) {
-      if (!line.modelFamily().isEmpty()) {
-        familyOptions.add(line.modelFamily());
-      }
-      if (!line.model().isEmpty()) {
-        modelOptions.add(line.model());
-      }
-    }
-    updating = true;
-    try {
-      keepSelected(families, familyOptions);
-      keepSelected(models, modelOptions);
-    } finally {
-      updating = false;
-    }
-  }
-
-  private static void keepSelected(MultiSelectComboBox<String> box, Set<String> options) {
-    Set<String> selected = new LinkedHashSet<>(box.getSelectedItems());
-    Set<String> items = new LinkedHashSet<>(options);
-    items.addAll(selected); // a chosen value stays choosable even if the new range has no spend for it
-    box.setItems(items);
-    box.select(selected);
+    return filterBar.range();
   }
 
   /** Loads cards, chart, grids and freshness for the range and filters on screen. */
   void load() {
-    DateRange range = range();
+    DateRange range = filterBar.range();
     if (range == null) {
       return;
     }
-    CostFilters filters = filters();
+    CostFilters filters = filterBar.filters();
     String token = session.token();
     SpendSummary summary = client.summary(token, range, filters);
     cards.show(summary, range);
@@ -440,27 +212,30 @@ public class SpendView extends VerticalLayout {
     cards.showToday(today);
     freshness.setText(freshnessText(summary.freshness(), summary.total(), today.isPresent()));
 
-    List<CostLine> daily = allRows(new CostQuery(range, List.of(CostGrouping.DAY, CostGrouping.MODEL_FAMILY),
-        filters, CostOrdering.DATE));
-    List<Correction> changed = client.corrections(token, range);
-    corrections.show(changed);
-    anomalies.show(budgets.anomalies(token, range));
+    List<CostLine> daily = client.queryAll(token, new CostQuery(range,
+        List.of(CostGrouping.DAY, CostGrouping.MODEL_FAMILY), filters, CostOrdering.DATE));
+    corrections.show(client.corrections(token, range));
+    anomalies.show(anomalyClient.anomalies(token, range));
     chart.removeAll();
     if (daily.isEmpty()) {
       Paragraph empty = new Paragraph("No spend in this range.");
-      empty.getStyle().set("color", "var(--lumo-secondary-text-color)");
+      empty.addClassName("quiet-line");
       chart.add(empty);
     } else {
       chart.add(new Svg(SpendChart.svg(daily, range, corrections.days(), anomalies.days())));
     }
 
-    byDay.show(pages(token, new CostQuery(range, List.of(CostGrouping.DAY), filters, CostOrdering.DATE)));
+    byDay.show(order -> pages(token, new CostQuery(range, List.of(CostGrouping.DAY), filters, order)),
+        CostOrdering.DATE);
     showModels(token, range, filters);
-    byWorkspace.show(pages(token, new CostQuery(range, List.of(CostGrouping.WORKSPACE), filters,
-        CostOrdering.AMOUNT_DESC)));
-    byApiKey.showSortable(order -> pages(token, new CostQuery(range, List.of(CostGrouping.API_KEY), filters, order)));
-    byActor.showSortable(order -> pages(token, new CostQuery(range, List.of(CostGrouping.ACTOR), filters, order)));
-    exportSelection = new Selection(range, filters);
+    byWorkspace.show(order -> pages(token, new CostQuery(range, List.of(CostGrouping.WORKSPACE), filters, order)),
+        CostOrdering.AMOUNT_DESC);
+    byApiKey.show(order -> pages(token, new CostQuery(range, List.of(CostGrouping.API_KEY), filters, order)),
+        CostOrdering.AMOUNT_DESC);
+    byActor.show(order -> pages(token, new CostQuery(range, List.of(CostGrouping.ACTOR), filters, order)),
+        CostOrdering.AMOUNT_DESC);
+    shown = new SpendSelection(range, filters);
+    downloads.select(shown);
   }
 
   /** The model breakdown, by model id or by family and version as chosen above it. */
@@ -469,24 +244,13 @@ public class SpendView extends VerticalLayout {
     boolean byId = grouping == ModelBreakdown.MODEL;
     byModel.grid().getColumnByKey("model").setVisible(byId);
     byModel.grid().getColumnByKey("family").setFooter(byId ? "" : "Total"); // the model column's footer is hidden
-    byModel.show(pages(token, new CostQuery(range, grouping.groupBy(), filters, CostOrdering.AMOUNT_DESC)));
+    byModel.show(order -> pages(token, new CostQuery(range, grouping.groupBy(), filters, order)),
+        CostOrdering.AMOUNT_DESC);
   }
 
   private CostPages pages(String token, CostQuery query) {
-    return new CostPages(pageToken -> client.query(token, query, BreakdownGrid.PAGE_SIZE, pageToken),
-        BreakdownGrid.PAGE_SIZE);
-  }
-
-  private List<CostLine> allRows(CostQuery query) {
-    String token = session.token();
-    List<CostLine> rows = new ArrayList<>();
-    String pageToken = "";
-    do {
-      CostPage page = client.query(token, query, CHART_PAGE_SIZE, pageToken);
-      rows.addAll(page.rows());
-      pageToken = page.nextPageToken();
-    } while (!pageToken.isEmpty());
-    return rows;
+    return new CostPages(pageToken -> client.query(token, query, BreakdownGrid.QUERY_PAGE_SIZE, pageToken),
+        BreakdownGrid.QUERY_PAGE_SIZE);
   }
 
   /**
@@ -523,89 +287,17 @@ public class SpendView extends VerticalLayout {
   private Component dayCell(CostLine line) {
     Span cell = new Span(new Span(line.period() == null ? "" : line.period().toString()));
     if (line.provisional()) {
-      Span badge = Badge.of("provisional", Badge.Tone.WARNING, "provisional");
-      badge.getElement().setAttribute("title", "Anthropic may still correct this day");
-      cell.add(badge);
+      cell.add(Badge.titled("provisional", Badge.Tone.WARNING, "provisional", "Anthropic may still correct this day"));
     }
     if (line.period() != null && corrections.days().contains(line.period())) {
-      Span badge = Badge.of("corrected", Badge.Tone.PRIMARY, "corrected");
-      badge.getElement().setAttribute("title", "A re-fetch changed this day's total: see Corrections");
-      cell.add(badge);
+      cell.add(Badge.titled("corrected", Badge.Tone.PRIMARY, "corrected",
+          "A re-fetch changed this day's total: see Corrections"));
     }
-    cell.getChildren().skip(1).forEach(badge -> badge.getStyle().set("margin-left", "var(--lumo-space-s)"));
     return cell;
   }
 
-  private DownloadHandler download(ExportKind kind) {
-    return event -> export(event, kind);
-  }
-
   void export(DownloadEvent event, ExportKind kind) throws IOException {
-    Selection selection = exportSelection;
-    if (selection == null) {
-      event.getResponse().sendError(409, "Nothing to export yet");
-      return;
-    }
-    String token = session.token();
-    event.setFileName("finora-spend-" + selection.range().start() + "_" + selection.range().end()
-        + (kind == ExportKind.FOCUS ? "-focus" : "") + ".csv");
-    event.setContentType("text/csv; charset=utf-8");
-    // Opened on the first chunk, so a server that refuses or is down can still be answered with a status.
-    LazyOutput out = new LazyOutput(event);
-    try {
-      long rows = client.export(token, selection.range(), selection.filters(), kind, out);
-      out.close();
-      log.info("Exported {} cost line items ({}) for {}", rows, kind, selection.range());
-    } catch (UncheckedIOException e) {
-      log.info("The browser stopped the download: {}", e.getMessage());
-    } catch (FinoraCallException e) {
-      log.info("The export failed: {} ({})", e.getMessage(), e.reason());
-      if (out.opened()) {
-        throw e; // the file is cut short; the browser reports a failed download
-      }
-      event.getResponse().sendError(e instanceof NotAuthenticatedException ? 401 : 503, e.getMessage());
-    }
-  }
-
-  /** The download's output stream, opened only when the first bytes arrive. */
-  private static final class LazyOutput extends OutputStream {
-    private final DownloadEvent event;
-    private OutputStream out;
-
-    LazyOutput(DownloadEvent event) {
-      this.event = event;
-    }
-
-    boolean opened() {
-      return out != null;
-    }
-
-    private OutputStream out() {
-      if (out == null) {
-        out = event.getOutputStream();
-      }
-      return out;
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out().write(b);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out().write(b, off, len);
-    }
-
-    @Override
-    public void flush() throws IOException {
-      out().flush();
-    }
-
-    @Override
-    public void close() throws IOException {
-      out().close();
-    }
+    downloads.export(event, kind);
   }
 
   private LocalDate yesterday() {
@@ -650,8 +342,7 @@ public class SpendView extends VerticalLayout {
 
   private static Paragraph help(String text) {
     Paragraph help = new Paragraph(text);
-    help.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-size", "var(--lumo-font-size-s)")
-        .set("margin", "0 0 var(--lumo-space-s) 0");
+    help.addClassName("help");
     return help;
   }
 

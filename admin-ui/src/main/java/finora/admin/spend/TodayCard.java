@@ -3,7 +3,6 @@ package finora.admin.spend;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Span;
 import finora.admin.base.Badge;
-import finora.admin.grpc.TodaySoFar;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -34,23 +33,18 @@ class TodayCard extends Div {
   TodayCard() {
     setId("card-today");
     Span title = new Span(TITLE);
-    title.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-size", "var(--lumo-font-size-s)");
+    title.addClassName("quiet-small");
     Span badge = Badge.of("estimate", Badge.Tone.WARNING, "today-badge");
-    badge.getStyle().set("margin-left", "var(--lumo-space-s)");
+
     value.addClassName("card-value");
-    value.getStyle().set("font-size", "var(--lumo-font-size-xxl)").set("font-weight", "600")
-        .set("color", "var(--lumo-secondary-text-color)");
     through.setId("today-through");
     local.setId("today-local");
     Div when = new Div(through, local, hours);
     Div note = new Div(apart);
     for (Div line : new Div[] {when, note}) {
-      line.getStyle().set("color", "var(--lumo-secondary-text-color)").set("font-size", "var(--lumo-font-size-xs)");
+      line.addClassName("quiet-tiny");
     }
-    getStyle().set("display", "flex").set("flex-direction", "column").set("gap", "var(--lumo-space-xs)")
-        .set("padding", "var(--lumo-space-m)").set("min-width", "14rem").set("flex", "1 1 14rem")
-        .set("border", "1px dashed var(--lumo-contrast-30pct)").set("border-radius", "var(--lumo-border-radius-l)")
-        .set("background", "var(--lumo-contrast-5pct)");
+    addClassNames("spend-card", "today-card");
     add(new Div(title, badge), value, when, note);
     setVisible(false);
   }

@@ -7,29 +7,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.server.ErrorEvent;
+import finora.admin.MockVaadinExtension;
 import finora.admin.grpc.FinoraCallException;
 import finora.admin.grpc.NotAuthenticatedException;
 import finora.admin.grpc.ServerUnreachableException;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class FriendlyErrorHandlerTest {
 
+  @RegisterExtension
+  final MockVaadinExtension ui = new MockVaadinExtension();
+
   private final List<UI> sentToLogin = new ArrayList<>();
   private final FriendlyErrorHandler handler = new FriendlyErrorHandler(sentToLogin::add);
-
-  @BeforeEach
-  void setUp() {
-    MockVaadin.setup();
-  }
-
-  @AfterEach
-  void tearDown() {
-    MockVaadin.tearDown();
-  }
 
   @Test
   void serverDown_showsWhereTheServerWasExpected() {

@@ -4,49 +4,43 @@ import static com.github.mvysny.kaributesting.v10.LocatorJ._find;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.sidenav.SideNavItem;
 import com.vaadin.flow.spring.security.AuthenticationContext;
+import finora.admin.MockVaadinExtension;
 import finora.admin.grpc.FakeFinoraServer;
-import finora.admin.grpc.Role;
 import finora.admin.grpc.ServerHealthClient;
-import finora.admin.grpc.Session;
 import finora.admin.security.FinoraAuthentication;
+import finora.admin.security.Role;
+import finora.admin.security.Session;
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.security.core.context.SecurityContextHolder;
 
 class MainLayoutTest {
 
-  private final FakeFinoraServer server = new FakeFinoraServer();
-  private final ManagedChannel channel = server.newChannel();
+  @RegisterExtension
+  final FakeFinoraServer server = new FakeFinoraServer();
+  @RegisterExtension
+  final MockVaadinExtension ui = new MockVaadinExtension();
+  private final ManagedChannel channel = server.channel();
   private MainLayout layout;
 
   @BeforeEach
   void setUp() {
-    MockVaadin.setup();
     server.setHealth(ServingStatus.SERVING);
     SecurityContextHolder.getContext().setAuthentication(new FinoraAuthentication(
         new Session("fin_sess_secret", "Acme Analytics", Role.ADMIN, "ada@example.com", Instant.now().plusSeconds(3600))));
     layout = new MainLayout(new AuthenticationContext(), new ServerHealthClient(channel, Duration.ofSeconds(2)));
     UI.getCurrent().add(layout);
-  }
-
-  @AfterEach
-  void tearDown() {
-    SecurityContextHolder.clearContext();
-    MockVaadin.tearDown();
-    channel.shutdownNow();
-    server.close();
   }
 
   @Test

@@ -2,25 +2,17 @@ package finora.admin.base;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.shared.Registration;
+import finora.admin.MockVaadinExtension;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PollRequestsTest {
 
-  @BeforeEach
-  void setUp() {
-    MockVaadin.setup();
-  }
-
-  @AfterEach
-  void tearDown() {
-    MockVaadin.tearDown();
-  }
+  @RegisterExtension
+  final MockVaadinExtension ui = new MockVaadinExtension();
 
   @Test
   void theShortestRequestWins_whateverTheOrder() {

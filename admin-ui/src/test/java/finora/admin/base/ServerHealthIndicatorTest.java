@@ -4,34 +4,24 @@ import static com.github.mvysny.kaributesting.v10.NotificationsKt.expectNoNotifi
 import static com.github.mvysny.kaributesting.v10.NotificationsKt.expectNotifications;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.vaadin.flow.component.UI;
+import finora.admin.MockVaadinExtension;
 import finora.admin.grpc.FakeFinoraServer;
 import finora.admin.grpc.ServerHealth;
 import finora.admin.grpc.ServerHealthClient;
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ServerHealthIndicatorTest {
 
-  private final FakeFinoraServer server = new FakeFinoraServer();
-  private final ManagedChannel channel = server.newChannel();
-
-  @BeforeEach
-  void setUp() {
-    MockVaadin.setup();
-  }
-
-  @AfterEach
-  void tearDown() {
-    MockVaadin.tearDown();
-    channel.shutdownNow();
-    server.close();
-  }
+  @RegisterExtension
+  final FakeFinoraServer server = new FakeFinoraServer();
+  @RegisterExtension
+  final MockVaadinExtension ui = new MockVaadinExtension();
+  private final ManagedChannel channel = server.channel();
 
   @Test
   void servingServer_showsOnline() {

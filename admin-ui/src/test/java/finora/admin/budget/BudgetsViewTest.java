@@ -6,28 +6,26 @@ import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._setValue;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.select.Select;
-import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.textfield.BigDecimalField;
 import com.vaadin.flow.component.textfield.TextField;
-import finora.admin.grpc.BudgetClient;
-import finora.admin.grpc.CostClient;
+import finora.admin.MockVaadinExtension;
 import finora.admin.grpc.FakeBudgetService;
 import finora.admin.grpc.FakeCostService;
 import finora.admin.grpc.FakeFinoraServer;
-import finora.admin.grpc.IntegrationClient;
-import finora.admin.grpc.Role;
-import finora.admin.grpc.ScopeKind;
-import finora.admin.grpc.Session;
-import finora.admin.grpc.TagOption;
 import finora.admin.security.CurrentSession;
-import finora.admin.security.FinoraAuthentication;
+import finora.admin.security.Role;
+import finora.admin.security.Session;
+import finora.admin.settings.IntegrationClient;
+import finora.admin.spend.CostClient;
+import finora.admin.spend.ScopeKind;
+import finora.admin.spend.TagOption;
 import finora.api.v1.Budget;
 import finora.api.v1.BudgetPeriod;
 import finora.api.v1.Scope;
@@ -37,38 +35,25 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.security.core.context.SecurityContextHolder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class BudgetsViewTest {
 
   private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC);
 
-  private final FakeFinoraServer server = new FakeFinoraServer();
-  private final ManagedChannel channel = server.newChannel();
+  @RegisterExtension
+  final FakeFinoraServer server = new FakeFinoraServer();
+  @RegisterExtension
+  final MockVaadinExtension ui = new MockVaadinExtension();
+  private final ManagedChannel channel = server.channel();
   private final BudgetClient budgets = new BudgetClient(channel, Duration.ofSeconds(5));
   private final CostClient costs = new CostClient(channel, Duration.ofSeconds(5), Duration.ofSeconds(30));
   private final IntegrationClient integrations = new IntegrationClient(channel, Duration.ofSeconds(5),
       Duration.ofSeconds(5));
 
-  @BeforeEach
-  void setUp() {
-    MockVaadin.setup();
-  }
-
-  @AfterEach
-  void tearDown() {
-    SecurityContextHolder.clearContext();
-    MockVaadin.tearDown();
-    channel.shutdownNow();
-    server.close();
-  }
-
   private BudgetsView open(Role role) {
-    SecurityContextHolder.getContext().setAuthentication(new FinoraAuthentication(new Session(
-        FakeFinoraServer.TOKEN, FakeFinoraServer.TENANT, role, FakeFinoraServer.EMAIL, Instant.now().plusSeconds(3600))));
+    ui.signIn(role, FakeFinoraServer.EMAIL);
     BudgetsView view = new BudgetsView(budgets, costs, integrations, new CurrentSession(), CLOCK);
     UI.getCurrent().add(view);
     return view;

@@ -36,13 +36,18 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * An in-process stand-in for the Finora server: a fake AuthService with one user, fake
  * IntegrationService, CostService, BudgetService and NotificationService, the standard health service,
  * and a record of what each call carried (authorization and client-address headers, deadline).
+ *
+ * <p>A JUnit extension: registered as a field ({@code @RegisterExtension final FakeFinoraServer server =
+ * new FakeFinoraServer();}) it closes its channels and itself after each test.
  */
-public final class FakeFinoraServer implements AutoCloseable {
+public final class FakeFinoraServer implements AutoCloseable, AfterEachCallback {
 
   public static final String EMAIL = "ada@example.com";
   public static final String PASSWORD = "correct horse battery staple";
@@ -64,6 +69,7 @@ public final class FakeFinoraServer implements AutoCloseable {
   private final FakeCostService costs = new FakeCostService(this);
   private final FakeBudgetService budgets = new FakeBudgetService(this);
   private final FakeNotificationService notifications = new FakeNotificationService(this);
+  private final List<ManagedChannel> channels = new CopyOnWriteArrayList<>();
   private volatile StatusRuntimeException nextFailure;
   private volatile boolean hang;
 
@@ -74,7 +80,7 @@ public final class FakeFinoraServer implements AutoCloseable {
           ServerCallHandler<Q, R> next) {
         String authorization = headers.get(Calls.AUTHORIZATION);
         authorizationHeaders.add(authorization == null ? "<none>" : authorization);
-        String clientAddress = headers.get(AuthClient.CLIENT_ADDRESS);
+        String clientAddress = headers.get(Calls.CLIENT_ADDRESS);
         clientAddressHeaders.add(clientAddress == null ? "<none>" : clientAddress);
         Deadline deadline = Context.current().getDeadline();
         if (deadline != null) {
@@ -100,9 +106,16 @@ public final class FakeFinoraServer implements AutoCloseable {
     }
   }
 
-  /** A new channel to this server; the caller closes it. */
+  /** A new channel to this server; closed with the server. */
   public ManagedChannel newChannel() {
-    return InProcessChannelBuilder.forName(name).directExecutor().build();
+    ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    channels.add(channel);
+    return channel;
+  }
+
+  /** The test's channel to this server: the same one on every call, closed with the server. */
+  public synchronized ManagedChannel channel() {
+    return channels.isEmpty() ? newChannel() : channels.get(0);
   }
 
   /** A channel to an in-process name nobody listens on: every call fails with UNAVAILABLE. */
@@ -193,7 +206,13 @@ public final class FakeFinoraServer implements AutoCloseable {
 
   @Override
   public void close() {
+    channels.forEach(ManagedChannel::shutdownNow);
     server.shutdownNow();
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    close();
   }
 
   private WhoAmIResponse identity() {

@@ -9,17 +9,17 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ServerHealthClientTest {
 
-  private final FakeFinoraServer server = new FakeFinoraServer();
-  private final ManagedChannel channel = server.newChannel();
+  @RegisterExtension
+  final FakeFinoraServer server = new FakeFinoraServer();
+  private final ManagedChannel channel = server.channel();
   private final ServerHealthClient client = new ServerHealthClient(channel, Duration.ofSeconds(2));
 
   @AfterEach
   void close() {
-    channel.shutdownNow();
-    server.close();
   }
 
   @Test

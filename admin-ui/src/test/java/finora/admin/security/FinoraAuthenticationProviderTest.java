@@ -3,13 +3,12 @@ package finora.admin.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import finora.admin.grpc.AuthClient;
 import finora.admin.grpc.FakeFinoraServer;
-import finora.admin.grpc.Role;
 import io.grpc.ManagedChannel;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -19,16 +18,15 @@ import org.springframework.security.web.authentication.WebAuthenticationDetails;
 
 class FinoraAuthenticationProviderTest {
 
-  private final FakeFinoraServer server = new FakeFinoraServer();
-  private final ManagedChannel channel = server.newChannel();
+  @RegisterExtension
+  final FakeFinoraServer server = new FakeFinoraServer();
+  private final ManagedChannel channel = server.channel();
   // Through a ProviderManager, as Spring Security calls it: it erases credentials after a login.
   private final ProviderManager manager = new ProviderManager(
       new FinoraAuthenticationProvider(new AuthClient(channel, Duration.ofSeconds(5))));
 
   @AfterEach
   void close() {
-    channel.shutdownNow();
-    server.close();
   }
 
   @Test

@@ -3,10 +3,7 @@ package finora.admin.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
-import finora.admin.grpc.AuthClient;
 import finora.admin.grpc.FakeFinoraServer;
-import finora.admin.grpc.Role;
-import finora.admin.grpc.Session;
 import io.grpc.ManagedChannel;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,11 +3,10 @@ package finora.admin.security;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.login.LoginForm;
 import com.vaadin.flow.router.QueryParameters;
-import finora.admin.grpc.AuthClient;
+import finora.admin.MockVaadinExtension;
 import finora.admin.grpc.FakeFinoraServer;
 import finora.admin.grpc.ServerHealthClient;
 import io.grpc.ManagedChannel;
@@ -17,6 +16,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.security.authentication.ProviderManager;
@@ -25,19 +25,20 @@ import org.springframework.security.core.AuthenticationException;
 
 class LoginViewTest {
 
+  @RegisterExtension
+  final MockVaadinExtension ui = new MockVaadinExtension();
+
   private final ManagedChannel channel = FakeFinoraServer.channelToNowhere();
   private LoginView view;
 
   @BeforeEach
   void setUp() {
-    MockVaadin.setup();
     view = new LoginView(new ServerHealthClient(channel, Duration.ofSeconds(1)));
     UI.getCurrent().add(view);
   }
 
   @AfterEach
   void tearDown() {
-    MockVaadin.tearDown();
     channel.shutdownNow();
   }
 

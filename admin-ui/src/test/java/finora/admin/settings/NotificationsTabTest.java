@@ -9,7 +9,6 @@ import static com.github.mvysny.kaributesting.v10.LocatorJ._get;
 import static com.github.mvysny.kaributesting.v10.LocatorJ._setValue;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.mvysny.kaributesting.v10.MockVaadin;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.checkbox.Checkbox;
@@ -19,38 +18,25 @@ import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.textfield.PasswordField;
 import com.vaadin.flow.component.textfield.TextField;
+import finora.admin.MockVaadinExtension;
 import finora.admin.grpc.FakeFinoraServer;
 import finora.admin.grpc.FakeNotificationService;
-import finora.admin.grpc.NotificationChannel;
-import finora.admin.grpc.NotificationClient;
-import finora.admin.grpc.NotificationDelivery;
-import finora.admin.grpc.WebhookFormat;
 import io.grpc.ManagedChannel;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class NotificationsTabTest {
 
   private static final String SECRET = "0123456789abcdef0123456789abcdef-secret";
 
-  private final FakeFinoraServer server = new FakeFinoraServer();
-  private final ManagedChannel channel = server.newChannel();
+  @RegisterExtension
+  final FakeFinoraServer server = new FakeFinoraServer();
+  @RegisterExtension
+  final MockVaadinExtension ui = new MockVaadinExtension();
+  private final ManagedChannel channel = server.channel();
   private final NotificationClient client = new NotificationClient(channel, Duration.ofSeconds(5),
       Duration.ofSeconds(5));
-
-  @BeforeEach
-  void setUp() {
-    MockVaadin.setup();
-  }
-
-  @AfterEach
-  void tearDown() {
-    MockVaadin.tearDown();
-    channel.shutdownNow();
-    server.close();
-  }
 
   private NotificationsTab open(boolean admin) {
     NotificationsTab tab = new NotificationsTab(client, FakeFinoraServer.TOKEN, admin);

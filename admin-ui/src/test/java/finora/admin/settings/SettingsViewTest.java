@@ -19,26 +19,22 @@ import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.grid.Grid;
-import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.tabs.TabSheet;
 import com.vaadin.flow.component.textfield.PasswordField;
 import com.vaadin.flow.server.VaadinSession;
+import finora.admin.MockVaadinExtension;
 import finora.admin.base.FriendlyErrorHandler;
 import finora.admin.base.PollRequests;
 import finora.admin.grpc.FakeFinoraServer;
 import finora.admin.grpc.FakeIntegrationService;
-import finora.admin.grpc.IntegrationClient;
-import finora.admin.grpc.NotificationClient;
-import finora.admin.grpc.ProviderConnection;
-import finora.admin.grpc.ProviderOption;
-import finora.admin.grpc.Role;
-import finora.admin.grpc.Session;
 import finora.admin.security.CurrentSession;
-import finora.admin.security.FinoraAuthentication;
+import finora.admin.security.Role;
+import finora.admin.security.Session;
 import finora.api.v1.ConnectionStatus;
 import finora.api.v1.DataLevel;
 import io.grpc.ManagedChannel;
@@ -47,34 +43,22 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.security.core.context.SecurityContextHolder;
 
 class SettingsViewTest {
 
-  private final FakeFinoraServer server = new FakeFinoraServer();
-  private final ManagedChannel channel = server.newChannel();
+  @RegisterExtension
+  final FakeFinoraServer server = new FakeFinoraServer();
+  @RegisterExtension
+  final MockVaadinExtension ui = new MockVaadinExtension();
+  private final ManagedChannel channel = server.channel();
   private final IntegrationClient client = new IntegrationClient(channel, Duration.ofSeconds(5), Duration.ofSeconds(5));
   private final QueuedExecutor checks = new QueuedExecutor();
 
-  @BeforeEach
-  void setUp() {
-    MockVaadin.setup();
-  }
-
-  @AfterEach
-  void tearDown() {
-    SecurityContextHolder.clearContext();
-    MockVaadin.tearDown();
-    channel.shutdownNow();
-    server.close();
-  }
-
   private SettingsView open(Role role) {
-    SecurityContextHolder.getContext().setAuthentication(new FinoraAuthentication(new Session(
-        FakeFinoraServer.TOKEN, "Acme Analytics", role, "ada@example.com", Instant.now().plusSeconds(3600))));
+    ui.signIn(role, "ada@example.com");
     SettingsView view = new SettingsView(client, new KeyChecks(client, checks),
         new NotificationClient(channel, Duration.ofSeconds(5), Duration.ofSeconds(5)), new CurrentSession());
     UI.getCurrent().add(view);
@@ -235,6 +219,18 @@ class SettingsViewTest {
     assertThat(_getFormatted(grid(), 0, "key")).isEqualTo("sk-ant-admin01-…orgA");
     assertThat(textOf(_getCellComponent(grid(), 0, "refresh")))
         .isEqualTo("Last: Not yetNext: Nov 18, 11:06 UTCSync history");
+  }
+
+  @Test
+  void syncTimes_showInTheBrowsersTimeZone_withUtcBeside() {
+    open(Role.ADMIN);
+    ui.browserTimeZone(java.time.ZoneId.of("America/New_York"));
+
+    connect(FakeIntegrationService.GOOD_KEY);
+
+    // 11:06 UTC is 06:06 in New York on the same day: the UTC time stands beside it.
+    assertThat(textOf(_getCellComponent(grid(), 0, "refresh")))
+        .isEqualTo("Last: Not yetNext: Nov 18, 06:06 (11:06 UTC)Sync history");
   }
 
   @Test

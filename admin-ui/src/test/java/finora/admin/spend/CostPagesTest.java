@@ -2,9 +2,6 @@ package finora.admin.spend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import finora.admin.grpc.CostLine;
-import finora.admin.grpc.CostPage;
-import finora.admin.grpc.Freshness;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;

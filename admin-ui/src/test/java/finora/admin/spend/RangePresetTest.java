@@ -2,7 +2,6 @@ package finora.admin.spend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import finora.admin.grpc.DateRange;
 import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
 

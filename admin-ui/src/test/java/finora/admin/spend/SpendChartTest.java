@@ -2,8 +2,6 @@ package finora.admin.spend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import finora.admin.grpc.CostLine;
-import finora.admin.grpc.DateRange;
 import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;

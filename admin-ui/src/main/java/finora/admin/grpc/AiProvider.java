@@ -1,7 +1,0 @@
-package finora.admin.grpc;
-
-/** An AI provider Finora can connect to; the server's catalog says which ones it offers. */
-public enum AiProvider {
-  /** Anthropic API platform organizations, connected with an Admin API key. */
-  ANTHROPIC
-}

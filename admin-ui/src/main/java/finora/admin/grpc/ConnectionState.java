@@ -1,9 +1,0 @@
-package finora.admin.grpc;
-
-/** State of a connected provider account. */
-public enum ConnectionState {
-  /** Syncing on its plan's schedule. */
-  ACTIVE,
-  /** The provider refused the key: syncs are stopped until the key is updated. */
-  NEEDS_ATTENTION
-}

@@ -1,0 +1,7 @@
+package finora.admin.settings;
+
+/** An AI provider Finora can connect to; the server's catalog says which ones it offers. */
+public enum AiProvider {
+  /** Anthropic API platform organizations, connected with an Admin API key. */
+  ANTHROPIC
+}
