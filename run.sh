@@ -14,6 +14,8 @@
 #   SKIP_BUILD=1                  reuse the jars already in */target
 #   FINORA_ANTHROPIC_BASE_URL=…   point the server at another Admin API (e.g. https://api.anthropic.com);
 #                                 the simulator is then not started
+#   FINORA_OPENAI_BASE_URL=…      point the server at another OpenAI API (e.g. https://api.openai.com);
+#                                 unset: the simulator's OpenAI face when the simulator runs
 #   FINORA_DATA_DIR=…             where the embedded database, key set and dev credentials live (./.finora)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -66,7 +68,9 @@ if [ -z "${FINORA_ANTHROPIC_BASE_URL:-}" ]; then
   pids+=($!)
   wait_for "anthropic-sim" "grep -q 'http://' '$logs/anthropic-sim.log'" "$logs/anthropic-sim.log"
   export FINORA_ANTHROPIC_BASE_URL="http://127.0.0.1:8089"
+  export FINORA_OPENAI_BASE_URL="${FINORA_OPENAI_BASE_URL:-http://127.0.0.1:8089}"
   demo_key=$(grep -o 'sk-ant-admin01-demo-org-a-[A-Za-z0-9_-]*' "$logs/anthropic-sim.log" | head -n 1)
+  demo_openai_key=$(grep -o 'sk-admin-demo-openai-org-a-[A-Za-z0-9_-]*' "$logs/anthropic-sim.log" | head -n 1)
 fi
 
 java -XX:+UseZGC -jar server/target/finora-server.jar >"$logs/server.log" 2>&1 &
@@ -89,6 +93,10 @@ Finora is running.
 INFO
 if [ -n "${demo_key:-}" ]; then
   echo "  Demo Admin API key (anthropic-sim): $demo_key"
+fi
+if [ -n "${demo_openai_key:-}" ]; then
+  echo "  OpenAI:     ${FINORA_OPENAI_BASE_URL:-https://api.openai.com}"
+  echo "  Demo OpenAI Admin key (anthropic-sim): $demo_openai_key"
 fi
 cat <<INFO
   Logs:       $logs

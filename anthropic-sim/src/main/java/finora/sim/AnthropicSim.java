@@ -15,7 +15,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A local stand-in for the Anthropic Admin API: {@code /v1/organizations/me}, {@code /workspaces} and
+ * A local stand-in for the Anthropic Admin API (and, on the same port, OpenAI's organization costs
+ * and projects endpoints: {@link #openai()}): {@code /v1/organizations/me}, {@code /workspaces} and
  * {@code /cost_report} with the real paths, JSON, paging and errors, over deterministic generated data.
  *
  * <pre>{@code
@@ -35,6 +36,7 @@ public final class AnthropicSim implements AutoCloseable {
     private final SimConfig config;
     private final SimData data;
     private final SimKeys keys;
+    private final OpenAiSim openai;
     private final Faults faults = new Faults();
     private final RequestLog requestLog = new RequestLog();
     private final AtomicInteger maxResultsPerPage = new AtomicInteger();
@@ -52,6 +54,7 @@ public final class AnthropicSim implements AutoCloseable {
         this.keys = new SimKeys(id -> data.organization(id).isPresent());
         keys.addDemoKeys();
         analyticsRefused.add(ALL);
+        this.openai = new OpenAiSim(config);
 
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newCachedThreadPool(task -> {
@@ -62,6 +65,8 @@ public final class AnthropicSim implements AutoCloseable {
         this.server = HttpServer.create(address, 0);
         server.createContext("/", new AdminApiHandler(data, keys, faults, requestLog, config.clock(),
                 maxResultsPerPage::get, id -> !analyticsRefused.contains(ALL) && !analyticsRefused.contains(id)));
+        server.createContext(OpenAiHandler.PREFIX, new OpenAiHandler(openai.data(), openai.keys(), faults, requestLog,
+                config.clock()));
         server.createContext(SimControlHandler.PREFIX, new SimControlHandler(this));
         server.setExecutor(executor);
         server.start();
@@ -107,6 +112,11 @@ public final class AnthropicSim implements AutoCloseable {
     /** The registered keys: revoke them, take the admin role, add more. */
     public SimKeys keys() {
         return keys;
+    }
+
+    /** The OpenAI face: OpenAI's organization costs and projects endpoints on this same port. */
+    public OpenAiSim openai() {
+        return openai;
     }
 
     /** Faults scheduled for upcoming requests. */
@@ -223,6 +233,7 @@ public final class AnthropicSim implements AutoCloseable {
         requestLog.clear();
         data.clearRestatements();
         keys.resetDemoKeys();
+        openai.reset();
     }
 
     /** Stops listening at once and ends the worker threads. */

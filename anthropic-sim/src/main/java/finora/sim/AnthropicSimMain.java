@@ -77,6 +77,15 @@ public final class AnthropicSimMain {
         System.out.println("  revoked (401)            " + SimKeys.REVOKED_ADMIN_KEY);
         System.out.println("  creator not admin (403)  " + SimKeys.NO_ADMIN_ROLE_KEY);
         System.out.println("  regular API key (401)    " + SimKeys.REGULAR_API_KEY);
+        System.out.println("OpenAI face (same port, /v1/organization/costs and /projects):");
+        System.out.println("  organization A  " + OpenAiKeys.ORG_A_ID + "  " + OpenAiKeys.ORG_A_NAME);
+        System.out.println("  organization B  " + OpenAiKeys.ORG_B_ID + "  " + OpenAiKeys.ORG_B_NAME);
+        System.out.println("  OpenAI org A admin       " + OpenAiKeys.ORG_A_ADMIN_KEY);
+        System.out.println("  OpenAI org A second      " + OpenAiKeys.ORG_A_SECOND_ADMIN_KEY);
+        System.out.println("  OpenAI org B admin       " + OpenAiKeys.ORG_B_ADMIN_KEY);
+        System.out.println("  OpenAI revoked (401)     " + OpenAiKeys.REVOKED_ADMIN_KEY);
+        System.out.println("  OpenAI no usage scope    " + OpenAiKeys.NO_USAGE_SCOPE_KEY);
+        System.out.println("  OpenAI project key       " + OpenAiKeys.PROJECT_KEY);
         System.out.println("Control API: " + sim.baseUrl() + "/_sim  (faults, restatements, keys, request log, truth)");
         stopped.await();
     }

@@ -36,6 +36,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * DELETE /_sim/requests                     clear the request log
  * GET    /_sim/truth?organization_id=…&amp;start=2026-11-01&amp;end=2026-11-08   totals in USD
  * POST   /_sim/reset                        faults, log, restatements and demo keys back to the start
+ * GET    /_sim/openai/truth?organization_id=…&amp;start=…&amp;end=…   the OpenAI face's totals in USD
+ * POST   /_sim/openai/restate               {"organization_id":"org-…","date":"2026-11-01"}
+ * POST   /_sim/openai/keys/revoke           {"key":"…"}  (also remove-usage-scope, restore)
+ * POST   /_sim/openai/organizations         {"id":"org-…","name":"…"} → a fresh admin_key
  * </pre>
  */
 final class SimControlHandler implements HttpHandler {
@@ -123,6 +127,33 @@ final class SimControlHandler implements HttpHandler {
                 yield ok();
             }
             case "GET /_sim/truth" -> Reply.json(200, truth(QueryParameters.parse(exchange.getRequestURI().getRawQuery())));
+            case "GET /_sim/openai/truth" -> Reply.json(200,
+                    openAiTruth(QueryParameters.parse(exchange.getRequestURI().getRawQuery())));
+            case "POST /_sim/openai/restate" -> {
+                JsonNode body = body(exchange);
+                yield Reply.json(200, restatement(sim.openai().restateDay(text(body, "organization_id"),
+                        date(text(body, "date")))));
+            }
+            case "POST /_sim/openai/keys/revoke" -> {
+                sim.openai().keys().revoke(text(body(exchange), "key"));
+                yield ok();
+            }
+            case "POST /_sim/openai/keys/remove-usage-scope" -> {
+                sim.openai().keys().removeUsageScope(text(body(exchange), "key"));
+                yield ok();
+            }
+            case "POST /_sim/openai/keys/restore" -> {
+                sim.openai().keys().restore(text(body(exchange), "key"));
+                yield ok();
+            }
+            case "POST /_sim/openai/organizations" -> {
+                JsonNode body = body(exchange);
+                String id = text(body, "id");
+                ObjectNode result = JsonNodeFactory.instance.objectNode();
+                result.put("id", id);
+                result.put("admin_key", sim.openai().addOrganization(id, text(body, "name")));
+                yield Reply.json(201, result);
+            }
             case "POST /_sim/reset" -> {
                 sim.reset();
                 yield ok();
@@ -212,6 +243,22 @@ final class SimControlHandler implements HttpHandler {
         putAll(result.putObject("by_day_usd"), truth.byDayUsd());
         putAll(result.putObject("by_model_usd"), truth.byModelUsd());
         putAll(result.putObject("by_workspace_usd"), truth.byWorkspaceUsd());
+        return result;
+    }
+
+    private ObjectNode openAiTruth(QueryParameters query) throws ApiException {
+        String organizationId = query.first("organization_id");
+        if (organizationId == null || query.first("start") == null || query.first("end") == null) {
+            throw ApiException.invalidRequest("organization_id, start and end (YYYY-MM-DD, end exclusive) are required");
+        }
+        OpenAiTruth truth = sim.openai().truth(organizationId, date(query.first("start")), date(query.first("end")));
+        ObjectNode result = JsonNodeFactory.instance.objectNode();
+        result.put("organization_id", organizationId);
+        result.put("total_usd", truth.totalUsd().toPlainString());
+        result.put("rows", truth.rows().size());
+        putAll(result.putObject("by_day_usd"), truth.byDayUsd());
+        putAll(result.putObject("by_project_usd"), truth.byProjectUsd());
+        putAll(result.putObject("by_line_item_usd"), truth.byLineItemUsd());
         return result;
     }
 

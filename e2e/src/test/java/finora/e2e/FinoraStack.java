@@ -78,6 +78,7 @@ final class FinoraStack implements AutoCloseable {
         "FINORA_GRPC_PORT", String.valueOf(grpcPort),
         "FINORA_METRICS_PORT", "-1",
         "FINORA_ANTHROPIC_BASE_URL", simUrl,
+        "FINORA_OPENAI_BASE_URL", simUrl, // the simulator's OpenAI face, same port
         // The test's webhook receiver listens on loopback, which the server refuses by default.
         "FINORA_NOTIFY_ALLOW_PRIVATE_TARGETS", "true"));
     Process ui = spawn("admin-ui", adminUiJar, Map.of(

@@ -20,6 +20,9 @@ import finora.server.provider.ProviderCosts;
 import finora.server.provider.anthropic.AnthropicAdminClient;
 import finora.server.provider.anthropic.AnthropicCosts;
 import finora.server.provider.anthropic.AnthropicClientConfig;
+import finora.server.provider.openai.OpenAiAdminClient;
+import finora.server.provider.openai.OpenAiClientConfig;
+import finora.server.provider.openai.OpenAiCosts;
 import finora.server.sync.CostSync;
 import finora.server.sync.SyncConfig;
 import finora.server.sync.SyncMetrics;
@@ -116,10 +119,15 @@ public record App(
                 status -> providerMetrics.retry("anthropic", status),
                 (path, status, elapsed) -> providerMetrics.request("anthropic", path, status, elapsed));
         ConnectionRepository connectionRepository = new ConnectionRepository();
-        // The provider seam: one ProviderCosts per provider; a second provider is one more entry here.
-        List<ProviderCosts> providers = List.of(new AnthropicCosts(anthropic));
-        Connections connections = new Connections(dsl, connectionRepository, cipher, anthropic, providers.get(0),
-                audit, clock);
+        // OpenAI's client takes the Anthropic client's timeouts and retries (tests tune both at once).
+        OpenAiAdminClient openai = new OpenAiAdminClient(new OpenAiClientConfig(config.openaiBaseUrl(),
+                anthropicConfig.connectTimeout(), anthropicConfig.requestTimeout(), anthropicConfig.maxRetries(),
+                anthropicConfig.baseDelay(), anthropicConfig.maxDelay()),
+                status -> providerMetrics.retry("openai", status),
+                (path, status, elapsed) -> providerMetrics.request("openai", path, status, elapsed));
+        // The provider seam: one ProviderCosts per provider, in display order.
+        List<ProviderCosts> providers = List.of(new AnthropicCosts(anthropic), new OpenAiCosts(openai));
+        Connections connections = new Connections(dsl, connectionRepository, cipher, providers, audit, clock);
         Notifier notifier = new Notifier(dsl, cipher, config.alerts(), clock);
         ConnectionAlerts connectionAlerts = new ConnectionAlerts(dsl, notifier, config.alerts(), clock);
         SpendWatch spendWatch = new SpendWatch(dsl, notifier, clock);

@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param keyset the master key set as JSON ({@code FINORA_KEYSET}), if given inline
  * @param keysetFile a file holding the master key set ({@code FINORA_KEYSET_FILE}), if given
  * @param anthropicBaseUrl where the Anthropic Admin API is ({@code FINORA_ANTHROPIC_BASE_URL})
+ * @param openaiBaseUrl where OpenAI's API is, without {@code /v1} ({@code FINORA_OPENAI_BASE_URL})
  * @param syncEnabled whether this replica runs syncs ({@code FINORA_SYNC_ENABLED})
  * @param devBootstrap whether an empty database gets a demo tenant, user and token
  *     ({@code FINORA_DEV_BOOTSTRAP}; default: true for the embedded database, false otherwise)
@@ -57,7 +58,8 @@ public record ServerConfig(
         NotifyConfig alerts,
         Exports exports,
         Duration shutdownTimeout,
-        TrustedProxies loginTrustedProxies) {
+        TrustedProxies loginTrustedProxies,
+        URI openaiBaseUrl) {
 
     /**
      * TLS for the gRPC port: PEM files of the server's certificate chain and its private key (PKCS#8),
@@ -139,7 +141,7 @@ public record ServerConfig(
         return new ServerConfig(grpcPort, metricsPort, database, dataDir, keyset, keysetFile, anthropic, sync,
                 bootstrap, tls, value(env, "FINORA_METRICS_BIND").orElse("127.0.0.1"), concurrency, alerts(env),
                 exports(env), Duration.ofSeconds(number(env, "FINORA_SHUTDOWN_TIMEOUT_SECONDS", 50, 5, 3600)),
-                trustedProxies(env, database.isEmpty(), tls));
+                trustedProxies(env, database.isEmpty(), tls), uri(env, "FINORA_OPENAI_BASE_URL", "https://api.openai.com"));
     }
 
     /**

@@ -100,7 +100,7 @@ public final class BudgetClient {
       case TENANT -> s.setKind(finora.api.v1.ScopeKind.SCOPE_KIND_TENANT);
       case PROVIDER -> s.setKind(finora.api.v1.ScopeKind.SCOPE_KIND_PROVIDER)
           .setProvider(scope.provider() == AiProvider.ANTHROPIC ? Provider.PROVIDER_ANTHROPIC
-              : Provider.PROVIDER_UNSPECIFIED);
+              : scope.provider() == AiProvider.OPENAI ? Provider.PROVIDER_OPENAI : Provider.PROVIDER_UNSPECIFIED);
       case WORKSPACE -> s.setKind(finora.api.v1.ScopeKind.SCOPE_KIND_WORKSPACE);
       case MODEL_FAMILY -> s.setKind(finora.api.v1.ScopeKind.SCOPE_KIND_MODEL_FAMILY);
     }

@@ -47,9 +47,7 @@ class ConnectionsGrid extends Composite<Grid<ProviderConnection>> {
     grid.addThemeVariants(GridVariant.LUMO_WRAP_CELL_CONTENT, GridVariant.LUMO_ROW_STRIPES);
     grid.addClassName("small");
     grid.setAllRowsVisible(true);
-    grid.addColumn(c -> switch (c.provider()) {
-      case ANTHROPIC -> "Anthropic";
-    }).setKey("provider").setHeader("Provider").setWidth("6.5rem").setFlexGrow(0);
+    grid.addColumn(c -> c.provider().displayName()).setKey("provider").setHeader("Provider").setWidth("6.5rem").setFlexGrow(0);
     grid.addColumn(ProviderConnection::organizationName).setKey("organization").setHeader("Organization")
         .setWidth("8rem").setFlexGrow(1);
     grid.addColumn(ProviderConnection::keyHint).setKey("key").setHeader("Key").setWidth("11.5rem").setFlexGrow(0);

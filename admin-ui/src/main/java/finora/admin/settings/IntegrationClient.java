@@ -134,12 +134,17 @@ public final class IntegrationClient {
   }
 
   private static Optional<AiProvider> toProvider(Provider provider) {
-    return provider == Provider.PROVIDER_ANTHROPIC ? Optional.of(AiProvider.ANTHROPIC) : Optional.empty();
+    return switch (provider) {
+      case PROVIDER_ANTHROPIC -> Optional.of(AiProvider.ANTHROPIC);
+      case PROVIDER_OPENAI -> Optional.of(AiProvider.OPENAI);
+      default -> Optional.empty();
+    };
   }
 
   private static Provider toProto(AiProvider provider) {
     return switch (provider) {
       case ANTHROPIC -> Provider.PROVIDER_ANTHROPIC;
+      case OPENAI -> Provider.PROVIDER_OPENAI;
     };
   }
 

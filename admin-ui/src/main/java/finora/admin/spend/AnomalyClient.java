@@ -63,7 +63,8 @@ public final class AnomalyClient {
       case SCOPE_KIND_MODEL_FAMILY -> ScopeKind.MODEL_FAMILY;
       default -> ScopeKind.TENANT;
     };
-    AiProvider provider = s.getProvider() == Provider.PROVIDER_ANTHROPIC ? AiProvider.ANTHROPIC : null;
+    AiProvider provider = s.getProvider() == Provider.PROVIDER_ANTHROPIC ? AiProvider.ANTHROPIC
+        : s.getProvider() == Provider.PROVIDER_OPENAI ? AiProvider.OPENAI : null;
     return new SpendScope(kind, provider, s.getValue(), s.getDisplayName());
   }
 

@@ -1,5 +1,6 @@
 package finora.admin.spend;
 
+import finora.admin.settings.AiProvider;
 import finora.admin.grpc.CallDeadlines;
 import finora.admin.grpc.ProtoValues;
 import finora.admin.grpc.ServiceStub;
@@ -266,7 +267,12 @@ public final class CostClient {
         groupBy.contains(CostGrouping.ACTOR) ? r.getActorId() : null,
         groupBy.contains(CostGrouping.ACTOR) ? r.getActorName() : null,
         groupBy.contains(CostGrouping.PRODUCT) ? r.getProduct() : null,
-        r.hasListAmount() ? ProtoValues.usd(r.getListAmount()) : null);
+        r.hasListAmount() ? ProtoValues.usd(r.getListAmount()) : null,
+        groupBy.contains(CostGrouping.PROVIDER) ? switch (r.getProvider()) {
+          case PROVIDER_ANTHROPIC -> AiProvider.ANTHROPIC;
+          case PROVIDER_OPENAI -> AiProvider.OPENAI;
+          default -> null;
+        } : null);
   }
 
   private static CostFilter toProto(CostFilters filters) {
@@ -277,6 +283,10 @@ public final class CostClient {
     addTag(f, API_KEY_TAG, filters.apiKeyIds());
     addTag(f, ACTOR_TAG, filters.actorIds());
     addTag(f, PRODUCT_TAG, filters.products());
+    for (AiProvider p : filters.providers()) {
+      f.addProviders(p == AiProvider.OPENAI ? finora.api.v1.Provider.PROVIDER_OPENAI
+          : finora.api.v1.Provider.PROVIDER_ANTHROPIC);
+    }
     return f.build();
   }
 
@@ -301,6 +311,7 @@ public final class CostClient {
       case API_KEY -> CostDimension.COST_DIMENSION_API_KEY;
       case ACTOR -> CostDimension.COST_DIMENSION_ACTOR;
       case PRODUCT -> CostDimension.COST_DIMENSION_PRODUCT;
+      case PROVIDER -> CostDimension.COST_DIMENSION_PROVIDER;
     };
   }
 }

@@ -1,5 +1,6 @@
 package finora.admin.spend;
 
+import finora.admin.settings.AiProvider;
 import java.util.List;
 
 /**
@@ -11,9 +12,10 @@ import java.util.List;
  * @param apiKeyIds API key ids ({@value CostClient#UNATTRIBUTED} for cost without one)
  * @param actorIds actor ids: users, service accounts, keys acting for themselves ({@value CostClient#UNATTRIBUTED})
  * @param products products such as "api" or "claude_code" ({@value CostClient#UNATTRIBUTED})
+ * @param providers providers such as OpenAI (empty: all)
  */
 public record CostFilters(List<String> modelFamilies, List<String> models, List<String> workspaceIds,
-    List<String> apiKeyIds, List<String> actorIds, List<String> products) {
+    List<String> apiKeyIds, List<String> actorIds, List<String> products, List<AiProvider> providers) {
 
   /** No filter: every cost of the tenant. */
   public static final CostFilters NONE = new CostFilters(List.of(), List.of(), List.of());
@@ -25,6 +27,13 @@ public record CostFilters(List<String> modelFamilies, List<String> models, List<
     apiKeyIds = List.copyOf(apiKeyIds);
     actorIds = List.copyOf(actorIds);
     products = List.copyOf(products);
+    providers = List.copyOf(providers);
+  }
+
+  /** Filters of every provider. */
+  public CostFilters(List<String> modelFamilies, List<String> models, List<String> workspaceIds,
+      List<String> apiKeyIds, List<String> actorIds, List<String> products) {
+    this(modelFamilies, models, workspaceIds, apiKeyIds, actorIds, products, List.of());
   }
 
   /** Filters by model and workspace only, not by API key, actor or product. */

@@ -27,5 +27,7 @@ public enum CostGrouping {
   /** Actor: the user, service account or API key that incurred the cost; known only for analytics days. */
   ACTOR,
   /** Product as Anthropic names it, e.g. "api", "claude_code". */
-  PRODUCT
+  PRODUCT,
+  /** Provider: Anthropic, OpenAI. */
+  PROVIDER
 }

@@ -1,5 +1,6 @@
 package finora.admin.spend;
 
+import finora.admin.settings.AiProvider;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 
@@ -36,12 +37,21 @@ public record CostLine(
     String actorId,
     String actorName,
     String product,
-    BigDecimal listAmount) {
+    BigDecimal listAmount,
+    AiProvider provider) {
+
+  /** A line not grouped by provider. */
+  public CostLine(LocalDate period, String modelFamily, String model, String modelVersion, String workspaceId,
+      String workspaceName, BigDecimal amount, boolean provisional, String apiKeyId, String apiKeyName,
+      String actorId, String actorName, String product, BigDecimal listAmount) {
+    this(period, modelFamily, model, modelVersion, workspaceId, workspaceName, amount, provisional, apiKeyId,
+        apiKeyName, actorId, actorName, product, listAmount, null);
+  }
 
   /** A line not grouped by API key, actor or product, without a list price. */
   public CostLine(LocalDate period, String modelFamily, String model, String modelVersion, String workspaceId,
       String workspaceName, BigDecimal amount, boolean provisional) {
     this(period, modelFamily, model, modelVersion, workspaceId, workspaceName, amount, provisional,
-        null, null, null, null, null, null);
+        null, null, null, null, null, null, null);
   }
 }

@@ -39,6 +39,8 @@ final class SpendFilterBar extends Composite<FlexLayout> {
   private final MultiSelectComboBox<TagOption> apiKeys = new MultiSelectComboBox<>("API key");
   private final MultiSelectComboBox<TagOption> actors = new MultiSelectComboBox<>("User");
   private final MultiSelectComboBox<TagOption> products = new MultiSelectComboBox<>("Product");
+  private final MultiSelectComboBox<finora.admin.settings.AiProvider> providers =
+      new MultiSelectComboBox<>("Provider");
   private boolean updating;
 
   /**
@@ -85,7 +87,11 @@ final class SpendFilterBar extends Composite<FlexLayout> {
     analyticsFilter(apiKeys, "filter-api-key", CostClient.API_KEY_TAG);
     analyticsFilter(actors, "filter-user", CostClient.ACTOR_TAG);
     analyticsFilter(products, "filter-product", CostClient.PRODUCT_TAG);
-    for (MultiSelectComboBox<?> filter : List.of(families, models, workspaces, apiKeys, actors, products)) {
+    providers.setId("filter-provider");
+    providers.setItemLabelGenerator(finora.admin.settings.AiProvider::displayName);
+    providers.setItems(finora.admin.settings.AiProvider.values());
+    for (MultiSelectComboBox<?> filter : List.of(providers, families, models, workspaces, apiKeys, actors,
+        products)) {
       filter.setClearButtonVisible(true);
       filter.addClassName("spend-filter");
       filter.addValueChangeListener(e -> {
@@ -96,7 +102,7 @@ final class SpendFilterBar extends Composite<FlexLayout> {
     }
 
     FlexLayout bar = getContent();
-    bar.add(preset, from, to, families, models, workspaces, apiKeys, actors, products, trailing);
+    bar.add(preset, from, to, providers, families, models, workspaces, apiKeys, actors, products, trailing);
     bar.addClassName("spend-filter-bar");
     bar.setFlexWrap(FlexLayout.FlexWrap.WRAP);
     bar.setAlignItems(FlexComponent.Alignment.BASELINE);
@@ -181,7 +187,8 @@ final class SpendFilterBar extends Composite<FlexLayout> {
 
   CostFilters filters() {
     return new CostFilters(List.copyOf(families.getSelectedItems()), List.copyOf(models.getSelectedItems()),
-        values(workspaces), values(apiKeys), values(actors), values(products));
+        values(workspaces), values(apiKeys), values(actors), values(products),
+        List.copyOf(providers.getSelectedItems()));
   }
 
   private static List<String> values(MultiSelectComboBox<TagOption> tag) {

@@ -27,7 +27,7 @@ public record SpendScope(ScopeKind kind, AiProvider provider, String value, Stri
     String name = displayName.isBlank() ? value : displayName;
     return switch (kind) {
       case TENANT -> kind.label();
-      case PROVIDER -> provider == AiProvider.ANTHROPIC ? "Anthropic" : kind.label();
+      case PROVIDER -> provider == null ? kind.label() : provider.displayName();
       case WORKSPACE, MODEL_FAMILY -> kind.label() + " " + name;
     };
   }

@@ -92,8 +92,11 @@ public class SpendView extends VerticalLayout {
           .setAutoWidth(true).setFlexGrow(0);
     });
     byWorkspace = new BreakdownGrid("by-workspace", grid -> {
-      grid.textColumn("workspace", "Workspace", CostLine::workspaceName).setFlexGrow(2)
+      grid.textColumn("workspace", "Project / workspace", CostLine::workspaceName).setFlexGrow(2)
           .setTooltipGenerator(CostLine::workspaceName);
+      // OpenAI projects and Anthropic workspaces share this dimension; the provider says whose.
+      grid.textColumn("provider", "Provider", line -> line.provider() == null ? "" : line.provider().displayName())
+          .setAutoWidth(true).setFlexGrow(0);
       grid.textColumn("id", "Id", CostLine::workspaceId).setFlexGrow(1).setTooltipGenerator(CostLine::workspaceId);
     });
     byApiKey = new BreakdownGrid("by-api-key", grid -> {
@@ -168,7 +171,7 @@ public class SpendView extends VerticalLayout {
     modelTitle.setWidthFull();
     modelTitle.setJustifyContentMode(FlexComponent.JustifyContentMode.BETWEEN);
     layout.add(section(new H3("By day"), byDay), section(modelTitle, byModel),
-        section(new H3("By workspace"), byWorkspace), section(new H3("By API key"), byApiKey),
+        section(new H3("By provider and project / workspace"), byWorkspace), section(new H3("By API key"), byApiKey),
         section(new H3("By user"), byActor));
     return layout;
   }
@@ -228,7 +231,8 @@ public class SpendView extends VerticalLayout {
     byDay.show(order -> pages(token, new CostQuery(range, List.of(CostGrouping.DAY), filters, order)),
         CostOrdering.DATE);
     showModels(token, range, filters);
-    byWorkspace.show(order -> pages(token, new CostQuery(range, List.of(CostGrouping.WORKSPACE), filters, order)),
+    byWorkspace.show(order -> pages(token, new CostQuery(range,
+        List.of(CostGrouping.PROVIDER, CostGrouping.WORKSPACE), filters, order)),
         CostOrdering.AMOUNT_DESC);
     byApiKey.show(order -> pages(token, new CostQuery(range, List.of(CostGrouping.API_KEY), filters, order)),
         CostOrdering.AMOUNT_DESC);

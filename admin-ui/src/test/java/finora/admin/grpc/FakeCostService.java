@@ -234,6 +234,7 @@ public final class FakeCostService extends CostServiceGrpc.CostServiceImplBase {
             case COST_DIMENSION_ACTOR -> b.setActorId(item.tag("actor"))
                 .setActorName(item.actorId() == null ? NOT_ATTRIBUTED : item.actorName());
             case COST_DIMENSION_PRODUCT -> b.setProduct(item.tag("product"));
+            case COST_DIMENSION_PROVIDER -> b.setProvider(finora.api.v1.Provider.PROVIDER_ANTHROPIC);
             default -> { }
           }
         }
@@ -410,6 +411,8 @@ public final class FakeCostService extends CostServiceGrpc.CostServiceImplBase {
     Predicate<Item> match = i -> !i.day().isBefore(start) && !i.day().isAfter(end)
         && (filter.getModelFamiliesCount() == 0 || filter.getModelFamiliesList().contains(i.family()))
         && (filter.getModelsCount() == 0 || filter.getModelsList().contains(i.model()))
+        // Every fake item is Anthropic's.
+        && (filter.getProvidersCount() == 0 || filter.getProvidersList().contains(finora.api.v1.Provider.PROVIDER_ANTHROPIC))
         && filter.getTagsList().stream().allMatch(t -> t.getValuesList().contains(i.tag(t.getKey())));
     return items.stream().filter(match).toList();
   }

@@ -41,6 +41,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class FakeIntegrationService extends IntegrationServiceGrpc.IntegrationServiceImplBase {
 
   public static final String PREFIX = "sk-ant-admin01-";
+  /** OpenAI's Admin key prefix, as the real server's catalog gives it. */
+  public static final String OPENAI_PREFIX = "sk-admin-";
+  /** OpenAI's key help. */
+  public static final String OPENAI_KEY_HELP = "Paste an Admin API key (sk-admin-…). The organization Owner "
+      + "creates one at platform.openai.com/settings/organization/admin-keys.";
   public static final String GOOD_KEY = PREFIX + "fake-org-a-good-key-orgA";
   public static final String SECOND_GOOD_KEY = PREFIX + "fake-org-a-second-key-rotA";
   public static final String OTHER_ORG_KEY = PREFIX + "fake-org-b-key-orgB";
@@ -193,7 +198,14 @@ public final class FakeIntegrationService extends IntegrationServiceGrpc.Integra
         .setDisplayName("Anthropic")
         .setKeyPrefix(PREFIX)
         .setKeyHelp(KEY_HELP)
-        .setCoverage(COVERAGE)).build());
+        .setCoverage(COVERAGE))
+        .addProviders(ProviderInfo.newBuilder()
+            .setProvider(Provider.PROVIDER_OPENAI)
+            .setDisplayName("OpenAI")
+            .setKeyPrefix(OPENAI_PREFIX)
+            .setKeyHelp(OPENAI_KEY_HELP)
+            .setCoverage("Tracks OpenAI API platform spend of one organization, by project and line item."))
+        .build());
   }
 
   @Override
@@ -215,10 +227,12 @@ public final class FakeIntegrationService extends IntegrationServiceGrpc.Integra
     String id = "c" + (connections.size() + 1) + "-" + key.substring(key.length() - 4);
     Connection c = Connection.newBuilder()
         .setConnectionId(id)
-        .setProvider(Provider.PROVIDER_ANTHROPIC)
+        .setProvider(request.getProvider() == Provider.PROVIDER_OPENAI ? Provider.PROVIDER_OPENAI
+            : Provider.PROVIDER_ANTHROPIC)
         .setOrganizationId(ORG_ID)
         .setOrganizationName(org)
-        .setKeyHint(PREFIX + "…" + key.substring(key.length() - 4))
+        .setKeyHint((request.getProvider() == Provider.PROVIDER_OPENAI ? OPENAI_PREFIX : PREFIX) + "…"
+            + key.substring(key.length() - 4))
         .setStatus(ConnectionStatus.CONNECTION_STATUS_ACTIVE)
         .setNextSyncTime(Timestamp.newBuilder().setSeconds(1_795_000_000L))
         .build();

@@ -33,8 +33,10 @@ class IntegrationClientTest {
 
   @Test
   void providers_comeWithPrefixHelpAndCoverage() {
-    assertThat(client.providers(TOKEN)).containsExactly(new ProviderOption(AiProvider.ANTHROPIC, "Anthropic",
-        FakeIntegrationService.PREFIX, FakeIntegrationService.KEY_HELP, FakeIntegrationService.COVERAGE));
+    assertThat(client.providers(TOKEN)).hasSize(2).first().isEqualTo(new ProviderOption(AiProvider.ANTHROPIC,
+        "Anthropic", FakeIntegrationService.PREFIX, FakeIntegrationService.KEY_HELP, FakeIntegrationService.COVERAGE));
+    assertThat(client.providers(TOKEN).get(1).provider()).isEqualTo(AiProvider.OPENAI);
+    assertThat(client.providers(TOKEN).get(1).keyPrefix()).isEqualTo(FakeIntegrationService.OPENAI_PREFIX);
   }
 
   @Test

@@ -121,6 +121,26 @@ class SettingsViewTest {
   }
 
   @Test
+  void openAi_inTheDropdown_withItsOwnKeyHint_connectsAsOpenAi_andTheGridSaysSo() {
+    open(Role.ADMIN);
+
+    @SuppressWarnings("unchecked")
+    Select<ProviderOption> provider = _get(Select.class, spec -> spec.withId("provider"));
+    assertThat(provider.getListDataView().getItems().map(ProviderOption::displayName).toList())
+        .containsExactly("Anthropic", "OpenAI");
+    _setValue(provider, provider.getListDataView().getItems().filter(p -> p.displayName().equals("OpenAI"))
+        .findFirst().orElseThrow());
+    assertThat(keyField().getHelperText()).isEqualTo("Starts with sk-admin-");
+    assertThat(_find(Paragraph.class)).extracting(Paragraph::getText).contains(FakeIntegrationService.OPENAI_KEY_HELP);
+
+    connect(FakeIntegrationService.GOOD_KEY);
+
+    assertThat(server.integration().connections().get(0).getProvider())
+        .isEqualTo(finora.api.v1.Provider.PROVIDER_OPENAI);
+    assertThat(_getFormatted(grid(), 0, "provider")).isEqualTo("OpenAI");
+  }
+
+  @Test
   void keyForm_saysWhatAConnectionCovers_andThatTheKeyOnlyReadsBillingData_nextToTheField() {
     open(Role.ADMIN);
 

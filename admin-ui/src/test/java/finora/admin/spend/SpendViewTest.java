@@ -123,8 +123,9 @@ class SpendViewTest {
     open();
 
     assertThat(_get(com.vaadin.flow.component.html.Paragraph.class, spec -> spec.withId("coverage-note")).getText())
-        .isEqualTo(FakeIntegrationService.COVERAGE)
-        .contains("API platform", "not Claude.ai plans", "Priority Tier", "below the invoice");
+        .startsWith("Anthropic: " + FakeIntegrationService.COVERAGE)
+        .contains("API platform", "not Claude.ai plans", "Priority Tier", "below the invoice")
+        .contains("OpenAI: Tracks OpenAI API platform spend");
   }
 
   @Test
@@ -285,6 +286,24 @@ class SpendViewTest {
     assertThat(_getFormatted(grid, 0, "amount")).isEqualTo("$307.50");
     assertThat(_getFormatted(grid, 1, "workspace")).isEqualTo("Default");
     assertThat(_getFormatted(grid, 1, "amount")).isEqualTo("$183.00");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void providerFilter_offersBothProviders_andTheWorkspaceGridSaysWhoseProjectOrWorkspace() {
+    SpendView view = open();
+    assertThat(_getFormatted(view.byWorkspace().grid(), 0, "provider")).isEqualTo("Anthropic");
+    MultiSelectComboBox<finora.admin.settings.AiProvider> providers =
+        _get(MultiSelectComboBox.class, spec -> spec.withId("filter-provider"));
+    assertThat(providers.getListDataView().getItems().map(finora.admin.settings.AiProvider::displayName).toList())
+        .containsExactly("Anthropic", "OpenAI");
+
+    _setValue(providers, Set.of(finora.admin.settings.AiProvider.OPENAI));
+    assertThat(view.cards().totalText()).isEqualTo("$0.00");
+    assertThat(_size(view.byWorkspace().grid())).isZero();
+
+    _setValue(providers, Set.of(finora.admin.settings.AiProvider.ANTHROPIC));
+    assertThat(view.byDay().totalText()).isEqualTo("$490.50");
   }
 
   @Test

@@ -140,7 +140,8 @@ final class Anomalies {
     static String scopeName(Scope scope, Map<String, String> workspaceNames) {
         return switch (scope.kind()) {
             case TENANT -> "all spend";
-            case PROVIDER -> "provider " + ("ANTHROPIC".equals(scope.value()) ? "Anthropic" : scope.value());
+            case PROVIDER -> "provider " + ("ANTHROPIC".equals(scope.value()) ? "Anthropic"
+                    : "OPENAI".equals(scope.value()) ? "OpenAI" : scope.value());
             case WORKSPACE -> "workspace \"" + workspaceNames.getOrDefault(scope.value(), scope.value()) + "\"";
             case MODEL_FAMILY -> "model family " + scope.value();
         };

@@ -152,10 +152,12 @@ public final class BudgetGrpcService extends BudgetServiceGrpc.BudgetServiceImpl
         return switch (scope.getKind()) {
             case SCOPE_KIND_TENANT -> Scope.TENANT;
             case SCOPE_KIND_PROVIDER -> {
-                if (scope.getProvider() != Provider.PROVIDER_ANTHROPIC) {
-                    throw FinoraException.invalidField("scope.provider", "Choose a provider: PROVIDER_ANTHROPIC");
+                String provider = finora.server.grpc.ProtoValues.providerName(scope.getProvider());
+                if (provider == null) {
+                    throw FinoraException.invalidField("scope.provider",
+                            "Choose a provider: PROVIDER_ANTHROPIC or PROVIDER_OPENAI");
                 }
-                yield new Scope(Scope.Kind.PROVIDER, "ANTHROPIC");
+                yield new Scope(Scope.Kind.PROVIDER, provider);
             }
             case SCOPE_KIND_WORKSPACE -> {
                 if (scope.getValue().isBlank()) {
@@ -173,8 +175,9 @@ public final class BudgetGrpcService extends BudgetServiceGrpc.BudgetServiceImpl
         var b = finora.api.v1.Scope.newBuilder();
         switch (scope.kind()) {
             case TENANT -> b.setKind(ScopeKind.SCOPE_KIND_TENANT).setDisplayName("All spend");
-            case PROVIDER -> b.setKind(ScopeKind.SCOPE_KIND_PROVIDER).setProvider(Provider.PROVIDER_ANTHROPIC)
-                    .setDisplayName("Anthropic");
+            case PROVIDER -> b.setKind(ScopeKind.SCOPE_KIND_PROVIDER)
+                    .setProvider(finora.server.grpc.ProtoValues.provider(scope.value()))
+                    .setDisplayName("OPENAI".equals(scope.value()) ? "OpenAI" : "Anthropic");
             case WORKSPACE -> b.setKind(ScopeKind.SCOPE_KIND_WORKSPACE)
                     .setValue(scope.value().isEmpty() ? DEFAULT_WORKSPACE : scope.value())
                     .setDisplayName(!displayName.isEmpty() ? displayName

@@ -15,7 +15,7 @@ final class CostExportWriter {
     static final List<String> CSV_HEADER = List.of("day", "organization_id", "organization_name", "workspace_id",
             "workspace_name", "description", "model", "model_family", "model_version", "cost_type", "token_type",
             "service_tier", "context_window", "inference_geo", "amount_usd", "status", "speed", "api_key_id", "api_key_name", "actor_id", "actor_name", "product",
-            "list_amount_usd", "source");
+            "list_amount_usd", "source", "provider");
 
     /**
      * FOCUS 1.2 columns (tag v1.2 of the FOCUS_Spec repository): every Mandatory and Recommended
@@ -34,7 +34,7 @@ final class CostExportWriter {
             "x_ContextWindow", "x_InferenceGeo", "x_Speed", "x_ApiKeyId", "x_ApiKeyName", "x_Actor", "x_ActorId",
             "x_Product", "x_Source", "x_QuantitySource");
 
-    /** The provider-defined tag prefix (FOCUS: provider tags carry the provider's prefix). */
+    /** The provider-defined tag prefix of Anthropic rows (FOCUS: provider tags carry the provider's prefix). */
     static final String TAG_PREFIX = "anthropic/";
     /** Decimals of a quantity derived from cost at list price. */
     private static final int DERIVED_SCALE = 6;
@@ -69,7 +69,8 @@ final class CostExportWriter {
                     i.tokenType(), i.serviceTier(), i.contextWindow(), i.inferenceGeo(), amount,
                     i.finalDay() ? "FINAL" : "PROVISIONAL", i.speed(), i.apiKeyId(), name(i.apiKeyId(), i.apiKeyName()),
                     i.actorId(), name(i.actorId(), i.actorName()), i.product(),
-                    i.listAmount() == null ? "" : i.listAmount().toPlainString(), orEmpty(i.source())));
+                    i.listAmount() == null ? "" : i.listAmount().toPlainString(), orEmpty(i.source()),
+                    orEmpty(i.provider())));
         }
         String provider = i.provider() == null ? "ANTHROPIC" : i.provider();
         PriceBook.Key key = PriceBook.keyOf(provider, i.costType(), i.model(), i.tokenType(), i.serviceTier(),
@@ -98,8 +99,9 @@ final class CostExportWriter {
         List<String> values = new ArrayList<>(FOCUS_HEADER.size());
         values.addAll(List.of(amount, amount, listCost, amount, "USD",
                 instant(i.day()), instant(i.day().plusDays(1)), instant(monthStart), instant(monthStart.plusMonths(1)),
-                "Usage", i.restated() ? "Correction" : "", i.description(), "Usage-Based", "Anthropic", "Anthropic",
-                "Anthropic", "Anthropic", "Anthropic", "", "Claude API", "AI and Machine Learning", "Generative AI",
+                "Usage", i.restated() ? "Correction" : "", i.description(), "Usage-Based", providerName(i.provider()),
+                providerName(i.provider()), providerName(i.provider()), providerName(i.provider()),
+                providerName(i.provider()), "", serviceName(i.provider()), "AI and Machine Learning", "Generative AI",
                 i.organizationId(), i.organizationName(), workspaceId, i.workspaceName(), "",
                 skuId(i), price == null ? "" : price.priceId(), skuMeter(i), skuPriceDetails(i), listUnitPrice,
                 quantityText, quantity == null ? "" : unit, "Standard", quantityText, quantity == null ? "" : unit,
@@ -159,8 +161,9 @@ final class CostExportWriter {
      */
     private static String tags(LineItem i) {
         var tags = new java.util.LinkedHashMap<String, String>();
-        put(tags, TAG_PREFIX + "api_key", name(i.apiKeyId(), i.apiKeyName()));
-        put(tags, TAG_PREFIX + "product", i.product());
+        String prefix = "OPENAI".equals(i.provider()) ? "openai/" : TAG_PREFIX;
+        put(tags, prefix + "api_key", name(i.apiKeyId(), i.apiKeyName()));
+        put(tags, prefix + "product", i.product());
         return tags.isEmpty() ? "" : json(tags);
     }
 
@@ -180,6 +183,15 @@ final class CostExportWriter {
 
     private static String name(String id, String name) {
         return name != null ? name : id == null || id.isEmpty() ? "" : id;
+    }
+
+    /** FOCUS ProviderName / PublisherName / InvoiceIssuerName of a stored provider name. */
+    static String providerName(String provider) {
+        return "OPENAI".equals(provider) ? "OpenAI" : "Anthropic";
+    }
+
+    private static String serviceName(String provider) {
+        return "OPENAI".equals(provider) ? "OpenAI API" : "Claude API";
     }
 
     private static String orEmpty(String s) {

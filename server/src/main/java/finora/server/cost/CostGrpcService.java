@@ -275,7 +275,7 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
         for (var c : corrections.subList(0, Math.min(size, corrections.size()))) {
             b.addRestatements(Restatement.newBuilder()
                     .setDay(date(c.day()))
-                    .setProvider(Provider.PROVIDER_ANTHROPIC)
+                    .setProvider(finora.server.grpc.ProtoValues.provider(c.provider()))
                     .setOrganizationId(c.organizationId())
                     .setOrganizationName(c.organizationName())
                     .setBefore(UsdMoney.of(c.before()))
@@ -306,7 +306,8 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
             var k = d.group().key();
             var p = finora.api.v1.PriceDiscrepancy.newBuilder()
                     .setDay(date(k.day()))
-                    .setProvider(Provider.PROVIDER_ANTHROPIC)
+                    .setProvider("OPENAI".equals(d.group().provider()) ? Provider.PROVIDER_OPENAI
+                            : Provider.PROVIDER_ANTHROPIC)
                     .setOrganizationId(d.group().organizationId())
                     .setWorkspaceId(k.workspaceId().isEmpty() ? CostRequest.DEFAULT_WORKSPACE : k.workspaceId())
                     .setModel(k.model())
@@ -410,8 +411,8 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
         if (row.period() != null) {
             b.setPeriodStart(date(row.period()));
         }
-        if (byProvider) {
-            b.setProvider(Provider.PROVIDER_ANTHROPIC);
+        if (byProvider && row.provider() != null) {
+            b.setProvider(finora.server.grpc.ProtoValues.provider(row.provider()));
         }
         if (row.modelFamily() != null) {
             b.setModelFamily(row.modelFamily());

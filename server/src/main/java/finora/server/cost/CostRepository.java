@@ -93,7 +93,7 @@ final class CostRepository {
     record Row(LocalDate period, String modelFamily, String modelVersion, String model, String workspaceId,
             String workspaceName, String costType, String tokenType, String serviceTier, String contextWindow,
             String inferenceGeo, String speed, String apiKeyId, String apiKeyName, String actorId, String actorName,
-            String product, BigDecimal amount, BigDecimal listAmount, boolean provisional) {}
+            String product, String provider, BigDecimal amount, BigDecimal listAmount, boolean provisional) {}
 
     /** List price against billed cost over the rows that state a list price (null list: none does). */
     record Discount(BigDecimal list, BigDecimal billed) {}
@@ -106,7 +106,7 @@ final class CostRepository {
 
     /** One correction of a ledger's day. */
     record Correction(LocalDate day, String organizationId, String organizationName, BigDecimal before,
-            BigDecimal after, OffsetDateTime detectedAt, boolean afterFinal) {}
+            BigDecimal after, OffsetDateTime detectedAt, boolean afterFinal, String provider) {}
 
     /** A page of groups with the total and the number of groups over all pages. */
     record Page(List<Row> rows, BigDecimal total, int totalRows) {}
@@ -144,6 +144,7 @@ final class CostRepository {
                 ? DSL.falseCondition() : src.actor().eq(""), DSL.inline("Not attributed"))
                 .otherwise(src.actor() == null ? DSL.inline("") : src.actor())).as("actor_name");
         boolean byKey = dims.contains(CostDimension.COST_DIMENSION_API_KEY);
+        boolean byProvider = dims.contains(CostDimension.COST_DIMENSION_PROVIDER);
         boolean byActor = dims.contains(CostDimension.COST_DIMENSION_ACTOR);
         if (byKey) {
             select.add(keyName);
@@ -178,6 +179,7 @@ final class CostRepository {
         groupBy.forEach(f -> orderBy.add(f.asc())); // stable pages: ties broken by every dimension
 
         var from = src.table()
+                .join(LEDGER).on(LEDGER.LEDGER_ID.eq(src.ledger()))
                 .leftJoin(COST_DAY).on(COST_DAY.LEDGER_ID.eq(src.ledger()).and(COST_DAY.DAY.eq(src.day())));
         var joinedWs = src.workspace() == null ? from : from.leftJoin(WORKSPACE)
                 .on(WORKSPACE.LEDGER_ID.eq(src.ledger()).and(WORKSPACE.WORKSPACE_ID.eq(src.workspace())));
@@ -214,6 +216,7 @@ final class CostRepository {
                     value(r, fields, CostDimension.COST_DIMENSION_ACTOR),
                     byActor ? r.get(actorName) : null,
                     value(r, fields, CostDimension.COST_DIMENSION_PRODUCT),
+                    byProvider ? value(r, fields, CostDimension.COST_DIMENSION_PROVIDER) : null,
                     r.get(amount),
                     r.get(listAmount),
                     Boolean.TRUE.equals(r.get(PROVISIONAL))));
@@ -284,14 +287,14 @@ final class CostRepository {
     List<Correction> restatements(DSLContext dsl, UUID tenantId, CostRequest.Range range, int offset, int limit) {
         return dsl.select(COST_RESTATEMENT.DAY, LEDGER.EXTERNAL_ORG_ID, LEDGER.EXTERNAL_ORG_NAME,
                         COST_RESTATEMENT.OLD_TOTAL_USD, COST_RESTATEMENT.NEW_TOTAL_USD, COST_RESTATEMENT.RESTATED_AT,
-                        COST_RESTATEMENT.AFTER_FINAL)
+                        COST_RESTATEMENT.AFTER_FINAL, LEDGER.PROVIDER)
                 .from(COST_RESTATEMENT).join(LEDGER).on(LEDGER.LEDGER_ID.eq(COST_RESTATEMENT.LEDGER_ID))
                 .where(LEDGER.TENANT_ID.eq(tenantId))
                 .and(COST_RESTATEMENT.DAY.between(range.start(), range.end()))
                 .orderBy(COST_RESTATEMENT.DAY, COST_RESTATEMENT.RESTATED_AT, COST_RESTATEMENT.RESTATEMENT_ID)
                 .offset(offset).limit(limit)
                 .fetch(r -> new Correction(r.value1(), r.value2(), r.value3(), r.value4(), r.value5(), r.value6(),
-                        r.value7()));
+                        r.value7(), r.value8()));
     }
 
     /** Workspaces the tenant has costs in: id ('' for Default) → name. */
@@ -407,14 +410,14 @@ final class CostRepository {
                 c.dsl().execute("SET LOCAL idle_in_transaction_session_timeout = "
                         + limits.stallTimeout().plusSeconds(30).toMillis());
                 try (Cursor<? extends Record> cursor = c.dsl()
-                        .select(COST_LINE_ITEM.DAY, LEDGER.EXTERNAL_ORG_ID, LEDGER.EXTERNAL_ORG_NAME,
+                        .select(COST_LINE_ITEM.DAY, LEDGER.EXTERNAL_ORG_ID, LEDGER.EXTERNAL_ORG_NAME, LEDGER.PROVIDER,
                                 COST_LINE_ITEM.WORKSPACE_ID, WORKSPACE.NAME, COST_LINE_ITEM.DESCRIPTION,
                                 COST_LINE_ITEM.MODEL, COST_LINE_ITEM.MODEL_FAMILY, COST_LINE_ITEM.MODEL_VERSION,
                                 COST_LINE_ITEM.COST_TYPE, COST_LINE_ITEM.TOKEN_TYPE, COST_LINE_ITEM.SERVICE_TIER,
                                 COST_LINE_ITEM.CONTEXT_WINDOW, COST_LINE_ITEM.INFERENCE_GEO, COST_LINE_ITEM.SPEED,
                                 COST_LINE_ITEM.AMOUNT_USD, COST_DAY.STATUS, restated, COST_LINE_ITEM.API_KEY_ID,
                                 API_KEY.NAME, COST_LINE_ITEM.ACTOR_ID, ACTOR.LABEL, COST_LINE_ITEM.PRODUCT,
-                                COST_LINE_ITEM.LIST_AMOUNT_USD, COST_DAY.SOURCE, LEDGER.PROVIDER, lineQuantity)
+                                COST_LINE_ITEM.LIST_AMOUNT_USD, COST_DAY.SOURCE, lineQuantity)
                         .from(COST_LINE_ITEM)
                         .join(LEDGER).on(LEDGER.LEDGER_ID.eq(COST_LINE_ITEM.LEDGER_ID))
                         .leftJoin(COST_DAY).on(COST_DAY.LEDGER_ID.eq(COST_LINE_ITEM.LEDGER_ID)
@@ -470,6 +473,10 @@ final class CostRepository {
         Condition c = src.tenant().eq(tenantId).and(src.day().between(range.start(), range.end()));
         if (filter.noProvider()) {
             c = c.and(DSL.falseCondition());
+        }
+        if (filter.providers() != null && !filter.providers().isEmpty()) {
+            c = c.and(src.ledger().in(DSL.select(LEDGER.LEDGER_ID).from(LEDGER)
+                    .where(LEDGER.TENANT_ID.eq(tenantId)).and(LEDGER.PROVIDER.in(filter.providers()))));
         }
         if (!filter.modelFamilies().isEmpty()) {
             c = c.and(src.family().in(filter.modelFamilies()));
@@ -540,8 +547,8 @@ final class CostRepository {
             case COST_DIMENSION_API_KEY -> src.apiKey();
             case COST_DIMENSION_ACTOR -> src.actor();
             case COST_DIMENSION_PRODUCT -> src.product();
-            // One provider today: grouping by it keeps a single group, filled in by the adapter.
-            case COST_DIMENSION_PROVIDER -> null;
+            // The ledger's provider (the query joins LEDGER): Anthropic and OpenAI side by side.
+            case COST_DIMENSION_PROVIDER -> LEDGER.PROVIDER;
             default -> throw new IllegalArgumentException("unsupported dimension " + d);
         };
     }

@@ -48,10 +48,10 @@ final class CostRequest {
      * key, actor and product '' for cost without one.
      */
     record Filter(List<String> modelFamilies, List<String> models, List<String> workspaceIds, boolean noProvider,
-            List<String> apiKeyIds, List<String> actorIds, List<String> products) {
+            List<String> apiKeyIds, List<String> actorIds, List<String> products, List<String> providers) {
 
         Filter(List<String> modelFamilies, List<String> models, List<String> workspaceIds, boolean noProvider) {
-            this(modelFamilies, models, workspaceIds, noProvider, List.of(), List.of(), List.of());
+            this(modelFamilies, models, workspaceIds, noProvider, List.of(), List.of(), List.of(), List.of());
         }
     }
 
@@ -72,8 +72,15 @@ final class CostRequest {
     }
 
     static Filter filter(CostFilter f) {
-        boolean otherProviderOnly = !f.getProvidersList().isEmpty()
-                && !f.getProvidersList().contains(Provider.PROVIDER_ANTHROPIC);
+        // Stored provider names asked for; only unknown values (e.g. UNSPECIFIED) asked for match nothing.
+        List<String> providers = new ArrayList<>();
+        for (Provider p : f.getProvidersList()) {
+            String name = finora.server.grpc.ProtoValues.providerName(p);
+            if (name != null && !providers.contains(name)) {
+                providers.add(name);
+            }
+        }
+        boolean otherProviderOnly = !f.getProvidersList().isEmpty() && providers.isEmpty();
         List<String> workspaces = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         List<String> actors = new ArrayList<>();
@@ -101,7 +108,7 @@ final class CostRequest {
             }
         }
         return new Filter(List.copyOf(f.getModelFamiliesList()), List.copyOf(f.getModelsList()), workspaces,
-                otherProviderOnly, keys, actors, products);
+                otherProviderOnly, keys, actors, products, List.copyOf(providers));
     }
 
     static List<CostDimension> dimensions(List<CostDimension> groupBy) {

@@ -25,4 +25,22 @@ public final class ProtoValues {
         observer.onNext(value);
         observer.onCompleted();
     }
+
+    /** The proto value of a provider's stored name ({@code ANTHROPIC}, {@code OPENAI}). */
+    public static finora.api.v1.Provider provider(String stored) {
+        return switch (stored) {
+            case "ANTHROPIC" -> finora.api.v1.Provider.PROVIDER_ANTHROPIC;
+            case "OPENAI" -> finora.api.v1.Provider.PROVIDER_OPENAI;
+            default -> finora.api.v1.Provider.PROVIDER_UNSPECIFIED;
+        };
+    }
+
+    /** The stored name of a provider, or null for PROVIDER_UNSPECIFIED and unknown values. */
+    public static String providerName(finora.api.v1.Provider provider) {
+        return switch (provider) {
+            case PROVIDER_ANTHROPIC -> "ANTHROPIC";
+            case PROVIDER_OPENAI -> "OPENAI";
+            default -> null;
+        };
+    }
 }

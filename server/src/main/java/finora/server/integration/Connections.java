@@ -8,15 +8,15 @@ import finora.server.grpc.FinoraException;
 import finora.server.integration.ConnectionRepository.ConnectionRow;
 import finora.server.provider.ProviderCosts;
 import finora.server.provider.ProviderException;
-import finora.server.provider.anthropic.AnthropicAdminClient;
-import finora.server.provider.anthropic.AnthropicException;
-import finora.server.provider.anthropic.AnthropicModels.Organization;
+import finora.server.provider.ProviderCosts.Organization;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Connecting, rotating and removing provider keys (DESIGN.md §5.1).
  *
- * <p>Save = trim → format check → {@code GET /v1/organizations/me} → one small {@code cost_report}
- * → encrypt and store → first sync due now. A failed check saves nothing. Rotation checks the new
+ * <p>Save = trim → the provider's format check → its live check (for Anthropic {@code GET
+ * /v1/organizations/me} and one small {@code cost_report}; for OpenAI the projects list and one
+ * small costs page) → encrypt and store → first sync due now. Providers come in through the seam
+ * ({@link ProviderCosts}); nothing here knows a provider's JSON. A failed check saves nothing. Rotation checks the new
  * key the same way, requires the same organization, then swaps in one transaction, so the old key
  * keeps working until the new one is saved.
  */
@@ -45,37 +47,58 @@ public final class Connections {
     private final DSLContext dsl;
     private final ConnectionRepository repository;
     private final CredentialCipher cipher;
-    private final AnthropicAdminClient anthropic;
     private final AuditLog audit;
     private final Clock clock;
-    private final ProviderCosts costs;
+    /** Every provider by its stored name, in display order. */
+    private final Map<String, ProviderCosts> providers = new LinkedHashMap<>();
     /** Key checks run here, so a caller's deadline can abandon one (one virtual thread per check). */
     private final ExecutorService keyChecks = Executors.newVirtualThreadPerTaskExecutor();
 
     /** Creates the service. */
     public Connections(DSLContext dsl, ConnectionRepository repository, CredentialCipher cipher,
-            AnthropicAdminClient anthropic, ProviderCosts costs, AuditLog audit, Clock clock) {
-        this.costs = costs;
+            List<ProviderCosts> providers, AuditLog audit, Clock clock) {
+        providers.forEach(p -> this.providers.put(p.provider(), p));
         this.dsl = dsl;
         this.repository = repository;
         this.cipher = cipher;
-        this.anthropic = anthropic;
         this.audit = audit;
         this.clock = clock;
     }
 
+    /** The providers, in display order. */
+    public List<ProviderCosts> providers() {
+        return List.copyOf(providers.values());
+    }
+
+    /** A provider by its stored name ({@code ANTHROPIC}, {@code OPENAI}). */
+    public ProviderCosts provider(String name) {
+        ProviderCosts p = providers.get(name);
+        if (p == null) {
+            throw new FinoraException(ErrorReason.INVALID_ARGUMENT, "Choose a provider: "
+                    + String.join(", ", providers.keySet()));
+        }
+        return p;
+    }
+
     /** Connects an Anthropic organization with an Admin API key, with no caller deadline but the budget. */
     public ConnectionRow connect(Principal caller, String rawKey) {
-        return connect(caller, rawKey, KeyCheckLimit.budgetOnly());
+        return connect(caller, "ANTHROPIC", rawKey, KeyCheckLimit.budgetOnly());
     }
 
     /** Connects an Anthropic organization; nothing is saved if the check outlasts {@code limit}. */
     public ConnectionRow connect(Principal caller, String rawKey, KeyCheckLimit limit) {
-        String key = AdminKeyFormat.check(rawKey);
-        Checked checked = verify(key, limit);
+        return connect(caller, "ANTHROPIC", rawKey, limit);
+    }
+
+    /** Connects an organization of {@code providerName}; nothing is saved if the check outlasts {@code limit}. */
+    public ConnectionRow connect(Principal caller, String providerName, String rawKey, KeyCheckLimit limit) {
+        ProviderCosts provider = provider(providerName);
+        String name = provider.provider();
+        String key = provider.checkKeyFormat(rawKey);
+        Checked checked = verify(provider, key, limit);
         Organization org = checked.organization();
-        if (repository.findLiveByOrganization(dsl, caller.tenantId(), "ANTHROPIC", org.id()).isPresent()) {
-            throw alreadyConnected(org);
+        if (repository.findLiveByOrganization(dsl, caller.tenantId(), name, org.id()).isPresent()) {
+            throw alreadyConnected(provider, org);
         }
         OffsetDateTime now = now();
         UUID id = UUID.randomUUID();
@@ -84,19 +107,21 @@ public final class Connections {
         try {
             row = dsl.transactionResult(c -> {
                 // The organization's history, kept from an earlier connection, or a new one.
-                UUID ledger = repository.ledger(c.dsl(), caller.tenantId(), "ANTHROPIC", org.id(), org.name(), now);
-                ConnectionRow r = new ConnectionRow(id, caller.tenantId(), ledger, "ANTHROPIC", org.id(), org.name(),
-                        "ACTIVE", null, null, AdminKeyFormat.hint(key), now, now, now, null, null, null, null);
+                UUID ledger = repository.ledger(c.dsl(), caller.tenantId(), name, org.id(), org.name(), now);
+                ConnectionRow r = new ConnectionRow(id, caller.tenantId(), ledger, name, org.id(), org.name(),
+                        "ACTIVE", null, null, provider.keyHint(key), now, now, now, null, null, null, null);
                 repository.insert(c.dsl(), r, ciphertext);
                 recordLevel(c.dsl(), id, checked.level(), now);
                 audit.record(c.dsl(), caller.tenantId(), caller.subject(), "credential.connect", id.toString(),
-                        "Anthropic organization " + org.name() + " (" + org.id() + "), key " + r.keyHint());
+                        provider.displayName() + " organization " + org.name() + " (" + org.id() + "), key "
+                                + r.keyHint());
                 return r;
             });
         } catch (IntegrityConstraintViolationException e) {
-            throw alreadyConnected(org); // a concurrent connect of the same organization won
+            throw alreadyConnected(provider, org); // a concurrent connect of the same organization won
         }
-        log.info("Tenant {} connected Anthropic organization {} as connection {}", caller.tenantId(), org.id(), id);
+        log.info("Tenant {} connected {} organization {} as connection {}", caller.tenantId(), provider.displayName(),
+                org.id(), id);
         return row;
     }
 
@@ -108,17 +133,19 @@ public final class Connections {
     /** Rotates a connection's key; the new key must belong to the same organization; nothing is saved past {@code limit}. */
     public ConnectionRow updateCredential(Principal caller, UUID connectionId, String rawKey, KeyCheckLimit limit) {
         ConnectionRow current = get(caller, connectionId);
-        String key = AdminKeyFormat.check(rawKey);
-        Checked checked = verify(key, limit);
+        ProviderCosts provider = provider(current.provider());
+        String key = provider.checkKeyFormat(rawKey);
+        Checked checked = verify(provider, key, limit);
         Organization org = checked.organization();
         if (!org.id().equals(current.organizationId())) {
             throw new FinoraException(ErrorReason.ORGANIZATION_MISMATCH,
-                    "This key belongs to the Anthropic organization \"" + org.name() + "\", but this connection is "
+                    "This key belongs to the " + provider.displayName() + " organization \"" + org.name()
+                            + "\", but this connection is "
                             + "for \"" + current.organizationName() + "\". Paste an Admin key of \""
                             + current.organizationName() + "\", or connect the other organization separately.");
         }
         byte[] ciphertext = cipher.encrypt(key, caller.tenantId(), connectionId);
-        String hint = AdminKeyFormat.hint(key);
+        String hint = provider.keyHint(key);
         dsl.transaction(c -> {
             ConnectionRow locked = repository.lockLive(c.dsl(), caller.tenantId(), connectionId)
                     .orElseThrow(() -> notFound(connectionId));
@@ -139,7 +166,8 @@ public final class Connections {
                     .orElseThrow(() -> notFound(connectionId));
             repository.remove(c.dsl(), connectionId, now());
             audit.record(c.dsl(), caller.tenantId(), caller.subject(), "credential.remove", connectionId.toString(),
-                    "Anthropic organization " + locked.organizationName() + "; cost history kept");
+                    provider(locked.provider()).displayName() + " organization " + locked.organizationName()
+                            + "; cost history kept");
         });
         log.info("Tenant {} removed connection {}", caller.tenantId(), connectionId);
     }
@@ -191,11 +219,10 @@ public final class Connections {
      * Asks Anthropic about the key on a thread of its own, so the check can be abandoned (and its
      * HTTP call interrupted) when the caller gives up or the time runs out; in both cases nothing is saved.
      */
-    private Checked verify(String key, KeyCheckLimit limit) {
+    private Checked verify(ProviderCosts costs, String key, KeyCheckLimit limit) {
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
         Future<Checked> check = keyChecks.submit(() -> {
-            Organization org = anthropic.organization(key);
-            anthropic.costReport(key, today.minusDays(2), today.minusDays(1), List.of(), 1, null);
+            Organization org = costs.organization(key, today);
             ProviderCosts.DataLevel level;
             try {
                 level = costs.probe(key, today);
@@ -215,7 +242,8 @@ public final class Connections {
                 }
                 long left = end - System.nanoTime();
                 if (left <= 0) {
-                    throw new FinoraException(ErrorReason.PROVIDER_UNAVAILABLE, "Anthropic did not confirm the key "
+                    throw new FinoraException(ErrorReason.PROVIDER_UNAVAILABLE, costs.displayName()
+                            + " did not confirm the key "
                             + "within " + limit.timeLeft().toSeconds() + " s; nothing was saved. Try again in a few minutes.");
                 }
                 try {
@@ -230,8 +258,8 @@ public final class Connections {
                 }
             }
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof AnthropicException ae) {
-                throw toFinora(ae);
+            if (e.getCause() instanceof ProviderException pe) {
+                throw toFinora(costs, pe);
             }
             throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
@@ -255,25 +283,21 @@ public final class Connections {
     }
 
     /** How a failed provider check reads to the user; used by sync too. */
-    public static FinoraException toFinora(AnthropicException e) {
-        log.info("Anthropic check failed: {}", e.getMessage());
+    public static FinoraException toFinora(ProviderCosts provider, ProviderException e) {
+        log.info("{} check failed: {}", provider.displayName(), e.getMessage());
         return switch (e.kind()) {
-            case UNAUTHORIZED -> new FinoraException(ErrorReason.KEY_REJECTED,
-                    "Anthropic rejected this key (HTTP 401): it is revoked, expired or not an Admin key. Create a "
-                            + "new Admin key in the Claude Console (Settings → Admin keys) and paste it.");
-            case FORBIDDEN -> new FinoraException(ErrorReason.KEY_FORBIDDEN,
-                    "Anthropic refused this key (HTTP 403): the member who created it may no longer have the admin "
-                            + "role. Ask an organization admin to create a new Admin key and paste it.");
+            case UNAUTHORIZED -> new FinoraException(ErrorReason.KEY_REJECTED, provider.keyGuide().rejected());
+            case FORBIDDEN -> new FinoraException(ErrorReason.KEY_FORBIDDEN, provider.keyGuide().forbidden());
             case UNAVAILABLE, BAD_RESPONSE, REQUEST_REFUSED -> new FinoraException(ErrorReason.PROVIDER_UNAVAILABLE,
-                    "Anthropic could not be reached or answered unexpectedly (" + e.getMessage()
+                    provider.displayName() + " could not be reached or answered unexpectedly (" + e.getMessage()
                             + "); nothing was saved. Try again in a few minutes.");
         };
     }
 
-    private static FinoraException alreadyConnected(Organization org) {
+    private static FinoraException alreadyConnected(ProviderCosts provider, Organization org) {
         return new FinoraException(ErrorReason.ALREADY_CONNECTED,
-                "The Anthropic organization \"" + org.name() + "\" is already connected. To use a new key, choose "
-                        + "Update on its row.");
+                "The " + provider.displayName() + " organization \"" + org.name() + "\" is already connected. To use "
+                        + "a new key, choose Update on its row.");
     }
 
     private static FinoraException notFound(UUID id) {

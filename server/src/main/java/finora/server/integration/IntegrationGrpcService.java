@@ -20,7 +20,6 @@ import finora.api.v1.ListProvidersRequest;
 import finora.api.v1.ListProvidersResponse;
 import finora.api.v1.ListSyncRunsRequest;
 import finora.api.v1.ListSyncRunsResponse;
-import finora.api.v1.Provider;
 import finora.api.v1.ProviderInfo;
 import finora.api.v1.Reconciliation;
 import finora.api.v1.RefreshConnectionRequest;
@@ -44,18 +43,6 @@ import java.util.UUID;
 
 /** {@code finora.v1.IntegrationService}: translates between protos and {@link Connections}. */
 public final class IntegrationGrpcService extends IntegrationServiceGrpc.IntegrationServiceImplBase {
-    private static final ProviderInfo ANTHROPIC = ProviderInfo.newBuilder()
-            .setProvider(Provider.PROVIDER_ANTHROPIC)
-            .setDisplayName("Anthropic")
-            .setKeyPrefix(AdminKeyFormat.PREFIX)
-            .setKeyHelp("Paste an Admin API key (" + AdminKeyFormat.PREFIX + "…). Organization admins create one "
-                    + "in the Claude Console under Settings → Admin keys.")
-            .setCoverage("Tracks Anthropic API platform spend (Claude Console organizations) only, not Claude.ai "
-                    + "plans (Pro, Max, Team, Enterprise seats). Priority Tier spend is not in Anthropic's cost "
-                    + "report, so totals can be below the invoice for Priority Tier customers. An Admin key is only "
-                    + "used to read organization, workspace and cost data; Finora never uses it to call Claude.")
-            .build();
-
     private final Connections connections;
 
     /** Creates the adapter. */
@@ -65,15 +52,27 @@ public final class IntegrationGrpcService extends IntegrationServiceGrpc.Integra
 
     @Override
     public void listProviders(ListProvidersRequest request, StreamObserver<ListProvidersResponse> response) {
-        respond(response, ListProvidersResponse.newBuilder().addProviders(ANTHROPIC).build());
+        var b = ListProvidersResponse.newBuilder();
+        for (var p : connections.providers()) {
+            var guide = p.keyGuide();
+            b.addProviders(ProviderInfo.newBuilder()
+                    .setProvider(finora.server.grpc.ProtoValues.provider(p.provider()))
+                    .setDisplayName(p.displayName())
+                    .setKeyPrefix(guide.prefix())
+                    .setKeyHelp(guide.help())
+                    .setCoverage(guide.coverage()));
+        }
+        respond(response, b.build());
     }
 
     @Override
     public void connectProvider(ConnectProviderRequest request, StreamObserver<ConnectProviderResponse> response) {
-        if (request.getProvider() != Provider.PROVIDER_ANTHROPIC) {
-            throw new FinoraException(ErrorReason.INVALID_ARGUMENT, "Choose a provider: PROVIDER_ANTHROPIC");
+        String provider = finora.server.grpc.ProtoValues.providerName(request.getProvider());
+        if (provider == null) {
+            throw new FinoraException(ErrorReason.INVALID_ARGUMENT,
+                    "Choose a provider: PROVIDER_ANTHROPIC or PROVIDER_OPENAI");
         }
-        ConnectionRow row = connections.connect(Principal.current(), request.getAdminApiKey(),
+        ConnectionRow row = connections.connect(Principal.current(), provider, request.getAdminApiKey(),
                 KeyCheckLimit.ofCurrentCall());
         respond(response, ConnectProviderResponse.newBuilder().setConnection(toProto(row)).build());
     }
@@ -136,7 +135,7 @@ public final class IntegrationGrpcService extends IntegrationServiceGrpc.Integra
     private Connection toProto(ConnectionRow row) {
         var b = Connection.newBuilder()
                 .setConnectionId(row.id().toString())
-                .setProvider(Provider.PROVIDER_ANTHROPIC)
+                .setProvider(finora.server.grpc.ProtoValues.provider(row.provider()))
                 .setOrganizationId(row.organizationId())
                 .setOrganizationName(row.organizationName())
                 .setStatus(ConnectionStatus.valueOf("CONNECTION_STATUS_" + row.status()))

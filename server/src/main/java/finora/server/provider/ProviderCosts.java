@@ -18,6 +18,40 @@ public interface ProviderCosts {
     /** The provider's name as stored on connections and ledgers, e.g. {@code ANTHROPIC}. */
     String provider();
 
+    /** What people call the provider, e.g. {@code Anthropic}. */
+    String displayName();
+
+    /**
+     * Trims a pasted key and checks its format before anything is sent to the provider; a key of the
+     * wrong kind is refused with how to create the right one. The exception never contains the key.
+     *
+     * @throws finora.server.grpc.FinoraException KEY_EMPTY, KEY_MALFORMED or NOT_AN_ADMIN_KEY
+     */
+    String checkKeyFormat(String raw);
+
+    /** What a user may see of a checked key: its prefix and last four characters. */
+    String keyHint(String key);
+
+    /** The prefix every accepted key starts with, and one sentence on which key to paste and where to create it. */
+    KeyGuide keyGuide();
+
+    /**
+     * The live check of a key: proves it is an admin key that can read costs (GET only) and names
+     * the organization it belongs to.
+     *
+     * @throws ProviderException for a rejected key (401), a forbidden one (403) or an unavailable provider
+     */
+    Organization organization(String credential, LocalDate today);
+
+    /** A provider organization: a stable id and a name for people. */
+    record Organization(String id, String name) {}
+
+    /**
+     * What people are told about keys: the prefix, which key to paste, what the connection covers,
+     * and what to do when a stored key is rejected (401) or forbidden (403).
+     */
+    record KeyGuide(String prefix, String help, String coverage, String rejected, String forbidden) {}
+
     /**
      * How fine the data this credential can read is (asked at connect and at the start of every
      * sync). {@link Detailed} is only answered when the detailed source answered now.

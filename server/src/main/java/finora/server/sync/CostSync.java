@@ -261,9 +261,11 @@ public final class CostSync {
         SyncFailure failure = null;
         String detail = null;
         ProviderError providerError = null;
+        String providerName = "Anthropic";
         try {
             ConnectionRow row = live(claim);
             ProviderCosts provider = providers.get(row.provider());
+            providerName = provider == null ? row.provider() : provider.displayName();
             if (provider == null) {
                 throw new Abort(SyncFailure.INTERNAL, "No cost source for provider " + row.provider());
             }
@@ -290,13 +292,23 @@ public final class CostSync {
                 case REQUEST_REFUSED -> SyncFailure.PROVIDER_REFUSED;
             };
             detail = switch (failure) {
-                case KEY_REJECTED -> "Anthropic rejected the stored Admin key (HTTP 401): it was revoked or expired. "
+                case KEY_REJECTED -> "Anthropic".equals(providerName)
+                        ? "Anthropic rejected the stored Admin key (HTTP 401): it was revoked or expired. "
                         + "Syncs are paused: create a fresh Admin key in the Claude Console (Settings → Admin keys), "
-                        + "then choose Update on this connection and paste it.";
-                case KEY_FORBIDDEN -> "Anthropic refused the stored Admin key (HTTP 403): the member who created it "
+                        + "then choose Update on this connection and paste it."
+                        : providerName + " rejected the stored Admin key (HTTP 401): it was revoked, expired or lost "
+                        + "its read scopes. Syncs are paused: the organization Owner creates a fresh Admin key "
+                        + "(platform.openai.com/settings/organization/admin-keys), then choose Update on this "
+                        + "connection and paste it.";
+                case KEY_FORBIDDEN -> "Anthropic".equals(providerName)
+                        ? "Anthropic refused the stored Admin key (HTTP 403): the member who created it "
                         + "may no longer have the admin role. Syncs are paused: ask an organization admin to create a "
                         + "fresh Admin key in the Claude Console (Settings → Admin keys), then choose Update on this "
-                        + "connection and paste it.";
+                        + "connection and paste it."
+                        : providerName + " refused the stored Admin key (HTTP 403): it lacks the Usage or "
+                        + "Organization Administration read permission. Syncs are paused: the organization Owner "
+                        + "creates an Admin key with read access to both, then choose Update on this connection and "
+                        + "paste it.";
                 default -> e.getMessage() + REPAIR;
             };
         } catch (Abort e) {
@@ -485,7 +497,8 @@ public final class CostSync {
                     + " of the " + window.days() + " days asked for");
         }
         if (!defective.isEmpty()) {
-            throw new Abort(SyncFailure.BAD_RESPONSE, "Anthropic's cost report held an amount that is not a number "
+            throw new Abort(SyncFailure.BAD_RESPONSE, provider.displayName()
+                    + "'s cost data held an amount that is not a number "
                     + "on " + days(defective) + "; " + (defective.size() == 1 ? "that day keeps" : "those days keep")
                     + " what was stored before, every other day was stored, and the next sync fetches "
                     + (defective.size() == 1 ? "it" : "them") + " again");

@@ -281,12 +281,12 @@ class LedgerTest {
     }
 
     /**
-     * amount_usd of a CSV export line of a legacy-filled day: tenth from the end (then status, speed
-     * and the analytics columns, all unquoted and empty or plain on such days).
+     * amount_usd of a CSV export line of a legacy-filled day: eleventh from the end (then status, speed,
+     * the analytics columns and the provider, all unquoted and empty or plain on such days).
      */
     private static BigDecimal amount(String line) {
         String[] fields = line.split(",", -1);
-        return new BigDecimal(fields[fields.length - 10]);
+        return new BigDecimal(fields[fields.length - 11]);
     }
 
     private ListRestatementsResponse restatements(Connected c, LocalDate start, LocalDate end) {

@@ -68,6 +68,7 @@ final class SyncTestBed implements AutoCloseable {
         this.sim = AnthropicSim.start(0, simConfig.withClock(clock));
         Map<String, String> all = new HashMap<>(env);
         all.put("FINORA_ANTHROPIC_BASE_URL", baseUrl.apply(sim.baseUrl()));
+        all.putIfAbsent("FINORA_OPENAI_BASE_URL", baseUrl.apply(sim.baseUrl())); // the simulator's OpenAI face
         this.server = TestServer.start(all, clock);
         this.dsl = server.database().dsl();
     }
@@ -108,6 +109,20 @@ final class SyncTestBed implements AutoCloseable {
         String id = server.integrations(admin).connectProvider(ConnectProviderRequest.newBuilder()
                 .setProvider(Provider.PROVIDER_ANTHROPIC).setAdminApiKey(key).build()).getConnection().getConnectionId();
         return new Connected(UUID.fromString(id), tenant, admin);
+    }
+
+    /** Connects an OpenAI organization by its admin key for a new tenant on {@code plan}. */
+    Connected connectOpenAi(Plan plan, String key) {
+        TestServer.Tenant tenant = server.tenant("tenant-" + UUID.randomUUID(), plan);
+        String admin = server.token(tenant, Role.ADMIN);
+        return connectAlso(new Connected(null, tenant, admin), Provider.PROVIDER_OPENAI, key);
+    }
+
+    /** Connects one more organization of {@code provider} for the tenant of {@code c}, through gRPC. */
+    Connected connectAlso(Connected c, Provider provider, String key) {
+        String id = server.integrations(c.admin()).connectProvider(ConnectProviderRequest.newBuilder()
+                .setProvider(provider).setAdminApiKey(key).build()).getConnection().getConnectionId();
+        return new Connected(UUID.fromString(id), c.tenant(), c.admin());
     }
 
     /** Connects the organization of {@code key} again for the tenant of {@code c} (after a removal), through gRPC. */

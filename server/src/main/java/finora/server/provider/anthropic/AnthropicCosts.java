@@ -73,6 +73,46 @@ public final class AnthropicCosts implements ProviderCosts {
         return "ANTHROPIC";
     }
 
+    @Override
+    public String displayName() {
+        return "Anthropic";
+    }
+
+    @Override
+    public String checkKeyFormat(String raw) {
+        return AnthropicKeyFormat.check(raw);
+    }
+
+    @Override
+    public String keyHint(String key) {
+        return AnthropicKeyFormat.hint(key);
+    }
+
+    @Override
+    public KeyGuide keyGuide() {
+        return GUIDE;
+    }
+
+    private static final KeyGuide GUIDE = new KeyGuide(AnthropicKeyFormat.PREFIX,
+            "Paste an Admin API key (" + AnthropicKeyFormat.PREFIX + "…). Organization admins create one "
+                    + "in the Claude Console under Settings → Admin keys.",
+            "Tracks Anthropic API platform spend (Claude Console organizations) only, not Claude.ai "
+                    + "plans (Pro, Max, Team, Enterprise seats). Priority Tier spend is not in Anthropic's cost "
+                    + "report, so totals can be below the invoice for Priority Tier customers. An Admin key is only "
+                    + "used to read organization, workspace and cost data; Finora never uses it to call Claude.",
+            "Anthropic rejected this key (HTTP 401): it is revoked, expired or not an Admin key. Create a "
+                    + "new Admin key in the Claude Console (Settings → Admin keys) and paste it.",
+            "Anthropic refused this key (HTTP 403): the member who created it may no longer have the admin "
+                    + "role. Ask an organization admin to create a new Admin key and paste it.");
+
+    /** {@code GET /v1/organizations/me} names the organization; one small {@code cost_report} proves cost access. */
+    @Override
+    public Organization organization(String key, LocalDate today) {
+        AnthropicModels.Organization org = client.organization(key);
+        client.costReport(key, today.minusDays(2), today.minusDays(1), List.of(), 1, null);
+        return new Organization(org.id(), org.name());
+    }
+
     /** The first day the analytics API serves on {@code today}: 2026-01-01, or 364 days ago. */
     public static LocalDate analyticsFrom(LocalDate today) {
         LocalDate yearAgo = today.minusDays(364);

@@ -1,18 +1,19 @@
-package finora.server.integration;
+package finora.server.provider.anthropic;
 
 import finora.server.grpc.ErrorReason;
 import finora.server.grpc.FinoraException;
 import java.util.regex.Pattern;
 
 /** The format check of an Anthropic Admin API key, before anything is sent to Anthropic. */
-final class AdminKeyFormat {
-    static final String PREFIX = "sk-ant-admin01-";
+public final class AnthropicKeyFormat {
+    /** Every Anthropic Admin key starts with this. */
+    public static final String PREFIX = "sk-ant-admin01-";
     private static final Pattern BODY = Pattern.compile("[A-Za-z0-9_-]{8,}");
 
-    private AdminKeyFormat() {}
+    private AnthropicKeyFormat() {}
 
     /** Trims the key and checks it looks like an Admin key; the exception never contains the key. */
-    static String check(String raw) {
+    public static String check(String raw) {
         String key = raw == null ? "" : raw.strip();
         if (key.isEmpty()) {
             throw new FinoraException(ErrorReason.KEY_EMPTY,
@@ -37,7 +38,7 @@ final class AdminKeyFormat {
     }
 
     /** What a user may see of a key: the prefix and the last 4 characters. */
-    static String hint(String key) {
+    public static String hint(String key) {
         return PREFIX + "…" + key.substring(key.length() - 4);
     }
 }
