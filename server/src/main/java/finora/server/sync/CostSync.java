@@ -61,6 +61,11 @@ import org.slf4j.MDC;
  *   <li><b>Store.</b> One transaction per day: delete the day's line items, insert the new ones,
  *       upsert its {@code cost_day} (zero when empty), record a {@code cost_restatement} when its
  *       total changed, publish progress and extend the lease. A failure never leaves half a day.
+ *   <li><b>Usage.</b> After the costs, a provider that {@link ProviderCosts#reportsUsage() reports usage}
+ *       hands over the token counts of the same window, day by day; each day's usage is replaced in
+ *       its own fenced transaction (a changed count is a {@code usage_restatement}), so usage keeps
+ *       the cost days' window, re-fetches and finality. Usage pages extend the lease but are not
+ *       counted as the run's pages.
  *   <li><b>Fencing.</b> Every transaction first extends the lease under the claim's token; if
  *       another replica took the connection over, or it was removed, the run stops without writing.
  *   <li><b>End.</b> The run's outcome goes to {@code sync_run} and the connection; after a success
@@ -289,6 +294,9 @@ public final class CostSync {
             storeDirectory(claim, directory);
             DataLevel used = syncCosts(claim, provider, key, level, directory, window, today, progress,
                     stopRequested);
+            if (provider.reportsUsage()) {
+                syncUsage(claim, provider, key, window, progress, stopRequested);
+            }
             recordLevel(claim, used);
             nowcast(claim, provider, key, used, today);
         } catch (ProviderException e) {
@@ -515,6 +523,36 @@ public final class CostSync {
                     + (defective.size() == 1 ? "it" : "them") + " again");
         }
         return used;
+    }
+
+    /**
+     * Token usage of the same window, after its costs: each day's usage replaced whole in one fenced
+     * transaction, so usage follows the cost days' window, re-fetches and finality (the day's status
+     * is the cost day's); a changed count is a usage restatement.
+     */
+    private void syncUsage(Claim claim, ProviderCosts provider, String key, Window window, Progress progress,
+            BooleanSupplier stop) {
+        Set<LocalDate> seen = new HashSet<>();
+        checkStop(stop);
+        provider.fetchUsage(key, window.start(), window.endExclusive(), usage -> {
+            LocalDate day = usage.day();
+            if (day.isBefore(window.start()) || !day.isBefore(window.endExclusive()) || !seen.add(day)) {
+                log.warn("The provider handed over usage of {} again or outside the window; ignored", day);
+                return;
+            }
+            OffsetDateTime at = now();
+            boolean restated = dsl.transactionResult(c -> {
+                fence(c.dsl(), claim);
+                return repository.replaceUsageDay(c.dsl(), claim, day, usage.lines(), at);
+            });
+            if (restated) {
+                log.info("The provider restated the usage of {} of connection {}", day, claim.connectionId());
+            }
+            checkStop(stop);
+        }, () -> {
+            heartbeat(claim, progress); // the run's page count stays the cost pages'
+            checkStop(stop);
+        });
     }
 
     private static String days(List<LocalDate> days) {

@@ -11,6 +11,8 @@ import static finora.db.jooq.Tables.LEDGER;
 import static finora.db.jooq.Tables.SYNC_REPLICA;
 import static finora.db.jooq.Tables.SYNC_RUN;
 import static finora.db.jooq.Tables.TENANT;
+import static finora.db.jooq.Tables.USAGE_LINE_ITEM;
+import static finora.db.jooq.Tables.USAGE_RESTATEMENT;
 import static finora.db.jooq.Tables.WORKSPACE;
 
 import finora.server.auth.Plan;
@@ -356,6 +358,52 @@ final class SyncRepository {
     }
 
     /** Records that a re-fetch changed a day's total; {@code afterFinal}: the day was FINAL before. */
+    /**
+     * Replaces a ledger's usage of one day; records a usage restatement when a day that had usage
+     * before now counts another total ({@code afterFinal}: its cost day was FINAL).
+     *
+     * @return whether the day's total count changed
+     */
+    boolean replaceUsageDay(DSLContext tx, Claim claim, LocalDate day, List<ProviderCosts.UsageLine> lines,
+            OffsetDateTime at) {
+        Long old = tx.select(org.jooq.impl.DSL.sum(USAGE_LINE_ITEM.QUANTITY).cast(Long.class))
+                .from(USAGE_LINE_ITEM)
+                .where(USAGE_LINE_ITEM.LEDGER_ID.eq(claim.ledgerId())).and(USAGE_LINE_ITEM.DAY.eq(day))
+                .fetchOne(0, Long.class);
+        tx.deleteFrom(USAGE_LINE_ITEM)
+                .where(USAGE_LINE_ITEM.LEDGER_ID.eq(claim.ledgerId())).and(USAGE_LINE_ITEM.DAY.eq(day))
+                .execute();
+        long total = 0;
+        if (!lines.isEmpty()) {
+            var insert = tx.insertInto(USAGE_LINE_ITEM, USAGE_LINE_ITEM.TENANT_ID, USAGE_LINE_ITEM.LEDGER_ID,
+                    USAGE_LINE_ITEM.DAY, USAGE_LINE_ITEM.WORKSPACE_ID, USAGE_LINE_ITEM.MODEL,
+                    USAGE_LINE_ITEM.MODEL_FAMILY, USAGE_LINE_ITEM.MODEL_VERSION, USAGE_LINE_ITEM.SERVICE_TIER,
+                    USAGE_LINE_ITEM.CONTEXT_WINDOW, USAGE_LINE_ITEM.SPEED, USAGE_LINE_ITEM.INFERENCE_GEO,
+                    USAGE_LINE_ITEM.API_KEY_ID, USAGE_LINE_ITEM.USAGE_TYPE, USAGE_LINE_ITEM.QUANTITY);
+            for (ProviderCosts.UsageLine l : lines) {
+                insert = insert.values(claim.tenantId(), claim.ledgerId(), day, l.workspaceId(), l.model(),
+                        l.modelFamily(), l.modelVersion(), l.serviceTier(), l.contextWindow(), l.speed(),
+                        l.inferenceGeo(), l.apiKeyId(), l.usageType(), l.quantity());
+                total = Math.addExact(total, l.quantity());
+            }
+            insert.execute();
+        }
+        boolean changed = old != null && old != total;
+        if (changed) {
+            boolean afterFinal = storedDay(tx, claim.ledgerId(), day).map(d -> "FINAL".equals(d.status()))
+                    .orElse(false);
+            tx.insertInto(USAGE_RESTATEMENT)
+                    .set(USAGE_RESTATEMENT.LEDGER_ID, claim.ledgerId())
+                    .set(USAGE_RESTATEMENT.DAY, day)
+                    .set(USAGE_RESTATEMENT.OLD_QUANTITY, old)
+                    .set(USAGE_RESTATEMENT.NEW_QUANTITY, total)
+                    .set(USAGE_RESTATEMENT.RESTATED_AT, at)
+                    .set(USAGE_RESTATEMENT.AFTER_FINAL, afterFinal)
+                    .execute();
+        }
+        return changed;
+    }
+
     void insertRestatement(DSLContext tx, Claim claim, LocalDate day, BigDecimal oldTotal, BigDecimal newTotal,
             OffsetDateTime at, boolean afterFinal) {
         tx.insertInto(COST_RESTATEMENT)

@@ -200,6 +200,66 @@ public final class AnthropicAdminClient {
         return new CostReportPage(buckets, hasMore, next);
     }
 
+    /** The legacy usage report's path (token counts per day). */
+    public static final String USAGE_REPORT_PATH = "/v1/organizations/usage_report/messages";
+
+    /**
+     * One page of {@code GET /v1/organizations/usage_report/messages} in daily buckets (with the
+     * fast-mode beta, so {@code speed} can be grouped by). Counts must be whole non-negative numbers.
+     *
+     * @param groupBy at most five of {@code workspace_id}, {@code model}, {@code service_tier},
+     *                {@code context_window}, {@code speed}, {@code inference_geo}, {@code api_key_id}
+     * @param limit day buckets per page, 1 to 31
+     */
+    public AnthropicModels.UsagePage usageReport(String apiKey, LocalDate start, LocalDate endExclusive,
+            List<String> groupBy, int limit, String page) {
+        StringJoiner q = new StringJoiner("&");
+        q.add("starting_at=" + encode(start.atStartOfDay(ZoneOffset.UTC).toInstant().toString()));
+        q.add("ending_at=" + encode(endExclusive.atStartOfDay(ZoneOffset.UTC).toInstant().toString()));
+        q.add("bucket_width=1d");
+        for (String g : groupBy) {
+            q.add(encode("group_by[]") + "=" + encode(g));
+        }
+        q.add("limit=" + limit);
+        if (page != null) {
+            q.add("page=" + encode(page));
+        }
+        JsonNode body = get(apiKey, USAGE_REPORT_PATH, q.toString());
+        List<AnthropicModels.UsageBucket> buckets = new ArrayList<>();
+        for (JsonNode b : array(body, "data")) {
+            List<AnthropicModels.UsageResult> results = new ArrayList<>();
+            for (JsonNode r : array(b, "results")) {
+                results.add(new AnthropicModels.UsageResult(text(r, "workspace_id", false), text(r, "model", false),
+                        text(r, "service_tier", false), text(r, "context_window", false), text(r, "speed", false),
+                        text(r, "inference_geo", false), text(r, "api_key_id", false),
+                        count(r.get("uncached_input_tokens")), count(r.get("output_tokens")),
+                        count(r.get("cache_read_input_tokens")),
+                        count(r.path("cache_creation").get("ephemeral_5m_input_tokens")),
+                        count(r.path("cache_creation").get("ephemeral_1h_input_tokens")),
+                        count(r.path("server_tool_use").get("web_search_requests"))));
+            }
+            buckets.add(new AnthropicModels.UsageBucket(parseInstant(text(b, "starting_at", true)),
+                    parseInstant(text(b, "ending_at", true)), results));
+        }
+        boolean hasMore = bool(body, "has_more");
+        String next = text(body, "next_page", false);
+        if (hasMore && next == null) {
+            throw bad("usage_report said has_more without a next_page");
+        }
+        return new AnthropicModels.UsagePage(buckets, hasMore, next);
+    }
+
+    /** A token or request count: absent or null is 0; anything but a whole non-negative number is refused. */
+    private static long count(JsonNode v) {
+        if (v == null || v.isNull() || v.isMissingNode()) {
+            return 0;
+        }
+        if (!v.canConvertToExactIntegral() || !v.canConvertToLong() || v.asLong() < 0) {
+            throw bad("Anthropic's usage report holds a count that is not a whole number");
+        }
+        return v.asLong();
+    }
+
     /**
      * One page of {@code GET /v1/organizations/analytics/cost} with the analytics beta header.
      *
