@@ -8,6 +8,8 @@
 #   ./run.sh        build and start everything (above)
 #   ./run.sh test   the whole test suite: ./mvnw -B verify (what CI runs)
 #   ./run.sh bench [options]   build and run the CostService benchmark (--help lists its options)
+#   ./run.sh bench scale [options]   two sync replicas, 10,000 connections on the 15-min plan (--help)
+#   ./run.sh bench soak [options]    N minutes of syncs with faults, a PostgreSQL restart, a replica kill (--help)
 # Both pick a JDK 25 themselves (JAVA_HOME if it is one, else the machine's Temurin 25; see .mvn/jdk.sh).
 #
 # Options (environment):
@@ -28,8 +30,13 @@ case "${1:-}" in
   bench)
     shift
     ./mvnw -B -q -DskipTests -pl bench -am package
+    main=finora.bench.CostBenchmark
+    case "${1:-}" in
+      scale) shift; main=finora.bench.ScaleBenchmark ;;
+      soak) shift; main=finora.bench.SoakRun ;;
+    esac
     # ZGC and a fixed heap, as the server image runs: G1's pauses dominate the tail on two cores.
-    exec java -XX:+UseZGC -Xms2g -Xmx2g -jar bench/target/finora-bench.jar "$@" ;;
+    exec java -XX:+UseZGC -Xms2g -Xmx2g -cp bench/target/finora-bench.jar "$main" "$@" ;;
   *) echo "usage: ./run.sh [test | bench [options]]" >&2; exit 2 ;;
 esac
 

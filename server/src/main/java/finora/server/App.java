@@ -91,8 +91,9 @@ public record App(
         /** Production defaults over an open database; exports share the pool of {@code dsl}. */
         public static Config of(ServerConfig server, DSLContext dsl, DataSource dataSource, Clock clock) {
             return new Config(server, dsl, dataSource, null, clock, BCRYPT_COST,
-                    AnthropicClientConfig.defaults(server.anthropicBaseUrl()), null, SyncConfig.defaults(),
-                    new PrometheusRegistry());
+                    AnthropicClientConfig.defaults(server.anthropicBaseUrl())
+                            .withMaxConcurrentRequests(server.anthropicMaxConcurrentRequests()),
+                    null, server.sync(), new PrometheusRegistry());
         }
 
         /** Provider keys are encrypted with {@code keys}, already loaded (the server loads them while its database starts). */

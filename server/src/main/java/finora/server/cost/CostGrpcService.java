@@ -35,6 +35,7 @@ import finora.server.provider.WorkspaceId;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -88,8 +89,14 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
                 .setTotalRows(page.totalRows())
                 .setNextPageToken(page.nextPageToken());
         boolean byProvider = dims.contains(Dimension.PROVIDER);
+        Map<List<Object>, Long> quantities = costs.usageQuantities(tenant, cost, dims);
         for (CostRepository.Row row : page.rows()) {
-            b.addRows(toProto(row, byProvider));
+            CostRow.Builder proto = toProto(row, byProvider).toBuilder();
+            Long quantity = quantities.get(usageKey(row, dims));
+            if (quantity != null) {
+                proto.setUsageQuantity(quantity);
+            }
+            b.addRows(proto);
         }
         freshness(page.freshness(), b::setCompleteThrough, b::setFinalThrough);
         return b.build();
@@ -115,6 +122,7 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
                 .setSaved(UsdMoney.of(d.list().subtract(d.billed())))));
         s.todaySoFar().ifPresent(n -> b.setTodaySoFar(toProto(n)));
         freshness(s.freshness(), b::setCompleteThrough, b::setFinalThrough);
+        costs.tokenUsage(Principal.current().tenantId(), cost).ifPresent(t -> b.setTokenUsage(toProto(t)));
         respond(response, b.build());
     }
 
@@ -186,6 +194,77 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
                     .setAfterFinal(c.afterFinal()));
         }
         respond(response, b.build());
+    }
+
+    @Override
+    public void listPriceDiscrepancies(finora.api.v1.ListPriceDiscrepanciesRequest request,
+            StreamObserver<finora.api.v1.ListPriceDiscrepanciesResponse> response) {
+        CostQuery.Range range = CostRequest.of(request.getStartDate(), request.getEndDate(),
+                request.hasStartDate(), request.hasEndDate(), finora.api.v1.CostFilter.getDefaultInstance()).range();
+        int size = request.getPageSize() == 0 ? CostService.DEFAULT_PAGE_SIZE : request.getPageSize();
+        if (size < 1 || size > CostService.MAX_PAGE_SIZE) {
+            throw new FinoraException(ErrorReason.INVALID_ARGUMENT,
+                    "page_size must be 1 to " + CostService.MAX_PAGE_SIZE);
+        }
+        List<PriceCheck.Discrepancy> all = costs.priceDiscrepancies(Principal.current().tenantId(), range);
+        var b = finora.api.v1.ListPriceDiscrepanciesResponse.newBuilder().setTotal(all.size());
+        for (PriceCheck.Discrepancy d : all.subList(0, Math.min(size, all.size()))) {
+            var k = d.group().key();
+            var p = finora.api.v1.PriceDiscrepancy.newBuilder()
+                    .setDay(date(k.day()))
+                    .setProvider("OPENAI".equals(d.group().provider()) ? Provider.PROVIDER_OPENAI
+                            : Provider.PROVIDER_ANTHROPIC)
+                    .setOrganizationId(d.group().organizationId())
+                    .setWorkspaceId(WorkspaceId.toWire(k.workspaceId()))
+                    .setModel(k.model())
+                    .setTokenType(k.tokenType())
+                    .setServiceTier(k.serviceTier())
+                    .setContextWindow(k.contextWindow())
+                    .setSpeed(k.speed())
+                    .setUsageQuantity(d.group().quantity() == null ? 0 : d.group().quantity())
+                    .setBilled(UsdMoney.of(d.billed()))
+                    .setExpected(UsdMoney.of(d.expected()))
+                    .setDifference(UsdMoney.of(d.difference()))
+                    .setHint(finora.api.v1.PriceHint.valueOf("PRICE_HINT_" + d.hint().name()))
+                    .setExplanation(d.explanation());
+            if (d.price() != null) {
+                p.setListUnitPrice(d.price().usdPerMillion().stripTrailingZeros().toPlainString())
+                        .setSkuPriceId(d.price().priceId());
+            }
+            b.addDiscrepancies(p);
+        }
+        respond(response, b.build());
+    }
+
+    private static finora.api.v1.TokenUsage toProto(TokenSummary t) {
+        var b = finora.api.v1.TokenUsage.newBuilder().setInputTokens(t.input()).setOutputTokens(t.output())
+                .setCacheReadTokens(t.cacheRead()).setCacheWriteTokens(t.cacheWrite())
+                .setCacheSavings(UsdMoney.of(t.cacheSavings()));
+        t.costPerMillion().ifPresent(v -> b.setCostPerMillionTokens(UsdMoney.of(v)));
+        t.cacheHitRatePercent().ifPresent(b::setCacheHitRatePercent);
+        t.batchSharePercent().ifPresent(b::setBatchSharePercent);
+        return b.build();
+    }
+
+    /** A cost row's values of the asked dimensions, in the form {@link UsageRepository#quantities} keys them. */
+    private static List<Object> usageKey(CostRepository.Row row, List<Dimension> dims) {
+        List<Object> key = new java.util.ArrayList<>();
+        for (Dimension d : dims) {
+            key.add(switch (d) {
+                case DAY, WEEK, MONTH -> row.period();
+                case MODEL_FAMILY -> row.modelFamily();
+                case MODEL_VERSION -> row.modelVersion();
+                case MODEL -> row.model();
+                case WORKSPACE -> row.workspaceId();
+                case COST_TYPE -> row.costType();
+                case TOKEN_TYPE -> row.tokenType();
+                case SERVICE_TIER -> row.serviceTier();
+                case CONTEXT_WINDOW -> row.contextWindow();
+                case SPEED -> row.speed();
+                default -> "";
+            });
+        }
+        return key;
     }
 
     private static Nowcast toProto(CostService.Nowcast n) {

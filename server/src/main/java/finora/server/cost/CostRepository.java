@@ -11,6 +11,7 @@ import static finora.db.jooq.Tables.COST_RESTATEMENT;
 import static finora.db.jooq.Tables.COST_ROLLUP_DETAIL;
 import static finora.db.jooq.Tables.COST_ROLLUP_DIM;
 import static finora.db.jooq.Tables.COST_ROLLUP_FAMILY;
+import static finora.db.jooq.Tables.USAGE_LINE_ITEM;
 import static finora.db.jooq.Tables.WORKSPACE;
 
 import finora.db.types.ConnectionStatus;
@@ -176,7 +177,8 @@ final class CostRepository {
             String workspaceName, String description, String model, String modelFamily, String modelVersion,
             String costType, String tokenType, String serviceTier, String contextWindow, String inferenceGeo,
             String speed, BigDecimal amount, boolean finalDay, boolean restated, String apiKeyId, String apiKeyName,
-            String actorId, String actorName, String product, BigDecimal listAmount, String source, String provider) {}
+            String actorId, String actorName, String product, BigDecimal listAmount, String source,
+            String provider, Long usageQuantity) {}
 
     Page query(DSLContext dsl, UUID tenantId, CostQuery.Range range, CostQuery.Filter filter,
             List<Dimension> dims, Order order, int offset, int limit) {
@@ -444,6 +446,26 @@ final class CostRepository {
      */
     void forEachLineItem(DSLContext dsl, UUID tenantId, CostQuery.Range range, CostQuery.Filter filter,
             ServerConfig.Exports limits, Consumer<LineItem> sink) {
+        // Usage per price group (V8), shared among the group's cost lines in proportion to their cost.
+        var usage = DSL.select(USAGE_LINE_ITEM.LEDGER_ID, USAGE_LINE_ITEM.DAY, USAGE_LINE_ITEM.WORKSPACE_ID,
+                        USAGE_LINE_ITEM.MODEL, USAGE_LINE_ITEM.USAGE_TYPE, USAGE_LINE_ITEM.SERVICE_TIER,
+                        USAGE_LINE_ITEM.CONTEXT_WINDOW, USAGE_LINE_ITEM.SPEED,
+                        DSL.sum(USAGE_LINE_ITEM.QUANTITY).as("quantity"))
+                .from(USAGE_LINE_ITEM)
+                .where(USAGE_LINE_ITEM.TENANT_ID.eq(tenantId))
+                .and(USAGE_LINE_ITEM.DAY.between(range.start(), range.end()))
+                .groupBy(USAGE_LINE_ITEM.LEDGER_ID, USAGE_LINE_ITEM.DAY, USAGE_LINE_ITEM.WORKSPACE_ID,
+                        USAGE_LINE_ITEM.MODEL, USAGE_LINE_ITEM.USAGE_TYPE, USAGE_LINE_ITEM.SERVICE_TIER,
+                        USAGE_LINE_ITEM.CONTEXT_WINDOW, USAGE_LINE_ITEM.SPEED)
+                .asTable("u");
+        Field<String> usageType = DSL.when(COST_LINE_ITEM.COST_TYPE.eq("web_search"),
+                DSL.inline("web_search_requests")).otherwise(COST_LINE_ITEM.TOKEN_TYPE);
+        Field<BigDecimal> groupQuantity = usage.field("quantity", BigDecimal.class);
+        Field<Long> lineQuantity = DSL.field("round({0} * {1} / nullif(sum({1}) over (partition by {2}, {3}, {4}, {5}, "
+                + "{6}, {7}, {8}, {9}), 0))", Long.class, groupQuantity, COST_LINE_ITEM.AMOUNT_USD,
+                COST_LINE_ITEM.LEDGER_ID, COST_LINE_ITEM.DAY, COST_LINE_ITEM.WORKSPACE_ID, COST_LINE_ITEM.MODEL,
+                usageType, COST_LINE_ITEM.SERVICE_TIER, COST_LINE_ITEM.CONTEXT_WINDOW, COST_LINE_ITEM.SPEED)
+                .as("usage_quantity");
         Field<Boolean> restated = DSL.field(DSL.exists(DSL.selectOne().from(COST_RESTATEMENT)
                 .where(COST_RESTATEMENT.LEDGER_ID.eq(COST_LINE_ITEM.LEDGER_ID))
                 .and(COST_RESTATEMENT.DAY.eq(COST_LINE_ITEM.DAY)))).as("restated");
@@ -461,7 +483,7 @@ final class CostRepository {
                                 COST_LINE_ITEM.CONTEXT_WINDOW, COST_LINE_ITEM.INFERENCE_GEO, COST_LINE_ITEM.SPEED,
                                 COST_LINE_ITEM.AMOUNT_USD, COST_DAY.STATUS, restated, COST_LINE_ITEM.API_KEY_ID,
                                 API_KEY.NAME, COST_LINE_ITEM.ACTOR_ID, ACTOR.LABEL, COST_LINE_ITEM.PRODUCT,
-                                COST_LINE_ITEM.LIST_AMOUNT_USD, COST_DAY.SOURCE)
+                                COST_LINE_ITEM.LIST_AMOUNT_USD, COST_DAY.SOURCE, lineQuantity)
                         .from(COST_LINE_ITEM)
                         .join(LEDGER).on(LEDGER.LEDGER_ID.eq(COST_LINE_ITEM.LEDGER_ID))
                         .leftJoin(COST_DAY).on(COST_DAY.LEDGER_ID.eq(COST_LINE_ITEM.LEDGER_ID)
@@ -472,6 +494,15 @@ final class CostRepository {
                                 .and(API_KEY.API_KEY_ID.eq(COST_LINE_ITEM.API_KEY_ID)))
                         .leftJoin(ACTOR).on(ACTOR.LEDGER_ID.eq(COST_LINE_ITEM.LEDGER_ID)
                                 .and(ACTOR.ACTOR_ID.eq(COST_LINE_ITEM.ACTOR_ID)))
+                        .leftJoin(usage).on(usage.field(USAGE_LINE_ITEM.LEDGER_ID).eq(COST_LINE_ITEM.LEDGER_ID)
+                                .and(usage.field(USAGE_LINE_ITEM.DAY).eq(COST_LINE_ITEM.DAY))
+                                .and(usage.field(USAGE_LINE_ITEM.WORKSPACE_ID).eq(COST_LINE_ITEM.WORKSPACE_ID))
+                                .and(usage.field(USAGE_LINE_ITEM.MODEL).eq(COST_LINE_ITEM.MODEL))
+                                .and(usage.field(USAGE_LINE_ITEM.USAGE_TYPE).eq(usageType))
+                                .and(usage.field(USAGE_LINE_ITEM.SERVICE_TIER).eq(COST_LINE_ITEM.SERVICE_TIER))
+                                .and(usage.field(USAGE_LINE_ITEM.CONTEXT_WINDOW).eq(COST_LINE_ITEM.CONTEXT_WINDOW))
+                                .and(usage.field(USAGE_LINE_ITEM.SPEED).eq(COST_LINE_ITEM.SPEED))
+                                .and(COST_LINE_ITEM.COST_TYPE.in("tokens", "web_search")))
                         .where(rawConditions(tenantId, range, filter))
                         .orderBy(COST_LINE_ITEM.DAY, COST_LINE_ITEM.LINE_ITEM_ID)
                         .fetchSize(500)
@@ -489,7 +520,7 @@ final class CostRepository {
                                 Boolean.TRUE.equals(r.get(restated)), r.get(COST_LINE_ITEM.API_KEY_ID),
                                 r.get(API_KEY.NAME), r.get(COST_LINE_ITEM.ACTOR_ID), r.get(ACTOR.LABEL),
                                 r.get(COST_LINE_ITEM.PRODUCT), r.get(COST_LINE_ITEM.LIST_AMOUNT_USD),
-                                r.get(COST_DAY.SOURCE), r.get(LEDGER.PROVIDER)));
+                                r.get(COST_DAY.SOURCE), r.get(LEDGER.PROVIDER), r.get(lineQuantity)));
                     }
                 }
             });

@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jooq.DSLContext;
@@ -27,6 +28,8 @@ public final class CostService {
     private static final int TOP = 5;
 
     private final DSLContext dsl;
+    private final UsageRepository usage = new UsageRepository();
+    private final PriceCheck priceCheck = new PriceCheck();
     private final CostExports exports;
     private final Clock clock;
     private final CostRepository repository = new CostRepository();
@@ -177,7 +180,7 @@ public final class CostService {
      * one read-only transaction on the export pool within the export limits.
      */
     void export(UUID tenant, CostQuery request, boolean focus, ChunkSink sink) {
-        CostExportWriter writer = new CostExportWriter(focus);
+        CostExportWriter writer = new CostExportWriter(focus, focus ? PriceBook.load(dsl) : null);
         StringBuilder chunk = new StringBuilder(CHUNK_CHARS + 1024).append(writer.header());
         int[] rows = {0};
         repository.forEachLineItem(exports.dsl(), tenant, request.range(), request.filter(), exports.limits(),
@@ -193,6 +196,33 @@ public final class CostService {
         if (!chunk.isEmpty()) {
             sink.accept(chunk, rows[0]);
         }
+    }
+
+    /**
+     * Usage quantities per group of a query, keyed like {@link UsageRepository#quantities}; empty when a
+     * dimension or filter of the query is one usage does not have.
+     */
+    Map<List<Object>, Long> usageQuantities(UUID tenant, CostQuery request, List<Dimension> dims) {
+        return UsageRepository.knowable(dims, request.filter())
+                ? usage.quantities(dsl, tenant, request.range(), request.filter(), dims) : Map.of();
+    }
+
+    /** Tokens of the range beside their cost; empty when no usage is stored or a filter usage lacks is set. */
+    Optional<TokenSummary> tokenUsage(UUID tenant, CostQuery request) {
+        if (!UsageRepository.knowable(List.of(), request.filter())) {
+            return Optional.empty();
+        }
+        var counts = usage.tokenCounts(dsl, tenant, request.range(), request.filter());
+        if (counts.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(TokenSummary.of(counts, usage.tokenCost(dsl, tenant, request.range(), request.filter()),
+                PriceBook.load(dsl), "ANTHROPIC"));
+    }
+
+    /** Billed amounts that differ from list price times usage in the range (ListPriceDiscrepancies). */
+    List<PriceCheck.Discrepancy> priceDiscrepancies(UUID tenant, CostQuery.Range range) {
+        return priceCheck.discrepancies(dsl, tenant, range);
     }
 
     Freshness freshness(UUID tenant) {

@@ -15,6 +15,12 @@ import org.jooq.DSLContext;
  * a fast-polling sync scheduler and a registry of its own.
  */
 public final class TestApps {
+    /**
+     * One key set for every test application in this JVM, as the replicas of one deployment share
+     * theirs: a second App over the same database (another replica) reads the credentials the first stored.
+     */
+    private static final CredentialCipher CIPHER = CredentialCipher.ephemeral();
+
     private TestApps() {}
 
     /** Wires the application; the Anthropic base URL comes from {@code config}. */
@@ -32,7 +38,7 @@ public final class TestApps {
     public static App create(ServerConfig config, DSLContext dsl, DataSource dataSource, DataSource exportDataSource,
             Clock clock, AnthropicClientConfig anthropic, SyncConfig sync) {
         return App.create(App.Config.of(config, dsl, dataSource, clock).withExportDataSource(exportDataSource)
-                .withTuning(4, anthropic, CredentialCipher.ephemeral(), sync));
+                .withTuning(4, anthropic, CIPHER, sync));
     }
 
     /** Client settings that retry quickly so fault tests stay fast. */
