@@ -38,7 +38,8 @@ import java.util.function.Predicate;
  * real one. The default data has four line items a day from {@link #FIRST_DAY} to
  * {@link #COMPLETE_THROUGH}: Opus $10.00 and Haiku $0.25 in workspace Research, Sonnet ($5.00, from
  * {@link #SONNET_RAISE} $6.00) and $0.10 of web search in the Default workspace. Models have versions
- * ({@link #VERSIONS}); corrections (restatements) are none until a test adds some.
+ * ({@link #VERSIONS}); corrections (restatements) and price-check discrepancies are none until a test
+ * adds some.
  *
  * <p>Days from {@link #ANALYTICS_FROM} came from the Cost Analytics API: Opus and Haiku through API
  * key {@link #RESEARCH_KEY} (Opus by {@link #ADA}, list price $12.50; Haiku by {@link #GRACE}, a
@@ -383,6 +384,51 @@ public final class FakeCostService extends CostServiceGrpc.CostServiceImplBase {
       b.setNextPageToken(String.valueOf(offset + size));
     }
     respond(response, b.build());
+  }
+
+  private final List<finora.api.v1.PriceDiscrepancy> discrepancies = new CopyOnWriteArrayList<>();
+  private volatile io.grpc.StatusRuntimeException priceCheckFailure;
+
+  /**
+   * Adds a price-check discrepancy on {@code day} (billed against expected, USD; the difference is
+   * theirs), as the server's check reports one; listed largest difference first.
+   */
+  public void addDiscrepancy(LocalDate day, String model, String tokenType, String tier, long quantity, String billed,
+      String expected, String listUnitPrice, finora.api.v1.PriceHint hint, String explanation) {
+    BigDecimal b = new BigDecimal(billed);
+    BigDecimal e = new BigDecimal(expected);
+    discrepancies.add(finora.api.v1.PriceDiscrepancy.newBuilder()
+        .setDay(date(day)).setProvider(finora.api.v1.Provider.PROVIDER_ANTHROPIC).setOrganizationId(ORG_ID)
+        .setWorkspaceId("default").setModel(model).setTokenType(tokenType).setServiceTier(tier)
+        .setUsageQuantity(quantity).setBilled(money(b)).setExpected(money(e)).setDifference(money(b.subtract(e)))
+        .setListUnitPrice(listUnitPrice).setHint(hint).setExplanation(explanation).build());
+    discrepancies.sort(Comparator.<finora.api.v1.PriceDiscrepancy, BigDecimal>comparing(
+        d -> usd(d.getDifference()).abs()).reversed());
+  }
+
+  /** Every ListPriceDiscrepancies call fails with this status from now on (null: none). */
+  public void failPriceCheck(io.grpc.StatusRuntimeException failure) {
+    this.priceCheckFailure = failure;
+  }
+
+  @Override
+  public void listPriceDiscrepancies(finora.api.v1.ListPriceDiscrepanciesRequest request,
+      StreamObserver<finora.api.v1.ListPriceDiscrepanciesResponse> response) {
+    if (server.answeredAlready(response, true)) {
+      return;
+    }
+    if (priceCheckFailure != null) {
+      response.onError(priceCheckFailure);
+      return;
+    }
+    LocalDate start = date(request.getStartDate());
+    LocalDate end = date(request.getEndDate());
+    List<finora.api.v1.PriceDiscrepancy> inRange = discrepancies.stream()
+        .filter(d -> !date(d.getDay()).isBefore(start) && !date(d.getDay()).isAfter(end)).toList();
+    int size = request.getPageSize() == 0 ? 100 : request.getPageSize();
+    respond(response, finora.api.v1.ListPriceDiscrepanciesResponse.newBuilder()
+        .addAllDiscrepancies(inRange.subList(0, Math.min(size, inRange.size())))
+        .setTotal(inRange.size()).build());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package finora.admin.spend;
 
+import static com.github.mvysny.kaributesting.v10.BasicUtilsKt.isEffectivelyVisible;
 import static com.github.mvysny.kaributesting.v10.GridKt._fetch;
 import static com.github.mvysny.kaributesting.v10.GridKt._getCellComponent;
 import static com.github.mvysny.kaributesting.v10.GridKt._getFormatted;
@@ -168,6 +169,83 @@ class SpendViewTest {
     assertThat(_getCellComponent(grid, 1, "day").getElement().getTextRecursively()).isEqualTo("2026-11-23");
     assertThat(_getFormatted(grid, 1, "organization")).isEqualTo(FakeCostService.ORG_ID);
     assertThat(_getFormatted(grid, 1, "delta")).isEqualTo("+$0.05");
+  }
+
+  @Test
+  void priceCheck_listsEachDiscrepancy_withItsNumbers_andTheHintInPlainWords() {
+    server.costs().addDiscrepancy(LocalDate.of(2026, 11, 10), FakeCostService.SONNET, "output_tokens", "standard",
+        2_000_000, "28.00", "30.00", "15", finora.api.v1.PriceHint.PRICE_HINT_DISCOUNT,
+        "Billed 6.7 % below the list price: a discount, or a price cut the price table does not know yet");
+    server.costs().addDiscrepancy(LocalDate.of(2026, 11, 20), FakeCostService.OPUS, "output_tokens", "priority",
+        40_000, "0", "3.00", "75", finora.api.v1.PriceHint.PRICE_HINT_PRIORITY_TIER_GAP,
+        "40000 output_tokens on the priority tier have no cost in the cost report");
+    // Outside the last 30 days: not shown.
+    server.costs().addDiscrepancy(LocalDate.of(2026, 9, 1), FakeCostService.HAIKU, "output_tokens", "standard",
+        1_000_000, "6.00", "5.00", "5", finora.api.v1.PriceHint.PRICE_HINT_ABOVE_LIST, "Billed above the list price");
+
+    SpendView view = open();
+
+    var grid = view.priceCheck().grid();
+    assertThat(grid.isVisible()).isTrue();
+    assertThat(view.priceCheck().emptyState().isVisible()).isFalse();
+    assertThat(view.priceCheck().failure().isVisible()).isFalse();
+    assertThat(view.priceCheck().more().isVisible()).isFalse();
+    assertThat(_size(grid)).isEqualTo(2);
+    // Largest difference first.
+    assertThat(_getFormatted(grid, 0, "day")).isEqualTo("2026-11-20");
+    assertThat(_getFormatted(grid, 0, "provider")).isEqualTo("Anthropic");
+    assertThat(_getFormatted(grid, 0, "model")).isEqualTo(FakeCostService.OPUS + " · output_tokens · priority");
+    assertThat(_getFormatted(grid, 0, "billed")).isEqualTo("$0.00");
+    assertThat(_getFormatted(grid, 0, "expected")).isEqualTo("$3.00");
+    assertThat(_getFormatted(grid, 0, "difference")).isEqualTo("\u2212$3.00");
+    assertThat(_getCellComponent(grid, 0, "hint").getElement().getTextRecursively())
+        .isEqualTo("Priority Tier usage is not in the cost report");
+    assertThat(_getFormatted(grid, 1, "day")).isEqualTo("2026-11-10");
+    assertThat(_getFormatted(grid, 1, "billed")).isEqualTo("$28.00");
+    assertThat(_getFormatted(grid, 1, "expected")).isEqualTo("$30.00");
+    assertThat(_getFormatted(grid, 1, "difference")).isEqualTo("\u2212$2.00");
+    var discount = _getCellComponent(grid, 1, "hint");
+    assertThat(discount.getElement().getTextRecursively()).isEqualTo("Billed below list price: a discount");
+    assertThat(discount.getElement().getAttribute("title")).startsWith("Billed 6.7 % below the list price");
+    assertThat(discount.getElement().getClassList()).contains("price-hint");
+  }
+
+  @Test
+  void priceCheck_withoutAnyDiscrepancy_saysBilledCostMatchesListPrice() {
+    SpendView view = open();
+
+    assertThat(view.priceCheck().grid().isVisible()).isFalse();
+    assertThat(view.priceCheck().emptyState().isVisible()).isTrue();
+    assertThat(view.priceCheck().emptyState().getText())
+        .isEqualTo("Billed cost matches tokens × list price for every priced line.");
+    assertThat(view.priceCheck().failure().isVisible()).isFalse();
+  }
+
+  @Test
+  void priceCheck_thatFails_saysSo_andTheRestOfThePageStillLoads() {
+    server.costs().failPriceCheck(io.grpc.Status.UNIMPLEMENTED
+        .withDescription("Method not found: finora.v1.CostService/ListPriceDiscrepancies").asRuntimeException());
+    server.costs().addCorrection(LocalDate.of(2026, 11, 5), "Acme Robotics", "412.80", "398.12",
+        Instant.parse("2026-11-20T04:10:00Z"), true);
+
+    SpendView view = open();
+
+    assertThat(isEffectivelyVisible(view.priceCheck().failure())).isTrue();
+    assertThat(view.priceCheck().failure().getText()).startsWith("The price check could not be loaded: ");
+    // Neither a list nor the "matches" sentence: a failed check proves nothing.
+    assertThat(isEffectivelyVisible(view.priceCheck().grid())).isFalse();
+    assertThat(isEffectivelyVisible(view.priceCheck().emptyState())).isFalse();
+    // Everything else is there: the cards, the corrections, the chart and the breakdowns.
+    assertThat(view.cards().totalText()).isEqualTo("$490.50");
+    assertThat(_size(view.corrections().grid())).isEqualTo(1);
+    assertThat(_get(view.chart(), Svg.class)).isNotNull();
+    assertThat(_size(view.dayGrid())).isEqualTo(30);
+
+    // The next load (another range) shows the check again once it answers.
+    server.costs().failPriceCheck(null);
+    view.choose(RangePreset.LAST_7_DAYS);
+    assertThat(isEffectivelyVisible(view.priceCheck().failure())).isFalse();
+    assertThat(isEffectivelyVisible(view.priceCheck().emptyState())).isTrue();
   }
 
   @Test
