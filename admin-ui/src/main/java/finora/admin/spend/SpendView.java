@@ -216,7 +216,7 @@ public class SpendView extends VerticalLayout {
     freshness.setText(freshnessText(summary.freshness(), summary.total(), today.isPresent()));
 
     List<CostLine> daily = client.queryAll(token, new CostQuery(range,
-        List.of(CostGrouping.DAY, CostGrouping.MODEL_FAMILY), filters, CostOrdering.DATE));
+        List.of(CostGrouping.DAY, CostGrouping.PROVIDER, CostGrouping.MODEL_FAMILY), filters, CostOrdering.DATE));
     corrections.show(client.corrections(token, range));
     anomalies.show(anomalyClient.anomalies(token, range));
     chart.removeAll();
