@@ -30,15 +30,24 @@ RUN --mount=type=cache,target=/root/.m2 \
     mvn -B -q -pl server,admin-ui,anthropic-sim -am -DskipTests package
 
 FROM eclipse-temurin:25-jre AS server
-RUN useradd --system --uid 10001 --home-dir /var/lib/finora --create-home finora
+RUN useradd --system --uid 10001 --home-dir /var/lib/finora --create-home finora \
+    && mkdir -p /opt/finora && chown finora /opt/finora
 USER finora
 WORKDIR /var/lib/finora
 COPY --from=build /src/server/target/finora-server.jar /opt/finora/finora-server.jar
+# A JDK AOT cache (JDK 25): one training start of the server on a throw-away embedded database, stopped
+# once it serves; the cache is written as it exits. Starts map it and reach SERVING sooner (README,
+# Cold start). Same JVM options as the ENTRYPOINT; without the file the JVM starts as before.
+RUN FINORA_DATA_DIR=/tmp/aot-training FINORA_GRPC_PORT=0 FINORA_METRICS_PORT=-1 FINORA_SYNC_ENABLED=false \
+    sh -c 'java -XX:+UseZGC -XX:MaxRAMPercentage=75 -XX:AOTCacheOutput=/opt/finora/finora-server.aot \
+             -jar /opt/finora/finora-server.jar >/tmp/aot-training.log 2>&1 & pid=$!; \
+           for i in $(seq 1 180); do grep -q "listening for gRPC" /tmp/aot-training.log && break; sleep 1; done; \
+           kill $pid; wait $pid; rm -rf /tmp/aot-training /tmp/aot-training.log' || true
 ENV FINORA_DATA_DIR=/var/lib/finora
 # gRPC (TLS when FINORA_TLS_* are set), Prometheus metrics (bound to FINORA_METRICS_BIND, 127.0.0.1 by default)
 EXPOSE 9090 9091
 # ZGC keeps pauses sub-millisecond: with G1 the p99 of QueryCosts doubled on two cores (README, Benchmark).
-ENTRYPOINT ["java", "-XX:+UseZGC", "-XX:MaxRAMPercentage=75", "-jar", "/opt/finora/finora-server.jar"]
+ENTRYPOINT ["java", "-XX:+UseZGC", "-XX:MaxRAMPercentage=75", "-XX:AOTCache=/opt/finora/finora-server.aot", "-jar", "/opt/finora/finora-server.jar"]
 
 FROM eclipse-temurin:25-jre AS admin-ui
 RUN useradd --system --uid 10001 finora

@@ -8,6 +8,8 @@
 #   ./run.sh        build and start everything (above)
 #   ./run.sh test   the whole test suite: ./mvnw -B verify (what CI runs)
 #   ./run.sh bench [options]   build and run the CostService benchmark (--help lists its options)
+#   ./run.sh bench scale [options]   two sync replicas, 10,000 connections on the 15-min plan (--help)
+#   ./run.sh bench soak [options]    N minutes of syncs with faults, a PostgreSQL restart, a replica kill (--help)
 # Both pick a JDK 25 themselves (JAVA_HOME if it is one, else the machine's Temurin 25; see .mvn/jdk.sh).
 #
 # Options (environment):
@@ -28,8 +30,13 @@ case "${1:-}" in
   bench)
     shift
     ./mvnw -B -q -DskipTests -pl bench -am package
+    main=finora.bench.CostBenchmark
+    case "${1:-}" in
+      scale) shift; main=finora.bench.ScaleBenchmark ;;
+      soak) shift; main=finora.bench.SoakRun ;;
+    esac
     # ZGC and a fixed heap, as the server image runs: G1's pauses dominate the tail on two cores.
-    exec java -XX:+UseZGC -Xms2g -Xmx2g -jar bench/target/finora-bench.jar "$@" ;;
+    exec java -XX:+UseZGC -Xms2g -Xmx2g -cp bench/target/finora-bench.jar "$main" "$@" ;;
   *) echo "usage: ./run.sh [test | bench [options]]" >&2; exit 2 ;;
 esac
 
@@ -73,7 +80,17 @@ if [ -z "${FINORA_ANTHROPIC_BASE_URL:-}" ]; then
   demo_openai_key=$(grep -o 'sk-admin-demo-openai-org-a-[A-Za-z0-9_-]*' "$logs/anthropic-sim.log" | head -n 1)
 fi
 
-java -XX:+UseZGC -jar server/target/finora-server.jar >"$logs/server.log" 2>&1 &
+# A JDK AOT cache (JDK 25, JEP 483/514/515) of the server's classes, loaded and linked, with method
+# profiles: the first start after a build records it (written when the server stops), later starts
+# map it and reach SERVING sooner (README, Cold start). A cache older than the jar is recorded again.
+aot="$FINORA_DATA_DIR/finora-server.aot"
+if [ -f "$aot" ] && [ "$aot" -nt server/target/finora-server.jar ]; then
+  aot_opt="-XX:AOTCache=$aot"
+else
+  rm -f "$aot"
+  aot_opt="-XX:AOTCacheOutput=$aot"
+fi
+java -XX:+UseZGC "$aot_opt" -jar server/target/finora-server.jar >"$logs/server.log" 2>&1 &
 pids+=($!)
 wait_for "The server" "grep -q 'listening for gRPC' '$logs/server.log'" "$logs/server.log"
 

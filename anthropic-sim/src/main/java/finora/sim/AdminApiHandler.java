@@ -36,6 +36,7 @@ final class AdminApiHandler implements HttpHandler {
     private final CostReportEndpoint costReport;
     private final WorkspacesEndpoint workspaces;
     private final AnalyticsCostEndpoint analyticsCost;
+    private final UsageReportEndpoint usageReport;
     private final DirectoryEndpoints directory;
 
     AdminApiHandler(SimData data, SimKeys keys, Faults faults, RequestLog log, Clock clock,
@@ -48,6 +49,7 @@ final class AdminApiHandler implements HttpHandler {
         this.costReport = new CostReportEndpoint(data, clock, maxResultsPerPage);
         this.workspaces = new WorkspacesEndpoint(data);
         this.analyticsCost = new AnalyticsCostEndpoint(data, clock, analyticsAvailable);
+        this.usageReport = new UsageReportEndpoint(data, clock);
         this.directory = new DirectoryEndpoints(data);
     }
 
@@ -75,6 +77,9 @@ final class AdminApiHandler implements HttpHandler {
     private Reply answer(HttpExchange exchange, String requestId) {
         String path = exchange.getRequestURI().getPath();
         Optional<Fault> fault = path.startsWith("/v1/") ? faults.take(path) : Optional.empty();
+        if (path.startsWith("/v1/")) {
+            pause(faults.sampleLatency());
+        }
         if (fault.isPresent()) {
             pause(fault.get().delay());
             if (fault.get().kind() == Fault.Kind.ERROR) {
@@ -127,6 +132,8 @@ final class AdminApiHandler implements HttpHandler {
             case CostReportEndpoint.PATH -> Reply.json(200, costReport.answer(organizationId, query,
                     exchange.getRequestHeaders().getOrDefault("anthropic-beta", List.of())));
             case AnalyticsCostEndpoint.PATH -> Reply.json(200, analyticsCost.answer(organizationId, query,
+                    exchange.getRequestHeaders().getOrDefault("anthropic-beta", List.of())));
+            case UsageReportEndpoint.PATH -> Reply.json(200, usageReport.answer(organizationId, query,
                     exchange.getRequestHeaders().getOrDefault("anthropic-beta", List.of())));
             case DirectoryEndpoints.API_KEYS_PATH -> Reply.json(200, directory.apiKeys(organizationId, query));
             case DirectoryEndpoints.USERS_PATH -> Reply.json(200, directory.users(organizationId, query));

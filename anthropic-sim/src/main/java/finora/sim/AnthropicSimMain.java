@@ -6,7 +6,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Runs the simulator standalone until the process is stopped:
  * {@code java -jar anthropic-sim.jar [--port 8089] [--host 127.0.0.1] [--seed N] [--workspaces N]
- * [--archived N] [--rows-per-day N] [--empty-day-percent N] [--max-results-per-page N]}.
+ * [--archived N] [--rows-per-day N] [--empty-day-percent N] [--max-results-per-page N] [--latency-ms N]}.
  * Prints the base URL and the demo keys, which are public test constants, never real credentials.
  */
 public final class AnthropicSimMain {
@@ -26,6 +26,7 @@ public final class AnthropicSimMain {
         int archived = config.archivedWorkspaces();
         int maxResults = 0;
         boolean analytics = true;
+        int latencyMs = 0;
         try {
             for (int i = 0; i < args.length; i++) {
                 String option = args[i];
@@ -47,6 +48,7 @@ public final class AnthropicSimMain {
                     case "--empty-day-percent" -> config = config.withEmptyDayPercent(Integer.parseInt(value));
                     case "--max-results-per-page" -> maxResults = Integer.parseInt(value);
                     case "--analytics" -> analytics = Boolean.parseBoolean(value);
+                    case "--latency-ms" -> latencyMs = Integer.parseInt(value);
                     default -> throw new IllegalArgumentException("unknown option " + option);
                 }
             }
@@ -61,6 +63,7 @@ public final class AnthropicSimMain {
         AnthropicSim sim = AnthropicSim.start(new InetSocketAddress(host, port), config);
         sim.setMaxResultsPerPage(maxResults);
         sim.setAnalyticsAvailable(analytics);
+        sim.faults().setLatency(java.time.Duration.ofMillis(latencyMs));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             sim.close();
@@ -93,6 +96,6 @@ public final class AnthropicSimMain {
     private static void printUsage() {
         System.err.println("usage: java -jar anthropic-sim.jar [--port " + DEFAULT_PORT + "] [--host 127.0.0.1]"
                 + " [--seed N] [--workspaces N] [--archived N] [--rows-per-day N] [--empty-day-percent N]"
-                + " [--max-results-per-page N] [--analytics true|false]");
+                + " [--max-results-per-page N] [--analytics true|false] [--latency-ms N]");
     }
 }

@@ -152,7 +152,7 @@ final class CostGenerator {
 
     /** Keeps the first row of each identity (all fields but the amount). */
     private static void put(Map<CostLineItem, CostLineItem> rows, CostLineItem row) {
-        rows.putIfAbsent(row.withAmountCents(BigDecimal.ZERO), row);
+        rows.putIfAbsent(row.identity(), row);
     }
 
     private CostLineItem tokens(LocalDate day, String workspaceId, SplittableRandom random) {
@@ -203,7 +203,7 @@ final class CostGenerator {
         // Service tiers are standard and batch only: Priority Tier spend is not in the cost report.
         return new CostLineItem(day, workspaceId, model.displayName() + " Usage - " + label, "tokens", model.id(),
                 tokenType, batch ? "batch" : "standard", longContext ? "200k-1M" : "0-200k", geo,
-                fast ? "fast" : "standard", amount);
+                fast ? "fast" : "standard", amount, tokens);
     }
 
     /** The decimal places of one amount string, 4 to 6. */
@@ -222,8 +222,9 @@ final class CostGenerator {
 
     private static CostLineItem webSearch(LocalDate day, String workspaceId, SplittableRandom random) {
         BigDecimal searches = BigDecimal.valueOf(1 + random.nextInt(2_000));
-        return new CostLineItem(day, workspaceId, "Web Search Usage", "web_search", null, null, null, null, null,
-                searches.multiply(CENTS_PER_WEB_SEARCH).setScale(scale(random), RoundingMode.UNNECESSARY));
+        return new CostLineItem(day, workspaceId, "Web Search Usage", "web_search", null, null, null, null, null, null,
+                searches.multiply(CENTS_PER_WEB_SEARCH).setScale(scale(random), RoundingMode.UNNECESSARY),
+                searches.longValueExact());
     }
 
     private static CostLineItem codeExecution(LocalDate day, String workspaceId, SplittableRandom random) {

@@ -25,6 +25,10 @@ import java.util.Objects;
  *                      header), null for non-token rows
  * @param amountCents   amount in US cents exactly as the API sends it; its scale varies (4 to 6 decimals
  *                      in generated data, any scale in replaced days)
+ * @param usageQuantity what the usage report counts for the row: tokens of its token type for token rows,
+ *                      requests for web search rows; null where the usage report has nothing (code
+ *                      execution, sessions, replaced days given without it). The amount was computed
+ *                      from it: tokens × the model's list price, so usage and cost share one truth.
  */
 public record CostLineItem(
         LocalDate day,
@@ -37,7 +41,8 @@ public record CostLineItem(
         String contextWindow,
         String inferenceGeo,
         String speed,
-        BigDecimal amountCents) {
+        BigDecimal amountCents,
+        Long usageQuantity) {
 
     /** Checks the components; see the record description. */
     public CostLineItem {
@@ -45,6 +50,14 @@ public record CostLineItem(
         Objects.requireNonNull(description, "description");
         Objects.requireNonNull(costType, "costType");
         Objects.requireNonNull(amountCents, "amountCents");
+    }
+
+    /** A row without a usage quantity (usage unknown). */
+    public CostLineItem(LocalDate day, String workspaceId, String description, String costType, String model,
+            String tokenType, String serviceTier, String contextWindow, String inferenceGeo, String speed,
+            BigDecimal amountCents) {
+        this(day, workspaceId, description, costType, model, tokenType, serviceTier, contextWindow, inferenceGeo, speed,
+                amountCents, null);
     }
 
     /** A row without a speed (non-token rows, or tests that do not care). */
@@ -59,9 +72,21 @@ public record CostLineItem(
         return amountCents.movePointLeft(2);
     }
 
-    /** The same row with another amount. */
+    /** The same row with another amount; the usage stays (a changed amount is then a price discrepancy). */
     public CostLineItem withAmountCents(BigDecimal cents) {
         return new CostLineItem(day, workspaceId, description, costType, model, tokenType, serviceTier,
-                contextWindow, inferenceGeo, speed, cents);
+                contextWindow, inferenceGeo, speed, cents, usageQuantity);
+    }
+
+    /** The same row with another usage quantity (null: none). */
+    public CostLineItem withUsageQuantity(Long quantity) {
+        return new CostLineItem(day, workspaceId, description, costType, model, tokenType, serviceTier,
+                contextWindow, inferenceGeo, speed, amountCents, quantity);
+    }
+
+    /** The row's identity: every dimension, without amount and usage. */
+    CostLineItem identity() {
+        return new CostLineItem(day, workspaceId, description, costType, model, tokenType, serviceTier,
+                contextWindow, inferenceGeo, speed, BigDecimal.ZERO, null);
     }
 }

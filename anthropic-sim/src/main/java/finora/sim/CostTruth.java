@@ -151,4 +151,25 @@ public final class CostTruth {
         items.forEach(item -> result.merge(key.apply(item), item.amountUsd(), BigDecimal::add));
         return result;
     }
+
+    /**
+     * Tokens per model id and token type ({@code uncached_input_tokens}, {@code output_tokens}, ...),
+     * as the usage report serves them: the counts every token row's amount was computed from.
+     */
+    public Map<String, Map<String, Long>> tokensByModelAndTokenType() {
+        Map<String, Map<String, Long>> result = new LinkedHashMap<>();
+        for (CostLineItem item : items) {
+            if (item.costType().equals("tokens") && item.usageQuantity() != null) {
+                result.computeIfAbsent(item.model(), m -> new LinkedHashMap<>())
+                        .merge(item.tokenType(), item.usageQuantity(), Long::sum);
+            }
+        }
+        return result;
+    }
+
+    /** Web search requests of the range, as the usage report's {@code server_tool_use} counts them. */
+    public long webSearchRequests() {
+        return items.stream().filter(i -> i.costType().equals("web_search") && i.usageQuantity() != null)
+                .mapToLong(CostLineItem::usageQuantity).sum();
+    }
 }

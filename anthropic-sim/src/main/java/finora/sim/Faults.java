@@ -1,10 +1,12 @@
 package finora.sim;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Faults scheduled for upcoming {@code /v1/…} requests. Rules are tried in the order they were added;
@@ -16,6 +18,47 @@ public final class Faults {
     private static final int UNLIMITED = -1;
 
     private final List<Rule> rules = new ArrayList<>();
+    private volatile Duration latency = Duration.ZERO;
+    private volatile double randomRate;
+    private volatile List<Fault> randomFaults = List.of();
+
+    /**
+     * Makes every {@code /v1/…} answer take about {@code median} (log-normal around it, σ 0.5, at most
+     * ten times it), as a real API across the internet does; zero turns it off.
+     */
+    public void setLatency(Duration median) {
+        if (median.isNegative()) {
+            throw new IllegalArgumentException("latency must not be negative");
+        }
+        latency = median;
+    }
+
+    /** The configured median latency. */
+    public Duration latency() {
+        return latency;
+    }
+
+    /** One request's latency: log-normal around the median, capped at ten times it. */
+    Duration sampleLatency() {
+        Duration median = latency;
+        if (median.isZero()) {
+            return Duration.ZERO;
+        }
+        double factor = Math.min(10, Math.exp(0.5 * ThreadLocalRandom.current().nextGaussian()));
+        return Duration.ofNanos((long) (median.toNanos() * factor));
+    }
+
+    /**
+     * Besides scheduled faults, each {@code /v1/…} request meets one of {@code faults} (picked at random)
+     * with probability {@code rate}: for soak runs. A rate of 0 turns it off.
+     */
+    public void setRandom(double rate, List<Fault> faults) {
+        if (rate < 0 || rate > 1 || (rate > 0 && faults.isEmpty())) {
+            throw new IllegalArgumentException("rate must be within [0, 1], with faults to pick from");
+        }
+        randomFaults = List.copyOf(faults);
+        randomRate = rate;
+    }
 
     /** Applies {@code fault} to each of the next {@code requests} requests, whatever their path. */
     public synchronized void next(int requests, Fault fault) {
@@ -33,9 +76,11 @@ public final class Faults {
         add(Objects.requireNonNull(path, "path"), requests, fault);
     }
 
-    /** Removes every scheduled fault. */
+    /** Removes every scheduled fault and turns latency and random faults off. */
     public synchronized void clear() {
         rules.clear();
+        latency = Duration.ZERO;
+        randomRate = 0;
     }
 
     /** Whether any fault is still scheduled. */
@@ -43,8 +88,21 @@ public final class Faults {
         return rules.isEmpty();
     }
 
-    /** Takes the fault for a request to {@code path}, if one is due. */
-    synchronized Optional<Fault> take(String path) {
+    /** Takes the fault for a request to {@code path}, if one is due: a scheduled one, else maybe a random one. */
+    Optional<Fault> take(String path) {
+        Optional<Fault> scheduled = takeScheduled(path);
+        if (scheduled.isPresent() || randomRate == 0) {
+            return scheduled;
+        }
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        if (random.nextDouble() >= randomRate) {
+            return Optional.empty();
+        }
+        List<Fault> pick = randomFaults;
+        return Optional.of(pick.get(random.nextInt(pick.size())));
+    }
+
+    private synchronized Optional<Fault> takeScheduled(String path) {
         Iterator<Rule> iterator = rules.iterator();
         while (iterator.hasNext()) {
             Rule rule = iterator.next();

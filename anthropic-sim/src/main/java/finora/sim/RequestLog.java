@@ -38,10 +38,19 @@ public final class RequestLog {
 
     /** Forgets every recorded request. */
     public synchronized void clear() {
+        total = 0;
         requests.clear();
     }
 
+    private long total;
+
+    /** Requests recorded since the start or the last {@link #clear}, also those the capacity dropped. */
+    public synchronized long total() {
+        return total;
+    }
+
     synchronized void add(RecordedRequest request) {
+        total++;
         if (requests.size() == CAPACITY) {
             requests.removeFirst();
         }

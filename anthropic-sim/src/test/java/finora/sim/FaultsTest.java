@@ -147,4 +147,40 @@ class FaultsTest {
         assertThatThrownBy(() -> Fault.error(200, "api_error", "x")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Fault.delay(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void latency_delaysEveryAnswer_aroundItsMedian() {
+        running.sim().faults().setLatency(Duration.ofMillis(150));
+        long start = System.nanoTime();
+        for (int i = 0; i < 8; i++) {
+            assertThat(running.client().get(ME, KEY).statusCode()).isEqualTo(200);
+        }
+        long meanMs = (System.nanoTime() - start) / 8_000_000;
+        assertThat(meanMs).as("mean of a log-normal with median 150 ms").isBetween(60L, 1500L);
+
+        running.sim().faults().clear();
+        long quick = System.nanoTime();
+        running.client().get(ME, KEY);
+        assertThat((System.nanoTime() - quick) / 1_000_000).as("clear turns it off").isLessThan(140);
+    }
+
+    @Test
+    void randomFaults_hitAboutTheirShareOfRequests_andStopWhenTurnedOff() {
+        running.sim().faults().setRandom(0.3, java.util.List.of(Fault.serverError(), Fault.overloaded()));
+        int faulted = 0;
+        for (int i = 0; i < 200; i++) {
+            int status = running.client().get(ME, KEY).statusCode();
+            assertThat(status).isIn(200, 500, 529);
+            if (status != 200) {
+                faulted++;
+            }
+        }
+        assertThat(faulted).as("about 30 %% of 200").isBetween(30, 95);
+        running.sim().faults().setRandom(0, java.util.List.of());
+        for (int i = 0; i < 20; i++) {
+            assertThat(running.client().get(ME, KEY).statusCode()).isEqualTo(200);
+        }
+        assertThatThrownBy(() -> running.sim().faults().setRandom(1.5, java.util.List.of(Fault.serverError())))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -28,6 +28,7 @@ final class DataLoader {
         {"claude-sonnet-5", "Sonnet", "5"},
         {"claude-fable-5", "Fable", "5"},
     };
+    static final String[] WORKSPACES = {"", "wrkspc_bench_1", "wrkspc_bench_2", "wrkspc_bench_3", "wrkspc_bench_4"};
     static final String[] TOKEN_TYPES = {"uncached_input_tokens", "output_tokens", "cache_read_input_tokens",
         "cache_creation.ephemeral_5m_input_tokens", "cache_creation.ephemeral_1h_input_tokens"};
 
@@ -71,6 +72,26 @@ final class DataLoader {
                 }
                 st.executeBatch();
             }
+            try (var st = c.prepareStatement("insert into api_key (ledger_id, api_key_id, name, status) "
+                    + "values (?, ?, ?, 'active')")) {
+                for (int k = 0; k < 7; k++) {
+                    st.setObject(1, connectionId);
+                    st.setString(2, "apikey_bench_" + k);
+                    st.setString(3, "Key " + k);
+                    st.addBatch();
+                }
+                st.executeBatch();
+            }
+            try (var st = c.prepareStatement("insert into actor (ledger_id, actor_id, actor_type, label) "
+                    + "values (?, ?, 'user', ?)")) {
+                for (int k = 0; k < 11; k++) {
+                    st.setObject(1, connectionId);
+                    st.setString(2, "user_bench_" + k);
+                    st.setString(3, "user" + k + "@bench.example");
+                    st.addBatch();
+                }
+                st.executeBatch();
+            }
             CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
             StringBuilder items = new StringBuilder(1 << 20);
             StringBuilder daysCsv = new StringBuilder();
@@ -86,12 +107,18 @@ final class DataLoader {
                     String ws = (k / MODELS.length) % 5 == 0 ? "\"\"" : "wrkspc_bench_" + ((k / MODELS.length) % 5);
                     String tokenType = TOKEN_TYPES[(k / 30) % TOKEN_TYPES.length];
                     String tier = (k / 150) % 2 == 0 ? "standard" : "batch";
+                    // Analytics dimensions, spread like a real organization's: a few API keys, more users,
+                    // two products; with them nearly every line item is its own detail-rollup row.
+                    String apiKey = "apikey_bench_" + (k % 7);
+                    String actor = "user_bench_" + (k % 11);
+                    String product = k % 3 == 0 ? "claude_code" : "api";
                     BigDecimal amount = BigDecimal.valueOf(random.nextInt(10_000_000), 8); // USD, 8 decimals
                     dayTotal = dayTotal.add(amount);
                     items.append(tenantId).append(',').append(connectionId).append(',').append(day).append(',')
                             .append(ws).append(",item-").append(k).append(',').append(m[0]).append(',')
                             .append(m[1]).append(',').append(m[2]).append(",tokens,").append(tokenType).append(',')
-                            .append(tier).append(",0-200k,global,").append(amount.toPlainString()).append('\n');
+                            .append(tier).append(",0-200k,global,").append(amount.toPlainString()).append(',')
+                            .append(apiKey).append(',').append(actor).append(',').append(product).append('\n');
                     rows++;
                 }
                 total = total.add(dayTotal);
@@ -117,6 +144,6 @@ final class DataLoader {
     private static void copyItems(CopyManager copy, Reader csv) throws SQLException, IOException {
         copy.copyIn("COPY cost_line_item (tenant_id, ledger_id, day, workspace_id, description, model, "
                 + "model_family, model_version, cost_type, token_type, service_tier, context_window, inference_geo, "
-                + "amount_usd) FROM STDIN WITH (FORMAT csv)", csv);
+                + "amount_usd, api_key_id, actor_id, product) FROM STDIN WITH (FORMAT csv)", csv);
     }
 }

@@ -87,15 +87,22 @@ public record App(
      */
     public static App create(ServerConfig config, DSLContext dsl, DataSource dataSource, DataSource exportDataSource,
             Clock clock) {
+        return create(config, dsl, dataSource, exportDataSource, clock, CredentialCipher.fromConfig(config));
+    }
+
+    /** As above with the key set already loaded (the server loads it while its database starts). */
+    public static App create(ServerConfig config, DSLContext dsl, DataSource dataSource, DataSource exportDataSource,
+            Clock clock, CredentialCipher cipher) {
         return create(config, dsl, dataSource, clock, BCRYPT_COST,
-                AnthropicClientConfig.defaults(config.anthropicBaseUrl()), CredentialCipher.fromConfig(config),
-                SyncConfig.defaults(), new PrometheusRegistry(), exportDataSource);
+                AnthropicClientConfig.defaults(config.anthropicBaseUrl())
+                        .withMaxConcurrentRequests(config.anthropicMaxConcurrentRequests()),
+                cipher, config.sync(), new PrometheusRegistry(), exportDataSource);
     }
 
     /** Wires the application with explicit tuning (tests use a low bcrypt cost and fast retries). */
     public static App create(ServerConfig config, DSLContext dsl, DataSource dataSource, Clock clock,
             int bcryptCost, AnthropicClientConfig anthropicConfig, CredentialCipher cipher) {
-        return create(config, dsl, dataSource, clock, bcryptCost, anthropicConfig, cipher, SyncConfig.defaults(),
+        return create(config, dsl, dataSource, clock, bcryptCost, anthropicConfig, cipher, config.sync(),
                 new PrometheusRegistry());
     }
 

@@ -1,13 +1,16 @@
 package finora.server;
 
 import finora.server.cli.FinoraCommand;
+import finora.server.crypto.CredentialCipher;
 import finora.server.db.Database;
+import finora.server.db.EmbeddedPostgres;
 import finora.server.grpc.ServerTransport;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +30,32 @@ public final class Main {
         System.exit(FinoraCommand.execute(command, out, err, args));
     }
 
+    private static Thread platformThread(Runnable r) {
+        Thread t = new Thread(r, "startup-warmup");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Loads jOOQ's rendering classes and the generated schema by rendering a query (no database needed). */
+    private static void warmJooq() {
+        var t = finora.db.jooq.Tables.COST_ROLLUP_DETAIL;
+        org.jooq.impl.DSL.using(org.jooq.SQLDialect.POSTGRES).renderInlined(org.jooq.impl.DSL
+                .select(t.DAY, org.jooq.impl.DSL.sum(t.AMOUNT_USD)).from(t).where(t.TENANT_ID.isNotNull())
+                .groupBy(t.DAY).orderBy(t.DAY).limit(1));
+    }
+
+    private static <T> T join(CompletableFuture<T> f) throws Exception {
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
     private static FinoraCommand.OpenApp open(ServerConfig config) {
         Database db = Database.openBesideServer(config); // a server running on the data dir keeps its database
         return new FinoraCommand.OpenApp(
@@ -34,22 +63,55 @@ public final class Main {
     }
 
     private static int serve(ServerConfig config) throws Exception {
-        Database db = Database.open(config);
+        StartupPhases phases = new StartupPhases();
+        // Independent of the database: the key set (Tink) and the classes of jOOQ's renderer and of the
+        // gRPC transport load on another thread while PostgreSQL starts and Flyway validates.
+        CompletableFuture<CredentialCipher> cipher = CompletableFuture.supplyAsync(() -> {
+            long start = System.nanoTime();
+            CredentialCipher c = CredentialCipher.fromConfig(config);
+            phases.parallel("Tink key set", start);
+            return c;
+        }, Main::platformThread);
+        CompletableFuture<io.grpc.ServerBuilder<?>> transport = CompletableFuture.supplyAsync(() -> {
+            long start = System.nanoTime();
+            warmJooq();
+            phases.parallel("jOOQ warm-up", start);
+            start = System.nanoTime();
+            var builder = ServerTransport.builder(config);
+            phases.parallel("Netty transport", start);
+            return builder;
+        }, Main::platformThread);
+        Database db;
+        if (config.database().isPresent()) {
+            db = Database.open(config);
+            phases.mark("database (external) + Flyway validation + pools");
+        } else {
+            EmbeddedPostgres embedded = EmbeddedPostgres.start(config.dataDir());
+            phases.mark("embedded PostgreSQL");
+            db = Database.open(embedded, Database.PoolSizes.of(config));
+            phases.mark("Flyway validation + pools");
+        }
         FinoraServer server;
         try {
-            App app = App.create(config, db.dsl(), db.sideDataSource(), db.exportDataSource(), Clock.systemUTC());
+            App app = App.create(config, db.dsl(), db.sideDataSource(), db.exportDataSource(), Clock.systemUTC(),
+                    join(cipher));
+            phases.mark("wiring (waiting for the key set)");
             if (config.devBootstrap()) {
                 DevBootstrap.runIfEmpty(app.dsl(), app.accounts(), app.accountRepository(), config.dataDir())
                         .ifPresentOrElse(c -> log.info(DevBootstrap.firstStartNotice(c, config.dataDir())),
                                 () -> log.info("Dev credentials, if any, are in {}",
                                         config.dataDir().resolve("dev-credentials")));
             }
-            server = FinoraServer.create(ServerTransport.builder(config), app);
+            phases.mark("first query (dev bootstrap)");
+            server = FinoraServer.create(join(transport), app);
             server.start(Duration.ofSeconds(2));
+            phases.mark("gRPC on Netty up and health SERVING");
             app.scheduler().start();
             app.connectionAlerts().start();
+            phases.mark("scheduler and alerts");
             log.info("Finora server listening for gRPC on port {} ({}), metrics on {}:{}", server.port(),
                     config.tls().isPresent() ? "TLS" : "plaintext", config.metricsBind(), server.metricsPort());
+            log.info(phases.summary());
             log.info("Login throttling believes the forwarded client address (x-finora-client-address) from: {}",
                     config.loginTrustedProxies());
             // SIGTERM: health NOT_SERVING → syncs stop → gRPC drains → pools and database close, all

@@ -2,6 +2,8 @@ package finora.server;
 
 import finora.server.auth.TrustedProxies;
 import finora.server.notify.NotifyConfig;
+import finora.server.provider.anthropic.AnthropicClientConfig;
+import finora.server.sync.SyncConfig;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +43,12 @@ import java.util.Optional;
  *     the admin UI's users are throttled per browser address ({@code FINORA_LOGIN_TRUSTED_PROXIES}:
  *     IPs, CIDR blocks, {@code cert:<CN>} or {@code none}; default: loopback with the embedded
  *     database, none with an external one)
+ * @param sync this replica's id and sync tuning ({@code FINORA_REPLICA_ID}, {@code FINORA_SYNC_WORKERS},
+ *     {@code FINORA_SYNC_POLL_INTERVAL_MS}, {@code FINORA_SYNC_LEASE_SECONDS},
+ *     {@code FINORA_SYNC_HEARTBEAT_INTERVAL_MS}, {@code FINORA_SYNC_HEARTBEAT_EXPIRY_MS},
+ *     {@code FINORA_SYNC_STOP_TIMEOUT_SECONDS})
+ * @param anthropicMaxConcurrentRequests requests to Anthropic in flight at once on this replica
+ *     ({@code FINORA_ANTHROPIC_MAX_CONCURRENT_REQUESTS}, default 8)
  */
 public record ServerConfig(
         int grpcPort,
@@ -59,7 +67,9 @@ public record ServerConfig(
         Exports exports,
         Duration shutdownTimeout,
         TrustedProxies loginTrustedProxies,
-        URI openaiBaseUrl) {
+        URI openaiBaseUrl,
+        SyncConfig sync,
+        int anthropicMaxConcurrentRequests) {
 
     /**
      * TLS for the gRPC port: PEM files of the server's certificate chain and its private key (PKCS#8),
@@ -141,7 +151,36 @@ public record ServerConfig(
         return new ServerConfig(grpcPort, metricsPort, database, dataDir, keyset, keysetFile, anthropic, sync,
                 bootstrap, tls, value(env, "FINORA_METRICS_BIND").orElse("127.0.0.1"), concurrency, alerts(env),
                 exports(env), Duration.ofSeconds(number(env, "FINORA_SHUTDOWN_TIMEOUT_SECONDS", 50, 5, 3600)),
-                trustedProxies(env, database.isEmpty(), tls), uri(env, "FINORA_OPENAI_BASE_URL", "https://api.openai.com"));
+                trustedProxies(env, database.isEmpty(), tls), uri(env, "FINORA_OPENAI_BASE_URL", "https://api.openai.com"),
+                sync(env),
+                number(env, "FINORA_ANTHROPIC_MAX_CONCURRENT_REQUESTS",
+                        AnthropicClientConfig.DEFAULT_MAX_CONCURRENT_REQUESTS, 1, 1000));
+    }
+
+    /** The replica id and sync tuning; defaults are {@link SyncConfig#defaults()}'s. */
+    private static SyncConfig sync(Map<String, String> env) {
+        SyncConfig d = SyncConfig.defaults();
+        String replicaId = value(env, "FINORA_REPLICA_ID").orElse(d.replicaId());
+        if (replicaId.length() > 200 || !replicaId.matches("[\\p{Alnum}._:@/-]+")) {
+            throw new ConfigException("FINORA_REPLICA_ID must be 1 to 200 letters, digits or . _ : @ / -, got '"
+                    + replicaId + "'");
+        }
+        int workers = number(env, "FINORA_SYNC_WORKERS", d.workers(), 1, 1000);
+        int pollMs = number(env, "FINORA_SYNC_POLL_INTERVAL_MS", (int) d.pollInterval().toMillis(), 10, 3_600_000);
+        int leaseSeconds = number(env, "FINORA_SYNC_LEASE_SECONDS", (int) d.leaseDuration().toSeconds(), 5, 86_400);
+        int beatMs = number(env, "FINORA_SYNC_HEARTBEAT_INTERVAL_MS", (int) d.heartbeatInterval().toMillis(), 10,
+                600_000);
+        int expiryMs = number(env, "FINORA_SYNC_HEARTBEAT_EXPIRY_MS", (int) d.heartbeatExpiry().toMillis(), 20,
+                3_600_000);
+        if (expiryMs < 2 * beatMs) {
+            throw new ConfigException("FINORA_SYNC_HEARTBEAT_EXPIRY_MS (" + expiryMs + ") must be at least twice "
+                    + "FINORA_SYNC_HEARTBEAT_INTERVAL_MS (" + beatMs + "), so one late renewal does not end the "
+                    + "replica's leases");
+        }
+        int stopSeconds = number(env, "FINORA_SYNC_STOP_TIMEOUT_SECONDS", (int) d.stopTimeout().toSeconds(), 1,
+                3600);
+        return new SyncConfig(replicaId, Duration.ofMillis(pollMs), workers, Duration.ofSeconds(leaseSeconds),
+                Duration.ofSeconds(stopSeconds), Duration.ofMillis(beatMs), Duration.ofMillis(expiryMs));
     }
 
     /**

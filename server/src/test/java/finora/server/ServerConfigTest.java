@@ -102,4 +102,35 @@ class ServerConfigTest {
         ServerConfig c = ServerConfig.fromEnv(Map.of("FINORA_ANTHROPIC_BASE_URL", "http://127.0.0.1:8089/"));
         assertThat(c.anthropicBaseUrl().toString()).isEqualTo("http://127.0.0.1:8089");
     }
+
+    @Test
+    void replicaIdAndSyncTuning_comeFromTheEnvironment_withDefaultsThatTakeOverWithin30Seconds() {
+        ServerConfig d = ServerConfig.fromEnv(Map.of());
+        assertThat(d.sync().replicaId()).isNotBlank();
+        assertThat(ServerConfig.fromEnv(Map.of()).sync().replicaId()).as("a random suffix per process")
+                .isNotEqualTo(d.sync().replicaId());
+        assertThat(d.sync().workers()).isEqualTo(4);
+        assertThat(d.sync().leaseDuration()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(d.sync().heartbeatExpiry().plus(d.sync().pollInterval())).as("worst-case takeover")
+                .isLessThan(Duration.ofSeconds(30));
+        assertThat(d.anthropicMaxConcurrentRequests()).isEqualTo(8);
+
+        ServerConfig c = ServerConfig.fromEnv(Map.of("FINORA_REPLICA_ID", "finora-1", "FINORA_SYNC_WORKERS", "16",
+                "FINORA_SYNC_POLL_INTERVAL_MS", "1000", "FINORA_SYNC_LEASE_SECONDS", "120",
+                "FINORA_SYNC_HEARTBEAT_INTERVAL_MS", "2000", "FINORA_SYNC_HEARTBEAT_EXPIRY_MS", "10000",
+                "FINORA_SYNC_STOP_TIMEOUT_SECONDS", "20", "FINORA_ANTHROPIC_MAX_CONCURRENT_REQUESTS", "32"));
+        assertThat(c.sync()).isEqualTo(new finora.server.sync.SyncConfig("finora-1", Duration.ofSeconds(1), 16,
+                Duration.ofMinutes(2), Duration.ofSeconds(20), Duration.ofSeconds(2), Duration.ofSeconds(10)));
+        assertThat(c.anthropicMaxConcurrentRequests()).isEqualTo(32);
+
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("FINORA_SYNC_HEARTBEAT_INTERVAL_MS", "5000",
+                "FINORA_SYNC_HEARTBEAT_EXPIRY_MS", "6000"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("FINORA_SYNC_HEARTBEAT_EXPIRY_MS").hasMessageContaining("twice");
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("FINORA_REPLICA_ID", "a b")))
+                .hasMessageContaining("FINORA_REPLICA_ID");
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("FINORA_SYNC_WORKERS", "0")))
+                .hasMessageContaining("FINORA_SYNC_WORKERS");
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("FINORA_ANTHROPIC_MAX_CONCURRENT_REQUESTS", "many")))
+                .hasMessageContaining("FINORA_ANTHROPIC_MAX_CONCURRENT_REQUESTS");
+    }
 }

@@ -144,7 +144,16 @@ public final class CostClient {
             r.hasFinalThrough() ? ProtoValues.date(r.getFinalThrough()) : null),
         r.hasDiscount() ? new Discount(ProtoValues.usd(r.getDiscount().getListAmount()),
             ProtoValues.usd(r.getDiscount().getBilledAmount()), ProtoValues.usd(r.getDiscount().getSaved())) : null,
-        r.hasTodaySoFar() ? toToday(r.getTodaySoFar()) : null);
+        r.hasTodaySoFar() ? toToday(r.getTodaySoFar()) : null,
+        r.hasTokenUsage() ? toTokens(r.getTokenUsage()) : null);
+  }
+
+  private static TokenUsage toTokens(finora.api.v1.TokenUsage t) {
+    return new TokenUsage(t.getInputTokens(), t.getOutputTokens(), t.getCacheReadTokens(), t.getCacheWriteTokens(),
+        t.hasCostPerMillionTokens() ? ProtoValues.usd(t.getCostPerMillionTokens()) : null,
+        t.getCacheHitRatePercent().isEmpty() ? null : new BigDecimal(t.getCacheHitRatePercent()),
+        ProtoValues.usd(t.getCacheSavings()),
+        t.getBatchSharePercent().isEmpty() ? null : new BigDecimal(t.getBatchSharePercent()));
   }
 
   /**

@@ -23,6 +23,8 @@ class SpendCards extends Composite<FlexLayout> {
   private final Card change = new Card("card-change", "Change vs previous period");
   private final Card projection = new Card("card-projection", "Month-end projection");
   private final Card discount = new Card("card-discount", "Discount (list price − billed)");
+  private final Card tokens = new Card("card-tokens", "Tokens");
+  private final Card cache = new Card("card-cache", "Cache efficiency");
   private final TodayCard today = new TodayCard();
 
   SpendCards() {
@@ -30,7 +32,9 @@ class SpendCards extends Composite<FlexLayout> {
     layout.setFlexWrap(FlexLayout.FlexWrap.WRAP);
     layout.addClassName("spend-cards");
     discount.setVisible(false);
-    layout.add(total, change, projection, discount, today);
+    tokens.setVisible(false);
+    cache.setVisible(false);
+    layout.add(total, tokens, change, projection, discount, cache, today);
   }
 
   void show(SpendSummary summary, DateRange range) {
@@ -49,6 +53,44 @@ class SpendCards extends Composite<FlexLayout> {
     summary.discounted().ifPresent(d -> discount.show(Usd.format(d.saved()),
         "List price " + Usd.format(d.listAmount()) + " − billed " + Usd.format(d.billedAmount()) + ". "
             + DISCOUNT_NOTE));
+    showTokens(summary.tokens().orElse(null));
+  }
+
+  /** Tokens beside the dollars, and what the prompt cache did; both hide without usage. */
+  private void showTokens(TokenUsage usage) {
+    tokens.setVisible(usage != null);
+    cache.setVisible(usage != null);
+    if (usage == null) {
+      return;
+    }
+    String perMillion = usage.costPerMillionTokens().map(v -> Usd.format(v) + " per million tokens").orElse("");
+    String batch = usage.batchShare().map(v -> v.toPlainString() + "% on the Batch API").orElse("");
+    tokens.show(TokenCount.format(usage.totalTokens()), String.join(" · ", java.util.stream.Stream.of(perMillion,
+        "in " + TokenCount.format(usage.inputTokens()) + ", out " + TokenCount.format(usage.outputTokens()), batch)
+        .filter(x -> !x.isEmpty()).toList()));
+    cache.show(usage.cacheHitRate().map(v -> v.toPlainString() + "% hit rate").orElse("—"),
+        "Saved " + Usd.format(usage.cacheSavings()) + " at list prices · read "
+            + TokenCount.format(usage.cacheReadTokens()) + ", written " + TokenCount.format(usage.cacheWriteTokens()));
+  }
+
+  String tokensText() {
+    return tokens.value.getText();
+  }
+
+  String tokensDetail() {
+    return tokens.context.getText();
+  }
+
+  String cacheText() {
+    return cache.value.getText();
+  }
+
+  String cacheDetail() {
+    return cache.context.getText();
+  }
+
+  boolean tokensShown() {
+    return tokens.isVisible();
   }
 
   /** Today's estimate, or none: the card hides. */

@@ -29,7 +29,21 @@ public record SpendSummary(
     BigDecimal monthEndProjection,
     Freshness freshness,
     Discount discount,
-    TodaySoFar todaySoFar) {
+    TodaySoFar todaySoFar,
+    TokenUsage tokenUsage) {
+
+  /** A summary without token usage. */
+  public SpendSummary(BigDecimal total, BigDecimal previousTotal, BigDecimal changePercent, List<SpendItem> topModels,
+      List<SpendItem> topWorkspaces, BigDecimal monthToDate, BigDecimal monthEndProjection, Freshness freshness,
+      Discount discount, TodaySoFar todaySoFar) {
+    this(total, previousTotal, changePercent, topModels, topWorkspaces, monthToDate, monthEndProjection, freshness,
+        discount, todaySoFar, null);
+  }
+
+  /** Tokens beside cost, when the server has usage for the range. */
+  public Optional<TokenUsage> tokens() {
+    return Optional.ofNullable(tokenUsage);
+  }
 
   public SpendSummary {
     topModels = List.copyOf(topModels);

@@ -290,6 +290,13 @@ public final class FakeCostService extends CostServiceGrpc.CostServiceImplBase {
     respond(response, b.build());
   }
 
+  private volatile finora.api.v1.TokenUsage tokenUsage;
+
+  /** Token usage every summary answers with from now on (null: none, the default). */
+  public void tokenUsage(finora.api.v1.TokenUsage usage) {
+    this.tokenUsage = usage;
+  }
+
   @Override
   public void getSpendSummary(GetSpendSummaryRequest request, StreamObserver<GetSpendSummaryResponse> response) {
     if (server.answeredAlready(response, true)) {
@@ -324,6 +331,9 @@ public final class FakeCostService extends CostServiceGrpc.CostServiceImplBase {
       BigDecimal billed = sum(listed);
       b.setDiscount(finora.api.v1.Discount.newBuilder().setListAmount(money(list)).setBilledAmount(money(billed))
           .setSaved(money(list.subtract(billed))));
+    }
+    if (tokenUsage != null) {
+      b.setTokenUsage(tokenUsage);
     }
     Estimate today = estimate;
     if (today != null && !today.day().isBefore(start) && !today.day().isAfter(end)) {

@@ -438,6 +438,27 @@ class SpendViewTest {
   }
 
   @Test
+  void tokensBesideDollars_andACacheEfficiencyCard_whenTheServerHasUsage() {
+    assertThat(open().cards().tokensShown()).as("no usage: no token cards").isFalse();
+    server.costs().tokenUsage(finora.api.v1.TokenUsage.newBuilder().setInputTokens(1_200_000)
+        .setOutputTokens(300_000).setCacheReadTokens(2_500_000).setCacheWriteTokens(500_000)
+        .setCostPerMillionTokens(com.google.type.Money.newBuilder().setCurrencyCode("USD").setUnits(2)
+            .setNanos(450_000_000))
+        .setCacheHitRatePercent("59.5").setBatchSharePercent("12.0")
+        .setCacheSavings(com.google.type.Money.newBuilder().setCurrencyCode("USD").setUnits(6).setNanos(75_000_000))
+        .build());
+
+    SpendView view = open();
+
+    assertThat(view.cards().tokensShown()).isTrue();
+    assertThat(view.cards().tokensText()).isEqualTo("4.5 M");
+    assertThat(view.cards().tokensDetail())
+        .isEqualTo("$2.45 per million tokens · in 1.2 M, out 300 K · 12.0% on the Batch API");
+    assertThat(view.cards().cacheText()).isEqualTo("59.5% hit rate");
+    assertThat(view.cards().cacheDetail()).isEqualTo("Saved $6.08 at list prices · read 2.5 M, written 500 K");
+  }
+
+  @Test
   void discountCard_showsListPriceMinusBilled_andSaysWhatItCovers() {
     SpendView view = open();
 

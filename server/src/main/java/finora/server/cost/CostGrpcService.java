@@ -38,6 +38,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jooq.DSLContext;
@@ -57,6 +58,8 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
     private final java.time.Clock clock;
     private final CostExports exports;
     private final CostRepository repository = new CostRepository();
+    private final PriceCheck priceCheck = new PriceCheck();
+    private final UsageRepository usage = new UsageRepository();
 
     /**
      * Creates the service over the database, reusing answers from {@code cache} while they are current
@@ -101,8 +104,15 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
                 .setTotal(UsdMoney.of(page.total()))
                 .setTotalRows(page.totalRows());
         boolean byProvider = dims.contains(CostDimension.COST_DIMENSION_PROVIDER);
+        Map<List<Object>, Long> quantities = UsageRepository.knowable(dims, filter)
+                ? usage.quantities(dsl, caller.tenantId(), range, filter, dims) : Map.of();
         for (CostRepository.Row row : page.rows()) {
-            b.addRows(toProto(row, byProvider));
+            CostRow.Builder proto = toProto(row, byProvider).toBuilder();
+            Long quantity = quantities.get(usageKey(row, dims));
+            if (quantity != null) {
+                proto.setUsageQuantity(quantity);
+            }
+            b.addRows(proto);
         }
         if (offset + page.rows().size() < page.totalRows()) {
             b.setNextPageToken(encodeToken(fingerprint, offset + page.rows().size()));
@@ -177,6 +187,7 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
         if (!range.end().isBefore(today) && !range.start().isAfter(today)) {
             nowcast(tenant, today).ifPresent(b::setTodaySoFar);
         }
+        tokenUsage(tenant, range, filter).ifPresent(b::setTokenUsage);
         freshness(tenant).apply(b::setCompleteThrough, b::setFinalThrough);
         respond(response, b.build());
     }
@@ -196,7 +207,8 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
                 && request.getFormat() != ExportFormat.EXPORT_FORMAT_FOCUS) {
             throw new FinoraException(ErrorReason.INVALID_ARGUMENT, "format must be EXPORT_FORMAT_CSV or EXPORT_FORMAT_FOCUS");
         }
-        CostExportWriter writer = new CostExportWriter(request.getFormat() == ExportFormat.EXPORT_FORMAT_FOCUS);
+        boolean focus = request.getFormat() == ExportFormat.EXPORT_FORMAT_FOCUS;
+        CostExportWriter writer = new CostExportWriter(focus, focus ? PriceBook.load(dsl) : null);
         CostExports.Slot slot = exports.acquire(caller.tenantId());
         ExportStream stream;
         try {
@@ -276,6 +288,88 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
             b.setNextPageToken(encodeToken(fingerprint, offset + size));
         }
         respond(response, b.build());
+    }
+
+    @Override
+    public void listPriceDiscrepancies(finora.api.v1.ListPriceDiscrepanciesRequest request,
+            StreamObserver<finora.api.v1.ListPriceDiscrepanciesResponse> response) {
+        Principal caller = Principal.current();
+        CostRequest.Range range = CostRequest.range(request.getStartDate(), request.getEndDate(),
+                request.hasStartDate(), request.hasEndDate());
+        int size = request.getPageSize() == 0 ? DEFAULT_PAGE_SIZE : request.getPageSize();
+        if (size < 1 || size > MAX_PAGE_SIZE) {
+            throw new FinoraException(ErrorReason.INVALID_ARGUMENT, "page_size must be 1 to " + MAX_PAGE_SIZE);
+        }
+        List<PriceCheck.Discrepancy> all = priceCheck.discrepancies(dsl, caller.tenantId(), range);
+        var b = finora.api.v1.ListPriceDiscrepanciesResponse.newBuilder().setTotal(all.size());
+        for (PriceCheck.Discrepancy d : all.subList(0, Math.min(size, all.size()))) {
+            var k = d.group().key();
+            var p = finora.api.v1.PriceDiscrepancy.newBuilder()
+                    .setDay(date(k.day()))
+                    .setProvider("OPENAI".equals(d.group().provider()) ? Provider.PROVIDER_OPENAI
+                            : Provider.PROVIDER_ANTHROPIC)
+                    .setOrganizationId(d.group().organizationId())
+                    .setWorkspaceId(k.workspaceId().isEmpty() ? CostRequest.DEFAULT_WORKSPACE : k.workspaceId())
+                    .setModel(k.model())
+                    .setTokenType(k.tokenType())
+                    .setServiceTier(k.serviceTier())
+                    .setContextWindow(k.contextWindow())
+                    .setSpeed(k.speed())
+                    .setUsageQuantity(d.group().quantity() == null ? 0 : d.group().quantity())
+                    .setBilled(UsdMoney.of(d.billed()))
+                    .setExpected(UsdMoney.of(d.expected()))
+                    .setDifference(UsdMoney.of(d.difference()))
+                    .setHint(finora.api.v1.PriceHint.valueOf("PRICE_HINT_" + d.hint().name()))
+                    .setExplanation(d.explanation());
+            if (d.price() != null) {
+                p.setListUnitPrice(d.price().usdPerMillion().stripTrailingZeros().toPlainString())
+                        .setSkuPriceId(d.price().priceId());
+            }
+            b.addDiscrepancies(p);
+        }
+        respond(response, b.build());
+    }
+
+    /** Tokens of the range beside their cost; empty when no usage is stored or a filter usage lacks is set. */
+    private Optional<finora.api.v1.TokenUsage> tokenUsage(UUID tenant, CostRequest.Range range,
+            CostRequest.Filter filter) {
+        if (!UsageRepository.knowable(List.of(), filter)) {
+            return Optional.empty();
+        }
+        var counts = usage.tokenCounts(dsl, tenant, range, filter);
+        if (counts.isEmpty()) {
+            return Optional.empty();
+        }
+        TokenSummary t = TokenSummary.of(counts, usage.tokenCost(dsl, tenant, range, filter), PriceBook.load(dsl),
+                "ANTHROPIC");
+        var b = finora.api.v1.TokenUsage.newBuilder().setInputTokens(t.input()).setOutputTokens(t.output())
+                .setCacheReadTokens(t.cacheRead()).setCacheWriteTokens(t.cacheWrite())
+                .setCacheSavings(UsdMoney.of(t.cacheSavings()));
+        t.costPerMillion().ifPresent(v -> b.setCostPerMillionTokens(UsdMoney.of(v)));
+        t.cacheHitRatePercent().ifPresent(b::setCacheHitRatePercent);
+        t.batchSharePercent().ifPresent(b::setBatchSharePercent);
+        return Optional.of(b.build());
+    }
+
+    /** A cost row's values of the asked dimensions, in the form {@link UsageRepository#quantities} keys them. */
+    private static List<Object> usageKey(CostRepository.Row row, List<CostDimension> dims) {
+        List<Object> key = new java.util.ArrayList<>();
+        for (CostDimension d : dims) {
+            key.add(switch (d) {
+                case COST_DIMENSION_DAY, COST_DIMENSION_WEEK, COST_DIMENSION_MONTH -> row.period();
+                case COST_DIMENSION_MODEL_FAMILY -> row.modelFamily();
+                case COST_DIMENSION_MODEL_VERSION -> row.modelVersion();
+                case COST_DIMENSION_MODEL -> row.model();
+                case COST_DIMENSION_WORKSPACE -> row.workspaceId();
+                case COST_DIMENSION_COST_TYPE -> row.costType();
+                case COST_DIMENSION_TOKEN_TYPE -> row.tokenType();
+                case COST_DIMENSION_SERVICE_TIER -> row.serviceTier();
+                case COST_DIMENSION_CONTEXT_WINDOW -> row.contextWindow();
+                case COST_DIMENSION_SPEED -> row.speed();
+                default -> "";
+            });
+        }
+        return key;
     }
 
     /** Today's estimate (the "nowcast"), apart from every closed-day figure; empty when none was fetched. */

@@ -9,7 +9,9 @@ import static finora.db.jooq.Tables.LEDGER;
 import static finora.db.jooq.Tables.COST_LINE_ITEM;
 import static finora.db.jooq.Tables.COST_RESTATEMENT;
 import static finora.db.jooq.Tables.COST_ROLLUP_DETAIL;
+import static finora.db.jooq.Tables.COST_ROLLUP_DIM;
 import static finora.db.jooq.Tables.COST_ROLLUP_FAMILY;
+import static finora.db.jooq.Tables.USAGE_LINE_ITEM;
 import static finora.db.jooq.Tables.WORKSPACE;
 
 import finora.api.v1.CostDimension;
@@ -45,14 +47,18 @@ import org.jooq.impl.DSL;
  */
 final class CostRepository {
     /**
-     * Where grouped queries read from: the trigger-maintained rollups (V3 migration), never the raw
-     * line items. The family rollup answers time × family questions; the detail rollup everything else.
+     * Where grouped queries read from: the trigger-maintained rollups (V3, V4, V7, V11 migrations), never
+     * the raw line items. The family rollup answers time × family questions; a narrow rollup (one
+     * dimension by family and day, {@code cost_rollup_dim}) those that involve one other dimension; the
+     * detail rollup everything else. {@code only} selects the narrow rollup's dimension; {@code listed}
+     * is the billed amount of the rows that state a list price, where the source keeps it.
      */
     private record Source(Table<?> table, Field<UUID> tenant, Field<UUID> ledger, Field<LocalDate> day,
             Field<String> family, Field<String> version, Field<String> model, Field<String> workspace,
             Field<String> costType, Field<String> tokenType, Field<String> tier, Field<String> contextWindow,
             Field<String> inferenceGeo, Field<String> speed, Field<String> apiKey, Field<String> actor,
-            Field<String> product, Field<BigDecimal> amount, Field<BigDecimal> listAmount) {
+            Field<String> product, Field<BigDecimal> amount, Field<BigDecimal> listAmount, Condition only,
+            Field<BigDecimal> listed) {
 
         Field<BigDecimal> sum() {
             return DSL.coalesce(DSL.sum(amount), BigDecimal.ZERO).as("amount");
@@ -66,26 +72,82 @@ final class CostRepository {
 
     private static final Source FAMILY = new Source(COST_ROLLUP_FAMILY, COST_ROLLUP_FAMILY.TENANT_ID,
             COST_ROLLUP_FAMILY.LEDGER_ID, COST_ROLLUP_FAMILY.DAY, COST_ROLLUP_FAMILY.MODEL_FAMILY, null, null, null,
-            null, null, null, null, null, null, null, null, null, COST_ROLLUP_FAMILY.AMOUNT_USD, null);
+            null, null, null, null, null, null, null, null, null, COST_ROLLUP_FAMILY.AMOUNT_USD, null, null, null);
     private static final Source DETAIL = new Source(COST_ROLLUP_DETAIL, COST_ROLLUP_DETAIL.TENANT_ID,
             COST_ROLLUP_DETAIL.LEDGER_ID, COST_ROLLUP_DETAIL.DAY, COST_ROLLUP_DETAIL.MODEL_FAMILY,
             COST_ROLLUP_DETAIL.MODEL_VERSION, COST_ROLLUP_DETAIL.MODEL, COST_ROLLUP_DETAIL.WORKSPACE_ID,
             COST_ROLLUP_DETAIL.COST_TYPE, COST_ROLLUP_DETAIL.TOKEN_TYPE, COST_ROLLUP_DETAIL.SERVICE_TIER,
             COST_ROLLUP_DETAIL.CONTEXT_WINDOW, COST_ROLLUP_DETAIL.INFERENCE_GEO, COST_ROLLUP_DETAIL.SPEED,
             COST_ROLLUP_DETAIL.API_KEY_ID, COST_ROLLUP_DETAIL.ACTOR_ID, COST_ROLLUP_DETAIL.PRODUCT,
-            COST_ROLLUP_DETAIL.AMOUNT_USD, COST_ROLLUP_DETAIL.LIST_AMOUNT_USD);
+            COST_ROLLUP_DETAIL.AMOUNT_USD, COST_ROLLUP_DETAIL.LIST_AMOUNT_USD, null,
+            COST_ROLLUP_DETAIL.LISTED_AMOUNT_USD);
+    /** The narrow rollup of each dimension other than time and family (model also answers version). */
+    private static final Map<CostDimension, Source> NARROW = narrowSources();
     private static final EnumSet<CostDimension> FAMILY_DIMENSIONS = EnumSet.of(CostDimension.COST_DIMENSION_DAY,
             CostDimension.COST_DIMENSION_WEEK, CostDimension.COST_DIMENSION_MONTH, CostDimension.COST_DIMENSION_PROVIDER,
             CostDimension.COST_DIMENSION_MODEL_FAMILY);
     private static final Field<Boolean> PROVISIONAL =
             DSL.boolOr(COST_DAY.STATUS.isDistinctFrom("FINAL")).as("provisional");
 
-    /** The smallest rollup that holds every asked dimension and filter. */
+    private static Map<CostDimension, Source> narrowSources() {
+        var t = COST_ROLLUP_DIM;
+        Map<CostDimension, Source> m = new EnumMap<>(CostDimension.class);
+        for (CostDimension d : List.of(CostDimension.COST_DIMENSION_MODEL, CostDimension.COST_DIMENSION_WORKSPACE,
+                CostDimension.COST_DIMENSION_COST_TYPE, CostDimension.COST_DIMENSION_TOKEN_TYPE,
+                CostDimension.COST_DIMENSION_SERVICE_TIER, CostDimension.COST_DIMENSION_CONTEXT_WINDOW,
+                CostDimension.COST_DIMENSION_INFERENCE_GEO, CostDimension.COST_DIMENSION_SPEED,
+                CostDimension.COST_DIMENSION_API_KEY, CostDimension.COST_DIMENSION_ACTOR,
+                CostDimension.COST_DIMENSION_PRODUCT)) {
+            Field<String> v = t.VALUE;
+            String name = d.name().substring("COST_DIMENSION_".length()).toLowerCase(java.util.Locale.ROOT);
+            boolean model = d == CostDimension.COST_DIMENSION_MODEL;
+            m.put(d, new Source(t, t.TENANT_ID, t.LEDGER_ID, t.DAY, t.MODEL_FAMILY, model ? t.MODEL_VERSION : null,
+                    model ? v : null, d == CostDimension.COST_DIMENSION_WORKSPACE ? v : null,
+                    d == CostDimension.COST_DIMENSION_COST_TYPE ? v : null,
+                    d == CostDimension.COST_DIMENSION_TOKEN_TYPE ? v : null,
+                    d == CostDimension.COST_DIMENSION_SERVICE_TIER ? v : null,
+                    d == CostDimension.COST_DIMENSION_CONTEXT_WINDOW ? v : null,
+                    d == CostDimension.COST_DIMENSION_INFERENCE_GEO ? v : null,
+                    d == CostDimension.COST_DIMENSION_SPEED ? v : null,
+                    d == CostDimension.COST_DIMENSION_API_KEY ? v : null,
+                    d == CostDimension.COST_DIMENSION_ACTOR ? v : null,
+                    d == CostDimension.COST_DIMENSION_PRODUCT ? v : null,
+                    t.AMOUNT_USD, t.LIST_AMOUNT_USD, t.DIMENSION.eq(DSL.inline(name)), t.LISTED_AMOUNT_USD));
+        }
+        return m;
+    }
+
+    /**
+     * The smallest rollup that holds every asked dimension and filter: the family rollup when only time
+     * and family are involved, the narrow rollup of the one other dimension involved, else the detail
+     * rollup.
+     */
     private static Source source(List<CostDimension> dims, CostRequest.Filter filter) {
-        boolean familyOnly = FAMILY_DIMENSIONS.containsAll(dims) && filter.models().isEmpty()
-                && filter.workspaceIds().isEmpty() && filter.apiKeyIds().isEmpty() && filter.actorIds().isEmpty()
-                && filter.products().isEmpty();
-        return familyOnly ? FAMILY : DETAIL;
+        EnumSet<CostDimension> other = EnumSet.noneOf(CostDimension.class);
+        for (CostDimension d : dims) {
+            if (!FAMILY_DIMENSIONS.contains(d)) {
+                other.add(d == CostDimension.COST_DIMENSION_MODEL_VERSION ? CostDimension.COST_DIMENSION_MODEL : d);
+            }
+        }
+        if (!filter.models().isEmpty()) {
+            other.add(CostDimension.COST_DIMENSION_MODEL);
+        }
+        if (!filter.workspaceIds().isEmpty()) {
+            other.add(CostDimension.COST_DIMENSION_WORKSPACE);
+        }
+        if (!filter.apiKeyIds().isEmpty()) {
+            other.add(CostDimension.COST_DIMENSION_API_KEY);
+        }
+        if (!filter.actorIds().isEmpty()) {
+            other.add(CostDimension.COST_DIMENSION_ACTOR);
+        }
+        if (!filter.products().isEmpty()) {
+            other.add(CostDimension.COST_DIMENSION_PRODUCT);
+        }
+        if (other.isEmpty()) {
+            return FAMILY;
+        }
+        return other.size() == 1 ? NARROW.get(other.iterator().next()) : DETAIL;
     }
 
     /** One group of costs; dimension values not grouped by are null. */
@@ -115,7 +177,8 @@ final class CostRepository {
             String workspaceName, String description, String model, String modelFamily, String modelVersion,
             String costType, String tokenType, String serviceTier, String contextWindow, String inferenceGeo,
             String speed, BigDecimal amount, boolean finalDay, boolean restated, String apiKeyId, String apiKeyName,
-            String actorId, String actorName, String product, BigDecimal listAmount, String source, String provider) {}
+            String actorId, String actorName, String product, BigDecimal listAmount, String source,
+            String provider, Long usageQuantity) {}
 
     Page query(DSLContext dsl, UUID tenantId, CostRequest.Range range, CostRequest.Filter filter,
             List<CostDimension> dims, CostOrder order, int offset, int limit) {
@@ -336,8 +399,13 @@ final class CostRepository {
 
     /** List price and billed cost of the range over the rows that state a list price. */
     Discount discount(DSLContext dsl, UUID tenantId, CostRequest.Range range, CostRequest.Filter filter) {
-        Source src = DETAIL;
-        return dsl.select(DSL.sum(src.listAmount()), DSL.sum(src.amount()).filterWhere(src.listAmount().isNotNull()))
+        Source src = source(List.of(), filter);
+        if (src == FAMILY) { // it keeps no list price: the narrow rollup with the fewest rows a day does
+            src = NARROW.get(CostDimension.COST_DIMENSION_SPEED);
+        }
+        Field<BigDecimal> billed = src.listed() != null ? DSL.sum(src.listed())
+                : DSL.sum(src.amount()).filterWhere(src.listAmount().isNotNull());
+        return dsl.select(DSL.sum(src.listAmount()), billed)
                 .from(src.table()).where(conditions(src, tenantId, range, filter))
                 .fetchSingle(r -> new Discount(r.value1(), r.value2() == null ? BigDecimal.ZERO : r.value2()));
     }
@@ -378,6 +446,26 @@ final class CostRepository {
      */
     void forEachLineItem(DSLContext dsl, UUID tenantId, CostRequest.Range range, CostRequest.Filter filter,
             ServerConfig.Exports limits, Consumer<LineItem> sink) {
+        // Usage per price group (V8), shared among the group's cost lines in proportion to their cost.
+        var usage = DSL.select(USAGE_LINE_ITEM.LEDGER_ID, USAGE_LINE_ITEM.DAY, USAGE_LINE_ITEM.WORKSPACE_ID,
+                        USAGE_LINE_ITEM.MODEL, USAGE_LINE_ITEM.USAGE_TYPE, USAGE_LINE_ITEM.SERVICE_TIER,
+                        USAGE_LINE_ITEM.CONTEXT_WINDOW, USAGE_LINE_ITEM.SPEED,
+                        DSL.sum(USAGE_LINE_ITEM.QUANTITY).as("quantity"))
+                .from(USAGE_LINE_ITEM)
+                .where(USAGE_LINE_ITEM.TENANT_ID.eq(tenantId))
+                .and(USAGE_LINE_ITEM.DAY.between(range.start(), range.end()))
+                .groupBy(USAGE_LINE_ITEM.LEDGER_ID, USAGE_LINE_ITEM.DAY, USAGE_LINE_ITEM.WORKSPACE_ID,
+                        USAGE_LINE_ITEM.MODEL, USAGE_LINE_ITEM.USAGE_TYPE, USAGE_LINE_ITEM.SERVICE_TIER,
+                        USAGE_LINE_ITEM.CONTEXT_WINDOW, USAGE_LINE_ITEM.SPEED)
+                .asTable("u");
+        Field<String> usageType = DSL.when(COST_LINE_ITEM.COST_TYPE.eq("web_search"),
+                DSL.inline("web_search_requests")).otherwise(COST_LINE_ITEM.TOKEN_TYPE);
+        Field<BigDecimal> groupQuantity = usage.field("quantity", BigDecimal.class);
+        Field<Long> lineQuantity = DSL.field("round({0} * {1} / nullif(sum({1}) over (partition by {2}, {3}, {4}, {5}, "
+                + "{6}, {7}, {8}, {9}), 0))", Long.class, groupQuantity, COST_LINE_ITEM.AMOUNT_USD,
+                COST_LINE_ITEM.LEDGER_ID, COST_LINE_ITEM.DAY, COST_LINE_ITEM.WORKSPACE_ID, COST_LINE_ITEM.MODEL,
+                usageType, COST_LINE_ITEM.SERVICE_TIER, COST_LINE_ITEM.CONTEXT_WINDOW, COST_LINE_ITEM.SPEED)
+                .as("usage_quantity");
         Field<Boolean> restated = DSL.field(DSL.exists(DSL.selectOne().from(COST_RESTATEMENT)
                 .where(COST_RESTATEMENT.LEDGER_ID.eq(COST_LINE_ITEM.LEDGER_ID))
                 .and(COST_RESTATEMENT.DAY.eq(COST_LINE_ITEM.DAY)))).as("restated");
@@ -395,7 +483,7 @@ final class CostRepository {
                                 COST_LINE_ITEM.CONTEXT_WINDOW, COST_LINE_ITEM.INFERENCE_GEO, COST_LINE_ITEM.SPEED,
                                 COST_LINE_ITEM.AMOUNT_USD, COST_DAY.STATUS, restated, COST_LINE_ITEM.API_KEY_ID,
                                 API_KEY.NAME, COST_LINE_ITEM.ACTOR_ID, ACTOR.LABEL, COST_LINE_ITEM.PRODUCT,
-                                COST_LINE_ITEM.LIST_AMOUNT_USD, COST_DAY.SOURCE)
+                                COST_LINE_ITEM.LIST_AMOUNT_USD, COST_DAY.SOURCE, lineQuantity)
                         .from(COST_LINE_ITEM)
                         .join(LEDGER).on(LEDGER.LEDGER_ID.eq(COST_LINE_ITEM.LEDGER_ID))
                         .leftJoin(COST_DAY).on(COST_DAY.LEDGER_ID.eq(COST_LINE_ITEM.LEDGER_ID)
@@ -406,6 +494,15 @@ final class CostRepository {
                                 .and(API_KEY.API_KEY_ID.eq(COST_LINE_ITEM.API_KEY_ID)))
                         .leftJoin(ACTOR).on(ACTOR.LEDGER_ID.eq(COST_LINE_ITEM.LEDGER_ID)
                                 .and(ACTOR.ACTOR_ID.eq(COST_LINE_ITEM.ACTOR_ID)))
+                        .leftJoin(usage).on(usage.field(USAGE_LINE_ITEM.LEDGER_ID).eq(COST_LINE_ITEM.LEDGER_ID)
+                                .and(usage.field(USAGE_LINE_ITEM.DAY).eq(COST_LINE_ITEM.DAY))
+                                .and(usage.field(USAGE_LINE_ITEM.WORKSPACE_ID).eq(COST_LINE_ITEM.WORKSPACE_ID))
+                                .and(usage.field(USAGE_LINE_ITEM.MODEL).eq(COST_LINE_ITEM.MODEL))
+                                .and(usage.field(USAGE_LINE_ITEM.USAGE_TYPE).eq(usageType))
+                                .and(usage.field(USAGE_LINE_ITEM.SERVICE_TIER).eq(COST_LINE_ITEM.SERVICE_TIER))
+                                .and(usage.field(USAGE_LINE_ITEM.CONTEXT_WINDOW).eq(COST_LINE_ITEM.CONTEXT_WINDOW))
+                                .and(usage.field(USAGE_LINE_ITEM.SPEED).eq(COST_LINE_ITEM.SPEED))
+                                .and(COST_LINE_ITEM.COST_TYPE.in("tokens", "web_search")))
                         .where(rawConditions(tenantId, range, filter))
                         .orderBy(COST_LINE_ITEM.DAY, COST_LINE_ITEM.LINE_ITEM_ID)
                         .fetchSize(500)
@@ -424,7 +521,7 @@ final class CostRepository {
                                 Boolean.TRUE.equals(r.get(restated)), r.get(COST_LINE_ITEM.API_KEY_ID),
                                 r.get(API_KEY.NAME), r.get(COST_LINE_ITEM.ACTOR_ID), r.get(ACTOR.LABEL),
                                 r.get(COST_LINE_ITEM.PRODUCT), r.get(COST_LINE_ITEM.LIST_AMOUNT_USD),
-                                r.get(COST_DAY.SOURCE), r.get(LEDGER.PROVIDER)));
+                                r.get(COST_DAY.SOURCE), r.get(LEDGER.PROVIDER), r.get(lineQuantity)));
                     }
                 }
             });
@@ -440,6 +537,9 @@ final class CostRepository {
     private static Condition conditions(Source src, UUID tenantId, CostRequest.Range range,
             CostRequest.Filter filter) {
         Condition c = src.tenant().eq(tenantId).and(src.day().between(range.start(), range.end()));
+        if (src.only() != null) {
+            c = c.and(src.only());
+        }
         if (filter.noProvider()) {
             c = c.and(DSL.falseCondition());
         }
@@ -475,7 +575,7 @@ final class CostRepository {
                 COST_LINE_ITEM.WORKSPACE_ID, COST_LINE_ITEM.COST_TYPE, COST_LINE_ITEM.TOKEN_TYPE,
                 COST_LINE_ITEM.SERVICE_TIER, COST_LINE_ITEM.CONTEXT_WINDOW, COST_LINE_ITEM.INFERENCE_GEO,
                 COST_LINE_ITEM.SPEED, COST_LINE_ITEM.API_KEY_ID, COST_LINE_ITEM.ACTOR_ID, COST_LINE_ITEM.PRODUCT,
-                COST_LINE_ITEM.AMOUNT_USD, COST_LINE_ITEM.LIST_AMOUNT_USD), tenantId, range, filter);
+                COST_LINE_ITEM.AMOUNT_USD, COST_LINE_ITEM.LIST_AMOUNT_USD, null, null), tenantId, range, filter);
     }
 
     /**

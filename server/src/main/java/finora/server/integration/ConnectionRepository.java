@@ -4,6 +4,7 @@ import static finora.db.jooq.Tables.CONNECTION;
 import static finora.db.jooq.Tables.COST_DAY;
 import static finora.db.jooq.Tables.CREDENTIAL;
 import static finora.db.jooq.Tables.LEDGER;
+import static finora.db.jooq.Tables.SYNC_REPLICA;
 import static finora.db.jooq.Tables.SYNC_RUN;
 
 import finora.db.jooq.tables.records.ConnectionRecord;
@@ -12,8 +13,11 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 
 /**
  * Connections, their credentials, their ledgers (one cost history per tenant and provider
@@ -82,6 +86,30 @@ public final class ConnectionRepository {
                 .and(CONNECTION.STATUS.ne("REMOVED"))
                 .fetchOptional()
                 .map(ConnectionRepository::toRow);
+    }
+
+    /** The database's clock: replicas judge each other's heartbeats by this one clock, whatever their own say. */
+    public static final Field<OffsetDateTime> DB_NOW = DSL.field("clock_timestamp()",
+            SQLDataType.TIMESTAMPWITHTIMEZONE);
+
+    /**
+     * Whether a connection's lease is free: it ran out ({@code lease_expires_at}, the backstop for a
+     * live replica whose sync hangs), or the replica session holding it stopped renewing its heartbeat
+     * (crashed, hung, cut off from the database). A lease without a session (written before heartbeats
+     * existed) lasts until it runs out.
+     */
+    public static Condition leaseFree(OffsetDateTime now) {
+        return CONNECTION.LEASE_EXPIRES_AT.isNull()
+                .or(CONNECTION.LEASE_EXPIRES_AT.le(now))
+                .or(CONNECTION.LEASE_SESSION.isNotNull().andNotExists(DSL.selectOne().from(SYNC_REPLICA)
+                        .where(SYNC_REPLICA.SESSION_ID.eq(CONNECTION.LEASE_SESSION))
+                        .and(SYNC_REPLICA.EXPIRES_AT.gt(DB_NOW))));
+    }
+
+    /** Whether a sync of the connection runs now: a replica holds a lease that is not {@link #leaseFree free}. */
+    boolean syncRunning(DSLContext tx, UUID connectionId, OffsetDateTime now) {
+        return tx.fetchExists(CONNECTION, CONNECTION.CONNECTION_ID.eq(connectionId)
+                .and(CONNECTION.LEASE_TOKEN.isNotNull()).andNot(leaseFree(now)));
     }
 
     /** Same as {@link #findLive} but locks the row for the rest of the transaction. */

@@ -178,7 +178,7 @@ public final class Connections {
         dsl.transaction(c -> {
             ConnectionRow locked = repository.lockLive(c.dsl(), caller.tenantId(), connectionId)
                     .orElseThrow(() -> notFound(connectionId));
-            if (locked.leaseExpiresAt() != null && locked.leaseExpiresAt().isAfter(now)) {
+            if (repository.syncRunning(c.dsl(), connectionId, now)) {
                 throw new FinoraException(ErrorReason.SYNC_IN_PROGRESS,
                         "A sync of this connection is running; its progress shows on the connection");
             }

@@ -152,4 +152,33 @@ public interface ProviderCosts {
 
     /** No estimate: the level does not offer one, or no hour of today has closed yet. */
     record NoEstimate(String reason) implements NowcastAnswer {}
+
+    /** Whether {@link #fetchUsage} reports token usage (providers without a usage source answer false). */
+    default boolean reportsUsage() {
+        return false;
+    }
+
+    /**
+     * Fetches the usage (token and request counts) of the closed UTC days [{@code start},
+     * {@code endExclusive}) and hands each day to {@code sink} once, oldest first; days without usage
+     * come as empty days. Only called when {@link #reportsUsage()}.
+     *
+     * @throws ProviderException as {@link #fetchDays} does
+     */
+    default void fetchUsage(String credential, LocalDate start, LocalDate endExclusive, Consumer<UsageDay> sink,
+            Runnable pageDone) {
+        throw new UnsupportedOperationException(provider() + " reports no usage");
+    }
+
+    /** One day's usage, whole. */
+    record UsageDay(LocalDate day, List<UsageLine> lines) {}
+
+    /**
+     * One normalized usage count. Strings are never null: '' means "not given"; workspace '' is the
+     * Default workspace. {@code usageType} is a token type as cost lines name it (e.g.
+     * {@code output_tokens}) or {@code web_search_requests}; identities are unique within a day.
+     */
+    record UsageLine(String workspaceId, String model, String modelFamily, String modelVersion, String serviceTier,
+            String contextWindow, String speed, String inferenceGeo, String apiKeyId, String usageType,
+            long quantity) {}
 }

@@ -61,6 +61,11 @@ import org.slf4j.MDC;
  *   <li><b>Store.</b> One transaction per day: delete the day's line items, insert the new ones,
  *       upsert its {@code cost_day} (zero when empty), record a {@code cost_restatement} when its
  *       total changed, publish progress and extend the lease. A failure never leaves half a day.
+ *   <li><b>Usage.</b> After the costs, a provider that {@link ProviderCosts#reportsUsage() reports usage}
+ *       hands over the token counts of the same window, day by day; each day's usage is replaced in
+ *       its own fenced transaction (a changed count is a {@code usage_restatement}), so usage keeps
+ *       the cost days' window, re-fetches and finality. Usage pages extend the lease but are not
+ *       counted as the run's pages.
  *   <li><b>Fencing.</b> Every transaction first extends the lease under the claim's token; if
  *       another replica took the connection over, or it was removed, the run stops without writing.
  *   <li><b>End.</b> The run's outcome goes to {@code sync_run} and the connection; after a success
@@ -228,7 +233,26 @@ public final class CostSync {
         long startNanos = System.nanoTime();
         OffsetDateTime startedAt = now();
         LocalDate today = startedAt.toLocalDate();
-        RunWindow runWindow = dsl.transactionResult(c -> {
+        RunWindow runWindow;
+        try {
+            runWindow = start(claim, startedAt, today);
+        } catch (RuntimeException e) {
+            // The database refused the start (unreachable, pool exhausted): hand the connection back
+            // for a retry instead of leaving the lease to run out.
+            log.warn("Sync of connection {} could not start: {}", claim.connectionId(), e.toString());
+            finish(claim, SyncFailure.INTERNAL, "The sync could not start: the database did not answer" + REPAIR);
+            return new Result(claim.token(), "FAILED", SyncFailure.INTERNAL, 0, 0, 0, 0);
+        }
+        if (runWindow == null) {
+            log.info("Connection {} was taken over or removed before its sync started", claim.connectionId());
+            return new Result(claim.token(), "SKIPPED", SyncFailure.LEASE_LOST, 0, 0, 0, 0);
+        }
+        return runStarted(claim, stopRequested, runWindow, startNanos, today);
+    }
+
+    /** The run's first transaction: extends the lease, abandons a taken-over run, records this one; null if the lease is gone. */
+    private RunWindow start(Claim claim, OffsetDateTime startedAt, LocalDate today) {
+        return dsl.transactionResult(c -> {
             DSLContext tx = c.dsl();
             if (!repository.extendLease(tx, claim, startedAt.plus(leaseDuration))) {
                 return null;
@@ -244,10 +268,10 @@ public final class CostSync {
                     w.window().endExclusive().minusDays(1), w.window().days(), startedAt, w.reconciliation());
             return w;
         });
-        if (runWindow == null) {
-            log.info("Connection {} was taken over or removed before its sync started", claim.connectionId());
-            return new Result(claim.token(), "SKIPPED", SyncFailure.LEASE_LOST, 0, 0, 0, 0);
-        }
+    }
+
+    private Result runStarted(Claim claim, BooleanSupplier stopRequested, RunWindow runWindow, long startNanos,
+            LocalDate today) {
         Window window = runWindow.window();
         log.info("Sync of connection {} started: {} to {} ({} days)", claim.connectionId(), window.start(),
                 window.endExclusive().minusDays(1), window.days());
@@ -270,6 +294,9 @@ public final class CostSync {
             storeDirectory(claim, directory);
             DataLevel used = syncCosts(claim, provider, key, level, directory, window, today, progress,
                     stopRequested);
+            if (provider.reportsUsage()) {
+                syncUsage(claim, provider, key, window, progress, stopRequested);
+            }
             recordLevel(claim, used);
             nowcast(claim, provider, key, used, today);
         } catch (ProviderException e) {
@@ -496,6 +523,36 @@ public final class CostSync {
                     + (defective.size() == 1 ? "it" : "them") + " again");
         }
         return used;
+    }
+
+    /**
+     * Token usage of the same window, after its costs: each day's usage replaced whole in one fenced
+     * transaction, so usage follows the cost days' window, re-fetches and finality (the day's status
+     * is the cost day's); a changed count is a usage restatement.
+     */
+    private void syncUsage(Claim claim, ProviderCosts provider, String key, Window window, Progress progress,
+            BooleanSupplier stop) {
+        Set<LocalDate> seen = new HashSet<>();
+        checkStop(stop);
+        provider.fetchUsage(key, window.start(), window.endExclusive(), usage -> {
+            LocalDate day = usage.day();
+            if (day.isBefore(window.start()) || !day.isBefore(window.endExclusive()) || !seen.add(day)) {
+                log.warn("The provider handed over usage of {} again or outside the window; ignored", day);
+                return;
+            }
+            OffsetDateTime at = now();
+            boolean restated = dsl.transactionResult(c -> {
+                fence(c.dsl(), claim);
+                return repository.replaceUsageDay(c.dsl(), claim, day, usage.lines(), at);
+            });
+            if (restated) {
+                log.info("The provider restated the usage of {} of connection {}", day, claim.connectionId());
+            }
+            checkStop(stop);
+        }, () -> {
+            heartbeat(claim, progress); // the run's page count stays the cost pages'
+            checkStop(stop);
+        });
     }
 
     private static String days(List<LocalDate> days) {

@@ -8,11 +8,15 @@ import static finora.db.jooq.Tables.COST_DAY;
 import static finora.db.jooq.Tables.COST_LINE_ITEM;
 import static finora.db.jooq.Tables.COST_RESTATEMENT;
 import static finora.db.jooq.Tables.LEDGER;
+import static finora.db.jooq.Tables.SYNC_REPLICA;
 import static finora.db.jooq.Tables.SYNC_RUN;
 import static finora.db.jooq.Tables.TENANT;
+import static finora.db.jooq.Tables.USAGE_LINE_ITEM;
+import static finora.db.jooq.Tables.USAGE_RESTATEMENT;
 import static finora.db.jooq.Tables.WORKSPACE;
 
 import finora.server.auth.Plan;
+import finora.server.integration.ConnectionRepository;
 import finora.server.provider.ProviderCosts;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -25,6 +29,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 
 /**
  * Leases, sync runs, workspaces and cost rows in the database. Cost rows, days, restatements and
@@ -53,21 +60,62 @@ final class SyncRepository {
     record ProviderError(String requestId, String message) {}
 
 
+    private static final Field<OffsetDateTime> DB_NOW = ConnectionRepository.DB_NOW;
+
+    private static Field<OffsetDateTime> dbNowPlus(java.time.Duration d) {
+        return DSL.field("clock_timestamp() + {0} * interval '1 millisecond'", SQLDataType.TIMESTAMPWITHTIMEZONE,
+                DSL.val(d.toMillis()));
+    }
+
     /**
-     * Claims up to {@code max} due connections: ACTIVE, {@code next_sync_at <= now}, no live lease.
-     * {@code FOR UPDATE SKIP LOCKED} lets replicas claim side by side without waiting for or
-     * double-claiming each other's rows; the lease is written before the transaction ends.
+     * Renews (or first writes) a replica session's heartbeat: alive until the database's clock
+     * passes now + {@code expiry}.
      */
-    List<Claim> claimDue(DSLContext tx, OffsetDateTime now, String replicaId, OffsetDateTime leaseUntil, int max) {
+    void beat(DSLContext tx, UUID sessionId, String replicaId, java.time.Duration expiry) {
+        tx.insertInto(SYNC_REPLICA)
+                .set(SYNC_REPLICA.SESSION_ID, sessionId)
+                .set(SYNC_REPLICA.REPLICA_ID, replicaId)
+                .set(SYNC_REPLICA.STARTED_AT, DB_NOW)
+                .set(SYNC_REPLICA.HEARTBEAT_AT, DB_NOW)
+                .set(SYNC_REPLICA.EXPIRES_AT, dbNowPlus(expiry))
+                .onConflict(SYNC_REPLICA.SESSION_ID).doUpdate()
+                .set(SYNC_REPLICA.HEARTBEAT_AT, DB_NOW)
+                .set(SYNC_REPLICA.EXPIRES_AT, dbNowPlus(expiry))
+                .execute();
+    }
+
+    /** Ends a session that stopped cleanly (its leases were released first). */
+    void endSession(DSLContext tx, UUID sessionId) {
+        tx.deleteFrom(SYNC_REPLICA).where(SYNC_REPLICA.SESSION_ID.eq(sessionId)).execute();
+    }
+
+    /** Deletes sessions that expired more than {@code age} ago (a lease naming one is free either way). */
+    int purgeSessions(DSLContext tx, java.time.Duration age) {
+        return tx.deleteFrom(SYNC_REPLICA).where(SYNC_REPLICA.EXPIRES_AT.lt(dbNowPlus(age.negated()))).execute();
+    }
+
+    /** Sessions alive now, by the database's clock. */
+    int liveSessions(DSLContext tx) {
+        return tx.fetchCount(SYNC_REPLICA, SYNC_REPLICA.EXPIRES_AT.gt(DB_NOW));
+    }
+
+    /**
+     * Claims up to {@code max} due connections for the replica session {@code sessionId}: ACTIVE,
+     * {@code next_sync_at <= now}, no live lease ({@link ConnectionRepository#leaseFree}). {@code FOR UPDATE SKIP LOCKED}
+     * lets replicas claim side by side without waiting for or double-claiming each other's rows; the
+     * lease (a fresh fencing token) is written before the transaction ends.
+     */
+    List<Claim> claimDue(DSLContext tx, OffsetDateTime now, String replicaId, UUID sessionId,
+            OffsetDateTime leaseUntil, int max) {
         var due = tx.select(CONNECTION.CONNECTION_ID, CONNECTION.TENANT_ID, CONNECTION.VERSION,
                         CONNECTION.LAST_SYNC_STARTED_AT, CONNECTION.REFRESH_REQUESTED_AT, CONNECTION.LEDGER_ID)
                 .from(CONNECTION)
                 .where(CONNECTION.STATUS.eq("ACTIVE"))
                 .and(CONNECTION.NEXT_SYNC_AT.le(now))
-                .and(CONNECTION.LEASE_EXPIRES_AT.isNull().or(CONNECTION.LEASE_EXPIRES_AT.le(now)))
+                .and(ConnectionRepository.leaseFree(now))
                 .orderBy(CONNECTION.NEXT_SYNC_AT, CONNECTION.CONNECTION_ID)
                 .limit(max)
-                .forUpdate().skipLocked()
+                .forUpdate().of(CONNECTION).skipLocked()
                 .fetch();
         List<Claim> claims = new ArrayList<>();
         for (var r : due) {
@@ -76,6 +124,7 @@ final class SyncRepository {
                     .set(CONNECTION.LEASE_OWNER, replicaId)
                     .set(CONNECTION.LEASE_TOKEN, token)
                     .set(CONNECTION.LEASE_EXPIRES_AT, leaseUntil)
+                    .set(CONNECTION.LEASE_SESSION, sessionId)
                     .where(CONNECTION.CONNECTION_ID.eq(r.value1()))
                     .execute();
             claims.add(new Claim(r.value1(), r.value2(), r.value6(), token, replicaId, r.value3(), r.value4(),
@@ -309,6 +358,52 @@ final class SyncRepository {
     }
 
     /** Records that a re-fetch changed a day's total; {@code afterFinal}: the day was FINAL before. */
+    /**
+     * Replaces a ledger's usage of one day; records a usage restatement when a day that had usage
+     * before now counts another total ({@code afterFinal}: its cost day was FINAL).
+     *
+     * @return whether the day's total count changed
+     */
+    boolean replaceUsageDay(DSLContext tx, Claim claim, LocalDate day, List<ProviderCosts.UsageLine> lines,
+            OffsetDateTime at) {
+        Long old = tx.select(org.jooq.impl.DSL.sum(USAGE_LINE_ITEM.QUANTITY).cast(Long.class))
+                .from(USAGE_LINE_ITEM)
+                .where(USAGE_LINE_ITEM.LEDGER_ID.eq(claim.ledgerId())).and(USAGE_LINE_ITEM.DAY.eq(day))
+                .fetchOne(0, Long.class);
+        tx.deleteFrom(USAGE_LINE_ITEM)
+                .where(USAGE_LINE_ITEM.LEDGER_ID.eq(claim.ledgerId())).and(USAGE_LINE_ITEM.DAY.eq(day))
+                .execute();
+        long total = 0;
+        if (!lines.isEmpty()) {
+            var insert = tx.insertInto(USAGE_LINE_ITEM, USAGE_LINE_ITEM.TENANT_ID, USAGE_LINE_ITEM.LEDGER_ID,
+                    USAGE_LINE_ITEM.DAY, USAGE_LINE_ITEM.WORKSPACE_ID, USAGE_LINE_ITEM.MODEL,
+                    USAGE_LINE_ITEM.MODEL_FAMILY, USAGE_LINE_ITEM.MODEL_VERSION, USAGE_LINE_ITEM.SERVICE_TIER,
+                    USAGE_LINE_ITEM.CONTEXT_WINDOW, USAGE_LINE_ITEM.SPEED, USAGE_LINE_ITEM.INFERENCE_GEO,
+                    USAGE_LINE_ITEM.API_KEY_ID, USAGE_LINE_ITEM.USAGE_TYPE, USAGE_LINE_ITEM.QUANTITY);
+            for (ProviderCosts.UsageLine l : lines) {
+                insert = insert.values(claim.tenantId(), claim.ledgerId(), day, l.workspaceId(), l.model(),
+                        l.modelFamily(), l.modelVersion(), l.serviceTier(), l.contextWindow(), l.speed(),
+                        l.inferenceGeo(), l.apiKeyId(), l.usageType(), l.quantity());
+                total = Math.addExact(total, l.quantity());
+            }
+            insert.execute();
+        }
+        boolean changed = old != null && old != total;
+        if (changed) {
+            boolean afterFinal = storedDay(tx, claim.ledgerId(), day).map(d -> "FINAL".equals(d.status()))
+                    .orElse(false);
+            tx.insertInto(USAGE_RESTATEMENT)
+                    .set(USAGE_RESTATEMENT.LEDGER_ID, claim.ledgerId())
+                    .set(USAGE_RESTATEMENT.DAY, day)
+                    .set(USAGE_RESTATEMENT.OLD_QUANTITY, old)
+                    .set(USAGE_RESTATEMENT.NEW_QUANTITY, total)
+                    .set(USAGE_RESTATEMENT.RESTATED_AT, at)
+                    .set(USAGE_RESTATEMENT.AFTER_FINAL, afterFinal)
+                    .execute();
+        }
+        return changed;
+    }
+
     void insertRestatement(DSLContext tx, Claim claim, LocalDate day, BigDecimal oldTotal, BigDecimal newTotal,
             OffsetDateTime at, boolean afterFinal) {
         tx.insertInto(COST_RESTATEMENT)
@@ -363,7 +458,8 @@ final class SyncRepository {
                 .set(CONNECTION.FAILED_SYNCS, failedSyncs)
                 .set(CONNECTION.LEASE_OWNER, (String) null)
                 .set(CONNECTION.LEASE_TOKEN, (UUID) null)
-                .set(CONNECTION.LEASE_EXPIRES_AT, (OffsetDateTime) null);
+                .set(CONNECTION.LEASE_EXPIRES_AT, (OffsetDateTime) null)
+                .set(CONNECTION.LEASE_SESSION, (UUID) null);
         if (!keepNextSyncAt) {
             update = update.set(CONNECTION.NEXT_SYNC_AT, nextSyncAt);
         }

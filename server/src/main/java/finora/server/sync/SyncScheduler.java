@@ -7,6 +7,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,6 +15,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,9 +29,17 @@ import org.slf4j.LoggerFactory;
  * <p>Every {@link SyncConfig#pollInterval()} (fixed delay) it claims as many due connections as it
  * has free workers, in a short transaction with {@code SELECT … FOR UPDATE SKIP LOCKED}: due means
  * ACTIVE, {@code next_sync_at <= now} and no live lease. A claim writes {@code lease_owner} (this
- * replica), a fresh {@code lease_token} and {@code lease_expires_at = now + lease}; the run extends
- * the lease with every page and day, and every write checks the token, so a replica that stalls past
- * its lease is taken over by another and can never write again. Time comes only from the clock.
+ * replica), {@code lease_session} (this scheduler's session), a fresh {@code lease_token} and
+ * {@code lease_expires_at = now + lease}; the run extends the lease with every page and day, and
+ * every write checks the token, so a replica that was taken over can never write again.
+ *
+ * <p><b>Heartbeat.</b> From its first claim the scheduler renews its session's {@code sync_replica}
+ * row every {@link SyncConfig#heartbeatInterval()} on a thread of its own. A lease is live only while
+ * its session's row is (by the database's clock) and its {@code lease_expires_at} has not passed, so
+ * the connections of a replica that crashed, hung or lost the database are claimed by the others
+ * within about {@link SyncConfig#heartbeatExpiry()} plus one poll, while the long lease still frees
+ * a sync that hangs on a replica that is otherwise alive. Business time ("due", lease ends) comes
+ * from the injected clock.
  *
  * <p>{@link #stop} is the "stop background work" step of a graceful shutdown: no new claims;
  * running syncs end after their current day (or are interrupted after the timeout) and release
@@ -49,8 +59,13 @@ public final class SyncScheduler implements AutoCloseable {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final Set<Claim> inFlight = ConcurrentHashMap.newKeySet();
     private final Semaphore freeWorkers;
+    /** This scheduler's session: a new one per process start, even under the same replica id. */
+    private final UUID sessionId = UUID.randomUUID();
+    private final AtomicBoolean halted = new AtomicBoolean();
     private ScheduledExecutorService poller;
     private ExecutorService workers;
+    private ScheduledExecutorService heartbeat;
+    private volatile long lastBeatNanos;
 
     /** Creates an idle scheduler; {@code enabled} false ({@code FINORA_SYNC_ENABLED=false}) makes {@link #start} a no-op. */
     public SyncScheduler(DSLContext dsl, CostSync sync, SyncConfig config, boolean enabled, Clock clock) {
@@ -71,11 +86,50 @@ public final class SyncScheduler implements AutoCloseable {
         if (poller != null || stopping.get()) {
             throw new IllegalStateException("The sync scheduler was already started");
         }
+        startHeartbeat();
         workers = Executors.newFixedThreadPool(config.workers(), threads("sync-worker-"));
         poller = Executors.newSingleThreadScheduledExecutor(threads("sync-poller-"));
         poller.scheduleWithFixedDelay(this::poll, 0, config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-        log.info("Sync scheduler started as replica {}: {} workers, polling every {} ms", config.replicaId(),
-                config.workers(), config.pollInterval().toMillis());
+        log.info("Sync scheduler started as replica {} (session {}): {} workers, polling every {} ms, heartbeat "
+                + "every {} ms, expiring after {} ms, leases of {} s", config.replicaId(), sessionId,
+                config.workers(), config.pollInterval().toMillis(), config.heartbeatInterval().toMillis(),
+                config.heartbeatExpiry().toMillis(), config.leaseDuration().toSeconds());
+    }
+
+    /** Starts renewing this session's heartbeat, once; a no-op after a stop. */
+    private synchronized void startHeartbeat() {
+        if (heartbeat != null || stopping.get()) {
+            return;
+        }
+        heartbeat = Executors.newSingleThreadScheduledExecutor(threads("sync-heartbeat-"));
+        lastBeatNanos = System.nanoTime();
+        heartbeat.scheduleWithFixedDelay(this::beat, 0, config.heartbeatInterval().toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** One renewal; never throws, or the executor would cancel the schedule. */
+    private void beat() {
+        try {
+            dsl.transaction(c -> repository.beat(c.dsl(), sessionId, config.replicaId(), config.heartbeatExpiry()));
+            long now = System.nanoTime();
+            if (now - lastBeatNanos > config.heartbeatExpiry().toNanos()) {
+                log.warn("Heartbeat of replica {} renewed after {} ms: other replicas may have taken over its syncs "
+                        + "meanwhile (their writes are fenced)", config.replicaId(),
+                        TimeUnit.NANOSECONDS.toMillis(now - lastBeatNanos));
+            }
+            lastBeatNanos = now;
+            if (ThreadLocalRandom.current().nextInt(100) == 0) {
+                dsl.transaction(c -> repository.purgeSessions(c.dsl(), Duration.ofHours(1)));
+            }
+        } catch (RuntimeException e) {
+            log.warn("Renewing the heartbeat of replica {} failed; trying again in {} ms: {}", config.replicaId(),
+                    config.heartbeatInterval().toMillis(), e.toString());
+        }
+    }
+
+    /** This scheduler's session id, as written to {@code sync_replica} and {@code connection.lease_session}. */
+    public UUID sessionId() {
+        return sessionId;
     }
 
     /** The id this replica writes into leases and sync runs. */
@@ -88,6 +142,7 @@ public final class SyncScheduler implements AutoCloseable {
      * tests and tools. Returns how many syncs ran.
      */
     public int runDueNow() {
+        startHeartbeat();
         int runs = 0;
         while (runs < MAX_RUNS_NOW && !stopping.get()) {
             List<Claim> claims = claim(1);
@@ -100,11 +155,17 @@ public final class SyncScheduler implements AutoCloseable {
         return runs;
     }
 
-    /** Claims up to {@code max} due connections for this replica. */
+    /**
+     * Claims up to {@code max} due connections for this replica; renews the session's heartbeat in the
+     * same transaction, so a claim is never made by a session that looks dead.
+     */
     List<Claim> claim(int max) {
         OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
-        return dsl.transactionResult(c -> repository.claimDue(c.dsl(), now, config.replicaId(),
-                now.plus(config.leaseDuration()), max));
+        return dsl.transactionResult(c -> {
+            repository.beat(c.dsl(), sessionId, config.replicaId(), config.heartbeatExpiry());
+            return repository.claimDue(c.dsl(), now, config.replicaId(), sessionId,
+                    now.plus(config.leaseDuration()), max);
+        });
     }
 
     /** One look for due connections; never throws, or the executor would cancel the schedule. */
@@ -124,6 +185,9 @@ public final class SyncScheduler implements AutoCloseable {
                     workers.execute(() -> {
                         try {
                             sync.run(claim, stopping::get);
+                        } catch (RuntimeException e) {
+                            log.error("Sync of connection {} ended unexpectedly; its lease runs out", claim.connectionId(),
+                                    e);
                         } finally {
                             inFlight.remove(claim);
                             freeWorkers.release();
@@ -153,7 +217,11 @@ public final class SyncScheduler implements AutoCloseable {
      * writes that release the leases.
      */
     public synchronized void stop(Duration timeout) {
+        if (halted.get()) {
+            return;
+        }
         if (!stopping.compareAndSet(false, true) || poller == null) {
+            endHeartbeat(); // a runDueNow-only scheduler has a session too
             return;
         }
         long start = System.nanoTime();
@@ -176,8 +244,46 @@ public final class SyncScheduler implements AutoCloseable {
             for (Claim claim : inFlight) {
                 sync.finish(claim, SyncFailure.STOPPED, CostSync.STOPPED_DETAIL);
             }
+            endHeartbeat();
             log.info("Sync scheduler of replica {} stopped", config.replicaId());
         }
+    }
+
+    /** Stops renewing and deletes the session: every lease it held was released before. */
+    private synchronized void endHeartbeat() {
+        if (heartbeat == null) {
+            return;
+        }
+        heartbeat.shutdownNow();
+        try {
+            heartbeat.awaitTermination(1, TimeUnit.SECONDS);
+            dsl.transaction(c -> repository.endSession(c.dsl(), sessionId));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.warn("Could not end the session of replica {}; it expires by itself: {}", config.replicaId(),
+                    e.toString());
+        } finally {
+            heartbeat = null;
+        }
+    }
+
+    /**
+     * Simulates a crash, for tests and the soak run: the heartbeat, the poller and the workers stop at
+     * once (interrupted), nothing is released and the session is left to expire, as after a kill -9.
+     * Close the replica's database pool first, so that nothing its interrupted workers still had in
+     * hand reaches the database.
+     */
+    public synchronized void halt() {
+        halted.set(true);
+        stopping.set(true);
+        for (ExecutorService e : new ExecutorService[] {heartbeat, poller, workers}) {
+            if (e != null) {
+                e.shutdownNow();
+            }
+        }
+        log.warn("Sync scheduler of replica {} halted (simulated crash): its leases expire with its heartbeat",
+                config.replicaId());
     }
 
     private static long nanosUntil(long when) {

@@ -345,32 +345,46 @@ class CostGrpcTest {
     void focusExport_headerAndARowColumnByColumn() {
         LocalDate day = LocalDate.of(2026, 11, 20);
         List<String> lines = export(ExportFormat.EXPORT_FORMAT_FOCUS, day, day);
-        assertThat(parseCsv(lines.get(0))).containsExactly("BilledCost", "EffectiveCost", "ListCost",
-                "BillingCurrency", "ChargePeriodStart", "ChargePeriodEnd", "BillingPeriodStart", "BillingPeriodEnd",
-                "ChargeCategory", "ChargeClass", "ChargeDescription", "ProviderName", "PublisherName",
-                "InvoiceIssuerName", "ServiceName", "ServiceCategory", "BillingAccountId", "BillingAccountName",
-                "SubAccountId", "SubAccountName", "SkuId", "Tags", "x_ModelFamily", "x_ModelVersion", "x_TokenType",
-                "x_CostType", "x_ServiceTier", "x_Finalized", "x_ContextWindow", "x_InferenceGeo", "x_Speed",
-                "x_ApiKeyId", "x_ApiKeyName", "x_Actor", "x_ActorId", "x_Product", "x_Source");
+        List<String> header = parseCsv(lines.get(0));
+        assertThat(header).containsExactlyElementsOf(CostExportWriter.FOCUS_HEADER);
         CostSeeder.Item item = acmeItems(day, day, i -> i.ledger().equals(acmeConnection)
                 && i.workspaceId().equals("wrkspc_research") && i.model().equals("claude-opus-4-6")).get(0);
-        List<String> row = lines.stream().skip(1).map(CostGrpcTest::parseCsv)
-                .filter(r -> r.get(18).equals("wrkspc_research") && r.get(20).equals("claude-opus-4-6")
-                        && r.get(16).equals("org-acme-1") && r.get(24).equals(item.tokenType())
-                        && r.get(26).equals(item.serviceTier()))
+        Map<String, String> row = lines.stream().skip(1).map(CostGrpcTest::parseCsv)
+                .map(r -> {
+                    Map<String, String> m = new java.util.LinkedHashMap<>();
+                    for (int k = 0; k < header.size(); k++) {
+                        m.put(header.get(k), r.get(k));
+                    }
+                    return m;
+                })
+                .filter(r -> r.get("SubAccountId").equals("wrkspc_research") && r.get("SkuId").equals("claude-opus-4-6")
+                        && r.get("BillingAccountId").equals("org-acme-1") && r.get("x_TokenType").equals(item.tokenType())
+                        && r.get("x_ServiceTier").equals(item.serviceTier()))
                 .findFirst().orElseThrow();
-        assertThat(new BigDecimal(row.get(0))).isEqualByComparingTo(item.amount());
-        assertThat(row.get(1)).isEqualTo(row.get(0));
-        assertThat(row.get(2)).isEqualTo(row.get(0));
-        assertThat(row.subList(3, 16)).containsExactly("USD", "2026-11-20T00:00:00Z", "2026-11-21T00:00:00Z",
-                "2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z", "Usage", "Correction",
-                "claude-opus-4-6 " + item.tokenType() + " " + item.serviceTier(), "Anthropic", "Anthropic",
-                "Anthropic", "Claude API", "AI and Machine Learning");
-        assertThat(row.subList(16, 21)).containsExactly("org-acme-1", "Acme Org", "wrkspc_research",
-                "Research, \"R&D\"", "claude-opus-4-6");
-        assertThat(row.get(21)).isEqualTo("{\"workspace\":\"Research, \\\"R&D\\\"\",\"workspace_id\":\"wrkspc_research\"}");
-        assertThat(row.subList(22, 31)).containsExactly("Opus", "4.6", item.tokenType(), "tokens",
-                item.serviceTier(), "true", "0-200k", "global", "");
+        assertThat(new BigDecimal(row.get("BilledCost"))).isEqualByComparingTo(item.amount());
+        assertThat(row.get("EffectiveCost")).isEqualTo(row.get("BilledCost"));
+        assertThat(row.get("ContractedCost")).isEqualTo(row.get("BilledCost"));
+        assertThat(row).containsEntry("BillingCurrency", "USD").containsEntry("ChargePeriodStart", "2026-11-20T00:00:00Z")
+                .containsEntry("ChargePeriodEnd", "2026-11-21T00:00:00Z")
+                .containsEntry("BillingPeriodStart", "2026-11-01T00:00:00Z")
+                .containsEntry("BillingPeriodEnd", "2026-12-01T00:00:00Z").containsEntry("ChargeCategory", "Usage")
+                .containsEntry("ChargeClass", "Correction")
+                .containsEntry("ChargeDescription", "claude-opus-4-6 " + item.tokenType() + " " + item.serviceTier())
+                .containsEntry("ChargeFrequency", "Usage-Based").containsEntry("ProviderName", "Anthropic")
+                .containsEntry("ServiceProviderName", "Anthropic").containsEntry("HostProviderName", "Anthropic")
+                .containsEntry("ServiceName", "Claude API").containsEntry("ServiceCategory", "AI and Machine Learning")
+                .containsEntry("ServiceSubcategory", "Generative AI").containsEntry("BillingAccountName", "Acme Org")
+                .containsEntry("SubAccountName", "Research, \"R&D\"").containsEntry("x_ModelFamily", "Opus")
+                .containsEntry("x_ModelVersion", "4.6").containsEntry("x_CostType", "tokens")
+                .containsEntry("x_Finalized", "true").containsEntry("x_ContextWindow", "0-200k")
+                .containsEntry("x_InferenceGeo", "global");
+        // No workspace tags: the SubAccount columns say it; provider tags would carry the anthropic/ prefix.
+        assertThat(row.get("Tags")).doesNotContain("workspace");
+        // Seeded lines have no usage: the quantity is the cost at the list price of the price table.
+        assertThat(row.get("SkuPriceId")).startsWith("anthropic/claude-opus-4-6/" + item.tokenType() + "/");
+        assertThat(row.get("x_QuantitySource")).isEqualTo("derived_from_cost");
+        assertThat(new BigDecimal(row.get("ListUnitPrice")).multiply(new BigDecimal(row.get("PricingQuantity"))))
+                .isEqualByComparingTo(row.get("ListCost"));
     }
 
     private static List<String> export(ExportFormat format, LocalDate start, LocalDate end) {

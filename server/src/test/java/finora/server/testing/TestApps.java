@@ -16,6 +16,12 @@ import org.jooq.DSLContext;
  * a fast-polling sync scheduler and a registry of its own.
  */
 public final class TestApps {
+    /**
+     * One key set for every test application in this JVM, as the replicas of one deployment share
+     * theirs: a second App over the same database (another replica) reads the credentials the first stored.
+     */
+    private static final CredentialCipher CIPHER = CredentialCipher.ephemeral();
+
     private TestApps() {}
 
     /** Wires the application; the Anthropic base URL comes from {@code config}. */
@@ -32,7 +38,7 @@ public final class TestApps {
     /** As above, with exports on a pool of their own ({@code exportDataSource}; null: the pool of {@code dsl}). */
     public static App create(ServerConfig config, DSLContext dsl, DataSource dataSource, DataSource exportDataSource,
             Clock clock, AnthropicClientConfig anthropic, SyncConfig sync) {
-        return App.create(config, dsl, dataSource, clock, 4, anthropic, CredentialCipher.ephemeral(), sync,
+        return App.create(config, dsl, dataSource, clock, 4, anthropic, CIPHER, sync,
                 new PrometheusRegistry(), exportDataSource);
     }
 

@@ -27,14 +27,21 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.StringJoiner;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import java.util.regex.Pattern;
 
@@ -45,7 +52,13 @@ import java.util.regex.Pattern;
  *
  * <p>The JDK {@link HttpClient} does the HTTP, Jackson the JSON and Failsafe the retries: 429
  * (honouring {@code retry-after}), 5xx, 529, timeouts and connection failures are retried with
- * jittered exponential backoff, a bounded number of times. The official Java SDK is not used
+ * jittered exponential backoff, a bounded number of times.
+ *
+ * <p>Outbound load is bounded per replica: at most {@link AnthropicClientConfig#maxConcurrentRequests()}
+ * requests are in flight at once (a fair semaphore held only while a request is on the wire, never
+ * during a backoff). A {@code retry-after} is honoured with up to a fifth more, at random, so callers
+ * told the same wait do not all come back in the same instant, and it holds back every request with
+ * the same key on this replica until then, not only the one that was told. The official Java SDK is not used
  * because it does not cover the legacy {@code cost_report} endpoint (README, "Dependencies").
  *
  * <p>The key never reaches a log line or an exception message.
@@ -71,6 +84,9 @@ public final class AnthropicAdminClient {
 
     private final AnthropicClientConfig config;
     private final HttpClient http;
+    private final Semaphore inFlight;
+    /** Per key (by its SHA-256, never the key itself): System.nanoTime() before which nothing is sent. */
+    private final ConcurrentHashMap<String, Long> coolDowns = new ConcurrentHashMap<>();
     private final IntConsumer retryListener;
     private final RequestListener requestListener;
 
@@ -94,6 +110,7 @@ public final class AnthropicAdminClient {
         this.config = config;
         this.retryListener = retryListener;
         this.requestListener = requestListener;
+        this.inFlight = new Semaphore(config.maxConcurrentRequests(), true);
         this.http = HttpClient.newBuilder()
                 .connectTimeout(config.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -181,6 +198,66 @@ public final class AnthropicAdminClient {
             throw bad("cost_report said has_more without a next_page");
         }
         return new CostReportPage(buckets, hasMore, next);
+    }
+
+    /** The legacy usage report's path (token counts per day). */
+    public static final String USAGE_REPORT_PATH = "/v1/organizations/usage_report/messages";
+
+    /**
+     * One page of {@code GET /v1/organizations/usage_report/messages} in daily buckets (with the
+     * fast-mode beta, so {@code speed} can be grouped by). Counts must be whole non-negative numbers.
+     *
+     * @param groupBy at most five of {@code workspace_id}, {@code model}, {@code service_tier},
+     *                {@code context_window}, {@code speed}, {@code inference_geo}, {@code api_key_id}
+     * @param limit day buckets per page, 1 to 31
+     */
+    public AnthropicModels.UsagePage usageReport(String apiKey, LocalDate start, LocalDate endExclusive,
+            List<String> groupBy, int limit, String page) {
+        StringJoiner q = new StringJoiner("&");
+        q.add("starting_at=" + encode(start.atStartOfDay(ZoneOffset.UTC).toInstant().toString()));
+        q.add("ending_at=" + encode(endExclusive.atStartOfDay(ZoneOffset.UTC).toInstant().toString()));
+        q.add("bucket_width=1d");
+        for (String g : groupBy) {
+            q.add(encode("group_by[]") + "=" + encode(g));
+        }
+        q.add("limit=" + limit);
+        if (page != null) {
+            q.add("page=" + encode(page));
+        }
+        JsonNode body = get(apiKey, USAGE_REPORT_PATH, q.toString());
+        List<AnthropicModels.UsageBucket> buckets = new ArrayList<>();
+        for (JsonNode b : array(body, "data")) {
+            List<AnthropicModels.UsageResult> results = new ArrayList<>();
+            for (JsonNode r : array(b, "results")) {
+                results.add(new AnthropicModels.UsageResult(text(r, "workspace_id", false), text(r, "model", false),
+                        text(r, "service_tier", false), text(r, "context_window", false), text(r, "speed", false),
+                        text(r, "inference_geo", false), text(r, "api_key_id", false),
+                        count(r.get("uncached_input_tokens")), count(r.get("output_tokens")),
+                        count(r.get("cache_read_input_tokens")),
+                        count(r.path("cache_creation").get("ephemeral_5m_input_tokens")),
+                        count(r.path("cache_creation").get("ephemeral_1h_input_tokens")),
+                        count(r.path("server_tool_use").get("web_search_requests"))));
+            }
+            buckets.add(new AnthropicModels.UsageBucket(parseInstant(text(b, "starting_at", true)),
+                    parseInstant(text(b, "ending_at", true)), results));
+        }
+        boolean hasMore = bool(body, "has_more");
+        String next = text(body, "next_page", false);
+        if (hasMore && next == null) {
+            throw bad("usage_report said has_more without a next_page");
+        }
+        return new AnthropicModels.UsagePage(buckets, hasMore, next);
+    }
+
+    /** A token or request count: absent or null is 0; anything but a whole non-negative number is refused. */
+    private static long count(JsonNode v) {
+        if (v == null || v.isNull() || v.isMissingNode()) {
+            return 0;
+        }
+        if (!v.canConvertToExactIntegral() || !v.canConvertToLong() || v.asLong() < 0) {
+            throw bad("Anthropic's usage report holds a count that is not a whole number");
+        }
+        return v.asLong();
     }
 
     /**
@@ -374,7 +451,8 @@ public final class AnthropicAdminClient {
                 .build();
         HttpResponse<byte[]> response;
         try {
-            response = Failsafe.with(retry).get(() -> timedSend(request, path));
+            String keyId = keyId(apiKey);
+            response = Failsafe.with(retry).get(() -> timedSend(request, path, keyId));
         } catch (FailsafeException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             if (cause instanceof InterruptedException) {
@@ -426,15 +504,84 @@ public final class AnthropicAdminClient {
         return s.isEmpty() ? null : s;
     }
 
-    private HttpResponse<byte[]> timedSend(HttpRequest request, String path) throws IOException, InterruptedException {
+    /**
+     * Waits out a {@code retry-after} another request with this key was told, then for a free slot,
+     * and sends; a 429's {@code retry-after} holds back the key's later requests on this replica.
+     */
+    private HttpResponse<byte[]> timedSend(HttpRequest request, String path, String keyId)
+            throws IOException, InterruptedException {
+        // A slot first, then the key's cool-down again: a 429 may have arrived while this request queued.
+        while (true) {
+            waitOutCoolDown(keyId);
+            inFlight.acquire();
+            if (coolDownLeft(keyId) <= 0) {
+                break;
+            }
+            inFlight.release();
+        }
         long start = System.nanoTime();
         int status = 0;
         try {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             status = response.statusCode();
+            if (status == 429) {
+                retryAfter(response).ifPresent(d -> coolDowns.merge(keyId, System.nanoTime() + d.toNanos(),
+                        Math::max));
+            }
             return response;
         } finally {
+            inFlight.release();
             requestListener.answered(path, status, Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
+
+    private long coolDownLeft(String keyId) {
+        Long until = coolDowns.get(keyId);
+        if (until == null) {
+            return 0;
+        }
+        long left = until - System.nanoTime();
+        if (left <= 0) {
+            coolDowns.remove(keyId, until);
+        }
+        return left;
+    }
+
+    private void waitOutCoolDown(String keyId) throws InterruptedException {
+        long left = coolDownLeft(keyId);
+        if (left > 0) {
+            // Up to a fifth more, at random, so the requests held back do not all leave in the same instant.
+            long wait = Math.min(left, config.maxDelay().toNanos());
+            TimeUnit.NANOSECONDS.sleep(wait + ThreadLocalRandom.current().nextLong(wait / 5 + 1));
+        }
+    }
+
+    /** Requests to Anthropic in flight on this replica now (at most {@code maxConcurrentRequests}). */
+    public int requestsInFlight() {
+        return config.maxConcurrentRequests() - inFlight.availablePermits();
+    }
+
+    /** A key's stand-in for the cool-down map: its SHA-256, so the map never holds a key. */
+    private static String keyId(String apiKey) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(apiKey.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The whole seconds of a {@code retry-after} header, capped by {@code maxDelay}; empty if absent or a date. */
+    private Optional<Duration> retryAfter(HttpResponse<byte[]> response) {
+        var header = response.headers().firstValue("retry-after");
+        if (header.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            long seconds = Long.parseLong(header.get().trim());
+            return Optional.of(min(Duration.ofSeconds(Math.max(0, seconds)), config.maxDelay()));
+        } catch (NumberFormatException e) {
+            return Optional.empty(); // an HTTP date or garbage: backoff decides
         }
     }
 
@@ -445,14 +592,11 @@ public final class AnthropicAdminClient {
 
     private Duration delay(HttpResponse<byte[]> last, int attempt) {
         if (last != null) {
-            var retryAfter = last.headers().firstValue("retry-after");
-            if (retryAfter.isPresent()) {
-                try {
-                    long seconds = Long.parseLong(retryAfter.get().trim());
-                    return min(Duration.ofSeconds(Math.max(0, seconds)), config.maxDelay());
-                } catch (NumberFormatException ignored) {
-                    // an HTTP date or garbage: fall back to backoff
-                }
+            Optional<Duration> asked = retryAfter(last);
+            if (asked.isPresent()) {
+                // Never sooner than asked; up to a fifth later, so the told callers spread out.
+                long millis = asked.get().toMillis();
+                return Duration.ofMillis(millis + ThreadLocalRandom.current().nextLong(millis / 5 + 1));
             }
         }
         long base = config.baseDelay().toMillis() << Math.min(Math.max(attempt - 1, 0), 16);

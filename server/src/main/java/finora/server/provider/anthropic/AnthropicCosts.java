@@ -382,6 +382,107 @@ public final class AnthropicCosts implements ProviderCosts {
         return truncate(deleted ? base + " (deleted)" : base);
     }
 
+    /**
+     * The usage report's grouping: the dimensions that set a token's price, matching the cost lines
+     * (token type is in every row). The report takes at most five, so API key and inference geo are
+     * left out: neither changes the price.
+     */
+    static final List<String> USAGE_GROUPS = List.of("workspace_id", "model", "service_tier", "context_window",
+            "speed");
+
+    @Override
+    public boolean reportsUsage() {
+        return true;
+    }
+
+    @Override
+    public void fetchUsage(String key, LocalDate start, LocalDate end, Consumer<UsageDay> sink, Runnable pageDone) {
+        int days = (int) (end.toEpochDay() - start.toEpochDay());
+        Set<String> cursors = new HashSet<>();
+        Set<LocalDate> seen = new HashSet<>();
+        int pageDays = PAGE_DAYS;
+        int pages = 0;
+        String cursor = null;
+        List<String> groups = USAGE_GROUPS;
+        while (true) {
+            AnthropicModels.UsagePage page;
+            try {
+                page = client.usageReport(key, start, end, groups, pageDays, cursor);
+            } catch (ProviderException e) {
+                boolean refused = e.kind() == ProviderException.Kind.REQUEST_REFUSED && e.httpStatus() == 400;
+                if (refused && groups.contains("speed") && cursor == null) {
+                    // Grouping by speed needs the fast-mode beta: without it, usage without speed (priced standard).
+                    log.warn("Anthropic refused usage grouped by speed (HTTP 400: {}); asking without speed",
+                            e.providerMessage());
+                    groups = USAGE_GROUPS.stream().filter(g -> !g.equals("speed")).toList();
+                    continue;
+                }
+                if (refused && pageDays > SMALL_PAGE_DAYS) {
+                    log.warn("Anthropic refused a usage page of {} days (HTTP 400: {}); asking for {} days a page",
+                            pageDays, e.providerMessage(), SMALL_PAGE_DAYS);
+                    pageDays = SMALL_PAGE_DAYS;
+                    continue;
+                }
+                throw e;
+            }
+            pages++;
+            for (AnthropicModels.UsageBucket bucket : page.buckets()) {
+                LocalDate day = LocalDate.ofInstant(bucket.start(), ZoneOffset.UTC);
+                if (day.isBefore(start) || !day.isBefore(end) || !seen.add(day)) {
+                    continue;
+                }
+                sink.accept(new UsageDay(day, usageLines(bucket.results())));
+            }
+            pageDone.run();
+            if (!page.hasMore()) {
+                break;
+            }
+            if (!cursors.add(page.nextPage()) || pages > days + 1) {
+                throw ProviderException.bad("Anthropic's usage report kept paging past " + pages + " pages for "
+                        + days + " days");
+            }
+            cursor = page.nextPage();
+        }
+        if (seen.size() < days) {
+            throw ProviderException.bad("Anthropic's usage report lacked " + (days - seen.size()) + " of the " + days
+                    + " days asked for");
+        }
+    }
+
+    /** One line per non-zero count, summed by identity (a model id written twice folds into one). */
+    private static List<UsageLine> usageLines(List<AnthropicModels.UsageResult> results) {
+        Map<List<String>, Long> sums = new LinkedHashMap<>();
+        for (AnthropicModels.UsageResult r : results) {
+            List<String> dims = List.of(orEmpty(r.workspaceId()), orEmpty(r.model()), orEmpty(r.serviceTier()),
+                    orEmpty(r.contextWindow()), orEmpty(r.speed()), orEmpty(r.inferenceGeo()), orEmpty(r.apiKeyId()));
+            add(sums, dims, "uncached_input_tokens", r.uncachedInputTokens());
+            add(sums, dims, "output_tokens", r.outputTokens());
+            add(sums, dims, "cache_read_input_tokens", r.cacheReadInputTokens());
+            add(sums, dims, "cache_creation.ephemeral_5m_input_tokens", r.cacheCreation5mInputTokens());
+            add(sums, dims, "cache_creation.ephemeral_1h_input_tokens", r.cacheCreation1hInputTokens());
+            // Web search requests are priced per request, not per model: kept by workspace only.
+            add(sums, List.of(dims.get(0), "", "", "", "", "", dims.get(6)), "web_search_requests",
+                    r.webSearchRequests());
+        }
+        List<UsageLine> lines = new ArrayList<>();
+        sums.forEach((k, quantity) -> {
+            String model = k.get(1);
+            ModelName name = model.isEmpty() ? new ModelName("", "") : ModelName.parse(model);
+            lines.add(new UsageLine(k.get(0), truncate(model), truncate(name.family()), truncate(name.version()),
+                    truncate(k.get(2)), truncate(k.get(3)), truncate(k.get(4)), truncate(k.get(5)), truncate(k.get(6)),
+                    k.get(7), quantity));
+        });
+        return lines;
+    }
+
+    private static void add(Map<List<String>, Long> sums, List<String> dims, String type, long quantity) {
+        if (quantity != 0) {
+            List<String> key = new ArrayList<>(dims);
+            key.add(type);
+            sums.merge(List.copyOf(key), quantity, Math::addExact);
+        }
+    }
+
     /** The legacy cost report for [start, end): one bucket per day, each day handed over as it arrives. */
     private void legacy(String key, LocalDate start, LocalDate end, Consumer<FetchedDay> sink, Runnable pageDone) {
         int days = (int) (end.toEpochDay() - start.toEpochDay());

@@ -69,4 +69,19 @@ public final class AnthropicModels {
 
     /** A page of members; the next starts after {@code lastId}. */
     public record UserPage(List<User> users, boolean hasMore, String lastId) {}
+
+    /**
+     * One row of {@code usage_report/messages}: the dimensions grouped by (null when not grouped or
+     * not given; a null {@code workspaceId} is the Default workspace) and the counts.
+     */
+    public record UsageResult(String workspaceId, String model, String serviceTier, String contextWindow,
+            String speed, String inferenceGeo, String apiKeyId, long uncachedInputTokens, long outputTokens,
+            long cacheReadInputTokens, long cacheCreation5mInputTokens, long cacheCreation1hInputTokens,
+            long webSearchRequests) {}
+
+    /** One UTC day bucket of usage: [start, end). */
+    public record UsageBucket(Instant start, Instant end, List<UsageResult> results) {}
+
+    /** A page of usage day buckets; {@code nextPage} is null on the last page. */
+    public record UsagePage(List<UsageBucket> buckets, boolean hasMore, String nextPage) {}
 }
