@@ -459,6 +459,7 @@ class AdminUiEndToEndIT {
     }
     assertThat(page.locator("#daily-chart svg")).hasAttribute("aria-label",
         Pattern.compile("^Daily spend by provider and model family"));
+    assertThat(page.locator("#daily-chart-heading")).hasText("Daily spend by provider and model family (USD per UTC day)");
     screenshot("spend-both-providers");
     page.locator("#by-workspace").scrollIntoViewIfNeeded();
     screenshot("spend-by-provider-and-project");

@@ -299,6 +299,8 @@ class SpendViewTest {
     assertThat(markup).contains(">OpenAI · GPT-4o<", ">Anthropic · Sonnet<",
         "Daily spend by provider and model family");
     assertThat(markup).doesNotContain(">Sonnet<");
+    assertThat(_get(com.vaadin.flow.component.html.H3.class, spec -> spec.withId("daily-chart-heading")).getText())
+        .isEqualTo("Daily spend by provider and model family (USD per UTC day)");
     assertThat(view.byDay().totalText()).isEqualTo("$497.75");
     assertThat(_getFormatted(view.byWorkspace().grid(), _size(view.byWorkspace().grid()) - 1, "provider"))
         .isEqualTo("OpenAI");
@@ -310,6 +312,8 @@ class SpendViewTest {
 
     String markup = _get(view.chart(), Svg.class).getElement().getProperty("innerHTML");
     assertThat(markup).contains(">Sonnet<", "Daily spend by model family").doesNotContain("Anthropic ·");
+    assertThat(_get(com.vaadin.flow.component.html.H3.class, spec -> spec.withId("daily-chart-heading")).getText())
+        .isEqualTo("Daily spend by model family (USD per UTC day)");
   }
 
   @Test
