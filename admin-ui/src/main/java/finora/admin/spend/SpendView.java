@@ -64,7 +64,9 @@ public class SpendView extends VerticalLayout {
   private final Paragraph freshness = new Paragraph();
   private final SpendCards cards = new SpendCards();
   private final Paragraph coverage = new Paragraph();
+  private static final String CHART_HEADING = "Daily spend by model family (USD per UTC day)";
   private final Div chart = new Div();
+  private final H3 chartHeading = new H3(CHART_HEADING);
   private final CorrectionsList corrections = new CorrectionsList();
   private final AnomaliesList anomalies = new AnomaliesList();
   private final PriceCheckList priceCheck = new PriceCheckList();
@@ -117,12 +119,13 @@ public class SpendView extends VerticalLayout {
     filterBar = new SpendFilterBar(client, session, this::yesterday, this::load, downloads);
     freshness.setId("freshness");
     freshness.addClassName("quiet-line");
+    chartHeading.setId("daily-chart-heading");
     chart.setId("daily-chart");
     chart.setWidthFull();
     chart.addClassName("daily-chart");
 
     add(new H2("Spend"), filterBar, freshness, cards, coverageNote(integrations),
-        new H3("Daily spend by model family (USD per UTC day)"), chart,
+        chartHeading, chart,
         new H3("Anomalies"), help("Days whose spend rose far above the usual for their weekday (median of the same "
             + "weekday in up to 8 earlier weeks), for the whole organization and each budget's scope (filters do not "
             + "apply), with what rose most."), anomalies,
@@ -223,11 +226,13 @@ public class SpendView extends VerticalLayout {
     freshness.setText(freshnessText(summary.freshness(), summary.total(), today.isPresent()));
 
     List<CostLine> daily = client.queryAll(token, new CostQuery(range,
-        List.of(CostGrouping.DAY, CostGrouping.MODEL_FAMILY), filters, CostOrdering.DATE));
+        List.of(CostGrouping.DAY, CostGrouping.PROVIDER, CostGrouping.MODEL_FAMILY), filters, CostOrdering.DATE));
     corrections.show(client.corrections(token, range));
     anomalies.show(anomalyClient.anomalies(token, range));
     showPriceCheck(token, range);
     chart.removeAll();
+    chartHeading.setText(daily.stream().map(CostLine::provider).filter(p -> p != null).distinct().count() > 1
+        ? "Daily spend by provider and model family (USD per UTC day)" : CHART_HEADING);
     if (daily.isEmpty()) {
       Paragraph empty = new Paragraph("No spend in this range.");
       empty.addClassName("quiet-line");

@@ -112,6 +112,7 @@ public final class FakeCostService extends CostServiceGrpc.CostServiceImplBase {
   private final FakeFinoraServer server;
   private final List<Item> items = new CopyOnWriteArrayList<>(defaultItems());
   private final List<QueryCostsRequest> queries = new CopyOnWriteArrayList<>();
+  private final java.util.Set<Item> openAiItems = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final List<Restatement> restatements = new CopyOnWriteArrayList<>();
   private final List<ListRestatementsRequest> restatementRequests = new CopyOnWriteArrayList<>();
   private volatile boolean empty;
@@ -119,6 +120,21 @@ public final class FakeCostService extends CostServiceGrpc.CostServiceImplBase {
 
   FakeCostService(FakeFinoraServer server) {
     this.server = server;
+  }
+
+  /**
+   * Adds an OpenAI line item (every other item is Anthropic's): {@code projectId} is the project / workspace.
+   */
+  public void addOpenAiItem(LocalDate day, String family, String model, String projectId, String projectName,
+      String usd) {
+    Item item = new Item(day, family, model, projectId, projectName, new BigDecimal(usd));
+    openAiItems.add(item);
+    items.add(item);
+  }
+
+  private finora.api.v1.Provider provider(Item item) {
+    return openAiItems.contains(item) ? finora.api.v1.Provider.PROVIDER_OPENAI
+        : finora.api.v1.Provider.PROVIDER_ANTHROPIC;
   }
 
   /** No cost stored at all, as before a connection's first sync. */
@@ -211,11 +227,12 @@ public final class FakeCostService extends CostServiceGrpc.CostServiceImplBase {
           case COST_DIMENSION_DAY -> item.day().toString();
           case COST_DIMENSION_MODEL_FAMILY -> item.family();
           case COST_DIMENSION_MODEL -> item.model();
-          case COST_DIMENSION_MODEL_VERSION -> item.family() + " " + VERSIONS.get(item.model());
+          case COST_DIMENSION_MODEL_VERSION -> item.family() + " " + VERSIONS.getOrDefault(item.model(), "");
           case COST_DIMENSION_WORKSPACE -> item.workspaceId();
           case COST_DIMENSION_API_KEY -> item.tag("api_key");
           case COST_DIMENSION_ACTOR -> item.tag("actor");
           case COST_DIMENSION_PRODUCT -> item.tag("product");
+          case COST_DIMENSION_PROVIDER -> provider(item).name();
           default -> "";
         });
       }
@@ -226,16 +243,16 @@ public final class FakeCostService extends CostServiceGrpc.CostServiceImplBase {
             case COST_DIMENSION_DAY -> b.setPeriodStart(date(item.day()));
             case COST_DIMENSION_MODEL_FAMILY -> b.setModelFamily(item.family());
             case COST_DIMENSION_MODEL -> b.setModel(item.model()).setModelFamily(item.family())
-                .setModelVersion(VERSIONS.get(item.model()));
+                .setModelVersion(VERSIONS.getOrDefault(item.model(), ""));
             case COST_DIMENSION_MODEL_VERSION -> b.setModelFamily(item.family())
-                .setModelVersion(VERSIONS.get(item.model()));
+                .setModelVersion(VERSIONS.getOrDefault(item.model(), ""));
             case COST_DIMENSION_WORKSPACE -> b.setWorkspaceId(item.workspaceId()).setWorkspaceName(item.workspaceName());
             case COST_DIMENSION_API_KEY -> b.setApiKeyId(item.tag("api_key"))
                 .setApiKeyName(item.apiKeyId() == null ? NOT_ATTRIBUTED : item.apiKeyName());
             case COST_DIMENSION_ACTOR -> b.setActorId(item.tag("actor"))
                 .setActorName(item.actorId() == null ? NOT_ATTRIBUTED : item.actorName());
             case COST_DIMENSION_PRODUCT -> b.setProduct(item.tag("product"));
-            case COST_DIMENSION_PROVIDER -> b.setProvider(finora.api.v1.Provider.PROVIDER_ANTHROPIC);
+            case COST_DIMENSION_PROVIDER -> b.setProvider(provider(item));
             default -> { }
           }
         }
@@ -457,8 +474,7 @@ public final class FakeCostService extends CostServiceGrpc.CostServiceImplBase {
     Predicate<Item> match = i -> !i.day().isBefore(start) && !i.day().isAfter(end)
         && (filter.getModelFamiliesCount() == 0 || filter.getModelFamiliesList().contains(i.family()))
         && (filter.getModelsCount() == 0 || filter.getModelsList().contains(i.model()))
-        // Every fake item is Anthropic's.
-        && (filter.getProvidersCount() == 0 || filter.getProvidersList().contains(finora.api.v1.Provider.PROVIDER_ANTHROPIC))
+        && (filter.getProvidersCount() == 0 || filter.getProvidersList().contains(provider(i)))
         && filter.getTagsList().stream().allMatch(t -> t.getValuesList().contains(i.tag(t.getKey())));
     return items.stream().filter(match).toList();
   }

@@ -367,6 +367,34 @@ class SpendViewTest {
   }
 
   @Test
+  void chart_withAnthropicAndOpenAiSpend_namesTheProviderInEverySeries_andTheTotalsHoldBoth() {
+    server.costs().addOpenAiItem(LocalDate.of(2026, 11, 20), "GPT-4o", "gpt-4o-2024-08-06", "proj_demo",
+        "Default project", "7.25");
+
+    SpendView view = open();
+
+    String markup = _get(view.chart(), Svg.class).getElement().getProperty("innerHTML");
+    assertThat(markup).contains(">OpenAI · GPT-4o<", ">Anthropic · Sonnet<",
+        "Daily spend by provider and model family");
+    assertThat(markup).doesNotContain(">Sonnet<");
+    assertThat(_get(com.vaadin.flow.component.html.H3.class, spec -> spec.withId("daily-chart-heading")).getText())
+        .isEqualTo("Daily spend by provider and model family (USD per UTC day)");
+    assertThat(view.byDay().totalText()).isEqualTo("$497.75");
+    assertThat(_getFormatted(view.byWorkspace().grid(), _size(view.byWorkspace().grid()) - 1, "provider"))
+        .isEqualTo("OpenAI");
+  }
+
+  @Test
+  void chart_withAnthropicSpendOnly_keepsThePlainFamilies() {
+    SpendView view = open();
+
+    String markup = _get(view.chart(), Svg.class).getElement().getProperty("innerHTML");
+    assertThat(markup).contains(">Sonnet<", "Daily spend by model family").doesNotContain("Anthropic ·");
+    assertThat(_get(com.vaadin.flow.component.html.H3.class, spec -> spec.withId("daily-chart-heading")).getText())
+        .isEqualTo("Daily spend by model family (USD per UTC day)");
+  }
+
+  @Test
   @SuppressWarnings("unchecked")
   void providerFilter_offersBothProviders_andTheWorkspaceGridSaysWhoseProjectOrWorkspace() {
     SpendView view = open();
