@@ -211,6 +211,22 @@ class SpendViewTest {
   }
 
   @Test
+  void priceCheck_withMoreThanAPage_listsTheLargest_andSaysHowManyInAll() {
+    for (int i = 0; i < CostClient.PRICE_CHECK_PAGE_SIZE + 1; i++) {
+      server.costs().addDiscrepancy(LocalDate.of(2026, 11, 1 + i % 20), FakeCostService.SONNET, "output_tokens",
+          "standard", 1_000_000, "14.00", new java.math.BigDecimal("15.00").add(java.math.BigDecimal.valueOf(i))
+              .toPlainString(), "15", finora.api.v1.PriceHint.PRICE_HINT_DISCOUNT, "");
+    }
+
+    SpendView view = open();
+
+    assertThat(_size(view.priceCheck().grid())).isEqualTo(CostClient.PRICE_CHECK_PAGE_SIZE);
+    assertThat(_getFormatted(view.priceCheck().grid(), 0, "difference")).isEqualTo("\u2212$201.00");
+    assertThat(view.priceCheck().more().isVisible()).isTrue();
+    assertThat(view.priceCheck().more().getText()).isEqualTo("The 200 largest of 201 differences in this range.");
+  }
+
+  @Test
   void priceCheck_withoutAnyDiscrepancy_saysBilledCostMatchesListPrice() {
     SpendView view = open();
 
