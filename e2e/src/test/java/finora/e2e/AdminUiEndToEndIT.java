@@ -12,6 +12,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
+import finora.sim.OpenAiKeys;
 import finora.sim.SimKeys;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -45,7 +46,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * refresh complete, see a failed sync explained with Anthropic's request id, see Anthropic's
  * corrections listed and marked, check the Spend total against the simulator's truth, see spend by
  * API key and by user total the same and today's estimate apart from it, rotate the key, remove the
- * connection and see the history stay. Each step saves a screenshot under
+ * connection and see the history stay, then connect an OpenAI organization and see both providers'
+ * spend side by side. Each step saves a screenshot under
  * {@code target/screenshots}; the steps build on each other and run in order.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -410,6 +412,57 @@ class AdminUiEndToEndIT {
     } finally {
       receiver.stop(0);
     }
+  }
+
+  /**
+   * Last, so the Anthropic totals the earlier steps assert stay Anthropic's alone: the Anthropic
+   * organization's history (connected in step 3, removed in step 10) and an OpenAI organization connected
+   * now show side by side, the chart's series and the project / workspace grid naming each provider.
+   */
+  @Test
+  @Order(40)
+  void openAiConnects_besideAnthropic_andTheSpendShowsBothProviders() throws Exception {
+    openSettings();
+    page.locator("#provider").click();
+    page.locator("vaadin-select-item").filter(new Locator.FilterOptions().setHasText("OpenAI")).click();
+    assertThat(page.locator("#admin-api-key")).containsText("Starts with sk-admin-");
+    page.locator("#admin-api-key input").fill(OpenAiKeys.ORG_A_ADMIN_KEY);
+    screenshot("openai-key");
+    page.locator("#save-key").click();
+
+    assertThat(page.locator("#connect-result")).containsText("Connected OpenAI organization of Default project");
+    assertThat(cell("OpenAI")).isVisible();
+    assertThat(cell("sk-admin-…oaiA")).isVisible();
+    assertThat(cell("Through " + yesterday()))
+        .isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(SYNC_TIMEOUT_MS));
+    assertThat(page.locator("#connections .last-refresh:visible").first())
+        .not().hasText("Last: Not yet", new LocatorAssertions.HasTextOptions().setTimeout(30_000));
+    assertThat(page.locator("#connections .last-sync-error:visible")).hasCount(0);
+    screenshot("openai-synced");
+
+    LocalDate first = yesterday().minusDays(29);
+    BigDecimal anthropic = truthTotal(first, yesterday());
+    BigDecimal openAi = new BigDecimal(new ObjectMapper().readTree(stack.simGet("/_sim/openai/truth?organization_id="
+        + OpenAiKeys.ORG_A_ID + "&start=" + first + "&end=" + yesterday().plusDays(1))).get("total_usd").asText());
+    assertThat(openAi.signum()).isPositive();
+    String both = usd(anthropic.add(openAi));
+    page.navigate(stack.uiUrl() + "/spend");
+
+    assertThat(page.locator("#card-total .card-value")).hasText(both);
+    assertThat(page.locator("#by-day-total")).hasText(both);
+    assertThat(page.locator("#by-workspace-total")).hasText(both);
+    for (String provider : List.of("Anthropic", "OpenAI")) {
+      assertThat(page.locator("#by-workspace vaadin-grid-cell-content:visible").filter(new Locator.FilterOptions()
+          .setHasText(Pattern.compile("^\\s*" + provider + "\\s*$"))).first()).isVisible();
+      assertThat(page.locator("#daily-chart svg text").filter(new Locator.FilterOptions()
+          .setHasText(Pattern.compile("^" + provider + " · "))).first()).isAttached();
+    }
+    assertThat(page.locator("#daily-chart svg")).hasAttribute("aria-label",
+        Pattern.compile("^Daily spend by provider and model family"));
+    assertThat(page.locator("#daily-chart-heading")).hasText("Daily spend by provider and model family (USD per UTC day)");
+    screenshot("spend-both-providers");
+    page.locator("#by-workspace").scrollIntoViewIfNeeded();
+    screenshot("spend-by-provider-and-project");
   }
 
   /**

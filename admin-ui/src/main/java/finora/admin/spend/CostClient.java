@@ -15,6 +15,8 @@ import finora.api.v1.GetSpendSummaryRequest;
 import finora.api.v1.GetSpendSummaryResponse;
 import finora.api.v1.ListRestatementsRequest;
 import finora.api.v1.ListRestatementsResponse;
+import finora.api.v1.ListPriceDiscrepanciesRequest;
+import finora.api.v1.ListPriceDiscrepanciesResponse;
 import finora.api.v1.ListTagValuesRequest;
 import finora.api.v1.Nowcast;
 import finora.api.v1.QueryCostsRequest;
@@ -35,7 +37,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * The server's CostService: grouped and paged spend, the spend summary, exports and tag values.
+ * The server's CostService: grouped and paged spend, the spend summary, exports, tag values and the
+ * price check (billed cost against tokens × list price).
  * Money arrives as exact {@link BigDecimal} USD and days as {@link java.time.LocalDate} (UTC).
  */
 @Component
@@ -56,6 +59,8 @@ public final class CostClient {
   static final int MAX_CORRECTION_PAGES = 10;
   /** Rows per call when {@link #queryAll} reads every row of a query (the server's largest page). */
   static final int ALL_ROWS_PAGE_SIZE = 1000;
+  /** Discrepancies the price check asks for, the largest first; the rest are counted, not listed. */
+  static final int PRICE_CHECK_PAGE_SIZE = 200;
 
   private final ServiceStub<CostServiceGrpc.CostServiceBlockingStub> stub;
   private final Duration deadline;
@@ -196,6 +201,50 @@ public final class CostClient {
       }
     }
     return corrections;
+  }
+
+  /**
+   * Where the range's billed cost and tokens × list price disagree beyond rounding, the largest
+   * difference first (at most {@value #PRICE_CHECK_PAGE_SIZE}, with how many there are in all). The
+   * check covers the whole tenant, whatever the filters.
+   */
+  public PriceCheck priceCheck(String token, DateRange range) {
+    ListPriceDiscrepanciesRequest request = ListPriceDiscrepanciesRequest.newBuilder()
+        .setStartDate(ProtoValues.date(range.start()))
+        .setEndDate(ProtoValues.date(range.end()))
+        .setPageSize(PRICE_CHECK_PAGE_SIZE)
+        .build();
+    ListPriceDiscrepanciesResponse response = stub.call(token, deadline, s -> s.listPriceDiscrepancies(request));
+    return new PriceCheck(response.getDiscrepanciesList().stream().map(CostClient::toDiscrepancy).toList(),
+        Math.max(response.getTotal(), response.getDiscrepanciesCount()));
+  }
+
+  private static PriceDiscrepancy toDiscrepancy(finora.api.v1.PriceDiscrepancy d) {
+    return new PriceDiscrepancy(
+        ProtoValues.date(d.getDay()),
+        switch (d.getProvider()) {
+          case PROVIDER_ANTHROPIC -> AiProvider.ANTHROPIC;
+          case PROVIDER_OPENAI -> AiProvider.OPENAI;
+          default -> null;
+        },
+        d.getWorkspaceId(),
+        d.getModel(),
+        d.getTokenType(),
+        d.getServiceTier(),
+        d.getUsageQuantity(),
+        ProtoValues.usd(d.getBilled()),
+        ProtoValues.usd(d.getExpected()),
+        ProtoValues.usd(d.getDifference()),
+        d.getListUnitPrice().isEmpty() ? null : new BigDecimal(d.getListUnitPrice()),
+        switch (d.getHint()) {
+          case PRICE_HINT_PRICE_CHANGE -> PriceDiscrepancy.Hint.PRICE_CHANGE;
+          case PRICE_HINT_DISCOUNT -> PriceDiscrepancy.Hint.DISCOUNT;
+          case PRICE_HINT_ABOVE_LIST -> PriceDiscrepancy.Hint.ABOVE_LIST;
+          case PRICE_HINT_PRIORITY_TIER_GAP -> PriceDiscrepancy.Hint.PRIORITY_TIER_GAP;
+          case PRICE_HINT_COST_WITHOUT_USAGE -> PriceDiscrepancy.Hint.COST_WITHOUT_USAGE;
+          default -> PriceDiscrepancy.Hint.OTHER;
+        },
+        d.getExplanation());
   }
 
   /** The values a tag takes in the tenant's data, by display name; e.g. {@link #WORKSPACE_TAG}. */

@@ -52,7 +52,8 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
 /**
- * The daily spend chart, stacked by model family, drawn on the server: JFreeChart lays it out and
+ * The daily spend chart, stacked by model family (by provider and model family when the costs shown come
+ * from more than one provider), drawn on the server: JFreeChart lays it out and
  * Batik's SVG generator records the drawing as SVG markup for the page. No frontend bundle needed.
  * Provisional days (Anthropic may still change them) are shaded, corrected days (a re-fetch
  * changed their total) carry a marker above their bar, and so do anomalous days (spend far above the
@@ -114,9 +115,23 @@ final class SpendChart {
     Map<LocalDate, Map<String, Double>> byDay = new LinkedHashMap<>();
     Map<LocalDate, Double> dayTotals = new LinkedHashMap<>();
     TreeSet<LocalDate> provisionalDays = new TreeSet<>();
-    TreeSet<String> families = new TreeSet<>((a, b) -> order(a) != order(b) ? order(a) - order(b) : a.compareTo(b));
+    // With more than one provider in the rows, each series says whose family it is ("OpenAI · GPT-4o").
+    boolean byProvider = dayFamilyRows.stream().map(CostLine::provider).filter(p -> p != null).distinct().count() > 1;
+    Map<String, String> familyOf = new LinkedHashMap<>();
+    Map<String, Integer> providerOf = new LinkedHashMap<>();
+    TreeSet<String> families = new TreeSet<>(java.util.Comparator.<String>comparingInt(providerOf::get)
+        .thenComparingInt(l -> order(familyOf.get(l))).thenComparing(l -> l));
     for (CostLine row : dayFamilyRows) {
       String family = familyLabel(row.modelFamily());
+      if (byProvider && row.provider() != null) {
+        String seriesLabel = row.provider().displayName() + " · " + family;
+        familyOf.put(seriesLabel, family);
+        providerOf.put(seriesLabel, row.provider().ordinal());
+        family = seriesLabel;
+      } else {
+        familyOf.put(family, family);
+        providerOf.put(family, -1);
+      }
       families.add(family);
       // Doubles only position the bars; every number shown as money comes from exact decimals.
       byDay.computeIfAbsent(row.period(), d -> new LinkedHashMap<>())
@@ -162,7 +177,7 @@ final class SpendChart {
     List<String> series = new ArrayList<>(families);
     int other = 0;
     for (int i = 0; i < series.size(); i++) {
-      Paint paint = FAMILY_COLORS.get(series.get(i));
+      Paint paint = FAMILY_COLORS.get(familyOf.get(series.get(i)));
       bars.setSeriesPaint(i, paint != null ? paint : OTHER_COLORS.get(other++ % OTHER_COLORS.size()));
     }
 
@@ -222,7 +237,8 @@ final class SpendChart {
     legend.setItemFont(LEGEND_FONT);
     legend.setPosition(RectangleEdge.BOTTOM);
     legend.setFrame(BlockBorder.NONE);
-    String label = "Daily spend by model family, " + range.start() + " to " + range.end() + " (UTC)";
+    String label = (byProvider ? "Daily spend by provider and model family, " : "Daily spend by model family, ")
+        + range.start() + " to " + range.end() + " (UTC)";
     if (!corrected.isEmpty()) {
       label += "; corrected days: " + corrected.stream().map(LocalDate::toString).collect(Collectors.joining(", "));
     }

@@ -21,6 +21,9 @@ import com.vaadin.flow.server.streams.DownloadEvent;
 import finora.admin.base.Badge;
 import finora.admin.base.BrowserTime;
 import finora.admin.base.MainLayout;
+import finora.admin.grpc.FinoraCallException;
+import finora.admin.grpc.NotAuthenticatedException;
+import finora.admin.grpc.ServerUnreachableException;
 import finora.admin.security.CurrentSession;
 import finora.admin.settings.IntegrationClient;
 import finora.admin.settings.ProviderOption;
@@ -40,8 +43,8 @@ import java.util.stream.Collectors;
  * by default because today is never stored, and filters, with the downloads); the total, its change and
  * the month-end projection, with what the total covers; a daily chart stacked by model family that marks
  * provisional, corrected and anomalous days; the anomalies (with what rose most) and the corrections of
- * the range; breakdowns by day, model (or family and version), workspace, API key and user, each sortable
- * by any column; and how fresh and how final the data is. Where Anthropic's Cost Analytics API filled the
+ * the range; the price check (where billed cost and tokens × list price disagree, with the likely reason);
+ * breakdowns by day, model (or family and version), workspace, API key and user, each sortable by any column; and how fresh and how final the data is. Where Anthropic's Cost Analytics API filled the
  * days, a discount card, filters by API key, user and product, and, apart from every total, today's
  * provisional estimate.
  */
@@ -61,9 +64,12 @@ public class SpendView extends VerticalLayout {
   private final Paragraph freshness = new Paragraph();
   private final SpendCards cards = new SpendCards();
   private final Paragraph coverage = new Paragraph();
+  private static final String CHART_HEADING = "Daily spend by model family (USD per UTC day)";
   private final Div chart = new Div();
+  private final H3 chartHeading = new H3(CHART_HEADING);
   private final CorrectionsList corrections = new CorrectionsList();
   private final AnomaliesList anomalies = new AnomaliesList();
+  private final PriceCheckList priceCheck = new PriceCheckList();
   private final Select<ModelBreakdown> modelBreakdown = new Select<>();
   private final BreakdownGrid byDay;
   private final BreakdownGrid byModel;
@@ -113,17 +119,21 @@ public class SpendView extends VerticalLayout {
     filterBar = new SpendFilterBar(client, session, this::yesterday, this::load, downloads);
     freshness.setId("freshness");
     freshness.addClassName("quiet-line");
+    chartHeading.setId("daily-chart-heading");
     chart.setId("daily-chart");
     chart.setWidthFull();
     chart.addClassName("daily-chart");
 
     add(new H2("Spend"), filterBar, freshness, cards, coverageNote(integrations),
-        new H3("Daily spend by model family (USD per UTC day)"), chart,
+        chartHeading, chart,
         new H3("Anomalies"), help("Days whose spend rose far above the usual for their weekday (median of the same "
             + "weekday in up to 8 earlier weeks), for the whole organization and each budget's scope (filters do not "
             + "apply), with what rose most."), anomalies,
         new H3("Corrections"), help("Days whose total changed when Finora fetched them again, for the whole "
             + "organization (filters do not apply). A late correction came after the day was final."), corrections,
+        new H3("Price check"), help("Where billed cost differs from tokens × list price beyond rounding, for the "
+            + "whole organization (filters do not apply), with the likely reason. Nothing is corrected: totals stay "
+            + "what was billed."), priceCheck,
         breakdowns());
     filterBar.choose(RangePreset.LAST_30_DAYS);
     addAttachListener(e -> cards.browserZone(BrowserTime.zone()));
@@ -216,10 +226,13 @@ public class SpendView extends VerticalLayout {
     freshness.setText(freshnessText(summary.freshness(), summary.total(), today.isPresent()));
 
     List<CostLine> daily = client.queryAll(token, new CostQuery(range,
-        List.of(CostGrouping.DAY, CostGrouping.MODEL_FAMILY), filters, CostOrdering.DATE));
+        List.of(CostGrouping.DAY, CostGrouping.PROVIDER, CostGrouping.MODEL_FAMILY), filters, CostOrdering.DATE));
     corrections.show(client.corrections(token, range));
     anomalies.show(anomalyClient.anomalies(token, range));
+    showPriceCheck(token, range);
     chart.removeAll();
+    chartHeading.setText(daily.stream().map(CostLine::provider).filter(p -> p != null).distinct().count() > 1
+        ? "Daily spend by provider and model family (USD per UTC day)" : CHART_HEADING);
     if (daily.isEmpty()) {
       Paragraph empty = new Paragraph("No spend in this range.");
       empty.addClassName("quiet-line");
@@ -240,6 +253,21 @@ public class SpendView extends VerticalLayout {
         CostOrdering.AMOUNT_DESC);
     shown = new SpendSelection(range, filters);
     downloads.select(shown);
+  }
+
+  /**
+   * The price check, or why it could not be loaded: it explains the numbers rather than being them, so
+   * a refusal (e.g. a server without the check) leaves the rest of the page. An expired session or an
+   * unreachable server still fails the view, as every other call does.
+   */
+  private void showPriceCheck(String token, DateRange range) {
+    try {
+      priceCheck.show(client.priceCheck(token, range));
+    } catch (NotAuthenticatedException | ServerUnreachableException e) {
+      throw e;
+    } catch (FinoraCallException e) {
+      priceCheck.showFailure(e.getMessage());
+    }
   }
 
   /** The model breakdown, by model id or by family and version as chosen above it. */
@@ -342,6 +370,10 @@ public class SpendView extends VerticalLayout {
 
   AnomaliesList anomalies() {
     return anomalies;
+  }
+
+  PriceCheckList priceCheck() {
+    return priceCheck;
   }
 
   private static Paragraph help(String text) {

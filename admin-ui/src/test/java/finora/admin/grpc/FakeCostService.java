@@ -38,7 +38,8 @@ import java.util.function.Predicate;
  * real one. The default data has four line items a day from {@link #FIRST_DAY} to
  * {@link #COMPLETE_THROUGH}: Opus $10.00 and Haiku $0.25 in workspace Research, Sonnet ($5.00, from
  * {@link #SONNET_RAISE} $6.00) and $0.10 of web search in the Default workspace. Models have versions
- * ({@link #VERSIONS}); corrections (restatements) are none until a test adds some.
+ * ({@link #VERSIONS}); corrections (restatements) and price-check discrepancies are none until a test
+ * adds some.
  *
  * <p>Days from {@link #ANALYTICS_FROM} came from the Cost Analytics API: Opus and Haiku through API
  * key {@link #RESEARCH_KEY} (Opus by {@link #ADA}, list price $12.50; Haiku by {@link #GRACE}, a
@@ -111,6 +112,7 @@ public final class FakeCostService extends CostServiceGrpc.CostServiceImplBase {
   private final FakeFinoraServer server;
   private final List<Item> items = new CopyOnWriteArrayList<>(defaultItems());
   private final List<QueryCostsRequest> queries = new CopyOnWriteArrayList<>();
+  private final java.util.Set<Item> openAiItems = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final List<Restatement> restatements = new CopyOnWriteArrayList<>();
   private final List<ListRestatementsRequest> restatementRequests = new CopyOnWriteArrayList<>();
   private volatile boolean empty;
@@ -118,6 +120,21 @@ public final class FakeCostService extends CostServiceGrpc.CostServiceImplBase {
 
   FakeCostService(FakeFinoraServer server) {
     this.server = server;
+  }
+
+  /**
+   * Adds an OpenAI line item (every other item is Anthropic's): {@code projectId} is the project / workspace.
+   */
+  public void addOpenAiItem(LocalDate day, String family, String model, String projectId, String projectName,
+      String usd) {
+    Item item = new Item(day, family, model, projectId, projectName, new BigDecimal(usd));
+    openAiItems.add(item);
+    items.add(item);
+  }
+
+  private finora.api.v1.Provider provider(Item item) {
+    return openAiItems.contains(item) ? finora.api.v1.Provider.PROVIDER_OPENAI
+        : finora.api.v1.Provider.PROVIDER_ANTHROPIC;
   }
 
   /** No cost stored at all, as before a connection's first sync. */
@@ -210,11 +227,12 @@ public final class FakeCostService extends CostServiceGrpc.CostServiceImplBase {
           case COST_DIMENSION_DAY -> item.day().toString();
           case COST_DIMENSION_MODEL_FAMILY -> item.family();
           case COST_DIMENSION_MODEL -> item.model();
-          case COST_DIMENSION_MODEL_VERSION -> item.family() + " " + VERSIONS.get(item.model());
+          case COST_DIMENSION_MODEL_VERSION -> item.family() + " " + VERSIONS.getOrDefault(item.model(), "");
           case COST_DIMENSION_WORKSPACE -> item.workspaceId();
           case COST_DIMENSION_API_KEY -> item.tag("api_key");
           case COST_DIMENSION_ACTOR -> item.tag("actor");
           case COST_DIMENSION_PRODUCT -> item.tag("product");
+          case COST_DIMENSION_PROVIDER -> provider(item).name();
           default -> "";
         });
       }
@@ -225,16 +243,16 @@ public final class FakeCostService extends CostServiceGrpc.CostServiceImplBase {
             case COST_DIMENSION_DAY -> b.setPeriodStart(date(item.day()));
             case COST_DIMENSION_MODEL_FAMILY -> b.setModelFamily(item.family());
             case COST_DIMENSION_MODEL -> b.setModel(item.model()).setModelFamily(item.family())
-                .setModelVersion(VERSIONS.get(item.model()));
+                .setModelVersion(VERSIONS.getOrDefault(item.model(), ""));
             case COST_DIMENSION_MODEL_VERSION -> b.setModelFamily(item.family())
-                .setModelVersion(VERSIONS.get(item.model()));
+                .setModelVersion(VERSIONS.getOrDefault(item.model(), ""));
             case COST_DIMENSION_WORKSPACE -> b.setWorkspaceId(item.workspaceId()).setWorkspaceName(item.workspaceName());
             case COST_DIMENSION_API_KEY -> b.setApiKeyId(item.tag("api_key"))
                 .setApiKeyName(item.apiKeyId() == null ? NOT_ATTRIBUTED : item.apiKeyName());
             case COST_DIMENSION_ACTOR -> b.setActorId(item.tag("actor"))
                 .setActorName(item.actorId() == null ? NOT_ATTRIBUTED : item.actorName());
             case COST_DIMENSION_PRODUCT -> b.setProduct(item.tag("product"));
-            case COST_DIMENSION_PROVIDER -> b.setProvider(finora.api.v1.Provider.PROVIDER_ANTHROPIC);
+            case COST_DIMENSION_PROVIDER -> b.setProvider(provider(item));
             default -> { }
           }
         }
@@ -385,6 +403,51 @@ public final class FakeCostService extends CostServiceGrpc.CostServiceImplBase {
     respond(response, b.build());
   }
 
+  private final List<finora.api.v1.PriceDiscrepancy> discrepancies = new CopyOnWriteArrayList<>();
+  private volatile io.grpc.StatusRuntimeException priceCheckFailure;
+
+  /**
+   * Adds a price-check discrepancy on {@code day} (billed against expected, USD; the difference is
+   * theirs), as the server's check reports one; listed largest difference first.
+   */
+  public void addDiscrepancy(LocalDate day, String model, String tokenType, String tier, long quantity, String billed,
+      String expected, String listUnitPrice, finora.api.v1.PriceHint hint, String explanation) {
+    BigDecimal b = new BigDecimal(billed);
+    BigDecimal e = new BigDecimal(expected);
+    discrepancies.add(finora.api.v1.PriceDiscrepancy.newBuilder()
+        .setDay(date(day)).setProvider(finora.api.v1.Provider.PROVIDER_ANTHROPIC).setOrganizationId(ORG_ID)
+        .setWorkspaceId("default").setModel(model).setTokenType(tokenType).setServiceTier(tier)
+        .setUsageQuantity(quantity).setBilled(money(b)).setExpected(money(e)).setDifference(money(b.subtract(e)))
+        .setListUnitPrice(listUnitPrice).setHint(hint).setExplanation(explanation).build());
+    discrepancies.sort(Comparator.<finora.api.v1.PriceDiscrepancy, BigDecimal>comparing(
+        d -> usd(d.getDifference()).abs()).reversed());
+  }
+
+  /** Every ListPriceDiscrepancies call fails with this status from now on (null: none). */
+  public void failPriceCheck(io.grpc.StatusRuntimeException failure) {
+    this.priceCheckFailure = failure;
+  }
+
+  @Override
+  public void listPriceDiscrepancies(finora.api.v1.ListPriceDiscrepanciesRequest request,
+      StreamObserver<finora.api.v1.ListPriceDiscrepanciesResponse> response) {
+    if (server.answeredAlready(response, true)) {
+      return;
+    }
+    if (priceCheckFailure != null) {
+      response.onError(priceCheckFailure);
+      return;
+    }
+    LocalDate start = date(request.getStartDate());
+    LocalDate end = date(request.getEndDate());
+    List<finora.api.v1.PriceDiscrepancy> inRange = discrepancies.stream()
+        .filter(d -> !date(d.getDay()).isBefore(start) && !date(d.getDay()).isAfter(end)).toList();
+    int size = request.getPageSize() == 0 ? 100 : request.getPageSize();
+    respond(response, finora.api.v1.ListPriceDiscrepanciesResponse.newBuilder()
+        .addAllDiscrepancies(inRange.subList(0, Math.min(size, inRange.size())))
+        .setTotal(inRange.size()).build());
+  }
+
   @Override
   public void listTagValues(ListTagValuesRequest request, StreamObserver<ListTagValuesResponse> response) {
     if (server.answeredAlready(response, true)) {
@@ -411,8 +474,7 @@ public final class FakeCostService extends CostServiceGrpc.CostServiceImplBase {
     Predicate<Item> match = i -> !i.day().isBefore(start) && !i.day().isAfter(end)
         && (filter.getModelFamiliesCount() == 0 || filter.getModelFamiliesList().contains(i.family()))
         && (filter.getModelsCount() == 0 || filter.getModelsList().contains(i.model()))
-        // Every fake item is Anthropic's.
-        && (filter.getProvidersCount() == 0 || filter.getProvidersList().contains(finora.api.v1.Provider.PROVIDER_ANTHROPIC))
+        && (filter.getProvidersCount() == 0 || filter.getProvidersList().contains(provider(i)))
         && filter.getTagsList().stream().allMatch(t -> t.getValuesList().contains(i.tag(t.getKey())));
     return items.stream().filter(match).toList();
   }

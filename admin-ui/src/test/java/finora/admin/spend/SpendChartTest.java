@@ -77,4 +77,21 @@ class SpendChartTest {
     assertThat(SpendChart.familyLabel("")).isEqualTo(SpendChart.NO_MODEL);
     assertThat(SpendChart.familyLabel("Sonnet")).isEqualTo("Sonnet");
   }
+
+  @Test
+  void twoProviders_getASeriesPerProviderAndFamily_oneProviderKeepsThePlainFamilies() {
+    CostLine sonnet = new CostLine(LocalDate.of(2026, 11, 18), "Sonnet", null, null, null, null,
+        new BigDecimal("12.50"), false, null, null, null, null, null, null, finora.admin.settings.AiProvider.ANTHROPIC);
+    CostLine gpt = new CostLine(LocalDate.of(2026, 11, 18), "GPT-4o", null, null, null, null,
+        new BigDecimal("3.00"), false, null, null, null, null, null, null, finora.admin.settings.AiProvider.OPENAI);
+
+    String both = SpendChart.svg(List.of(sonnet, gpt), WEEK, Set.of());
+    assertThat(both).contains(">Anthropic · Sonnet<", ">OpenAI · GPT-4o<",
+        "aria-label=\"Daily spend by provider and model family, 2026-11-18 to 2026-11-24 (UTC)\"");
+    assertThat(both.indexOf(">Anthropic · Sonnet<")).isLessThan(both.indexOf(">OpenAI · GPT-4o<"));
+
+    String anthropicOnly = SpendChart.svg(List.of(sonnet), WEEK, Set.of());
+    assertThat(anthropicOnly).contains(">Sonnet<", "aria-label=\"Daily spend by model family, ")
+        .doesNotContain("Anthropic ·");
+  }
 }

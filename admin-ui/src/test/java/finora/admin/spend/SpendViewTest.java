@@ -1,5 +1,6 @@
 package finora.admin.spend;
 
+import static com.github.mvysny.kaributesting.v10.BasicUtilsKt.isEffectivelyVisible;
 import static com.github.mvysny.kaributesting.v10.GridKt._fetch;
 import static com.github.mvysny.kaributesting.v10.GridKt._getCellComponent;
 import static com.github.mvysny.kaributesting.v10.GridKt._getFormatted;
@@ -171,6 +172,99 @@ class SpendViewTest {
   }
 
   @Test
+  void priceCheck_listsEachDiscrepancy_withItsNumbers_andTheHintInPlainWords() {
+    server.costs().addDiscrepancy(LocalDate.of(2026, 11, 10), FakeCostService.SONNET, "output_tokens", "standard",
+        2_000_000, "28.00", "30.00", "15", finora.api.v1.PriceHint.PRICE_HINT_DISCOUNT,
+        "Billed 6.7 % below the list price: a discount, or a price cut the price table does not know yet");
+    server.costs().addDiscrepancy(LocalDate.of(2026, 11, 20), FakeCostService.OPUS, "output_tokens", "priority",
+        40_000, "0", "3.00", "75", finora.api.v1.PriceHint.PRICE_HINT_PRIORITY_TIER_GAP,
+        "40000 output_tokens on the priority tier have no cost in the cost report");
+    // Outside the last 30 days: not shown.
+    server.costs().addDiscrepancy(LocalDate.of(2026, 9, 1), FakeCostService.HAIKU, "output_tokens", "standard",
+        1_000_000, "6.00", "5.00", "5", finora.api.v1.PriceHint.PRICE_HINT_ABOVE_LIST, "Billed above the list price");
+
+    SpendView view = open();
+
+    var grid = view.priceCheck().grid();
+    assertThat(grid.isVisible()).isTrue();
+    assertThat(view.priceCheck().emptyState().isVisible()).isFalse();
+    assertThat(view.priceCheck().failure().isVisible()).isFalse();
+    assertThat(view.priceCheck().more().isVisible()).isFalse();
+    assertThat(_size(grid)).isEqualTo(2);
+    // Largest difference first.
+    assertThat(_getFormatted(grid, 0, "day")).isEqualTo("2026-11-20");
+    assertThat(_getFormatted(grid, 0, "provider")).isEqualTo("Anthropic");
+    assertThat(_getFormatted(grid, 0, "model")).isEqualTo(FakeCostService.OPUS + " · output_tokens · priority");
+    assertThat(_getFormatted(grid, 0, "billed")).isEqualTo("$0.00");
+    assertThat(_getFormatted(grid, 0, "expected")).isEqualTo("$3.00");
+    assertThat(_getFormatted(grid, 0, "difference")).isEqualTo("\u2212$3.00");
+    assertThat(_getCellComponent(grid, 0, "hint").getElement().getTextRecursively())
+        .isEqualTo("Priority Tier usage is not in the cost report");
+    assertThat(_getFormatted(grid, 1, "day")).isEqualTo("2026-11-10");
+    assertThat(_getFormatted(grid, 1, "billed")).isEqualTo("$28.00");
+    assertThat(_getFormatted(grid, 1, "expected")).isEqualTo("$30.00");
+    assertThat(_getFormatted(grid, 1, "difference")).isEqualTo("\u2212$2.00");
+    var discount = _getCellComponent(grid, 1, "hint");
+    assertThat(discount.getElement().getTextRecursively()).isEqualTo("Billed below list price: a discount");
+    assertThat(discount.getElement().getAttribute("title")).startsWith("Billed 6.7 % below the list price");
+    assertThat(discount.getElement().getClassList()).contains("price-hint");
+  }
+
+  @Test
+  void priceCheck_withMoreThanAPage_listsTheLargest_andSaysHowManyInAll() {
+    for (int i = 0; i < CostClient.PRICE_CHECK_PAGE_SIZE + 1; i++) {
+      server.costs().addDiscrepancy(LocalDate.of(2026, 11, 1 + i % 20), FakeCostService.SONNET, "output_tokens",
+          "standard", 1_000_000, "14.00", new java.math.BigDecimal("15.00").add(java.math.BigDecimal.valueOf(i))
+              .toPlainString(), "15", finora.api.v1.PriceHint.PRICE_HINT_DISCOUNT, "");
+    }
+
+    SpendView view = open();
+
+    assertThat(_size(view.priceCheck().grid())).isEqualTo(CostClient.PRICE_CHECK_PAGE_SIZE);
+    assertThat(_getFormatted(view.priceCheck().grid(), 0, "difference")).isEqualTo("\u2212$201.00");
+    assertThat(view.priceCheck().more().isVisible()).isTrue();
+    assertThat(view.priceCheck().more().getText()).isEqualTo("The 200 largest of 201 differences in this range.");
+  }
+
+  @Test
+  void priceCheck_withoutAnyDiscrepancy_saysBilledCostMatchesListPrice() {
+    SpendView view = open();
+
+    assertThat(view.priceCheck().grid().isVisible()).isFalse();
+    assertThat(view.priceCheck().emptyState().isVisible()).isTrue();
+    assertThat(view.priceCheck().emptyState().getText())
+        .isEqualTo("Billed cost matches tokens × list price for every priced line.");
+    assertThat(view.priceCheck().failure().isVisible()).isFalse();
+  }
+
+  @Test
+  void priceCheck_thatFails_saysSo_andTheRestOfThePageStillLoads() {
+    server.costs().failPriceCheck(io.grpc.Status.UNIMPLEMENTED
+        .withDescription("Method not found: finora.v1.CostService/ListPriceDiscrepancies").asRuntimeException());
+    server.costs().addCorrection(LocalDate.of(2026, 11, 5), "Acme Robotics", "412.80", "398.12",
+        Instant.parse("2026-11-20T04:10:00Z"), true);
+
+    SpendView view = open();
+
+    assertThat(isEffectivelyVisible(view.priceCheck().failure())).isTrue();
+    assertThat(view.priceCheck().failure().getText()).startsWith("The price check could not be loaded: ");
+    // Neither a list nor the "matches" sentence: a failed check proves nothing.
+    assertThat(isEffectivelyVisible(view.priceCheck().grid())).isFalse();
+    assertThat(isEffectivelyVisible(view.priceCheck().emptyState())).isFalse();
+    // Everything else is there: the cards, the corrections, the chart and the breakdowns.
+    assertThat(view.cards().totalText()).isEqualTo("$490.50");
+    assertThat(_size(view.corrections().grid())).isEqualTo(1);
+    assertThat(_get(view.chart(), Svg.class)).isNotNull();
+    assertThat(_size(view.dayGrid())).isEqualTo(30);
+
+    // The next load (another range) shows the check again once it answers.
+    server.costs().failPriceCheck(null);
+    view.choose(RangePreset.LAST_7_DAYS);
+    assertThat(isEffectivelyVisible(view.priceCheck().failure())).isFalse();
+    assertThat(isEffectivelyVisible(view.priceCheck().emptyState())).isTrue();
+  }
+
+  @Test
   void correctedDays_areMarkedOnTheChart_withALegendEntry_andInTheDayGrid() {
     server.costs().addCorrection(LocalDate.of(2026, 11, 5), "Acme Robotics", "412.80", "398.12",
         Instant.parse("2026-11-20T04:10:00Z"), true);
@@ -286,6 +380,34 @@ class SpendViewTest {
     assertThat(_getFormatted(grid, 0, "amount")).isEqualTo("$307.50");
     assertThat(_getFormatted(grid, 1, "workspace")).isEqualTo("Default");
     assertThat(_getFormatted(grid, 1, "amount")).isEqualTo("$183.00");
+  }
+
+  @Test
+  void chart_withAnthropicAndOpenAiSpend_namesTheProviderInEverySeries_andTheTotalsHoldBoth() {
+    server.costs().addOpenAiItem(LocalDate.of(2026, 11, 20), "GPT-4o", "gpt-4o-2024-08-06", "proj_demo",
+        "Default project", "7.25");
+
+    SpendView view = open();
+
+    String markup = _get(view.chart(), Svg.class).getElement().getProperty("innerHTML");
+    assertThat(markup).contains(">OpenAI · GPT-4o<", ">Anthropic · Sonnet<",
+        "Daily spend by provider and model family");
+    assertThat(markup).doesNotContain(">Sonnet<");
+    assertThat(_get(com.vaadin.flow.component.html.H3.class, spec -> spec.withId("daily-chart-heading")).getText())
+        .isEqualTo("Daily spend by provider and model family (USD per UTC day)");
+    assertThat(view.byDay().totalText()).isEqualTo("$497.75");
+    assertThat(_getFormatted(view.byWorkspace().grid(), _size(view.byWorkspace().grid()) - 1, "provider"))
+        .isEqualTo("OpenAI");
+  }
+
+  @Test
+  void chart_withAnthropicSpendOnly_keepsThePlainFamilies() {
+    SpendView view = open();
+
+    String markup = _get(view.chart(), Svg.class).getElement().getProperty("innerHTML");
+    assertThat(markup).contains(">Sonnet<", "Daily spend by model family").doesNotContain("Anthropic ·");
+    assertThat(_get(com.vaadin.flow.component.html.H3.class, spec -> spec.withId("daily-chart-heading")).getText())
+        .isEqualTo("Daily spend by model family (USD per UTC day)");
   }
 
   @Test
