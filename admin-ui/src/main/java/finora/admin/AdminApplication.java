@@ -9,13 +9,13 @@ import org.springframework.context.annotation.Bean;
 @SpringBootApplication
 public class AdminApplication {
 
-  public static void main(String[] args) {
-    SpringApplication.run(AdminApplication.class, args);
-  }
+    public static void main(String[] args) {
+        SpringApplication.run(AdminApplication.class, args);
+    }
 
-  /** "Today" and "yesterday" of the date presets are UTC days, as the server stores them. */
-  @Bean
-  Clock clock() {
-    return Clock.systemUTC();
-  }
+    /** "Today" and "yesterday" of the date presets are UTC days, as the server stores them. */
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
 }

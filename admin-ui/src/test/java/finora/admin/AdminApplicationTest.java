@@ -28,101 +28,104 @@ import org.springframework.context.annotation.Primary;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class AdminApplicationTest {
 
-  @TestConfiguration
-  static class FakeServer {
-    @Bean(destroyMethod = "close")
-    FakeFinoraServer fakeFinoraServer() {
-      return new FakeFinoraServer();
+    @TestConfiguration
+    static class FakeServer {
+        @Bean(destroyMethod = "close")
+        FakeFinoraServer fakeFinoraServer() {
+            return new FakeFinoraServer();
+        }
+
+        @Bean
+        @Primary
+        ManagedChannel fakeServerChannel(FakeFinoraServer fakeFinoraServer) {
+            return fakeFinoraServer.newChannel();
+        }
     }
 
-    @Bean
-    @Primary
-    ManagedChannel fakeServerChannel(FakeFinoraServer fakeFinoraServer) {
-      return fakeFinoraServer.newChannel();
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    FakeFinoraServer server;
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .cookieHandler(new CookieManager())
+            .build();
+
+    @Test
+    void loginPage_isServedWithoutSigningIn() throws Exception {
+        HttpResponse<String> response = get("/login");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("VAADIN/build/");
     }
-  }
 
-  @LocalServerPort
-  int port;
+    @Test
+    void appStylesheet_isLinkedAndServedWithoutSigningIn() throws Exception {
+        assertThat(get("/login").body()).contains("styles.css");
 
-  @Autowired
-  FakeFinoraServer server;
+        HttpResponse<String> css = get("/styles.css");
 
-  private final HttpClient http = HttpClient.newBuilder()
-      .followRedirects(HttpClient.Redirect.NEVER)
-      .cookieHandler(new CookieManager())
-      .build();
+        assertThat(css.statusCode()).isEqualTo(200);
+        assertThat(css.body()).contains(".badge[data-tone=\"warning\"]", ".quiet-line");
+    }
 
-  @Test
-  void loginPage_isServedWithoutSigningIn() throws Exception {
-    HttpResponse<String> response = get("/login");
+    @Test
+    void views_needASignedInUser() throws Exception {
+        assertThat(get("/").statusCode()).isEqualTo(302);
+        assertThat(get("/settings").headers().firstValue("Location"))
+                .hasValueSatisfying(location -> assertThat(location).endsWith("/login"));
+    }
 
-    assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.body()).contains("VAADIN/build/");
-  }
+    @Test
+    void wrongPassword_landsOnLoginError() throws Exception {
+        HttpResponse<String> response = login(FakeFinoraServer.EMAIL, "wrong");
 
-  @Test
-  void appStylesheet_isLinkedAndServedWithoutSigningIn() throws Exception {
-    assertThat(get("/login").body()).contains("styles.css");
+        assertThat(response.statusCode()).isEqualTo(302);
+        assertThat(response.headers().firstValue("Location"))
+                .hasValueSatisfying(location -> assertThat(location).endsWith("/login?error"));
+    }
 
-    HttpResponse<String> css = get("/styles.css");
+    @Test
+    void serverDown_landsOnLoginUnreachable() throws Exception {
+        server.failNextCall(
+                Status.UNAVAILABLE.withDescription("connection refused").asRuntimeException());
 
-    assertThat(css.statusCode()).isEqualTo(200);
-    assertThat(css.body()).contains(".badge[data-tone=\"warning\"]", ".quiet-line");
-  }
+        HttpResponse<String> response = login(FakeFinoraServer.EMAIL, FakeFinoraServer.PASSWORD);
 
-  @Test
-  void views_needASignedInUser() throws Exception {
-    assertThat(get("/").statusCode()).isEqualTo(302);
-    assertThat(get("/settings").headers().firstValue("Location")).hasValueSatisfying(
-        location -> assertThat(location).endsWith("/login"));
-  }
+        assertThat(response.headers().firstValue("Location"))
+                .hasValueSatisfying(location -> assertThat(location).endsWith("/login?unreachable"));
+    }
 
-  @Test
-  void wrongPassword_landsOnLoginError() throws Exception {
-    HttpResponse<String> response = login(FakeFinoraServer.EMAIL, "wrong");
+    @Test
+    void rightPassword_opensTheApp() throws Exception {
+        HttpResponse<String> response = login(FakeFinoraServer.EMAIL, FakeFinoraServer.PASSWORD);
 
-    assertThat(response.statusCode()).isEqualTo(302);
-    assertThat(response.headers().firstValue("Location")).hasValueSatisfying(
-        location -> assertThat(location).endsWith("/login?error"));
-  }
+        assertThat(response.statusCode()).isEqualTo(302);
+        assertThat(response.headers().firstValue("Location"))
+                .hasValueSatisfying(location -> assertThat(location).doesNotContain("/login"));
+        HttpResponse<String> app = get("/settings");
+        assertThat(app.statusCode()).isEqualTo(200);
+        assertThat(app.body()).doesNotContain(FakeFinoraServer.TOKEN);
+    }
 
-  @Test
-  void serverDown_landsOnLoginUnreachable() throws Exception {
-    server.failNextCall(Status.UNAVAILABLE.withDescription("connection refused").asRuntimeException());
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
 
-    HttpResponse<String> response = login(FakeFinoraServer.EMAIL, FakeFinoraServer.PASSWORD);
+    private HttpResponse<String> login(String email, String password) throws IOException, InterruptedException {
+        String form = "username=" + URLEncoder.encode(email, StandardCharsets.UTF_8) + "&password="
+                + URLEncoder.encode(password, StandardCharsets.UTF_8);
+        return http.send(
+                HttpRequest.newBuilder(uri("/login"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
 
-    assertThat(response.headers().firstValue("Location")).hasValueSatisfying(
-        location -> assertThat(location).endsWith("/login?unreachable"));
-  }
-
-  @Test
-  void rightPassword_opensTheApp() throws Exception {
-    HttpResponse<String> response = login(FakeFinoraServer.EMAIL, FakeFinoraServer.PASSWORD);
-
-    assertThat(response.statusCode()).isEqualTo(302);
-    assertThat(response.headers().firstValue("Location")).hasValueSatisfying(
-        location -> assertThat(location).doesNotContain("/login"));
-    HttpResponse<String> app = get("/settings");
-    assertThat(app.statusCode()).isEqualTo(200);
-    assertThat(app.body()).doesNotContain(FakeFinoraServer.TOKEN);
-  }
-
-  private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private HttpResponse<String> login(String email, String password) throws IOException, InterruptedException {
-    String form = "username=" + URLEncoder.encode(email, StandardCharsets.UTF_8)
-        + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
-    return http.send(HttpRequest.newBuilder(uri("/login"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(form))
-        .build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private URI uri(String path) {
-    return URI.create("http://localhost:" + port + path);
-  }
+    private URI uri(String path) {
+        return URI.create("http://localhost:" + port + path);
+    }
 }

@@ -20,30 +20,35 @@ import org.springframework.security.core.context.SecurityContextHolder;
  */
 public final class MockVaadinExtension implements BeforeEachCallback, AfterEachCallback {
 
-  @Override
-  public void beforeEach(ExtensionContext context) {
-    MockVaadin.setup();
-  }
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        MockVaadin.setup();
+    }
 
-  @Override
-  public void afterEach(ExtensionContext context) {
-    SecurityContextHolder.clearContext();
-    MockVaadin.tearDown();
-  }
+    @Override
+    public void afterEach(ExtensionContext context) {
+        SecurityContextHolder.clearContext();
+        MockVaadin.tearDown();
+    }
 
-  /** Signs in with the fake server's token, as {@code email} with {@code role}, for the next hour. */
-  public void signIn(Role role, String email) {
-    SecurityContextHolder.getContext().setAuthentication(new FinoraAuthentication(new Session(
-        FakeFinoraServer.TOKEN, FakeFinoraServer.TENANT, role, email, Instant.now().plusSeconds(3600))));
-  }
+    /** Signs in with the fake server's token, as {@code email} with {@code role}, for the next hour. */
+    public void signIn(Role role, String email) {
+        SecurityContextHolder.getContext()
+                .setAuthentication(new FinoraAuthentication(new Session(
+                        FakeFinoraServer.TOKEN,
+                        FakeFinoraServer.TENANT,
+                        role,
+                        email,
+                        Instant.now().plusSeconds(3600))));
+    }
 
-  /** The browser tells the UI its time zone, as a real one does on loading the page. */
-  public void browserTimeZone(ZoneId zone) {
-    browserTimeZone(zone.getId());
-  }
+    /** The browser tells the UI its time zone, as a real one does on loading the page. */
+    public void browserTimeZone(ZoneId zone) {
+        browserTimeZone(zone.getId());
+    }
 
-  /** As {@link #browserTimeZone(ZoneId)}, with any id the browser may send. */
-  public void browserTimeZone(String zoneId) {
-    ExtendedClientDetails.updateFromValues(UI.getCurrent(), key -> "v-tzid".equals(key) ? zoneId : null);
-  }
+    /** As {@link #browserTimeZone(ZoneId)}, with any id the browser may send. */
+    public void browserTimeZone(String zoneId) {
+        ExtendedClientDetails.updateFromValues(UI.getCurrent(), key -> "v-tzid".equals(key) ? zoneId : null);
+    }
 }

@@ -39,8 +39,14 @@ final class AdminApiHandler implements HttpHandler {
     private final UsageReportEndpoint usageReport;
     private final DirectoryEndpoints directory;
 
-    AdminApiHandler(SimData data, SimKeys keys, Faults faults, RequestLog log, Clock clock,
-            IntSupplier maxResultsPerPage, java.util.function.Predicate<String> analyticsAvailable) {
+    AdminApiHandler(
+            SimData data,
+            SimKeys keys,
+            Faults faults,
+            RequestLog log,
+            Clock clock,
+            IntSupplier maxResultsPerPage,
+            java.util.function.Predicate<String> analyticsAvailable) {
         this.data = data;
         this.keys = keys;
         this.faults = faults;
@@ -100,21 +106,27 @@ final class AdminApiHandler implements HttpHandler {
 
     private Reply route(HttpExchange exchange, String path, String requestId) throws ApiException {
         if (!exchange.getRequestMethod().equals("GET")) {
-            return Reply.error(405, "invalid_request_error",
-                    "Method " + exchange.getRequestMethod() + " not allowed: the Admin API simulator answers GET only",
-                    requestId).withHeader("allow", "GET");
+            return Reply.error(
+                            405,
+                            "invalid_request_error",
+                            "Method " + exchange.getRequestMethod()
+                                    + " not allowed: the Admin API simulator answers GET only",
+                            requestId)
+                    .withHeader("allow", "GET");
         }
         String key = exchange.getRequestHeaders().getFirst("x-api-key");
         if (key == null || key.isBlank()) {
             throw new ApiException(401, "authentication_error", "x-api-key header is required");
         }
-        SimKeys.Entry entry = keys.lookup(key)
-                .orElseThrow(() -> new ApiException(401, "authentication_error", "invalid x-api-key"));
+        SimKeys.Entry entry =
+                keys.lookup(key).orElseThrow(() -> new ApiException(401, "authentication_error", "invalid x-api-key"));
         if (entry.status() == SimKeys.Status.REVOKED) {
             throw new ApiException(401, "authentication_error", "This API key has been revoked");
         }
         if (entry.status() == SimKeys.Status.CREATOR_NOT_ADMIN) {
-            throw new ApiException(403, "permission_error",
+            throw new ApiException(
+                    403,
+                    "permission_error",
                     "The creator of this Admin API key no longer has the admin role in this organization");
         }
         String version = exchange.getRequestHeaders().getFirst("anthropic-version");
@@ -129,12 +141,27 @@ final class AdminApiHandler implements HttpHandler {
         Reply reply = switch (path) {
             case ME_PATH -> Reply.json(200, me(organizationId));
             case WorkspacesEndpoint.PATH -> Reply.json(200, workspaces.answer(organizationId, query));
-            case CostReportEndpoint.PATH -> Reply.json(200, costReport.answer(organizationId, query,
-                    exchange.getRequestHeaders().getOrDefault("anthropic-beta", List.of())));
-            case AnalyticsCostEndpoint.PATH -> Reply.json(200, analyticsCost.answer(organizationId, query,
-                    exchange.getRequestHeaders().getOrDefault("anthropic-beta", List.of())));
-            case UsageReportEndpoint.PATH -> Reply.json(200, usageReport.answer(organizationId, query,
-                    exchange.getRequestHeaders().getOrDefault("anthropic-beta", List.of())));
+            case CostReportEndpoint.PATH ->
+                Reply.json(
+                        200,
+                        costReport.answer(
+                                organizationId,
+                                query,
+                                exchange.getRequestHeaders().getOrDefault("anthropic-beta", List.of())));
+            case AnalyticsCostEndpoint.PATH ->
+                Reply.json(
+                        200,
+                        analyticsCost.answer(
+                                organizationId,
+                                query,
+                                exchange.getRequestHeaders().getOrDefault("anthropic-beta", List.of())));
+            case UsageReportEndpoint.PATH ->
+                Reply.json(
+                        200,
+                        usageReport.answer(
+                                organizationId,
+                                query,
+                                exchange.getRequestHeaders().getOrDefault("anthropic-beta", List.of())));
             case DirectoryEndpoints.API_KEYS_PATH -> Reply.json(200, directory.apiKeys(organizationId, query));
             case DirectoryEndpoints.USERS_PATH -> Reply.json(200, directory.users(organizationId, query));
             default -> throw new ApiException(404, "not_found_error", "Not found: " + path);
@@ -154,7 +181,8 @@ final class AdminApiHandler implements HttpHandler {
     private static Reply faultReply(Fault fault, String requestId) {
         Reply reply = Reply.error(fault.status(), fault.errorType(), fault.message(), requestId);
         if (fault.retryAfter() != null) {
-            reply = reply.withHeader("retry-after", Long.toString(fault.retryAfter().toSeconds()));
+            reply = reply.withHeader(
+                    "retry-after", Long.toString(fault.retryAfter().toSeconds()));
         }
         return reply;
     }
@@ -172,15 +200,25 @@ final class AdminApiHandler implements HttpHandler {
 
     private static RecordedRequest record(HttpExchange exchange, Instant receivedAt, String requestId, int status) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
-        exchange.getRequestHeaders().forEach((name, values) ->
-                headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new ArrayList<>()).addAll(values));
+        exchange.getRequestHeaders()
+                .forEach(
+                        (name, values) -> headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new ArrayList<>())
+                                .addAll(values));
         Map<String, List<String>> parameters;
         try {
-            parameters = QueryParameters.parse(exchange.getRequestURI().getRawQuery()).asMap();
+            parameters = QueryParameters.parse(exchange.getRequestURI().getRawQuery())
+                    .asMap();
         } catch (ApiException e) {
             parameters = Map.of();
         }
-        return new RecordedRequest(receivedAt, exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                exchange.getRequestURI().getRawQuery(), parameters, headers, requestId, status);
+        return new RecordedRequest(
+                receivedAt,
+                exchange.getRequestMethod(),
+                exchange.getRequestURI().getPath(),
+                exchange.getRequestURI().getRawQuery(),
+                parameters,
+                headers,
+                requestId,
+                status);
     }
 }

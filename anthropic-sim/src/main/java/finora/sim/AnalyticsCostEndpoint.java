@@ -46,10 +46,30 @@ final class AnalyticsCostEndpoint {
     static final String NOT_AVAILABLE = "The Usage and Cost Analytics API is not available for this organization";
 
     /** The 22 dimensions of a cost row's {@code group}, in the documented order. */
-    static final List<String> DIMENSIONS = List.of("actor", "actor_type", "agent_id", "api_key_id",
-            "claude_tag_category", "claude_tag_user_id", "context_window", "cost_type", "deployment_id",
-            "environment_id", "inference_geo", "model", "organization_id", "product", "rbac_group_id", "service_tier",
-            "session_id", "slack_channel_id", "speed", "token_type", "user_profile_id", "workspace_id");
+    static final List<String> DIMENSIONS = List.of(
+            "actor",
+            "actor_type",
+            "agent_id",
+            "api_key_id",
+            "claude_tag_category",
+            "claude_tag_user_id",
+            "context_window",
+            "cost_type",
+            "deployment_id",
+            "environment_id",
+            "inference_geo",
+            "model",
+            "organization_id",
+            "product",
+            "rbac_group_id",
+            "service_tier",
+            "session_id",
+            "slack_channel_id",
+            "speed",
+            "token_type",
+            "user_profile_id",
+            "workspace_id");
+
     private static final Map<String, Set<String>> ENUM_FILTERS = Map.of(
             "context_windows[]", Set.of("0-200k", "200k-1M"),
             "inference_geos[]", Set.of("global", "us", "not_available"),
@@ -66,7 +86,9 @@ final class AnalyticsCostEndpoint {
     }
 
     ObjectNode answer(String organizationId, QueryParameters query, List<String> betas) throws ApiException {
-        boolean beta = betas.stream().flatMap(b -> Arrays.stream(b.split(","))).anyMatch(b -> b.trim().equals(BETA));
+        boolean beta = betas.stream()
+                .flatMap(b -> Arrays.stream(b.split(",")))
+                .anyMatch(b -> b.trim().equals(BETA));
         if (!beta) {
             throw ApiException.invalidRequest("This endpoint requires the beta header anthropic-beta: " + BETA);
         }
@@ -130,8 +152,9 @@ final class AnalyticsCostEndpoint {
         Instant to = end.truncatedTo(ChronoUnit.HOURS);
         SimAttribution attribution = data.attribution(organizationId);
         Map<List<Object>, BigDecimal[]> sums = new LinkedHashMap<>();
-        for (LocalDate day = LocalDate.ofInstant(from, ZoneOffset.UTC); day.atStartOfDay(ZoneOffset.UTC).toInstant()
-                .isBefore(to); day = day.plusDays(1)) {
+        for (LocalDate day = LocalDate.ofInstant(from, ZoneOffset.UTC);
+                day.atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(to);
+                day = day.plusDays(1)) {
             Instant midnight = day.atStartOfDay(ZoneOffset.UTC).toInstant();
             for (CostLineItem row : data.day(organizationId, day)) {
                 SimAttribution.Attribution a = attribution.attribute(row);
@@ -141,19 +164,20 @@ final class AnalyticsCostEndpoint {
                 BigDecimal[] hours = attribution.hourly(row, row.amountCents());
                 for (int h = 0; h < 24; h++) {
                     Instant hourStart = midnight.plus(Duration.ofHours(h));
-                    if (hourStart.isBefore(from) || !hourStart.isBefore(to)
-                            || hourStart.plus(Duration.ofHours(1)).isAfter(watermark) || hours[h].signum() == 0) {
+                    if (hourStart.isBefore(from)
+                            || !hourStart.isBefore(to)
+                            || hourStart.plus(Duration.ofHours(1)).isAfter(watermark)
+                            || hours[h].signum() == 0) {
                         continue;
                     }
-                    Instant bucketStart = bucket == null ? from
-                            : bucket.toHours() == 1 ? hourStart : midnight;
+                    Instant bucketStart = bucket == null ? from : bucket.toHours() == 1 ? hourStart : midnight;
                     List<Object> key = new ArrayList<>();
                     key.add(bucketStart);
                     for (String g : groupBy) {
                         key.add(value(g, row, a, organizationId));
                     }
-                    BigDecimal[] s = sums.computeIfAbsent(key, k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO,
-                            BigDecimal.ZERO});
+                    BigDecimal[] s = sums.computeIfAbsent(
+                            key, k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO});
                     s[0] = s[0].add(hours[h]);
                     s[1] = s[1].add(a.list(hours[h]));
                     s[2] = s[2].add(BigDecimal.valueOf(1 + Math.floorMod(row.hashCode() + h, 9)));
@@ -162,10 +186,13 @@ final class AnalyticsCostEndpoint {
         }
         List<Map.Entry<List<Object>, BigDecimal[]>> rows = new ArrayList<>(sums.entrySet());
         rows.removeIf(e -> e.getValue()[0].signum() == 0);
-        Comparator<Map.Entry<List<Object>, BigDecimal[]>> byAmount =
-                Comparator.comparing((Map.Entry<List<Object>, BigDecimal[]> e) -> e.getValue()[0]).reversed();
-        Comparator<Map.Entry<List<Object>, BigDecimal[]>> order = bucket == null ? byAmount
-                : Comparator.comparing((Map.Entry<List<Object>, BigDecimal[]> e) -> (Instant) e.getKey().get(0))
+        Comparator<Map.Entry<List<Object>, BigDecimal[]>> byAmount = Comparator.comparing(
+                        (Map.Entry<List<Object>, BigDecimal[]> e) -> e.getValue()[0])
+                .reversed();
+        Comparator<Map.Entry<List<Object>, BigDecimal[]>> order = bucket == null
+                ? byAmount
+                : Comparator.comparing((Map.Entry<List<Object>, BigDecimal[]> e) ->
+                                (Instant) e.getKey().get(0))
                         .thenComparing(byAmount);
         rows.sort(order.thenComparing(e -> e.getKey().toString()));
 
@@ -185,8 +212,9 @@ final class AnalyticsCostEndpoint {
             DIMENSIONS.forEach(d -> group.putNull(d));
             for (int i = 0; i < groupBy.size(); i++) {
                 Object v = e.getKey().get(i + 1);
-                group.set(groupBy.get(i), v == null ? NullNode.instance
-                        : v instanceof JsonNode n ? n : json.textNode(v.toString()));
+                group.set(
+                        groupBy.get(i),
+                        v == null ? NullNode.instance : v instanceof JsonNode n ? n : json.textNode(v.toString()));
             }
             ObjectNode cost = r.putObject("cost");
             cost.put("amount", e.getValue()[0].toPlainString());
@@ -210,10 +238,14 @@ final class AnalyticsCostEndpoint {
     }
 
     private static boolean matches(QueryParameters q, CostLineItem row, SimAttribution.Attribution a) {
-        return in(q, "api_key_ids[]", a.apiKeyId()) && in(q, "actor_ids[]", a.actorId())
-                && in(q, "workspace_ids[]", row.workspaceId()) && in(q, "models[]", row.model())
-                && in(q, "products[]", a.product()) && in(q, "service_tiers[]", row.serviceTier())
-                && in(q, "context_windows[]", row.contextWindow()) && in(q, "inference_geos[]", row.inferenceGeo())
+        return in(q, "api_key_ids[]", a.apiKeyId())
+                && in(q, "actor_ids[]", a.actorId())
+                && in(q, "workspace_ids[]", row.workspaceId())
+                && in(q, "models[]", row.model())
+                && in(q, "products[]", a.product())
+                && in(q, "service_tiers[]", row.serviceTier())
+                && in(q, "context_windows[]", row.contextWindow())
+                && in(q, "inference_geos[]", row.inferenceGeo())
                 && in(q, "speeds[]", row.speed())
                 && in(q, "actor_types[]", actorType(a.actorType()));
     }
@@ -294,16 +326,21 @@ final class AnalyticsCostEndpoint {
     }
 
     private static String encodePage(int offset, String fingerprint) {
-        return "page_" + Base64.getUrlEncoder().withoutPadding()
-                .encodeToString((offset + ":" + fingerprint).getBytes(StandardCharsets.UTF_8));
+        return "page_"
+                + Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString((offset + ":" + fingerprint).getBytes(StandardCharsets.UTF_8));
     }
 
     private static int decodePage(String page, String fingerprint, int rows) throws ApiException {
         try {
-            String[] parts = new String(Base64.getUrlDecoder().decode(page.substring(5)), StandardCharsets.UTF_8)
-                    .split(":");
+            String[] parts =
+                    new String(Base64.getUrlDecoder().decode(page.substring(5)), StandardCharsets.UTF_8).split(":");
             int offset = Integer.parseInt(parts[0]);
-            if (page.startsWith("page_") && parts.length == 2 && parts[1].equals(fingerprint) && offset >= 0
+            if (page.startsWith("page_")
+                    && parts.length == 2
+                    && parts[1].equals(fingerprint)
+                    && offset >= 0
                     && offset <= rows) {
                 return offset;
             }

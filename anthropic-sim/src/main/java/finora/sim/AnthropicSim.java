@@ -42,6 +42,7 @@ public final class AnthropicSim implements AutoCloseable {
     private final AtomicInteger maxResultsPerPage = new AtomicInteger();
     /** Organizations the analytics beta is refused for; {@link #ALL} refuses it for every organization. */
     private final java.util.Set<String> analyticsRefused = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private static final String ALL = "*";
     private final HttpServer server;
     private final ExecutorService executor;
@@ -63,10 +64,19 @@ public final class AnthropicSim implements AutoCloseable {
             return thread;
         });
         this.server = HttpServer.create(address, 0);
-        server.createContext("/", new AdminApiHandler(data, keys, faults, requestLog, config.clock(),
-                maxResultsPerPage::get, id -> !analyticsRefused.contains(ALL) && !analyticsRefused.contains(id)));
-        server.createContext(OpenAiHandler.PREFIX, new OpenAiHandler(openai.data(), openai.keys(), faults, requestLog,
-                config.clock()));
+        server.createContext(
+                "/",
+                new AdminApiHandler(
+                        data,
+                        keys,
+                        faults,
+                        requestLog,
+                        config.clock(),
+                        maxResultsPerPage::get,
+                        id -> !analyticsRefused.contains(ALL) && !analyticsRefused.contains(id)));
+        server.createContext(
+                OpenAiHandler.PREFIX,
+                new OpenAiHandler(openai.data(), openai.keys(), faults, requestLog, config.clock()));
         server.createContext(SimControlHandler.PREFIX, new SimControlHandler(this));
         server.setExecutor(executor);
         server.start();
@@ -94,7 +104,8 @@ public final class AnthropicSim implements AutoCloseable {
     /** Base URL without trailing slash, e.g. {@code http://127.0.0.1:43211}; use it as the Anthropic base URL. */
     public String baseUrl() {
         InetSocketAddress address = server.getAddress();
-        InetAddress host = address.getAddress().isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : address.getAddress();
+        InetAddress host =
+                address.getAddress().isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : address.getAddress();
         String literal = host.getHostAddress();
         return "http://" + (literal.contains(":") ? "[" + literal + "]" : literal) + ":" + address.getPort();
     }
@@ -142,7 +153,8 @@ public final class AnthropicSim implements AutoCloseable {
 
     /** Adds an organization whose id is derived from its name, so its data is the same on every run. */
     public SimOrganization addOrganization(String name) {
-        String id = UUID.nameUUIDFromBytes(("anthropic-sim:" + name).getBytes(StandardCharsets.UTF_8)).toString();
+        String id = UUID.nameUUIDFromBytes(("anthropic-sim:" + name).getBytes(StandardCharsets.UTF_8))
+                .toString();
         return addOrganization(id, name);
     }
 
@@ -161,8 +173,8 @@ public final class AnthropicSim implements AutoCloseable {
         if (endExclusive.isBefore(start)) {
             throw new IllegalArgumentException("end before start");
         }
-        return new CostTruth(start, endExclusive, data.range(organizationId, start, endExclusive),
-                data.attribution(organizationId));
+        return new CostTruth(
+                start, endExclusive, data.range(organizationId, start, endExclusive), data.attribution(organizationId));
     }
 
     /** Restates a day: it gets newly generated amounts with a different total, as a late correction would. */

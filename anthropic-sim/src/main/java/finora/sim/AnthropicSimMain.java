@@ -14,8 +14,7 @@ public final class AnthropicSimMain {
     /** Port used when {@code --port} is not given. */
     public static final int DEFAULT_PORT = 8089;
 
-    private AnthropicSimMain() {
-    }
+    private AnthropicSimMain() {}
 
     /** Parses the options, starts the simulator and waits until the process is stopped. */
     public static void main(String[] args) throws InterruptedException {
@@ -65,12 +64,16 @@ public final class AnthropicSimMain {
         sim.setAnalyticsAvailable(analytics);
         sim.faults().setLatency(java.time.Duration.ofMillis(latencyMs));
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            sim.close();
-            stopped.countDown();
-        }, "anthropic-sim-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            sim.close();
+                            stopped.countDown();
+                        },
+                        "anthropic-sim-shutdown"));
 
-        System.out.println("Anthropic Admin API simulator listening on " + sim.baseUrl() + " (seed " + config.seed() + ")");
+        System.out.println(
+                "Anthropic Admin API simulator listening on " + sim.baseUrl() + " (seed " + config.seed() + ")");
         System.out.println("  organization A  " + SimKeys.ORG_A_ID + "  " + SimKeys.ORG_A_NAME);
         System.out.println("  organization B  " + SimKeys.ORG_B_ID + "  " + SimKeys.ORG_B_NAME);
         System.out.println("Demo keys (public test constants):");

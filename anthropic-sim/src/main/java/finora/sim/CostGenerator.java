@@ -24,10 +24,20 @@ final class CostGenerator {
 
     static final String BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     private static final List<String> WORKSPACE_NAMES = List.of(
-            "Production", "Staging", "Research", "Customer Support", "Data Pipeline", "Marketing Copy",
-            "Internal Tools", "Evaluation", "Sales Assistant", "Legacy Chatbot", "Code Review", "Search");
-    private static final List<String> COLORS = List.of(
-            "#6C5BB9", "#3A86FF", "#2A9D8F", "#E76F51", "#F4A261", "#8AB17D", "#E9C46A", "#264653");
+            "Production",
+            "Staging",
+            "Research",
+            "Customer Support",
+            "Data Pipeline",
+            "Marketing Copy",
+            "Internal Tools",
+            "Evaluation",
+            "Sales Assistant",
+            "Legacy Chatbot",
+            "Code Review",
+            "Search");
+    private static final List<String> COLORS =
+            List.of("#6C5BB9", "#3A86FF", "#2A9D8F", "#E76F51", "#F4A261", "#8AB17D", "#E9C46A", "#264653");
     private static final Instant FIRST_WORKSPACE_CREATED = Instant.parse("2025-01-06T09:00:00Z");
     private static final Instant FIRST_WORKSPACE_ARCHIVED = Instant.parse("2026-03-02T15:00:00Z");
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
@@ -36,14 +46,15 @@ final class CostGenerator {
     private static final BigDecimal SESSION_CENTS_PER_HOUR = BigDecimal.valueOf(8);
     /** Real responses carry 4 to 6 decimals of a cent, varying row to row; so does the simulator. */
     private static final int MIN_AMOUNT_SCALE = 4;
+
     private static final int MAX_AMOUNT_SCALE = 6;
 
     private static final long WORKSPACE_SALT = 0x57_4f_52_4b_53_50_43L;
     private static final long EMPTY_DAY_SALT = 0x45_4d_50_54_59L;
 
     /** Order of a day's rows: workspace (Default first), then description, then the other dimensions. */
-    static final Comparator<CostLineItem> ROW_ORDER = Comparator
-            .comparing(CostLineItem::workspaceId, Comparator.nullsFirst(Comparator.<String>naturalOrder()))
+    static final Comparator<CostLineItem> ROW_ORDER = Comparator.comparing(
+                    CostLineItem::workspaceId, Comparator.nullsFirst(Comparator.<String>naturalOrder()))
             .thenComparing(CostLineItem::description)
             .thenComparing(CostLineItem::model, Comparator.nullsFirst(Comparator.<String>naturalOrder()))
             .thenComparing(CostLineItem::tokenType, Comparator.nullsFirst(Comparator.<String>naturalOrder()))
@@ -84,11 +95,13 @@ final class CostGenerator {
         for (int i = 0; i < total; i++) {
             String id = "wrkspc_01" + base62(random, 22);
             String name = i < names.size() ? names.get(i) : "Workspace " + (i + 1);
-            Instant created = FIRST_WORKSPACE_CREATED.plus(Duration.ofDays(createdSpacingDays * i))
+            Instant created = FIRST_WORKSPACE_CREATED
+                    .plus(Duration.ofDays(createdSpacingDays * i))
                     .plusSeconds(600L * i + random.nextInt(600));
             boolean isArchived = (long) (i + 1) * archived / total > (long) i * archived / total;
             Instant archivedAt = isArchived
-                    ? FIRST_WORKSPACE_ARCHIVED.plus(Duration.ofDays(archivedSpacingDays * i))
+                    ? FIRST_WORKSPACE_ARCHIVED
+                            .plus(Duration.ofDays(archivedSpacingDays * i))
                             .plusSeconds(random.nextInt(36_000))
                     : null;
             result.add(new SimWorkspace(id, name, created, archivedAt, COLORS.get(random.nextInt(COLORS.size()))));
@@ -147,7 +160,8 @@ final class CostGenerator {
         if (day.isBefore(created)) {
             return false;
         }
-        return workspace.archivedAt() == null || day.isBefore(LocalDate.ofInstant(workspace.archivedAt(), ZoneOffset.UTC));
+        return workspace.archivedAt() == null
+                || day.isBefore(LocalDate.ofInstant(workspace.archivedAt(), ZoneOffset.UTC));
     }
 
     /** Keeps the first row of each identity (all fields but the amount). */
@@ -198,12 +212,22 @@ final class CostGenerator {
             price = price.multiply(BigDecimal.valueOf(6)); // fast mode: premium pricing
         }
         long tokens = tokenCount(random);
-        BigDecimal amount = BigDecimal.valueOf(tokens).multiply(price)
-                .divide(MILLION, scale(random), RoundingMode.HALF_EVEN);
+        BigDecimal amount =
+                BigDecimal.valueOf(tokens).multiply(price).divide(MILLION, scale(random), RoundingMode.HALF_EVEN);
         // Service tiers are standard and batch only: Priority Tier spend is not in the cost report.
-        return new CostLineItem(day, workspaceId, model.displayName() + " Usage - " + label, "tokens", model.id(),
-                tokenType, batch ? "batch" : "standard", longContext ? "200k-1M" : "0-200k", geo,
-                fast ? "fast" : "standard", amount, tokens);
+        return new CostLineItem(
+                day,
+                workspaceId,
+                model.displayName() + " Usage - " + label,
+                "tokens",
+                model.id(),
+                tokenType,
+                batch ? "batch" : "standard",
+                longContext ? "200k-1M" : "0-200k",
+                geo,
+                fast ? "fast" : "standard",
+                amount,
+                tokens);
     }
 
     /** The decimal places of one amount string, 4 to 6. */
@@ -222,7 +246,17 @@ final class CostGenerator {
 
     private static CostLineItem webSearch(LocalDate day, String workspaceId, SplittableRandom random) {
         BigDecimal searches = BigDecimal.valueOf(1 + random.nextInt(2_000));
-        return new CostLineItem(day, workspaceId, "Web Search Usage", "web_search", null, null, null, null, null, null,
+        return new CostLineItem(
+                day,
+                workspaceId,
+                "Web Search Usage",
+                "web_search",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
                 searches.multiply(CENTS_PER_WEB_SEARCH).setScale(scale(random), RoundingMode.UNNECESSARY),
                 searches.longValueExact());
     }
@@ -231,8 +265,8 @@ final class CostGenerator {
         BigDecimal seconds = BigDecimal.valueOf(60 + random.nextInt(36_000));
         BigDecimal amount = seconds.multiply(CODE_EXECUTION_CENTS_PER_HOUR)
                 .divide(BigDecimal.valueOf(3600), scale(random), RoundingMode.HALF_EVEN);
-        return new CostLineItem(day, workspaceId, "Code Execution Usage", "code_execution", null, null, null, null,
-                null, amount);
+        return new CostLineItem(
+                day, workspaceId, "Code Execution Usage", "code_execution", null, null, null, null, null, amount);
     }
 
     /** Managed agents' runtime: cost type {@code session_usage}, no model (description wording constructed). */
@@ -240,8 +274,17 @@ final class CostGenerator {
         BigDecimal seconds = BigDecimal.valueOf(60 + random.nextInt(72_000));
         BigDecimal amount = seconds.multiply(SESSION_CENTS_PER_HOUR)
                 .divide(BigDecimal.valueOf(3600), scale(random), RoundingMode.HALF_EVEN);
-        return new CostLineItem(day, workspaceId, "Managed Agents Session Usage", "session_usage", null, null, null,
-                null, null, amount);
+        return new CostLineItem(
+                day,
+                workspaceId,
+                "Managed Agents Session Usage",
+                "session_usage",
+                null,
+                null,
+                null,
+                null,
+                null,
+                amount);
     }
 
     private static String pick(SplittableRandom random, List<String> values) {

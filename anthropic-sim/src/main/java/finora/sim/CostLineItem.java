@@ -53,17 +53,56 @@ public record CostLineItem(
     }
 
     /** A row without a usage quantity (usage unknown). */
-    public CostLineItem(LocalDate day, String workspaceId, String description, String costType, String model,
-            String tokenType, String serviceTier, String contextWindow, String inferenceGeo, String speed,
+    public CostLineItem(
+            LocalDate day,
+            String workspaceId,
+            String description,
+            String costType,
+            String model,
+            String tokenType,
+            String serviceTier,
+            String contextWindow,
+            String inferenceGeo,
+            String speed,
             BigDecimal amountCents) {
-        this(day, workspaceId, description, costType, model, tokenType, serviceTier, contextWindow, inferenceGeo, speed,
-                amountCents, null);
+        this(
+                day,
+                workspaceId,
+                description,
+                costType,
+                model,
+                tokenType,
+                serviceTier,
+                contextWindow,
+                inferenceGeo,
+                speed,
+                amountCents,
+                null);
     }
 
     /** A row without a speed (non-token rows, or tests that do not care). */
-    public CostLineItem(LocalDate day, String workspaceId, String description, String costType, String model,
-            String tokenType, String serviceTier, String contextWindow, String inferenceGeo, BigDecimal amountCents) {
-        this(day, workspaceId, description, costType, model, tokenType, serviceTier, contextWindow, inferenceGeo, null,
+    public CostLineItem(
+            LocalDate day,
+            String workspaceId,
+            String description,
+            String costType,
+            String model,
+            String tokenType,
+            String serviceTier,
+            String contextWindow,
+            String inferenceGeo,
+            BigDecimal amountCents) {
+        this(
+                day,
+                workspaceId,
+                description,
+                costType,
+                model,
+                tokenType,
+                serviceTier,
+                contextWindow,
+                inferenceGeo,
+                null,
                 amountCents);
     }
 
@@ -74,19 +113,52 @@ public record CostLineItem(
 
     /** The same row with another amount; the usage stays (a changed amount is then a price discrepancy). */
     public CostLineItem withAmountCents(BigDecimal cents) {
-        return new CostLineItem(day, workspaceId, description, costType, model, tokenType, serviceTier,
-                contextWindow, inferenceGeo, speed, cents, usageQuantity);
+        return new CostLineItem(
+                day,
+                workspaceId,
+                description,
+                costType,
+                model,
+                tokenType,
+                serviceTier,
+                contextWindow,
+                inferenceGeo,
+                speed,
+                cents,
+                usageQuantity);
     }
 
     /** The same row with another usage quantity (null: none). */
     public CostLineItem withUsageQuantity(Long quantity) {
-        return new CostLineItem(day, workspaceId, description, costType, model, tokenType, serviceTier,
-                contextWindow, inferenceGeo, speed, amountCents, quantity);
+        return new CostLineItem(
+                day,
+                workspaceId,
+                description,
+                costType,
+                model,
+                tokenType,
+                serviceTier,
+                contextWindow,
+                inferenceGeo,
+                speed,
+                amountCents,
+                quantity);
     }
 
     /** The row's identity: every dimension, without amount and usage. */
     CostLineItem identity() {
-        return new CostLineItem(day, workspaceId, description, costType, model, tokenType, serviceTier,
-                contextWindow, inferenceGeo, speed, BigDecimal.ZERO, null);
+        return new CostLineItem(
+                day,
+                workspaceId,
+                description,
+                costType,
+                model,
+                tokenType,
+                serviceTier,
+                contextWindow,
+                inferenceGeo,
+                speed,
+                BigDecimal.ZERO,
+                null);
     }
 }

@@ -35,6 +35,7 @@ final class CostReportEndpoint {
     static final String PATH = "/v1/organizations/cost_report";
     /** The beta that adds {@code speed} to cost rows. */
     static final String FAST_MODE_BETA = "fast-mode-2026-02-01";
+
     static final String DENSE_PAGE = "Too many results for one page: request fewer days with a smaller limit";
 
     private static final String INVALID_RANGE = "Invalid date range: ending date must be after starting date";
@@ -56,12 +57,14 @@ final class CostReportEndpoint {
 
     /** The answer; {@code betas} are the values of the request's {@code anthropic-beta} headers. */
     ObjectNode answer(String organizationId, QueryParameters query, List<String> betas) throws ApiException {
-        boolean withSpeed = betas.stream().flatMap(b -> Arrays.stream(b.split(",")))
+        boolean withSpeed = betas.stream()
+                .flatMap(b -> Arrays.stream(b.split(",")))
                 .anyMatch(b -> b.trim().equals(FAST_MODE_BETA));
         LocalDate start = day(query, "starting_at", true);
         LocalDate end = day(query, "ending_at", false);
         if (end == null) {
-            LocalDate tomorrow = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).plusDays(1);
+            LocalDate tomorrow =
+                    LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).plusDays(1);
             end = tomorrow.isAfter(start) ? tomorrow : start.plusDays(1);
         }
         if (!end.isAfter(start)) {
@@ -94,8 +97,9 @@ final class CostReportEndpoint {
             bucket.put("ending_at", timestamp(day.plusDays(1)));
             ArrayNode results = bucket.putArray("results");
             String garbled = data.garbledAmount(organizationId, day);
-            for (Map.Entry<Group, BigDecimal> row
-                    : group(data.day(organizationId, day), byWorkspace, byDescription, withSpeed).entrySet()) {
+            for (Map.Entry<Group, BigDecimal> row : group(
+                            data.day(organizationId, day), byWorkspace, byDescription, withSpeed)
+                    .entrySet()) {
                 ObjectNode result = result(row.getKey(), row.getValue(), withSpeed);
                 if (garbled != null) {
                     result.put("amount", garbled);
@@ -116,14 +120,22 @@ final class CostReportEndpoint {
     }
 
     /** Sums rows that differ only in dimensions not grouped by. Without any grouping a day becomes one row. */
-    private static Map<Group, BigDecimal> group(List<CostLineItem> rows, boolean byWorkspace, boolean byDescription,
-            boolean withSpeed) {
+    private static Map<Group, BigDecimal> group(
+            List<CostLineItem> rows, boolean byWorkspace, boolean byDescription, boolean withSpeed) {
         Map<Group, BigDecimal> sums = new LinkedHashMap<>();
         for (CostLineItem row : rows) {
             String workspaceId = byWorkspace ? row.workspaceId() : null;
             Group key = byDescription
-                    ? new Group(workspaceId, row.description(), row.costType(), row.model(), row.tokenType(),
-                            row.serviceTier(), row.contextWindow(), row.inferenceGeo(), withSpeed ? row.speed() : null)
+                    ? new Group(
+                            workspaceId,
+                            row.description(),
+                            row.costType(),
+                            row.model(),
+                            row.tokenType(),
+                            row.serviceTier(),
+                            row.contextWindow(),
+                            row.inferenceGeo(),
+                            withSpeed ? row.speed() : null)
                     : new Group(workspaceId, null, null, null, null, null, null, null, null);
             sums.merge(key, row.amountCents(), BigDecimal::add);
         }
@@ -176,7 +188,8 @@ final class CostReportEndpoint {
     }
 
     private static String encodePage(LocalDate day) {
-        return PAGE_PREFIX + Base64.getUrlEncoder().encodeToString(timestamp(day).getBytes(StandardCharsets.UTF_8));
+        return PAGE_PREFIX
+                + Base64.getUrlEncoder().encodeToString(timestamp(day).getBytes(StandardCharsets.UTF_8));
     }
 
     private static LocalDate decodePage(String page, LocalDate start, LocalDate end) throws ApiException {
@@ -194,7 +207,8 @@ final class CostReportEndpoint {
         }
         try {
             byte[] decoded = Base64.getUrlDecoder().decode(page.substring(PAGE_PREFIX.length()));
-            OffsetDateTime cursor = Instant.parse(new String(decoded, StandardCharsets.UTF_8)).atOffset(ZoneOffset.UTC);
+            OffsetDateTime cursor =
+                    Instant.parse(new String(decoded, StandardCharsets.UTF_8)).atOffset(ZoneOffset.UTC);
             return cursor.toLocalTime().equals(LocalTime.MIDNIGHT) ? cursor.toLocalDate() : null;
         } catch (IllegalArgumentException | DateTimeParseException e) {
             return null;
@@ -202,7 +216,14 @@ final class CostReportEndpoint {
     }
 
     /** The dimensions of one result row; those not grouped by are null. */
-    private record Group(String workspaceId, String description, String costType, String model, String tokenType,
-                         String serviceTier, String contextWindow, String inferenceGeo, String speed) {
-    }
+    private record Group(
+            String workspaceId,
+            String description,
+            String costType,
+            String model,
+            String tokenType,
+            String serviceTier,
+            String contextWindow,
+            String inferenceGeo,
+            String speed) {}
 }

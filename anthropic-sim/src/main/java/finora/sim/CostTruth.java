@@ -59,7 +59,8 @@ public final class CostTruth {
 
     /** The list price (pre-discount) of the range, US dollars. */
     public BigDecimal listTotalUsd() {
-        return items.stream().map(i -> attribution(i).list(i.amountCents()).movePointLeft(2))
+        return items.stream()
+                .map(i -> attribution(i).list(i.amountCents()).movePointLeft(2))
                 .reduce(BigDecimal.ZERO, BigDecimal::add);
     }
 
@@ -169,7 +170,9 @@ public final class CostTruth {
 
     /** Web search requests of the range, as the usage report's {@code server_tool_use} counts them. */
     public long webSearchRequests() {
-        return items.stream().filter(i -> i.costType().equals("web_search") && i.usageQuantity() != null)
-                .mapToLong(CostLineItem::usageQuantity).sum();
+        return items.stream()
+                .filter(i -> i.costType().equals("web_search") && i.usageQuantity() != null)
+                .mapToLong(CostLineItem::usageQuantity)
+                .sum();
     }
 }

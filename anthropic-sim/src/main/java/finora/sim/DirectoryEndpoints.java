@@ -55,13 +55,15 @@ final class DirectoryEndpoints {
             if (k.principalId() == null) {
                 n.putNull("principal");
             } else if (k.principalId().startsWith("svac_")) {
-                n.putObject("principal").put("type", "service_account_actor")
+                n.putObject("principal")
+                        .put("type", "service_account_actor")
                         .put("service_account_id", k.principalId());
             } else {
                 n.putObject("principal").put("type", "user_actor").put("user_id", k.principalId());
             }
-            n.putObject("scope").put("type", "workspace").put("workspace_id",
-                    k.workspaceId() == null ? attribution.defaultWorkspaceId() : k.workspaceId());
+            n.putObject("scope")
+                    .put("type", "workspace")
+                    .put("workspace_id", k.workspaceId() == null ? attribution.defaultWorkspaceId() : k.workspaceId());
             n.put("workspace_id", k.workspaceId()); // deprecated: null for the Default workspace
             return n;
         });
@@ -87,8 +89,9 @@ final class DirectoryEndpoints {
         });
     }
 
-    private static <T> ObjectNode page(List<T> all, Function<T, String> id, QueryParameters query,
-            Function<T, ObjectNode> json) throws ApiException {
+    private static <T> ObjectNode page(
+            List<T> all, Function<T, String> id, QueryParameters query, Function<T, ObjectNode> json)
+            throws ApiException {
         int limit = query.integer("limit", 20, 1, 1000);
         String afterId = query.first("after_id");
         String beforeId = query.first("before_id");

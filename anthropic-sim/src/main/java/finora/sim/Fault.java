@@ -43,14 +43,24 @@ public record Fault(Kind kind, int status, String errorType, String message, Dur
     /** 429 {@code rate_limit_error} with a {@code retry-after} header. */
     public static Fault rateLimited(Duration retryAfter) {
         Objects.requireNonNull(retryAfter, "retryAfter");
-        return new Fault(Kind.ERROR, 429, "rate_limit_error",
-                "Number of requests has exceeded your rate limit. Please try again later.", retryAfter, Duration.ZERO);
+        return new Fault(
+                Kind.ERROR,
+                429,
+                "rate_limit_error",
+                "Number of requests has exceeded your rate limit. Please try again later.",
+                retryAfter,
+                Duration.ZERO);
     }
 
     /** 429 {@code rate_limit_error} without {@code retry-after}, like the monthly spend cap: retrying will not help. */
     public static Fault rateLimitedWithoutRetryAfter() {
-        return new Fault(Kind.ERROR, 429, "rate_limit_error",
-                "You have reached your specified API usage limits.", null, Duration.ZERO);
+        return new Fault(
+                Kind.ERROR,
+                429,
+                "rate_limit_error",
+                "You have reached your specified API usage limits.",
+                null,
+                Duration.ZERO);
     }
 
     /** 500 {@code api_error}. */

@@ -17,8 +17,14 @@ import java.util.Objects;
  * @param servedAsString true when the API writes this amount as a JSON string ({@code "12.50"}), as
  *     the live API has been seen to, instead of a JSON number
  */
-public record OpenAiCostRow(LocalDate day, String projectId, String lineItem, BigDecimal amountUsd, long quantity,
-        String quantityUnit, boolean servedAsString) {
+public record OpenAiCostRow(
+        LocalDate day,
+        String projectId,
+        String lineItem,
+        BigDecimal amountUsd,
+        long quantity,
+        String quantityUnit,
+        boolean servedAsString) {
 
     /** Checks the components. */
     public OpenAiCostRow {

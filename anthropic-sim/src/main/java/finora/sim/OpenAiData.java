@@ -36,8 +36,9 @@ final class OpenAiData {
             new String[] {"tts-1-hd, characters", "characters"},
             new String[] {"zeta-9-pro, output", "tokens"},
             new String[] {"Web search tool calls", "calls"});
-    private static final List<String> PROJECT_NAMES = List.of("Support bot", "Search", "Data pipeline",
-            "Marketing copy", "Evaluation", "Legacy assistant");
+
+    private static final List<String> PROJECT_NAMES =
+            List.of("Support bot", "Search", "Data pipeline", "Marketing copy", "Evaluation", "Legacy assistant");
     private static final Instant FIRST_PROJECT = Instant.parse("2024-11-04T09:00:00Z");
     private static final long PROJECT_SALT = 0x4f50454e41495050L;
     private static final long DAY_SALT = 0x4f50454e41494459L;
@@ -51,13 +52,26 @@ final class OpenAiData {
         this.emptyDayPercent = config.emptyDayPercent();
     }
 
-    private record Org(String id, String name, long seed, List<OpenAiProject> projects,
-            Map<LocalDate, List<OpenAiCostRow>> restated, Map<LocalDate, Integer> revisions) {}
+    private record Org(
+            String id,
+            String name,
+            long seed,
+            List<OpenAiProject> projects,
+            Map<LocalDate, List<OpenAiCostRow>> restated,
+            Map<LocalDate, Integer> revisions) {}
 
     void add(String id, String name) {
         long orgSeed = CostGenerator.mix(seed, hash(id));
-        if (organizations.putIfAbsent(id, new Org(id, name, orgSeed, projects(orgSeed),
-                new ConcurrentHashMap<>(), new ConcurrentHashMap<>())) != null) {
+        if (organizations.putIfAbsent(
+                        id,
+                        new Org(
+                                id,
+                                name,
+                                orgSeed,
+                                projects(orgSeed),
+                                new ConcurrentHashMap<>(),
+                                new ConcurrentHashMap<>()))
+                != null) {
             throw new IllegalStateException("organization already exists: " + id);
         }
     }
@@ -67,8 +81,10 @@ final class OpenAiData {
     }
 
     List<String[]> organizations() {
-        return organizations.values().stream().sorted(Comparator.comparing(Org::name))
-                .map(o -> new String[] {o.id(), o.name()}).toList();
+        return organizations.values().stream()
+                .sorted(Comparator.comparing(Org::name))
+                .map(o -> new String[] {o.id(), o.name()})
+                .toList();
     }
 
     List<OpenAiProject> projects(String organizationId) {
@@ -79,13 +95,16 @@ final class OpenAiData {
     private static List<OpenAiProject> projects(long orgSeed) {
         SplittableRandom random = new SplittableRandom(CostGenerator.mix(orgSeed, PROJECT_SALT));
         List<OpenAiProject> result = new ArrayList<>();
-        result.add(new OpenAiProject("proj_" + CostGenerator.base62(random, 24), "Default project",
-                FIRST_PROJECT.plusSeconds(random.nextInt(86_400)), null));
+        result.add(new OpenAiProject(
+                "proj_" + CostGenerator.base62(random, 24),
+                "Default project",
+                FIRST_PROJECT.plusSeconds(random.nextInt(86_400)),
+                null));
         for (int i = 0; i < PROJECT_NAMES.size() - 1; i++) {
             Instant created = FIRST_PROJECT.plus(Duration.ofDays(20L * (i + 1))).plusSeconds(random.nextInt(86_400));
             Instant archived = i == 3 ? Instant.parse("2026-10-20T12:00:00Z") : null;
-            result.add(new OpenAiProject("proj_" + CostGenerator.base62(random, 24), PROJECT_NAMES.get(i), created,
-                    archived));
+            result.add(new OpenAiProject(
+                    "proj_" + CostGenerator.base62(random, 24), PROJECT_NAMES.get(i), created, archived));
         }
         return List.copyOf(result);
     }
@@ -154,8 +173,8 @@ final class OpenAiData {
             int scale = 10 + random.nextInt(9); // 10 to 18 decimals of a dollar
             long unscaled = random.nextLong(1, 9_000_000_000_000_000L) / (long) Math.pow(10, 18 - scale);
             BigDecimal usd = BigDecimal.valueOf(Math.max(1, unscaled), scale);
-            rows.add(new OpenAiCostRow(day, project, item[0], usd, 1 + random.nextLong(5_000_000), item[1],
-                    random.nextInt(4) == 0));
+            rows.add(new OpenAiCostRow(
+                    day, project, item[0], usd, 1 + random.nextLong(5_000_000), item[1], random.nextInt(4) == 0));
         }
         rows.sort(Comparator.comparing(OpenAiCostRow::projectId, Comparator.nullsFirst(Comparator.naturalOrder()))
                 .thenComparing(OpenAiCostRow::lineItem));

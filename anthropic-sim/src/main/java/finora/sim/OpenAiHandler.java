@@ -39,6 +39,7 @@ final class OpenAiHandler implements HttpHandler {
     static final int MAX_BUCKETS_PER_PAGE = 31;
     /** {@code group_by=api_key_id} is refused before this time (2025-12-06). */
     static final long API_KEY_GROUPING_FROM = 1764979200L;
+
     private static final Set<String> GROUPS = Set.of("project_id", "line_item", "api_key_id", "user_id");
 
     private final OpenAiData data;
@@ -80,15 +81,16 @@ final class OpenAiHandler implements HttpHandler {
     public void handle(HttpExchange exchange) throws IOException {
         try {
             Instant receivedAt = clock.instant();
-            String requestId = "req_" + CostGenerator.base62(ThreadLocalRandom.current(), 32).toLowerCase(Locale.ROOT);
+            String requestId = "req_"
+                    + CostGenerator.base62(ThreadLocalRandom.current(), 32).toLowerCase(Locale.ROOT);
             Reply reply;
             try {
                 reply = answer(exchange);
             } catch (RuntimeException e) {
                 System.err.println("anthropic-sim (OpenAI face): unexpected failure of request " + requestId);
                 e.printStackTrace();
-                reply = error(new OpenAiError(500, "server_error", "The server had an error processing your request.",
-                        null, null));
+                reply = error(new OpenAiError(
+                        500, "server_error", "The server had an error processing your request.", null, null));
             }
             reply = reply.withHeader("x-request-id", requestId);
             log.add(record(exchange, receivedAt, requestId, reply.status()));
@@ -106,7 +108,10 @@ final class OpenAiHandler implements HttpHandler {
             if (fault.get().kind() == Fault.Kind.ERROR) {
                 Fault f = fault.get();
                 Reply r = error(new OpenAiError(f.status(), f.errorType(), f.message(), null, null));
-                return f.retryAfter() == null ? r : r.withHeader("retry-after", Long.toString(f.retryAfter().toSeconds()));
+                return f.retryAfter() == null
+                        ? r
+                        : r.withHeader(
+                                "retry-after", Long.toString(f.retryAfter().toSeconds()));
             }
         }
         Reply reply;
@@ -123,25 +128,39 @@ final class OpenAiHandler implements HttpHandler {
 
     private Reply route(HttpExchange exchange, String path) throws OpenAiError {
         if (!exchange.getRequestMethod().equals("GET")) {
-            throw new OpenAiError(405, "invalid_request_error", "Method " + exchange.getRequestMethod()
-                    + " not allowed: the simulator answers GET only", null, null);
+            throw new OpenAiError(
+                    405,
+                    "invalid_request_error",
+                    "Method " + exchange.getRequestMethod() + " not allowed: the simulator answers GET only",
+                    null,
+                    null);
         }
         String auth = exchange.getRequestHeaders().getFirst("authorization");
         if (auth == null || !auth.startsWith("Bearer ") || auth.substring(7).isBlank()) {
-            throw new OpenAiError(401, "invalid_request_error", "You didn't provide an API key. You need to provide "
-                    + "your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
-                    null, null);
+            throw new OpenAiError(
+                    401,
+                    "invalid_request_error",
+                    "You didn't provide an API key. You need to provide "
+                            + "your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+                    null,
+                    null);
         }
         String key = auth.substring(7).strip();
         OpenAiKeys.Entry entry = keys.lookup(key).orElse(null);
         if (entry == null || entry.status() == OpenAiKeys.Status.REVOKED) {
-            if (key.startsWith("sk-proj-") || key.startsWith("sk-svcacct-")
+            if (key.startsWith("sk-proj-")
+                    || key.startsWith("sk-svcacct-")
                     || (key.startsWith("sk-") && !key.startsWith("sk-admin-"))) {
                 throw insufficient("api.management.read");
             }
-            throw new OpenAiError(401, "invalid_request_error", "Incorrect API key provided: "
-                    + RecordedRequest.hint(key) + ". You can find your API key at "
-                    + "https://platform.openai.com/account/api-keys.", null, "invalid_api_key");
+            throw new OpenAiError(
+                    401,
+                    "invalid_request_error",
+                    "Incorrect API key provided: "
+                            + RecordedRequest.hint(key) + ". You can find your API key at "
+                            + "https://platform.openai.com/account/api-keys.",
+                    null,
+                    "invalid_api_key");
         }
         QueryParameters query;
         try {
@@ -157,15 +176,21 @@ final class OpenAiHandler implements HttpHandler {
                 yield Reply.json(200, costs(entry.organizationId(), query));
             }
             case PROJECTS_PATH -> Reply.json(200, projects(entry.organizationId(), query));
-            default -> throw new OpenAiError(404, "invalid_request_error", "Invalid URL (GET " + path + ")", null,
-                    null);
+            default ->
+                throw new OpenAiError(404, "invalid_request_error", "Invalid URL (GET " + path + ")", null, null);
         };
     }
 
     private static OpenAiError insufficient(String scope) {
-        return new OpenAiError(401, "invalid_request_error", "You have insufficient permissions for this operation. "
-                + "Missing scopes: " + scope + ". Check that you have the correct role in your organization, and if "
-                + "you're using a restricted API key, that it has the necessary scopes.", null, "missing_scope");
+        return new OpenAiError(
+                401,
+                "invalid_request_error",
+                "You have insufficient permissions for this operation. "
+                        + "Missing scopes: " + scope
+                        + ". Check that you have the correct role in your organization, and if "
+                        + "you're using a restricted API key, that it has the necessary scopes.",
+                null,
+                "missing_scope");
     }
 
     private ObjectNode costs(String organizationId, QueryParameters query) throws OpenAiError {
@@ -175,25 +200,27 @@ final class OpenAiHandler implements HttpHandler {
         }
         long start = epoch(rawStart, "start_time");
         long end = query.first("end_time") == null
-                ? LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC)
+                ? LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC)
+                        .plusDays(1)
+                        .atStartOfDay(ZoneOffset.UTC)
                         .toEpochSecond()
                 : epoch(query.first("end_time"), "end_time");
         String width = query.first("bucket_width");
         if (width != null && !width.equals("1d")) {
-            throw OpenAiError.invalid("Invalid value for 'bucket_width': only '1d' is supported for costs.",
-                    "bucket_width");
+            throw OpenAiError.invalid(
+                    "Invalid value for 'bucket_width': only '1d' is supported for costs.", "bucket_width");
         }
         int limit = 7;
         if (query.first("limit") != null) {
             try {
                 limit = Integer.parseInt(query.first("limit").strip());
             } catch (NumberFormatException e) {
-                throw new OpenAiError(400, "invalid_request_error", "Invalid type for 'limit'.", "limit",
-                        "invalid_type");
+                throw new OpenAiError(
+                        400, "invalid_request_error", "Invalid type for 'limit'.", "limit", "invalid_type");
             }
             if (limit > 180) {
-                throw OpenAiError.invalid("Invalid limit provided: " + limit
-                        + ". Limit must be less than or equal to 180.", "limit");
+                throw OpenAiError.invalid(
+                        "Invalid limit provided: " + limit + ". Limit must be less than or equal to 180.", "limit");
             }
             if (limit < 1) {
                 throw OpenAiError.invalid("Invalid limit provided: " + limit + ". Limit must be at least 1.", "limit");
@@ -207,8 +234,12 @@ final class OpenAiHandler implements HttpHandler {
             }
         }
         if (groups.contains("api_key_id") && start < API_KEY_GROUPING_FROM) {
-            throw new OpenAiError(400, "invalid_request_error", "Grouping by api_key_id is only available for data "
-                    + "from 2025-12-06 onwards.", "start_time", "invalid_request_error");
+            throw new OpenAiError(
+                    400,
+                    "invalid_request_error",
+                    "Grouping by api_key_id is only available for data " + "from 2025-12-06 onwards.",
+                    "start_time",
+                    "invalid_request_error");
         }
         boolean byProject = groups.contains("project_id");
         boolean byLineItem = groups.contains("line_item");
@@ -222,7 +253,8 @@ final class OpenAiHandler implements HttpHandler {
         LocalDate firstDay = LocalDate.ofInstant(Instant.ofEpochSecond(start), ZoneOffset.UTC);
         for (LocalDate d = firstDay; d.atStartOfDay(ZoneOffset.UTC).toEpochSecond() < end; d = d.plusDays(1)) {
             long s = Math.max(start, d.atStartOfDay(ZoneOffset.UTC).toEpochSecond());
-            buckets.add(new long[] {s, d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond(), d.toEpochDay()});
+            buckets.add(
+                    new long[] {s, d.plusDays(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond(), d.toEpochDay()});
             if (buckets.size() > 10_000) {
                 throw OpenAiError.invalid("The time range is too large.", "start_time");
             }
@@ -249,9 +281,10 @@ final class OpenAiHandler implements HttpHandler {
                 ObjectNode r = results.addObject();
                 r.put("object", "organization.costs.result");
                 ObjectNode amount = r.putObject("amount");
-                BigDecimal sum = e.getValue().stream().map(OpenAiCostRow::amountUsd).reduce(BigDecimal.ZERO,
-                        BigDecimal::add);
-                boolean asString = e.getValue().size() == 1 && e.getValue().get(0).servedAsString();
+                BigDecimal sum =
+                        e.getValue().stream().map(OpenAiCostRow::amountUsd).reduce(BigDecimal.ZERO, BigDecimal::add);
+                boolean asString =
+                        e.getValue().size() == 1 && e.getValue().get(0).servedAsString();
                 if (asString) {
                     amount.put("value", sum.toPlainString());
                 } else {
@@ -262,7 +295,11 @@ final class OpenAiHandler implements HttpHandler {
                 r.put("project_id", e.getKey().get(0));
                 r.putNull("api_key_id");
                 if (byLineItem) {
-                    r.put("quantity", e.getValue().stream().mapToLong(OpenAiCostRow::quantity).sum());
+                    r.put(
+                            "quantity",
+                            e.getValue().stream()
+                                    .mapToLong(OpenAiCostRow::quantity)
+                                    .sum());
                     r.put("quantity_unit", e.getValue().get(0).quantityUnit());
                 } else {
                     r.putNull("quantity");
@@ -287,7 +324,8 @@ final class OpenAiHandler implements HttpHandler {
             boolean archived = query.bool("include_archived", false);
             String after = query.first("after");
             List<OpenAiProject> all = data.projects(organizationId).stream()
-                    .filter(p -> archived || p.archivedAt() == null).toList();
+                    .filter(p -> archived || p.archivedAt() == null)
+                    .toList();
             int from = 0;
             if (after != null) {
                 from = -1;
@@ -319,7 +357,8 @@ final class OpenAiHandler implements HttpHandler {
                 }
             }
             body.put("first_id", page.isEmpty() ? null : page.get(0).id());
-            body.put("last_id", page.isEmpty() ? null : page.get(page.size() - 1).id());
+            body.put(
+                    "last_id", page.isEmpty() ? null : page.get(page.size() - 1).id());
             body.put("has_more", from + limit < all.size());
             return body;
         } catch (ApiException e) {
@@ -331,8 +370,12 @@ final class OpenAiHandler implements HttpHandler {
         try {
             return Long.parseLong(raw.strip());
         } catch (NumberFormatException e) {
-            throw new OpenAiError(400, "invalid_request_error", "Invalid type for '" + param
-                    + "': expected an integer, but got a string instead.", param, "invalid_type");
+            throw new OpenAiError(
+                    400,
+                    "invalid_request_error",
+                    "Invalid type for '" + param + "': expected an integer, but got a string instead.",
+                    param,
+                    "invalid_type");
         }
     }
 
@@ -343,8 +386,10 @@ final class OpenAiHandler implements HttpHandler {
     }
 
     private static String encodePage(int offset, String fingerprint) {
-        return "page_" + Base64.getUrlEncoder().withoutPadding()
-                .encodeToString((fingerprint + ":" + offset).getBytes(StandardCharsets.UTF_8));
+        return "page_"
+                + Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString((fingerprint + ":" + offset).getBytes(StandardCharsets.UTF_8));
     }
 
     private static int decodePage(String token, String fingerprint) throws OpenAiError {
@@ -385,15 +430,25 @@ final class OpenAiHandler implements HttpHandler {
 
     private static RecordedRequest record(HttpExchange exchange, Instant receivedAt, String requestId, int status) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
-        exchange.getRequestHeaders().forEach((name, values) ->
-                headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new ArrayList<>()).addAll(values));
+        exchange.getRequestHeaders()
+                .forEach(
+                        (name, values) -> headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), n -> new ArrayList<>())
+                                .addAll(values));
         Map<String, List<String>> parameters;
         try {
-            parameters = QueryParameters.parse(exchange.getRequestURI().getRawQuery()).asMap();
+            parameters = QueryParameters.parse(exchange.getRequestURI().getRawQuery())
+                    .asMap();
         } catch (ApiException e) {
             parameters = Map.of();
         }
-        return new RecordedRequest(receivedAt, exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                exchange.getRequestURI().getRawQuery(), parameters, headers, requestId, status);
+        return new RecordedRequest(
+                receivedAt,
+                exchange.getRequestMethod(),
+                exchange.getRequestURI().getPath(),
+                exchange.getRequestURI().getRawQuery(),
+                parameters,
+                headers,
+                requestId,
+                status);
     }
 }

@@ -21,7 +21,9 @@ record Reply(int status, Map<String, String> headers, byte[] body) {
     /** A JSON answer. */
     static Reply json(int status, JsonNode body) {
         try {
-            return new Reply(status, new LinkedHashMap<>(Map.of("content-type", "application/json")),
+            return new Reply(
+                    status,
+                    new LinkedHashMap<>(Map.of("content-type", "application/json")),
                     JSON.writeValueAsBytes(body));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);

@@ -11,5 +11,4 @@ import java.time.LocalDate;
  * @param oldTotalUsd    the day's total before, in US dollars
  * @param newTotalUsd    the day's total after, in US dollars
  */
-public record Restatement(String organizationId, LocalDate day, BigDecimal oldTotalUsd, BigDecimal newTotalUsd) {
-}
+public record Restatement(String organizationId, LocalDate day, BigDecimal oldTotalUsd, BigDecimal newTotalUsd) {}

@@ -28,8 +28,15 @@ public final class SimAttribution {
      * Default workspace's real id in {@code scope}); {@code principalId} is a user, a service
      * account or null (the key acts for itself).
      */
-    public record ApiKey(String id, String name, String status, String workspaceId, String principalId,
-            String createdById, String hint, Instant createdAt) {}
+    public record ApiKey(
+            String id,
+            String name,
+            String status,
+            String workspaceId,
+            String principalId,
+            String createdById,
+            String hint,
+            Instant createdAt) {}
 
     /**
      * The attribution of one cost row.
@@ -40,8 +47,8 @@ public final class SimAttribution {
      * @param product e.g. {@code api}; null for code execution (as Anthropic documents)
      * @param listFactor list price (pre-discount) / billed amount: 1, or 1.25 for discounted token rows
      */
-    public record Attribution(String apiKeyId, String actorType, String actorId, String product,
-            BigDecimal listFactor) {
+    public record Attribution(
+            String apiKeyId, String actorType, String actorId, String product, BigDecimal listFactor) {
 
         /** The list price of an amount of this row, exact. */
         public BigDecimal list(BigDecimal amount) {
@@ -50,10 +57,10 @@ public final class SimAttribution {
     }
 
     private static final List<String> FIRST = List.of("Ada", "Grace", "Linus", "Margaret", "Ken", "Barbara");
-    private static final List<String> LAST = List.of("Lovelace", "Hopper", "Torvalds", "Hamilton", "Thompson",
-            "Liskov");
-    private static final List<String> KEY_NAMES = List.of("backend", "batch-jobs", "support-bot", "ci", "notebook",
-            "etl", "evals", "copilot");
+    private static final List<String> LAST =
+            List.of("Lovelace", "Hopper", "Torvalds", "Hamilton", "Thompson", "Liskov");
+    private static final List<String> KEY_NAMES =
+            List.of("backend", "batch-jobs", "support-bot", "ci", "notebook", "etl", "evals", "copilot");
     private static final Instant ADDED = Instant.parse("2025-02-03T09:00:00Z");
     private static final long SALT = 0x41_54_54_52L;
     /** List price of discounted token rows: billed × 1.25, i.e. a 20 % discount. */
@@ -72,9 +79,13 @@ public final class SimAttribution {
         for (int i = 0; i < 5; i++) {
             String first = FIRST.get(i);
             String last = LAST.get((i + 2) % LAST.size());
-            u.add(new User("user_01" + CostGenerator.base62(random, 22), first + " " + last,
+            u.add(new User(
+                    "user_01" + CostGenerator.base62(random, 22),
+                    first + " " + last,
                     first.toLowerCase() + "." + last.toLowerCase() + "@example.com",
-                    i == 0 ? "admin" : i == 1 ? "developer" : "user", ADDED.plusSeconds(86_400L * 7 * i), i == 4));
+                    i == 0 ? "admin" : i == 1 ? "developer" : "user",
+                    ADDED.plusSeconds(86_400L * 7 * i),
+                    i == 4));
         }
         this.users = List.copyOf(u);
         this.serviceAccounts = List.of(
@@ -95,10 +106,15 @@ public final class SimAttribution {
                     default -> null;
                 };
                 String status = archivedWorkspace ? "archived" : n == 3 ? "inactive" : "active";
-                k.add(new ApiKey("apikey_01" + CostGenerator.base62(random, 22),
-                        KEY_NAMES.get(n % KEY_NAMES.size()) + "-" + (n + 1), status, workspaceId, principal,
-                        users.get((n + 1) % users.size()).id(), "sk-ant-api03-" + CostGenerator.base62(random, 4)
-                                + "...", ADDED.plusSeconds(3_600L * n)));
+                k.add(new ApiKey(
+                        "apikey_01" + CostGenerator.base62(random, 22),
+                        KEY_NAMES.get(n % KEY_NAMES.size()) + "-" + (n + 1),
+                        status,
+                        workspaceId,
+                        principal,
+                        users.get((n + 1) % users.size()).id(),
+                        "sk-ant-api03-" + CostGenerator.base62(random, 4) + "...",
+                        ADDED.plusSeconds(3_600L * n)));
             }
         }
         this.keys = List.copyOf(k);
@@ -135,21 +151,27 @@ public final class SimAttribution {
             default -> "api";
         };
         BigDecimal list = "tokens".equals(row.costType()) && Math.floorMod(h >>> 8, 3L) == 0
-                ? DISCOUNTED_LIST_FACTOR : BigDecimal.ONE;
+                ? DISCOUNTED_LIST_FACTOR
+                : BigDecimal.ONE;
         if (roll < 10) {
             // Console / Workbench usage: no key; a (possibly deleted) user.
             User user = users.get((int) Math.floorMod(h >>> 16, (long) users.size()));
             return new Attribution(null, "user_actor", user.id(), "api".equals(product) ? "console" : product, list);
         }
-        List<ApiKey> inWorkspace = keys.stream().filter(k -> Objects.equals(k.workspaceId(), row.workspaceId()))
+        List<ApiKey> inWorkspace = keys.stream()
+                .filter(k -> Objects.equals(k.workspaceId(), row.workspaceId()))
                 .toList();
         ApiKey key = inWorkspace.get((int) Math.floorMod(h >>> 24, (long) inWorkspace.size()));
         String principal = key.principalId();
         if (principal == null) {
             return new Attribution(key.id(), "api_key_actor", key.id(), product, list);
         }
-        return new Attribution(key.id(), principal.startsWith("svac_") ? "service_account_actor" : "user_actor",
-                principal, product, list);
+        return new Attribution(
+                key.id(),
+                principal.startsWith("svac_") ? "service_account_actor" : "user_actor",
+                principal,
+                product,
+                list);
     }
 
     /** The user or service account with this id, for actor objects; null when unknown. */
@@ -197,8 +219,17 @@ public final class SimAttribution {
 
     private long hash(CostLineItem row) {
         long h = CostGenerator.mix(seed, row.day().toEpochDay());
-        for (String s : new String[] {row.workspaceId(), row.description(), row.costType(), row.model(),
-                row.tokenType(), row.serviceTier(), row.contextWindow(), row.inferenceGeo(), row.speed()}) {
+        for (String s : new String[] {
+            row.workspaceId(),
+            row.description(),
+            row.costType(),
+            row.model(),
+            row.tokenType(),
+            row.serviceTier(),
+            row.contextWindow(),
+            row.inferenceGeo(),
+            row.speed()
+        }) {
             long x = 0xcbf29ce484222325L;
             for (byte b : (s == null ? "\u0000" : s).getBytes(StandardCharsets.UTF_8)) {
                 x = (x ^ (b & 0xff)) * 0x100000001b3L;

@@ -86,19 +86,25 @@ final class SimControlHandler implements HttpHandler {
             }
             case "POST /_sim/restate" -> {
                 JsonNode body = body(exchange);
-                yield Reply.json(200, restatement(sim.restateDay(text(body, "organization_id"), date(text(body, "date")))));
+                yield Reply.json(
+                        200, restatement(sim.restateDay(text(body, "organization_id"), date(text(body, "date")))));
             }
             case "POST /_sim/garble" -> {
                 JsonNode body = body(exchange);
-                sim.garbleAmount(text(body, "organization_id"), date(text(body, "date")),
-                        body.path("amount").isNull() || body.path("amount").isMissingNode() ? null
+                sim.garbleAmount(
+                        text(body, "organization_id"),
+                        date(text(body, "date")),
+                        body.path("amount").isNull() || body.path("amount").isMissingNode()
+                                ? null
                                 : body.path("amount").asText());
                 yield ok();
             }
             case "POST /_sim/analytics" -> {
                 JsonNode body = body(exchange);
                 if (body.hasNonNull("organization_id")) {
-                    sim.setAnalyticsRefused(text(body, "organization_id"), !body.path("available").asBoolean(true));
+                    sim.setAnalyticsRefused(
+                            text(body, "organization_id"),
+                            !body.path("available").asBoolean(true));
                 } else {
                     sim.setAnalyticsAvailable(body.path("available").asBoolean(true));
                 }
@@ -126,13 +132,20 @@ final class SimControlHandler implements HttpHandler {
                 sim.requestLog().clear();
                 yield ok();
             }
-            case "GET /_sim/truth" -> Reply.json(200, truth(QueryParameters.parse(exchange.getRequestURI().getRawQuery())));
-            case "GET /_sim/openai/truth" -> Reply.json(200,
-                    openAiTruth(QueryParameters.parse(exchange.getRequestURI().getRawQuery())));
+            case "GET /_sim/truth" ->
+                Reply.json(
+                        200,
+                        truth(QueryParameters.parse(exchange.getRequestURI().getRawQuery())));
+            case "GET /_sim/openai/truth" ->
+                Reply.json(
+                        200,
+                        openAiTruth(
+                                QueryParameters.parse(exchange.getRequestURI().getRawQuery())));
             case "POST /_sim/openai/restate" -> {
                 JsonNode body = body(exchange);
-                yield Reply.json(200, restatement(sim.openai().restateDay(text(body, "organization_id"),
-                        date(text(body, "date")))));
+                yield Reply.json(
+                        200,
+                        restatement(sim.openai().restateDay(text(body, "organization_id"), date(text(body, "date")))));
             }
             case "POST /_sim/openai/keys/revoke" -> {
                 sim.openai().keys().revoke(text(body(exchange), "key"));
@@ -177,14 +190,18 @@ final class SimControlHandler implements HttpHandler {
     private void addFault(JsonNode body) throws ApiException {
         Duration delay = Duration.ofMillis(body.path("delay_ms").asLong(0));
         Fault fault = switch (text(body, "fault")) {
-            case "rate_limit" -> Fault.rateLimited(Duration.ofSeconds(body.path("retry_after_seconds").asLong(1)));
+            case "rate_limit" ->
+                Fault.rateLimited(
+                        Duration.ofSeconds(body.path("retry_after_seconds").asLong(1)));
             case "rate_limit_no_retry_after" -> Fault.rateLimitedWithoutRetryAfter();
             case "server_error" -> Fault.serverError();
             case "overloaded" -> Fault.overloaded();
             case "timeout" -> Fault.gatewayTimeout();
             case "delay" -> Fault.delay(delay);
             case "malformed_json" -> Fault.malformedJson();
-            default -> throw ApiException.invalidRequest("fault: unknown kind " + body.path("fault").asText());
+            default ->
+                throw ApiException.invalidRequest(
+                        "fault: unknown kind " + body.path("fault").asText());
         };
         if (fault.kind() != Fault.Kind.DELAY && !delay.isZero()) {
             fault = fault.withDelay(delay);
@@ -203,9 +220,8 @@ final class SimControlHandler implements HttpHandler {
 
     private ObjectNode newOrganization(JsonNode body) throws ApiException {
         String name = text(body, "name");
-        SimOrganization organization = body.hasNonNull("id")
-                ? sim.addOrganization(body.get("id").asText(), name)
-                : sim.addOrganization(name);
+        SimOrganization organization =
+                body.hasNonNull("id") ? sim.addOrganization(body.get("id").asText(), name) : sim.addOrganization(name);
         ObjectNode result = JsonNodeFactory.instance.objectNode();
         result.put("id", organization.id());
         result.put("name", organization.name());
@@ -233,7 +249,8 @@ final class SimControlHandler implements HttpHandler {
     private ObjectNode truth(QueryParameters query) throws ApiException {
         String organizationId = query.first("organization_id");
         if (organizationId == null || query.first("start") == null || query.first("end") == null) {
-            throw ApiException.invalidRequest("organization_id, start and end (YYYY-MM-DD, end exclusive) are required");
+            throw ApiException.invalidRequest(
+                    "organization_id, start and end (YYYY-MM-DD, end exclusive) are required");
         }
         CostTruth truth = sim.truth(organizationId, date(query.first("start")), date(query.first("end")));
         ObjectNode result = JsonNodeFactory.instance.objectNode();
@@ -249,7 +266,8 @@ final class SimControlHandler implements HttpHandler {
     private ObjectNode openAiTruth(QueryParameters query) throws ApiException {
         String organizationId = query.first("organization_id");
         if (organizationId == null || query.first("start") == null || query.first("end") == null) {
-            throw ApiException.invalidRequest("organization_id, start and end (YYYY-MM-DD, end exclusive) are required");
+            throw ApiException.invalidRequest(
+                    "organization_id, start and end (YYYY-MM-DD, end exclusive) are required");
         }
         OpenAiTruth truth = sim.openai().truth(organizationId, date(query.first("start")), date(query.first("end")));
         ObjectNode result = JsonNodeFactory.instance.objectNode();

@@ -84,7 +84,8 @@ final class SimData {
         } while (totalCents(rows).compareTo(oldTotal) == 0);
         organization.revisions().put(day, revision);
         organization.restatedDays().put(day, rows);
-        return new Restatement(organizationId, day, oldTotal.movePointLeft(2), totalCents(rows).movePointLeft(2));
+        return new Restatement(
+                organizationId, day, oldTotal.movePointLeft(2), totalCents(rows).movePointLeft(2));
     }
 
     /** Serves {@code text} instead of the first amount of the day (null: the real amount again). */
@@ -115,7 +116,8 @@ final class SimData {
         }
         rows.sort(CostGenerator.ROW_ORDER);
         organization.restatedDays().put(day, List.copyOf(rows));
-        return new Restatement(organizationId, day, oldTotal.movePointLeft(2), totalCents(rows).movePointLeft(2));
+        return new Restatement(
+                organizationId, day, oldTotal.movePointLeft(2), totalCents(rows).movePointLeft(2));
     }
 
     /** Forgets every restatement, so all days are back to their generated originals. */
@@ -147,8 +149,8 @@ final class SimData {
             Map<LocalDate, List<CostLineItem>> restatedDays,
             Map<LocalDate, Integer> revisions) {
 
-        Organization(SimOrganization organization, long seed, List<SimWorkspace> workspaces,
-                SimAttribution attribution) {
+        Organization(
+                SimOrganization organization, long seed, List<SimWorkspace> workspaces, SimAttribution attribution) {
             this(organization, seed, workspaces, attribution, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
         }
     }

@@ -25,23 +25,18 @@ public final class SimKeys {
     public static final String ORG_B_NAME = "Globex Research (demo)";
 
     /** A valid Admin key of organization A. */
-    public static final String ORG_A_ADMIN_KEY =
-            "sk-ant-admin01-demo-org-a-Q7vLm2PzR8tKw4NbY6cHd9fJs3GuE5xW1aZ0-orgA";
+    public static final String ORG_A_ADMIN_KEY = "sk-ant-admin01-demo-org-a-Q7vLm2PzR8tKw4NbY6cHd9fJs3GuE5xW1aZ0-orgA";
     /** A second valid Admin key of organization A, for key rotation. */
     public static final String ORG_A_SECOND_ADMIN_KEY =
             "sk-ant-admin01-demo-org-a-second-Hn3Kq8Lw2Xz5Vb7Mc1Rt4Yp6Df9-rotA";
     /** A valid Admin key of organization B. */
-    public static final String ORG_B_ADMIN_KEY =
-            "sk-ant-admin01-demo-org-b-Z4cX8vB2nM6qW1eR5tY9uI3oP7aS0dF2g-orgB";
+    public static final String ORG_B_ADMIN_KEY = "sk-ant-admin01-demo-org-b-Z4cX8vB2nM6qW1eR5tY9uI3oP7aS0dF2g-orgB";
     /** An Admin key of organization A that was revoked: 401 {@code authentication_error}. */
-    public static final String REVOKED_ADMIN_KEY =
-            "sk-ant-admin01-demo-revoked-J5hG2fD8sA4kL7pO1iU3yT6rE9wQ0zX-rvkd";
+    public static final String REVOKED_ADMIN_KEY = "sk-ant-admin01-demo-revoked-J5hG2fD8sA4kL7pO1iU3yT6rE9wQ0zX-rvkd";
     /** An Admin key of organization A whose creator lost the admin role: 403 {@code permission_error}. */
-    public static final String NO_ADMIN_ROLE_KEY =
-            "sk-ant-admin01-demo-no-admin-role-M8nB3vC6xZ1lK4jH7gF0dS2aP5-nrol";
+    public static final String NO_ADMIN_ROLE_KEY = "sk-ant-admin01-demo-no-admin-role-M8nB3vC6xZ1lK4jH7gF0dS2aP5-nrol";
     /** A regular inference key: 401 {@code authentication_error} on every Admin API path. */
-    public static final String REGULAR_API_KEY =
-            "sk-ant-api03-demo-regular-key-T2yU5iO8pA1sD4fG7hJ0kL3zX6cV9bN-api3";
+    public static final String REGULAR_API_KEY = "sk-ant-api03-demo-regular-key-T2yU5iO8pA1sD4fG7hJ0kL3zX6cV9bN-api3";
 
     /** What a registered key may do. */
     public enum Status {
@@ -54,8 +49,7 @@ public final class SimKeys {
     }
 
     /** The organization and status of a registered key. */
-    record Entry(String organizationId, Status status) {
-    }
+    record Entry(String organizationId, Status status) {}
 
     private final Map<String, Entry> keys = new ConcurrentHashMap<>();
     private final Predicate<String> organizationExists;

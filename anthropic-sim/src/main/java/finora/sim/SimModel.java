@@ -34,6 +34,7 @@ public record SimModel(String id, String displayName, BigDecimal inputCentsPerMT
 
     /** A model with whole-cent prices per million tokens. */
     public static SimModel of(String id, String displayName, long inputCentsPerMTok, long outputCentsPerMTok) {
-        return new SimModel(id, displayName, BigDecimal.valueOf(inputCentsPerMTok), BigDecimal.valueOf(outputCentsPerMTok));
+        return new SimModel(
+                id, displayName, BigDecimal.valueOf(inputCentsPerMTok), BigDecimal.valueOf(outputCentsPerMTok));
     }
 }

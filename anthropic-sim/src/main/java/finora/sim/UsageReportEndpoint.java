@@ -40,8 +40,16 @@ final class UsageReportEndpoint {
     private static final int DEFAULT_LIMIT = 7;
     private static final int MAX_LIMIT = 31;
     private static final int MAX_GROUPS = 5;
-    private static final Set<String> GROUP_BY_VALUES = Set.of("api_key_id", "workspace_id", "model", "service_tier",
-            "context_window", "inference_geo", "speed", "account_id", "service_account_id");
+    private static final Set<String> GROUP_BY_VALUES = Set.of(
+            "api_key_id",
+            "workspace_id",
+            "model",
+            "service_tier",
+            "context_window",
+            "inference_geo",
+            "speed",
+            "account_id",
+            "service_account_id");
 
     private final SimData data;
     private final Clock clock;
@@ -53,12 +61,14 @@ final class UsageReportEndpoint {
 
     /** The answer; {@code betas} are the values of the request's {@code anthropic-beta} headers. */
     ObjectNode answer(String organizationId, QueryParameters query, List<String> betas) throws ApiException {
-        boolean fastModeBeta = betas.stream().flatMap(b -> Arrays.stream(b.split(",")))
+        boolean fastModeBeta = betas.stream()
+                .flatMap(b -> Arrays.stream(b.split(",")))
                 .anyMatch(b -> b.trim().equals(CostReportEndpoint.FAST_MODE_BETA));
         LocalDate start = day(query, "starting_at", true);
         LocalDate end = day(query, "ending_at", false);
         if (end == null) {
-            LocalDate tomorrow = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).plusDays(1);
+            LocalDate tomorrow =
+                    LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).plusDays(1);
             end = tomorrow.isAfter(start) ? tomorrow : start.plusDays(1);
         }
         if (!end.isAfter(start)) {
@@ -78,8 +88,8 @@ final class UsageReportEndpoint {
             }
         }
         if (groups.contains("speed") && !fastModeBeta) {
-            throw ApiException.invalidRequest("group_by[]: 'speed' requires the " + CostReportEndpoint.FAST_MODE_BETA
-                    + " beta header");
+            throw ApiException.invalidRequest(
+                    "group_by[]: 'speed' requires the " + CostReportEndpoint.FAST_MODE_BETA + " beta header");
         }
         int limit = query.integer("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         LocalDate from = query.first("page") == null ? start : decodePage(query.first("page"), start, end);
@@ -103,8 +113,8 @@ final class UsageReportEndpoint {
     }
 
     /** Sums the usage of rows that agree on the dimensions grouped by; rows without usage are left out. */
-    static Map<Map<String, String>, Usage> group(List<CostLineItem> rows, Set<String> groups,
-            SimAttribution attribution) {
+    static Map<Map<String, String>, Usage> group(
+            List<CostLineItem> rows, Set<String> groups, SimAttribution attribution) {
         Map<Map<String, String>, Usage> sums = new LinkedHashMap<>();
         for (CostLineItem row : rows) {
             if (row.usageQuantity() == null) {
@@ -112,18 +122,28 @@ final class UsageReportEndpoint {
             }
             boolean tokens = row.costType().equals("tokens");
             Map<String, String> key = new LinkedHashMap<>();
-            for (String group : List.of("api_key_id", "workspace_id", "model", "service_tier", "context_window",
-                    "inference_geo", "speed", "account_id", "service_account_id")) {
-                String value = !groups.contains(group) ? null : switch (group) {
-                    case "api_key_id" -> attribution.attribute(row).apiKeyId();
-                    case "workspace_id" -> row.workspaceId();
-                    case "model" -> tokens ? row.model() : null;
-                    case "service_tier" -> tokens ? row.serviceTier() : null;
-                    case "context_window" -> tokens ? row.contextWindow() : null;
-                    case "inference_geo" -> tokens ? row.inferenceGeo() : null;
-                    case "speed" -> tokens ? row.speed() : null;
-                    default -> null; // accounts: the simulator's usage is all by API keys
-                };
+            for (String group : List.of(
+                    "api_key_id",
+                    "workspace_id",
+                    "model",
+                    "service_tier",
+                    "context_window",
+                    "inference_geo",
+                    "speed",
+                    "account_id",
+                    "service_account_id")) {
+                String value = !groups.contains(group)
+                        ? null
+                        : switch (group) {
+                            case "api_key_id" -> attribution.attribute(row).apiKeyId();
+                            case "workspace_id" -> row.workspaceId();
+                            case "model" -> tokens ? row.model() : null;
+                            case "service_tier" -> tokens ? row.serviceTier() : null;
+                            case "context_window" -> tokens ? row.contextWindow() : null;
+                            case "inference_geo" -> tokens ? row.inferenceGeo() : null;
+                            case "speed" -> tokens ? row.speed() : null;
+                            default -> null; // accounts: the simulator's usage is all by API keys
+                        };
                 key.put(group, value);
             }
             Usage usage = sums.computeIfAbsent(key, k -> new Usage());
@@ -192,7 +212,8 @@ final class UsageReportEndpoint {
     }
 
     private static String encodePage(LocalDate day) {
-        return PAGE_PREFIX + Base64.getUrlEncoder().encodeToString(timestamp(day).getBytes(StandardCharsets.UTF_8));
+        return PAGE_PREFIX
+                + Base64.getUrlEncoder().encodeToString(timestamp(day).getBytes(StandardCharsets.UTF_8));
     }
 
     private static LocalDate decodePage(String page, LocalDate start, LocalDate end) throws ApiException {

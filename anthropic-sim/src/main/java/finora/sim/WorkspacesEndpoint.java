@@ -81,7 +81,9 @@ final class WorkspacesEndpoint {
         node.put("id", workspace.id());
         node.put("name", workspace.name());
         node.put("created_at", DateTimeFormatter.ISO_INSTANT.format(workspace.createdAt()));
-        node.put("archived_at", workspace.archived() ? DateTimeFormatter.ISO_INSTANT.format(workspace.archivedAt()) : null);
+        node.put(
+                "archived_at",
+                workspace.archived() ? DateTimeFormatter.ISO_INSTANT.format(workspace.archivedAt()) : null);
         node.put("display_color", workspace.displayColor());
         return node;
     }

@@ -46,19 +46,33 @@ class AuthenticationTest {
     @ValueSource(strings = {SimKeys.REGULAR_API_KEY, "sk-ant-admin01-never-issued-abcd", "nonsense"})
     void regularOrUnknownKey_isAuthenticationError(String key) {
         assertError(running.client().get(ME, key), 401, "authentication_error");
-        assertError(running.client().get("/v1/organizations/cost_report?starting_at=2026-11-01T00:00:00Z", key), 401,
+        assertError(
+                running.client().get("/v1/organizations/cost_report?starting_at=2026-11-01T00:00:00Z", key),
+                401,
                 "authentication_error");
     }
 
     @Test
     void missingKey_isAuthenticationError() {
-        assertError(running.client().send(running.client().request(ME).header("anthropic-version", "2023-06-01").GET()), 401,
+        assertError(
+                running.client()
+                        .send(running.client()
+                                .request(ME)
+                                .header("anthropic-version", "2023-06-01")
+                                .GET()),
+                401,
                 "authentication_error");
     }
 
     @Test
     void missingVersion_isInvalidRequest() {
-        assertError(running.client().send(running.client().request(ME).header("x-api-key", SimKeys.ORG_A_ADMIN_KEY).GET()), 400,
+        assertError(
+                running.client()
+                        .send(running.client()
+                                .request(ME)
+                                .header("x-api-key", SimKeys.ORG_A_ADMIN_KEY)
+                                .GET()),
+                400,
                 "invalid_request_error");
     }
 
@@ -71,10 +85,12 @@ class AuthenticationTest {
         assertError(running.client().get(ME, SimKeys.ORG_B_ADMIN_KEY), 403, "permission_error");
 
         running.sim().keys().restore(SimKeys.ORG_A_ADMIN_KEY);
-        assertThat(running.client().get(ME, SimKeys.ORG_A_ADMIN_KEY).statusCode()).isEqualTo(200);
+        assertThat(running.client().get(ME, SimKeys.ORG_A_ADMIN_KEY).statusCode())
+                .isEqualTo(200);
 
         running.sim().reset();
-        assertThat(running.client().get(ME, SimKeys.ORG_B_ADMIN_KEY).statusCode()).isEqualTo(200);
+        assertThat(running.client().get(ME, SimKeys.ORG_B_ADMIN_KEY).statusCode())
+                .isEqualTo(200);
         assertError(running.client().get(ME, SimKeys.REVOKED_ADMIN_KEY), 401, "authentication_error");
     }
 
@@ -86,7 +102,9 @@ class AuthenticationTest {
 
         assertThat(key).startsWith("sk-ant-admin01-");
         assertThat(json(running.client().get(ME, key)).get("id").asText()).isEqualTo(added.id());
-        assertThat(json(running.client().get(ME, "sk-ant-admin01-custom-test-key-wxyz")).get("name").asText())
+        assertThat(json(running.client().get(ME, "sk-ant-admin01-custom-test-key-wxyz"))
+                        .get("name")
+                        .asText())
                 .isEqualTo("Initech (bench)");
         assertThat(running.sim().addOrganization("Initech (bench) 2").id()).isNotEqualTo(added.id());
         assertThat(running.sim().organizations()).hasSize(4);
@@ -95,10 +113,12 @@ class AuthenticationTest {
     @ParameterizedTest
     @ValueSource(strings = {"POST", "PUT", "DELETE", "PATCH"})
     void nonGetMethods_areRefusedWith405(String method) {
-        HttpResponse<String> response = running.client().send(running.client().request(ME)
-                .header("x-api-key", SimKeys.ORG_A_ADMIN_KEY)
-                .header("anthropic-version", "2023-06-01")
-                .method(method, HttpRequest.BodyPublishers.ofString("{}")));
+        HttpResponse<String> response = running.client()
+                .send(running.client()
+                        .request(ME)
+                        .header("x-api-key", SimKeys.ORG_A_ADMIN_KEY)
+                        .header("anthropic-version", "2023-06-01")
+                        .method(method, HttpRequest.BodyPublishers.ofString("{}")));
 
         assertError(response, 405, "invalid_request_error");
         assertThat(response.headers().firstValue("allow")).contains("GET");
@@ -114,8 +134,10 @@ class AuthenticationTest {
         HttpResponse<String> ok = running.client().get(ME, SimKeys.ORG_A_ADMIN_KEY);
         HttpResponse<String> error = running.client().get(ME, SimKeys.REVOKED_ADMIN_KEY);
 
-        assertThat(ok.headers().firstValue("request-id")).hasValueSatisfying(id -> assertThat(id).startsWith("req_"));
-        assertThat(error.headers().firstValue("request-id")).isNotEqualTo(ok.headers().firstValue("request-id"));
+        assertThat(ok.headers().firstValue("request-id"))
+                .hasValueSatisfying(id -> assertThat(id).startsWith("req_"));
+        assertThat(error.headers().firstValue("request-id"))
+                .isNotEqualTo(ok.headers().firstValue("request-id"));
         assertThat(ok.headers().firstValue("content-type")).contains("application/json");
     }
 
@@ -126,6 +148,7 @@ class AuthenticationTest {
         assertThat(body.get("type").asText()).isEqualTo("error");
         assertThat(body.at("/error/type").asText()).isEqualTo(errorType);
         assertThat(body.at("/error/message").asText()).isNotBlank();
-        assertThat(body.get("request_id").asText()).isEqualTo(response.headers().firstValue("request-id").orElseThrow());
+        assertThat(body.get("request_id").asText())
+                .isEqualTo(response.headers().firstValue("request-id").orElseThrow());
     }
 }

@@ -31,20 +31,24 @@ class CostReportTest {
     final SimUnderTest running = new SimUnderTest();
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "&group_by[]=workspace_id&group_by[]=description&limit=31",
-            "&group_by[]=workspace_id&group_by[]=description",
-            "&group_by%5B%5D=description&limit=5",
-            "&group_by[]=workspace_id&limit=1",
-            "&limit=31",
-            ""})
+    @ValueSource(
+            strings = {
+                "&group_by[]=workspace_id&group_by[]=description&limit=31",
+                "&group_by[]=workspace_id&group_by[]=description",
+                "&group_by%5B%5D=description&limit=5",
+                "&group_by[]=workspace_id&limit=1",
+                "&limit=31",
+                ""
+            })
     void paging_coversEveryDayOnceAndSumsToTruth(String extra) {
         List<JsonNode> pages = running.client().allCostPages(KEY, START, END, extra);
 
         List<LocalDate> days = new ArrayList<>();
         for (JsonNode page : pages) {
             for (JsonNode bucket : page.get("data")) {
-                LocalDate day = Instant.parse(bucket.get("starting_at").asText()).atOffset(ZoneOffset.UTC).toLocalDate();
+                LocalDate day = Instant.parse(bucket.get("starting_at").asText())
+                        .atOffset(ZoneOffset.UTC)
+                        .toLocalDate();
                 assertThat(bucket.get("ending_at").asText()).isEqualTo(day.plusDays(1) + "T00:00:00Z");
                 days.add(day);
             }
@@ -75,17 +79,23 @@ class CostReportTest {
 
     @Test
     void limit_acceptsOneAndThirtyOne() {
-        assertThat(json(running.client().get(costReport(START, END, "&limit=1"), KEY)).get("data")).hasSize(1);
-        assertThat(json(running.client().get(costReport(START, END, "&limit=31"), KEY)).get("data")).hasSize(31);
+        assertThat(json(running.client().get(costReport(START, END, "&limit=1"), KEY))
+                        .get("data"))
+                .hasSize(1);
+        assertThat(json(running.client().get(costReport(START, END, "&limit=31"), KEY))
+                        .get("data"))
+                .hasSize(31);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "starting_at=2026-11-01T00:00:00Z&ending_at=2026-11-01T23:59:59Z",
-            "starting_at=2026-11-01T06:00:00Z&ending_at=2026-11-03T00:00:00Z",
-            "starting_at=2026-11-01T00:00:00%2B01:00&ending_at=2026-11-03T00:00:00Z",
-            "starting_at=2026-11-03T00:00:00Z&ending_at=2026-11-03T00:00:00Z",
-            "starting_at=2026-11-05T00:00:00Z&ending_at=2026-11-03T00:00:00Z"})
+    @ValueSource(
+            strings = {
+                "starting_at=2026-11-01T00:00:00Z&ending_at=2026-11-01T23:59:59Z",
+                "starting_at=2026-11-01T06:00:00Z&ending_at=2026-11-03T00:00:00Z",
+                "starting_at=2026-11-01T00:00:00%2B01:00&ending_at=2026-11-03T00:00:00Z",
+                "starting_at=2026-11-03T00:00:00Z&ending_at=2026-11-03T00:00:00Z",
+                "starting_at=2026-11-05T00:00:00Z&ending_at=2026-11-03T00:00:00Z"
+            })
     void dateRange_notOnUtcMidnightOrEmptyIsInvalidRequest(String range) {
         HttpResponse<String> response = running.client().get("/v1/organizations/cost_report?" + range, KEY);
 
@@ -96,21 +106,26 @@ class CostReportTest {
 
     @Test
     void dateRange_acceptsUtcMidnightWrittenWithAnOffset() {
-        HttpResponse<String> response = running.client().get("/v1/organizations/cost_report"
-                + "?starting_at=2026-11-01T01:00:00%2B01:00&ending_at=2026-11-02T00:00:00Z", KEY);
+        HttpResponse<String> response = running.client()
+                .get(
+                        "/v1/organizations/cost_report"
+                                + "?starting_at=2026-11-01T01:00:00%2B01:00&ending_at=2026-11-02T00:00:00Z",
+                        KEY);
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(json(response).at("/data/0/starting_at").asText()).isEqualTo("2026-11-01T00:00:00Z");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "ending_at=2026-11-03T00:00:00Z",
-            "starting_at=2026-11-01&ending_at=2026-11-03T00:00:00Z",
-            "starting_at=2026-11-01T00:00:00Z&bucket_width=1h",
-            "starting_at=2026-11-01T00:00:00Z&group_by[]=api_key_id",
-            "starting_at=2026-11-01T00:00:00Z&ending_at=2026-11-09T00:00:00Z&page=garbage",
-            "starting_at=2026-11-01T00:00:00Z&ending_at=2026-11-09T00:00:00Z&page=page_MjAyNi0xMi0wMVQwMDowMDowMFo="})
+    @ValueSource(
+            strings = {
+                "ending_at=2026-11-03T00:00:00Z",
+                "starting_at=2026-11-01&ending_at=2026-11-03T00:00:00Z",
+                "starting_at=2026-11-01T00:00:00Z&bucket_width=1h",
+                "starting_at=2026-11-01T00:00:00Z&group_by[]=api_key_id",
+                "starting_at=2026-11-01T00:00:00Z&ending_at=2026-11-09T00:00:00Z&page=garbage",
+                "starting_at=2026-11-01T00:00:00Z&ending_at=2026-11-09T00:00:00Z&page=page_MjAyNi0xMi0wMVQwMDowMDowMFo="
+            })
     void badParameters_areInvalidRequest(String query) {
         assertInvalidRequest(running.client().get("/v1/organizations/cost_report?" + query, KEY));
     }
@@ -119,8 +134,8 @@ class CostReportTest {
     void endingAt_defaultsToTheEndOfTodayOnTheSimulatorClock() {
         Clock clock = Clock.fixed(Instant.parse("2026-11-10T15:30:00Z"), ZoneOffset.UTC);
         try (AnthropicSim fixed = AnthropicSim.start(0, SimConfig.defaults().withClock(clock))) {
-            JsonNode body = json(new SimApiClient(fixed).get(
-                    "/v1/organizations/cost_report?starting_at=2026-11-05T00:00:00Z&limit=31", KEY));
+            JsonNode body = json(new SimApiClient(fixed)
+                    .get("/v1/organizations/cost_report?starting_at=2026-11-05T00:00:00Z&limit=31", KEY));
 
             assertThat(body.get("data")).hasSize(6);
             assertThat(body.at("/data/5/ending_at").asText()).isEqualTo("2026-11-11T00:00:00Z");
@@ -131,17 +146,26 @@ class CostReportTest {
     @Test
     void finestGrain_withTheFastModeBeta_matchesTruthRowForRow() {
         LocalDate day = LocalDate.of(2026, 9, 14);
-        JsonNode results = json(running.client().getWithBeta(costReport(day, day.plusDays(1),
-                "&group_by[]=workspace_id&group_by[]=description"), KEY, FAST_MODE)).at("/data/0/results");
+        JsonNode results = json(running.client()
+                        .getWithBeta(
+                                costReport(day, day.plusDays(1), "&group_by[]=workspace_id&group_by[]=description"),
+                                KEY,
+                                FAST_MODE))
+                .at("/data/0/results");
 
-        List<CostLineItem> truth = running.sim().truth(SimKeys.ORG_A_ID, day, day.plusDays(1)).items();
+        List<CostLineItem> truth =
+                running.sim().truth(SimKeys.ORG_A_ID, day, day.plusDays(1)).items();
         assertThat(results).hasSize(truth.size());
         for (int i = 0; i < truth.size(); i++) {
             CostLineItem item = truth.get(i);
             JsonNode row = results.get(i);
             assertThat(row.get("amount").asText()).isEqualTo(item.amountCents().toPlainString());
             assertThat(row.get("currency").asText()).isEqualTo("USD");
-            assertThat(row.get("workspace_id").isNull() ? null : row.get("workspace_id").asText()).isEqualTo(item.workspaceId());
+            assertThat(
+                            row.get("workspace_id").isNull()
+                                    ? null
+                                    : row.get("workspace_id").asText())
+                    .isEqualTo(item.workspaceId());
             assertThat(row.get("description").asText()).isEqualTo(item.description());
             assertThat(row.get("cost_type").asText()).isEqualTo(item.costType());
             assertThat(textOrNull(row, "model")).isEqualTo(item.model());
@@ -170,7 +194,8 @@ class CostReportTest {
 
     @Test
     void amounts_areCentStrings_whoseDecimalsVaryFromFourToSix() {
-        List<JsonNode> pages = running.client().allCostPages(KEY, START, END, "&group_by[]=workspace_id&group_by[]=description&limit=31");
+        List<JsonNode> pages = running.client()
+                .allCostPages(KEY, START, END, "&group_by[]=workspace_id&group_by[]=description&limit=31");
 
         Set<Integer> scales = new HashSet<>();
         for (JsonNode page : pages) {
@@ -224,40 +249,60 @@ class CostReportTest {
 
     @Test
     void finestGrain_hasDefaultWorkspaceWebSearchAndCodeExecutionRows() {
-        List<JsonNode> results = results(running.client().allCostPages(KEY, START, END,
-                "&group_by[]=workspace_id&group_by[]=description&limit=31"));
+        List<JsonNode> results = results(running.client()
+                .allCostPages(KEY, START, END, "&group_by[]=workspace_id&group_by[]=description&limit=31"));
 
-        assertThat(results).anySatisfy(row -> assertThat(row.get("workspace_id").isNull()).isTrue());
-        assertThat(results).anySatisfy(row -> assertThat(row.get("workspace_id").asText()).startsWith("wrkspc_"));
-        assertThat(results).filteredOn(row -> row.get("cost_type").asText().equals("web_search"))
+        assertThat(results)
+                .anySatisfy(row -> assertThat(row.get("workspace_id").isNull()).isTrue());
+        assertThat(results)
+                .anySatisfy(row -> assertThat(row.get("workspace_id").asText()).startsWith("wrkspc_"));
+        assertThat(results)
+                .filteredOn(row -> row.get("cost_type").asText().equals("web_search"))
                 .isNotEmpty()
                 .allSatisfy(row -> {
                     assertThat(row.get("description").asText()).isEqualTo("Web Search Usage");
-                    for (String field : List.of("model", "token_type", "service_tier", "context_window", "inference_geo")) {
+                    for (String field :
+                            List.of("model", "token_type", "service_tier", "context_window", "inference_geo")) {
                         assertThat(row.get(field).isNull()).as(field).isTrue();
                     }
                 });
-        assertThat(results).filteredOn(row -> row.get("cost_type").asText().equals("code_execution"))
+        assertThat(results)
+                .filteredOn(row -> row.get("cost_type").asText().equals("code_execution"))
                 .isNotEmpty()
                 .allSatisfy(row -> assertThat(row.get("model").isNull()).isTrue());
         Set<String> models = new HashSet<>();
         results.forEach(row -> models.add(row.get("model").asText(null)));
-        assertThat(models).contains("claude-sonnet-4-5-20250929", "claude-opus-4-6", "claude-sonnet-5",
-                "claude-3-5-haiku-20241022", "claude-fable-5");
+        assertThat(models)
+                .contains(
+                        "claude-sonnet-4-5-20250929",
+                        "claude-opus-4-6",
+                        "claude-sonnet-5",
+                        "claude-3-5-haiku-20241022",
+                        "claude-fable-5");
     }
 
     @Test
     void withoutGroupBy_eachDayIsOneRowWithTheSameTotal() {
         LocalDate day = LocalDate.of(2026, 9, 14);
-        JsonNode results = json(running.client().get(costReport(day, day.plusDays(1), ""), KEY)).at("/data/0/results");
+        JsonNode results = json(running.client().get(costReport(day, day.plusDays(1), ""), KEY))
+                .at("/data/0/results");
 
         assertThat(results).hasSize(1);
         JsonNode row = results.get(0);
         assertThat(new BigDecimal(row.get("amount").asText()).movePointLeft(2))
-                .isEqualByComparingTo(running.sim().truth(SimKeys.ORG_A_ID, day, day.plusDays(1)).totalUsd());
+                .isEqualByComparingTo(running.sim()
+                        .truth(SimKeys.ORG_A_ID, day, day.plusDays(1))
+                        .totalUsd());
         assertThat(row.get("currency").asText()).isEqualTo("USD");
-        for (String field : List.of("workspace_id", "description", "cost_type", "model", "token_type",
-                "service_tier", "context_window", "inference_geo")) {
+        for (String field : List.of(
+                "workspace_id",
+                "description",
+                "cost_type",
+                "model",
+                "token_type",
+                "service_tier",
+                "context_window",
+                "inference_geo")) {
             assertThat(row.get(field).isNull()).as(field).isTrue();
         }
     }
@@ -271,7 +316,9 @@ class CostReportTest {
         CostTruth truth = running.sim().truth(SimKeys.ORG_A_ID, day, day.plusDays(1));
         assertThat(results).hasSize(truth.byWorkspaceUsd().size());
         for (JsonNode row : results) {
-            String workspace = row.get("workspace_id").isNull() ? null : row.get("workspace_id").asText();
+            String workspace = row.get("workspace_id").isNull()
+                    ? null
+                    : row.get("workspace_id").asText();
             assertThat(new BigDecimal(row.get("amount").asText()).movePointLeft(2))
                     .isEqualByComparingTo(truth.byWorkspaceUsd().get(workspace));
             assertThat(row.get("description").isNull()).isTrue();
@@ -283,7 +330,8 @@ class CostReportTest {
     void emptyDays_areListedWithNoResults() {
         LocalDate start = LocalDate.of(2026, 1, 1);
         LocalDate end = LocalDate.of(2027, 1, 1);
-        List<LocalDate> empty = running.sim().truth(SimKeys.ORG_A_ID, start, end).emptyDays();
+        List<LocalDate> empty =
+                running.sim().truth(SimKeys.ORG_A_ID, start, end).emptyDays();
         assertThat(empty).isNotEmpty();
         LocalDate day = empty.get(0);
 
@@ -291,7 +339,9 @@ class CostReportTest {
 
         assertThat(body.get("data")).hasSize(1);
         assertThat(body.at("/data/0/results")).isEmpty();
-        assertThat(json(running.client().get(costReport(day, day.plusDays(1), ""), KEY)).at("/data/0/results")).isEmpty();
+        assertThat(json(running.client().get(costReport(day, day.plusDays(1), ""), KEY))
+                        .at("/data/0/results"))
+                .isEmpty();
     }
 
     @Test
@@ -302,15 +352,18 @@ class CostReportTest {
         String a = running.client().get(query, SimKeys.ORG_A_ADMIN_KEY).body();
         String b = running.client().get(query, SimKeys.ORG_B_ADMIN_KEY).body();
 
-        assertThat(json(running.client().get(query, SimKeys.ORG_A_SECOND_ADMIN_KEY))).isEqualTo(json(running.client().get(query, KEY)));
+        assertThat(json(running.client().get(query, SimKeys.ORG_A_SECOND_ADMIN_KEY)))
+                .isEqualTo(json(running.client().get(query, KEY)));
         assertThat(a).isNotEqualTo(b);
         assertThat(running.sim().truth(SimKeys.ORG_A_ID, START, END).totalUsd())
-                .isNotEqualByComparingTo(running.sim().truth(SimKeys.ORG_B_ID, START, END).totalUsd());
+                .isNotEqualByComparingTo(
+                        running.sim().truth(SimKeys.ORG_B_ID, START, END).totalUsd());
     }
 
     private static List<JsonNode> results(List<JsonNode> pages) {
         List<JsonNode> results = new ArrayList<>();
-        pages.forEach(page -> page.get("data").forEach(bucket -> bucket.get("results").forEach(results::add)));
+        pages.forEach(
+                page -> page.get("data").forEach(bucket -> bucket.get("results").forEach(results::add)));
         return results;
     }
 
@@ -323,6 +376,7 @@ class CostReportTest {
         JsonNode body = json(response);
         assertThat(body.get("type").asText()).isEqualTo("error");
         assertThat(body.at("/error/type").asText()).isEqualTo("invalid_request_error");
-        assertThat(body.get("request_id").asText()).isEqualTo(response.headers().firstValue("request-id").orElseThrow());
+        assertThat(body.get("request_id").asText())
+                .isEqualTo(response.headers().firstValue("request-id").orElseThrow());
     }
 }

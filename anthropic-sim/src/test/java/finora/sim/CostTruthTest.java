@@ -12,11 +12,14 @@ class CostTruthTest {
 
     private static final LocalDate DAY = LocalDate.of(2026, 11, 1);
 
-    private final CostTruth truth = new CostTruth(DAY, DAY.plusDays(3), List.of(
-            item(DAY, null, "claude-sonnet-5", "946.600000"),
-            item(DAY, "wrkspc_01a", "claude-sonnet-5", "100.000000"),
-            item(DAY, "wrkspc_01a", null, "0.000001"),
-            item(DAY.plusDays(2), "wrkspc_01a", "claude-opus-4-6", "41280.000000")));
+    private final CostTruth truth = new CostTruth(
+            DAY,
+            DAY.plusDays(3),
+            List.of(
+                    item(DAY, null, "claude-sonnet-5", "946.600000"),
+                    item(DAY, "wrkspc_01a", "claude-sonnet-5", "100.000000"),
+                    item(DAY, "wrkspc_01a", null, "0.000001"),
+                    item(DAY.plusDays(2), "wrkspc_01a", "claude-opus-4-6", "41280.000000")));
 
     @Test
     void totals_areExactDollars() {
@@ -26,10 +29,11 @@ class CostTruthTest {
 
     @Test
     void byDay_listsEveryDayOfTheRange() {
-        assertThat(truth.byDayUsd()).containsExactly(
-                Map.entry(DAY, new BigDecimal("10.46600001")),
-                Map.entry(DAY.plusDays(1), BigDecimal.ZERO),
-                Map.entry(DAY.plusDays(2), new BigDecimal("412.80000000")));
+        assertThat(truth.byDayUsd())
+                .containsExactly(
+                        Map.entry(DAY, new BigDecimal("10.46600001")),
+                        Map.entry(DAY.plusDays(1), BigDecimal.ZERO),
+                        Map.entry(DAY.plusDays(2), new BigDecimal("412.80000000")));
         assertThat(truth.emptyDays()).containsExactly(DAY.plusDays(1));
     }
 

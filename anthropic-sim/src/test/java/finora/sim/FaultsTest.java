@@ -128,8 +128,10 @@ class FaultsTest {
     void faults_comeBeforeAuthentication() {
         running.sim().faults().next(1, Fault.overloaded());
 
-        assertThat(running.client().get(ME, SimKeys.REVOKED_ADMIN_KEY).statusCode()).isEqualTo(529);
-        assertThat(running.client().get(ME, SimKeys.REVOKED_ADMIN_KEY).statusCode()).isEqualTo(401);
+        assertThat(running.client().get(ME, SimKeys.REVOKED_ADMIN_KEY).statusCode())
+                .isEqualTo(529);
+        assertThat(running.client().get(ME, SimKeys.REVOKED_ADMIN_KEY).statusCode())
+                .isEqualTo(401);
     }
 
     @Test
@@ -138,12 +140,14 @@ class FaultsTest {
 
         running.client().get(ME, KEY);
 
-        assertThat(running.sim().requestLog().last()).hasValueSatisfying(request -> assertThat(request.status()).isEqualTo(429));
+        assertThat(running.sim().requestLog().last())
+                .hasValueSatisfying(request -> assertThat(request.status()).isEqualTo(429));
     }
 
     @Test
     void invalidFaults_areRejected() {
-        assertThatThrownBy(() -> running.sim().faults().next(0, Fault.serverError())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> running.sim().faults().next(0, Fault.serverError()))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Fault.error(200, "api_error", "x")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Fault.delay(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
     }
@@ -161,7 +165,9 @@ class FaultsTest {
         running.sim().faults().clear();
         long quick = System.nanoTime();
         running.client().get(ME, KEY);
-        assertThat((System.nanoTime() - quick) / 1_000_000).as("clear turns it off").isLessThan(140);
+        assertThat((System.nanoTime() - quick) / 1_000_000)
+                .as("clear turns it off")
+                .isLessThan(140);
     }
 
     @Test

@@ -18,14 +18,22 @@ class GeneratedDataTest {
 
     @Test
     void sameSeed_servesIdenticalAnswers() {
-        String query = costReport(START, START.plusDays(31), "&group_by[]=workspace_id&group_by[]=description&limit=31");
-        try (AnthropicSim first = AnthropicSim.start(0); AnthropicSim second = AnthropicSim.start(0)) {
-            assertThat(new SimApiClient(first).get(query, SimKeys.ORG_A_ADMIN_KEY).body())
-                    .isEqualTo(new SimApiClient(second).get(query, SimKeys.ORG_A_ADMIN_KEY).body());
-            assertThat(new SimApiClient(first).get("/v1/organizations/workspaces?include_archived=true",
-                    SimKeys.ORG_B_ADMIN_KEY).body())
-                    .isEqualTo(new SimApiClient(second).get("/v1/organizations/workspaces?include_archived=true",
-                            SimKeys.ORG_B_ADMIN_KEY).body());
+        String query =
+                costReport(START, START.plusDays(31), "&group_by[]=workspace_id&group_by[]=description&limit=31");
+        try (AnthropicSim first = AnthropicSim.start(0);
+                AnthropicSim second = AnthropicSim.start(0)) {
+            assertThat(new SimApiClient(first)
+                            .get(query, SimKeys.ORG_A_ADMIN_KEY)
+                            .body())
+                    .isEqualTo(new SimApiClient(second)
+                            .get(query, SimKeys.ORG_A_ADMIN_KEY)
+                            .body());
+            assertThat(new SimApiClient(first)
+                            .get("/v1/organizations/workspaces?include_archived=true", SimKeys.ORG_B_ADMIN_KEY)
+                            .body())
+                    .isEqualTo(new SimApiClient(second)
+                            .get("/v1/organizations/workspaces?include_archived=true", SimKeys.ORG_B_ADMIN_KEY)
+                            .body());
         }
     }
 
@@ -45,7 +53,8 @@ class GeneratedDataTest {
 
         List<CostLineItem> alone = data.day(SimKeys.ORG_A_ID, day);
         List<CostLineItem> inRange = data.range(SimKeys.ORG_A_ID, START, END).stream()
-                .filter(item -> item.day().equals(day)).toList();
+                .filter(item -> item.day().equals(day))
+                .toList();
 
         assertThat(inRange).isEqualTo(alone);
     }
@@ -69,7 +78,8 @@ class GeneratedDataTest {
         SimData all = data(SimConfig.defaults().withEmptyDayPercent(100));
         SimData some = data(SimConfig.defaults());
 
-        assertThat(new CostTruth(START, END, none.range(SimKeys.ORG_A_ID, START, END)).emptyDays()).isEmpty();
+        assertThat(new CostTruth(START, END, none.range(SimKeys.ORG_A_ID, START, END)).emptyDays())
+                .isEmpty();
         assertThat(all.range(SimKeys.ORG_A_ID, START, END)).isEmpty();
         LocalDate yearEnd = START.plusDays(365);
         assertThat(new CostTruth(START, yearEnd, some.range(SimKeys.ORG_A_ID, START, yearEnd)).emptyDays())
@@ -84,13 +94,18 @@ class GeneratedDataTest {
 
         List<CostLineItem> items = data.range(SimKeys.ORG_A_ID, LocalDate.of(2024, 12, 1), LocalDate.of(2026, 11, 1));
         for (SimWorkspace workspace : workspaces) {
-            List<CostLineItem> own = items.stream().filter(item -> workspace.id().equals(item.workspaceId())).toList();
-            assertThat(own).as(workspace.name()).isNotEmpty()
+            List<CostLineItem> own = items.stream()
+                    .filter(item -> workspace.id().equals(item.workspaceId()))
+                    .toList();
+            assertThat(own)
+                    .as(workspace.name())
+                    .isNotEmpty()
                     .allSatisfy(item -> assertThat(item.day())
                             .isAfterOrEqualTo(LocalDate.ofInstant(workspace.createdAt(), ZoneOffset.UTC)));
             if (workspace.archived()) {
-                assertThat(own).allSatisfy(item -> assertThat(item.day())
-                        .isBefore(LocalDate.ofInstant(workspace.archivedAt(), ZoneOffset.UTC)));
+                assertThat(own)
+                        .allSatisfy(item -> assertThat(item.day())
+                                .isBefore(LocalDate.ofInstant(workspace.archivedAt(), ZoneOffset.UTC)));
             }
         }
     }
@@ -104,7 +119,8 @@ class GeneratedDataTest {
                     assertThat(item.amountCents().scale()).isBetween(4, 6);
                     assertThat(item.amountCents().signum()).isPositive();
                 })
-                .allSatisfy(item -> assertThat(item.amountUsd()).isEqualByComparingTo(item.amountCents().movePointLeft(2)));
+                .allSatisfy(item -> assertThat(item.amountUsd())
+                        .isEqualByComparingTo(item.amountCents().movePointLeft(2)));
     }
 
     @Test
@@ -112,26 +128,39 @@ class GeneratedDataTest {
         SimData data = data(SimConfig.defaults());
         List<CostLineItem> items = data.range(SimKeys.ORG_A_ID, START, END);
 
-        assertThat(items).extracting(CostLineItem::costType)
+        assertThat(items)
+                .extracting(CostLineItem::costType)
                 .contains("tokens", "web_search", "code_execution", "session_usage");
-        assertThat(items).filteredOn(item -> item.costType().equals("session_usage"))
+        assertThat(items)
+                .filteredOn(item -> item.costType().equals("session_usage"))
                 .allSatisfy(item -> assertThat(item.model()).isNull());
         assertThat(items).extracting(CostLineItem::serviceTier).doesNotContain("priority", "priority_on_demand");
-        assertThat(items).filteredOn(item -> item.costType().equals("tokens")).extracting(CostLineItem::speed)
-                .contains("standard", "fast").doesNotContainNull();
+        assertThat(items)
+                .filteredOn(item -> item.costType().equals("tokens"))
+                .extracting(CostLineItem::speed)
+                .contains("standard", "fast")
+                .doesNotContainNull();
     }
 
     @Test
     void tokenRows_describeTheirModel() {
         SimData data = data(SimConfig.defaults());
 
-        assertThat(data.range(SimKeys.ORG_A_ID, START, END)).filteredOn(item -> item.costType().equals("tokens"))
+        assertThat(data.range(SimKeys.ORG_A_ID, START, END))
+                .filteredOn(item -> item.costType().equals("tokens"))
                 .allSatisfy(item -> {
-                    SimModel model = SimModel.DEFAULTS.stream().filter(m -> m.id().equals(item.model())).findFirst()
+                    SimModel model = SimModel.DEFAULTS.stream()
+                            .filter(m -> m.id().equals(item.model()))
+                            .findFirst()
                             .orElseThrow();
                     assertThat(item.description()).startsWith(model.displayName() + " Usage - ");
-                    assertThat(item.tokenType()).isIn("uncached_input_tokens", "output_tokens", "cache_read_input_tokens",
-                            "cache_creation.ephemeral_5m_input_tokens", "cache_creation.ephemeral_1h_input_tokens");
+                    assertThat(item.tokenType())
+                            .isIn(
+                                    "uncached_input_tokens",
+                                    "output_tokens",
+                                    "cache_read_input_tokens",
+                                    "cache_creation.ephemeral_5m_input_tokens",
+                                    "cache_creation.ephemeral_1h_input_tokens");
                     assertThat(item.serviceTier()).isIn("standard", "batch");
                     assertThat(item.contextWindow()).isIn("0-200k", "200k-1M");
                     assertThat(item.inferenceGeo()).isIn("global", "us", "not_available");

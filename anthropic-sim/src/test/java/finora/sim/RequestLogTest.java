@@ -14,12 +14,15 @@ class RequestLogTest {
 
     @Test
     void records_methodPathQueryHeadersAndStatus() {
-        running.client().send(running.client().request("/v1/organizations/cost_report?starting_at=2026-11-01T00:00:00Z"
-                        + "&ending_at=2026-11-03T00:00:00Z&group_by%5B%5D=workspace_id&group_by[]=description&limit=31")
-                .header("x-api-key", SimKeys.ORG_B_ADMIN_KEY)
-                .header("anthropic-version", "2023-06-01")
-                .header("User-Agent", "FinoraSpend/0.1 (https://finora.example)")
-                .GET());
+        running.client()
+                .send(running.client()
+                        .request(
+                                "/v1/organizations/cost_report?starting_at=2026-11-01T00:00:00Z"
+                                        + "&ending_at=2026-11-03T00:00:00Z&group_by%5B%5D=workspace_id&group_by[]=description&limit=31")
+                        .header("x-api-key", SimKeys.ORG_B_ADMIN_KEY)
+                        .header("anthropic-version", "2023-06-01")
+                        .header("User-Agent", "FinoraSpend/0.1 (https://finora.example)")
+                        .GET());
 
         assertThat(running.sim().requestLog().all()).singleElement().satisfies(request -> {
             assertThat(request.method()).isEqualTo("GET");
@@ -45,7 +48,8 @@ class RequestLogTest {
         assertThat(all).extracting(RecordedRequest::status).containsExactly(401, 405);
         assertThat(all).extracting(RecordedRequest::method).containsExactly("GET", "DELETE");
         assertThat(running.sim().requestLog().forPath("/v1/organizations/me")).hasSize(2);
-        assertThat(running.sim().requestLog().forPath("/v1/organizations/workspaces")).isEmpty();
+        assertThat(running.sim().requestLog().forPath("/v1/organizations/workspaces"))
+                .isEmpty();
     }
 
     @Test
@@ -54,7 +58,10 @@ class RequestLogTest {
 
         String text = running.sim().requestLog().last().orElseThrow().toString();
 
-        assertThat(text).doesNotContain(SimKeys.ORG_A_ADMIN_KEY).contains("…orgA").contains("/v1/organizations/me");
+        assertThat(text)
+                .doesNotContain(SimKeys.ORG_A_ADMIN_KEY)
+                .contains("…orgA")
+                .contains("/v1/organizations/me");
     }
 
     @Test
@@ -77,13 +84,16 @@ class RequestLogTest {
 
     @Test
     void headers_areKeptWithEveryValue() {
-        running.client().send(running.client().request("/v1/organizations/me")
-                .header("x-api-key", SimKeys.ORG_A_ADMIN_KEY)
-                .header("anthropic-version", "2023-06-01")
-                .header("anthropic-beta", "one")
-                .header("anthropic-beta", "two")
-                .method("GET", HttpRequest.BodyPublishers.noBody()));
+        running.client()
+                .send(running.client()
+                        .request("/v1/organizations/me")
+                        .header("x-api-key", SimKeys.ORG_A_ADMIN_KEY)
+                        .header("anthropic-version", "2023-06-01")
+                        .header("anthropic-beta", "one")
+                        .header("anthropic-beta", "two")
+                        .method("GET", HttpRequest.BodyPublishers.noBody()));
 
-        assertThat(running.sim().requestLog().last().orElseThrow().headers().get("anthropic-beta")).containsExactly("one", "two");
+        assertThat(running.sim().requestLog().last().orElseThrow().headers().get("anthropic-beta"))
+                .containsExactly("one", "two");
     }
 }

@@ -24,7 +24,10 @@ class RestatementTest {
         sim = AnthropicSim.start(0);
         client = new SimApiClient(sim);
         LocalDate from = LocalDate.of(2026, 11, 20);
-        day = sim.truth(SimKeys.ORG_A_ID, from, from.plusDays(30)).items().get(0).day();
+        day = sim.truth(SimKeys.ORG_A_ID, from, from.plusDays(30))
+                .items()
+                .get(0)
+                .day();
     }
 
     @AfterEach
@@ -60,23 +63,27 @@ class RestatementTest {
 
     @Test
     void replaceDay_servesExactlyTheGivenItems() {
-        List<CostLineItem> items = new ArrayList<>(sim.truth(SimKeys.ORG_A_ID, day, day.plusDays(1)).items());
+        List<CostLineItem> items = new ArrayList<>(
+                sim.truth(SimKeys.ORG_A_ID, day, day.plusDays(1)).items());
         CostLineItem first = items.get(0);
         items.set(0, first.withAmountCents(first.amountCents().add(new BigDecimal("100.5"))));
 
         Restatement restatement = sim.replaceDay(SimKeys.ORG_A_ID, day, items);
 
-        assertThat(restatement.newTotalUsd().subtract(restatement.oldTotalUsd())).isEqualByComparingTo("1.005");
+        assertThat(restatement.newTotalUsd().subtract(restatement.oldTotalUsd()))
+                .isEqualByComparingTo("1.005");
         assertThat(fetchedTotalUsd(SimKeys.ORG_A_ADMIN_KEY, day)).isEqualByComparingTo(restatement.newTotalUsd());
 
         sim.replaceDay(SimKeys.ORG_A_ID, day, List.of());
         assertThat(json(client.get(costReport(day, day.plusDays(1), ""), SimKeys.ORG_A_ADMIN_KEY))
-                .at("/data/0/results")).isEmpty();
+                        .at("/data/0/results"))
+                .isEmpty();
     }
 
     @Test
     void replaceDay_rejectsItemsOfAnotherDay() {
-        CostLineItem item = sim.truth(SimKeys.ORG_A_ID, day, day.plusDays(1)).items().get(0);
+        CostLineItem item =
+                sim.truth(SimKeys.ORG_A_ID, day, day.plusDays(1)).items().get(0);
 
         assertThatThrownBy(() -> sim.replaceDay(SimKeys.ORG_A_ID, day.plusDays(1), List.of(item)))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -84,11 +91,14 @@ class RestatementTest {
 
     @Test
     void replaceDay_servesAmountsWithTheScaleTheyWereGiven() {
-        CostLineItem item = sim.truth(SimKeys.ORG_A_ID, day, day.plusDays(1)).items().get(0);
+        CostLineItem item =
+                sim.truth(SimKeys.ORG_A_ID, day, day.plusDays(1)).items().get(0);
         sim.replaceDay(SimKeys.ORG_A_ID, day, List.of(item.withAmountCents(new BigDecimal("1.000000001"))));
 
         assertThat(json(client.get(costReport(day, day.plusDays(1), ""), SimKeys.ORG_A_ADMIN_KEY))
-                .at("/data/0/results/0/amount").asText()).isEqualTo("1.000000001");
+                        .at("/data/0/results/0/amount")
+                        .asText())
+                .isEqualTo("1.000000001");
     }
 
     @Test
@@ -102,7 +112,8 @@ class RestatementTest {
     }
 
     private BigDecimal fetchedTotalUsd(String key, LocalDate day) {
-        return SimApiClient.sumCents(client.allCostPages(key, day, day.plusDays(1),
-                "&group_by[]=workspace_id&group_by[]=description")).movePointLeft(2);
+        return SimApiClient.sumCents(client.allCostPages(
+                        key, day, day.plusDays(1), "&group_by[]=workspace_id&group_by[]=description"))
+                .movePointLeft(2);
     }
 }

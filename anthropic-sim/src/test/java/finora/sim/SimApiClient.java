@@ -19,7 +19,8 @@ final class SimApiClient {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
 
     SimApiClient(AnthropicSim sim) {
@@ -28,13 +29,19 @@ final class SimApiClient {
 
     /** GET with an Admin key and {@code anthropic-version: 2023-06-01}. */
     HttpResponse<String> get(String pathAndQuery, String key) {
-        return send(request(pathAndQuery).header("x-api-key", key).header("anthropic-version", "2023-06-01").GET());
+        return send(request(pathAndQuery)
+                .header("x-api-key", key)
+                .header("anthropic-version", "2023-06-01")
+                .GET());
     }
 
     /** GET like {@link #get} plus {@code anthropic-beta: <beta>}. */
     HttpResponse<String> getWithBeta(String pathAndQuery, String key, String beta) {
-        return send(request(pathAndQuery).header("x-api-key", key).header("anthropic-version", "2023-06-01")
-                .header("anthropic-beta", beta).GET());
+        return send(request(pathAndQuery)
+                .header("x-api-key", key)
+                .header("anthropic-version", "2023-06-01")
+                .header("anthropic-beta", beta)
+                .GET());
     }
 
     /** Sends any request built on the base URL. */
@@ -63,7 +70,8 @@ final class SimApiClient {
 
     /** A cost_report query string for {@code [start, end)} plus extra parameters such as {@code &limit=31}. */
     static String costReport(LocalDate start, LocalDate end, String extra) {
-        return "/v1/organizations/cost_report?starting_at=" + start + "T00:00:00Z&ending_at=" + end + "T00:00:00Z" + extra;
+        return "/v1/organizations/cost_report?starting_at=" + start + "T00:00:00Z&ending_at=" + end + "T00:00:00Z"
+                + extra;
     }
 
     /** Follows {@code next_page} until {@code has_more} is false and returns every page body. */
@@ -71,7 +79,8 @@ final class SimApiClient {
         List<JsonNode> pages = new ArrayList<>();
         String page = null;
         do {
-            HttpResponse<String> response = get(costReport(start, end, extra) + (page == null ? "" : "&page=" + page), key);
+            HttpResponse<String> response =
+                    get(costReport(start, end, extra) + (page == null ? "" : "&page=" + page), key);
             if (response.statusCode() != 200) {
                 throw new AssertionError("status " + response.statusCode() + ": " + response.body());
             }

@@ -42,13 +42,24 @@ class UsageReportTest {
                     if (r.get("model").isNull()) {
                         continue;
                     }
-                    Map<String, Long> byType = served.computeIfAbsent(r.get("model").asText(), m -> new LinkedHashMap<>());
-                    add(byType, "uncached_input_tokens", r.get("uncached_input_tokens").asLong());
+                    Map<String, Long> byType =
+                            served.computeIfAbsent(r.get("model").asText(), m -> new LinkedHashMap<>());
+                    add(
+                            byType,
+                            "uncached_input_tokens",
+                            r.get("uncached_input_tokens").asLong());
                     add(byType, "output_tokens", r.get("output_tokens").asLong());
-                    add(byType, "cache_read_input_tokens", r.get("cache_read_input_tokens").asLong());
-                    add(byType, "cache_creation.ephemeral_5m_input_tokens",
+                    add(
+                            byType,
+                            "cache_read_input_tokens",
+                            r.get("cache_read_input_tokens").asLong());
+                    add(
+                            byType,
+                            "cache_creation.ephemeral_5m_input_tokens",
                             r.at("/cache_creation/ephemeral_5m_input_tokens").asLong());
-                    add(byType, "cache_creation.ephemeral_1h_input_tokens",
+                    add(
+                            byType,
+                            "cache_creation.ephemeral_1h_input_tokens",
                             r.at("/cache_creation/ephemeral_1h_input_tokens").asLong());
                 }
             }
@@ -68,13 +79,17 @@ class UsageReportTest {
         SimModel.DEFAULTS.forEach(m -> models.put(m.id(), m));
         int checked = 0;
         for (CostLineItem item : truth.items()) {
-            if (!item.costType().equals("tokens") || !item.speed().equals("standard")
-                    || !item.serviceTier().equals("standard") || !item.contextWindow().equals("0-200k")
+            if (!item.costType().equals("tokens")
+                    || !item.speed().equals("standard")
+                    || !item.serviceTier().equals("standard")
+                    || !item.contextWindow().equals("0-200k")
                     || !item.tokenType().equals("output_tokens")) {
                 continue;
             }
-            BigDecimal expected = models.get(item.model()).outputCentsPerMTok()
-                    .multiply(BigDecimal.valueOf(item.usageQuantity())).movePointLeft(6);
+            BigDecimal expected = models.get(item.model())
+                    .outputCentsPerMTok()
+                    .multiply(BigDecimal.valueOf(item.usageQuantity()))
+                    .movePointLeft(6);
             assertThat(item.amountCents().setScale(4, RoundingMode.HALF_EVEN))
                     .isEqualByComparingTo(expected.setScale(4, RoundingMode.HALF_EVEN));
             checked++;
@@ -84,8 +99,8 @@ class UsageReportTest {
 
     @Test
     void moreThanFiveGroups_isInvalidRequest() {
-        HttpResponse<String> response = running.client().getWithBeta(path(null, GROUPS + "&group_by[]=api_key_id"),
-                KEY, FAST_MODE);
+        HttpResponse<String> response =
+                running.client().getWithBeta(path(null, GROUPS + "&group_by[]=api_key_id"), KEY, FAST_MODE);
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(json(response).at("/error/message").asText()).isEqualTo(UsageReportEndpoint.TOO_MANY_GROUPS);

@@ -34,7 +34,9 @@ class WorkspacesTest {
         JsonNode body = json(client.get(PATH, SimKeys.ORG_A_ADMIN_KEY));
 
         List<String> expected = sim.workspaces(SimKeys.ORG_A_ID).stream()
-                .filter(workspace -> !workspace.archived()).map(SimWorkspace::id).toList();
+                .filter(workspace -> !workspace.archived())
+                .map(SimWorkspace::id)
+                .toList();
         assertThat(ids(body)).isEqualTo(expected).hasSize(6);
         assertThat(body.get("has_more").asBoolean()).isFalse();
         assertThat(body.get("first_id").asText()).isEqualTo(expected.get(0));
@@ -55,15 +57,19 @@ class WorkspacesTest {
             String after = null;
             boolean hasMore;
             do {
-                JsonNode body = json(client.get(PATH + "?limit=2&include_archived=" + includeArchived
-                        + (after == null ? "" : "&after_id=" + after), SimKeys.ORG_A_ADMIN_KEY));
+                JsonNode body = json(client.get(
+                        PATH + "?limit=2&include_archived=" + includeArchived
+                                + (after == null ? "" : "&after_id=" + after),
+                        SimKeys.ORG_A_ADMIN_KEY));
                 seen.addAll(ids(body));
                 after = body.get("last_id").asText();
                 hasMore = body.get("has_more").asBoolean();
             } while (hasMore);
 
             List<String> expected = sim.workspaces(SimKeys.ORG_A_ID).stream()
-                    .filter(workspace -> includeArchived || !workspace.archived()).map(SimWorkspace::id).toList();
+                    .filter(workspace -> includeArchived || !workspace.archived())
+                    .map(SimWorkspace::id)
+                    .toList();
             assertThat(seen).as("include_archived=" + includeArchived).isEqualTo(expected);
         }
     }
@@ -84,10 +90,11 @@ class WorkspacesTest {
 
     @Test
     void beforeId_returnsThePrecedingPage() {
-        List<String> all = sim.workspaces(SimKeys.ORG_A_ID).stream().map(SimWorkspace::id).toList();
+        List<String> all =
+                sim.workspaces(SimKeys.ORG_A_ID).stream().map(SimWorkspace::id).toList();
 
-        JsonNode body = json(client.get(PATH + "?include_archived=true&limit=2&before_id=" + all.get(5),
-                SimKeys.ORG_A_ADMIN_KEY));
+        JsonNode body = json(
+                client.get(PATH + "?include_archived=true&limit=2&before_id=" + all.get(5), SimKeys.ORG_A_ADMIN_KEY));
 
         assertThat(ids(body)).containsExactly(all.get(3), all.get(4));
         assertThat(body.get("has_more").asBoolean()).isTrue();
@@ -103,7 +110,11 @@ class WorkspacesTest {
 
     @Test
     void badParameters_areInvalidRequest() {
-        for (String query : List.of("?limit=0", "?limit=1001", "?include_archived=maybe", "?after_id=wrkspc_unknown",
+        for (String query : List.of(
+                "?limit=0",
+                "?limit=1001",
+                "?include_archived=maybe",
+                "?after_id=wrkspc_unknown",
                 "?after_id=a&before_id=b")) {
             assertInvalidRequest(client.get(PATH + query, SimKeys.ORG_A_ADMIN_KEY));
         }
@@ -125,15 +136,17 @@ class WorkspacesTest {
     void limit_defaultsToTwentyAndManyWorkspacesKeepCreationOrder() {
         try (AnthropicSim large = AnthropicSim.start(0, SimConfig.defaults().withWorkspaces(1000, 100))) {
             JsonNode body = json(new SimApiClient(large).get(PATH, SimKeys.ORG_A_ADMIN_KEY));
-            JsonNode all = json(new SimApiClient(large).get(PATH + "?limit=1000&include_archived=true",
-                    SimKeys.ORG_A_ADMIN_KEY));
+            JsonNode all = json(
+                    new SimApiClient(large).get(PATH + "?limit=1000&include_archived=true", SimKeys.ORG_A_ADMIN_KEY));
 
             assertThat(body.get("data")).hasSize(20);
             assertThat(body.get("has_more").asBoolean()).isTrue();
             assertThat(all.get("data")).hasSize(1000);
             assertThat(all.get("has_more").asBoolean()).isFalse();
             List<String> created = new ArrayList<>();
-            all.get("data").forEach(workspace -> created.add(workspace.get("created_at").asText()));
+            all.get("data")
+                    .forEach(
+                            workspace -> created.add(workspace.get("created_at").asText()));
             assertThat(created).isSorted().allSatisfy(time -> assertThat(time).startsWith("2025-"));
         }
     }

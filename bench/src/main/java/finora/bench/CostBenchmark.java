@@ -1,12 +1,13 @@
 package finora.bench;
 
+import com.google.protobuf.ByteString;
 import finora.api.v1.CostDimension;
 import finora.api.v1.CostFilter;
 import finora.api.v1.CostOrder;
 import finora.api.v1.CostServiceGrpc;
 import finora.api.v1.GetSpendSummaryRequest;
-import finora.api.v1.TagFilter;
 import finora.api.v1.QueryCostsRequest;
+import finora.api.v1.TagFilter;
 import finora.server.App;
 import finora.server.FinoraServer;
 import finora.server.ServerConfig;
@@ -14,7 +15,6 @@ import finora.server.auth.Plan;
 import finora.server.auth.Role;
 import finora.server.db.Database;
 import finora.server.db.EmbeddedPostgres;
-import com.google.protobuf.ByteString;
 import io.grpc.CallCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -41,11 +41,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -59,7 +59,9 @@ import picocli.CommandLine.Option;
  * that never hit the cache (random tenants, ranges, groupings and filters: the rollups' real speed);
  * the Spend page's real mix for new ranges; and the naive {@code GROUP BY} over the raw line items.
  */
-@Command(name = "finora-bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "finora-bench",
+        mixinStandardHelpOptions = true,
         description = "Benchmarks QueryCosts (cached, cache-missing, the Spend page's mix) against the transport "
                 + "ceiling and a naive GROUP BY.")
 public final class CostBenchmark implements Callable<Integer> {
@@ -69,33 +71,50 @@ public final class CostBenchmark implements Callable<Integer> {
     @Option(names = "--days", defaultValue = "730", description = "Days per tenant (default: ${DEFAULT-VALUE}).")
     int days;
 
-    @Option(names = "--items-per-day", defaultValue = "1000",
+    @Option(
+            names = "--items-per-day",
+            defaultValue = "1000",
             description = "Line items per tenant and day (default: ${DEFAULT-VALUE}).")
     int itemsPerDay;
 
-    @Option(names = "--query-days", defaultValue = "365",
+    @Option(
+            names = "--query-days",
+            defaultValue = "365",
             description = "Days the measured QueryCosts spans (default: ${DEFAULT-VALUE}).")
     int queryDays;
 
     @Option(names = "--threads", defaultValue = "16", description = "Concurrent callers (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--seconds", defaultValue = "10", description = "Seconds per measured run (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seconds",
+            defaultValue = "10",
+            description = "Seconds per measured run (default: ${DEFAULT-VALUE}).")
     int seconds;
 
-    @Option(names = "--warmup", defaultValue = "3", description = "Warm-up seconds per scenario (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--warmup",
+            defaultValue = "3",
+            description = "Warm-up seconds per scenario (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--per-grouping", defaultValue = "false",
+    @Option(
+            names = "--per-grouping",
+            defaultValue = "false",
             description = "Also measure the cache-miss queries one grouping at a time.")
     boolean perGrouping;
 
-    @Option(names = "--explain", defaultValue = "false",
+    @Option(
+            names = "--explain",
+            defaultValue = "false",
             description = "Print EXPLAIN ANALYZE of each grouping's query over the detail rollup and over the "
                     + "rollup QueryCosts now reads, then exit.")
     boolean explain;
 
-    @Option(names = "--naive", defaultValue = "true", negatable = true,
+    @Option(
+            names = "--naive",
+            defaultValue = "true",
+            negatable = true,
             description = "Measure the naive GROUP BY over the raw rows (default: ${DEFAULT-VALUE}).")
     boolean naive;
 
@@ -132,8 +151,8 @@ public final class CostBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         Path dir = Files.createTempDirectory("finora-bench");
         LocalDate yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1);
-        ServerConfig config = ServerConfig.fromEnv(Map.of("FINORA_DATA_DIR", dir.toString(),
-                "FINORA_METRICS_PORT", "-1"));
+        ServerConfig config =
+                ServerConfig.fromEnv(Map.of("FINORA_DATA_DIR", dir.toString(), "FINORA_METRICS_PORT", "-1"));
         try (Database db = Database.open(EmbeddedPostgres.start(dir), Database.PoolSizes.of(config))) {
             App app = App.create(App.Config.of(config, db.dsl(), db.sideDataSource(), Clock.systemUTC()));
             out.printf("Loading %d tenants x %d days x %d line items with COPY...%n", tenants, days, itemsPerDay);
@@ -142,7 +161,9 @@ public final class CostBenchmark implements Callable<Integer> {
             List<String> tokens = new ArrayList<>();
             for (int t = 0; t < tenants; t++) {
                 var tenant = app.accounts().createTenant("bench-" + t, Plan.ENTERPRISE);
-                tokens.add(app.accounts().createToken(tenant.id(), Role.READER, "bench", "bench").token());
+                tokens.add(app.accounts()
+                        .createToken(tenant.id(), Role.READER, "bench", "bench")
+                        .token());
                 loaded.add(DataLoader.load(db.dataSource(), tenant.id(), yesterday, days, itemsPerDay, t));
             }
             long rows = loaded.stream().mapToLong(DataLoader.Loaded::rows).sum();
@@ -160,44 +181,57 @@ public final class CostBenchmark implements Callable<Integer> {
                 return 0;
             }
             QueryCostsRequest query = QueryCostsRequest.newBuilder()
-                    .setStartDate(date(start)).setEndDate(date(target.lastDay()))
-                    .addGroupBy(CostDimension.COST_DIMENSION_DAY).addGroupBy(CostDimension.COST_DIMENSION_MODEL_FAMILY)
+                    .setStartDate(date(start))
+                    .setEndDate(date(target.lastDay()))
+                    .addGroupBy(CostDimension.COST_DIMENSION_DAY)
+                    .addGroupBy(CostDimension.COST_DIMENSION_MODEL_FAMILY)
                     .build(); // the API's default page: 100 rows, as a grid loads them
             List<Line> lines = new ArrayList<>();
             boolean exact;
             // The server as it runs: virtual threads behind the call gate.
             try (Served served = serve(app, FinoraServer.Handlers.virtualThreads(config.concurrency()), tokens)) {
-                var answer = served.costs(0).withDeadlineAfter(2, TimeUnit.MINUTES).queryCosts(query); // cold caches
+                var answer =
+                        served.costs(0).withDeadlineAfter(2, TimeUnit.MINUTES).queryCosts(query); // cold caches
                 BigDecimal queried = BigDecimal.valueOf(answer.getTotal().getUnits())
                         .add(BigDecimal.valueOf(answer.getTotal().getNanos(), 9));
                 BigDecimal truth = naiveTotal(db, target, start);
                 exact = queried.compareTo(truth) == 0;
-                out.printf("QueryCosts total %s, SQL over raw rows %s: %s%n", queried.toPlainString(),
-                        truth.toPlainString(), exact ? "exact" : "MISMATCH");
+                out.printf(
+                        "QueryCosts total %s, SQL over raw rows %s: %s%n",
+                        queried.toPlainString(), truth.toPlainString(), exact ? "exact" : "MISMATCH");
                 Queries queries = new Queries(loaded, span, new Random(42));
                 lines.add(measure("empty unary RPC (health Check): the ceiling", 1, served.emptyCall()));
-                lines.add(measure("QueryCosts " + span + "d day x family, cached repeat", 1,
+                lines.add(measure(
+                        "QueryCosts " + span + "d day x family, cached repeat",
+                        1,
                         () -> served.costs(0).queryCosts(query)));
-                lines.add(measure("QueryCosts distinct ~" + span + "d, cache miss", 1,
+                lines.add(measure(
+                        "QueryCosts distinct ~" + span + "d, cache miss",
+                        1,
                         () -> served.costs(queries.tenantOf()).queryCosts(queries.next(Queries.Grouping.ANY))));
                 if (perGrouping) {
                     for (Queries.Grouping g : Queries.Grouping.values()) {
                         if (g != Queries.Grouping.ANY) {
-                            lines.add(measure("  cache miss, " + g.label, 1,
+                            lines.add(measure(
+                                    "  cache miss, " + g.label,
+                                    1,
                                     () -> served.costs(queries.tenantOf()).queryCosts(queries.next(g))));
                         }
                     }
                 }
                 SpendPage page = new SpendPage(served, queries);
                 page.load(); // learns how many RPCs one page load makes
-                lines.add(measure("Spend page (summary + " + SpendPage.QUERIES + " QueryCosts), cache miss",
-                        page.rpcs(), page::load));
+                lines.add(measure(
+                        "Spend page (summary + " + SpendPage.QUERIES + " QueryCosts), cache miss",
+                        page.rpcs(),
+                        page::load));
                 if (naive) {
-                    lines.add(measure("naive GROUP BY day x family, raw rows (JDBC)", 1,
-                            () -> naiveGroupBy(db, target, start)));
+                    lines.add(measure(
+                            "naive GROUP BY day x family, raw rows (JDBC)", 1, () -> naiveGroupBy(db, target, start)));
                 }
                 if (queries.repeats() > 0) {
-                    out.printf("Note: %d distinct-query draws ran out of new combinations and repeated one.%n",
+                    out.printf(
+                            "Note: %d distinct-query draws ran out of new combinations and repeated one.%n",
                             queries.repeats());
                 }
             }
@@ -223,8 +257,8 @@ public final class CostBenchmark implements Callable<Integer> {
             DAY_FAMILY("day x family", CostDimension.COST_DIMENSION_DAY, CostDimension.COST_DIMENSION_MODEL_FAMILY),
             DAY_WORKSPACE("day x workspace", CostDimension.COST_DIMENSION_DAY, CostDimension.COST_DIMENSION_WORKSPACE),
             MODEL("model", CostDimension.COST_DIMENSION_MODEL),
-            MONTH_FAMILY("month x family", CostDimension.COST_DIMENSION_MONTH,
-                    CostDimension.COST_DIMENSION_MODEL_FAMILY),
+            MONTH_FAMILY(
+                    "month x family", CostDimension.COST_DIMENSION_MONTH, CostDimension.COST_DIMENSION_MODEL_FAMILY),
             WEEK("week", CostDimension.COST_DIMENSION_WEEK);
 
             final String label;
@@ -287,7 +321,10 @@ public final class CostBenchmark implements Callable<Integer> {
             for (int attempt = 0; ; attempt++) {
                 QueryCostsRequest r;
                 synchronized (random) {
-                    r = draw(tenants.get(t), Grouping.DAY_FAMILY).toBuilder().clearFilter().clearGroupBy().build();
+                    r = draw(tenants.get(t), Grouping.DAY_FAMILY).toBuilder()
+                            .clearFilter()
+                            .clearGroupBy()
+                            .build();
                 }
                 if (seen.add(r.toByteString().concat(ByteString.copyFromUtf8("@range" + t))) || attempt > 10_000) {
                     return r;
@@ -296,23 +333,28 @@ public final class CostBenchmark implements Callable<Integer> {
         }
 
         private QueryCostsRequest draw(DataLoader.Loaded loaded, Grouping grouping) {
-            int available = (int) (loaded.lastDay().toEpochDay() - loaded.firstDay().toEpochDay()) + 1;
+            int available =
+                    (int) (loaded.lastDay().toEpochDay() - loaded.firstDay().toEpochDay()) + 1;
             int length = Math.min(available, span - random.nextInt(Math.min(31, span)));
             LocalDate first = loaded.firstDay().plusDays(random.nextInt(available - length + 1));
-            Grouping g = grouping != Grouping.ANY ? grouping
+            Grouping g = grouping != Grouping.ANY
+                    ? grouping
                     : Grouping.values()[1 + random.nextInt(Grouping.values().length - 1)];
             QueryCostsRequest.Builder b = QueryCostsRequest.newBuilder()
-                    .setStartDate(date(first)).setEndDate(date(first.plusDays(length - 1L)))
+                    .setStartDate(date(first))
+                    .setEndDate(date(first.plusDays(length - 1L)))
                     .addAllGroupBy(g.dims);
             CostFilter.Builder f = CostFilter.newBuilder();
             switch (random.nextInt(8)) {
                 case 0 -> f.addModelFamilies(DataLoader.MODELS[random.nextInt(DataLoader.MODELS.length)][1]);
                 case 1 -> f.addModels(DataLoader.MODELS[random.nextInt(DataLoader.MODELS.length)][0]);
-                case 2 -> f.addTags(TagFilter.newBuilder().setKey("workspace")
-                        .addValues(DataLoader.WORKSPACES[1 + random.nextInt(DataLoader.WORKSPACES.length - 1)]));
-                case 3 -> f.addTags(TagFilter.newBuilder().setKey("api_key")
-                        .addValues("apikey_bench_" + random.nextInt(7)));
-                default -> { } // half the queries: no filter
+                case 2 ->
+                    f.addTags(TagFilter.newBuilder()
+                            .setKey("workspace")
+                            .addValues(DataLoader.WORKSPACES[1 + random.nextInt(DataLoader.WORKSPACES.length - 1)]));
+                case 3 ->
+                    f.addTags(TagFilter.newBuilder().setKey("api_key").addValues("apikey_bench_" + random.nextInt(7)));
+                default -> {} // half the queries: no filter
             }
             return b.setFilter(f).build();
         }
@@ -344,19 +386,29 @@ public final class CostBenchmark implements Callable<Integer> {
             int t = queries.tenantOf();
             QueryCostsRequest range = queries.nextRange();
             var costs = served.costs(t);
-            costs.getSpendSummary(GetSpendSummaryRequest.newBuilder().setStartDate(range.getStartDate())
-                    .setEndDate(range.getEndDate()).build());
+            costs.getSpendSummary(GetSpendSummaryRequest.newBuilder()
+                    .setStartDate(range.getStartDate())
+                    .setEndDate(range.getEndDate())
+                    .build());
             int rpcs = 1;
-            QueryCostsRequest chart = range.toBuilder().addGroupBy(CostDimension.COST_DIMENSION_DAY)
-                    .addGroupBy(CostDimension.COST_DIMENSION_MODEL_FAMILY).setOrderBy(CostOrder.COST_ORDER_DATE)
-                    .setPageSize(1000).build();
+            QueryCostsRequest chart = range.toBuilder()
+                    .addGroupBy(CostDimension.COST_DIMENSION_DAY)
+                    .addGroupBy(CostDimension.COST_DIMENSION_MODEL_FAMILY)
+                    .setOrderBy(CostOrder.COST_ORDER_DATE)
+                    .setPageSize(1000)
+                    .build();
             String pageToken = "";
             do {
-                pageToken = costs.queryCosts(chart.toBuilder().setPageToken(pageToken).build()).getNextPageToken();
+                pageToken = costs.queryCosts(
+                                chart.toBuilder().setPageToken(pageToken).build())
+                        .getNextPageToken();
                 rpcs++;
             } while (!pageToken.isEmpty());
             costs.queryCosts(grid(range, CostOrder.COST_ORDER_DATE, CostDimension.COST_DIMENSION_DAY));
-            costs.queryCosts(grid(range, CostOrder.COST_ORDER_AMOUNT_DESC, CostDimension.COST_DIMENSION_MODEL_FAMILY,
+            costs.queryCosts(grid(
+                    range,
+                    CostOrder.COST_ORDER_AMOUNT_DESC,
+                    CostDimension.COST_DIMENSION_MODEL_FAMILY,
                     CostDimension.COST_DIMENSION_MODEL));
             costs.queryCosts(grid(range, CostOrder.COST_ORDER_AMOUNT_DESC, CostDimension.COST_DIMENSION_WORKSPACE));
             costs.queryCosts(grid(range, CostOrder.COST_ORDER_AMOUNT_DESC, CostDimension.COST_DIMENSION_API_KEY));
@@ -366,14 +418,19 @@ public final class CostBenchmark implements Callable<Integer> {
         }
 
         private static QueryCostsRequest grid(QueryCostsRequest range, CostOrder order, CostDimension... dims) {
-            return range.toBuilder().addAllGroupBy(List.of(dims)).setOrderBy(order).setPageSize(500).build();
+            return range.toBuilder()
+                    .addAllGroupBy(List.of(dims))
+                    .setOrderBy(order)
+                    .setPageSize(500)
+                    .build();
         }
     }
 
     /** A running server and a channel to it; closing stops both. */
     private record Served(FinoraServer server, ManagedChannel channel, List<String> tokens) implements AutoCloseable {
         CostServiceGrpc.CostServiceBlockingStub costs(int tenant) {
-            return CostServiceGrpc.newBlockingStub(channel).withCallCredentials(bearer(tokens.get(tenant)))
+            return CostServiceGrpc.newBlockingStub(channel)
+                    .withCallCredentials(bearer(tokens.get(tenant)))
                     .withDeadlineAfter(10, TimeUnit.SECONDS);
         }
 
@@ -391,10 +448,12 @@ public final class CostBenchmark implements Callable<Integer> {
 
     private static Served serve(App app, FinoraServer.Handlers handlers, List<String> tokens)
             throws java.io.IOException {
-        FinoraServer server = FinoraServer.create(Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create()),
-                app, handlers).start(Duration.ofSeconds(5));
-        ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(),
-                InsecureChannelCredentials.create()).build();
+        FinoraServer server = FinoraServer.create(
+                        Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create()), app, handlers)
+                .start(Duration.ofSeconds(5));
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress(
+                        "127.0.0.1", server.port(), InsecureChannelCredentials.create())
+                .build();
         return new Served(server, channel, tokens);
     }
 
@@ -408,32 +467,50 @@ public final class CostBenchmark implements Callable<Integer> {
     private void print(List<Line> lines) {
         Line ceiling = lines.get(0);
         out.println();
-        out.printf("%-52s | %9s %7s %7s %7s | %9s %7s %7s | %s%n", "scenario", "max QPS", "% ceil", "p50 ms",
-                "p99 ms", "half QPS", "p50 ms", "p99 ms", "errors");
+        out.printf(
+                "%-52s | %9s %7s %7s %7s | %9s %7s %7s | %s%n",
+                "scenario", "max QPS", "% ceil", "p50 ms", "p99 ms", "half QPS", "p50 ms", "p99 ms", "errors");
         out.println("-".repeat(128));
         for (Line l : lines) {
-            out.printf("%-52s | %9.0f %6.1f%% %7.2f %7.2f | %9.0f %7.2f %7.2f | %d%n", l.scenario(), l.max().qps(),
-                    l.rpcQps() / ceiling.max().qps() * 100, l.max().p50Millis(), l.max().p99Millis(), l.half().qps(),
-                    l.half().p50Millis(), l.half().p99Millis(), l.max().errors() + l.half().errors());
+            out.printf(
+                    "%-52s | %9.0f %6.1f%% %7.2f %7.2f | %9.0f %7.2f %7.2f | %d%n",
+                    l.scenario(),
+                    l.max().qps(),
+                    l.rpcQps() / ceiling.max().qps() * 100,
+                    l.max().p50Millis(),
+                    l.max().p99Millis(),
+                    l.half().qps(),
+                    l.half().p50Millis(),
+                    l.half().p99Millis(),
+                    l.max().errors() + l.half().errors());
         }
         Line miss = lines.get(2);
-        out.printf("%n%% ceil: RPCs per second against the empty RPC's (a Spend page load makes %.1f RPCs).%n",
-                lines.stream().filter(l -> l.scenario().startsWith("Spend page")).findFirst()
-                        .map(Line::rpcsPerCall).orElse(0.0));
-        out.printf("Cache-miss QueryCosts reach %.1f %% of the transport ceiling's QPS (goal >= 25 %%); "
-                + "p99 at half load %.2f ms (goal <= 20 ms).%n", miss.rpcQps() / ceiling.max().qps() * 100,
-                miss.half().p99Millis());
-        out.printf("Machine: %d cores, %s %s; load average at the end %.2f%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+        out.printf(
+                "%n%% ceil: RPCs per second against the empty RPC's (a Spend page load makes %.1f RPCs).%n",
+                lines.stream()
+                        .filter(l -> l.scenario().startsWith("Spend page"))
+                        .findFirst()
+                        .map(Line::rpcsPerCall)
+                        .orElse(0.0));
+        out.printf(
+                "Cache-miss QueryCosts reach %.1f %% of the transport ceiling's QPS (goal >= 25 %%); "
+                        + "p99 at half load %.2f ms (goal <= 20 ms).%n",
+                miss.rpcQps() / ceiling.max().qps() * 100, miss.half().p99Millis());
+        out.printf(
+                "Machine: %d cores, %s %s; load average at the end %.2f%n",
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.vm.name"),
                 System.getProperty("java.version"),
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        .getSystemLoadAverage());
     }
 
     private static final String NAIVE = "select day, model_family, sum(amount_usd) from cost_line_item "
             + "where tenant_id = ? and day between ? and ? group by day, model_family order by day, model_family";
 
     private static void naiveGroupBy(Database db, DataLoader.Loaded target, LocalDate start) {
-        try (Connection c = db.dataSource().getConnection(); PreparedStatement st = c.prepareStatement(NAIVE)) {
+        try (Connection c = db.dataSource().getConnection();
+                PreparedStatement st = c.prepareStatement(NAIVE)) {
             st.setObject(1, target.tenantId());
             st.setObject(2, start);
             st.setObject(3, target.lastDay());
@@ -462,8 +539,11 @@ public final class CostBenchmark implements Callable<Integer> {
     }
 
     private static com.google.type.Date date(LocalDate d) {
-        return com.google.type.Date.newBuilder().setYear(d.getYear()).setMonth(d.getMonthValue())
-                .setDay(d.getDayOfMonth()).build();
+        return com.google.type.Date.newBuilder()
+                .setYear(d.getYear())
+                .setMonth(d.getMonthValue())
+                .setDay(d.getDayOfMonth())
+                .build();
     }
 
     private static CallCredentials bearer(String token) {

@@ -29,17 +29,22 @@ final class DataLoader {
         {"claude-fable-5", "Fable", "5"},
     };
     static final String[] WORKSPACES = {"", "wrkspc_bench_1", "wrkspc_bench_2", "wrkspc_bench_3", "wrkspc_bench_4"};
-    static final String[] TOKEN_TYPES = {"uncached_input_tokens", "output_tokens", "cache_read_input_tokens",
-        "cache_creation.ephemeral_5m_input_tokens", "cache_creation.ephemeral_1h_input_tokens"};
+    static final String[] TOKEN_TYPES = {
+        "uncached_input_tokens",
+        "output_tokens",
+        "cache_read_input_tokens",
+        "cache_creation.ephemeral_5m_input_tokens",
+        "cache_creation.ephemeral_1h_input_tokens"
+    };
 
     /** What was loaded for one tenant; {@code total} is the exact sum of its line items. */
-    record Loaded(UUID tenantId, UUID connectionId, LocalDate firstDay, LocalDate lastDay, long rows,
-            BigDecimal total) {}
+    record Loaded(
+            UUID tenantId, UUID connectionId, LocalDate firstDay, LocalDate lastDay, long rows, BigDecimal total) {}
 
     private DataLoader() {}
 
-    static Loaded load(DataSource dataSource, UUID tenantId, LocalDate yesterday, int days, int itemsPerDay,
-            long seed) throws SQLException, IOException {
+    static Loaded load(DataSource dataSource, UUID tenantId, LocalDate yesterday, int days, int itemsPerDay, long seed)
+            throws SQLException, IOException {
         UUID connectionId = UUID.randomUUID();
         LocalDate first = yesterday.minusDays(days - 1L);
         Random random = new Random(seed);
@@ -63,7 +68,8 @@ final class DataLoader {
                 st.setString(5, "Bench org " + tenantId.toString().substring(0, 8));
                 st.executeUpdate();
             }
-            try (var st = c.prepareStatement("insert into workspace (ledger_id, workspace_id, name) values (?, ?, ?)")) {
+            try (var st =
+                    c.prepareStatement("insert into workspace (ledger_id, workspace_id, name) values (?, ?, ?)")) {
                 for (int w = 1; w < 5; w++) {
                     st.setObject(1, connectionId);
                     st.setString(2, "wrkspc_bench_" + w);
@@ -72,8 +78,8 @@ final class DataLoader {
                 }
                 st.executeBatch();
             }
-            try (var st = c.prepareStatement("insert into api_key (ledger_id, api_key_id, name, status) "
-                    + "values (?, ?, ?, 'active')")) {
+            try (var st = c.prepareStatement(
+                    "insert into api_key (ledger_id, api_key_id, name, status) " + "values (?, ?, ?, 'active')")) {
                 for (int k = 0; k < 7; k++) {
                     st.setObject(1, connectionId);
                     st.setString(2, "apikey_bench_" + k);
@@ -82,8 +88,8 @@ final class DataLoader {
                 }
                 st.executeBatch();
             }
-            try (var st = c.prepareStatement("insert into actor (ledger_id, actor_id, actor_type, label) "
-                    + "values (?, ?, 'user', ?)")) {
+            try (var st = c.prepareStatement(
+                    "insert into actor (ledger_id, actor_id, actor_type, label) " + "values (?, ?, 'user', ?)")) {
                 for (int k = 0; k < 11; k++) {
                     st.setObject(1, connectionId);
                     st.setString(2, "user_bench_" + k);
@@ -114,24 +120,55 @@ final class DataLoader {
                     String product = k % 3 == 0 ? "claude_code" : "api";
                     BigDecimal amount = BigDecimal.valueOf(random.nextInt(10_000_000), 8); // USD, 8 decimals
                     dayTotal = dayTotal.add(amount);
-                    items.append(tenantId).append(',').append(connectionId).append(',').append(day).append(',')
-                            .append(ws).append(",item-").append(k).append(',').append(m[0]).append(',')
-                            .append(m[1]).append(',').append(m[2]).append(",tokens,").append(tokenType).append(',')
-                            .append(tier).append(",0-200k,global,").append(amount.toPlainString()).append(',')
-                            .append(apiKey).append(',').append(actor).append(',').append(product).append('\n');
+                    items.append(tenantId)
+                            .append(',')
+                            .append(connectionId)
+                            .append(',')
+                            .append(day)
+                            .append(',')
+                            .append(ws)
+                            .append(",item-")
+                            .append(k)
+                            .append(',')
+                            .append(m[0])
+                            .append(',')
+                            .append(m[1])
+                            .append(',')
+                            .append(m[2])
+                            .append(",tokens,")
+                            .append(tokenType)
+                            .append(',')
+                            .append(tier)
+                            .append(",0-200k,global,")
+                            .append(amount.toPlainString())
+                            .append(',')
+                            .append(apiKey)
+                            .append(',')
+                            .append(actor)
+                            .append(',')
+                            .append(product)
+                            .append('\n');
                     rows++;
                 }
                 total = total.add(dayTotal);
-                daysCsv.append(connectionId).append(',').append(day).append(',').append(dayTotal.toPlainString())
-                        .append(',').append(fetched).append(',')
-                        .append(day.isBefore(yesterday.minusDays(2)) ? "FINAL" : "PROVISIONAL").append('\n');
+                daysCsv.append(connectionId)
+                        .append(',')
+                        .append(day)
+                        .append(',')
+                        .append(dayTotal.toPlainString())
+                        .append(',')
+                        .append(fetched)
+                        .append(',')
+                        .append(day.isBefore(yesterday.minusDays(2)) ? "FINAL" : "PROVISIONAL")
+                        .append('\n');
                 if (items.length() > (8 << 20)) {
                     copyItems(copy, new StringReader(items.toString()));
                     items.setLength(0);
                 }
             }
             copyItems(copy, new StringReader(items.toString()));
-            copy.copyIn("COPY cost_day (ledger_id, day, total_usd, fetched_at, status) FROM STDIN WITH (FORMAT csv)",
+            copy.copyIn(
+                    "COPY cost_day (ledger_id, day, total_usd, fetched_at, status) FROM STDIN WITH (FORMAT csv)",
                     new StringReader(daysCsv.toString()));
             try (var st = c.createStatement()) {
                 st.execute("ANALYZE cost_line_item");
@@ -142,8 +179,10 @@ final class DataLoader {
     }
 
     private static void copyItems(CopyManager copy, Reader csv) throws SQLException, IOException {
-        copy.copyIn("COPY cost_line_item (tenant_id, ledger_id, day, workspace_id, description, model, "
-                + "model_family, model_version, cost_type, token_type, service_tier, context_window, inference_geo, "
-                + "amount_usd, api_key_id, actor_id, product) FROM STDIN WITH (FORMAT csv)", csv);
+        copy.copyIn(
+                "COPY cost_line_item (tenant_id, ledger_id, day, workspace_id, description, model, "
+                        + "model_family, model_version, cost_type, token_type, service_tier, context_window, inference_geo, "
+                        + "amount_usd, api_key_id, actor_id, product) FROM STDIN WITH (FORMAT csv)",
+                csv);
     }
 }

@@ -20,7 +20,8 @@ final class LoadGenerator {
 
     private LoadGenerator() {}
 
-    static Result closedLoop(Runnable call, int threads, Duration warmup, Duration duration) throws InterruptedException {
+    static Result closedLoop(Runnable call, int threads, Duration warmup, Duration duration)
+            throws InterruptedException {
         run(call, threads, warmup, 0);
         return run(call, threads, duration, 0);
     }
@@ -41,29 +42,31 @@ final class LoadGenerator {
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             long offset = interval == 0 ? 0 : interval * t / threads;
-            Thread worker = new Thread(() -> {
-                long intended = start + offset;
-                while (true) {
-                    if (interval > 0) {
-                        long now = System.nanoTime();
-                        if (intended > now) {
-                            LockSupport.parkNanos(intended - now);
+            Thread worker = new Thread(
+                    () -> {
+                        long intended = start + offset;
+                        while (true) {
+                            if (interval > 0) {
+                                long now = System.nanoTime();
+                                if (intended > now) {
+                                    LockSupport.parkNanos(intended - now);
+                                }
+                            }
+                            long begin = interval > 0 ? intended : System.nanoTime();
+                            if (begin >= end) {
+                                return;
+                            }
+                            try {
+                                call.run();
+                            } catch (RuntimeException e) {
+                                errors.incrementAndGet();
+                            }
+                            histogram.recordValue(Math.max(0, System.nanoTime() - begin));
+                            calls.incrementAndGet();
+                            intended += interval;
                         }
-                    }
-                    long begin = interval > 0 ? intended : System.nanoTime();
-                    if (begin >= end) {
-                        return;
-                    }
-                    try {
-                        call.run();
-                    } catch (RuntimeException e) {
-                        errors.incrementAndGet();
-                    }
-                    histogram.recordValue(Math.max(0, System.nanoTime() - begin));
-                    calls.incrementAndGet();
-                    intended += interval;
-                }
-            }, "load-" + t);
+                    },
+                    "load-" + t);
             worker.start();
             workers.add(worker);
         }
@@ -71,7 +74,11 @@ final class LoadGenerator {
             w.join();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Result(calls.get() / seconds, histogram.getValueAtPercentile(50) / 1e6,
-                histogram.getValueAtPercentile(99) / 1e6, calls.get(), errors.get());
+        return new Result(
+                calls.get() / seconds,
+                histogram.getValueAtPercentile(50) / 1e6,
+                histogram.getValueAtPercentile(99) / 1e6,
+                calls.get(),
+                errors.get());
     }
 }

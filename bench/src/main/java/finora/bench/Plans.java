@@ -25,11 +25,18 @@ final class Plans {
     private static final List<Case> CASES = List.of(
             new Case("day x family", "r.day, r.model_family", "r.day, r.model_family", null),
             new Case("day x workspace", "r.day, r.workspace_id", "r.day, r.workspace_id", "workspace"),
-            new Case("model", "r.model, r.model_family, r.model_version", "r.model, r.model_family, r.model_version",
+            new Case(
+                    "model",
+                    "r.model, r.model_family, r.model_version",
+                    "r.model, r.model_family, r.model_version",
                     "model"),
-            new Case("month x family", "cast(date_trunc('month', r.day) as date), r.model_family",
-                    "cast(date_trunc('month', r.day) as date), r.model_family", null),
-            new Case("week", "cast(date_trunc('week', r.day) as date)", "cast(date_trunc('week', r.day) as date)", null),
+            new Case(
+                    "month x family",
+                    "cast(date_trunc('month', r.day) as date), r.model_family",
+                    "cast(date_trunc('month', r.day) as date), r.model_family",
+                    null),
+            new Case(
+                    "week", "cast(date_trunc('week', r.day) as date)", "cast(date_trunc('week', r.day) as date)", null),
             new Case("api key", "r.api_key_id", "r.api_key_id", "api_key"));
 
     static void print(PrintStream out, Connection c, UUID tenant, LocalDate start, LocalDate end) throws SQLException {
@@ -40,19 +47,41 @@ final class Plans {
             if (k.narrowDimension() == null) {
                 run(out, c, k, "family rollup (now)", "cost_rollup_family r", "", tenant, start, end, true);
             } else {
-                String sel = k.select().replace("r.workspace_id", "r.value").replace("r.api_key_id", "r.value")
+                String sel = k.select()
+                        .replace("r.workspace_id", "r.value")
+                        .replace("r.api_key_id", "r.value")
                         .replace("r.model,", "r.value,");
-                String grp = k.groupBy().replace("r.workspace_id", "r.value").replace("r.api_key_id", "r.value")
+                String grp = k.groupBy()
+                        .replace("r.workspace_id", "r.value")
+                        .replace("r.api_key_id", "r.value")
                         .replace("r.model,", "r.value,");
-                run(out, c, new Case(k.name(), grp, sel, k.narrowDimension()), "narrow rollup (now)",
-                        "cost_rollup_dim r", " and r.dimension = '" + k.narrowDimension() + "'", tenant, start, end,
+                run(
+                        out,
+                        c,
+                        new Case(k.name(), grp, sel, k.narrowDimension()),
+                        "narrow rollup (now)",
+                        "cost_rollup_dim r",
+                        " and r.dimension = '" + k.narrowDimension() + "'",
+                        tenant,
+                        start,
+                        end,
                         true);
             }
         }
     }
 
-    private static void run(PrintStream out, Connection c, Case k, String label, String from, String extra,
-            UUID tenant, LocalDate start, LocalDate end, boolean full) throws SQLException {
+    private static void run(
+            PrintStream out,
+            Connection c,
+            Case k,
+            String label,
+            String from,
+            String extra,
+            UUID tenant,
+            LocalDate start,
+            LocalDate end,
+            boolean full)
+            throws SQLException {
         String groupBy = k.groupBy();
         String sql = "EXPLAIN (ANALYZE, BUFFERS) select " + k.select() + ", coalesce(sum(r.amount_usd), 0) as amount, "
                 + "bool_or(d.status is distinct from 'FINAL') as provisional, "
@@ -78,7 +107,8 @@ final class Plans {
         for (String line : plan) {
             if ((line.contains("Scan on cost_rollup") || line.contains("Scan using cost_rollup"))
                     && !line.contains("Bitmap Index Scan")) { // its rows are the heap scan's above it
-                var m = java.util.regex.Pattern.compile("actual time=[^ ]+ rows=(\\d+)").matcher(line);
+                var m = java.util.regex.Pattern.compile("actual time=[^ ]+ rows=(\\d+)")
+                        .matcher(line);
                 if (m.find()) {
                     rowsRead += Long.parseLong(m.group(1));
                 }
@@ -90,8 +120,13 @@ final class Plans {
                 exec = line.substring("Execution Time: ".length()).replace(" ms", "");
             }
         }
-        out.printf("%-16s | %-22s | %,12d | %10s | %10s%n", k.name(), label, rowsRead,
-                buffers.replace("shared hit=", "hit ").split(" read")[0], exec);
+        out.printf(
+                "%-16s | %-22s | %,12d | %10s | %10s%n",
+                k.name(),
+                label,
+                rowsRead,
+                buffers.replace("shared hit=", "hit ").split(" read")[0],
+                exec);
         if (full) {
             plan.forEach(l -> out.println("    " + l));
         }

@@ -29,34 +29,54 @@ import picocli.CommandLine.Option;
  * tail for the last syncs. Prints syncs/s, the lag from due to started (p50/p99), provider
  * requests/s, database connections used and CPU.
  */
-@Command(name = "scale", mixinStandardHelpOptions = true,
+@Command(
+        name = "scale",
+        mixinStandardHelpOptions = true,
         description = "Two sync replicas, N connections on the 15-min plan, one cycle against anthropic-sim.")
 public final class ScaleBenchmark implements Callable<Integer> {
     @Option(names = "--connections", defaultValue = "10000", description = "Connections (default: ${DEFAULT-VALUE}).")
     int connections;
 
-    @Option(names = "--time-scale", defaultValue = "1",
-            description = "Simulated seconds per real second; 1 runs the full 15-minute cycle (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--time-scale",
+            defaultValue = "1",
+            description =
+                    "Simulated seconds per real second; 1 runs the full 15-minute cycle (default: ${DEFAULT-VALUE}).")
     double timeScale;
 
-    @Option(names = "--latency-ms", defaultValue = "200",
+    @Option(
+            names = "--latency-ms",
+            defaultValue = "200",
             description = "Median latency of every simulator answer (default: ${DEFAULT-VALUE}).")
     int latencyMs;
 
-    @Option(names = "--workers", defaultValue = "16", description = "Sync workers per replica (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--workers",
+            defaultValue = "16",
+            description = "Sync workers per replica (default: ${DEFAULT-VALUE}).")
     int workers;
 
-    @Option(names = "--max-outbound", defaultValue = "16",
+    @Option(
+            names = "--max-outbound",
+            defaultValue = "16",
             description = "Requests to Anthropic in flight per replica (default: ${DEFAULT-VALUE}).")
     int maxOutbound;
 
-    @Option(names = "--pool", defaultValue = "10", description = "Database pool per replica (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--pool",
+            defaultValue = "10",
+            description = "Database pool per replica (default: ${DEFAULT-VALUE}).")
     int pool;
 
-    @Option(names = "--poll-ms", defaultValue = "1000", description = "Poll interval of the schedulers (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--poll-ms",
+            defaultValue = "1000",
+            description = "Poll interval of the schedulers (default: ${DEFAULT-VALUE}).")
     int pollMs;
 
-    @Option(names = "--rows-per-day", defaultValue = "10",
+    @Option(
+            names = "--rows-per-day",
+            defaultValue = "10",
             description = "Simulated cost rows per day and organization (default: ${DEFAULT-VALUE}).")
     int rowsPerDay;
 
@@ -76,12 +96,24 @@ public final class ScaleBenchmark implements Callable<Integer> {
         Duration cycle = Plan.ENTERPRISE.refreshInterval();
         Clock clock = SyncFleet.scaled(Instant.now(), timeScale);
         double realCycleSeconds = cycle.toSeconds() / timeScale;
-        out.printf(Locale.ROOT, "Scale run: %,d connections on the %d-min plan, 2 replicas x %d workers, pool %d, "
-                + "outbound limit %d per replica, simulator latency %d ms (median)%n", connections, cycle.toMinutes(),
-                workers, pool, maxOutbound, latencyMs);
+        out.printf(
+                Locale.ROOT,
+                "Scale run: %,d connections on the %d-min plan, 2 replicas x %d workers, pool %d, "
+                        + "outbound limit %d per replica, simulator latency %d ms (median)%n",
+                connections,
+                cycle.toMinutes(),
+                workers,
+                pool,
+                maxOutbound,
+                latencyMs);
         if (timeScale != 1) {
-            out.printf(Locale.ROOT, "TIME SCALE %.1f: the 15-min cycle is simulated in %.0f real seconds; lags are "
-                    + "shown in simulated seconds (real = simulated / %.1f)%n", timeScale, realCycleSeconds, timeScale);
+            out.printf(
+                    Locale.ROOT,
+                    "TIME SCALE %.1f: the 15-min cycle is simulated in %.0f real seconds; lags are "
+                            + "shown in simulated seconds (real = simulated / %.1f)%n",
+                    timeScale,
+                    realCycleSeconds,
+                    timeScale);
         }
         try (SyncFleet fleet = new SyncFleet(clock, SimConfig.defaults().withRowsPerDay(rowsPerDay));
                 HikariDataSource admin = fleet.dataSource(2)) {
@@ -89,11 +121,14 @@ public final class ScaleBenchmark implements Callable<Integer> {
             long seedStart = System.nanoTime();
             Instant firstDue = clock.instant().plusSeconds((long) (5 * timeScale));
             fleet.seed(connections, firstDue, cycle, admin);
-            out.printf(Locale.ROOT, "Seeded %,d tenants, connections and 2 years of FINAL days in %.1f s%n",
-                    connections, (System.nanoTime() - seedStart) / 1e9);
+            out.printf(
+                    Locale.ROOT,
+                    "Seeded %,d tenants, connections and 2 years of FINAL days in %.1f s%n",
+                    connections,
+                    (System.nanoTime() - seedStart) / 1e9);
 
-            SyncConfig sync = new SyncConfig("x", Duration.ofMillis(pollMs), workers, Duration.ofMinutes(5),
-                    Duration.ofSeconds(10));
+            SyncConfig sync = new SyncConfig(
+                    "x", Duration.ofMillis(pollMs), workers, Duration.ofMinutes(5), Duration.ofSeconds(10));
             fleet.startReplica("replica-1", sync, maxOutbound, pool);
             fleet.startReplica("replica-2", sync, maxOutbound, pool);
             long runStart = System.nanoTime();
@@ -122,7 +157,8 @@ public final class ScaleBenchmark implements Callable<Integer> {
     }
 
     private static long firstRunsStarted(HikariDataSource ds, Instant dueEnd) throws Exception {
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+        try (Connection c = ds.getConnection();
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT count(DISTINCT r.connection_id) FROM sync_run r"
                         + " JOIN bench_seed s USING (connection_id) WHERE s.first_due < '" + dueEnd + "'")) {
             rs.next();
@@ -130,8 +166,9 @@ public final class ScaleBenchmark implements Callable<Integer> {
         }
     }
 
-    private void report(HikariDataSource ds, Instant firstDue, Instant dueEnd, double realSeconds, long requests,
-            Sampler sampler) throws Exception {
+    private void report(
+            HikariDataSource ds, Instant firstDue, Instant dueEnd, double realSeconds, long requests, Sampler sampler)
+            throws Exception {
         Histogram lag = new Histogram(3_600_000L, 3);
         long succeeded = 0;
         long failed = 0;
@@ -139,7 +176,8 @@ public final class ScaleBenchmark implements Callable<Integer> {
         long syncedInCycle = 0;
         long duplicates;
         String byReplica;
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = ds.getConnection();
+                Statement st = c.createStatement()) {
             try (ResultSet rs = st.executeQuery("SELECT r.outcome, r.started_at, s.first_due, r.replica_id"
                     + " FROM (SELECT DISTINCT ON (connection_id) * FROM sync_run ORDER BY connection_id, started_at) r"
                     + " JOIN bench_seed s USING (connection_id)")) {
@@ -175,28 +213,47 @@ public final class ScaleBenchmark implements Callable<Integer> {
         out.println("| measure | value |");
         out.println("|---|---:|");
         row("connections (tenants on the 15-min plan)", String.format(Locale.ROOT, "%,d", connections));
-        row("cycle", timeScale == 1 ? "15 min, real time" : String.format(Locale.ROOT,
-                "15 min simulated in %.0f s (time scale %.1f)", cycleReal, timeScale));
+        row(
+                "cycle",
+                timeScale == 1
+                        ? "15 min, real time"
+                        : String.format(
+                                Locale.ROOT, "15 min simulated in %.0f s (time scale %.1f)", cycleReal, timeScale));
         row("first syncs run / succeeded / failed", runs + " / " + succeeded + " / " + failed);
-        row("connections synced inside the cycle", String.format(Locale.ROOT, "%,d of %,d (%.1f %%)", syncedInCycle,
-                connections, 100.0 * syncedInCycle / connections));
+        row(
+                "connections synced inside the cycle",
+                String.format(
+                        Locale.ROOT,
+                        "%,d of %,d (%.1f %%)",
+                        syncedInCycle,
+                        connections,
+                        100.0 * syncedInCycle / connections));
         row("connections synced twice (2 successful runs) before their next due time", Long.toString(duplicates));
-        row("syncs/s sustained (real)", String.format(Locale.ROOT, "%.1f", succeeded / Math.min(realSeconds,
-                Math.max(cycleReal, 1))));
-        row("lag due → started, p50 / p99 / max (simulated s)", String.format(Locale.ROOT, "%.1f / %.1f / %.1f",
-                lag.getValueAtPercentile(50) / 1000.0, lag.getValueAtPercentile(99) / 1000.0,
-                lag.getMaxValue() / 1000.0));
+        row(
+                "syncs/s sustained (real)",
+                String.format(Locale.ROOT, "%.1f", succeeded / Math.min(realSeconds, Math.max(cycleReal, 1))));
+        row(
+                "lag due → started, p50 / p99 / max (simulated s)",
+                String.format(
+                        Locale.ROOT,
+                        "%.1f / %.1f / %.1f",
+                        lag.getValueAtPercentile(50) / 1000.0,
+                        lag.getValueAtPercentile(99) / 1000.0,
+                        lag.getMaxValue() / 1000.0));
         row("provider requests/s (real)", String.format(Locale.ROOT, "%.1f", requests / realSeconds));
         row("database connections open / active, max", sampler.maxOpen + " / " + sampler.maxActive);
-        row("CPU, machine avg (all processes, PostgreSQL included)", String.format(Locale.ROOT, "%.0f %%",
-                sampler.machineCpu()));
+        row(
+                "CPU, machine avg (all processes, PostgreSQL included)",
+                String.format(Locale.ROOT, "%.0f %%", sampler.machineCpu()));
         row("CPU, this JVM avg (2 replicas + simulator)", String.format(Locale.ROOT, "%.0f %%", sampler.processCpu()));
         row("runs by replica", byReplica);
         row("real seconds measured", String.format(Locale.ROOT, "%.0f", realSeconds));
         boolean goal = syncedInCycle == connections && lag.getValueAtPercentile(99) < 60_000;
         out.println();
-        out.println(goal ? "GOAL MET: every connection synced inside the cycle with p99 lag < 60 s"
-                : "GOAL NOT MET: every connection inside the cycle with p99 lag < 60 s");
+        out.println(
+                goal
+                        ? "GOAL MET: every connection synced inside the cycle with p99 lag < 60 s"
+                        : "GOAL NOT MET: every connection inside the cycle with p99 lag < 60 s");
     }
 
     private void row(String what, String value) {
@@ -212,8 +269,7 @@ public final class ScaleBenchmark implements Callable<Integer> {
         private double machine;
         private double process;
         private int samples;
-        private final OperatingSystemMXBean os =
-                (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        private final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
         Sampler(HikariDataSource ds) {
             this.ds = ds;
@@ -222,7 +278,8 @@ public final class ScaleBenchmark implements Callable<Integer> {
         @Override
         public void run() {
             while (!stop) {
-                try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+                try (Connection c = ds.getConnection();
+                        Statement st = c.createStatement();
                         ResultSet rs = st.executeQuery("SELECT count(*), count(*) FILTER (WHERE state = 'active')"
                                 + " FROM pg_stat_activity WHERE backend_type = 'client backend'")) {
                     rs.next();

@@ -59,8 +59,13 @@ final class SyncFleet implements AutoCloseable {
         }
         startPostgres();
         this.sim = AnthropicSim.start(0, simConfig.withClock(clock));
-        this.config = ServerConfig.fromEnv(Map.of("FINORA_DATA_DIR", dir.resolve("server").toString(),
-                "FINORA_METRICS_PORT", "-1", "FINORA_ANTHROPIC_BASE_URL", sim.baseUrl()));
+        this.config = ServerConfig.fromEnv(Map.of(
+                "FINORA_DATA_DIR",
+                dir.resolve("server").toString(),
+                "FINORA_METRICS_PORT",
+                "-1",
+                "FINORA_ANTHROPIC_BASE_URL",
+                sim.baseUrl()));
         Files.createDirectories(config.dataDir());
         this.cipher = CredentialCipher.fromConfig(config);
         Database.migrate(dataSource(2));
@@ -72,8 +77,12 @@ final class SyncFleet implements AutoCloseable {
 
     void startPostgres() throws IOException {
         pg = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
-                .setDataDirectory(dir.resolve("pg")).setCleanDataDirectory(false).setPort(pgPort)
-                .setServerConfig("max_connections", "200").setPGStartupWait(Duration.ofSeconds(60)).start();
+                .setDataDirectory(dir.resolve("pg"))
+                .setCleanDataDirectory(false)
+                .setPort(pgPort)
+                .setServerConfig("max_connections", "200")
+                .setPGStartupWait(Duration.ofSeconds(60))
+                .start();
     }
 
     /** Stops PostgreSQL (fast shutdown: sessions are cut) and starts it again on the same data and port. */
@@ -95,18 +104,27 @@ final class SyncFleet implements AutoCloseable {
 
     /** Starts a replica with its own pools ({@code poolSize} connections for syncs and calls). */
     Replica startReplica(String id, SyncConfig sync, int maxOutbound, int poolSize) {
-        return startReplica(id, sync, AnthropicClientConfig.defaults(config.anthropicBaseUrl())
-                .withMaxConcurrentRequests(maxOutbound), poolSize);
+        return startReplica(
+                id,
+                sync,
+                AnthropicClientConfig.defaults(config.anthropicBaseUrl()).withMaxConcurrentRequests(maxOutbound),
+                poolSize);
     }
 
     /** As above with the given client settings (the base URL is replaced by the simulator's). */
     Replica startReplica(String id, SyncConfig sync, AnthropicClientConfig clientConfig, int poolSize) {
         Database db = Database.open(jdbcUrl(), "postgres", "", null, new Database.PoolSizes(poolSize, 1));
-        AnthropicClientConfig client = new AnthropicClientConfig(config.anthropicBaseUrl(),
-                clientConfig.connectTimeout(), clientConfig.requestTimeout(), clientConfig.maxRetries(),
-                clientConfig.baseDelay(), clientConfig.maxDelay(), clientConfig.maxConcurrentRequests());
+        AnthropicClientConfig client = new AnthropicClientConfig(
+                config.anthropicBaseUrl(),
+                clientConfig.connectTimeout(),
+                clientConfig.requestTimeout(),
+                clientConfig.maxRetries(),
+                clientConfig.baseDelay(),
+                clientConfig.maxDelay(),
+                clientConfig.maxConcurrentRequests());
         App app = App.create(App.Config.of(config, db.dsl(), db.sideDataSource(), clock)
-                .withExportDataSource(db.exportDataSource()).withTuning(4, client, cipher, sync.withReplicaId(id)));
+                .withExportDataSource(db.exportDataSource())
+                .withTuning(4, client, cipher, sync.withReplicaId(id)));
         app.scheduler().start();
         Replica r = new Replica(id, db, app);
         replicas.add(r);
@@ -134,11 +152,14 @@ final class SyncFleet implements AutoCloseable {
             throws SQLException {
         LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
         Timestamp now = Timestamp.from(clock.instant());
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = ds.getConnection();
+                Statement st = c.createStatement()) {
             c.setAutoCommit(false);
             st.execute("CREATE TABLE IF NOT EXISTS bench_seed (connection_id UUID PRIMARY KEY, first_due TIMESTAMPTZ)");
-            st.execute("CREATE TEMP TABLE s AS SELECT g AS n, gen_random_uuid() AS tenant_id, gen_random_uuid() AS ledger_id,"
-                    + " gen_random_uuid() AS connection_id FROM generate_series(0, " + (connections - 1) + ") g");
+            st.execute(
+                    "CREATE TEMP TABLE s AS SELECT g AS n, gen_random_uuid() AS tenant_id, gen_random_uuid() AS ledger_id,"
+                            + " gen_random_uuid() AS connection_id FROM generate_series(0, " + (connections - 1)
+                            + ") g");
             try (PreparedStatement p = c.prepareStatement("INSERT INTO tenant (tenant_id, name, plan, created_at)"
                     + " SELECT tenant_id, 'fleet-' || n, '" + Plan.ENTERPRISE.name() + "', ? FROM s")) {
                 p.setTimestamp(1, now);
@@ -158,7 +179,8 @@ final class SyncFleet implements AutoCloseable {
                     + " external_org_id, external_org_name, status, key_hint, created_at, credential_updated_at,"
                     + " next_sync_at, last_sync_started_at, ledger_id, version)"
                     + " SELECT connection_id, tenant_id, 'ANTHROPIC', ?, ?, 'ACTIVE', 'sk-ant-admin01-…orgA', ?, ?,"
-                    + " ?::timestamptz + (n * ?::bigint / " + connections + ") * interval '1 millisecond', ?, ledger_id, 0 FROM s")) {
+                    + " ?::timestamptz + (n * ?::bigint / " + connections
+                    + ") * interval '1 millisecond', ?, ledger_id, 0 FROM s")) {
                 p.setString(1, SimKeys.ORG_A_ID);
                 p.setString(2, SimKeys.ORG_A_NAME);
                 p.setTimestamp(3, now);
@@ -173,8 +195,8 @@ final class SyncFleet implements AutoCloseable {
                 // The simulator's own day totals (organization A's, the same for every ledger), so the
                 // anomaly detector sees a history like the days it is about to get.
                 LocalDate from = today.minusDays(Plan.ENTERPRISE.backfillDays());
-                Map<LocalDate, java.math.BigDecimal> truth = sim.truth(SimKeys.ORG_A_ID, from, today.minusDays(3))
-                        .byDayUsd();
+                Map<LocalDate, java.math.BigDecimal> truth =
+                        sim.truth(SimKeys.ORG_A_ID, from, today.minusDays(3)).byDayUsd();
                 List<LocalDate> days = new ArrayList<>();
                 List<java.math.BigDecimal> totals = new ArrayList<>();
                 for (LocalDate d = from; d.isBefore(today.minusDays(3)); d = d.plusDays(1)) {
@@ -185,7 +207,11 @@ final class SyncFleet implements AutoCloseable {
                         + " fetched_at, status, fetched_by) SELECT s.ledger_id, t.day, t.total, ?, 'FINAL', s.connection_id"
                         + " FROM s, unnest(?::date[], ?::numeric[]) AS t(day, total)")) {
                     p.setTimestamp(1, now);
-                    p.setArray(2, c.createArrayOf("date", days.stream().map(java.sql.Date::valueOf).toArray()));
+                    p.setArray(
+                            2,
+                            c.createArrayOf(
+                                    "date",
+                                    days.stream().map(java.sql.Date::valueOf).toArray()));
                     p.setArray(3, c.createArrayOf("numeric", totals.toArray()));
                     p.execute();
                 }

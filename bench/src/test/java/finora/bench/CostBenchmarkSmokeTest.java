@@ -15,8 +15,22 @@ class CostBenchmarkSmokeTest {
     void tinyRun_printsEveryScenarioBesideTheCeiling_andQueryCostsIsExact() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         CostBenchmark bench = new CostBenchmark(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        int code = new CommandLine(bench).execute("--tenants", "2", "--days", "60", "--items-per-day", "30",
-                "--query-days", "40", "--threads", "2", "--seconds", "1", "--warmup", "0");
+        int code = new CommandLine(bench)
+                .execute(
+                        "--tenants",
+                        "2",
+                        "--days",
+                        "60",
+                        "--items-per-day",
+                        "30",
+                        "--query-days",
+                        "40",
+                        "--threads",
+                        "2",
+                        "--seconds",
+                        "1",
+                        "--warmup",
+                        "0");
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertThat(code).as(out).isZero();
         assertThat(bench.report().exact()).isTrue();
@@ -26,8 +40,14 @@ class CostBenchmarkSmokeTest {
             assertThat(l.max().errors()).isZero();
             assertThat(l.half().errors()).isZero();
         });
-        assertThat(out).contains("the ceiling", "QueryCosts 40d day x family, cached repeat",
-                "QueryCosts distinct ~40d, cache miss", "Spend page (summary + 6 QueryCosts)", "naive GROUP BY",
-                "% ceil", "of the transport ceiling's QPS (goal >= 25 %)");
+        assertThat(out)
+                .contains(
+                        "the ceiling",
+                        "QueryCosts 40d day x family, cached repeat",
+                        "QueryCosts distinct ~40d, cache miss",
+                        "Spend page (summary + 6 QueryCosts)",
+                        "naive GROUP BY",
+                        "% ceil",
+                        "of the transport ceiling's QPS (goal >= 25 %)");
     }
 }

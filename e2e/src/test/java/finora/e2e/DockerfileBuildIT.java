@@ -34,7 +34,8 @@ class DockerfileBuildIT {
     private static final Pattern RUN_MVN = Pattern.compile("(?i)^RUN\\s+(?:--mount=\\S+\\s+)*(mvn\\s.*)$");
     private static final Set<String> NOT_COPIED = Set.of("target", "node_modules");
 
-    private final Path repo = Path.of(System.getProperty("e2e.repoRoot", "..")).toAbsolutePath().normalize();
+    private final Path repo =
+            Path.of(System.getProperty("e2e.repoRoot", "..")).toAbsolutePath().normalize();
     private Path context;
 
     @AfterEach
@@ -92,7 +93,8 @@ class DockerfileBuildIT {
         }
         for (String module : rootModules()) {
             assertThat(context.resolve(module).resolve("pom.xml"))
-                    .as("the root pom lists module '%s': the Dockerfile's build stage must COPY %s/pom.xml",
+                    .as(
+                            "the root pom lists module '%s': the Dockerfile's build stage must COPY %s/pom.xml",
                             module, module)
                     .exists();
         }
@@ -100,9 +102,13 @@ class DockerfileBuildIT {
         for (String build : mavenBuilds) {
             runOffline(build);
         }
-        for (String jar : List.of("server/target/finora-server.jar", "admin-ui/target/finora-admin-ui.jar",
+        for (String jar : List.of(
+                "server/target/finora-server.jar",
+                "admin-ui/target/finora-admin-ui.jar",
                 "anthropic-sim/target/anthropic-sim.jar")) {
-            assertThat(context.resolve(jar)).as("the images copy %s from the build stage", jar).exists();
+            assertThat(context.resolve(jar))
+                    .as("the images copy %s from the build stage", jar)
+                    .exists();
         }
     }
 
@@ -120,7 +126,9 @@ class DockerfileBuildIT {
     /** COPY src dest, relative to WORKDIR /src: a file to a folder (dest ends in /) or a folder's contents. */
     private void copyIntoContext(String src, String dest) throws IOException {
         Path from = repo.resolve(src).normalize();
-        assertThat(from).as("the Dockerfile copies %s, which must exist in the repository", src).exists();
+        assertThat(from)
+                .as("the Dockerfile copies %s, which must exist in the repository", src)
+                .exists();
         Path to = context.resolve(dest.equals("./") ? "" : dest).normalize();
         if (Files.isRegularFile(from)) {
             Path target = dest.endsWith("/") ? to.resolve(from.getFileName().toString()) : to;
@@ -157,8 +165,11 @@ class DockerfileBuildIT {
             }
         }
         Path log = Files.createTempFile("finora-docker-build", ".log");
-        Process process = new ProcessBuilder(command).directory(context.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .directory(context.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         boolean finished = process.waitFor(15, TimeUnit.MINUTES);
         if (!finished) {
             process.destroyForcibly();
@@ -166,8 +177,7 @@ class DockerfileBuildIT {
         String output = Files.readString(log);
         Files.delete(log);
         assertThat(finished && process.exitValue() == 0)
-                .as("the Dockerfile's build `%s` on a context of only what it copies:%n%s", build,
-                        tail(output, 60))
+                .as("the Dockerfile's build `%s` on a context of only what it copies:%n%s", build, tail(output, 60))
                 .isTrue();
     }
 

@@ -17,11 +17,11 @@ import finora.server.integration.ConnectionRepository;
 import finora.server.integration.Connections;
 import finora.server.notify.ConnectionAlerts;
 import finora.server.notify.Notifier;
-import finora.server.provider.ProviderMetrics;
 import finora.server.provider.ProviderCosts;
+import finora.server.provider.ProviderMetrics;
 import finora.server.provider.anthropic.AnthropicAdminClient;
-import finora.server.provider.anthropic.AnthropicCosts;
 import finora.server.provider.anthropic.AnthropicClientConfig;
+import finora.server.provider.anthropic.AnthropicCosts;
 import finora.server.provider.openai.OpenAiAdminClient;
 import finora.server.provider.openai.OpenAiClientConfig;
 import finora.server.provider.openai.OpenAiCosts;
@@ -84,21 +84,38 @@ public record App(
      * @param exportDataSource the pool exports read from; null: the pool of {@code dsl}
      * @param cipher encrypts stored provider keys; null: from {@code config} ({@link CredentialCipher#fromConfig})
      */
-    public record Config(ServerConfig server, DSLContext dsl, DataSource dataSource, DataSource exportDataSource,
-            Clock clock, int bcryptCost, AnthropicClientConfig anthropic, CredentialCipher cipher, SyncConfig sync,
+    public record Config(
+            ServerConfig server,
+            DSLContext dsl,
+            DataSource dataSource,
+            DataSource exportDataSource,
+            Clock clock,
+            int bcryptCost,
+            AnthropicClientConfig anthropic,
+            CredentialCipher cipher,
+            SyncConfig sync,
             PrometheusRegistry metrics) {
 
         /** Production defaults over an open database; exports share the pool of {@code dsl}. */
         public static Config of(ServerConfig server, DSLContext dsl, DataSource dataSource, Clock clock) {
-            return new Config(server, dsl, dataSource, null, clock, BCRYPT_COST,
+            return new Config(
+                    server,
+                    dsl,
+                    dataSource,
+                    null,
+                    clock,
+                    BCRYPT_COST,
                     AnthropicClientConfig.defaults(server.anthropicBaseUrl())
                             .withMaxConcurrentRequests(server.anthropicMaxConcurrentRequests()),
-                    null, server.sync(), new PrometheusRegistry());
+                    null,
+                    server.sync(),
+                    new PrometheusRegistry());
         }
 
         /** Provider keys are encrypted with {@code keys}, already loaded (the server loads them while its database starts). */
         public Config withCipher(CredentialCipher keys) {
-            return new Config(server, dsl, dataSource, exportDataSource, clock, bcryptCost, anthropic, keys, sync, metrics);
+            return new Config(
+                    server, dsl, dataSource, exportDataSource, clock, bcryptCost, anthropic, keys, sync, metrics);
         }
 
         /** Exports read from a pool of their own (null: the pool of {@code dsl}). */
@@ -126,18 +143,30 @@ public record App(
         DataSource exportDataSource = wiring.exportDataSource();
         AuditLog audit = new AuditLog(clock);
         AccountRepository accountRepository = new AccountRepository();
-        Accounts accounts = new Accounts(dsl, accountRepository, new PasswordHasher(wiring.bcryptCost()), audit, clock,
-                new LoginThrottle(LoginThrottle.Limits.defaults(), clock), new AuthMetrics(metrics));
+        Accounts accounts = new Accounts(
+                dsl,
+                accountRepository,
+                new PasswordHasher(wiring.bcryptCost()),
+                audit,
+                clock,
+                new LoginThrottle(LoginThrottle.Limits.defaults(), clock),
+                new AuthMetrics(metrics));
         ProviderMetrics providerMetrics = new ProviderMetrics(metrics);
-        AnthropicAdminClient anthropic = new AnthropicAdminClient(wiring.anthropic(),
+        AnthropicAdminClient anthropic = new AnthropicAdminClient(
+                wiring.anthropic(),
                 status -> providerMetrics.retry("anthropic", status),
                 (path, status, elapsed) -> providerMetrics.request("anthropic", path, status, elapsed));
         ConnectionRepository connectionRepository = new ConnectionRepository();
         AnthropicClientConfig anthropicConfig = wiring.anthropic();
         // OpenAI's client takes the Anthropic client's timeouts and retries (tests tune both at once).
-        OpenAiAdminClient openai = new OpenAiAdminClient(new OpenAiClientConfig(config.openaiBaseUrl(),
-                anthropicConfig.connectTimeout(), anthropicConfig.requestTimeout(), anthropicConfig.maxRetries(),
-                anthropicConfig.baseDelay(), anthropicConfig.maxDelay()),
+        OpenAiAdminClient openai = new OpenAiAdminClient(
+                new OpenAiClientConfig(
+                        config.openaiBaseUrl(),
+                        anthropicConfig.connectTimeout(),
+                        anthropicConfig.requestTimeout(),
+                        anthropicConfig.maxRetries(),
+                        anthropicConfig.baseDelay(),
+                        anthropicConfig.maxDelay()),
                 status -> providerMetrics.retry("openai", status),
                 (path, status, elapsed) -> providerMetrics.request("openai", path, status, elapsed));
         // The provider seam: one ProviderCosts per provider, in display order.
@@ -146,15 +175,38 @@ public record App(
         Notifier notifier = new Notifier(dsl, cipher, config.alerts(), clock);
         ConnectionAlerts connectionAlerts = new ConnectionAlerts(dsl, notifier, config.alerts(), clock);
         SpendWatch spendWatch = new SpendWatch(dsl, notifier, clock);
-        CostSync costSync = new CostSync(dsl, connectionRepository, connections, providers, new SyncMetrics(metrics),
-                clock, syncConfig.leaseDuration(), List.of(spendWatch, connectionAlerts));
+        CostSync costSync = new CostSync(
+                dsl,
+                connectionRepository,
+                connections,
+                providers,
+                new SyncMetrics(metrics),
+                clock,
+                syncConfig.leaseDuration(),
+                List.of(spendWatch, connectionAlerts));
         SyncScheduler scheduler = new SyncScheduler(dsl, costSync, syncConfig, config.syncEnabled(), clock);
         CostQueryCache costCache = new CostQueryCache(64L << 20, Duration.ofMinutes(30)); // 64 MiB of answers
         DSLContext exportDsl = exportDataSource == null ? dsl : Database.dsl(exportDataSource);
         CostExports exports = new CostExports(exportDsl, config.exports(), metrics);
         CostService costs = new CostService(dsl, exports, clock);
-        return new App(config, dsl, wiring.dataSource(), clock, audit, accounts, anthropic, connections,
-                costCache, metrics, new GrpcMetricsInterceptor(metrics), costSync, scheduler, notifier, connectionAlerts,
-                spendWatch, exports, costs);
+        return new App(
+                config,
+                dsl,
+                wiring.dataSource(),
+                clock,
+                audit,
+                accounts,
+                anthropic,
+                connections,
+                costCache,
+                metrics,
+                new GrpcMetricsInterceptor(metrics),
+                costSync,
+                scheduler,
+                notifier,
+                connectionAlerts,
+                spendWatch,
+                exports,
+                costs);
     }
 }

@@ -69,8 +69,8 @@ public final class DevBootstrap {
         try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(in);
         }
-        return Optional.of(new Credentials(p.getProperty("tenant"), p.getProperty("user"), p.getProperty("password"),
-                p.getProperty("token")));
+        return Optional.of(new Credentials(
+                p.getProperty("tenant"), p.getProperty("user"), p.getProperty("password"), p.getProperty("token")));
     }
 
     private static void write(Path file, Credentials c) throws IOException {

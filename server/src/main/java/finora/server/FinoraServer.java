@@ -45,8 +45,11 @@ public final class FinoraServer {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FinoraServer.class);
     /** Services whose health follows the database. */
     public static final List<String> SERVICES = List.of(
-            AuthServiceGrpc.SERVICE_NAME, IntegrationServiceGrpc.SERVICE_NAME, CostServiceGrpc.SERVICE_NAME,
-            BudgetServiceGrpc.SERVICE_NAME, NotificationServiceGrpc.SERVICE_NAME);
+            AuthServiceGrpc.SERVICE_NAME,
+            IntegrationServiceGrpc.SERVICE_NAME,
+            CostServiceGrpc.SERVICE_NAME,
+            BudgetServiceGrpc.SERVICE_NAME,
+            NotificationServiceGrpc.SERVICE_NAME);
 
     private final Server server;
     private final HealthStatusManager health;
@@ -60,9 +63,16 @@ public final class FinoraServer {
     private final ExecutorService executor;
     private final CostExports exports;
 
-    private FinoraServer(Server server, HealthStatusManager health, DatabaseHealthMonitor healthMonitor,
-            CostChangeListener costChanges, PrometheusRegistry metrics, int metricsPort, String metricsBind,
-            ExecutorService executor, CostExports exports) {
+    private FinoraServer(
+            Server server,
+            HealthStatusManager health,
+            DatabaseHealthMonitor healthMonitor,
+            CostChangeListener costChanges,
+            PrometheusRegistry metrics,
+            int metricsPort,
+            String metricsBind,
+            ExecutorService executor,
+            CostExports exports) {
         this.executor = executor;
         this.exports = exports;
         this.server = server;
@@ -111,18 +121,19 @@ public final class FinoraServer {
         if (handlers instanceof Handlers.VirtualThreads(ServerConfig.Concurrency c)) {
             // One virtual thread per call costs no platform thread while it waits on the database or a
             // permit; the gate (outside authentication, which may query) keeps the waiting bounded.
-            executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("grpc-", 0).factory());
+            executor = Executors.newThreadPerTaskExecutor(
+                    Thread.ofVirtual().name("grpc-", 0).factory());
             builder.executor(executor);
-            builder.intercept(new CallGate(c.maxConcurrentCalls(), c.queueTimeout(), Set.copyOf(SERVICES),
-                    app.metrics()));
+            builder.intercept(
+                    new CallGate(c.maxConcurrentCalls(), c.queueTimeout(), Set.copyOf(SERVICES), app.metrics()));
         }
         // Outermost, so RPC latency is recorded with the status the client receives.
         builder.intercept(app.grpcMetrics());
         // Each finora service parses and bounds its requests inside the call (after authentication).
         builder.addService(RequestLimitsInterceptor.guard(new AuthGrpcService(app.accounts())));
         builder.addService(RequestLimitsInterceptor.guard(new IntegrationGrpcService(app.connections())));
-        builder.addService(RequestLimitsInterceptor.guard(
-                new CostGrpcService(app.costs(), app.costCache(), app.exports())));
+        builder.addService(
+                RequestLimitsInterceptor.guard(new CostGrpcService(app.costs(), app.costCache(), app.exports())));
         builder.addService(RequestLimitsInterceptor.guard(app.spendWatch().grpcService()));
         builder.addService(RequestLimitsInterceptor.guard(new NotificationGrpcService(app.notifier())));
         builder.addService(health.getHealthService());
@@ -130,15 +141,26 @@ public final class FinoraServer {
         builder.addService(ProtoReflectionService.newInstance());
         DatabaseHealthMonitor monitor = new DatabaseHealthMonitor(app.dataSource(), health, SERVICES);
         CostChangeListener costChanges = new CostChangeListener(app.dataSource(), app.costCache());
-        return new FinoraServer(builder.build(), health, monitor, costChanges, app.metrics(),
-                app.config().metricsPort(), app.config().metricsBind(), executor, app.exports());
+        return new FinoraServer(
+                builder.build(),
+                health,
+                monitor,
+                costChanges,
+                app.metrics(),
+                app.config().metricsPort(),
+                app.config().metricsBind(),
+                executor,
+                app.exports());
     }
 
     /** Starts serving, the metrics endpoint (unless disabled) and probing the database every {@code healthPeriod}. */
     public FinoraServer start(Duration healthPeriod) throws IOException {
         server.start();
         if (metricsPort >= 0) {
-            metricsServer = HTTPServer.builder().hostname(metricsBind).port(metricsPort).registry(metrics)
+            metricsServer = HTTPServer.builder()
+                    .hostname(metricsBind)
+                    .port(metricsPort)
+                    .registry(metrics)
                     .buildAndStart();
         }
         healthMonitor.start(healthPeriod);

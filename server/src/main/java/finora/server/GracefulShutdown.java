@@ -58,9 +58,11 @@ public final class GracefulShutdown {
         log.info("Shutting down within {} ms", budget.toMillis());
         List<Phase> phases = new ArrayList<>();
         phase(phases, "health NOT_SERVING", server::enterShutdown);
-        Duration syncs = slice(deadline, budget.dividedBy(2), budget.multipliedBy(2).dividedBy(5));
+        Duration syncs =
+                slice(deadline, budget.dividedBy(2), budget.multipliedBy(2).dividedBy(5));
         phase(phases, "syncs stopped", () -> scheduler.stop(syncs));
-        Duration grace = slice(deadline, budget.dividedBy(5), budget.dividedBy(5).plus(budget.dividedBy(25)));
+        Duration grace =
+                slice(deadline, budget.dividedBy(5), budget.dividedBy(5).plus(budget.dividedBy(25)));
         Duration cancelWait = budget.dividedBy(50);
         phase(phases, "gRPC server stopped", () -> {
             try {

@@ -23,8 +23,8 @@ public final class Main {
     /** Serves with no arguments; see {@code --help} for the account subcommands. */
     public static void main(String[] args) {
         Map<String, String> env = System.getenv();
-        FinoraCommand command = new FinoraCommand(() -> open(ServerConfig.fromEnv(env)),
-                () -> serve(ServerConfig.fromEnv(env)));
+        FinoraCommand command =
+                new FinoraCommand(() -> open(ServerConfig.fromEnv(env)), () -> serve(ServerConfig.fromEnv(env)));
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         System.exit(FinoraCommand.execute(command, out, err, args));
@@ -58,21 +58,25 @@ public final class Main {
         StartupPhases phases = new StartupPhases();
         // Independent of the database: the key set (Tink) and the classes of jOOQ's renderer and of the
         // gRPC transport load on another thread while PostgreSQL starts and Flyway validates.
-        CompletableFuture<CredentialCipher> cipher = CompletableFuture.supplyAsync(() -> {
-            long start = System.nanoTime();
-            CredentialCipher c = CredentialCipher.fromConfig(config);
-            phases.parallel("Tink key set", start);
-            return c;
-        }, Main::platformThread);
-        CompletableFuture<io.grpc.ServerBuilder<?>> transport = CompletableFuture.supplyAsync(() -> {
-            long start = System.nanoTime();
-            Database.warmJooq();
-            phases.parallel("jOOQ warm-up", start);
-            start = System.nanoTime();
-            var builder = ServerTransport.builder(config);
-            phases.parallel("Netty transport", start);
-            return builder;
-        }, Main::platformThread);
+        CompletableFuture<CredentialCipher> cipher = CompletableFuture.supplyAsync(
+                () -> {
+                    long start = System.nanoTime();
+                    CredentialCipher c = CredentialCipher.fromConfig(config);
+                    phases.parallel("Tink key set", start);
+                    return c;
+                },
+                Main::platformThread);
+        CompletableFuture<io.grpc.ServerBuilder<?>> transport = CompletableFuture.supplyAsync(
+                () -> {
+                    long start = System.nanoTime();
+                    Database.warmJooq();
+                    phases.parallel("jOOQ warm-up", start);
+                    start = System.nanoTime();
+                    var builder = ServerTransport.builder(config);
+                    phases.parallel("Netty transport", start);
+                    return builder;
+                },
+                Main::platformThread);
         Database db;
         if (config.database().isPresent()) {
             db = Database.open(config);
@@ -86,12 +90,15 @@ public final class Main {
         FinoraServer server;
         try {
             App app = App.create(App.Config.of(config, db.dsl(), db.sideDataSource(), Clock.systemUTC())
-                    .withExportDataSource(db.exportDataSource()).withCipher(join(cipher)));
+                    .withExportDataSource(db.exportDataSource())
+                    .withCipher(join(cipher)));
             phases.mark("wiring (waiting for the key set)");
             if (config.devBootstrap()) {
                 DevBootstrap.runIfEmpty(app.accounts(), config.dataDir())
-                        .ifPresentOrElse(c -> log.info(DevBootstrap.firstStartNotice(c, config.dataDir())),
-                                () -> log.info("Dev credentials, if any, are in {}",
+                        .ifPresentOrElse(
+                                c -> log.info(DevBootstrap.firstStartNotice(c, config.dataDir())),
+                                () -> log.info(
+                                        "Dev credentials, if any, are in {}",
                                         config.dataDir().resolve("dev-credentials")));
             }
             phases.mark("first query (dev bootstrap)");
@@ -101,10 +108,15 @@ public final class Main {
             app.scheduler().start();
             app.connectionAlerts().start();
             phases.mark("scheduler and alerts");
-            log.info("Finora server listening for gRPC on port {} ({}), metrics on {}:{}", server.port(),
-                    config.tls().isPresent() ? "TLS" : "plaintext", config.metricsBind(), server.metricsPort());
+            log.info(
+                    "Finora server listening for gRPC on port {} ({}), metrics on {}:{}",
+                    server.port(),
+                    config.tls().isPresent() ? "TLS" : "plaintext",
+                    config.metricsBind(),
+                    server.metricsPort());
             log.info(phases.summary());
-            log.info("Login throttling believes the forwarded client address (x-finora-client-address) from: {}",
+            log.info(
+                    "Login throttling believes the forwarded client address (x-finora-client-address) from: {}",
                     config.loginTrustedProxies());
             // SIGTERM: health NOT_SERVING → syncs stop → gRPC drains → pools and database close, all
             // within FINORA_SHUTDOWN_TIMEOUT_SECONDS (below compose's stop_grace_period).

@@ -107,8 +107,8 @@ public record ServerConfig(
      * @param statementTimeout PostgreSQL's {@code statement_timeout} inside an export's transaction
      *     ({@code FINORA_EXPORT_STATEMENT_TIMEOUT_SECONDS}, default 120)
      */
-    public record Exports(int maxConcurrent, int maxPerTenant, int poolSize, Duration stallTimeout,
-            Duration statementTimeout) {}
+    public record Exports(
+            int maxConcurrent, int maxPerTenant, int poolSize, Duration stallTimeout, Duration statementTimeout) {}
 
     /** Connection details of an external PostgreSQL. The password is never printed. */
     public record ExternalDatabase(String jdbcUrl, String user, String password) {
@@ -127,14 +127,17 @@ public record ServerConfig(
                 throw new ConfigException(
                         "FINORA_DATABASE_URL must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db)");
             }
-            return new ExternalDatabase(url,
+            return new ExternalDatabase(
+                    url,
                     value(env, "FINORA_DATABASE_USER").orElse("finora"),
                     value(env, "FINORA_DATABASE_PASSWORD").orElse(""));
         });
         if (database.isEmpty() && value(env, "FINORA_DATABASE_USER").isPresent()) {
             throw new ConfigException("FINORA_DATABASE_USER is set but FINORA_DATABASE_URL is not");
         }
-        Path dataDir = Path.of(value(env, "FINORA_DATA_DIR").orElse(".finora")).toAbsolutePath().normalize();
+        Path dataDir = Path.of(value(env, "FINORA_DATA_DIR").orElse(".finora"))
+                .toAbsolutePath()
+                .normalize();
         Optional<String> keyset = value(env, "FINORA_KEYSET");
         Optional<Path> keysetFile = value(env, "FINORA_KEYSET_FILE").map(Path::of);
         if (keyset.isPresent() && keysetFile.isPresent()) {
@@ -144,17 +147,36 @@ public record ServerConfig(
         boolean sync = bool(env, "FINORA_SYNC_ENABLED", true);
         boolean bootstrap = bool(env, "FINORA_DEV_BOOTSTRAP", database.isEmpty());
         int poolSize = number(env, "FINORA_DATABASE_POOL_SIZE", 10, 1, 200);
-        Concurrency concurrency = new Concurrency(poolSize,
+        Concurrency concurrency = new Concurrency(
+                poolSize,
                 number(env, "FINORA_GRPC_MAX_CONCURRENT_CALLS", poolSize, 1, 10_000),
                 Duration.ofMillis(number(env, "FINORA_GRPC_QUEUE_TIMEOUT_MS", 1000, 0, 60_000)));
         Optional<Tls> tls = tls(env);
-        return new ServerConfig(grpcPort, metricsPort, database, dataDir, keyset, keysetFile, anthropic, sync,
-                bootstrap, tls, value(env, "FINORA_METRICS_BIND").orElse("127.0.0.1"), concurrency, alerts(env),
-                exports(env), Duration.ofSeconds(number(env, "FINORA_SHUTDOWN_TIMEOUT_SECONDS", 50, 5, 3600)),
-                trustedProxies(env, database.isEmpty(), tls), uri(env, "FINORA_OPENAI_BASE_URL", "https://api.openai.com"),
+        return new ServerConfig(
+                grpcPort,
+                metricsPort,
+                database,
+                dataDir,
+                keyset,
+                keysetFile,
+                anthropic,
+                sync,
+                bootstrap,
+                tls,
+                value(env, "FINORA_METRICS_BIND").orElse("127.0.0.1"),
+                concurrency,
+                alerts(env),
+                exports(env),
+                Duration.ofSeconds(number(env, "FINORA_SHUTDOWN_TIMEOUT_SECONDS", 50, 5, 3600)),
+                trustedProxies(env, database.isEmpty(), tls),
+                uri(env, "FINORA_OPENAI_BASE_URL", "https://api.openai.com"),
                 sync(env),
-                number(env, "FINORA_ANTHROPIC_MAX_CONCURRENT_REQUESTS",
-                        AnthropicClientConfig.DEFAULT_MAX_CONCURRENT_REQUESTS, 1, 1000));
+                number(
+                        env,
+                        "FINORA_ANTHROPIC_MAX_CONCURRENT_REQUESTS",
+                        AnthropicClientConfig.DEFAULT_MAX_CONCURRENT_REQUESTS,
+                        1,
+                        1000));
     }
 
     /** The replica id and sync tuning; defaults are {@link SyncConfig#defaults()}'s. */
@@ -162,25 +184,41 @@ public record ServerConfig(
         SyncConfig d = SyncConfig.defaults();
         String replicaId = value(env, "FINORA_REPLICA_ID").orElse(d.replicaId());
         if (replicaId.length() > 200 || !replicaId.matches("[\\p{Alnum}._:@/-]+")) {
-            throw new ConfigException("FINORA_REPLICA_ID must be 1 to 200 letters, digits or . _ : @ / -, got '"
-                    + replicaId + "'");
+            throw new ConfigException(
+                    "FINORA_REPLICA_ID must be 1 to 200 letters, digits or . _ : @ / -, got '" + replicaId + "'");
         }
         int workers = number(env, "FINORA_SYNC_WORKERS", d.workers(), 1, 1000);
-        int pollMs = number(env, "FINORA_SYNC_POLL_INTERVAL_MS", (int) d.pollInterval().toMillis(), 10, 3_600_000);
-        int leaseSeconds = number(env, "FINORA_SYNC_LEASE_SECONDS", (int) d.leaseDuration().toSeconds(), 5, 86_400);
-        int beatMs = number(env, "FINORA_SYNC_HEARTBEAT_INTERVAL_MS", (int) d.heartbeatInterval().toMillis(), 10,
+        int pollMs = number(
+                env, "FINORA_SYNC_POLL_INTERVAL_MS", (int) d.pollInterval().toMillis(), 10, 3_600_000);
+        int leaseSeconds =
+                number(env, "FINORA_SYNC_LEASE_SECONDS", (int) d.leaseDuration().toSeconds(), 5, 86_400);
+        int beatMs = number(
+                env,
+                "FINORA_SYNC_HEARTBEAT_INTERVAL_MS",
+                (int) d.heartbeatInterval().toMillis(),
+                10,
                 600_000);
-        int expiryMs = number(env, "FINORA_SYNC_HEARTBEAT_EXPIRY_MS", (int) d.heartbeatExpiry().toMillis(), 20,
+        int expiryMs = number(
+                env,
+                "FINORA_SYNC_HEARTBEAT_EXPIRY_MS",
+                (int) d.heartbeatExpiry().toMillis(),
+                20,
                 3_600_000);
         if (expiryMs < 2 * beatMs) {
             throw new ConfigException("FINORA_SYNC_HEARTBEAT_EXPIRY_MS (" + expiryMs + ") must be at least twice "
                     + "FINORA_SYNC_HEARTBEAT_INTERVAL_MS (" + beatMs + "), so one late renewal does not end the "
                     + "replica's leases");
         }
-        int stopSeconds = number(env, "FINORA_SYNC_STOP_TIMEOUT_SECONDS", (int) d.stopTimeout().toSeconds(), 1,
-                3600);
-        return new SyncConfig(replicaId, Duration.ofMillis(pollMs), workers, Duration.ofSeconds(leaseSeconds),
-                Duration.ofSeconds(stopSeconds), Duration.ofMillis(beatMs), Duration.ofMillis(expiryMs));
+        int stopSeconds = number(
+                env, "FINORA_SYNC_STOP_TIMEOUT_SECONDS", (int) d.stopTimeout().toSeconds(), 1, 3600);
+        return new SyncConfig(
+                replicaId,
+                Duration.ofMillis(pollMs),
+                workers,
+                Duration.ofSeconds(leaseSeconds),
+                Duration.ofSeconds(stopSeconds),
+                Duration.ofMillis(beatMs),
+                Duration.ofMillis(expiryMs));
     }
 
     /**
@@ -201,7 +239,8 @@ public record ServerConfig(
             throw new ConfigException(name + " must list IP addresses, CIDR blocks (10.0.0.0/8) or cert:<CN> "
                     + "separated by commas, or be none: " + e.getMessage());
         }
-        if (!trusted.certificateNames().isEmpty() && tls.flatMap(Tls::clientCaFile).isEmpty()) {
+        if (!trusted.certificateNames().isEmpty()
+                && tls.flatMap(Tls::clientCaFile).isEmpty()) {
             throw new ConfigException(name + " names client certificates (cert:<CN>), which need mutual TLS: "
                     + "set FINORA_TLS_CLIENT_CA_FILE");
         }
@@ -211,13 +250,14 @@ public record ServerConfig(
     private static NotifyConfig alerts(Map<String, String> env) {
         NotifyConfig defaults = NotifyConfig.defaults();
         Optional<NotifyConfig.Smtp> smtp = value(env, "FINORA_SMTP_HOST").map(host -> {
-            String rawSecurity = value(env, "FINORA_SMTP_SECURITY").orElse("STARTTLS").toUpperCase(Locale.ROOT);
+            String rawSecurity =
+                    value(env, "FINORA_SMTP_SECURITY").orElse("STARTTLS").toUpperCase(Locale.ROOT);
             NotifyConfig.Security security;
             try {
                 security = NotifyConfig.Security.valueOf(rawSecurity);
             } catch (IllegalArgumentException e) {
-                throw new ConfigException("FINORA_SMTP_SECURITY must be STARTTLS, SSL or NONE, got '" + rawSecurity
-                        + "'");
+                throw new ConfigException(
+                        "FINORA_SMTP_SECURITY must be STARTTLS, SSL or NONE, got '" + rawSecurity + "'");
             }
             int smtpPort = port(env, "FINORA_SMTP_PORT", security.defaultPort(), false);
             if (smtpPort == 0) {
@@ -227,22 +267,39 @@ public record ServerConfig(
             if (!from.contains("@") || from.length() > 320) {
                 throw new ConfigException("FINORA_SMTP_FROM must be an e-mail address, got '" + from + "'");
             }
-            return new NotifyConfig.Smtp(host, smtpPort, security, value(env, "FINORA_SMTP_USERNAME").orElse(""),
-                    value(env, "FINORA_SMTP_PASSWORD").orElse(""), from);
+            return new NotifyConfig.Smtp(
+                    host,
+                    smtpPort,
+                    security,
+                    value(env, "FINORA_SMTP_USERNAME").orElse(""),
+                    value(env, "FINORA_SMTP_PASSWORD").orElse(""),
+                    from);
         });
         if (smtp.isEmpty() && value(env, "FINORA_SMTP_PASSWORD").isPresent()) {
             throw new ConfigException("FINORA_SMTP_PASSWORD is set but FINORA_SMTP_HOST is not");
         }
-        int initialMs = number(env, "FINORA_NOTIFY_RETRY_INITIAL_MS",
-                (int) defaults.retryInitialDelay().toMillis(), 1, 3_600_000);
-        int maxMs = number(env, "FINORA_NOTIFY_RETRY_MAX_MS", (int) defaults.retryMaxDelay().toMillis(), 1,
+        int initialMs = number(
+                env,
+                "FINORA_NOTIFY_RETRY_INITIAL_MS",
+                (int) defaults.retryInitialDelay().toMillis(),
+                1,
+                3_600_000);
+        int maxMs = number(
+                env,
+                "FINORA_NOTIFY_RETRY_MAX_MS",
+                (int) defaults.retryMaxDelay().toMillis(),
+                1,
                 86_400_000);
         if (maxMs < initialMs) {
             throw new ConfigException("FINORA_NOTIFY_RETRY_MAX_MS must not be below FINORA_NOTIFY_RETRY_INITIAL_MS");
         }
-        return new NotifyConfig(bool(env, "FINORA_NOTIFY_ALLOW_PRIVATE_TARGETS", false), smtp,
+        return new NotifyConfig(
+                bool(env, "FINORA_NOTIFY_ALLOW_PRIVATE_TARGETS", false),
+                smtp,
                 number(env, "FINORA_NOTIFY_MAX_ATTEMPTS", defaults.maxAttempts(), 1, 20),
-                Duration.ofMillis(initialMs), Duration.ofMillis(maxMs), defaults.staleCheckInterval());
+                Duration.ofMillis(initialMs),
+                Duration.ofMillis(maxMs),
+                defaults.staleCheckInterval());
     }
 
     private static Exports exports(Map<String, String> env) {
@@ -253,7 +310,10 @@ public record ServerConfig(
             throw new ConfigException("FINORA_EXPORT_POOL_SIZE (" + pool + ") must be at least"
                     + " FINORA_EXPORT_MAX_CONCURRENT (" + max + "): each running export holds one connection");
         }
-        return new Exports(max, perTenant, pool,
+        return new Exports(
+                max,
+                perTenant,
+                pool,
                 Duration.ofSeconds(number(env, "FINORA_EXPORT_STALL_TIMEOUT_SECONDS", 30, 1, 3600)),
                 Duration.ofSeconds(number(env, "FINORA_EXPORT_STATEMENT_TIMEOUT_SECONDS", 120, 1, 86_400)));
     }
@@ -321,8 +381,8 @@ public record ServerConfig(
         } catch (NumberFormatException e) {
             // fall through to the error below
         }
-        throw new ConfigException(name + " must be a whole number from " + min + " to " + max + ", got '"
-                + raw.get() + "'");
+        throw new ConfigException(
+                name + " must be a whole number from " + min + " to " + max + ", got '" + raw.get() + "'");
     }
 
     private static boolean bool(Map<String, String> env, String name, boolean fallback) {

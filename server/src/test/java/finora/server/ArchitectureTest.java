@@ -31,8 +31,7 @@ class ArchitectureTest {
      * helpers) and the auth interceptor with {@code RpcAccess} (they read each RPC's access option from
      * the descriptors).
      */
-    private static final DescribedPredicate<JavaClass> ADAPTER = outerClass(
-            simpleNameEndingWith("GrpcService")
+    private static final DescribedPredicate<JavaClass> ADAPTER = outerClass(simpleNameEndingWith("GrpcService")
                     .or(nameMatching("finora\\.server\\.(FinoraServer|cost\\.CostRequest|cost\\.CostQueryCache"
                             + "|auth\\.AuthInterceptor|auth\\.RpcAccess)"))
                     .or(resideInAPackage("finora.server.grpc..")))
@@ -40,8 +39,7 @@ class ArchitectureTest {
                     + " RpcAccess)");
 
     /** The persistence layer: every {@code *Repository}, the {@code db} package and the audit trail's writer. */
-    private static final DescribedPredicate<JavaClass> PERSISTENCE = outerClass(
-            simpleNameEndingWith("Repository")
+    private static final DescribedPredicate<JavaClass> PERSISTENCE = outerClass(simpleNameEndingWith("Repository")
                     .or(nameMatching("finora\\.server\\.audit\\.AuditLog"))
                     .or(resideInAPackage("finora.server.db..")))
             .as("a repository (*Repository, db/, AuditLog)");
@@ -49,44 +47,53 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule protoTypesOnlyInAdapters = noClasses()
             .that(not(ADAPTER))
-            .should().dependOnClassesThat().resideInAnyPackage("finora.api.v1..", "com.google.protobuf..",
-                    "com.google.type..", "com.google.rpc..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("finora.api.v1..", "com.google.protobuf..", "com.google.type..", "com.google.rpc..")
             .because("services and repositories work with Java types; adapters translate");
 
     @ArchTest
     static final ArchRule jooqQueriesOnlyInRepositories = noClasses()
             .that(not(PERSISTENCE))
-            .should().dependOnClassesThat().resideInAnyPackage("finora.db.jooq..", "org.jooq.impl..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("finora.db.jooq..", "org.jooq.impl..")
             .because("tables and the query DSL belong to repositories; services hold a DSLContext only to run a"
                     + " unit of work (transaction) and hand it to repositories");
 
     @ArchTest
     static final ArchRule adaptersNeverTouchTheDatabase = noClasses()
-            .that(ADAPTER).and().resideOutsideOfPackage("finora.server.grpc..")
+            .that(ADAPTER)
+            .and()
+            .resideOutsideOfPackage("finora.server.grpc..")
             .and(not(nameMatching("finora\\.server\\.FinoraServer")))
-            .should().dependOnClassesThat().resideInAnyPackage("org.jooq..", "finora.db.jooq..", "java.sql..",
-                    "javax.sql..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("org.jooq..", "finora.db.jooq..", "java.sql..", "javax.sql..")
             .because("an adapter calls its service, never a repository or the database");
 
     @ArchTest
     static final ArchRule providerSpecificsStayBehindTheSeam = noClasses()
-            .that().resideOutsideOfPackage("finora.server.provider.*..")
+            .that()
+            .resideOutsideOfPackage("finora.server.provider.*..")
             .and(not(outerClass(nameMatching("finora\\.server\\.App"))))
-            .should().dependOnClassesThat(resideInAPackage("finora.server.provider.*.."))
+            .should()
+            .dependOnClassesThat(resideInAPackage("finora.server.provider.*.."))
             .because("features see providers only through provider/ (ProviderCosts); App wires each provider/<name>");
 
     @ArchTest
-    static final ArchRule providersDoNotKnowEachOther = slices().matching("finora.server.provider.(*)..")
-            .should().notDependOnEachOther();
+    static final ArchRule providersDoNotKnowEachOther =
+            slices().matching("finora.server.provider.(*)..").should().notDependOnEachOther();
 
     @ArchTest
-    static final ArchRule noCyclesBetweenFeaturePackages = slices().matching("finora.server.(*)..")
-            .should().beFreeOfCycles();
+    static final ArchRule noCyclesBetweenFeaturePackages =
+            slices().matching("finora.server.(*)..").should().beFreeOfCycles();
 
     @ArchTest
     static final ArchRule repositoriesDoNotCallUpwards = noClasses()
             .that(PERSISTENCE)
-            .should().dependOnClassesThat(ADAPTER.and(not(resideInAnyPackage("finora.server.grpc.."))))
+            .should()
+            .dependOnClassesThat(ADAPTER.and(not(resideInAnyPackage("finora.server.grpc.."))))
             .because("a repository answers its service and knows no adapter");
 
     private static DescribedPredicate<JavaClass> outerClass(DescribedPredicate<? super JavaClass> p) {

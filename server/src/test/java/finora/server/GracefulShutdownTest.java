@@ -44,14 +44,23 @@ class GracefulShutdownTest {
         MutableClock clock = new MutableClock(TestServer.START);
         Duration budget = Duration.ofSeconds(5);
         try (AnthropicSim sim = AnthropicSim.start(0, SimConfig.defaults().withClock(clock));
-                TestServer server = TestServer.start(Map.of("FINORA_ANTHROPIC_BASE_URL", sim.baseUrl(),
-                        "FINORA_EXPORT_STALL_TIMEOUT_SECONDS", "600"), clock)) {
+                TestServer server = TestServer.start(
+                        Map.of(
+                                "FINORA_ANTHROPIC_BASE_URL",
+                                sim.baseUrl(),
+                                "FINORA_EXPORT_STALL_TIMEOUT_SECONDS",
+                                "600"),
+                        clock)) {
             App app = server.app();
             TestServer.Tenant tenant = server.tenant("shutdown", Plan.GROWTH);
             String admin = server.token(tenant, Role.ADMIN);
-            UUID connection = UUID.fromString(server.integrations(admin).connectProvider(ConnectProviderRequest
-                    .newBuilder().setProvider(Provider.PROVIDER_ANTHROPIC).setAdminApiKey(SimKeys.ORG_A_ADMIN_KEY)
-                    .build()).getConnection().getConnectionId());
+            UUID connection = UUID.fromString(server.integrations(admin)
+                    .connectProvider(ConnectProviderRequest.newBuilder()
+                            .setProvider(Provider.PROVIDER_ANTHROPIC)
+                            .setAdminApiKey(SimKeys.ORG_A_ADMIN_KEY)
+                            .build())
+                    .getConnection()
+                    .getConnectionId());
             // The first sync stores its first page (31 days), then waits on a page that takes 60 s.
             sim.faults().onPath(COST_REPORT, 1, Fault.delay(Duration.ZERO));
             sim.faults().onPath(COST_REPORT, 1, Fault.delay(Duration.ofSeconds(60)));
@@ -59,18 +68,30 @@ class GracefulShutdownTest {
             await(() -> sim.faults().isEmpty(), "the sync waiting for page 2");
 
             // An export whose client takes one message and reads no further.
-            var call = server.channel().newCall(CostServiceGrpc.getExportCostsMethod(),
-                    CallOptions.DEFAULT.withCallCredentials(TestServer.bearer(admin)));
+            var call = server.channel()
+                    .newCall(
+                            CostServiceGrpc.getExportCostsMethod(),
+                            CallOptions.DEFAULT.withCallCredentials(TestServer.bearer(admin)));
             CompletableFuture<Status> exportClosed = new CompletableFuture<>();
-            call.start(new ClientCall.Listener<ExportCostsResponse>() {
-                @Override
-                public void onClose(Status status, Metadata trailers) {
-                    exportClosed.complete(status);
-                }
-            }, new Metadata());
-            call.sendMessage(ExportCostsRequest.newBuilder().setFormat(ExportFormat.EXPORT_FORMAT_CSV)
-                    .setStartDate(com.google.type.Date.newBuilder().setYear(2026).setMonth(8).setDay(1))
-                    .setEndDate(com.google.type.Date.newBuilder().setYear(2026).setMonth(11).setDay(24)).build());
+            call.start(
+                    new ClientCall.Listener<ExportCostsResponse>() {
+                        @Override
+                        public void onClose(Status status, Metadata trailers) {
+                            exportClosed.complete(status);
+                        }
+                    },
+                    new Metadata());
+            call.sendMessage(ExportCostsRequest.newBuilder()
+                    .setFormat(ExportFormat.EXPORT_FORMAT_CSV)
+                    .setStartDate(com.google.type.Date.newBuilder()
+                            .setYear(2026)
+                            .setMonth(8)
+                            .setDay(1))
+                    .setEndDate(com.google.type.Date.newBuilder()
+                            .setYear(2026)
+                            .setMonth(11)
+                            .setDay(24))
+                    .build());
             call.halfClose();
             call.request(1);
             await(() -> app.exports().running() == 1, "the export running");
@@ -79,25 +100,37 @@ class GracefulShutdownTest {
 
             AtomicLong databaseClosedAt = new AtomicLong();
             long start = System.nanoTime();
-            List<GracefulShutdown.Phase> phases = new GracefulShutdown(budget, server.server(), app.scheduler(),
-                    () -> databaseClosedAt.set(System.nanoTime())).run();
+            List<GracefulShutdown.Phase> phases = new GracefulShutdown(
+                            budget, server.server(), app.scheduler(), () -> databaseClosedAt.set(System.nanoTime()))
+                    .run();
             Duration took = Duration.ofNanos(System.nanoTime() - start);
 
             assertThat(took).as("the whole shutdown").isLessThan(budget.plusMillis(250));
-            assertThat(phases).extracting(GracefulShutdown.Phase::name).containsExactly("health NOT_SERVING",
-                    "syncs stopped", "gRPC server stopped", "pools and database closed");
+            assertThat(phases)
+                    .extracting(GracefulShutdown.Phase::name)
+                    .containsExactly(
+                            "health NOT_SERVING", "syncs stopped", "gRPC server stopped", "pools and database closed");
             assertThat(databaseClosedAt.get()).as("the database closes last").isPositive();
             // The sync was stopped and gave its lease back for another replica.
-            var run = server.database().dsl().selectFrom(SYNC_RUN).where(SYNC_RUN.CONNECTION_ID.eq(connection))
-                    .orderBy(SYNC_RUN.STARTED_AT.desc()).limit(1).fetchOne();
+            var run = server.database()
+                    .dsl()
+                    .selectFrom(SYNC_RUN)
+                    .where(SYNC_RUN.CONNECTION_ID.eq(connection))
+                    .orderBy(SYNC_RUN.STARTED_AT.desc())
+                    .limit(1)
+                    .fetchOne();
             assertThat(run.getOutcome()).isEqualTo("FAILED");
             assertThat(run.getErrorReason()).isEqualTo("STOPPED");
-            assertThat(server.database().dsl().fetchOne(CONNECTION, CONNECTION.CONNECTION_ID.eq(connection))
-                    .getLeaseToken()).isNull();
+            assertThat(server.database()
+                            .dsl()
+                            .fetchOne(CONNECTION, CONNECTION.CONNECTION_ID.eq(connection))
+                            .getLeaseToken())
+                    .isNull();
             // The stalled export was cancelled and its transaction ended.
             assertThat(exportClosed.get(2, TimeUnit.SECONDS).isOk()).isFalse();
             assertThat(app.exports().running()).isZero();
-            System.out.printf("Shutdown with a stalled export and a running sync: %d ms of %d ms; phases %s%n",
+            System.out.printf(
+                    "Shutdown with a stalled export and a running sync: %d ms of %d ms; phases %s%n",
                     took.toMillis(), budget.toMillis(), phases);
         }
     }

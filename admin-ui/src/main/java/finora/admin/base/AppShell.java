@@ -17,9 +17,9 @@ import com.vaadin.flow.theme.lumo.Lumo;
 @StyleSheet(AppShell.STYLESHEET)
 public class AppShell implements AppShellConfigurator {
 
-  /**
-   * The app's own styles (src/main/resources/META-INF/resources/styles.css), after Lumo's: components
-   * carry class names, the rules live there. A path Vaadin serves without signing in, so the login page has it.
-   */
-  public static final String STYLESHEET = "styles.css";
+    /**
+     * The app's own styles (src/main/resources/META-INF/resources/styles.css), after Lumo's: components
+     * carry class names, the rules live there. A path Vaadin serves without signing in, so the login page has it.
+     */
+    public static final String STYLESHEET = "styles.css";
 }

@@ -8,9 +8,9 @@ import org.springframework.stereotype.Component;
 @Component
 class ErrorHandlerInstaller implements VaadinServiceInitListener {
 
-  @Override
-  public void serviceInit(ServiceInitEvent event) {
-    FriendlyErrorHandler handler = new FriendlyErrorHandler(SessionEnd.invalidatingHttpSession());
-    event.getSource().addSessionInitListener(init -> init.getSession().setErrorHandler(handler));
-  }
+    @Override
+    public void serviceInit(ServiceInitEvent event) {
+        FriendlyErrorHandler handler = new FriendlyErrorHandler(SessionEnd.invalidatingHttpSession());
+        event.getSource().addSessionInitListener(init -> init.getSession().setErrorHandler(handler));
+    }
 }

@@ -37,64 +37,64 @@ import java.util.Set;
 @PermitAll
 public class MainLayout extends AppLayout implements AfterNavigationObserver {
 
-  private final H2 viewTitle = new H2();
-  private final ServerHealthIndicator serverHealth;
+    private final H2 viewTitle = new H2();
+    private final ServerHealthIndicator serverHealth;
 
-  public MainLayout(AuthenticationContext authentication, ServerHealthClient serverHealthClient) {
-    this.serverHealth = new ServerHealthIndicator(serverHealthClient);
-    setPrimarySection(Section.DRAWER);
+    public MainLayout(AuthenticationContext authentication, ServerHealthClient serverHealthClient) {
+        this.serverHealth = new ServerHealthIndicator(serverHealthClient);
+        setPrimarySection(Section.DRAWER);
 
-    viewTitle.addClassName("view-title");
-    addToNavbar(true, new DrawerToggle(), viewTitle);
+        viewTitle.addClassName("view-title");
+        addToNavbar(true, new DrawerToggle(), viewTitle);
 
-    H1 appName = new H1("Finora Spend");
-    appName.addClassName("app-name");
-    addToDrawer(new Header(appName), new Scroller(navigation()), footer(authentication));
-  }
-
-  private static SideNav navigation() {
-    SideNav nav = new SideNav();
-    SideNavItem spend = new SideNavItem("Spend", "spend", VaadinIcon.CHART.create());
-    spend.setPathAliases(Set.of("")); // the start page after sign-in
-    nav.addItem(spend);
-    nav.addItem(new SideNavItem("Budgets", "budgets", VaadinIcon.PIGGY_BANK.create()));
-    nav.addItem(new SideNavItem("Settings", "settings", VaadinIcon.COG.create()));
-    return nav;
-  }
-
-  private Footer footer(AuthenticationContext authentication) {
-    VerticalLayout box = new VerticalLayout();
-    box.setSpacing(false);
-    box.setPadding(true);
-    box.setAlignItems(FlexComponent.Alignment.START);
-    authentication.getAuthenticatedUser(FinoraUser.class).ifPresent(user -> {
-      Span email = new Span(user.email());
-      email.addClassName("strong");
-      Span tenant = new Span(user.tenantName() + " · " + (user.role() == Role.ADMIN ? "Admin" : "Reader"));
-      tenant.addClassName("quiet-small");
-      box.add(new Div(email), new Div(tenant));
-    });
-    Button logout = new Button("Logout", VaadinIcon.SIGN_OUT.create(), click -> authentication.logout());
-    logout.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_SMALL);
-    box.add(serverHealth, logout);
-    return new Footer(box);
-  }
-
-  /** The health indicator in the drawer. */
-  public ServerHealthIndicator serverHealth() {
-    return serverHealth;
-  }
-
-  @Override
-  public void afterNavigation(AfterNavigationEvent event) {
-    viewTitle.setText(titleOf(getContent()));
-  }
-
-  private static String titleOf(Component view) {
-    if (view == null) {
-      return "";
+        H1 appName = new H1("Finora Spend");
+        appName.addClassName("app-name");
+        addToDrawer(new Header(appName), new Scroller(navigation()), footer(authentication));
     }
-    PageTitle title = view.getClass().getAnnotation(PageTitle.class);
-    return title == null ? "" : title.value();
-  }
+
+    private static SideNav navigation() {
+        SideNav nav = new SideNav();
+        SideNavItem spend = new SideNavItem("Spend", "spend", VaadinIcon.CHART.create());
+        spend.setPathAliases(Set.of("")); // the start page after sign-in
+        nav.addItem(spend);
+        nav.addItem(new SideNavItem("Budgets", "budgets", VaadinIcon.PIGGY_BANK.create()));
+        nav.addItem(new SideNavItem("Settings", "settings", VaadinIcon.COG.create()));
+        return nav;
+    }
+
+    private Footer footer(AuthenticationContext authentication) {
+        VerticalLayout box = new VerticalLayout();
+        box.setSpacing(false);
+        box.setPadding(true);
+        box.setAlignItems(FlexComponent.Alignment.START);
+        authentication.getAuthenticatedUser(FinoraUser.class).ifPresent(user -> {
+            Span email = new Span(user.email());
+            email.addClassName("strong");
+            Span tenant = new Span(user.tenantName() + " · " + (user.role() == Role.ADMIN ? "Admin" : "Reader"));
+            tenant.addClassName("quiet-small");
+            box.add(new Div(email), new Div(tenant));
+        });
+        Button logout = new Button("Logout", VaadinIcon.SIGN_OUT.create(), click -> authentication.logout());
+        logout.addThemeVariants(ButtonVariant.LUMO_TERTIARY, ButtonVariant.LUMO_SMALL);
+        box.add(serverHealth, logout);
+        return new Footer(box);
+    }
+
+    /** The health indicator in the drawer. */
+    public ServerHealthIndicator serverHealth() {
+        return serverHealth;
+    }
+
+    @Override
+    public void afterNavigation(AfterNavigationEvent event) {
+        viewTitle.setText(titleOf(getContent()));
+    }
+
+    private static String titleOf(Component view) {
+        if (view == null) {
+            return "";
+        }
+        PageTitle title = view.getClass().getAnnotation(PageTitle.class);
+        return title == null ? "" : title.value();
+    }
 }

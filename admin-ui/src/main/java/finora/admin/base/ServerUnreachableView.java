@@ -15,16 +15,17 @@ import jakarta.servlet.http.HttpServletResponse;
 @ParentLayout(MainLayout.class)
 public class ServerUnreachableView extends VerticalLayout implements HasErrorParameter<ServerUnreachableException> {
 
-  private final Paragraph message = new Paragraph();
+    private final Paragraph message = new Paragraph();
 
-  public ServerUnreachableView() {
-    Button retry = new Button("Try again", click -> getUI().ifPresent(ui -> ui.getPage().reload()));
-    add(new H2("Finora server not reachable"), message, retry);
-  }
+    public ServerUnreachableView() {
+        Button retry = new Button(
+                "Try again", click -> getUI().ifPresent(ui -> ui.getPage().reload()));
+        add(new H2("Finora server not reachable"), message, retry);
+    }
 
-  @Override
-  public int setErrorParameter(BeforeEnterEvent event, ErrorParameter<ServerUnreachableException> parameter) {
-    message.setText(parameter.getException().getMessage());
-    return HttpServletResponse.SC_SERVICE_UNAVAILABLE;
-  }
+    @Override
+    public int setErrorParameter(BeforeEnterEvent event, ErrorParameter<ServerUnreachableException> parameter) {
+        message.setText(parameter.getException().getMessage());
+        return HttpServletResponse.SC_SERVICE_UNAVAILABLE;
+    }
 }

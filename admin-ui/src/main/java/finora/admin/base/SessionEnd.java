@@ -9,20 +9,20 @@ import org.springframework.security.core.context.SecurityContextHolder;
 @FunctionalInterface
 public interface SessionEnd extends Serializable {
 
-  /** Where a user whose session ended lands; the login view explains what happened. */
-  String LOGIN_AFTER_SESSION_END = "login?expired";
+    /** Where a user whose session ended lands; the login view explains what happened. */
+    String LOGIN_AFTER_SESSION_END = "login?expired";
 
-  void sendToLogin(UI ui);
+    void sendToLogin(UI ui);
 
-  /** The real one: forget the authentication, invalidate the HTTP session, reload at the login view. */
-  static SessionEnd invalidatingHttpSession() {
-    return ui -> {
-      ui.getPage().setLocation(LOGIN_AFTER_SESSION_END);
-      SecurityContextHolder.clearContext();
-      VaadinSession session = ui.getSession();
-      if (session != null && session.getSession() != null) {
-        session.getSession().invalidate();
-      }
-    };
-  }
+    /** The real one: forget the authentication, invalidate the HTTP session, reload at the login view. */
+    static SessionEnd invalidatingHttpSession() {
+        return ui -> {
+            ui.getPage().setLocation(LOGIN_AFTER_SESSION_END);
+            SecurityContextHolder.clearContext();
+            VaadinSession session = ui.getSession();
+            if (session != null && session.getSession() != null) {
+                session.getSession().invalidate();
+            }
+        };
+    }
 }

@@ -13,10 +13,10 @@ import java.util.List;
  * @param scope what spend counts against it
  * @param thresholdsPercent alert thresholds in percent of the amount; empty means 50, 80, 100
  */
-public record BudgetSpec(String name, BudgetPeriod period, BigDecimal amount, SpendScope scope,
-    List<Integer> thresholdsPercent) {
+public record BudgetSpec(
+        String name, BudgetPeriod period, BigDecimal amount, SpendScope scope, List<Integer> thresholdsPercent) {
 
-  public BudgetSpec {
-    thresholdsPercent = List.copyOf(thresholdsPercent);
-  }
+    public BudgetSpec {
+        thresholdsPercent = List.copyOf(thresholdsPercent);
+    }
 }

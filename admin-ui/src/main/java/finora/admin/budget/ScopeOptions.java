@@ -10,9 +10,9 @@ import java.util.List;
  */
 record ScopeOptions(List<ProviderOption> providers, List<TagOption> workspaces, List<String> modelFamilies) {
 
-  ScopeOptions {
-    providers = List.copyOf(providers);
-    workspaces = List.copyOf(workspaces);
-    modelFamilies = List.copyOf(modelFamilies);
-  }
+    ScopeOptions {
+        providers = List.copyOf(providers);
+        workspaces = List.copyOf(workspaces);
+        modelFamilies = List.copyOf(modelFamilies);
+    }
 }

@@ -14,10 +14,10 @@ import java.util.Objects;
  */
 public record CallDeadlines(Duration call, Duration keyCheck, Duration export, Duration notificationTest) {
 
-  public CallDeadlines {
-    Objects.requireNonNull(call);
-    Objects.requireNonNull(keyCheck);
-    Objects.requireNonNull(export);
-    Objects.requireNonNull(notificationTest);
-  }
+    public CallDeadlines {
+        Objects.requireNonNull(call);
+        Objects.requireNonNull(keyCheck);
+        Objects.requireNonNull(export);
+        Objects.requireNonNull(notificationTest);
+    }
 }

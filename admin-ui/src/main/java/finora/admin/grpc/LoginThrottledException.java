@@ -9,19 +9,19 @@ import java.util.Optional;
  */
 public final class LoginThrottledException extends FinoraCallException {
 
-  private final Duration retryAfter;
+    private final Duration retryAfter;
 
-  /**
-   * @param retryAfter how long to wait, from the server's {@code google.rpc.RetryInfo} (or its
-   *     ErrorInfo {@code retry_after_seconds}); null when it sent neither
-   */
-  public LoginThrottledException(String reason, String message, Duration retryAfter, Throwable cause) {
-    super(reason, message, cause);
-    this.retryAfter = retryAfter;
-  }
+    /**
+     * @param retryAfter how long to wait, from the server's {@code google.rpc.RetryInfo} (or its
+     *     ErrorInfo {@code retry_after_seconds}); null when it sent neither
+     */
+    public LoginThrottledException(String reason, String message, Duration retryAfter, Throwable cause) {
+        super(reason, message, cause);
+        this.retryAfter = retryAfter;
+    }
 
-  /** How long to wait before the next attempt, when the server said. */
-  public Optional<Duration> retryAfter() {
-    return Optional.ofNullable(retryAfter);
-  }
+    /** How long to wait before the next attempt, when the server said. */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
+    }
 }

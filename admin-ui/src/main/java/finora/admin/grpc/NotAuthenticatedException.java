@@ -6,7 +6,7 @@ package finora.admin.grpc;
  */
 public final class NotAuthenticatedException extends FinoraCallException {
 
-  public NotAuthenticatedException(String reason, String message, Throwable cause) {
-    super(reason, message, cause);
-  }
+    public NotAuthenticatedException(String reason, String message, Throwable cause) {
+        super(reason, message, cause);
+    }
 }

@@ -10,24 +10,24 @@ import org.springframework.stereotype.Component;
 @Component
 public class CurrentSession {
 
-  /** The signed-in user, if any. */
-  public Optional<FinoraUser> user() {
-    return authentication().map(FinoraAuthentication::getPrincipal);
-  }
+    /** The signed-in user, if any. */
+    public Optional<FinoraUser> user() {
+        return authentication().map(FinoraAuthentication::getPrincipal);
+    }
 
-  /**
-   * The bearer token for the current user's calls.
-   *
-   * @throws NotAuthenticatedException nobody is signed in
-   */
-  public String token() {
-    return authentication()
-        .map(FinoraAuthentication::sessionToken)
-        .orElseThrow(() -> new NotAuthenticatedException(null, "Please sign in.", null));
-  }
+    /**
+     * The bearer token for the current user's calls.
+     *
+     * @throws NotAuthenticatedException nobody is signed in
+     */
+    public String token() {
+        return authentication()
+                .map(FinoraAuthentication::sessionToken)
+                .orElseThrow(() -> new NotAuthenticatedException(null, "Please sign in.", null));
+    }
 
-  private static Optional<FinoraAuthentication> authentication() {
-    Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-    return authentication instanceof FinoraAuthentication finora ? Optional.of(finora) : Optional.empty();
-  }
+    private static Optional<FinoraAuthentication> authentication() {
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        return authentication instanceof FinoraAuthentication finora ? Optional.of(finora) : Optional.empty();
+    }
 }

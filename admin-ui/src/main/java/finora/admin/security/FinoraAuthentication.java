@@ -11,33 +11,33 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
  */
 public final class FinoraAuthentication extends AbstractAuthenticationToken {
 
-  private final FinoraUser user;
-  private final String sessionToken;
+    private final FinoraUser user;
+    private final String sessionToken;
 
-  public FinoraAuthentication(Session session) {
-    super(List.of(new SimpleGrantedAuthority("ROLE_" + session.role().name())));
-    this.user = new FinoraUser(session.email(), session.tenantName(), session.role(), session.expiresAt());
-    this.sessionToken = session.token();
-    setAuthenticated(true);
-  }
+    public FinoraAuthentication(Session session) {
+        super(List.of(new SimpleGrantedAuthority("ROLE_" + session.role().name())));
+        this.user = new FinoraUser(session.email(), session.tenantName(), session.role(), session.expiresAt());
+        this.sessionToken = session.token();
+        setAuthenticated(true);
+    }
 
-  /** The token to send as {@code authorization: Bearer} on the user's calls. */
-  public String sessionToken() {
-    return sessionToken;
-  }
+    /** The token to send as {@code authorization: Bearer} on the user's calls. */
+    public String sessionToken() {
+        return sessionToken;
+    }
 
-  @Override
-  public Object getCredentials() {
-    return sessionToken;
-  }
+    @Override
+    public Object getCredentials() {
+        return sessionToken;
+    }
 
-  @Override
-  public FinoraUser getPrincipal() {
-    return user;
-  }
+    @Override
+    public FinoraUser getPrincipal() {
+        return user;
+    }
 
-  @Override
-  public String getName() {
-    return user.email();
-  }
+    @Override
+    public String getName() {
+        return user.email();
+    }
 }

@@ -21,61 +21,66 @@ import org.springframework.stereotype.Component;
 @Component
 public class FinoraAuthenticationProvider implements AuthenticationProvider {
 
-  private final AuthClient authClient;
+    private final AuthClient authClient;
 
-  public FinoraAuthenticationProvider(AuthClient authClient) {
-    this.authClient = authClient;
-  }
-
-  @Override
-  public Authentication authenticate(Authentication authentication) {
-    String email = authentication.getName() == null ? "" : authentication.getName().trim();
-    Object credentials = authentication.getCredentials();
-    String password = credentials == null ? "" : credentials.toString();
-    try {
-      return new FinoraAuthentication(authClient.login(email, password, browserAddress(authentication)));
-    } catch (NotAuthenticatedException e) {
-      throw new BadCredentialsException("Incorrect email or password", e);
-    } catch (LoginThrottledException e) {
-      throw new LoginThrottledAuthenticationException(e);
-    } catch (ServerUnreachableException e) {
-      throw new ServerUnreachableAuthenticationException(e);
-    } catch (FinoraCallException e) {
-      throw new AuthenticationServiceException(e.getMessage(), e);
-    }
-  }
-
-  // Spring Security's form login puts the request's remote address in the details.
-  private static String browserAddress(Authentication authentication) {
-    return authentication.getDetails() instanceof WebAuthenticationDetails details ? details.getRemoteAddress() : null;
-  }
-
-  @Override
-  public boolean supports(Class<?> authentication) {
-    return UsernamePasswordAuthenticationToken.class.isAssignableFrom(authentication);
-  }
-
-  /** Login failed because the server could not be asked, not because of the credentials. */
-  static final class ServerUnreachableAuthenticationException extends AuthenticationServiceException {
-    ServerUnreachableAuthenticationException(ServerUnreachableException cause) {
-      super(cause.getMessage(), cause);
-    }
-  }
-
-  /** The server refused the attempt: too many of them; the seconds to wait, when the server said. */
-  static final class LoginThrottledAuthenticationException extends AuthenticationServiceException {
-    private final transient LoginThrottledException throttled;
-
-    LoginThrottledAuthenticationException(LoginThrottledException cause) {
-      super(cause.getMessage(), cause);
-      this.throttled = cause;
+    public FinoraAuthenticationProvider(AuthClient authClient) {
+        this.authClient = authClient;
     }
 
-    OptionalLong retryAfterSeconds() {
-      return throttled.retryAfter()
-          // whole seconds, rounded up, at least one: never "try again in 0 seconds"
-          .map(d -> OptionalLong.of(Math.max(1, d.plusNanos(999_999_999).toSeconds())))
-          .orElse(OptionalLong.empty());
+    @Override
+    public Authentication authenticate(Authentication authentication) {
+        String email =
+                authentication.getName() == null ? "" : authentication.getName().trim();
+        Object credentials = authentication.getCredentials();
+        String password = credentials == null ? "" : credentials.toString();
+        try {
+            return new FinoraAuthentication(authClient.login(email, password, browserAddress(authentication)));
+        } catch (NotAuthenticatedException e) {
+            throw new BadCredentialsException("Incorrect email or password", e);
+        } catch (LoginThrottledException e) {
+            throw new LoginThrottledAuthenticationException(e);
+        } catch (ServerUnreachableException e) {
+            throw new ServerUnreachableAuthenticationException(e);
+        } catch (FinoraCallException e) {
+            throw new AuthenticationServiceException(e.getMessage(), e);
+        }
     }
-  }
+
+    // Spring Security's form login puts the request's remote address in the details.
+    private static String browserAddress(Authentication authentication) {
+        return authentication.getDetails() instanceof WebAuthenticationDetails details
+                ? details.getRemoteAddress()
+                : null;
+    }
+
+    @Override
+    public boolean supports(Class<?> authentication) {
+        return UsernamePasswordAuthenticationToken.class.isAssignableFrom(authentication);
+    }
+
+    /** Login failed because the server could not be asked, not because of the credentials. */
+    static final class ServerUnreachableAuthenticationException extends AuthenticationServiceException {
+        ServerUnreachableAuthenticationException(ServerUnreachableException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /** The server refused the attempt: too many of them; the seconds to wait, when the server said. */
+    static final class LoginThrottledAuthenticationException extends AuthenticationServiceException {
+        private final transient LoginThrottledException throttled;
+
+        LoginThrottledAuthenticationException(LoginThrottledException cause) {
+            super(cause.getMessage(), cause);
+            this.throttled = cause;
+        }
+
+        OptionalLong retryAfterSeconds() {
+            return throttled
+                    .retryAfter()
+                    // whole seconds, rounded up, at least one: never "try again in 0 seconds"
+                    .map(d ->
+                            OptionalLong.of(Math.max(1, d.plusNanos(999_999_999).toSeconds())))
+                    .orElse(OptionalLong.empty());
+        }
+    }
 }

@@ -14,23 +14,23 @@ import org.springframework.security.web.authentication.logout.LogoutHandler;
  */
 final class FinoraLogoutHandler implements LogoutHandler {
 
-  private static final Logger log = LoggerFactory.getLogger(FinoraLogoutHandler.class);
+    private static final Logger log = LoggerFactory.getLogger(FinoraLogoutHandler.class);
 
-  private final AuthClient authClient;
+    private final AuthClient authClient;
 
-  FinoraLogoutHandler(AuthClient authClient) {
-    this.authClient = authClient;
-  }
-
-  @Override
-  public void logout(HttpServletRequest request, HttpServletResponse response, Authentication authentication) {
-    if (authentication instanceof FinoraAuthentication finora) {
-      try {
-        authClient.logout(finora.sessionToken());
-      } catch (FinoraCallException e) {
-        // The token expires on its own; the user is logged out here either way.
-        log.info("Could not revoke the session on the server for {}: {}", finora.getName(), e.getMessage());
-      }
+    FinoraLogoutHandler(AuthClient authClient) {
+        this.authClient = authClient;
     }
-  }
+
+    @Override
+    public void logout(HttpServletRequest request, HttpServletResponse response, Authentication authentication) {
+        if (authentication instanceof FinoraAuthentication finora) {
+            try {
+                authClient.logout(finora.sessionToken());
+            } catch (FinoraCallException e) {
+                // The token expires on its own; the user is logged out here either way.
+                log.info("Could not revoke the session on the server for {}: {}", finora.getName(), e.getMessage());
+            }
+        }
+    }
 }

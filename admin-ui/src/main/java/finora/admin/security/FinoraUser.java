@@ -13,10 +13,10 @@ import org.springframework.security.core.AuthenticatedPrincipal;
  * @param expiresAt when the server ends the session
  */
 public record FinoraUser(String email, String tenantName, Role role, Instant expiresAt)
-    implements AuthenticatedPrincipal, Serializable {
+        implements AuthenticatedPrincipal, Serializable {
 
-  @Override
-  public String getName() {
-    return email;
-  }
+    @Override
+    public String getName() {
+        return email;
+    }
 }

@@ -16,29 +16,30 @@ import org.springframework.security.web.authentication.AuthenticationFailureHand
  */
 final class LoginFailureHandler implements AuthenticationFailureHandler {
 
-  private final RedirectStrategy redirect = new DefaultRedirectStrategy();
+    private final RedirectStrategy redirect = new DefaultRedirectStrategy();
 
-  @Override
-  public void onAuthenticationFailure(HttpServletRequest request, HttpServletResponse response,
-      AuthenticationException exception) throws IOException {
-    String query = outcomeOf(exception).queryParameter();
-    if (exception instanceof FinoraAuthenticationProvider.LoginThrottledAuthenticationException throttled
-        && throttled.retryAfterSeconds().isPresent()) {
-      query += "=" + Math.min(throttled.retryAfterSeconds().getAsLong(), LoginOutcome.MAX_RETRY_SECONDS);
+    @Override
+    public void onAuthenticationFailure(
+            HttpServletRequest request, HttpServletResponse response, AuthenticationException exception)
+            throws IOException {
+        String query = outcomeOf(exception).queryParameter();
+        if (exception instanceof FinoraAuthenticationProvider.LoginThrottledAuthenticationException throttled
+                && throttled.retryAfterSeconds().isPresent()) {
+            query += "=" + Math.min(throttled.retryAfterSeconds().getAsLong(), LoginOutcome.MAX_RETRY_SECONDS);
+        }
+        redirect.sendRedirect(request, response, "/login?" + query);
     }
-    redirect.sendRedirect(request, response, "/login?" + query);
-  }
 
-  static LoginOutcome outcomeOf(AuthenticationException exception) {
-    if (exception instanceof FinoraAuthenticationProvider.ServerUnreachableAuthenticationException) {
-      return LoginOutcome.SERVER_UNREACHABLE;
+    static LoginOutcome outcomeOf(AuthenticationException exception) {
+        if (exception instanceof FinoraAuthenticationProvider.ServerUnreachableAuthenticationException) {
+            return LoginOutcome.SERVER_UNREACHABLE;
+        }
+        if (exception instanceof FinoraAuthenticationProvider.LoginThrottledAuthenticationException) {
+            return LoginOutcome.THROTTLED;
+        }
+        if (exception instanceof BadCredentialsException) {
+            return LoginOutcome.BAD_CREDENTIALS;
+        }
+        return LoginOutcome.FAILED;
     }
-    if (exception instanceof FinoraAuthenticationProvider.LoginThrottledAuthenticationException) {
-      return LoginOutcome.THROTTLED;
-    }
-    if (exception instanceof BadCredentialsException) {
-      return LoginOutcome.BAD_CREDENTIALS;
-    }
-    return LoginOutcome.FAILED;
-  }
 }

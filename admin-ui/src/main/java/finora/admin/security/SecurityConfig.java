@@ -20,15 +20,16 @@ import org.springframework.security.web.SecurityFilterChain;
 @Configuration
 public class SecurityConfig {
 
-  @Bean
-  SecurityFilterChain securityFilterChain(HttpSecurity http, AuthClient authClient) throws Exception {
-    http.with(vaadin(), vaadin -> vaadin
-        .loginView(LoginView.class, "/login")
-        .addLogoutHandler(new FinoraLogoutHandler(authClient)));
-    // After Vaadin's configurer: configurers initialise in the order they were added, and Vaadin's must
-    // mark /login as a custom page first, or Spring Security serves its own generated login page.
-    // Our handler replaces the default "/login?error" for every failure.
-    http.formLogin(form -> form.failureHandler(new LoginFailureHandler()));
-    return http.build();
-  }
+    @Bean
+    SecurityFilterChain securityFilterChain(HttpSecurity http, AuthClient authClient) throws Exception {
+        http.with(
+                vaadin(),
+                vaadin -> vaadin.loginView(LoginView.class, "/login")
+                        .addLogoutHandler(new FinoraLogoutHandler(authClient)));
+        // After Vaadin's configurer: configurers initialise in the order they were added, and Vaadin's must
+        // mark /login as a custom page first, or Spring Security serves its own generated login page.
+        // Our handler replaces the default "/login?error" for every failure.
+        http.formLogin(form -> form.failureHandler(new LoginFailureHandler()));
+        return http.build();
+    }
 }

@@ -13,11 +13,11 @@ import java.time.Instant;
  * @param expiresAt when the server stops accepting the token
  */
 public record Session(String token, String tenantName, Role role, String email, Instant expiresAt)
-    implements Serializable {
+        implements Serializable {
 
-  @Override
-  public String toString() {
-    return "Session[email=" + email + ", tenantName=" + tenantName + ", role=" + role
-        + ", expiresAt=" + expiresAt + ", token=<redacted>]";
-  }
+    @Override
+    public String toString() {
+        return "Session[email=" + email + ", tenantName=" + tenantName + ", role=" + role + ", expiresAt=" + expiresAt
+                + ", token=<redacted>]";
+    }
 }

@@ -19,89 +19,93 @@ import java.util.function.Consumer;
  */
 public class ApiKeyForm extends Composite<VerticalLayout> {
 
-  private final Select<ProviderOption> provider = new Select<>();
-  private final KeyEntry entry;
-  private final Paragraph keyHelp = new Paragraph();
-  private final Paragraph coverage = new Paragraph();
-  private final Paragraph result = new Paragraph();
+    private final Select<ProviderOption> provider = new Select<>();
+    private final KeyEntry entry;
+    private final Paragraph keyHelp = new Paragraph();
+    private final Paragraph coverage = new Paragraph();
+    private final Paragraph result = new Paragraph();
 
-  /**
-   * @param providers the server's catalog, in display order
-   * @param connect starts the server's check of a key for a provider
-   * @param onConnected runs after a connection was stored, e.g. to reload the list
-   */
-  ApiKeyForm(List<ProviderOption> providers,
-      BiFunction<AiProvider, String, CompletableFuture<ProviderConnection>> connect,
-      Consumer<ProviderConnection> onConnected) {
-    entry = new KeyEntry("Admin API Key", "Save",
-        key -> connect.apply(provider.getValue().provider(), key),
-        connection -> {
-          result.setText("Connected " + connection.organizationName() + " (key " + connection.keyHint()
-              + "). Its spend arrives with the next refresh, which starts now; the list below shows its progress.");
-          result.setVisible(true);
-          onConnected.accept(connection);
-        });
-    entry.field().setId("admin-api-key");
-    entry.save().setId("save-key");
-    result.setId("connect-result");
-    result.setVisible(false);
-    result.addClassName("success-line");
-    keyHelp.addClassName("quiet-small-line");
-    coverage.setId("key-coverage");
-    coverage.addClassName("coverage-callout");
-
-    provider.setId("provider");
-    provider.setLabel("Provider");
-    provider.setItems(providers);
-    provider.setItemLabelGenerator(ProviderOption::displayName);
-    provider.setEmptySelectionAllowed(false);
-    provider.addValueChangeListener(e -> describe(e.getValue()));
-    if (!providers.isEmpty()) {
-      provider.setValue(providers.get(0));
-    }
-    entry.field().addValueChangeListener(e -> {
-      if (!e.getValue().isEmpty()) {
+    /**
+     * @param providers the server's catalog, in display order
+     * @param connect starts the server's check of a key for a provider
+     * @param onConnected runs after a connection was stored, e.g. to reload the list
+     */
+    ApiKeyForm(
+            List<ProviderOption> providers,
+            BiFunction<AiProvider, String, CompletableFuture<ProviderConnection>> connect,
+            Consumer<ProviderConnection> onConnected) {
+        entry = new KeyEntry(
+                "Admin API Key",
+                "Save",
+                key -> connect.apply(provider.getValue().provider(), key),
+                connection -> {
+                    result.setText(
+                            "Connected " + connection.organizationName() + " (key " + connection.keyHint()
+                                    + "). Its spend arrives with the next refresh, which starts now; the list below shows its progress.");
+                    result.setVisible(true);
+                    onConnected.accept(connection);
+                });
+        entry.field().setId("admin-api-key");
+        entry.save().setId("save-key");
+        result.setId("connect-result");
         result.setVisible(false);
-      }
-    });
+        result.addClassName("success-line");
+        keyHelp.addClassName("quiet-small-line");
+        coverage.setId("key-coverage");
+        coverage.addClassName("coverage-callout");
 
-    HorizontalLayout row = new HorizontalLayout(provider, entry.field(), entry.save());
-    row.setWidthFull();
-    row.setAlignItems(FlexComponent.Alignment.BASELINE);
-    row.setFlexGrow(1, entry.field());
-    VerticalLayout layout = getContent();
-    layout.setPadding(false);
-    layout.setSpacing(false);
-    layout.add(row, keyHelp, coverage, result);
-  }
+        provider.setId("provider");
+        provider.setLabel("Provider");
+        provider.setItems(providers);
+        provider.setItemLabelGenerator(ProviderOption::displayName);
+        provider.setEmptySelectionAllowed(false);
+        provider.addValueChangeListener(e -> describe(e.getValue()));
+        if (!providers.isEmpty()) {
+            provider.setValue(providers.get(0));
+        }
+        entry.field().addValueChangeListener(e -> {
+            if (!e.getValue().isEmpty()) {
+                result.setVisible(false);
+            }
+        });
 
-  private void describe(ProviderOption option) {
-    if (option == null) {
-      entry.field().setHelperText(null);
-      keyHelp.setText("");
-      coverage.setVisible(false);
-      return;
+        HorizontalLayout row = new HorizontalLayout(provider, entry.field(), entry.save());
+        row.setWidthFull();
+        row.setAlignItems(FlexComponent.Alignment.BASELINE);
+        row.setFlexGrow(1, entry.field());
+        VerticalLayout layout = getContent();
+        layout.setPadding(false);
+        layout.setSpacing(false);
+        layout.add(row, keyHelp, coverage, result);
     }
-    entry.field().setHelperText("Starts with " + option.keyPrefix());
-    entry.field().setPlaceholder(option.keyPrefix() + "…");
-    keyHelp.setText(option.keyHelp());
-    coverage.setText(option.coverage());
-    coverage.setVisible(!option.coverage().isBlank());
-  }
 
-  Select<ProviderOption> provider() {
-    return provider;
-  }
+    private void describe(ProviderOption option) {
+        if (option == null) {
+            entry.field().setHelperText(null);
+            keyHelp.setText("");
+            coverage.setVisible(false);
+            return;
+        }
+        entry.field().setHelperText("Starts with " + option.keyPrefix());
+        entry.field().setPlaceholder(option.keyPrefix() + "…");
+        keyHelp.setText(option.keyHelp());
+        coverage.setText(option.coverage());
+        coverage.setVisible(!option.coverage().isBlank());
+    }
 
-  KeyEntry entry() {
-    return entry;
-  }
+    Select<ProviderOption> provider() {
+        return provider;
+    }
 
-  Paragraph result() {
-    return result;
-  }
+    KeyEntry entry() {
+        return entry;
+    }
 
-  Paragraph coverage() {
-    return coverage;
-  }
+    Paragraph result() {
+        return result;
+    }
+
+    Paragraph coverage() {
+        return coverage;
+    }
 }

@@ -22,108 +22,112 @@ import org.slf4j.LoggerFactory;
  */
 final class KeyEntry {
 
-  static final String CHECKING = "Checking…";
-  static final String UNEXPECTED = "The key could not be checked. Try again; if it persists, check the admin UI's log.";
+    static final String CHECKING = "Checking…";
+    static final String UNEXPECTED =
+            "The key could not be checked. Try again; if it persists, check the admin UI's log.";
 
-  private static final Logger log = LoggerFactory.getLogger(KeyEntry.class);
+    private static final Logger log = LoggerFactory.getLogger(KeyEntry.class);
 
-  private final PasswordField field;
-  private final Button save;
-  private final String saveText;
-  private final Function<String, CompletableFuture<ProviderConnection>> check;
-  private final Consumer<ProviderConnection> onSaved;
-  private boolean busy;
+    private final PasswordField field;
+    private final Button save;
+    private final String saveText;
+    private final Function<String, CompletableFuture<ProviderConnection>> check;
+    private final Consumer<ProviderConnection> onSaved;
+    private boolean busy;
 
-  /**
-   * @param check starts the server's check of a key; called on the request thread
-   * @param onSaved runs on the UI after the server stored the key
-   */
-  KeyEntry(String label, String saveText, Function<String, CompletableFuture<ProviderConnection>> check,
-      Consumer<ProviderConnection> onSaved) {
-    this.field = new PasswordField(label);
-    this.save = new Button(saveText);
-    this.saveText = saveText;
-    this.check = check;
-    this.onSaved = onSaved;
+    /**
+     * @param check starts the server's check of a key; called on the request thread
+     * @param onSaved runs on the UI after the server stored the key
+     */
+    KeyEntry(
+            String label,
+            String saveText,
+            Function<String, CompletableFuture<ProviderConnection>> check,
+            Consumer<ProviderConnection> onSaved) {
+        this.field = new PasswordField(label);
+        this.save = new Button(saveText);
+        this.saveText = saveText;
+        this.check = check;
+        this.onSaved = onSaved;
 
-    field.setWidthFull();
-    field.setValueChangeMode(ValueChangeMode.EAGER);
-    // The server decides what a good key is; the field shows its verdict and nothing of its own.
-    field.setManualValidation(true);
-    field.setAutocomplete(com.vaadin.flow.component.textfield.Autocomplete.OFF);
-    field.addValueChangeListener(e -> {
-      field.setInvalid(false);
-      updateSaveState();
-    });
-    save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-    save.addClickListener(e -> submit());
-    updateSaveState();
-  }
-
-  PasswordField field() {
-    return field;
-  }
-
-  Button save() {
-    return save;
-  }
-
-  boolean isBusy() {
-    return busy;
-  }
-
-  private void submit() {
-    String key = field.getValue();
-    if (busy || key == null || key.isBlank()) {
-      return;
+        field.setWidthFull();
+        field.setValueChangeMode(ValueChangeMode.EAGER);
+        // The server decides what a good key is; the field shows its verdict and nothing of its own.
+        field.setManualValidation(true);
+        field.setAutocomplete(com.vaadin.flow.component.textfield.Autocomplete.OFF);
+        field.addValueChangeListener(e -> {
+            field.setInvalid(false);
+            updateSaveState();
+        });
+        save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        save.addClickListener(e -> submit());
+        updateSaveState();
     }
-    setBusy(true);
-    UI ui = UI.getCurrent();
-    CompletableFuture<ProviderConnection> pending;
-    try {
-      pending = check.apply(key);
-    } catch (RuntimeException e) {
-      setBusy(false);
-      throw e;
-    }
-    pending.whenComplete((connection, failure) -> ui.access(() -> finish(connection, failure)));
-  }
 
-  private void finish(ProviderConnection connection, Throwable failure) {
-    setBusy(false);
-    // Saved or refused, the secret leaves the page: a refused key is pasted again, not kept in the browser.
-    field.clear();
-    if (failure == null) {
-      onSaved.accept(connection);
-      return;
+    PasswordField field() {
+        return field;
     }
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
-    if (cause instanceof NotAuthenticatedException rejected) {
-      throw rejected; // the session's error handler sends the user to sign in again
+
+    Button save() {
+        return save;
     }
-    if (cause instanceof FinoraCallException call) {
-      showError(call.getMessage());
-    } else {
-      log.error("Unexpected failure while checking a key", cause);
-      showError(UNEXPECTED);
+
+    boolean isBusy() {
+        return busy;
     }
-  }
 
-  void showError(String message) {
-    field.setErrorMessage(message);
-    field.setInvalid(true);
-  }
+    private void submit() {
+        String key = field.getValue();
+        if (busy || key == null || key.isBlank()) {
+            return;
+        }
+        setBusy(true);
+        UI ui = UI.getCurrent();
+        CompletableFuture<ProviderConnection> pending;
+        try {
+            pending = check.apply(key);
+        } catch (RuntimeException e) {
+            setBusy(false);
+            throw e;
+        }
+        pending.whenComplete((connection, failure) -> ui.access(() -> finish(connection, failure)));
+    }
 
-  private void setBusy(boolean busy) {
-    this.busy = busy;
-    field.setReadOnly(busy);
-    save.setText(busy ? CHECKING : saveText);
-    updateSaveState();
-  }
+    private void finish(ProviderConnection connection, Throwable failure) {
+        setBusy(false);
+        // Saved or refused, the secret leaves the page: a refused key is pasted again, not kept in the browser.
+        field.clear();
+        if (failure == null) {
+            onSaved.accept(connection);
+            return;
+        }
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof NotAuthenticatedException rejected) {
+            throw rejected; // the session's error handler sends the user to sign in again
+        }
+        if (cause instanceof FinoraCallException call) {
+            showError(call.getMessage());
+        } else {
+            log.error("Unexpected failure while checking a key", cause);
+            showError(UNEXPECTED);
+        }
+    }
 
-  private void updateSaveState() {
-    String value = field.getValue();
-    save.setEnabled(!busy && value != null && !value.isBlank());
-  }
+    void showError(String message) {
+        field.setErrorMessage(message);
+        field.setInvalid(true);
+    }
+
+    private void setBusy(boolean busy) {
+        this.busy = busy;
+        field.setReadOnly(busy);
+        save.setText(busy ? CHECKING : saveText);
+        updateSaveState();
+    }
+
+    private void updateSaveState() {
+        String value = field.getValue();
+        save.setEnabled(!busy && value != null && !value.isBlank());
+    }
 }

@@ -17,26 +17,35 @@ import java.util.List;
  * @param hasSmtpPassword whether that SMTP server has a stored password
  * @param createdAt when it was created
  */
-public record NotificationChannel(String id, String name, Kind kind, String targetHint, WebhookFormat webhookFormat,
-    boolean signed, List<String> recipients, SmtpSettings smtp, boolean hasSmtpPassword, Instant createdAt) {
+public record NotificationChannel(
+        String id,
+        String name,
+        Kind kind,
+        String targetHint,
+        WebhookFormat webhookFormat,
+        boolean signed,
+        List<String> recipients,
+        SmtpSettings smtp,
+        boolean hasSmtpPassword,
+        Instant createdAt) {
 
-  public NotificationChannel {
-    recipients = List.copyOf(recipients);
-  }
-
-  /** Kind of channel. */
-  public enum Kind {
-    WEBHOOK("Webhook"),
-    EMAIL("E-mail");
-
-    private final String label;
-
-    Kind(String label) {
-      this.label = label;
+    public NotificationChannel {
+        recipients = List.copyOf(recipients);
     }
 
-    public String label() {
-      return label;
+    /** Kind of channel. */
+    public enum Kind {
+        WEBHOOK("Webhook"),
+        EMAIL("E-mail");
+
+        private final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
     }
-  }
 }

@@ -16,44 +16,53 @@ import java.time.Instant;
  * @param createdAt when it was queued
  * @param deliveredAt when it was delivered, or null
  */
-public record NotificationDelivery(String id, String channelId, Event event, String summary, Status status,
-    int attempts, int lastHttpStatus, String lastError, Instant createdAt, Instant deliveredAt) {
+public record NotificationDelivery(
+        String id,
+        String channelId,
+        Event event,
+        String summary,
+        Status status,
+        int attempts,
+        int lastHttpStatus,
+        String lastError,
+        Instant createdAt,
+        Instant deliveredAt) {
 
-  /** What an alert is about. */
-  public enum Event {
-    BUDGET_THRESHOLD("Budget threshold"),
-    ANOMALY("Anomaly"),
-    CONNECTION_NEEDS_ATTENTION("Connection needs attention"),
-    CONNECTION_STALE("Connection not syncing"),
-    TEST("Test"),
-    OTHER("Other");
+    /** What an alert is about. */
+    public enum Event {
+        BUDGET_THRESHOLD("Budget threshold"),
+        ANOMALY("Anomaly"),
+        CONNECTION_NEEDS_ATTENTION("Connection needs attention"),
+        CONNECTION_STALE("Connection not syncing"),
+        TEST("Test"),
+        OTHER("Other");
 
-    private final String label;
+        private final String label;
 
-    Event(String label) {
-      this.label = label;
+        Event(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
     }
 
-    public String label() {
-      return label;
+    /** Outcome of a delivery. */
+    public enum Status {
+        PENDING("pending"),
+        DELIVERED("delivered"),
+        FAILED("failed");
+
+        private final String label;
+
+        Status(String label) {
+            this.label = label;
+        }
+
+        /** For people, lower case: "delivered". */
+        public String label() {
+            return label;
+        }
     }
-  }
-
-  /** Outcome of a delivery. */
-  public enum Status {
-    PENDING("pending"),
-    DELIVERED("delivered"),
-    FAILED("failed");
-
-    private final String label;
-
-    Status(String label) {
-      this.label = label;
-    }
-
-    /** For people, lower case: "delivered". */
-    public String label() {
-      return label;
-    }
-  }
 }

@@ -27,33 +27,34 @@ import java.util.Optional;
  * @param dataLevelCheckTime when the analytics API was last asked, or null before the first check
  */
 public record ProviderConnection(
-    String id,
-    AiProvider provider,
-    String organizationId,
-    String organizationName,
-    String keyHint,
-    ConnectionState state,
-    String statusReason,
-    String statusDetail,
-    Instant lastSyncTime,
-    SyncResult lastSyncResult,
-    Instant nextSyncTime,
-    SyncProgress progress,
-    LocalDate completeThrough,
-    String lastSyncErrorReason,
-    String lastSyncErrorDetail,
-    DataLevel dataLevel,
-    String dataLevelDetail,
-    Instant dataLevelCheckTime) {
+        String id,
+        AiProvider provider,
+        String organizationId,
+        String organizationName,
+        String keyHint,
+        ConnectionState state,
+        String statusReason,
+        String statusDetail,
+        Instant lastSyncTime,
+        SyncResult lastSyncResult,
+        Instant nextSyncTime,
+        SyncProgress progress,
+        LocalDate completeThrough,
+        String lastSyncErrorReason,
+        String lastSyncErrorDetail,
+        DataLevel dataLevel,
+        String dataLevelDetail,
+        Instant dataLevelCheckTime) {
 
-  /** The running sync's progress, if one runs. */
-  public Optional<SyncProgress> runningSync() {
-    return Optional.ofNullable(progress);
-  }
+    /** The running sync's progress, if one runs. */
+    public Optional<SyncProgress> runningSync() {
+        return Optional.ofNullable(progress);
+    }
 
-  /** What went wrong in the last finished sync, when it failed. */
-  public Optional<String> lastSyncFailure() {
-    return lastSyncResult == SyncResult.FAILED && !lastSyncErrorDetail.isBlank()
-        ? Optional.of(lastSyncErrorDetail) : Optional.empty();
-  }
+    /** What went wrong in the last finished sync, when it failed. */
+    public Optional<String> lastSyncFailure() {
+        return lastSyncResult == SyncResult.FAILED && !lastSyncErrorDetail.isBlank()
+                ? Optional.of(lastSyncErrorDetail)
+                : Optional.empty();
+    }
 }

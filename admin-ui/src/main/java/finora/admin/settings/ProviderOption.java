@@ -10,5 +10,5 @@ package finora.admin.settings;
  * @param coverage what a connection tracks and what it does not (e.g. API platform only, no Priority
  *     Tier) and what the key is used for; empty when the server does not say
  */
-public record ProviderOption(AiProvider provider, String displayName, String keyPrefix, String keyHelp,
-    String coverage) {}
+public record ProviderOption(
+        AiProvider provider, String displayName, String keyPrefix, String keyHelp, String coverage) {}

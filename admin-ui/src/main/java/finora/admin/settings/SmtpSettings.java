@@ -11,20 +11,20 @@ package finora.admin.settings;
  */
 public record SmtpSettings(String host, int port, String username, String password, Security security) {
 
-  /** Transport security. */
-  public enum Security {
-    STARTTLS("STARTTLS (587)"),
-    SSL("TLS (465)"),
-    NONE("None (trusted relay only)");
+    /** Transport security. */
+    public enum Security {
+        STARTTLS("STARTTLS (587)"),
+        SSL("TLS (465)"),
+        NONE("None (trusted relay only)");
 
-    private final String label;
+        private final String label;
 
-    Security(String label) {
-      this.label = label;
+        Security(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
     }
-
-    public String label() {
-      return label;
-    }
-  }
 }

@@ -8,8 +8,8 @@ package finora.admin.settings;
  */
 public record SyncProgress(int daysDone, int daysTotal) {
 
-  /** Done share from 0 to 1, for a progress bar. */
-  public double fraction() {
-    return daysTotal <= 0 ? 0 : Math.min(1.0, (double) daysDone / daysTotal);
-  }
+    /** Done share from 0 to 1, for a progress bar. */
+    public double fraction() {
+        return daysTotal <= 0 ? 0 : Math.min(1.0, (double) daysDone / daysTotal);
+    }
 }

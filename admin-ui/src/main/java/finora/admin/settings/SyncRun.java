@@ -20,15 +20,15 @@ import java.time.LocalDate;
  * @param providerErrorMessage Anthropic's (sanitized) error message of the failed request, or empty
  */
 public record SyncRun(
-    String id,
-    LocalDate windowStart,
-    LocalDate windowEnd,
-    Instant startTime,
-    Instant endTime,
-    SyncRunOutcome outcome,
-    long rows,
-    Reconciliation reconciliation,
-    String errorReason,
-    String errorDetail,
-    String providerRequestId,
-    String providerErrorMessage) {}
+        String id,
+        LocalDate windowStart,
+        LocalDate windowEnd,
+        Instant startTime,
+        Instant endTime,
+        SyncRunOutcome outcome,
+        long rows,
+        Reconciliation reconciliation,
+        String errorReason,
+        String errorDetail,
+        String providerRequestId,
+        String providerErrorMessage) {}

@@ -19,40 +19,54 @@ import java.util.List;
  * @param restated whether the provider restated the day's numbers
  * @param detectedAt when Finora detected it
  */
-public record Anomaly(String id, LocalDate day, SpendScope scope, BigDecimal expected, BigDecimal upperBound,
-    BigDecimal actual, int baselineDays, List<Driver> drivers, boolean restated, Instant detectedAt) {
+public record Anomaly(
+        String id,
+        LocalDate day,
+        SpendScope scope,
+        BigDecimal expected,
+        BigDecimal upperBound,
+        BigDecimal actual,
+        int baselineDays,
+        List<Driver> drivers,
+        boolean restated,
+        Instant detectedAt) {
 
-  public Anomaly {
-    drivers = List.copyOf(drivers);
-  }
-
-  /** A dimension that can explain an anomaly. */
-  public enum Dimension {
-    WORKSPACE("Workspace"),
-    MODEL("Model"),
-    TOKEN_TYPE("Token type");
-
-    private final String label;
-
-    Dimension(String label) {
-      this.label = label;
+    public Anomaly {
+        drivers = List.copyOf(drivers);
     }
 
-    public String label() {
-      return label;
-    }
-  }
+    /** A dimension that can explain an anomaly. */
+    public enum Dimension {
+        WORKSPACE("Workspace"),
+        MODEL("Model"),
+        TOKEN_TYPE("Token type");
 
-  /**
-   * One value that explains part of the rise.
-   *
-   * @param dimension which dimension
-   * @param value the value (workspace id, model id, token type)
-   * @param displayName name for people
-   * @param expected its baseline median, USD
-   * @param actual its spend on the day, USD
-   * @param increase actual − expected, USD
-   */
-  public record Driver(Dimension dimension, String value, String displayName, BigDecimal expected,
-      BigDecimal actual, BigDecimal increase) {}
+        private final String label;
+
+        Dimension(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    /**
+     * One value that explains part of the rise.
+     *
+     * @param dimension which dimension
+     * @param value the value (workspace id, model id, token type)
+     * @param displayName name for people
+     * @param expected its baseline median, USD
+     * @param actual its spend on the day, USD
+     * @param increase actual − expected, USD
+     */
+    public record Driver(
+            Dimension dimension,
+            String value,
+            String displayName,
+            BigDecimal expected,
+            BigDecimal actual,
+            BigDecimal increase) {}
 }

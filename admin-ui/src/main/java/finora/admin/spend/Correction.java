@@ -17,11 +17,11 @@ import java.time.LocalDate;
  * @param afterFinal true when the day was already final: a late correction
  */
 public record Correction(
-    LocalDate day,
-    String organizationId,
-    String organizationName,
-    BigDecimal before,
-    BigDecimal after,
-    BigDecimal delta,
-    Instant detectedAt,
-    boolean afterFinal) {}
+        LocalDate day,
+        String organizationId,
+        String organizationName,
+        BigDecimal before,
+        BigDecimal after,
+        BigDecimal delta,
+        Instant detectedAt,
+        boolean afterFinal) {}

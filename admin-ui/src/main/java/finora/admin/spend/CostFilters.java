@@ -14,30 +14,41 @@ import java.util.List;
  * @param products products such as "api" or "claude_code" ({@value CostClient#UNATTRIBUTED})
  * @param providers providers such as OpenAI (empty: all)
  */
-public record CostFilters(List<String> modelFamilies, List<String> models, List<String> workspaceIds,
-    List<String> apiKeyIds, List<String> actorIds, List<String> products, List<AiProvider> providers) {
+public record CostFilters(
+        List<String> modelFamilies,
+        List<String> models,
+        List<String> workspaceIds,
+        List<String> apiKeyIds,
+        List<String> actorIds,
+        List<String> products,
+        List<AiProvider> providers) {
 
-  /** No filter: every cost of the tenant. */
-  public static final CostFilters NONE = new CostFilters(List.of(), List.of(), List.of());
+    /** No filter: every cost of the tenant. */
+    public static final CostFilters NONE = new CostFilters(List.of(), List.of(), List.of());
 
-  public CostFilters {
-    modelFamilies = List.copyOf(modelFamilies);
-    models = List.copyOf(models);
-    workspaceIds = List.copyOf(workspaceIds);
-    apiKeyIds = List.copyOf(apiKeyIds);
-    actorIds = List.copyOf(actorIds);
-    products = List.copyOf(products);
-    providers = List.copyOf(providers);
-  }
+    public CostFilters {
+        modelFamilies = List.copyOf(modelFamilies);
+        models = List.copyOf(models);
+        workspaceIds = List.copyOf(workspaceIds);
+        apiKeyIds = List.copyOf(apiKeyIds);
+        actorIds = List.copyOf(actorIds);
+        products = List.copyOf(products);
+        providers = List.copyOf(providers);
+    }
 
-  /** Filters of every provider. */
-  public CostFilters(List<String> modelFamilies, List<String> models, List<String> workspaceIds,
-      List<String> apiKeyIds, List<String> actorIds, List<String> products) {
-    this(modelFamilies, models, workspaceIds, apiKeyIds, actorIds, products, List.of());
-  }
+    /** Filters of every provider. */
+    public CostFilters(
+            List<String> modelFamilies,
+            List<String> models,
+            List<String> workspaceIds,
+            List<String> apiKeyIds,
+            List<String> actorIds,
+            List<String> products) {
+        this(modelFamilies, models, workspaceIds, apiKeyIds, actorIds, products, List.of());
+    }
 
-  /** Filters by model and workspace only, not by API key, actor or product. */
-  public CostFilters(List<String> modelFamilies, List<String> models, List<String> workspaceIds) {
-    this(modelFamilies, models, workspaceIds, List.of(), List.of(), List.of());
-  }
+    /** Filters by model and workspace only, not by API key, actor or product. */
+    public CostFilters(List<String> modelFamilies, List<String> models, List<String> workspaceIds) {
+        this(modelFamilies, models, workspaceIds, List.of(), List.of(), List.of());
+    }
 }

@@ -24,34 +24,81 @@ import java.time.LocalDate;
  * @param listAmount list price (before discounts) in USD over the rows that state one, or null when none does
  */
 public record CostLine(
-    LocalDate period,
-    String modelFamily,
-    String model,
-    String modelVersion,
-    String workspaceId,
-    String workspaceName,
-    BigDecimal amount,
-    boolean provisional,
-    String apiKeyId,
-    String apiKeyName,
-    String actorId,
-    String actorName,
-    String product,
-    BigDecimal listAmount,
-    AiProvider provider) {
+        LocalDate period,
+        String modelFamily,
+        String model,
+        String modelVersion,
+        String workspaceId,
+        String workspaceName,
+        BigDecimal amount,
+        boolean provisional,
+        String apiKeyId,
+        String apiKeyName,
+        String actorId,
+        String actorName,
+        String product,
+        BigDecimal listAmount,
+        AiProvider provider) {
 
-  /** A line not grouped by provider. */
-  public CostLine(LocalDate period, String modelFamily, String model, String modelVersion, String workspaceId,
-      String workspaceName, BigDecimal amount, boolean provisional, String apiKeyId, String apiKeyName,
-      String actorId, String actorName, String product, BigDecimal listAmount) {
-    this(period, modelFamily, model, modelVersion, workspaceId, workspaceName, amount, provisional, apiKeyId,
-        apiKeyName, actorId, actorName, product, listAmount, null);
-  }
+    /** A line not grouped by provider. */
+    public CostLine(
+            LocalDate period,
+            String modelFamily,
+            String model,
+            String modelVersion,
+            String workspaceId,
+            String workspaceName,
+            BigDecimal amount,
+            boolean provisional,
+            String apiKeyId,
+            String apiKeyName,
+            String actorId,
+            String actorName,
+            String product,
+            BigDecimal listAmount) {
+        this(
+                period,
+                modelFamily,
+                model,
+                modelVersion,
+                workspaceId,
+                workspaceName,
+                amount,
+                provisional,
+                apiKeyId,
+                apiKeyName,
+                actorId,
+                actorName,
+                product,
+                listAmount,
+                null);
+    }
 
-  /** A line not grouped by API key, actor or product, without a list price. */
-  public CostLine(LocalDate period, String modelFamily, String model, String modelVersion, String workspaceId,
-      String workspaceName, BigDecimal amount, boolean provisional) {
-    this(period, modelFamily, model, modelVersion, workspaceId, workspaceName, amount, provisional,
-        null, null, null, null, null, null, null);
-  }
+    /** A line not grouped by API key, actor or product, without a list price. */
+    public CostLine(
+            LocalDate period,
+            String modelFamily,
+            String model,
+            String modelVersion,
+            String workspaceId,
+            String workspaceName,
+            BigDecimal amount,
+            boolean provisional) {
+        this(
+                period,
+                modelFamily,
+                model,
+                modelVersion,
+                workspaceId,
+                workspaceName,
+                amount,
+                provisional,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
+    }
 }

@@ -12,13 +12,14 @@ import java.util.List;
  * @param nextPageToken opaque token for the next page; empty on the last page
  * @param freshness how recent the data is
  */
-public record CostPage(List<CostLine> rows, BigDecimal total, int totalRows, String nextPageToken, Freshness freshness) {
+public record CostPage(
+        List<CostLine> rows, BigDecimal total, int totalRows, String nextPageToken, Freshness freshness) {
 
-  public CostPage {
-    rows = List.copyOf(rows);
-  }
+    public CostPage {
+        rows = List.copyOf(rows);
+    }
 
-  public boolean hasNextPage() {
-    return !nextPageToken.isEmpty();
-  }
+    public boolean hasNextPage() {
+        return !nextPageToken.isEmpty();
+    }
 }

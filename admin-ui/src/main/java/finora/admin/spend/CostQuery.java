@@ -13,10 +13,10 @@ import java.util.Objects;
  */
 public record CostQuery(DateRange range, List<CostGrouping> groupBy, CostFilters filters, CostOrdering ordering) {
 
-  public CostQuery {
-    Objects.requireNonNull(range, "range");
-    groupBy = List.copyOf(groupBy);
-    Objects.requireNonNull(filters, "filters");
-    Objects.requireNonNull(ordering, "ordering");
-  }
+    public CostQuery {
+        Objects.requireNonNull(range, "range");
+        groupBy = List.copyOf(groupBy);
+        Objects.requireNonNull(filters, "filters");
+        Objects.requireNonNull(ordering, "ordering");
+    }
 }

@@ -12,16 +12,16 @@ import java.util.Objects;
  */
 public record DateRange(LocalDate start, LocalDate end) {
 
-  public DateRange {
-    Objects.requireNonNull(start, "start");
-    Objects.requireNonNull(end, "end");
-    if (end.isBefore(start)) {
-      throw new IllegalArgumentException("end " + end + " is before start " + start);
+    public DateRange {
+        Objects.requireNonNull(start, "start");
+        Objects.requireNonNull(end, "end");
+        if (end.isBefore(start)) {
+            throw new IllegalArgumentException("end " + end + " is before start " + start);
+        }
     }
-  }
 
-  /** Number of days, both ends included. */
-  public long days() {
-    return ChronoUnit.DAYS.between(start, end) + 1;
-  }
+    /** Number of days, both ends included. */
+    public long days() {
+        return ChronoUnit.DAYS.between(start, end) + 1;
+    }
 }

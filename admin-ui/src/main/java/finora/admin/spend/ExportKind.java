@@ -2,8 +2,8 @@ package finora.admin.spend;
 
 /** File format of a cost export. */
 public enum ExportKind {
-  /** One CSV row per stored line item. */
-  CSV,
-  /** FOCUS 1.2 columns, CSV encoded. */
-  FOCUS
+    /** One CSV row per stored line item. */
+    CSV,
+    /** FOCUS 1.2 columns, CSV encoded. */
+    FOCUS
 }

@@ -11,11 +11,11 @@ import java.util.Optional;
  */
 public record Freshness(LocalDate completeThrough, LocalDate finalThrough) {
 
-  public Optional<LocalDate> complete() {
-    return Optional.ofNullable(completeThrough);
-  }
+    public Optional<LocalDate> complete() {
+        return Optional.ofNullable(completeThrough);
+    }
 
-  public Optional<LocalDate> finalDay() {
-    return Optional.ofNullable(finalThrough);
-  }
+    public Optional<LocalDate> finalDay() {
+        return Optional.ofNullable(finalThrough);
+    }
 }

@@ -12,47 +12,47 @@ import java.util.List;
  */
 final class ListOrEmpty<T> extends Composite<VerticalLayout> {
 
-  private final Grid<T> grid;
-  private final Paragraph empty;
-  private final int rowsShown;
-  private final String scrollHeight;
+    private final Grid<T> grid;
+    private final Paragraph empty;
+    private final int rowsShown;
+    private final String scrollHeight;
 
-  /**
-   * @param grid the grid, columns added
-   * @param emptyId element id of the sentence shown instead of an empty grid
-   * @param emptyText that sentence
-   * @param rowsShown beyond this many rows the grid scrolls instead of growing
-   * @param scrollHeight the grid's height once it scrolls
-   */
-  ListOrEmpty(Grid<T> grid, String emptyId, String emptyText, int rowsShown, String scrollHeight) {
-    this.grid = grid;
-    this.empty = new Paragraph(emptyText);
-    this.rowsShown = rowsShown;
-    this.scrollHeight = scrollHeight;
-    empty.setId(emptyId);
-    empty.addClassName("quiet-line");
-    VerticalLayout layout = getContent();
-    layout.setPadding(false);
-    layout.setSpacing(false);
-    layout.add(grid, empty);
-    show(List.of());
-  }
-
-  void show(List<T> items) {
-    grid.setItems(items);
-    grid.setVisible(!items.isEmpty());
-    grid.setAllRowsVisible(items.size() <= rowsShown);
-    if (items.size() > rowsShown) {
-      grid.setHeight(scrollHeight);
+    /**
+     * @param grid the grid, columns added
+     * @param emptyId element id of the sentence shown instead of an empty grid
+     * @param emptyText that sentence
+     * @param rowsShown beyond this many rows the grid scrolls instead of growing
+     * @param scrollHeight the grid's height once it scrolls
+     */
+    ListOrEmpty(Grid<T> grid, String emptyId, String emptyText, int rowsShown, String scrollHeight) {
+        this.grid = grid;
+        this.empty = new Paragraph(emptyText);
+        this.rowsShown = rowsShown;
+        this.scrollHeight = scrollHeight;
+        empty.setId(emptyId);
+        empty.addClassName("quiet-line");
+        VerticalLayout layout = getContent();
+        layout.setPadding(false);
+        layout.setSpacing(false);
+        layout.add(grid, empty);
+        show(List.of());
     }
-    empty.setVisible(items.isEmpty());
-  }
 
-  Grid<T> grid() {
-    return grid;
-  }
+    void show(List<T> items) {
+        grid.setItems(items);
+        grid.setVisible(!items.isEmpty());
+        grid.setAllRowsVisible(items.size() <= rowsShown);
+        if (items.size() > rowsShown) {
+            grid.setHeight(scrollHeight);
+        }
+        empty.setVisible(items.isEmpty());
+    }
 
-  Paragraph emptyState() {
-    return empty;
-  }
+    Grid<T> grid() {
+        return grid;
+    }
+
+    Paragraph emptyState() {
+        return empty;
+    }
 }

@@ -11,7 +11,7 @@ import java.util.List;
  */
 public record PriceCheck(List<PriceDiscrepancy> discrepancies, int total) {
 
-  public PriceCheck {
-    discrepancies = List.copyOf(discrepancies);
-  }
+    public PriceCheck {
+        discrepancies = List.copyOf(discrepancies);
+    }
 }

@@ -22,28 +22,39 @@ import java.time.LocalDate;
  * @param hint the likely reason
  * @param explanation the server's reason in words
  */
-public record PriceDiscrepancy(LocalDate day, AiProvider provider, String workspaceId, String model, String tokenType,
-    String serviceTier, long usageQuantity, BigDecimal billed, BigDecimal expected, BigDecimal difference,
-    BigDecimal listUnitPrice, Hint hint, String explanation) {
+public record PriceDiscrepancy(
+        LocalDate day,
+        AiProvider provider,
+        String workspaceId,
+        String model,
+        String tokenType,
+        String serviceTier,
+        long usageQuantity,
+        BigDecimal billed,
+        BigDecimal expected,
+        BigDecimal difference,
+        BigDecimal listUnitPrice,
+        Hint hint,
+        String explanation) {
 
-  /** Why billed cost and tokens × list price disagree, in plain words. */
-  public enum Hint {
-    PRICE_CHANGE("List price changed on this day"),
-    DISCOUNT("Billed below list price: a discount"),
-    ABOVE_LIST("Billed above list price"),
-    PRIORITY_TIER_GAP("Priority Tier usage is not in the cost report"),
-    COST_WITHOUT_USAGE("Billed, but no usage was reported for it"),
-    /** A hint this UI does not know yet (a newer server). */
-    OTHER("Billed cost differs from tokens × list price");
+    /** Why billed cost and tokens × list price disagree, in plain words. */
+    public enum Hint {
+        PRICE_CHANGE("List price changed on this day"),
+        DISCOUNT("Billed below list price: a discount"),
+        ABOVE_LIST("Billed above list price"),
+        PRIORITY_TIER_GAP("Priority Tier usage is not in the cost report"),
+        COST_WITHOUT_USAGE("Billed, but no usage was reported for it"),
+        /** A hint this UI does not know yet (a newer server). */
+        OTHER("Billed cost differs from tokens × list price");
 
-    private final String words;
+        private final String words;
 
-    Hint(String words) {
-      this.words = words;
+        Hint(String words) {
+            this.words = words;
+        }
+
+        public String words() {
+            return words;
+        }
     }
-
-    public String words() {
-      return words;
-    }
-  }
 }

@@ -13,22 +13,22 @@ import java.util.Objects;
  */
 public record SpendScope(ScopeKind kind, AiProvider provider, String value, String displayName) {
 
-  /** All spend of the tenant. */
-  public static final SpendScope TENANT = new SpendScope(ScopeKind.TENANT, null, "", "");
+    /** All spend of the tenant. */
+    public static final SpendScope TENANT = new SpendScope(ScopeKind.TENANT, null, "", "");
 
-  public SpendScope {
-    Objects.requireNonNull(kind);
-    value = value == null ? "" : value;
-    displayName = displayName == null ? "" : displayName;
-  }
+    public SpendScope {
+        Objects.requireNonNull(kind);
+        value = value == null ? "" : value;
+        displayName = displayName == null ? "" : displayName;
+    }
 
-  /** For people: "All spend", "Anthropic", "Workspace Research", "Model family Opus". */
-  public String label() {
-    String name = displayName.isBlank() ? value : displayName;
-    return switch (kind) {
-      case TENANT -> kind.label();
-      case PROVIDER -> provider == null ? kind.label() : provider.displayName();
-      case WORKSPACE, MODEL_FAMILY -> kind.label() + " " + name;
-    };
-  }
+    /** For people: "All spend", "Anthropic", "Workspace Research", "Model family Opus". */
+    public String label() {
+        String name = displayName.isBlank() ? value : displayName;
+        return switch (kind) {
+            case TENANT -> kind.label();
+            case PROVIDER -> provider == null ? kind.label() : provider.displayName();
+            case WORKSPACE, MODEL_FAMILY -> kind.label() + " " + name;
+        };
+    }
 }

@@ -20,45 +20,63 @@ import java.util.Optional;
  * @param todaySoFar today's provisional estimate, or null (the range does not reach today, or none was fetched)
  */
 public record SpendSummary(
-    BigDecimal total,
-    BigDecimal previousTotal,
-    BigDecimal changePercent,
-    List<SpendItem> topModels,
-    List<SpendItem> topWorkspaces,
-    BigDecimal monthToDate,
-    BigDecimal monthEndProjection,
-    Freshness freshness,
-    Discount discount,
-    TodaySoFar todaySoFar,
-    TokenUsage tokenUsage) {
+        BigDecimal total,
+        BigDecimal previousTotal,
+        BigDecimal changePercent,
+        List<SpendItem> topModels,
+        List<SpendItem> topWorkspaces,
+        BigDecimal monthToDate,
+        BigDecimal monthEndProjection,
+        Freshness freshness,
+        Discount discount,
+        TodaySoFar todaySoFar,
+        TokenUsage tokenUsage) {
 
-  /** A summary without token usage. */
-  public SpendSummary(BigDecimal total, BigDecimal previousTotal, BigDecimal changePercent, List<SpendItem> topModels,
-      List<SpendItem> topWorkspaces, BigDecimal monthToDate, BigDecimal monthEndProjection, Freshness freshness,
-      Discount discount, TodaySoFar todaySoFar) {
-    this(total, previousTotal, changePercent, topModels, topWorkspaces, monthToDate, monthEndProjection, freshness,
-        discount, todaySoFar, null);
-  }
+    /** A summary without token usage. */
+    public SpendSummary(
+            BigDecimal total,
+            BigDecimal previousTotal,
+            BigDecimal changePercent,
+            List<SpendItem> topModels,
+            List<SpendItem> topWorkspaces,
+            BigDecimal monthToDate,
+            BigDecimal monthEndProjection,
+            Freshness freshness,
+            Discount discount,
+            TodaySoFar todaySoFar) {
+        this(
+                total,
+                previousTotal,
+                changePercent,
+                topModels,
+                topWorkspaces,
+                monthToDate,
+                monthEndProjection,
+                freshness,
+                discount,
+                todaySoFar,
+                null);
+    }
 
-  /** Tokens beside cost, when the server has usage for the range. */
-  public Optional<TokenUsage> tokens() {
-    return Optional.ofNullable(tokenUsage);
-  }
+    /** Tokens beside cost, when the server has usage for the range. */
+    public Optional<TokenUsage> tokens() {
+        return Optional.ofNullable(tokenUsage);
+    }
 
-  public SpendSummary {
-    topModels = List.copyOf(topModels);
-    topWorkspaces = List.copyOf(topWorkspaces);
-  }
+    public SpendSummary {
+        topModels = List.copyOf(topModels);
+        topWorkspaces = List.copyOf(topWorkspaces);
+    }
 
-  public Optional<BigDecimal> change() {
-    return Optional.ofNullable(changePercent);
-  }
+    public Optional<BigDecimal> change() {
+        return Optional.ofNullable(changePercent);
+    }
 
-  public Optional<Discount> discounted() {
-    return Optional.ofNullable(discount);
-  }
+    public Optional<Discount> discounted() {
+        return Optional.ofNullable(discount);
+    }
 
-  public Optional<TodaySoFar> today() {
-    return Optional.ofNullable(todaySoFar);
-  }
+    public Optional<TodaySoFar> today() {
+        return Optional.ofNullable(todaySoFar);
+    }
 }

@@ -19,17 +19,24 @@ import java.util.Optional;
  * @param fetchTime when Finora last fetched it, or null
  * @param dataRefreshedTime Anthropic's watermark (data after it is incomplete), or null
  */
-public record TodaySoFar(String label, LocalDate day, BigDecimal amount, BigDecimal listAmount, List<Hour> hours,
-    Instant throughTime, Instant fetchTime, Instant dataRefreshedTime) {
+public record TodaySoFar(
+        String label,
+        LocalDate day,
+        BigDecimal amount,
+        BigDecimal listAmount,
+        List<Hour> hours,
+        Instant throughTime,
+        Instant fetchTime,
+        Instant dataRefreshedTime) {
 
-  public TodaySoFar {
-    hours = List.copyOf(hours);
-  }
+    public TodaySoFar {
+        hours = List.copyOf(hours);
+    }
 
-  /** One UTC hour of the estimate, from {@code start} for 60 minutes. */
-  public record Hour(Instant start, BigDecimal amount) {}
+    /** One UTC hour of the estimate, from {@code start} for 60 minutes. */
+    public record Hour(Instant start, BigDecimal amount) {}
 
-  public Optional<Instant> fetched() {
-    return Optional.ofNullable(fetchTime);
-  }
+    public Optional<Instant> fetched() {
+        return Optional.ofNullable(fetchTime);
+    }
 }

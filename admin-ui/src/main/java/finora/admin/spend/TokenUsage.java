@@ -11,23 +11,30 @@ import java.util.Optional;
  * @param cacheSavings what caching saved at list prices, USD
  * @param batchSharePercent Batch API tokens among all; null without tokens
  */
-public record TokenUsage(long inputTokens, long outputTokens, long cacheReadTokens, long cacheWriteTokens,
-    BigDecimal costPerMillion, BigDecimal cacheHitRatePercent, BigDecimal cacheSavings, BigDecimal batchSharePercent) {
+public record TokenUsage(
+        long inputTokens,
+        long outputTokens,
+        long cacheReadTokens,
+        long cacheWriteTokens,
+        BigDecimal costPerMillion,
+        BigDecimal cacheHitRatePercent,
+        BigDecimal cacheSavings,
+        BigDecimal batchSharePercent) {
 
-  /** All four kinds of tokens. */
-  public long totalTokens() {
-    return inputTokens + outputTokens + cacheReadTokens + cacheWriteTokens;
-  }
+    /** All four kinds of tokens. */
+    public long totalTokens() {
+        return inputTokens + outputTokens + cacheReadTokens + cacheWriteTokens;
+    }
 
-  public Optional<BigDecimal> costPerMillionTokens() {
-    return Optional.ofNullable(costPerMillion);
-  }
+    public Optional<BigDecimal> costPerMillionTokens() {
+        return Optional.ofNullable(costPerMillion);
+    }
 
-  public Optional<BigDecimal> cacheHitRate() {
-    return Optional.ofNullable(cacheHitRatePercent);
-  }
+    public Optional<BigDecimal> cacheHitRate() {
+        return Optional.ofNullable(cacheHitRatePercent);
+    }
 
-  public Optional<BigDecimal> batchShare() {
-    return Optional.ofNullable(batchSharePercent);
-  }
+    public Optional<BigDecimal> batchShare() {
+        return Optional.ofNullable(batchSharePercent);
+    }
 }

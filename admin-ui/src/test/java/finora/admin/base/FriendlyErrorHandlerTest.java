@@ -18,44 +18,46 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class FriendlyErrorHandlerTest {
 
-  @RegisterExtension
-  final MockVaadinExtension ui = new MockVaadinExtension();
+    @RegisterExtension
+    final MockVaadinExtension ui = new MockVaadinExtension();
 
-  private final List<UI> sentToLogin = new ArrayList<>();
-  private final FriendlyErrorHandler handler = new FriendlyErrorHandler(sentToLogin::add);
+    private final List<UI> sentToLogin = new ArrayList<>();
+    private final FriendlyErrorHandler handler = new FriendlyErrorHandler(sentToLogin::add);
 
-  @Test
-  void serverDown_showsWhereTheServerWasExpected() {
-    handler.error(new ErrorEvent(new RuntimeException("wrapped", new ServerUnreachableException("finora:9090", null))));
-    MockVaadin.clientRoundtrip(false);
+    @Test
+    void serverDown_showsWhereTheServerWasExpected() {
+        handler.error(
+                new ErrorEvent(new RuntimeException("wrapped", new ServerUnreachableException("finora:9090", null))));
+        MockVaadin.clientRoundtrip(false);
 
-    expectNotifications("The Finora server is not reachable at finora:9090. Check that it is running.");
-    assertThat(sentToLogin).isEmpty();
-  }
+        expectNotifications("The Finora server is not reachable at finora:9090. Check that it is running.");
+        assertThat(sentToLogin).isEmpty();
+    }
 
-  @Test
-  void serverError_isShownInTheServersWords() {
-    handler.error(new ErrorEvent(new FinoraCallException("KEY_MALFORMED",
-        "An Anthropic Admin API key starts with sk-ant-admin01-.", null)));
-    MockVaadin.clientRoundtrip(false);
+    @Test
+    void serverError_isShownInTheServersWords() {
+        handler.error(new ErrorEvent(new FinoraCallException(
+                "KEY_MALFORMED", "An Anthropic Admin API key starts with sk-ant-admin01-.", null)));
+        MockVaadin.clientRoundtrip(false);
 
-    expectNotifications("An Anthropic Admin API key starts with sk-ant-admin01-.");
-  }
+        expectNotifications("An Anthropic Admin API key starts with sk-ant-admin01-.");
+    }
 
-  @Test
-  void unexpectedError_showsAFriendlyText_notTheException() {
-    handler.error(new ErrorEvent(new IllegalStateException("java.lang.NullPointerException at Secret.java:42")));
-    MockVaadin.clientRoundtrip(false);
+    @Test
+    void unexpectedError_showsAFriendlyText_notTheException() {
+        handler.error(new ErrorEvent(new IllegalStateException("java.lang.NullPointerException at Secret.java:42")));
+        MockVaadin.clientRoundtrip(false);
 
-    expectNotifications(FriendlyErrorHandler.UNEXPECTED);
-  }
+        expectNotifications(FriendlyErrorHandler.UNEXPECTED);
+    }
 
-  @Test
-  void rejectedSession_sendsTheUserToLogin() {
-    handler.error(new ErrorEvent(new NotAuthenticatedException(null, "The token is unknown, expired or revoked.", null)));
-    MockVaadin.clientRoundtrip(false);
+    @Test
+    void rejectedSession_sendsTheUserToLogin() {
+        handler.error(
+                new ErrorEvent(new NotAuthenticatedException(null, "The token is unknown, expired or revoked.", null)));
+        MockVaadin.clientRoundtrip(false);
 
-    assertThat(sentToLogin).containsExactly(UI.getCurrent());
-    expectNoNotifications();
-  }
+        assertThat(sentToLogin).containsExactly(UI.getCurrent());
+        expectNoNotifications();
+    }
 }

@@ -27,55 +27,65 @@ import org.springframework.security.core.context.SecurityContextHolder;
 
 class MainLayoutTest {
 
-  @RegisterExtension
-  final FakeFinoraServer server = new FakeFinoraServer();
-  @RegisterExtension
-  final MockVaadinExtension ui = new MockVaadinExtension();
-  private final ManagedChannel channel = server.channel();
-  private MainLayout layout;
+    @RegisterExtension
+    final FakeFinoraServer server = new FakeFinoraServer();
 
-  @BeforeEach
-  void setUp() {
-    server.setHealth(ServingStatus.SERVING);
-    SecurityContextHolder.getContext().setAuthentication(new FinoraAuthentication(
-        new Session("fin_sess_secret", "Acme Analytics", Role.ADMIN, "ada@example.com", Instant.now().plusSeconds(3600))));
-    layout = new MainLayout(new AuthenticationContext(), new ServerHealthClient(channel, Duration.ofSeconds(2)));
-    UI.getCurrent().add(layout);
-  }
+    @RegisterExtension
+    final MockVaadinExtension ui = new MockVaadinExtension();
 
-  @Test
-  void drawer_hasSpendBudgetsAndSettingsEntries() {
-    assertThat(_find(SideNavItem.class)).extracting(SideNavItem::getLabel, SideNavItem::getPath)
-        .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("Spend", "spend"),
-            org.assertj.core.groups.Tuple.tuple("Budgets", "budgets"),
-            org.assertj.core.groups.Tuple.tuple("Settings", "settings"));
-  }
+    private final ManagedChannel channel = server.channel();
+    private MainLayout layout;
 
-  @Test
-  void spendEntry_isAlsoTheStartPage() {
-    assertThat(_get(SideNavItem.class, spec -> spec.withPredicate(item -> "Spend".equals(item.getLabel()))).getPathAliases()).containsExactly("");
-  }
+    @BeforeEach
+    void setUp() {
+        server.setHealth(ServingStatus.SERVING);
+        SecurityContextHolder.getContext()
+                .setAuthentication(new FinoraAuthentication(new Session(
+                        "fin_sess_secret",
+                        "Acme Analytics",
+                        Role.ADMIN,
+                        "ada@example.com",
+                        Instant.now().plusSeconds(3600))));
+        layout = new MainLayout(new AuthenticationContext(), new ServerHealthClient(channel, Duration.ofSeconds(2)));
+        UI.getCurrent().add(layout);
+    }
 
-  @Test
-  void drawer_showsAppTitle() {
-    assertThat(_get(H1.class).getText()).isEqualTo("Finora Spend");
-  }
+    @Test
+    void drawer_hasSpendBudgetsAndSettingsEntries() {
+        assertThat(_find(SideNavItem.class))
+                .extracting(SideNavItem::getLabel, SideNavItem::getPath)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("Spend", "spend"),
+                        org.assertj.core.groups.Tuple.tuple("Budgets", "budgets"),
+                        org.assertj.core.groups.Tuple.tuple("Settings", "settings"));
+    }
 
-  @Test
-  void drawer_showsUserAndTenant_butNeverTheToken() {
-    assertThat(_find(Span.class)).extracting(Span::getText)
-        .contains("ada@example.com", "Acme Analytics · Admin");
-    assertThat(layout.getElement().getOuterHTML()).doesNotContain("fin_sess_secret");
-  }
+    @Test
+    void spendEntry_isAlsoTheStartPage() {
+        assertThat(_get(SideNavItem.class, spec -> spec.withPredicate(item -> "Spend".equals(item.getLabel())))
+                        .getPathAliases())
+                .containsExactly("");
+    }
 
-  @Test
-  void drawer_hasLogoutButton() {
-    assertThat(_get(Button.class, spec -> spec.withText("Logout")).isEnabled()).isTrue();
-  }
+    @Test
+    void drawer_showsAppTitle() {
+        assertThat(_get(H1.class).getText()).isEqualTo("Finora Spend");
+    }
 
-  @Test
-  void drawer_showsServerHealth() {
-    assertThat(layout.serverHealth().text()).isEqualTo("Server online");
-  }
+    @Test
+    void drawer_showsUserAndTenant_butNeverTheToken() {
+        assertThat(_find(Span.class)).extracting(Span::getText).contains("ada@example.com", "Acme Analytics · Admin");
+        assertThat(layout.getElement().getOuterHTML()).doesNotContain("fin_sess_secret");
+    }
+
+    @Test
+    void drawer_hasLogoutButton() {
+        assertThat(_get(Button.class, spec -> spec.withText("Logout")).isEnabled())
+                .isTrue();
+    }
+
+    @Test
+    void drawer_showsServerHealth() {
+        assertThat(layout.serverHealth().text()).isEqualTo("Server online");
+    }
 }

@@ -18,32 +18,34 @@ import org.junit.jupiter.api.Test;
 
 class SessionRejectedViewTest {
 
-  /** A view whose server call is rejected while it loads, as a view of a revoked session would be. */
-  @Route("needs-session")
-  public static class RejectedWhileLoading extends Div {
-    public RejectedWhileLoading() {
-      throw new NotAuthenticatedException(null, "The token is unknown, expired or revoked.", null);
+    /** A view whose server call is rejected while it loads, as a view of a revoked session would be. */
+    @Route("needs-session")
+    public static class RejectedWhileLoading extends Div {
+        public RejectedWhileLoading() {
+            throw new NotAuthenticatedException(null, "The token is unknown, expired or revoked.", null);
+        }
     }
-  }
 
-  @BeforeEach
-  void setUp() {
-    MockVaadin.setup(new Routes(Set.of(RejectedWhileLoading.class), Set.of(SessionRejectedView.class), true));
-  }
+    @BeforeEach
+    void setUp() {
+        MockVaadin.setup(new Routes(Set.of(RejectedWhileLoading.class), Set.of(SessionRejectedView.class), true));
+    }
 
-  @AfterEach
-  void tearDown() {
-    MockVaadin.tearDown();
-  }
+    @AfterEach
+    void tearDown() {
+        MockVaadin.tearDown();
+    }
 
-  @Test
-  void viewRejectedAsUnauthenticated_endsTheHttpSession() {
-    HttpSession httpSession = VaadinSession.getCurrent().getSession() instanceof com.vaadin.flow.server.WrappedHttpSession w
-        ? w.getHttpSession() : null;
+    @Test
+    void viewRejectedAsUnauthenticated_endsTheHttpSession() {
+        HttpSession httpSession =
+                VaadinSession.getCurrent().getSession() instanceof com.vaadin.flow.server.WrappedHttpSession w
+                        ? w.getHttpSession()
+                        : null;
 
-    UI.getCurrent().navigate("needs-session");
+        UI.getCurrent().navigate("needs-session");
 
-    assertThat(httpSession).isInstanceOf(FakeHttpSession.class);
-    assertThat(((FakeHttpSession) httpSession).isValid()).isFalse();
-  }
+        assertThat(httpSession).isInstanceOf(FakeHttpSession.class);
+        assertThat(((FakeHttpSession) httpSession).isValid()).isFalse();
+    }
 }

@@ -22,8 +22,16 @@ public final class AccountRepository {
     record UserRow(UUID id, UUID tenantId, String email, String passwordHash, String role) {}
 
     /** A token row as listed by the command line (no hash). */
-    public record TokenRow(UUID id, UUID tenantId, String name, TokenKind kind, Role role, OffsetDateTime createdAt,
-            OffsetDateTime expiresAt, OffsetDateTime revokedAt, OffsetDateTime lastUsedAt) {}
+    public record TokenRow(
+            UUID id,
+            UUID tenantId,
+            String name,
+            TokenKind kind,
+            Role role,
+            OffsetDateTime createdAt,
+            OffsetDateTime expiresAt,
+            OffsetDateTime revokedAt,
+            OffsetDateTime lastUsedAt) {}
 
     /** Inserts a tenant. */
     public void insertTenant(DSLContext tx, TenantRow t) {
@@ -43,7 +51,9 @@ public final class AccountRepository {
         } catch (IllegalArgumentException notAUuid) {
             // a name, then
         }
-        return dsl.selectFrom(TENANT).where(condition).fetchOptional()
+        return dsl.selectFrom(TENANT)
+                .where(condition)
+                .fetchOptional()
                 .map(r -> new TenantRow(r.getTenantId(), r.getName(), Plan.valueOf(r.getPlan()), r.getCreatedAt()));
     }
 
@@ -54,7 +64,11 @@ public final class AccountRepository {
 
     /** Changes a tenant's plan; the next scheduling uses it. */
     public boolean updatePlan(DSLContext tx, UUID tenantId, Plan plan) {
-        return tx.update(TENANT).set(TENANT.PLAN, plan.name()).where(TENANT.TENANT_ID.eq(tenantId)).execute() == 1;
+        return tx.update(TENANT)
+                        .set(TENANT.PLAN, plan.name())
+                        .where(TENANT.TENANT_ID.eq(tenantId))
+                        .execute()
+                == 1;
     }
 
     void insertUser(DSLContext tx, UserRow u, OffsetDateTime now) {
@@ -69,12 +83,23 @@ public final class AccountRepository {
     }
 
     Optional<UserRow> findUserByEmail(DSLContext dsl, String email) {
-        return dsl.selectFrom(APP_USER).where(APP_USER.EMAIL.eq(email)).fetchOptional()
+        return dsl.selectFrom(APP_USER)
+                .where(APP_USER.EMAIL.eq(email))
+                .fetchOptional()
                 .map(r -> new UserRow(r.getUserId(), r.getTenantId(), r.getEmail(), r.getPasswordHash(), r.getRole()));
     }
 
-    void insertToken(DSLContext tx, UUID id, UUID tenantId, UUID userId, String name, TokenKind kind, Role role,
-            String sha256Hex, OffsetDateTime now, OffsetDateTime expiresAt) {
+    void insertToken(
+            DSLContext tx,
+            UUID id,
+            UUID tenantId,
+            UUID userId,
+            String name,
+            TokenKind kind,
+            Role role,
+            String sha256Hex,
+            OffsetDateTime now,
+            OffsetDateTime expiresAt) {
         tx.insertInto(API_TOKEN)
                 .set(API_TOKEN.TOKEN_ID, id)
                 .set(API_TOKEN.TENANT_ID, tenantId)
@@ -93,11 +118,21 @@ public final class AccountRepository {
 
     /** The live token with this hash, joined with its tenant, as the caller it authenticates. */
     Optional<Authenticated> findPrincipal(DSLContext dsl, String sha256Hex, OffsetDateTime now) {
-        return dsl.select(API_TOKEN.TOKEN_ID, API_TOKEN.NAME, API_TOKEN.KIND, API_TOKEN.ROLE, API_TOKEN.EXPIRES_AT,
-                        TENANT.TENANT_ID, TENANT.NAME, TENANT.PLAN, APP_USER.EMAIL)
+        return dsl.select(
+                        API_TOKEN.TOKEN_ID,
+                        API_TOKEN.NAME,
+                        API_TOKEN.KIND,
+                        API_TOKEN.ROLE,
+                        API_TOKEN.EXPIRES_AT,
+                        TENANT.TENANT_ID,
+                        TENANT.NAME,
+                        TENANT.PLAN,
+                        APP_USER.EMAIL)
                 .from(API_TOKEN)
-                .join(TENANT).on(TENANT.TENANT_ID.eq(API_TOKEN.TENANT_ID))
-                .leftJoin(APP_USER).on(APP_USER.USER_ID.eq(API_TOKEN.USER_ID))
+                .join(TENANT)
+                .on(TENANT.TENANT_ID.eq(API_TOKEN.TENANT_ID))
+                .leftJoin(APP_USER)
+                .on(APP_USER.USER_ID.eq(API_TOKEN.USER_ID))
                 .where(API_TOKEN.TOKEN_SHA256.eq(sha256Hex))
                 .and(API_TOKEN.REVOKED_AT.isNull())
                 .and(API_TOKEN.EXPIRES_AT.isNull().or(API_TOKEN.EXPIRES_AT.gt(now)))
@@ -108,8 +143,14 @@ public final class AccountRepository {
     private static Principal toPrincipal(Record r) {
         boolean session = r.get(API_TOKEN.KIND) == TokenKind.SESSION;
         String subject = session && r.get(APP_USER.EMAIL) != null ? r.get(APP_USER.EMAIL) : r.get(API_TOKEN.NAME);
-        return new Principal(r.get(TENANT.TENANT_ID), r.get(TENANT.NAME), Plan.valueOf(r.get(TENANT.PLAN)),
-                Role.valueOf(r.get(API_TOKEN.ROLE)), subject, r.get(API_TOKEN.TOKEN_ID), session);
+        return new Principal(
+                r.get(TENANT.TENANT_ID),
+                r.get(TENANT.NAME),
+                Plan.valueOf(r.get(TENANT.PLAN)),
+                Role.valueOf(r.get(API_TOKEN.ROLE)),
+                subject,
+                r.get(API_TOKEN.TOKEN_ID),
+                session);
     }
 
     /** Records use at most once a minute per token, so reads do not turn into a write per call. */
@@ -124,20 +165,29 @@ public final class AccountRepository {
     /** Revokes a live token of the tenant; false if there is none with that id. */
     boolean revokeToken(DSLContext tx, UUID tenantId, UUID tokenId, OffsetDateTime now) {
         return tx.update(API_TOKEN)
-                .set(API_TOKEN.REVOKED_AT, now)
-                .where(API_TOKEN.TOKEN_ID.eq(tokenId))
-                .and(API_TOKEN.TENANT_ID.eq(tenantId))
-                .and(API_TOKEN.REVOKED_AT.isNull())
-                .execute() == 1;
+                        .set(API_TOKEN.REVOKED_AT, now)
+                        .where(API_TOKEN.TOKEN_ID.eq(tokenId))
+                        .and(API_TOKEN.TENANT_ID.eq(tenantId))
+                        .and(API_TOKEN.REVOKED_AT.isNull())
+                        .execute()
+                == 1;
     }
 
     /** The tenant's API tokens (not sessions), newest first. */
     public List<TokenRow> listApiTokens(DSLContext dsl, UUID tenantId) {
         return dsl.selectFrom(API_TOKEN)
-                .where(API_TOKEN.TENANT_ID.eq(tenantId)).and(API_TOKEN.KIND.eq(TokenKind.API))
+                .where(API_TOKEN.TENANT_ID.eq(tenantId))
+                .and(API_TOKEN.KIND.eq(TokenKind.API))
                 .orderBy(API_TOKEN.CREATED_AT.desc())
-                .fetch(r -> new TokenRow(r.getTokenId(), r.getTenantId(), r.getName(), r.getKind(),
-                        Role.valueOf(r.getRole()), r.getCreatedAt(), r.getExpiresAt(), r.getRevokedAt(),
+                .fetch(r -> new TokenRow(
+                        r.getTokenId(),
+                        r.getTenantId(),
+                        r.getName(),
+                        r.getKind(),
+                        Role.valueOf(r.getRole()),
+                        r.getCreatedAt(),
+                        r.getExpiresAt(),
+                        r.getRevokedAt(),
                         r.getLastUsedAt()));
     }
 }

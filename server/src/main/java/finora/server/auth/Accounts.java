@@ -1,5 +1,7 @@
 package finora.server.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import finora.db.types.TokenKind;
 import finora.server.audit.AuditLog;
 import finora.server.grpc.ErrorReason;
@@ -15,8 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +60,7 @@ public final class Accounts {
             .expireAfterWrite(PRINCIPAL_CACHE_TTL.multipliedBy(2))
             .maximumSize(100_000)
             .build();
+
     private final PasswordHasher passwords;
     private final AuditLog audit;
     private final Clock clock;
@@ -70,8 +71,14 @@ public final class Accounts {
     public static final Duration UNKNOWN_TOKEN_CACHE_TTL = Duration.ofSeconds(5);
 
     /** Creates the accounts service over a database. */
-    public Accounts(DSLContext dsl, AccountRepository repository, PasswordHasher passwords, AuditLog audit,
-            Clock clock, LoginThrottle throttle, AuthMetrics metrics) {
+    public Accounts(
+            DSLContext dsl,
+            AccountRepository repository,
+            PasswordHasher passwords,
+            AuditLog audit,
+            Clock clock,
+            LoginThrottle throttle,
+            AuthMetrics metrics) {
         this.dsl = dsl;
         this.repository = repository;
         this.passwords = passwords;
@@ -128,7 +135,8 @@ public final class Accounts {
 
     /** Finds a tenant by id or name, or fails with a message naming what was looked for. */
     public AccountRepository.TenantRow tenant(String idOrName) {
-        return repository.findTenant(dsl, idOrName)
+        return repository
+                .findTenant(dsl, idOrName)
                 .orElseThrow(() -> new IllegalArgumentException("No tenant with id or name '" + idOrName + "'"));
     }
 
@@ -146,8 +154,7 @@ public final class Accounts {
             throw new IllegalArgumentException("User role must be ADMIN or VIEWER");
         }
         if (password == null || password.length() < MIN_PASSWORD_LENGTH || password.length() > 72) {
-            throw new IllegalArgumentException(
-                    "Password must be " + MIN_PASSWORD_LENGTH + " to 72 characters long");
+            throw new IllegalArgumentException("Password must be " + MIN_PASSWORD_LENGTH + " to 72 characters long");
         }
         if (repository.findUserByEmail(dsl, normalized).isPresent()) {
             throw new IllegalArgumentException("A user with email '" + normalized + "' already exists");
@@ -155,7 +162,8 @@ public final class Accounts {
         UUID id = UUID.randomUUID();
         String hash = passwords.hash(password);
         dsl.transaction(c -> {
-            repository.insertUser(c.dsl(), new AccountRepository.UserRow(id, tenantId, normalized, hash, userRole), now());
+            repository.insertUser(
+                    c.dsl(), new AccountRepository.UserRow(id, tenantId, normalized, hash, userRole), now());
             audit.record(c.dsl(), tenantId, actor, "user.create", id.toString(), normalized + " as " + userRole);
         });
         return id;
@@ -169,8 +177,17 @@ public final class Accounts {
         }
         IssuedToken issued = new IssuedToken(UUID.randomUUID(), BearerTokens.generate("fin_"));
         dsl.transaction(c -> {
-            repository.insertToken(c.dsl(), issued.id(), tenantId, null, trimmed, TokenKind.API, role,
-                    BearerTokens.sha256Hex(issued.token()), now(), null);
+            repository.insertToken(
+                    c.dsl(),
+                    issued.id(),
+                    tenantId,
+                    null,
+                    trimmed,
+                    TokenKind.API,
+                    role,
+                    BearerTokens.sha256Hex(issued.token()),
+                    now(),
+                    null);
             audit.record(c.dsl(), tenantId, actor, "token.create", issued.id().toString(), trimmed + " as " + role);
         });
         return issued;
@@ -211,9 +228,12 @@ public final class Accounts {
         Optional<Duration> wait = throttle.tryAcquire(normalized, origin);
         if (wait.isPresent()) {
             metrics.loginFailed("throttled");
-            throw new FinoraException(ErrorReason.LOGIN_THROTTLED, "Too many login attempts; try again in "
-                    + wait.get().toSeconds() + " s", Map.of("retry_after_seconds",
-                    Long.toString(wait.get().toSeconds())), null, wait.get());
+            throw new FinoraException(
+                    ErrorReason.LOGIN_THROTTLED,
+                    "Too many login attempts; try again in " + wait.get().toSeconds() + " s",
+                    Map.of("retry_after_seconds", Long.toString(wait.get().toSeconds())),
+                    null,
+                    wait.get());
         }
         var user = repository.findUserByEmail(dsl, normalized);
         String pw = password == null ? "" : password;
@@ -226,17 +246,33 @@ public final class Accounts {
         var u = user.get();
         if (!passwords.matches(pw, u.passwordHash())) {
             metrics.loginFailed("wrong_password");
-            dsl.transaction(c -> audit.record(c.dsl(), u.tenantId(), u.email(), "login.failed", u.id().toString(),
+            dsl.transaction(c -> audit.record(
+                    c.dsl(),
+                    u.tenantId(),
+                    u.email(),
+                    "login.failed",
+                    u.id().toString(),
                     "wrong password from " + origin));
             throw loginFailed();
         }
         Role role = Role.ofUserRole(u.role());
         IssuedToken issued = new IssuedToken(UUID.randomUUID(), BearerTokens.generate("fis_"));
         OffsetDateTime expires = now().plus(SESSION_TTL);
-        dsl.transaction(c -> repository.insertToken(c.dsl(), issued.id(), u.tenantId(), u.id(), "session " + u.email(),
-                TokenKind.SESSION, role, BearerTokens.sha256Hex(issued.token()), now(), expires));
-        Principal principal = repository.findPrincipal(dsl, BearerTokens.sha256Hex(issued.token()), now())
-                .orElseThrow().principal();
+        dsl.transaction(c -> repository.insertToken(
+                c.dsl(),
+                issued.id(),
+                u.tenantId(),
+                u.id(),
+                "session " + u.email(),
+                TokenKind.SESSION,
+                role,
+                BearerTokens.sha256Hex(issued.token()),
+                now(),
+                expires));
+        Principal principal = repository
+                .findPrincipal(dsl, BearerTokens.sha256Hex(issued.token()), now())
+                .orElseThrow()
+                .principal();
         return new Session(issued, expires, principal);
     }
 
@@ -259,15 +295,18 @@ public final class Accounts {
         if (unknownTokens.getIfPresent(hash) != null) {
             return Optional.empty();
         }
-        Optional<AccountRepository.Authenticated> found = repository.findPrincipal(dsl, hash, now)
+        Optional<AccountRepository.Authenticated> found = repository
+                .findPrincipal(dsl, hash, now)
                 .filter(a -> revoked.getIfPresent(a.principal().tokenId()) == null);
-        found.ifPresentOrElse(a -> {
-            repository.touch(dsl, a.principal().tokenId(), now);
-            principals.put(hash, new CachedPrincipal(a.principal(), a.expiresAt()));
-        }, () -> {
-            principals.invalidate(hash);
-            unknownTokens.put(hash, Boolean.TRUE);
-        });
+        found.ifPresentOrElse(
+                a -> {
+                    repository.touch(dsl, a.principal().tokenId(), now);
+                    principals.put(hash, new CachedPrincipal(a.principal(), a.expiresAt()));
+                },
+                () -> {
+                    principals.invalidate(hash);
+                    unknownTokens.put(hash, Boolean.TRUE);
+                });
         return found.map(AccountRepository.Authenticated::principal);
     }
 

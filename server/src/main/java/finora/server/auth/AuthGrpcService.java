@@ -21,11 +21,12 @@ public final class AuthGrpcService extends AuthServiceGrpc.AuthServiceImplBase {
 
     @Override
     public void login(LoginRequest request, StreamObserver<LoginResponse> response) {
-        Accounts.Session session = accounts.login(request.getEmail(), request.getPassword(),
-                AuthInterceptor.currentLoginOrigin());
+        Accounts.Session session =
+                accounts.login(request.getEmail(), request.getPassword(), AuthInterceptor.currentLoginOrigin());
         response.onNext(LoginResponse.newBuilder()
                 .setSessionToken(session.token().token())
-                .setExpireTime(Timestamp.newBuilder().setSeconds(session.expiresAt().toEpochSecond()))
+                .setExpireTime(
+                        Timestamp.newBuilder().setSeconds(session.expiresAt().toEpochSecond()))
                 .setIdentity(identity(session.principal()))
                 .build());
         response.onCompleted();

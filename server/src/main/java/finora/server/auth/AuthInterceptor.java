@@ -53,22 +53,22 @@ public final class AuthInterceptor implements ServerInterceptor {
             ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         Principal principal;
         try {
-            Access access = RpcAccess.of(call.getMethodDescriptor()).orElseThrow(() -> new FinoraException(
-                    ErrorReason.ROLE_REQUIRED, "This RPC declares no access and is refused"));
+            Access access = RpcAccess.of(call.getMethodDescriptor())
+                    .orElseThrow(() -> new FinoraException(
+                            ErrorReason.ROLE_REQUIRED, "This RPC declares no access and is refused"));
             if (access == Access.ACCESS_PUBLIC) {
-                return Contexts.interceptCall(Context.current().withValue(LOGIN_ORIGIN, loginOrigin(call, headers)),
-                        call, headers, next);
+                return Contexts.interceptCall(
+                        Context.current().withValue(LOGIN_ORIGIN, loginOrigin(call, headers)), call, headers, next);
             }
             principal = authenticate(headers.get(AUTHORIZATION));
             if (access == Access.ACCESS_ADMIN && principal.role() != Role.ADMIN) {
-                throw new FinoraException(ErrorReason.ROLE_REQUIRED,
-                        "This call changes settings and needs an ADMIN token; this token is "
-                                + principal.role());
+                throw new FinoraException(
+                        ErrorReason.ROLE_REQUIRED,
+                        "This call changes settings and needs an ADMIN token; this token is " + principal.role());
             }
         } catch (RuntimeException e) {
             StatusRuntimeException status = StatusMappingInterceptor.toStatus(e);
-            call.close(status.getStatus(),
-                    status.getTrailers() == null ? new Metadata() : status.getTrailers());
+            call.close(status.getStatus(), status.getTrailers() == null ? new Metadata() : status.getTrailers());
             return new ServerCall.Listener<>() {};
         }
         Context context = Context.current().withValue(Principal.KEY, principal);
@@ -87,22 +87,23 @@ public final class AuthInterceptor implements ServerInterceptor {
         if (values != null) {
             values.forEach(forwarded::add);
         }
-        return LoginOrigin.of(call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR),
-                call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION), forwarded, trustedProxies);
+        return LoginOrigin.of(
+                call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR),
+                call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION),
+                forwarded,
+                trustedProxies);
     }
 
     private Principal authenticate(String header) {
         if (header == null || header.isBlank()) {
-            throw new FinoraException(ErrorReason.TOKEN_MISSING,
-                    "Send a token as 'authorization: Bearer <token>'");
+            throw new FinoraException(ErrorReason.TOKEN_MISSING, "Send a token as 'authorization: Bearer <token>'");
         }
         String[] parts = header.trim().split("\\s+", 2);
         if (parts.length != 2 || !parts[0].equalsIgnoreCase("Bearer") || parts[1].isBlank()) {
-            throw new FinoraException(ErrorReason.TOKEN_MISSING,
-                    "The authorization header must be 'Bearer <token>'");
+            throw new FinoraException(ErrorReason.TOKEN_MISSING, "The authorization header must be 'Bearer <token>'");
         }
         Optional<Principal> principal = accounts.authenticate(parts[1].trim());
-        return principal.orElseThrow(() -> new FinoraException(ErrorReason.TOKEN_INVALID,
-                "The token is unknown, revoked or expired"));
+        return principal.orElseThrow(
+                () -> new FinoraException(ErrorReason.TOKEN_INVALID, "The token is unknown, revoked or expired"));
     }
 }

@@ -91,8 +91,8 @@ public record LoginOrigin(String address, Optional<String> proxy) {
 
     static InetAddress parseAddress(String value) {
         if (value.length() > MAX_HEADER_LENGTH) {
-            throw new FinoraException(ErrorReason.FIELD_TOO_LONG,
-                    HEADER + " must be at most " + MAX_HEADER_LENGTH + " characters");
+            throw new FinoraException(
+                    ErrorReason.FIELD_TOO_LONG, HEADER + " must be at most " + MAX_HEADER_LENGTH + " characters");
         }
         if (!IP_CHARACTERS.matcher(value).matches()) {
             throw new FinoraException(ErrorReason.FIELD_INVALID_CHARACTERS, HEADER + " must be an IP address");
@@ -105,11 +105,13 @@ public record LoginOrigin(String address, Optional<String> proxy) {
     }
 
     private static boolean isTrusted(SocketAddress remote, SSLSession tls, TrustedProxies trusted) {
-        if (remote instanceof InetSocketAddress inet && inet.getAddress() != null
+        if (remote instanceof InetSocketAddress inet
+                && inet.getAddress() != null
                 && trusted.trustsAddress(inet.getAddress())) {
             return true;
         }
-        return tls != null && !trusted.certificateNames().isEmpty()
+        return tls != null
+                && !trusted.certificateNames().isEmpty()
                 && commonName(tls).filter(trusted::trustsCertificate).isPresent();
     }
 

@@ -63,9 +63,18 @@ public final class LoginThrottle {
                 return true;
             }
         };
-        this.byEmail = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofHours(1)).build();
-        this.byAddress = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofHours(1)).build();
-        this.byProxy = Caffeine.newBuilder().maximumSize(1_000).expireAfterAccess(Duration.ofHours(1)).build();
+        this.byEmail = Caffeine.newBuilder()
+                .maximumSize(100_000)
+                .expireAfterAccess(Duration.ofHours(1))
+                .build();
+        this.byAddress = Caffeine.newBuilder()
+                .maximumSize(100_000)
+                .expireAfterAccess(Duration.ofHours(1))
+                .build();
+        this.byProxy = Caffeine.newBuilder()
+                .maximumSize(1_000)
+                .expireAfterAccess(Duration.ofHours(1))
+                .build();
     }
 
     /**
@@ -92,7 +101,10 @@ public final class LoginThrottle {
 
     private Bucket bucket(int capacity) {
         return Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(capacity).refillGreedy(capacity, limits.refill()).build())
+                .addLimit(Bandwidth.builder()
+                        .capacity(capacity)
+                        .refillGreedy(capacity, limits.refill())
+                        .build())
                 .withCustomTimePrecision(time)
                 .build();
     }

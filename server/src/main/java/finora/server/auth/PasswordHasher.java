@@ -17,7 +17,8 @@ public final class PasswordHasher {
     /** Creates a hasher with the given bcrypt cost (4 to 31). */
     public PasswordHasher(int cost) {
         this.cost = cost;
-        this.decoy = CompletableFuture.supplyAsync(() -> hash(Accounts.randomPassword()),
+        this.decoy = CompletableFuture.supplyAsync(
+                () -> hash(Accounts.randomPassword()),
                 r -> Thread.ofPlatform().daemon().name("bcrypt-decoy").start(r));
     }
 
@@ -35,8 +36,9 @@ public final class PasswordHasher {
     /** True when {@code password} matches {@code hash}; constant-time on the hash comparison. */
     public boolean matches(String password, String hash) {
         try {
-            return BCrypt.verifyer().verify(password.getBytes(StandardCharsets.UTF_8),
-                    hash.getBytes(StandardCharsets.UTF_8)).verified;
+            return BCrypt.verifyer()
+                    .verify(password.getBytes(StandardCharsets.UTF_8), hash.getBytes(StandardCharsets.UTF_8))
+                    .verified;
         } catch (IllegalArgumentException e) {
             return false; // longer than bcrypt's 72 bytes: such a password was never accepted
         }

@@ -11,8 +11,8 @@ import java.util.UUID;
  * @param tokenId the token this call was made with
  * @param session true for an admin-UI session token
  */
-public record Principal(UUID tenantId, String tenantName, Plan plan, Role role, String subject, UUID tokenId,
-        boolean session) {
+public record Principal(
+        UUID tenantId, String tenantName, Plan plan, Role role, String subject, UUID tokenId, boolean session) {
 
     /** Context key under which {@link AuthInterceptor} puts the caller. */
     static final Context.Key<Principal> KEY = Context.key("finora-principal");

@@ -32,6 +32,7 @@ public final class RpcAccess {
         }
         Access declared = proto.getMethodDescriptor().getOptions().getExtension(AccessProto.access);
         return declared == Access.ACCESS_UNSPECIFIED || declared == Access.UNRECOGNIZED
-                ? Optional.empty() : Optional.of(declared);
+                ? Optional.empty()
+                : Optional.of(declared);
     }
 }

@@ -74,8 +74,8 @@ final class Anomalies {
                         baselineDays.add(day.minusWeeks(week));
                     }
                 }
-                Optional<AnomalyDetector.Finding> bounds = AnomalyDetector.bounds(actual,
-                        baselineDays.stream().map(daily::get).toList());
+                Optional<AnomalyDetector.Finding> bounds = AnomalyDetector.bounds(
+                        actual, baselineDays.stream().map(daily::get).toList());
                 if (bounds.isEmpty()) {
                     continue;
                 }
@@ -83,10 +83,16 @@ final class Anomalies {
                 Optional<Anomaly> existing = repository.find(dsl, tenantId, scope, day);
                 if (existing.isPresent()) {
                     Anomaly a = existing.get();
-                    boolean newRestatement = restatedAt != null && restatedAt.isAfter(a.detectedAt())
+                    boolean newRestatement = restatedAt != null
+                            && restatedAt.isAfter(a.detectedAt())
                             && (a.restatedAt() == null || restatedAt.isAfter(a.restatedAt()));
                     if (newRestatement) {
-                        repository.restated(dsl, a.id(), bounds.get().expected(), bounds.get().upperBound(), actual,
+                        repository.restated(
+                                dsl,
+                                a.id(),
+                                bounds.get().expected(),
+                                bounds.get().upperBound(),
+                                actual,
                                 restatedAt);
                         log.info("Anomaly {} ({} on {}) was restated: now {} USD", a.id(), scope.key(), day, actual);
                     }
@@ -98,29 +104,53 @@ final class Anomalies {
                 if (names == null) {
                     names = spend.workspaceNames(dsl, tenantId);
                 }
-                Anomaly anomaly = new Anomaly(UUID.randomUUID(), tenantId, scope, day, bounds.get().expected(),
-                        bounds.get().upperBound(), actual, baselineDays.size(),
-                        drivers(tenantId, scope, day, baselineDays, names), now(), restatedAt != null, restatedAt);
+                Anomaly anomaly = new Anomaly(
+                        UUID.randomUUID(),
+                        tenantId,
+                        scope,
+                        day,
+                        bounds.get().expected(),
+                        bounds.get().upperBound(),
+                        actual,
+                        baselineDays.size(),
+                        drivers(tenantId, scope, day, baselineDays, names),
+                        now(),
+                        restatedAt != null,
+                        restatedAt);
                 if (repository.insert(dsl, anomaly)) {
                     found++;
                     notifier.publish(alert(anomaly, names));
-                    log.info("Anomaly {} for tenant {}: {} on {} spent {} USD, expected {}", anomaly.id(), tenantId,
-                            scope.key(), day, actual, anomaly.expected());
+                    log.info(
+                            "Anomaly {} for tenant {}: {} on {} spent {} USD, expected {}",
+                            anomaly.id(),
+                            tenantId,
+                            scope.key(),
+                            day,
+                            actual,
+                            anomaly.expected());
                 }
             }
         }
         return found;
     }
 
-    private List<Anomaly.Driver> drivers(UUID tenantId, Scope scope, LocalDate day, List<LocalDate> baselineDays,
+    private List<Anomaly.Driver> drivers(
+            UUID tenantId,
+            Scope scope,
+            LocalDate day,
+            List<LocalDate> baselineDays,
             Map<String, String> workspaceNames) {
         List<LocalDate> days = new ArrayList<>(baselineDays);
         days.add(day);
         List<Anomaly.Driver> drivers = new ArrayList<>();
         for (SpendRepository.Dimension dimension : SpendRepository.Dimension.values()) {
             Map<LocalDate, Map<String, BigDecimal>> byDay = spend.breakdown(dsl, tenantId, scope, days, dimension);
-            drivers.addAll(AnomalyDetector.drivers(dimension, byDay.getOrDefault(day, Map.of()),
-                    baselineDays.stream().map(d -> byDay.getOrDefault(d, Map.of())).toList(),
+            drivers.addAll(AnomalyDetector.drivers(
+                    dimension,
+                    byDay.getOrDefault(day, Map.of()),
+                    baselineDays.stream()
+                            .map(d -> byDay.getOrDefault(d, Map.of()))
+                            .toList(),
                     dimension == SpendRepository.Dimension.WORKSPACE ? workspaceNames : Map.of()));
         }
         drivers.sort(Comparator.comparing(Anomaly.Driver::increase).reversed());
@@ -130,8 +160,9 @@ final class Anomalies {
     /** The tenant's anomalies of [start, end] (at most {@value #MAX_RANGE_DAYS} days). */
     List<Anomaly> list(UUID tenantId, LocalDate start, LocalDate end) {
         if (end.isBefore(start) || ChronoUnit.DAYS.between(start, end) >= MAX_RANGE_DAYS) {
-            throw new FinoraException(ErrorReason.INVALID_RANGE, "end_date must be on or after start_date and at "
-                    + "most " + MAX_RANGE_DAYS + " days after it");
+            throw new FinoraException(
+                    ErrorReason.INVALID_RANGE,
+                    "end_date must be on or after start_date and at " + "most " + MAX_RANGE_DAYS + " days after it");
         }
         return repository.list(dsl, tenantId, start, end);
     }
@@ -140,8 +171,11 @@ final class Anomalies {
     static String scopeName(Scope scope, Map<String, String> workspaceNames) {
         return switch (scope.kind()) {
             case TENANT -> "all spend";
-            case PROVIDER -> "provider " + ("ANTHROPIC".equals(scope.value()) ? "Anthropic"
-                    : "OPENAI".equals(scope.value()) ? "OpenAI" : scope.value());
+            case PROVIDER ->
+                "provider "
+                        + ("ANTHROPIC".equals(scope.value())
+                                ? "Anthropic"
+                                : "OPENAI".equals(scope.value()) ? "OpenAI" : scope.value());
             case WORKSPACE -> "workspace \"" + workspaceNames.getOrDefault(scope.value(), scope.value()) + "\"";
             case MODEL_FAMILY -> "model family " + scope.value();
         };
@@ -149,7 +183,8 @@ final class Anomalies {
 
     private static Alert alert(Anomaly a, Map<String, String> names) {
         String cause = a.drivers().stream()
-                .filter(d -> d.dimension() == SpendRepository.Dimension.WORKSPACE).findFirst()
+                .filter(d -> d.dimension() == SpendRepository.Dimension.WORKSPACE)
+                .findFirst()
                 .or(() -> a.drivers().stream().findFirst())
                 .map(d -> "; mostly " + d.dimension().name().toLowerCase().replace('_', ' ') + " \"" + d.displayName()
                         + "\" (+" + Budgets.usd(d.increase()) + ")")
@@ -157,16 +192,25 @@ final class Anomalies {
         String summary = "Spend anomaly on " + a.day() + " (" + scopeName(a.scope(), names) + "): "
                 + Budgets.usd(a.actual()) + " against about " + Budgets.usd(a.expected()) + " expected" + cause
                 + (a.restated() ? " [restated day]" : "");
-        StringBuilder details = new StringBuilder("Expected at most ").append(Budgets.usd(a.upperBound()))
-                .append(" from the same weekday of the ").append(a.baselineDays()).append(" previous weeks.");
+        StringBuilder details = new StringBuilder("Expected at most ")
+                .append(Budgets.usd(a.upperBound()))
+                .append(" from the same weekday of the ")
+                .append(a.baselineDays())
+                .append(" previous weeks.");
         if (a.restated()) {
             details.append(" The provider restated this day; the numbers are the restated ones.");
         }
         List<Map<String, Object>> drivers = new ArrayList<>();
         for (Anomaly.Driver d : a.drivers()) {
-            details.append("\n- ").append(d.dimension().name().toLowerCase().replace('_', ' ')).append(' ')
-                    .append(d.displayName()).append(": ").append(Budgets.usd(d.actual())).append(" (usually ")
-                    .append(Budgets.usd(d.expected())).append(")");
+            details.append("\n- ")
+                    .append(d.dimension().name().toLowerCase().replace('_', ' '))
+                    .append(' ')
+                    .append(d.displayName())
+                    .append(": ")
+                    .append(Budgets.usd(d.actual()))
+                    .append(" (usually ")
+                    .append(Budgets.usd(d.expected()))
+                    .append(")");
             Map<String, Object> driver = new LinkedHashMap<>();
             driver.put("dimension", d.dimension().name());
             driver.put("value", d.value());
@@ -179,14 +223,21 @@ final class Anomalies {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("anomaly_id", a.id().toString());
         data.put("day", a.day().toString());
-        data.put("scope", Map.of("kind", a.scope().kind().name(), "value", a.scope().value()));
+        data.put(
+                "scope",
+                Map.of("kind", a.scope().kind().name(), "value", a.scope().value()));
         data.put("expected_usd", a.expected().stripTrailingZeros().toPlainString());
         data.put("upper_bound_usd", a.upperBound().stripTrailingZeros().toPlainString());
         data.put("actual_usd", a.actual().stripTrailingZeros().toPlainString());
         data.put("restated", a.restated());
         data.put("drivers", drivers);
-        return new Alert(a.tenantId(), Alert.AlertType.ANOMALY, "anomaly:" + a.scope().key() + ":" + a.day(),
-                summary, details.toString(), data);
+        return new Alert(
+                a.tenantId(),
+                Alert.AlertType.ANOMALY,
+                "anomaly:" + a.scope().key() + ":" + a.day(),
+                summary,
+                details.toString(),
+                data);
     }
 
     private OffsetDateTime now() {

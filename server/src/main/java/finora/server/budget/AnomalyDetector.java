@@ -48,11 +48,12 @@ final class AnomalyDetector {
             return Optional.empty();
         }
         BigDecimal median = median(baseline);
-        List<BigDecimal> deviations = baseline.stream().map(x -> x.subtract(median).abs()).toList();
+        List<BigDecimal> deviations =
+                baseline.stream().map(x -> x.subtract(median).abs()).toList();
         BigDecimal sigma = median(deviations).multiply(MAD_TO_SIGMA);
         BigDecimal rise = sigma.multiply(new BigDecimal(SIGMAS))
-                .max(median.multiply(BigDecimal.valueOf(MIN_RISE_PERCENT)).divide(BigDecimal.valueOf(100),
-                        USD_SCALE, RoundingMode.HALF_UP))
+                .max(median.multiply(BigDecimal.valueOf(MIN_RISE_PERCENT))
+                        .divide(BigDecimal.valueOf(100), USD_SCALE, RoundingMode.HALF_UP))
                 .max(new BigDecimal(MIN_RISE_USD));
         return Optional.of(new Finding(scale(median), scale(median.add(rise)), actual, baseline.size()));
     }
@@ -61,22 +62,29 @@ final class AnomalyDetector {
      * The values of one dimension that rose most: each value's spend on the day against the median of
      * its spend on the baseline days (zero on days it had none), positive rises only, largest first.
      */
-    static List<Anomaly.Driver> drivers(SpendRepository.Dimension dimension, Map<String, BigDecimal> day,
-            List<Map<String, BigDecimal>> baselineDays, Map<String, String> names) {
+    static List<Anomaly.Driver> drivers(
+            SpendRepository.Dimension dimension,
+            Map<String, BigDecimal> day,
+            List<Map<String, BigDecimal>> baselineDays,
+            Map<String, String> names) {
         Set<String> values = new HashSet<>(day.keySet());
         baselineDays.forEach(m -> values.addAll(m.keySet()));
         List<Anomaly.Driver> result = new ArrayList<>();
         for (String value : values) {
             BigDecimal actual = day.getOrDefault(value, BigDecimal.ZERO);
             BigDecimal expected = median(baselineDays.stream()
-                    .map(m -> m.getOrDefault(value, BigDecimal.ZERO)).toList());
+                    .map(m -> m.getOrDefault(value, BigDecimal.ZERO))
+                    .toList());
             if (actual.compareTo(expected) > 0) {
-                result.add(new Anomaly.Driver(dimension, value, names.getOrDefault(value, value.isEmpty()
-                        ? "(none)" : value), scale(expected), scale(actual)));
+                result.add(new Anomaly.Driver(
+                        dimension,
+                        value,
+                        names.getOrDefault(value, value.isEmpty() ? "(none)" : value),
+                        scale(expected),
+                        scale(actual)));
             }
         }
-        result.sort(Comparator.comparing(Anomaly.Driver::increase).reversed()
-                .thenComparing(Anomaly.Driver::value));
+        result.sort(Comparator.comparing(Anomaly.Driver::increase).reversed().thenComparing(Anomaly.Driver::value));
         return List.copyOf(result.subList(0, Math.min(DRIVERS_PER_DIMENSION, result.size())));
     }
 
@@ -86,7 +94,8 @@ final class AnomalyDetector {
         }
         List<BigDecimal> sorted = values.stream().sorted().toList();
         int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2)
+        return n % 2 == 1
+                ? sorted.get(n / 2)
                 : sorted.get(n / 2 - 1).add(sorted.get(n / 2)).divide(BigDecimal.TWO, MathContext.DECIMAL64);
     }
 

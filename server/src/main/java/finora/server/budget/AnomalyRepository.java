@@ -21,20 +21,21 @@ final class AnomalyRepository {
     /** Stores a new anomaly unless its (tenant, scope, day) is known; true when it was new. */
     boolean insert(DSLContext tx, Anomaly a) {
         boolean inserted = tx.insertInto(ANOMALY)
-                .set(ANOMALY.ANOMALY_ID, a.id())
-                .set(ANOMALY.TENANT_ID, a.tenantId())
-                .set(ANOMALY.SCOPE_KIND, a.scope().kind().name())
-                .set(ANOMALY.SCOPE_VALUE, a.scope().value())
-                .set(ANOMALY.DAY, a.day())
-                .set(ANOMALY.EXPECTED_USD, a.expected())
-                .set(ANOMALY.UPPER_USD, a.upperBound())
-                .set(ANOMALY.ACTUAL_USD, a.actual())
-                .set(ANOMALY.BASELINE_DAYS, a.baselineDays())
-                .set(ANOMALY.DETECTED_AT, a.detectedAt())
-                .set(ANOMALY.RESTATED, a.restated())
-                .set(ANOMALY.RESTATED_AT, a.restatedAt())
-                .onConflictDoNothing()
-                .execute() > 0;
+                        .set(ANOMALY.ANOMALY_ID, a.id())
+                        .set(ANOMALY.TENANT_ID, a.tenantId())
+                        .set(ANOMALY.SCOPE_KIND, a.scope().kind().name())
+                        .set(ANOMALY.SCOPE_VALUE, a.scope().value())
+                        .set(ANOMALY.DAY, a.day())
+                        .set(ANOMALY.EXPECTED_USD, a.expected())
+                        .set(ANOMALY.UPPER_USD, a.upperBound())
+                        .set(ANOMALY.ACTUAL_USD, a.actual())
+                        .set(ANOMALY.BASELINE_DAYS, a.baselineDays())
+                        .set(ANOMALY.DETECTED_AT, a.detectedAt())
+                        .set(ANOMALY.RESTATED, a.restated())
+                        .set(ANOMALY.RESTATED_AT, a.restatedAt())
+                        .onConflictDoNothing()
+                        .execute()
+                > 0;
         if (inserted) {
             int rank = 0;
             for (Anomaly.Driver d : a.drivers()) {
@@ -54,14 +55,21 @@ final class AnomalyRepository {
 
     /** The anomaly of a scope and day, without drivers. */
     Optional<Anomaly> find(DSLContext dsl, UUID tenantId, Scope scope, LocalDate day) {
-        return dsl.selectFrom(ANOMALY).where(ANOMALY.TENANT_ID.eq(tenantId))
-                .and(ANOMALY.SCOPE_KIND.eq(scope.kind().name())).and(ANOMALY.SCOPE_VALUE.eq(scope.value()))
+        return dsl.selectFrom(ANOMALY)
+                .where(ANOMALY.TENANT_ID.eq(tenantId))
+                .and(ANOMALY.SCOPE_KIND.eq(scope.kind().name()))
+                .and(ANOMALY.SCOPE_VALUE.eq(scope.value()))
                 .and(ANOMALY.DAY.eq(day))
                 .fetchOptional(r -> toAnomaly(r, List.of()));
     }
 
     /** Records a restatement: the day's new numbers, and that they changed after detection. */
-    void restated(DSLContext dsl, UUID anomalyId, BigDecimal expected, BigDecimal upper, BigDecimal actual,
+    void restated(
+            DSLContext dsl,
+            UUID anomalyId,
+            BigDecimal expected,
+            BigDecimal upper,
+            BigDecimal actual,
             OffsetDateTime restatedAt) {
         dsl.update(ANOMALY)
                 .set(ANOMALY.EXPECTED_USD, expected)
@@ -75,26 +83,50 @@ final class AnomalyRepository {
 
     /** The tenant's anomalies of [from, to], newest day first, tenant scope first within a day. */
     List<Anomaly> list(DSLContext dsl, UUID tenantId, LocalDate from, LocalDate to) {
-        List<AnomalyRecord> rows = dsl.selectFrom(ANOMALY).where(ANOMALY.TENANT_ID.eq(tenantId))
+        List<AnomalyRecord> rows = dsl.selectFrom(ANOMALY)
+                .where(ANOMALY.TENANT_ID.eq(tenantId))
                 .and(ANOMALY.DAY.between(from, to))
-                .orderBy(ANOMALY.DAY.desc(), org.jooq.impl.DSL.when(ANOMALY.SCOPE_KIND.eq("TENANT"), 0).otherwise(1),
-                        ANOMALY.SCOPE_KIND, ANOMALY.SCOPE_VALUE)
+                .orderBy(
+                        ANOMALY.DAY.desc(),
+                        org.jooq
+                                .impl
+                                .DSL
+                                .when(ANOMALY.SCOPE_KIND.eq("TENANT"), 0)
+                                .otherwise(1),
+                        ANOMALY.SCOPE_KIND,
+                        ANOMALY.SCOPE_VALUE)
                 .limit(5000)
                 .fetch();
         Map<UUID, List<Anomaly.Driver>> drivers = new HashMap<>();
         dsl.selectFrom(ANOMALY_DRIVER)
-                .where(ANOMALY_DRIVER.ANOMALY_ID.in(rows.stream().map(AnomalyRecord::getAnomalyId).toList()))
+                .where(ANOMALY_DRIVER.ANOMALY_ID.in(
+                        rows.stream().map(AnomalyRecord::getAnomalyId).toList()))
                 .orderBy(ANOMALY_DRIVER.ANOMALY_ID, ANOMALY_DRIVER.RANK)
-                .forEach(d -> drivers.computeIfAbsent(d.getAnomalyId(), id -> new ArrayList<>()).add(
-                        new Anomaly.Driver(SpendRepository.Dimension.valueOf(d.getDimension()), d.getValue(),
-                                d.getDisplayName(), d.getExpectedUsd(), d.getActualUsd())));
-        return rows.stream().map(r -> toAnomaly(r, drivers.getOrDefault(r.getAnomalyId(), List.of()))).toList();
+                .forEach(d -> drivers.computeIfAbsent(d.getAnomalyId(), id -> new ArrayList<>())
+                        .add(new Anomaly.Driver(
+                                SpendRepository.Dimension.valueOf(d.getDimension()),
+                                d.getValue(),
+                                d.getDisplayName(),
+                                d.getExpectedUsd(),
+                                d.getActualUsd())));
+        return rows.stream()
+                .map(r -> toAnomaly(r, drivers.getOrDefault(r.getAnomalyId(), List.of())))
+                .toList();
     }
 
     private static Anomaly toAnomaly(AnomalyRecord r, List<Anomaly.Driver> drivers) {
-        return new Anomaly(r.getAnomalyId(), r.getTenantId(),
-                new Scope(Scope.Kind.valueOf(r.getScopeKind()), r.getScopeValue()), r.getDay(), r.getExpectedUsd(),
-                r.getUpperUsd(), r.getActualUsd(), r.getBaselineDays(), List.copyOf(drivers), r.getDetectedAt(),
-                r.getRestated(), r.getRestatedAt());
+        return new Anomaly(
+                r.getAnomalyId(),
+                r.getTenantId(),
+                new Scope(Scope.Kind.valueOf(r.getScopeKind()), r.getScopeValue()),
+                r.getDay(),
+                r.getExpectedUsd(),
+                r.getUpperUsd(),
+                r.getActualUsd(),
+                r.getBaselineDays(),
+                List.copyOf(drivers),
+                r.getDetectedAt(),
+                r.getRestated(),
+                r.getRestatedAt());
     }
 }

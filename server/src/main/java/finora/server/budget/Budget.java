@@ -11,8 +11,16 @@ import java.util.UUID;
  * @param amount USD per period, exact
  * @param thresholds percent of the amount, ascending and distinct
  */
-record Budget(UUID id, UUID tenantId, String name, BudgetPeriod period, BigDecimal amount, Scope scope,
-        List<Integer> thresholds, OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+record Budget(
+        UUID id,
+        UUID tenantId,
+        String name,
+        BudgetPeriod period,
+        BigDecimal amount,
+        Scope scope,
+        List<Integer> thresholds,
+        OffsetDateTime createdAt,
+        OffsetDateTime updatedAt) {
 
     /** What an admin asks for; checked by {@link Budgets}. */
     record Spec(String name, BudgetPeriod period, BigDecimal amount, Scope scope, List<Integer> thresholds) {}

@@ -41,12 +41,17 @@ final class BudgetForecast {
      * @param estimate today's estimated spend, or null
      * @param fired thresholds fired in this period: percent → when
      */
-    static BudgetState compute(Budget budget, LocalDate today, NavigableMap<LocalDate, BigDecimal> daily,
-            LocalDate through, BigDecimal estimate, Map<Integer, OffsetDateTime> fired) {
+    static BudgetState compute(
+            Budget budget,
+            LocalDate today,
+            NavigableMap<LocalDate, BigDecimal> daily,
+            LocalDate through,
+            BigDecimal estimate,
+            Map<Integer, OffsetDateTime> fired) {
         LocalDate start = budget.period().start(today);
         LocalDate end = budget.period().end(today);
-        LocalDate spentThrough = through == null || through.isBefore(start) ? null
-                : through.isAfter(end) ? end : through;
+        LocalDate spentThrough =
+                through == null || through.isBefore(start) ? null : through.isAfter(end) ? end : through;
         BigDecimal spent = BigDecimal.ZERO;
         List<LocalDate> days = new ArrayList<>();
         List<BigDecimal> cumulative = new ArrayList<>();
@@ -70,7 +75,8 @@ final class BudgetForecast {
         if (through != null) {
             var window = daily.subMap(through.minusDays(RUN_RATE_DAYS - 1), true, through, true);
             if (!window.isEmpty()) {
-                rate = window.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add)
+                rate = window.values().stream()
+                        .reduce(BigDecimal.ZERO, BigDecimal::add)
                         .divide(BigDecimal.valueOf(window.size()), USD_SCALE, RoundingMode.HALF_UP);
             }
         }
@@ -81,11 +87,12 @@ final class BudgetForecast {
             expected = expected.add(rate.subtract(estimate)); // today is not over: the rest of it at the run rate
         }
         long left = Math.max(0, ChronoUnit.DAYS.between(lastCounted, end));
-        BigDecimal forecast = expected.add(rate.multiply(BigDecimal.valueOf(left))).setScale(USD_SCALE,
-                RoundingMode.HALF_UP);
+        BigDecimal forecast =
+                expected.add(rate.multiply(BigDecimal.valueOf(left))).setScale(USD_SCALE, RoundingMode.HALF_UP);
         List<BudgetState.Threshold> thresholds = new ArrayList<>();
         for (int percent : budget.thresholds()) {
-            BigDecimal target = budget.amount().multiply(BigDecimal.valueOf(percent))
+            BigDecimal target = budget.amount()
+                    .multiply(BigDecimal.valueOf(percent))
                     .divide(HUNDRED, USD_SCALE, RoundingMode.HALF_UP);
             boolean crossed = spent.compareTo(target) >= 0;
             LocalDate crossedDate = null;
@@ -98,15 +105,17 @@ final class BudgetForecast {
                     }
                 }
             } else if (rate.signum() > 0) {
-                long needed = target.subtract(expected).divide(rate, 0, RoundingMode.CEILING).longValueExact();
+                long needed = target.subtract(expected)
+                        .divide(rate, 0, RoundingMode.CEILING)
+                        .longValueExact();
                 LocalDate date = lastCounted.plusDays(Math.max(1, needed));
                 forecastDate = date.isAfter(end) ? null : date;
             }
-            thresholds.add(new BudgetState.Threshold(percent, target, crossed, crossedDate, forecastDate,
-                    fired.get(percent)));
+            thresholds.add(
+                    new BudgetState.Threshold(percent, target, crossed, crossedDate, forecastDate, fired.get(percent)));
         }
-        return new BudgetState(start, end, spent, spentThrough, includesEstimate, rate, forecast,
-                List.copyOf(thresholds));
+        return new BudgetState(
+                start, end, spent, spentThrough, includesEstimate, rate, forecast, List.copyOf(thresholds));
     }
 
     /** {@code part / whole × 100} with one decimal, e.g. "83.4". */

@@ -19,15 +19,14 @@ import finora.api.v1.ListAnomaliesRequest;
 import finora.api.v1.ListAnomaliesResponse;
 import finora.api.v1.ListBudgetsRequest;
 import finora.api.v1.ListBudgetsResponse;
-import finora.api.v1.Provider;
 import finora.api.v1.ScopeKind;
 import finora.api.v1.ThresholdStatus;
 import finora.api.v1.UpdateBudgetRequest;
 import finora.api.v1.UpdateBudgetResponse;
 import finora.server.auth.Principal;
-import finora.server.grpc.UsdMoney;
 import finora.server.grpc.ErrorReason;
 import finora.server.grpc.FinoraException;
+import finora.server.grpc.UsdMoney;
 import io.grpc.stub.StreamObserver;
 import java.math.BigDecimal;
 import java.time.DateTimeException;
@@ -50,14 +49,18 @@ public final class BudgetGrpcService extends BudgetServiceGrpc.BudgetServiceImpl
     @Override
     public void createBudget(CreateBudgetRequest request, StreamObserver<CreateBudgetResponse> response) {
         Budget b = budgets.create(Principal.current(), spec(request.getBudget()));
-        respond(response, CreateBudgetResponse.newBuilder().setBudget(toProto(b)).build());
+        respond(
+                response,
+                CreateBudgetResponse.newBuilder().setBudget(toProto(b)).build());
     }
 
     @Override
     public void updateBudget(UpdateBudgetRequest request, StreamObserver<UpdateBudgetResponse> response) {
-        Budget b = budgets.update(Principal.current(), Budgets.parseId(request.getBudget().getBudgetId()),
-                spec(request.getBudget()));
-        respond(response, UpdateBudgetResponse.newBuilder().setBudget(toProto(b)).build());
+        Budget b = budgets.update(
+                Principal.current(), Budgets.parseId(request.getBudget().getBudgetId()), spec(request.getBudget()));
+        respond(
+                response,
+                UpdateBudgetResponse.newBuilder().setBudget(toProto(b)).build());
     }
 
     @Override
@@ -85,7 +88,9 @@ public final class BudgetGrpcService extends BudgetServiceGrpc.BudgetServiceImpl
             throw new FinoraException(ErrorReason.INVALID_RANGE, "start_date and end_date are required");
         }
         var b = ListAnomaliesResponse.newBuilder();
-        for (Anomaly a : anomalies.list(Principal.current().tenantId(), day(request.getStartDate(), "start_date"),
+        for (Anomaly a : anomalies.list(
+                Principal.current().tenantId(),
+                day(request.getStartDate(), "start_date"),
                 day(request.getEndDate(), "end_date"))) {
             var p = finora.api.v1.Anomaly.newBuilder()
                     .setAnomalyId(a.id().toString())
@@ -102,13 +107,17 @@ public final class BudgetGrpcService extends BudgetServiceGrpc.BudgetServiceImpl
             }
             for (Anomaly.Driver d : a.drivers()) {
                 p.addDrivers(AnomalyDriver.newBuilder()
-                        .setDimension(switch (d.dimension()) {
-                            case WORKSPACE -> AnomalyDimension.ANOMALY_DIMENSION_WORKSPACE;
-                            case MODEL -> AnomalyDimension.ANOMALY_DIMENSION_MODEL;
-                            case TOKEN_TYPE -> AnomalyDimension.ANOMALY_DIMENSION_TOKEN_TYPE;
-                        })
-                        .setValue(d.dimension() == SpendRepository.Dimension.WORKSPACE && d.value().isEmpty()
-                                ? DEFAULT_WORKSPACE : d.value())
+                        .setDimension(
+                                switch (d.dimension()) {
+                                    case WORKSPACE -> AnomalyDimension.ANOMALY_DIMENSION_WORKSPACE;
+                                    case MODEL -> AnomalyDimension.ANOMALY_DIMENSION_MODEL;
+                                    case TOKEN_TYPE -> AnomalyDimension.ANOMALY_DIMENSION_TOKEN_TYPE;
+                                })
+                        .setValue(
+                                d.dimension() == SpendRepository.Dimension.WORKSPACE
+                                                && d.value().isEmpty()
+                                        ? DEFAULT_WORKSPACE
+                                        : d.value())
                         .setDisplayName(d.displayName())
                         .setExpected(UsdMoney.of(d.expected()))
                         .setActual(UsdMoney.of(d.actual()))
@@ -124,8 +133,12 @@ public final class BudgetGrpcService extends BudgetServiceGrpc.BudgetServiceImpl
         if (a.scope().kind() != Scope.Kind.WORKSPACE) {
             return "";
         }
-        return a.drivers().stream().filter(d -> d.dimension() == SpendRepository.Dimension.WORKSPACE
-                && d.value().equals(a.scope().value())).map(Anomaly.Driver::displayName).findFirst().orElse("");
+        return a.drivers().stream()
+                .filter(d -> d.dimension() == SpendRepository.Dimension.WORKSPACE
+                        && d.value().equals(a.scope().value()))
+                .map(Anomaly.Driver::displayName)
+                .findFirst()
+                .orElse("");
     }
 
     private static Budget.Spec spec(finora.api.v1.Budget budget) {
@@ -134,8 +147,12 @@ public final class BudgetGrpcService extends BudgetServiceGrpc.BudgetServiceImpl
             case BUDGET_PERIOD_QUARTERLY -> BudgetPeriod.QUARTERLY;
             case BUDGET_PERIOD_UNSPECIFIED, UNRECOGNIZED -> null;
         };
-        return new Budget.Spec(budget.getName(), p, budget.hasAmount() ? usd(budget.getAmount()) : null,
-                budget.hasScope() ? scope(budget.getScope()) : null, budget.getThresholdsPercentList());
+        return new Budget.Spec(
+                budget.getName(),
+                p,
+                budget.hasAmount() ? usd(budget.getAmount()) : null,
+                budget.hasScope() ? scope(budget.getScope()) : null,
+                budget.getThresholdsPercentList());
     }
 
     private static BigDecimal usd(Money money) {
@@ -154,20 +171,23 @@ public final class BudgetGrpcService extends BudgetServiceGrpc.BudgetServiceImpl
             case SCOPE_KIND_PROVIDER -> {
                 String provider = finora.server.grpc.ProtoValues.providerName(scope.getProvider());
                 if (provider == null) {
-                    throw FinoraException.invalidField("scope.provider",
-                            "Choose a provider: PROVIDER_ANTHROPIC or PROVIDER_OPENAI");
+                    throw FinoraException.invalidField(
+                            "scope.provider", "Choose a provider: PROVIDER_ANTHROPIC or PROVIDER_OPENAI");
                 }
                 yield new Scope(Scope.Kind.PROVIDER, provider);
             }
             case SCOPE_KIND_WORKSPACE -> {
                 if (scope.getValue().isBlank()) {
-                    throw FinoraException.invalidField("scope.value", "Give the workspace id (\"default\" for the Default workspace)");
+                    throw FinoraException.invalidField(
+                            "scope.value", "Give the workspace id (\"default\" for the Default workspace)");
                 }
-                yield new Scope(Scope.Kind.WORKSPACE, DEFAULT_WORKSPACE.equals(scope.getValue()) ? "" : scope.getValue());
+                yield new Scope(
+                        Scope.Kind.WORKSPACE, DEFAULT_WORKSPACE.equals(scope.getValue()) ? "" : scope.getValue());
             }
             case SCOPE_KIND_MODEL_FAMILY -> new Scope(Scope.Kind.MODEL_FAMILY, scope.getValue());
-            case SCOPE_KIND_UNSPECIFIED, UNRECOGNIZED -> throw FinoraException.invalidField("scope.kind",
-                    "Choose a scope kind (SCOPE_KIND_TENANT for all spend)");
+            case SCOPE_KIND_UNSPECIFIED, UNRECOGNIZED ->
+                throw FinoraException.invalidField(
+                        "scope.kind", "Choose a scope kind (SCOPE_KIND_TENANT for all spend)");
         };
     }
 
@@ -175,15 +195,21 @@ public final class BudgetGrpcService extends BudgetServiceGrpc.BudgetServiceImpl
         var b = finora.api.v1.Scope.newBuilder();
         switch (scope.kind()) {
             case TENANT -> b.setKind(ScopeKind.SCOPE_KIND_TENANT).setDisplayName("All spend");
-            case PROVIDER -> b.setKind(ScopeKind.SCOPE_KIND_PROVIDER)
-                    .setProvider(finora.server.grpc.ProtoValues.provider(scope.value()))
-                    .setDisplayName("OPENAI".equals(scope.value()) ? "OpenAI" : "Anthropic");
-            case WORKSPACE -> b.setKind(ScopeKind.SCOPE_KIND_WORKSPACE)
-                    .setValue(scope.value().isEmpty() ? DEFAULT_WORKSPACE : scope.value())
-                    .setDisplayName(!displayName.isEmpty() ? displayName
-                            : scope.value().isEmpty() ? "Default" : scope.value());
-            case MODEL_FAMILY -> b.setKind(ScopeKind.SCOPE_KIND_MODEL_FAMILY).setValue(scope.value())
-                    .setDisplayName(scope.value());
+            case PROVIDER ->
+                b.setKind(ScopeKind.SCOPE_KIND_PROVIDER)
+                        .setProvider(finora.server.grpc.ProtoValues.provider(scope.value()))
+                        .setDisplayName("OPENAI".equals(scope.value()) ? "OpenAI" : "Anthropic");
+            case WORKSPACE ->
+                b.setKind(ScopeKind.SCOPE_KIND_WORKSPACE)
+                        .setValue(scope.value().isEmpty() ? DEFAULT_WORKSPACE : scope.value())
+                        .setDisplayName(
+                                !displayName.isEmpty()
+                                        ? displayName
+                                        : scope.value().isEmpty() ? "Default" : scope.value());
+            case MODEL_FAMILY ->
+                b.setKind(ScopeKind.SCOPE_KIND_MODEL_FAMILY)
+                        .setValue(scope.value())
+                        .setDisplayName(scope.value());
         }
         return b.build();
     }
@@ -203,8 +229,11 @@ public final class BudgetGrpcService extends BudgetServiceGrpc.BudgetServiceImpl
             status.setSpentThrough(date(s.spentThrough()));
         }
         for (BudgetState.Threshold t : s.thresholds()) {
-            var tb = ThresholdStatus.newBuilder().setPercent(t.percent()).setAmount(UsdMoney.of(t.amount()))
-                    .setCrossed(t.crossed()).setFired(t.firedAt() != null);
+            var tb = ThresholdStatus.newBuilder()
+                    .setPercent(t.percent())
+                    .setAmount(UsdMoney.of(t.amount()))
+                    .setCrossed(t.crossed())
+                    .setFired(t.firedAt() != null);
             if (t.crossedDate() != null) {
                 tb.setCrossedDate(date(t.crossedDate()));
             }
@@ -219,8 +248,10 @@ public final class BudgetGrpcService extends BudgetServiceGrpc.BudgetServiceImpl
         return finora.api.v1.Budget.newBuilder()
                 .setBudgetId(b.id().toString())
                 .setName(b.name())
-                .setPeriod(b.period() == BudgetPeriod.MONTHLY ? finora.api.v1.BudgetPeriod.BUDGET_PERIOD_MONTHLY
-                        : finora.api.v1.BudgetPeriod.BUDGET_PERIOD_QUARTERLY)
+                .setPeriod(
+                        b.period() == BudgetPeriod.MONTHLY
+                                ? finora.api.v1.BudgetPeriod.BUDGET_PERIOD_MONTHLY
+                                : finora.api.v1.BudgetPeriod.BUDGET_PERIOD_QUARTERLY)
                 .setAmount(UsdMoney.of(b.amount()))
                 .setScope(toProto(b.scope(), ""))
                 .addAllThresholdsPercent(b.thresholds())
@@ -234,8 +265,8 @@ public final class BudgetGrpcService extends BudgetServiceGrpc.BudgetServiceImpl
         try {
             return LocalDate.of(d.getYear(), d.getMonth(), d.getDay());
         } catch (DateTimeException e) {
-            throw new FinoraException(ErrorReason.INVALID_RANGE, field + " is not a valid date",
-                    Map.of("field", field), null);
+            throw new FinoraException(
+                    ErrorReason.INVALID_RANGE, field + " is not a valid date", Map.of("field", field), null);
         }
     }
 }

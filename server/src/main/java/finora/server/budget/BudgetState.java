@@ -10,8 +10,15 @@ import java.util.List;
  *
  * @param spentThrough last day counted, or null when no day of the period is stored yet
  */
-record BudgetState(LocalDate periodStart, LocalDate periodEnd, BigDecimal spent, LocalDate spentThrough,
-        boolean includesEstimate, BigDecimal dailyRunRate, BigDecimal forecast, List<Threshold> thresholds) {
+record BudgetState(
+        LocalDate periodStart,
+        LocalDate periodEnd,
+        BigDecimal spent,
+        LocalDate spentThrough,
+        boolean includesEstimate,
+        BigDecimal dailyRunRate,
+        BigDecimal forecast,
+        List<Threshold> thresholds) {
 
     /**
      * One threshold.
@@ -20,6 +27,11 @@ record BudgetState(LocalDate periodStart, LocalDate periodEnd, BigDecimal spent,
      * @param forecastDate the day the run rate reaches it inside the period, or null
      * @param firedAt when its alert fired in this period, or null
      */
-    record Threshold(int percent, BigDecimal amount, boolean crossed, LocalDate crossedDate, LocalDate forecastDate,
+    record Threshold(
+            int percent,
+            BigDecimal amount,
+            boolean crossed,
+            LocalDate crossedDate,
+            LocalDate forecastDate,
             OffsetDateTime firedAt) {}
 }

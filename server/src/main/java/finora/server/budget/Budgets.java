@@ -57,12 +57,21 @@ public final class Budgets {
     Budget create(Principal caller, Budget.Spec spec) {
         Budget.Spec checked = check(spec);
         OffsetDateTime now = now();
-        Budget budget = new Budget(UUID.randomUUID(), caller.tenantId(), checked.name(), checked.period(),
-                checked.amount(), checked.scope(), checked.thresholds(), now, now);
+        Budget budget = new Budget(
+                UUID.randomUUID(),
+                caller.tenantId(),
+                checked.name(),
+                checked.period(),
+                checked.amount(),
+                checked.scope(),
+                checked.thresholds(),
+                now,
+                now);
         dsl.transaction(c -> {
             if (repository.count(c.dsl(), caller.tenantId()) >= MAX_BUDGETS) {
-                throw new FinoraException(ErrorReason.LIMIT_REACHED, "A tenant may have at most " + MAX_BUDGETS
-                        + " budgets; delete one first");
+                throw new FinoraException(
+                        ErrorReason.LIMIT_REACHED,
+                        "A tenant may have at most " + MAX_BUDGETS + " budgets; delete one first");
             }
             repository.insert(c.dsl(), budget);
         });
@@ -77,15 +86,25 @@ public final class Budgets {
     Budget update(Principal caller, UUID budgetId, Budget.Spec spec) {
         Budget.Spec checked = check(spec);
         Budget current = get(caller, budgetId);
-        Budget updated = new Budget(budgetId, caller.tenantId(), checked.name(), checked.period(), checked.amount(),
-                checked.scope(), checked.thresholds(), current.createdAt(), now());
+        Budget updated = new Budget(
+                budgetId,
+                caller.tenantId(),
+                checked.name(),
+                checked.period(),
+                checked.amount(),
+                checked.scope(),
+                checked.thresholds(),
+                current.createdAt(),
+                now());
         BudgetState state = state(updated);
         dsl.transaction(c -> {
             if (!repository.update(c.dsl(), updated)) {
                 throw notFound();
             }
-            List<Integer> stale = new ArrayList<>(repository.fired(c.dsl(), budgetId, state.periodStart()).keySet());
-            state.thresholds().stream().filter(BudgetState.Threshold::crossed)
+            List<Integer> stale = new ArrayList<>(
+                    repository.fired(c.dsl(), budgetId, state.periodStart()).keySet());
+            state.thresholds().stream()
+                    .filter(BudgetState.Threshold::crossed)
                     .forEach(t -> stale.remove(Integer.valueOf(t.percent())));
             if (!stale.isEmpty()) {
                 repository.unmark(c.dsl(), budgetId, state.periodStart(), stale);
@@ -113,11 +132,16 @@ public final class Budgets {
         LocalDate today = today();
         LocalDate start = budget.period().start(today);
         Optional<LocalDate> through = spend.completeThrough(dsl, budget.tenantId());
-        var daily = spend.daily(dsl, budget.tenantId(), budget.scope(),
-                start.minusDays(BudgetForecast.RUN_RATE_DAYS), budget.period().end(today));
-        BigDecimal todayEstimate = spend.todayEstimate(dsl, budget.tenantId(), budget.scope(), today).orElse(null);
-        return BudgetForecast.compute(budget, today, daily, through.orElse(null), todayEstimate,
-                repository.fired(dsl, budget.id(), start));
+        var daily = spend.daily(
+                dsl,
+                budget.tenantId(),
+                budget.scope(),
+                start.minusDays(BudgetForecast.RUN_RATE_DAYS),
+                budget.period().end(today));
+        BigDecimal todayEstimate = spend.todayEstimate(dsl, budget.tenantId(), budget.scope(), today)
+                .orElse(null);
+        return BudgetForecast.compute(
+                budget, today, daily, through.orElse(null), todayEstimate, repository.fired(dsl, budget.id(), start));
     }
 
     /** The distinct scopes the tenant's budgets name, besides the whole tenant (anomalies watch them). */
@@ -133,7 +157,8 @@ public final class Budgets {
         for (Budget budget : repository.list(dsl, tenantId)) {
             BudgetState state = state(budget);
             List<BudgetState.Threshold> fresh = state.thresholds().stream()
-                    .filter(t -> t.crossed() && t.firedAt() == null).toList();
+                    .filter(t -> t.crossed() && t.firedAt() == null)
+                    .toList();
             if (fresh.isEmpty()) {
                 continue;
             }
@@ -144,44 +169,72 @@ public final class Budgets {
                 repository.markFired(dsl, budget.id(), state.periodStart(), t.percent(), state.spent(), now);
             }
             if (announced) {
-                log.info("Budget {} of tenant {} crossed {} % in the period from {}", budget.id(), tenantId,
-                        highest.percent(), state.periodStart());
+                log.info(
+                        "Budget {} of tenant {} crossed {} % in the period from {}",
+                        budget.id(), tenantId, highest.percent(), state.periodStart());
             }
         }
     }
 
-    private static Alert alert(Budget b, BudgetState s, BudgetState.Threshold highest,
-            List<BudgetState.Threshold> fresh) {
+    private static Alert alert(
+            Budget b, BudgetState s, BudgetState.Threshold highest, List<BudgetState.Threshold> fresh) {
         String period = b.period() == BudgetPeriod.MONTHLY
-                ? s.periodStart().getMonth().getDisplayName(TextStyle.FULL, Locale.ENGLISH) + " " + s.periodStart().getYear()
-                : "Q" + ((s.periodStart().getMonthValue() - 1) / 3 + 1) + " " + s.periodStart().getYear();
-        String summary = "Budget \"" + b.name() + "\" crossed " + highest.percent() + " % of " + usd(b.amount())
-                + " (" + period + ")";
+                ? s.periodStart().getMonth().getDisplayName(TextStyle.FULL, Locale.ENGLISH) + " "
+                        + s.periodStart().getYear()
+                : "Q" + ((s.periodStart().getMonthValue() - 1) / 3 + 1) + " "
+                        + s.periodStart().getYear();
+        String summary = "Budget \"" + b.name() + "\" crossed " + highest.percent() + " % of " + usd(b.amount()) + " ("
+                + period + ")";
         StringBuilder details = new StringBuilder()
-                .append("Spent ").append(usd(s.spent())).append(" (")
-                .append(BudgetForecast.percent(s.spent(), b.amount())).append(" %)")
+                .append("Spent ")
+                .append(usd(s.spent()))
+                .append(" (")
+                .append(BudgetForecast.percent(s.spent(), b.amount()))
+                .append(" %)")
                 .append(s.spentThrough() == null ? "" : " through " + s.spentThrough())
                 .append(s.includesEstimate() ? ", including today's estimate" : "")
-                .append(". Forecast at period end (").append(s.periodEnd()).append("): ").append(usd(s.forecast()))
-                .append(" (").append(BudgetForecast.percent(s.forecast(), b.amount())).append(" %).");
-        s.thresholds().stream().filter(t -> t.forecastDate() != null).findFirst().ifPresent(t -> details
-                .append(" ").append(t.percent()).append(" % is forecast for ").append(t.forecastDate()).append("."));
+                .append(". Forecast at period end (")
+                .append(s.periodEnd())
+                .append("): ")
+                .append(usd(s.forecast()))
+                .append(" (")
+                .append(BudgetForecast.percent(s.forecast(), b.amount()))
+                .append(" %).");
+        s.thresholds().stream()
+                .filter(t -> t.forecastDate() != null)
+                .findFirst()
+                .ifPresent(t -> details.append(" ")
+                        .append(t.percent())
+                        .append(" % is forecast for ")
+                        .append(t.forecastDate())
+                        .append("."));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("budget_id", b.id().toString());
         data.put("budget_name", b.name());
         data.put("period", b.period().name());
         data.put("period_start", s.periodStart().toString());
         data.put("period_end", s.periodEnd().toString());
-        data.put("scope", Map.of("kind", b.scope().kind().name(), "value", b.scope().value()));
+        data.put(
+                "scope",
+                Map.of("kind", b.scope().kind().name(), "value", b.scope().value()));
         data.put("amount_usd", b.amount().stripTrailingZeros().toPlainString());
         data.put("threshold_percent", highest.percent());
-        data.put("thresholds_crossed", fresh.stream().map(BudgetState.Threshold::percent).toList());
+        data.put(
+                "thresholds_crossed",
+                fresh.stream().map(BudgetState.Threshold::percent).toList());
         data.put("spent_usd", s.spent().stripTrailingZeros().toPlainString());
-        data.put("spent_through", s.spentThrough() == null ? "" : s.spentThrough().toString());
+        data.put(
+                "spent_through",
+                s.spentThrough() == null ? "" : s.spentThrough().toString());
         data.put("includes_estimate", s.includesEstimate());
         data.put("forecast_usd", s.forecast().stripTrailingZeros().toPlainString());
-        return new Alert(b.tenantId(), Alert.AlertType.BUDGET_THRESHOLD,
-                "budget:" + b.id() + ":" + s.periodStart() + ":" + highest.percent(), summary, details.toString(), data);
+        return new Alert(
+                b.tenantId(),
+                Alert.AlertType.BUDGET_THRESHOLD,
+                "budget:" + b.id() + ":" + s.periodStart() + ":" + highest.percent(),
+                summary,
+                details.toString(),
+                data);
     }
 
     /** US dollars for people: "$1,234.57". */
@@ -192,13 +245,17 @@ public final class Budgets {
     private static Budget.Spec check(Budget.Spec spec) {
         String name = Text.name(spec.name(), "name");
         if (spec.period() == null) {
-            throw FinoraException.invalidField("period", "Choose a period: BUDGET_PERIOD_MONTHLY or BUDGET_PERIOD_QUARTERLY");
+            throw FinoraException.invalidField(
+                    "period", "Choose a period: BUDGET_PERIOD_MONTHLY or BUDGET_PERIOD_QUARTERLY");
         }
         BigDecimal amount = spec.amount();
-        if (amount == null || amount.signum() <= 0 || amount.compareTo(MAX_AMOUNT) > 0
+        if (amount == null
+                || amount.signum() <= 0
+                || amount.compareTo(MAX_AMOUNT) > 0
                 || amount.stripTrailingZeros().scale() > 8) {
-            throw FinoraException.invalidField("amount", "The amount must be more than 0 and at most 1,000,000,000 USD, with at most "
-                    + "8 decimals");
+            throw FinoraException.invalidField(
+                    "amount",
+                    "The amount must be more than 0 and at most 1,000,000,000 USD, with at most " + "8 decimals");
         }
         if (spec.scope() == null) {
             throw FinoraException.invalidField("scope", "Choose a scope (SCOPE_KIND_TENANT for all spend)");
@@ -207,7 +264,8 @@ public final class Budgets {
             case TENANT -> Scope.TENANT;
             case PROVIDER -> spec.scope();
             case WORKSPACE, MODEL_FAMILY -> {
-                String value = spec.scope().value() == null ? "" : spec.scope().value().trim();
+                String value =
+                        spec.scope().value() == null ? "" : spec.scope().value().trim();
                 boolean defaultWorkspace = spec.scope().kind() == Scope.Kind.WORKSPACE && value.isEmpty();
                 if ((!defaultWorkspace && value.isEmpty()) || value.length() > 200 || Text.hasControl(value)) {
                     throw FinoraException.invalidField("scope.value", "The scope value must be 1 to 200 characters");
@@ -222,11 +280,16 @@ public final class Budgets {
         TreeSet<Integer> sorted = new TreeSet<>();
         for (int t : thresholds) {
             if (t < 1 || t > 1000 || !sorted.add(t)) {
-                throw FinoraException.invalidField("thresholds_percent", "Thresholds are distinct whole percents from 1 to 1000");
+                throw FinoraException.invalidField(
+                        "thresholds_percent", "Thresholds are distinct whole percents from 1 to 1000");
             }
         }
-        return new Budget.Spec(name, spec.period(), amount.stripTrailingZeros().scale() < 0
-                ? amount.setScale(0) : amount.stripTrailingZeros(), scope, List.copyOf(sorted));
+        return new Budget.Spec(
+                name,
+                spec.period(),
+                amount.stripTrailingZeros().scale() < 0 ? amount.setScale(0) : amount.stripTrailingZeros(),
+                scope,
+                List.copyOf(sorted));
     }
 
     /** Parses a budget id; malformed ids are unknown ids. */
@@ -237,7 +300,6 @@ public final class Budgets {
             throw notFound();
         }
     }
-
 
     private static FinoraException notFound() {
         return new FinoraException(ErrorReason.BUDGET_NOT_FOUND, "No budget with that id in your organization");

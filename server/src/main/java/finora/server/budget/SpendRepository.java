@@ -60,25 +60,35 @@ final class SpendRepository {
      */
     Optional<LocalDate> completeThrough(DSLContext dsl, UUID tenantId) {
         var perLedger = dsl.select(DSL.max(COST_DAY.DAY).as("last_day"))
-                .from(COST_DAY).join(LEDGER).on(LEDGER.LEDGER_ID.eq(COST_DAY.LEDGER_ID))
-                .where(LEDGER.TENANT_ID.eq(tenantId)).and(connected(tenantId, COST_DAY.LEDGER_ID))
+                .from(COST_DAY)
+                .join(LEDGER)
+                .on(LEDGER.LEDGER_ID.eq(COST_DAY.LEDGER_ID))
+                .where(LEDGER.TENANT_ID.eq(tenantId))
+                .and(connected(tenantId, COST_DAY.LEDGER_ID))
                 .groupBy(COST_DAY.LEDGER_ID)
                 .asTable("per_ledger");
-        Optional<LocalDate> connected = Optional.ofNullable(
-                dsl.select(DSL.min(perLedger.field("last_day", LocalDate.class)))
-                        .from(perLedger).fetchOne(0, LocalDate.class));
+        Optional<LocalDate> connected =
+                Optional.ofNullable(dsl.select(DSL.min(perLedger.field("last_day", LocalDate.class)))
+                        .from(perLedger)
+                        .fetchOne(0, LocalDate.class));
         if (connected.isPresent()) {
             return connected;
         }
         return Optional.ofNullable(dsl.select(DSL.max(COST_DAY.DAY))
-                .from(COST_DAY).join(LEDGER).on(LEDGER.LEDGER_ID.eq(COST_DAY.LEDGER_ID))
-                .where(LEDGER.TENANT_ID.eq(tenantId)).fetchOne(0, LocalDate.class));
+                .from(COST_DAY)
+                .join(LEDGER)
+                .on(LEDGER.LEDGER_ID.eq(COST_DAY.LEDGER_ID))
+                .where(LEDGER.TENANT_ID.eq(tenantId))
+                .fetchOne(0, LocalDate.class));
     }
 
     /** Ledgers that a live (not removed) connection of the tenant feeds, as in CostService. */
     private static Condition connected(UUID tenantId, Field<UUID> ledger) {
-        return DSL.exists(DSL.selectOne().from(CONNECTION).where(CONNECTION.LEDGER_ID.eq(ledger))
-                .and(CONNECTION.TENANT_ID.eq(tenantId)).and(CONNECTION.STATUS.ne(ConnectionStatus.REMOVED)));
+        return DSL.exists(DSL.selectOne()
+                .from(CONNECTION)
+                .where(CONNECTION.LEDGER_ID.eq(ledger))
+                .and(CONNECTION.TENANT_ID.eq(tenantId))
+                .and(CONNECTION.STATUS.ne(ConnectionStatus.REMOVED)));
     }
 
     /**
@@ -87,12 +97,17 @@ final class SpendRepository {
      */
     TreeMap<LocalDate, BigDecimal> daily(DSLContext dsl, UUID tenantId, Scope scope, LocalDate from, LocalDate to) {
         TreeMap<LocalDate, BigDecimal> days = new TreeMap<>();
-        dsl.selectDistinct(COST_DAY.DAY).from(COST_DAY)
-                .join(LEDGER).on(LEDGER.LEDGER_ID.eq(COST_DAY.LEDGER_ID))
-                .where(LEDGER.TENANT_ID.eq(tenantId)).and(COST_DAY.DAY.between(from, to))
+        dsl.selectDistinct(COST_DAY.DAY)
+                .from(COST_DAY)
+                .join(LEDGER)
+                .on(LEDGER.LEDGER_ID.eq(COST_DAY.LEDGER_ID))
+                .where(LEDGER.TENANT_ID.eq(tenantId))
+                .and(COST_DAY.DAY.between(from, to))
                 .forEach(r -> days.put(r.value1(), BigDecimal.ZERO));
-        dsl.select(COST_ROLLUP_DETAIL.DAY, DSL.sum(COST_ROLLUP_DETAIL.AMOUNT_USD)).from(COST_ROLLUP_DETAIL)
-                .where(COST_ROLLUP_DETAIL.TENANT_ID.eq(tenantId)).and(COST_ROLLUP_DETAIL.DAY.between(from, to))
+        dsl.select(COST_ROLLUP_DETAIL.DAY, DSL.sum(COST_ROLLUP_DETAIL.AMOUNT_USD))
+                .from(COST_ROLLUP_DETAIL)
+                .where(COST_ROLLUP_DETAIL.TENANT_ID.eq(tenantId))
+                .and(COST_ROLLUP_DETAIL.DAY.between(from, to))
                 .and(scope(tenantId, scope))
                 .groupBy(COST_ROLLUP_DETAIL.DAY)
                 .forEach(r -> days.put(r.value1(), r.value2()));
@@ -108,42 +123,55 @@ final class SpendRepository {
     Optional<BigDecimal> todayEstimate(DSLContext dsl, UUID tenantId, Scope scope, LocalDate today) {
         Condition ofScope = switch (scope.kind()) {
             case TENANT -> DSL.noCondition();
-            case PROVIDER -> COST_NOWCAST.LEDGER_ID.in(DSL.select(LEDGER.LEDGER_ID).from(LEDGER)
-                    .where(LEDGER.TENANT_ID.eq(tenantId)).and(LEDGER.PROVIDER.eq(scope.value())));
+            case PROVIDER ->
+                COST_NOWCAST.LEDGER_ID.in(DSL.select(LEDGER.LEDGER_ID)
+                        .from(LEDGER)
+                        .where(LEDGER.TENANT_ID.eq(tenantId))
+                        .and(LEDGER.PROVIDER.eq(scope.value())));
             case WORKSPACE, MODEL_FAMILY -> null;
         };
         if (ofScope == null) {
             return Optional.empty();
         }
         OffsetDateTime from = today.atStartOfDay().atOffset(ZoneOffset.UTC);
-        return Optional.ofNullable(dsl.select(DSL.sum(COST_NOWCAST.AMOUNT_USD)).from(COST_NOWCAST)
-                .where(COST_NOWCAST.TENANT_ID.eq(tenantId)).and(connected(tenantId, COST_NOWCAST.LEDGER_ID))
-                .and(COST_NOWCAST.HOUR_START.ge(from)).and(COST_NOWCAST.HOUR_START.lt(from.plusDays(1)))
-                .andNotExists(DSL.selectOne().from(COST_DAY).where(COST_DAY.LEDGER_ID.eq(COST_NOWCAST.LEDGER_ID))
+        return Optional.ofNullable(dsl.select(DSL.sum(COST_NOWCAST.AMOUNT_USD))
+                .from(COST_NOWCAST)
+                .where(COST_NOWCAST.TENANT_ID.eq(tenantId))
+                .and(connected(tenantId, COST_NOWCAST.LEDGER_ID))
+                .and(COST_NOWCAST.HOUR_START.ge(from))
+                .and(COST_NOWCAST.HOUR_START.lt(from.plusDays(1)))
+                .andNotExists(DSL.selectOne()
+                        .from(COST_DAY)
+                        .where(COST_DAY.LEDGER_ID.eq(COST_NOWCAST.LEDGER_ID))
                         .and(COST_DAY.DAY.eq(today)))
                 .and(ofScope)
                 .fetchOne(0, BigDecimal.class));
     }
 
     /** The scope's spend on each of {@code days} by the values of one dimension: day → value → USD. */
-    Map<LocalDate, Map<String, BigDecimal>> breakdown(DSLContext dsl, UUID tenantId, Scope scope,
-            Collection<LocalDate> days, Dimension dimension) {
+    Map<LocalDate, Map<String, BigDecimal>> breakdown(
+            DSLContext dsl, UUID tenantId, Scope scope, Collection<LocalDate> days, Dimension dimension) {
         Map<LocalDate, Map<String, BigDecimal>> result = new HashMap<>();
         dsl.select(COST_ROLLUP_DETAIL.DAY, dimension.column, DSL.sum(COST_ROLLUP_DETAIL.AMOUNT_USD))
                 .from(COST_ROLLUP_DETAIL)
-                .where(COST_ROLLUP_DETAIL.TENANT_ID.eq(tenantId)).and(COST_ROLLUP_DETAIL.DAY.in(days))
+                .where(COST_ROLLUP_DETAIL.TENANT_ID.eq(tenantId))
+                .and(COST_ROLLUP_DETAIL.DAY.in(days))
                 .and(scope(tenantId, scope))
                 .groupBy(COST_ROLLUP_DETAIL.DAY, dimension.column)
-                .forEach(r -> result.computeIfAbsent(r.value1(), d -> new HashMap<>()).put(r.value2(), r.value3()));
+                .forEach(r ->
+                        result.computeIfAbsent(r.value1(), d -> new HashMap<>()).put(r.value2(), r.value3()));
         return result;
     }
 
     /** The latest restatement of each day of [from, to] recorded in any ledger of the tenant. */
     Map<LocalDate, OffsetDateTime> restatedAt(DSLContext dsl, UUID tenantId, LocalDate from, LocalDate to) {
         Map<LocalDate, OffsetDateTime> result = new HashMap<>();
-        dsl.select(COST_RESTATEMENT.DAY, DSL.max(COST_RESTATEMENT.RESTATED_AT)).from(COST_RESTATEMENT)
-                .join(LEDGER).on(LEDGER.LEDGER_ID.eq(COST_RESTATEMENT.LEDGER_ID))
-                .where(LEDGER.TENANT_ID.eq(tenantId)).and(COST_RESTATEMENT.DAY.between(from, to))
+        dsl.select(COST_RESTATEMENT.DAY, DSL.max(COST_RESTATEMENT.RESTATED_AT))
+                .from(COST_RESTATEMENT)
+                .join(LEDGER)
+                .on(LEDGER.LEDGER_ID.eq(COST_RESTATEMENT.LEDGER_ID))
+                .where(LEDGER.TENANT_ID.eq(tenantId))
+                .and(COST_RESTATEMENT.DAY.between(from, to))
                 .groupBy(COST_RESTATEMENT.DAY)
                 .forEach(r -> result.put(r.value1(), r.value2()));
         return result;
@@ -153,8 +181,10 @@ final class SpendRepository {
     Map<String, String> workspaceNames(DSLContext dsl, UUID tenantId) {
         Map<String, String> names = new HashMap<>();
         names.put("", "Default");
-        dsl.select(WORKSPACE.WORKSPACE_ID, WORKSPACE.NAME).from(WORKSPACE)
-                .join(LEDGER).on(LEDGER.LEDGER_ID.eq(WORKSPACE.LEDGER_ID))
+        dsl.select(WORKSPACE.WORKSPACE_ID, WORKSPACE.NAME)
+                .from(WORKSPACE)
+                .join(LEDGER)
+                .on(LEDGER.LEDGER_ID.eq(WORKSPACE.LEDGER_ID))
                 .where(LEDGER.TENANT_ID.eq(tenantId))
                 .forEach(r -> names.put(r.value1(), r.value2()));
         return names;
@@ -163,8 +193,11 @@ final class SpendRepository {
     private static Condition scope(UUID tenantId, Scope scope) {
         return switch (scope.kind()) {
             case TENANT -> DSL.noCondition();
-            case PROVIDER -> COST_ROLLUP_DETAIL.LEDGER_ID.in(DSL.select(LEDGER.LEDGER_ID).from(LEDGER)
-                    .where(LEDGER.TENANT_ID.eq(tenantId)).and(LEDGER.PROVIDER.eq(scope.value())));
+            case PROVIDER ->
+                COST_ROLLUP_DETAIL.LEDGER_ID.in(DSL.select(LEDGER.LEDGER_ID)
+                        .from(LEDGER)
+                        .where(LEDGER.TENANT_ID.eq(tenantId))
+                        .and(LEDGER.PROVIDER.eq(scope.value())));
             case WORKSPACE -> COST_ROLLUP_DETAIL.WORKSPACE_ID.eq(scope.value());
             case MODEL_FAMILY -> COST_ROLLUP_DETAIL.MODEL_FAMILY.eq(scope.value());
         };

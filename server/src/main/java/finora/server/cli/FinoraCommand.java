@@ -25,10 +25,17 @@ import picocli.CommandLine.Spec;
  * {@code token} administer accounts against the same configuration (and, for the embedded
  * database, the same running cluster).
  */
-@Command(name = "finora-server", mixinStandardHelpOptions = true, version = "finora-server 0.1.0",
+@Command(
+        name = "finora-server",
+        mixinStandardHelpOptions = true,
+        version = "finora-server 0.1.0",
         description = "Runs the Finora gRPC server, or administers tenants, users and tokens.",
-        subcommands = {FinoraCommand.TenantCommand.class, FinoraCommand.UserCommand.class,
-                FinoraCommand.TokenCommand.class, FinoraCommand.KeysetCommand.class})
+        subcommands = {
+            FinoraCommand.TenantCommand.class,
+            FinoraCommand.UserCommand.class,
+            FinoraCommand.TokenCommand.class,
+            FinoraCommand.KeysetCommand.class
+        })
 public final class FinoraCommand implements Callable<Integer> {
 
     /** Opens the application over the configured database; closing it closes the database. */
@@ -97,12 +104,14 @@ public final class FinoraCommand implements Callable<Integer> {
         @Command(name = "create", description = "Creates a tenant.")
         int create(
                 @Option(names = "--name", required = true, description = "Unique tenant name.") String name,
-                @Option(names = "--plan", required = true,
-                        description = "TRIAL, GROWTH, SCALE or ENTERPRISE.") Plan plan) throws Exception {
+                @Option(names = "--plan", required = true, description = "TRIAL, GROWTH, SCALE or ENTERPRISE.")
+                        Plan plan)
+                throws Exception {
             try (OpenApp open = root.open()) {
                 var tenant = open.app().accounts().createTenant(name, plan);
-                spec.commandLine().getOut().printf("Created tenant %s (id %s, plan %s)%n", tenant.name(),
-                        tenant.id(), tenant.plan());
+                spec.commandLine()
+                        .getOut()
+                        .printf("Created tenant %s (id %s, plan %s)%n", tenant.name(), tenant.id(), tenant.plan());
                 return 0;
             }
         }
@@ -110,8 +119,9 @@ public final class FinoraCommand implements Callable<Integer> {
         @Command(name = "set-plan", description = "Changes a tenant's plan; the next scheduling uses it.")
         int setPlan(
                 @Option(names = "--tenant", required = true, description = "Tenant id or name.") String tenant,
-                @Option(names = "--plan", required = true,
-                        description = "TRIAL, GROWTH, SCALE or ENTERPRISE.") Plan plan) throws Exception {
+                @Option(names = "--plan", required = true, description = "TRIAL, GROWTH, SCALE or ENTERPRISE.")
+                        Plan plan)
+                throws Exception {
             try (OpenApp open = root.open()) {
                 App app = open.app();
                 var row = app.accounts().tenant(tenant);
@@ -131,25 +141,32 @@ public final class FinoraCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Command(name = "create",
+        @Command(
+                name = "create",
                 description = "Creates a user. Without --password-stdin a password is generated and printed once.")
         int create(
                 @Option(names = "--tenant", required = true, description = "Tenant id or name.") String tenant,
                 @Option(names = "--email", required = true, description = "Login email.") String email,
-                @Option(names = "--role", defaultValue = "VIEWER",
-                        description = "ADMIN or VIEWER (default: ${DEFAULT-VALUE}).") String role,
-                @Option(names = "--password-stdin",
-                        description = "Read the password from the first line of standard input.")
-                boolean passwordStdin) throws Exception {
+                @Option(
+                                names = "--role",
+                                defaultValue = "VIEWER",
+                                description = "ADMIN or VIEWER (default: ${DEFAULT-VALUE}).")
+                        String role,
+                @Option(
+                                names = "--password-stdin",
+                                description = "Read the password from the first line of standard input.")
+                        boolean passwordStdin)
+                throws Exception {
             String password = passwordStdin ? readLine() : Accounts.randomPassword();
             try (OpenApp open = root.open()) {
                 App app = open.app();
                 var row = app.accounts().tenant(tenant);
-                UUID id = app.accounts().createUser(row.id(), email, role.toUpperCase(java.util.Locale.ROOT),
-                        password, "cli");
+                UUID id = app.accounts()
+                        .createUser(row.id(), email, role.toUpperCase(java.util.Locale.ROOT), password, "cli");
                 PrintWriter out = spec.commandLine().getOut();
-                out.printf("Created user %s (id %s) in tenant %s%n", email.trim().toLowerCase(java.util.Locale.ROOT),
-                        id, row.name());
+                out.printf(
+                        "Created user %s (id %s) in tenant %s%n",
+                        email.trim().toLowerCase(java.util.Locale.ROOT), id, row.name());
                 if (!passwordStdin) {
                     out.printf("Password (shown once): %s%n", password);
                 }
@@ -180,8 +197,11 @@ public final class FinoraCommand implements Callable<Integer> {
         int create(
                 @Option(names = "--tenant", required = true, description = "Tenant id or name.") String tenant,
                 @Option(names = "--role", required = true, description = "ADMIN or READER.") Role role,
-                @Option(names = "--name", defaultValue = "cli token",
-                        description = "What the token is for (default: ${DEFAULT-VALUE}).") String name)
+                @Option(
+                                names = "--name",
+                                defaultValue = "cli token",
+                                description = "What the token is for (default: ${DEFAULT-VALUE}).")
+                        String name)
                 throws Exception {
             try (OpenApp open = root.open()) {
                 App app = open.app();
@@ -219,9 +239,15 @@ public final class FinoraCommand implements Callable<Integer> {
                 PrintWriter out = spec.commandLine().getOut();
                 out.printf("%-36s  %-6s  %-8s  %-20s  %s%n", "ID", "ROLE", "STATE", "LAST USED", "NAME");
                 for (var t : app.accounts().apiTokens(row.id())) {
-                    out.printf("%-36s  %-6s  %-8s  %-20s  %s%n", t.id(), t.role(),
+                    out.printf(
+                            "%-36s  %-6s  %-8s  %-20s  %s%n",
+                            t.id(),
+                            t.role(),
                             t.revokedAt() != null ? "revoked" : "live",
-                            t.lastUsedAt() == null ? "never" : t.lastUsedAt().toInstant().toString(), t.name());
+                            t.lastUsedAt() == null
+                                    ? "never"
+                                    : t.lastUsedAt().toInstant().toString(),
+                            t.name());
                 }
                 return 0;
             }
@@ -234,7 +260,8 @@ public final class FinoraCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Command(name = "generate",
+        @Command(
+                name = "generate",
                 description = "Prints a new Tink AES-256-GCM key set as JSON, for FINORA_KEYSET or FINORA_KEYSET_FILE.")
         int generate() {
             spec.commandLine().getOut().println(finora.server.crypto.CredentialCipher.generateKeysetJson());

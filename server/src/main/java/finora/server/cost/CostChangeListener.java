@@ -41,7 +41,8 @@ public final class CostChangeListener implements AutoCloseable {
 
     private void run() {
         while (!stopped) {
-            try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            try (Connection c = dataSource.getConnection();
+                    Statement st = c.createStatement()) {
                 st.setQueryTimeout(5);
                 c.setNetworkTimeout(Runnable::run, (int) Duration.ofSeconds(15).toMillis());
                 st.execute("LISTEN " + CHANNEL);
@@ -70,7 +71,8 @@ public final class CostChangeListener implements AutoCloseable {
             } catch (Exception e) {
                 cache.setLive(false);
                 if (!stopped) {
-                    log.warn("Cost change listener lost its connection; query cache off until it is back: {}",
+                    log.warn(
+                            "Cost change listener lost its connection; query cache off until it is back: {}",
                             e.toString());
                     sleep(Duration.ofSeconds(1));
                 }

@@ -4,8 +4,8 @@ import finora.server.cost.CostRepository.LineItem;
 import finora.server.provider.WorkspaceId;
 import java.math.BigDecimal;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -13,10 +13,32 @@ import java.util.List;
  * 1.3 provider columns and Finora's {@code x_} extensions). RFC 4180 quoting; money as exact decimal strings.
  */
 final class CostExportWriter {
-    static final List<String> CSV_HEADER = List.of("day", "organization_id", "organization_name", "workspace_id",
-            "workspace_name", "description", "model", "model_family", "model_version", "cost_type", "token_type",
-            "service_tier", "context_window", "inference_geo", "amount_usd", "status", "speed", "api_key_id", "api_key_name", "actor_id", "actor_name", "product",
-            "list_amount_usd", "source", "provider");
+    static final List<String> CSV_HEADER = List.of(
+            "day",
+            "organization_id",
+            "organization_name",
+            "workspace_id",
+            "workspace_name",
+            "description",
+            "model",
+            "model_family",
+            "model_version",
+            "cost_type",
+            "token_type",
+            "service_tier",
+            "context_window",
+            "inference_geo",
+            "amount_usd",
+            "status",
+            "speed",
+            "api_key_id",
+            "api_key_name",
+            "actor_id",
+            "actor_name",
+            "product",
+            "list_amount_usd",
+            "source",
+            "provider");
 
     /**
      * FOCUS 1.2 columns (tag v1.2 of the FOCUS_Spec repository): every Mandatory and Recommended
@@ -24,16 +46,61 @@ final class CostExportWriter {
      * HostProviderName, then Finora's {@code x_} extensions. The conformance test checks an export
      * against {@code focus-1.2-columns.csv} (test resources).
      */
-    static final List<String> FOCUS_HEADER = List.of("BilledCost", "EffectiveCost", "ListCost", "ContractedCost",
-            "BillingCurrency", "ChargePeriodStart", "ChargePeriodEnd", "BillingPeriodStart", "BillingPeriodEnd",
-            "ChargeCategory", "ChargeClass", "ChargeDescription", "ChargeFrequency", "ProviderName", "PublisherName",
-            "InvoiceIssuerName", "ServiceProviderName", "HostProviderName", "InvoiceId", "ServiceName",
-            "ServiceCategory", "ServiceSubcategory", "BillingAccountId", "BillingAccountName", "SubAccountId",
-            "SubAccountName", "AvailabilityZone", "SkuId", "SkuPriceId", "SkuMeter", "SkuPriceDetails",
-            "ListUnitPrice", "PricingQuantity", "PricingUnit", "PricingCategory", "ConsumedQuantity", "ConsumedUnit",
-            "Tags", "x_ModelFamily", "x_ModelVersion", "x_TokenType", "x_CostType", "x_ServiceTier", "x_Finalized",
-            "x_ContextWindow", "x_InferenceGeo", "x_Speed", "x_ApiKeyId", "x_ApiKeyName", "x_Actor", "x_ActorId",
-            "x_Product", "x_Source", "x_QuantitySource");
+    static final List<String> FOCUS_HEADER = List.of(
+            "BilledCost",
+            "EffectiveCost",
+            "ListCost",
+            "ContractedCost",
+            "BillingCurrency",
+            "ChargePeriodStart",
+            "ChargePeriodEnd",
+            "BillingPeriodStart",
+            "BillingPeriodEnd",
+            "ChargeCategory",
+            "ChargeClass",
+            "ChargeDescription",
+            "ChargeFrequency",
+            "ProviderName",
+            "PublisherName",
+            "InvoiceIssuerName",
+            "ServiceProviderName",
+            "HostProviderName",
+            "InvoiceId",
+            "ServiceName",
+            "ServiceCategory",
+            "ServiceSubcategory",
+            "BillingAccountId",
+            "BillingAccountName",
+            "SubAccountId",
+            "SubAccountName",
+            "AvailabilityZone",
+            "SkuId",
+            "SkuPriceId",
+            "SkuMeter",
+            "SkuPriceDetails",
+            "ListUnitPrice",
+            "PricingQuantity",
+            "PricingUnit",
+            "PricingCategory",
+            "ConsumedQuantity",
+            "ConsumedUnit",
+            "Tags",
+            "x_ModelFamily",
+            "x_ModelVersion",
+            "x_TokenType",
+            "x_CostType",
+            "x_ServiceTier",
+            "x_Finalized",
+            "x_ContextWindow",
+            "x_InferenceGeo",
+            "x_Speed",
+            "x_ApiKeyId",
+            "x_ApiKeyName",
+            "x_Actor",
+            "x_ActorId",
+            "x_Product",
+            "x_Source",
+            "x_QuantitySource");
 
     /** The provider-defined tag prefix of Anthropic rows (FOCUS: provider tags carry the provider's prefix). */
     static final String TAG_PREFIX = "anthropic/";
@@ -65,17 +132,36 @@ final class CostExportWriter {
         String amount = i.amount().toPlainString();
         String workspaceId = WorkspaceId.toWire(i.workspaceId());
         if (!focus) {
-            return line(List.of(i.day().toString(), i.organizationId(), i.organizationName(), workspaceId,
-                    i.workspaceName(), i.description(), i.model(), i.modelFamily(), i.modelVersion(), i.costType(),
-                    i.tokenType(), i.serviceTier(), i.contextWindow(), i.inferenceGeo(), amount,
-                    i.finalDay() ? "FINAL" : "PROVISIONAL", i.speed(), i.apiKeyId(), name(i.apiKeyId(), i.apiKeyName()),
-                    i.actorId(), name(i.actorId(), i.actorName()), i.product(),
-                    i.listAmount() == null ? "" : i.listAmount().toPlainString(), orEmpty(i.source()),
+            return line(List.of(
+                    i.day().toString(),
+                    i.organizationId(),
+                    i.organizationName(),
+                    workspaceId,
+                    i.workspaceName(),
+                    i.description(),
+                    i.model(),
+                    i.modelFamily(),
+                    i.modelVersion(),
+                    i.costType(),
+                    i.tokenType(),
+                    i.serviceTier(),
+                    i.contextWindow(),
+                    i.inferenceGeo(),
+                    amount,
+                    i.finalDay() ? "FINAL" : "PROVISIONAL",
+                    i.speed(),
+                    i.apiKeyId(),
+                    name(i.apiKeyId(), i.apiKeyName()),
+                    i.actorId(),
+                    name(i.actorId(), i.actorName()),
+                    i.product(),
+                    i.listAmount() == null ? "" : i.listAmount().toPlainString(),
+                    orEmpty(i.source()),
                     orEmpty(i.provider())));
         }
         String provider = i.provider() == null ? "ANTHROPIC" : i.provider();
-        PriceBook.Key key = PriceBook.keyOf(provider, i.costType(), i.model(), i.tokenType(), i.serviceTier(),
-                i.contextWindow(), i.speed());
+        PriceBook.Key key = PriceBook.keyOf(
+                provider, i.costType(), i.model(), i.tokenType(), i.serviceTier(), i.contextWindow(), i.speed());
         PriceBook.Price price = prices == null ? null : prices.on(key, i.day()).orElse(null);
         // Quantity: the usage report's count where it has one, else the cost at list price.
         BigDecimal quantity = null;
@@ -87,8 +173,9 @@ final class CostExportWriter {
             quantity = price.quantityOf(i.amount(), DERIVED_SCALE).stripTrailingZeros();
             quantitySource = "derived_from_cost";
         }
-        String unit = price != null ? price.pricingUnit() : i.usageQuantity() == null ? ""
-                : "web_search".equals(i.costType()) ? "Requests" : "Tokens";
+        String unit = price != null
+                ? price.pricingUnit()
+                : i.usageQuantity() == null ? "" : "web_search".equals(i.costType()) ? "Requests" : "Tokens";
         String listUnitPrice = price == null ? "" : price.unitPrice().toPlainString();
         // ListCost: list unit price × quantity where both are known, else the provider's list price
         // (Cost Analytics API), else the billed cost (no list price is known to differ from it).
@@ -98,19 +185,62 @@ final class CostExportWriter {
         String quantityText = quantity == null ? "" : quantity.toPlainString();
         LocalDate monthStart = i.day().withDayOfMonth(1);
         List<String> values = new ArrayList<>(FOCUS_HEADER.size());
-        values.addAll(List.of(amount, amount, listCost, amount, "USD",
-                instant(i.day()), instant(i.day().plusDays(1)), instant(monthStart), instant(monthStart.plusMonths(1)),
-                "Usage", i.restated() ? "Correction" : "", i.description(), "Usage-Based", providerName(i.provider()),
-                providerName(i.provider()), providerName(i.provider()), providerName(i.provider()),
-                providerName(i.provider()), "", serviceName(i.provider()), "AI and Machine Learning", "Generative AI",
-                i.organizationId(), i.organizationName(), workspaceId, i.workspaceName(), "",
-                skuId(i), price == null ? "" : price.priceId(), skuMeter(i), skuPriceDetails(i), listUnitPrice,
-                quantityText, quantity == null ? "" : unit, "Standard", quantityText, quantity == null ? "" : unit,
+        values.addAll(List.of(
+                amount,
+                amount,
+                listCost,
+                amount,
+                "USD",
+                instant(i.day()),
+                instant(i.day().plusDays(1)),
+                instant(monthStart),
+                instant(monthStart.plusMonths(1)),
+                "Usage",
+                i.restated() ? "Correction" : "",
+                i.description(),
+                "Usage-Based",
+                providerName(i.provider()),
+                providerName(i.provider()),
+                providerName(i.provider()),
+                providerName(i.provider()),
+                providerName(i.provider()),
+                "",
+                serviceName(i.provider()),
+                "AI and Machine Learning",
+                "Generative AI",
+                i.organizationId(),
+                i.organizationName(),
+                workspaceId,
+                i.workspaceName(),
+                "",
+                skuId(i),
+                price == null ? "" : price.priceId(),
+                skuMeter(i),
+                skuPriceDetails(i),
+                listUnitPrice,
+                quantityText,
+                quantity == null ? "" : unit,
+                "Standard",
+                quantityText,
+                quantity == null ? "" : unit,
                 tags(i)));
-        values.addAll(List.of(i.modelFamily(), i.modelVersion(), i.tokenType(), i.costType(), i.serviceTier(),
-                Boolean.toString(i.finalDay()), i.contextWindow(), i.inferenceGeo(), i.speed(), i.apiKeyId(),
-                name(i.apiKeyId(), i.apiKeyName()), name(i.actorId(), i.actorName()), i.actorId(), i.product(),
-                orEmpty(i.source()), quantitySource));
+        values.addAll(List.of(
+                i.modelFamily(),
+                i.modelVersion(),
+                i.tokenType(),
+                i.costType(),
+                i.serviceTier(),
+                Boolean.toString(i.finalDay()),
+                i.contextWindow(),
+                i.inferenceGeo(),
+                i.speed(),
+                i.apiKeyId(),
+                name(i.apiKeyId(), i.apiKeyName()),
+                name(i.actorId(), i.actorName()),
+                i.actorId(),
+                i.product(),
+                orEmpty(i.source()),
+                quantitySource));
         return line(values);
     }
 
@@ -121,8 +251,8 @@ final class CostExportWriter {
 
     /** What is metered, in words: "Output Tokens", "Cache Read Input Tokens", "Web Search Requests", ... */
     private static String skuMeter(LineItem i) {
-        String raw = "tokens".equals(i.costType()) ? i.tokenType().replace("cache_creation.", "cache_write_")
-                : i.costType();
+        String raw =
+                "tokens".equals(i.costType()) ? i.tokenType().replace("cache_creation.", "cache_write_") : i.costType();
         if (raw.isEmpty()) {
             return "";
         }
@@ -211,7 +341,9 @@ final class CostExportWriter {
      * Descriptions and workspace names come from the provider and its users, so they are untrusted.
      */
     static String neutralise(String v) {
-        if (v.isEmpty() || "=+-@\t\r".indexOf(v.charAt(0)) < 0 || NUMBER.matcher(v).matches()) {
+        if (v.isEmpty()
+                || "=+-@\t\r".indexOf(v.charAt(0)) < 0
+                || NUMBER.matcher(v).matches()) {
             return v;
         }
         return "'" + v;

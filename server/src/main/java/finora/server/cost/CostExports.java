@@ -33,8 +33,8 @@ public final class CostExports implements AutoCloseable {
 
     private final DSLContext dsl;
     private final ServerConfig.Exports limits;
-    private final ExecutorService workers =
-            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("export-", 0).factory());
+    private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("export-", 0).factory());
     private final Map<UUID, Integer> runningPerTenant = new HashMap<>();
     private int running;
     private final Gauge runningGauge;
@@ -48,13 +48,19 @@ public final class CostExports implements AutoCloseable {
     public CostExports(DSLContext dsl, ServerConfig.Exports limits, PrometheusRegistry registry) {
         this.dsl = dsl;
         this.limits = limits;
-        this.runningGauge = Gauge.builder().name("finora_exports_running")
-                .help("ExportCosts streams running on this replica").register(registry);
-        this.rejected = Counter.builder().name("finora_exports_rejected_total")
+        this.runningGauge = Gauge.builder()
+                .name("finora_exports_running")
+                .help("ExportCosts streams running on this replica")
+                .register(registry);
+        this.rejected = Counter.builder()
+                .name("finora_exports_rejected_total")
                 .help("Exports refused with EXPORTS_BUSY, by the limit that was full (replica or tenant)")
-                .labelNames("limit").register(registry);
-        this.stalled = Counter.builder().name("finora_exports_stalled_total")
-                .help("Exports cancelled because their client read nothing for the stall timeout").register(registry);
+                .labelNames("limit")
+                .register(registry);
+        this.stalled = Counter.builder()
+                .name("finora_exports_stalled_total")
+                .help("Exports cancelled because their client read nothing for the stall timeout")
+                .register(registry);
     }
 
     DSLContext dsl() {
@@ -105,8 +111,12 @@ public final class CostExports implements AutoCloseable {
     }
 
     private static FinoraException busy(String why) {
-        return new FinoraException(ErrorReason.EXPORTS_BUSY, why + "; try again in " + RETRY_DELAY.toSeconds()
-                + " s, when one has finished.", Map.of(), null, RETRY_DELAY);
+        return new FinoraException(
+                ErrorReason.EXPORTS_BUSY,
+                why + "; try again in " + RETRY_DELAY.toSeconds() + " s, when one has finished.",
+                Map.of(),
+                null,
+                RETRY_DELAY);
     }
 
     /** Runs {@code export} on a thread of its own; the slot is released when it ends, however it ends. */
@@ -120,7 +130,8 @@ public final class CostExports implements AutoCloseable {
                     failure = t;
                     if (t instanceof FinoraException fe && fe.reason() == ErrorReason.EXPORT_STALLED) {
                         stalled.inc();
-                        log.info("Export cancelled: its client read nothing for {} s",
+                        log.info(
+                                "Export cancelled: its client read nothing for {} s",
                                 limits.stallTimeout().toSeconds());
                     }
                 } finally {
@@ -130,8 +141,12 @@ public final class CostExports implements AutoCloseable {
             });
         } catch (RejectedExecutionException e) {
             slot.release();
-            throw new FinoraException(ErrorReason.EXPORTS_BUSY, "The server is shutting down; try again shortly.",
-                    Map.of(), e, RETRY_DELAY);
+            throw new FinoraException(
+                    ErrorReason.EXPORTS_BUSY,
+                    "The server is shutting down; try again shortly.",
+                    Map.of(),
+                    e,
+                    RETRY_DELAY);
         }
     }
 

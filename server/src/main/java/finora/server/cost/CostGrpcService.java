@@ -79,11 +79,20 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
     }
 
     private QueryCostsResponse query(UUID tenant, QueryCostsRequest request) {
-        CostQuery cost = CostRequest.of(request.getStartDate(), request.getEndDate(), request.hasStartDate(),
-                request.hasEndDate(), request.getFilter());
+        CostQuery cost = CostRequest.of(
+                request.getStartDate(),
+                request.getEndDate(),
+                request.hasStartDate(),
+                request.hasEndDate(),
+                request.getFilter());
         List<Dimension> dims = CostRequest.dimensions(request.getGroupByList());
-        CostService.QueryPage page = costs.query(tenant, cost, dims, CostRequest.order(request.getOrderBy()),
-                request.getPageToken(), request.getPageSize());
+        CostService.QueryPage page = costs.query(
+                tenant,
+                cost,
+                dims,
+                CostRequest.order(request.getOrderBy()),
+                request.getPageToken(),
+                request.getPageSize());
         var b = QueryCostsResponse.newBuilder()
                 .setTotal(UsdMoney.of(page.total()))
                 .setTotalRows(page.totalRows())
@@ -104,8 +113,12 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
 
     @Override
     public void getSpendSummary(GetSpendSummaryRequest request, StreamObserver<GetSpendSummaryResponse> response) {
-        CostQuery cost = CostRequest.of(request.getStartDate(), request.getEndDate(), request.hasStartDate(),
-                request.hasEndDate(), request.getFilter());
+        CostQuery cost = CostRequest.of(
+                request.getStartDate(),
+                request.getEndDate(),
+                request.hasStartDate(),
+                request.hasEndDate(),
+                request.getFilter());
         CostService.Summary s = costs.summary(Principal.current().tenantId(), cost);
         var b = GetSpendSummaryResponse.newBuilder()
                 .setTotal(UsdMoney.of(s.total()))
@@ -117,9 +130,11 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
         s.topWorkspaces().forEach(w -> b.addTopWorkspaces(share(w, WorkspaceId::toWire)));
         s.topApiKeys().forEach(k -> b.addTopApiKeys(share(k, CostRequest::attributed)));
         s.topActors().forEach(a -> b.addTopActors(share(a, CostRequest::attributed)));
-        s.discount().ifPresent(d -> b.setDiscount(Discount.newBuilder().setListAmount(UsdMoney.of(d.list()))
-                .setBilledAmount(UsdMoney.of(d.billed()))
-                .setSaved(UsdMoney.of(d.list().subtract(d.billed())))));
+        s.discount()
+                .ifPresent(d -> b.setDiscount(Discount.newBuilder()
+                        .setListAmount(UsdMoney.of(d.list()))
+                        .setBilledAmount(UsdMoney.of(d.billed()))
+                        .setSaved(UsdMoney.of(d.list().subtract(d.billed())))));
         s.todaySoFar().ifPresent(n -> b.setTodaySoFar(toProto(n)));
         freshness(s.freshness(), b::setCompleteThrough, b::setFinalThrough);
         costs.tokenUsage(Principal.current().tenantId(), cost).ifPresent(t -> b.setTokenUsage(toProto(t)));
@@ -127,8 +142,11 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
     }
 
     private static SpendShare share(CostService.Share s, UnaryOperator<String> wireKey) {
-        return SpendShare.newBuilder().setKey(wireKey.apply(s.key())).setDisplayName(s.displayName())
-                .setAmount(UsdMoney.of(s.amount())).build();
+        return SpendShare.newBuilder()
+                .setKey(wireKey.apply(s.key()))
+                .setDisplayName(s.displayName())
+                .setAmount(UsdMoney.of(s.amount()))
+                .build();
     }
 
     /**
@@ -139,25 +157,39 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
     @Override
     public void exportCosts(ExportCostsRequest request, StreamObserver<ExportCostsResponse> response) {
         Principal caller = Principal.current();
-        CostQuery cost = CostRequest.of(request.getStartDate(), request.getEndDate(), request.hasStartDate(),
-                request.hasEndDate(), request.getFilter());
+        CostQuery cost = CostRequest.of(
+                request.getStartDate(),
+                request.getEndDate(),
+                request.hasStartDate(),
+                request.hasEndDate(),
+                request.getFilter());
         if (request.getFormat() != ExportFormat.EXPORT_FORMAT_CSV
                 && request.getFormat() != ExportFormat.EXPORT_FORMAT_FOCUS) {
-            throw new FinoraException(ErrorReason.INVALID_ARGUMENT, "format must be EXPORT_FORMAT_CSV or EXPORT_FORMAT_FOCUS");
+            throw new FinoraException(
+                    ErrorReason.INVALID_ARGUMENT, "format must be EXPORT_FORMAT_CSV or EXPORT_FORMAT_FOCUS");
         }
         boolean focus = request.getFormat() == ExportFormat.EXPORT_FORMAT_FOCUS;
         CostExports.Slot slot = exports.acquire(caller.tenantId());
         FlowControlledStream<ExportCostsResponse> stream;
         try {
-            stream = new FlowControlledStream<>((ServerCallStreamObserver<ExportCostsResponse>) response,
+            stream = new FlowControlledStream<>(
+                    (ServerCallStreamObserver<ExportCostsResponse>) response,
                     exports.limits().stallTimeout());
         } catch (RuntimeException e) {
             slot.release();
             throw e;
         }
-        exports.run(slot, stream, () -> costs.export(caller.tenantId(), cost, focus, (chunk, rows) ->
-                stream.send(ExportCostsResponse.newBuilder().setData(ByteString.copyFromUtf8(chunk.toString()))
-                        .setRows(rows).build())));
+        exports.run(
+                slot,
+                stream,
+                () -> costs.export(
+                        caller.tenantId(),
+                        cost,
+                        focus,
+                        (chunk, rows) -> stream.send(ExportCostsResponse.newBuilder()
+                                .setData(ByteString.copyFromUtf8(chunk.toString()))
+                                .setRows(rows)
+                                .build())));
     }
 
     @Override
@@ -176,10 +208,14 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
 
     @Override
     public void listRestatements(ListRestatementsRequest request, StreamObserver<ListRestatementsResponse> response) {
-        CostQuery cost = CostRequest.of(request.getStartDate(), request.getEndDate(), request.hasStartDate(),
-                request.hasEndDate(), CostFilter.getDefaultInstance());
-        CostService.RestatementPage page = costs.restatements(Principal.current().tenantId(), cost.range(),
-                request.getPageToken(), request.getPageSize());
+        CostQuery cost = CostRequest.of(
+                request.getStartDate(),
+                request.getEndDate(),
+                request.hasStartDate(),
+                request.hasEndDate(),
+                CostFilter.getDefaultInstance());
+        CostService.RestatementPage page = costs.restatements(
+                Principal.current().tenantId(), cost.range(), request.getPageToken(), request.getPageSize());
         var b = ListRestatementsResponse.newBuilder().setNextPageToken(page.nextPageToken());
         for (var c : page.corrections()) {
             b.addRestatements(Restatement.newBuilder()
@@ -197,23 +233,32 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
     }
 
     @Override
-    public void listPriceDiscrepancies(finora.api.v1.ListPriceDiscrepanciesRequest request,
+    public void listPriceDiscrepancies(
+            finora.api.v1.ListPriceDiscrepanciesRequest request,
             StreamObserver<finora.api.v1.ListPriceDiscrepanciesResponse> response) {
-        CostQuery.Range range = CostRequest.of(request.getStartDate(), request.getEndDate(),
-                request.hasStartDate(), request.hasEndDate(), finora.api.v1.CostFilter.getDefaultInstance()).range();
+        CostQuery.Range range = CostRequest.of(
+                        request.getStartDate(),
+                        request.getEndDate(),
+                        request.hasStartDate(),
+                        request.hasEndDate(),
+                        finora.api.v1.CostFilter.getDefaultInstance())
+                .range();
         int size = request.getPageSize() == 0 ? CostService.DEFAULT_PAGE_SIZE : request.getPageSize();
         if (size < 1 || size > CostService.MAX_PAGE_SIZE) {
-            throw new FinoraException(ErrorReason.INVALID_ARGUMENT,
-                    "page_size must be 1 to " + CostService.MAX_PAGE_SIZE);
+            throw new FinoraException(
+                    ErrorReason.INVALID_ARGUMENT, "page_size must be 1 to " + CostService.MAX_PAGE_SIZE);
         }
-        List<PriceCheck.Discrepancy> all = costs.priceDiscrepancies(Principal.current().tenantId(), range);
+        List<PriceCheck.Discrepancy> all =
+                costs.priceDiscrepancies(Principal.current().tenantId(), range);
         var b = finora.api.v1.ListPriceDiscrepanciesResponse.newBuilder().setTotal(all.size());
         for (PriceCheck.Discrepancy d : all.subList(0, Math.min(size, all.size()))) {
             var k = d.group().key();
             var p = finora.api.v1.PriceDiscrepancy.newBuilder()
                     .setDay(date(k.day()))
-                    .setProvider("OPENAI".equals(d.group().provider()) ? Provider.PROVIDER_OPENAI
-                            : Provider.PROVIDER_ANTHROPIC)
+                    .setProvider(
+                            "OPENAI".equals(d.group().provider())
+                                    ? Provider.PROVIDER_OPENAI
+                                    : Provider.PROVIDER_ANTHROPIC)
                     .setOrganizationId(d.group().organizationId())
                     .setWorkspaceId(WorkspaceId.toWire(k.workspaceId()))
                     .setModel(k.model())
@@ -221,14 +266,17 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
                     .setServiceTier(k.serviceTier())
                     .setContextWindow(k.contextWindow())
                     .setSpeed(k.speed())
-                    .setUsageQuantity(d.group().quantity() == null ? 0 : d.group().quantity())
+                    .setUsageQuantity(
+                            d.group().quantity() == null ? 0 : d.group().quantity())
                     .setBilled(UsdMoney.of(d.billed()))
                     .setExpected(UsdMoney.of(d.expected()))
                     .setDifference(UsdMoney.of(d.difference()))
-                    .setHint(finora.api.v1.PriceHint.valueOf("PRICE_HINT_" + d.hint().name()))
+                    .setHint(finora.api.v1.PriceHint.valueOf(
+                            "PRICE_HINT_" + d.hint().name()))
                     .setExplanation(d.explanation());
             if (d.price() != null) {
-                p.setListUnitPrice(d.price().usdPerMillion().stripTrailingZeros().toPlainString())
+                p.setListUnitPrice(
+                                d.price().usdPerMillion().stripTrailingZeros().toPlainString())
                         .setSkuPriceId(d.price().priceId());
             }
             b.addDiscrepancies(p);
@@ -237,8 +285,11 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
     }
 
     private static finora.api.v1.TokenUsage toProto(TokenSummary t) {
-        var b = finora.api.v1.TokenUsage.newBuilder().setInputTokens(t.input()).setOutputTokens(t.output())
-                .setCacheReadTokens(t.cacheRead()).setCacheWriteTokens(t.cacheWrite())
+        var b = finora.api.v1.TokenUsage.newBuilder()
+                .setInputTokens(t.input())
+                .setOutputTokens(t.output())
+                .setCacheReadTokens(t.cacheRead())
+                .setCacheWriteTokens(t.cacheWrite())
                 .setCacheSavings(UsdMoney.of(t.cacheSavings()));
         t.costPerMillion().ifPresent(v -> b.setCostPerMillionTokens(UsdMoney.of(v)));
         t.cacheHitRatePercent().ifPresent(b::setCacheHitRatePercent);
@@ -250,29 +301,33 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
     private static List<Object> usageKey(CostRepository.Row row, List<Dimension> dims) {
         List<Object> key = new java.util.ArrayList<>();
         for (Dimension d : dims) {
-            key.add(switch (d) {
-                case DAY, WEEK, MONTH -> row.period();
-                case MODEL_FAMILY -> row.modelFamily();
-                case MODEL_VERSION -> row.modelVersion();
-                case MODEL -> row.model();
-                case WORKSPACE -> row.workspaceId();
-                case COST_TYPE -> row.costType();
-                case TOKEN_TYPE -> row.tokenType();
-                case SERVICE_TIER -> row.serviceTier();
-                case CONTEXT_WINDOW -> row.contextWindow();
-                case SPEED -> row.speed();
-                default -> "";
-            });
+            key.add(
+                    switch (d) {
+                        case DAY, WEEK, MONTH -> row.period();
+                        case MODEL_FAMILY -> row.modelFamily();
+                        case MODEL_VERSION -> row.modelVersion();
+                        case MODEL -> row.model();
+                        case WORKSPACE -> row.workspaceId();
+                        case COST_TYPE -> row.costType();
+                        case TOKEN_TYPE -> row.tokenType();
+                        case SERVICE_TIER -> row.serviceTier();
+                        case CONTEXT_WINDOW -> row.contextWindow();
+                        case SPEED -> row.speed();
+                        default -> "";
+                    });
         }
         return key;
     }
 
     private static Nowcast toProto(CostService.Nowcast n) {
-        var b = Nowcast.newBuilder().setLabel(NOWCAST_LABEL).setDay(date(n.day()))
+        var b = Nowcast.newBuilder()
+                .setLabel(NOWCAST_LABEL)
+                .setDay(date(n.day()))
                 .setAmount(UsdMoney.of(n.amount()))
                 .setThroughTime(timestamp(n.through()));
         for (CostRepository.NowcastHour h : n.hours()) {
-            b.addHours(NowcastHour.newBuilder().setStartTime(timestamp(h.start())).setAmount(UsdMoney.of(h.amount())));
+            b.addHours(
+                    NowcastHour.newBuilder().setStartTime(timestamp(h.start())).setAmount(UsdMoney.of(h.amount())));
         }
         if (n.listAmount() != null) {
             b.setListAmount(UsdMoney.of(n.listAmount()));
@@ -342,7 +397,9 @@ public final class CostGrpcService extends CostServiceGrpc.CostServiceImplBase {
         return b.build();
     }
 
-    private static void freshness(CostService.Freshness f, Consumer<com.google.type.Date> setComplete,
+    private static void freshness(
+            CostService.Freshness f,
+            Consumer<com.google.type.Date> setComplete,
             Consumer<com.google.type.Date> setFinal) {
         f.complete().ifPresent(d -> setComplete.accept(date(d)));
         f.finalDay().ifPresent(d -> setFinal.accept(date(d)));

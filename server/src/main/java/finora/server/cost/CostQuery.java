@@ -25,8 +25,15 @@ record CostQuery(Range range, Filter filter) {
      * key, actor and product '' for cost without one; providers are stored names ({@code ANTHROPIC},
      * {@code OPENAI}); {@code noProvider} means only providers that are not known were asked for.
      */
-    record Filter(List<String> modelFamilies, List<String> models, List<String> workspaceIds, boolean noProvider,
-            List<String> apiKeyIds, List<String> actorIds, List<String> products, List<String> providers) {
+    record Filter(
+            List<String> modelFamilies,
+            List<String> models,
+            List<String> workspaceIds,
+            boolean noProvider,
+            List<String> apiKeyIds,
+            List<String> actorIds,
+            List<String> products,
+            List<String> providers) {
 
         Filter(List<String> modelFamilies, List<String> models, List<String> workspaceIds, boolean noProvider) {
             this(modelFamilies, models, workspaceIds, noProvider, List.of(), List.of(), List.of(), List.of());

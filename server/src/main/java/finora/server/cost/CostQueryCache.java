@@ -35,15 +35,16 @@ public final class CostQueryCache {
     public CostQueryCache(long maxBytes, Duration maxAge) {
         this.answers = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
-                .weigher((Key k, Object v) -> k.request().size() + 64
-                        + (v instanceof MessageLite m ? m.getSerializedSize() : 1024))
+                .weigher((Key k, Object v) ->
+                        k.request().size() + 64 + (v instanceof MessageLite m ? m.getSerializedSize() : 1024))
                 .expireAfterWrite(maxAge)
                 .build();
     }
 
     /** The version to read before querying; answers are stored and found under it. */
     long version(UUID tenant) {
-        return epoch.get() * 1_000_000_007L + versions.computeIfAbsent(tenant, t -> new AtomicLong()).get();
+        return epoch.get() * 1_000_000_007L
+                + versions.computeIfAbsent(tenant, t -> new AtomicLong()).get();
     }
 
     @SuppressWarnings("unchecked")

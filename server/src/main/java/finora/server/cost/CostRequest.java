@@ -10,7 +10,6 @@ import finora.server.grpc.FinoraException;
 import finora.server.provider.WorkspaceId;
 import java.time.DateTimeException;
 import java.time.LocalDate;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -31,8 +30,8 @@ final class CostRequest {
      * The range and filter of a request (the preamble of every cost RPC): both dates are required, the
      * end not before the start, at most {@link #MAX_RANGE_DAYS} days (INVALID_RANGE otherwise).
      */
-    static CostQuery of(com.google.type.Date start, com.google.type.Date end, boolean hasStart, boolean hasEnd,
-            CostFilter filter) {
+    static CostQuery of(
+            com.google.type.Date start, com.google.type.Date end, boolean hasStart, boolean hasEnd, CostFilter filter) {
         return new CostQuery(range(start, end, hasStart, hasEnd), filter(filter));
     }
 
@@ -45,7 +44,8 @@ final class CostRequest {
     /** Most values one tag filter may hold. */
     static final int MAX_TAG_VALUES = 500;
 
-    private static CostQuery.Range range(com.google.type.Date start, com.google.type.Date end, boolean hasStart, boolean hasEnd) {
+    private static CostQuery.Range range(
+            com.google.type.Date start, com.google.type.Date end, boolean hasStart, boolean hasEnd) {
         if (!hasStart || !hasEnd) {
             throw invalid("start_date and end_date are required (UTC days, inclusive)");
         }
@@ -80,8 +80,8 @@ final class CostRequest {
         }
         for (TagFilter tag : f.getTagsList()) {
             if (tag.getValuesCount() > MAX_TAG_VALUES) {
-                throw new FinoraException(ErrorReason.INVALID_ARGUMENT, "At most " + MAX_TAG_VALUES
-                        + " values per tag filter");
+                throw new FinoraException(
+                        ErrorReason.INVALID_ARGUMENT, "At most " + MAX_TAG_VALUES + " values per tag filter");
             }
             List<String> target = switch (tag.getKey()) {
                 case "workspace" -> workspaces;
@@ -94,8 +94,15 @@ final class CostRequest {
                 target.add(target == workspaces ? WorkspaceId.fromWire(v) : UNATTRIBUTED.equals(v) ? "" : v);
             }
         }
-        return new CostQuery.Filter(List.copyOf(f.getModelFamiliesList()), List.copyOf(f.getModelsList()), workspaces,
-                otherProviderOnly, keys, actors, products, List.copyOf(providers));
+        return new CostQuery.Filter(
+                List.copyOf(f.getModelFamiliesList()),
+                List.copyOf(f.getModelsList()),
+                workspaces,
+                otherProviderOnly,
+                keys,
+                actors,
+                products,
+                List.copyOf(providers));
     }
 
     /** The grouping asked for, as Java values: known dimensions, none twice, at most one of DAY, WEEK, MONTH. */
@@ -117,8 +124,8 @@ final class CostRequest {
             dims.add(dim);
         }
         if (time > 1) {
-            throw new FinoraException(ErrorReason.INVALID_ARGUMENT,
-                    "group_by may hold only one of DAY, WEEK and MONTH");
+            throw new FinoraException(
+                    ErrorReason.INVALID_ARGUMENT, "group_by may hold only one of DAY, WEEK and MONTH");
         }
         return List.copyOf(dims);
     }
@@ -146,9 +153,11 @@ final class CostRequest {
     }
 
     static FinoraException unknownTag(String key) {
-        return new FinoraException(ErrorReason.INVALID_ARGUMENT, "Unknown tag '"
-                + (key.length() > 40 ? key.substring(0, 40) + "…" : key) + "'; supported: "
-                + String.join(", ", TAG_KEYS));
+        return new FinoraException(
+                ErrorReason.INVALID_ARGUMENT,
+                "Unknown tag '"
+                        + (key.length() > 40 ? key.substring(0, 40) + "…" : key) + "'; supported: "
+                        + String.join(", ", TAG_KEYS));
     }
 
     static FinoraException invalid(String message) {

@@ -18,8 +18,8 @@ import org.jooq.DSLContext;
 final class PriceBook {
 
     /** What a price is for; web search is model '' and token type {@code web_search_requests}. */
-    record Key(String provider, String model, String tokenType, String serviceTier, String contextWindow,
-            String speed) {}
+    record Key(
+            String provider, String model, String tokenType, String serviceTier, String contextWindow, String speed) {}
 
     /**
      * One version of a price.
@@ -36,7 +36,8 @@ final class PriceBook {
 
         /** How many units {@code usd} buys at this price, to {@code scale} decimals (null for a free price). */
         BigDecimal quantityOf(BigDecimal usd, int scale) {
-            return usdPerMillion.signum() == 0 ? null
+            return usdPerMillion.signum() == 0
+                    ? null
                     : usd.movePointRight(6).divide(usdPerMillion, scale, java.math.RoundingMode.HALF_EVEN);
         }
 
@@ -88,8 +89,14 @@ final class PriceBook {
     }
 
     /** The key of a cost line: web search lines are priced per request, without model or tier. */
-    static Key keyOf(String provider, String costType, String model, String tokenType, String serviceTier,
-            String contextWindow, String speed) {
+    static Key keyOf(
+            String provider,
+            String costType,
+            String model,
+            String tokenType,
+            String serviceTier,
+            String contextWindow,
+            String speed) {
         switch (costType) {
             case "web_search" -> {
                 return new Key(provider, "", "web_search_requests", "", "", "");
@@ -100,7 +107,7 @@ final class PriceBook {
             case "session_usage" -> {
                 return new Key(provider, "", "session_hours", "", "", "");
             }
-            default -> { }
+            default -> {}
         }
         return new Key(provider, model, tokenType, serviceTier, contextWindow, standardIfUnsaid(speed));
     }

@@ -41,8 +41,8 @@ final class PriceCheck {
     }
 
     /** One difference, with the price it was checked against (null where none applies). */
-    record Discrepancy(PriceGroup group, BigDecimal billed, BigDecimal expected, Price price, Hint hint,
-            String explanation) {
+    record Discrepancy(
+            PriceGroup group, BigDecimal billed, BigDecimal expected, Price price, Hint hint, String explanation) {
 
         BigDecimal difference() {
             return billed.subtract(expected);
@@ -58,7 +58,8 @@ final class PriceCheck {
         for (PriceGroup g : usage.priceGroups(dsl, tenantId, range)) {
             check(book, g).ifPresent(result::add);
         }
-        result.sort(Comparator.comparing((Discrepancy d) -> d.difference().abs()).reversed());
+        result.sort(
+                Comparator.comparing((Discrepancy d) -> d.difference().abs()).reversed());
         return result;
     }
 
@@ -68,11 +69,16 @@ final class PriceCheck {
         BigDecimal billed = g.billed() == null ? BigDecimal.ZERO : g.billed();
         String tier = k.serviceTier();
         if (g.billed() == null && g.quantity() != null && g.quantity() > 0 && tier.startsWith("priority")) {
-            PriceBook.Key standard = PriceBook.keyOf(g.provider(), "tokens", k.model(), k.tokenType(), "standard",
-                    k.contextWindow(), k.speed());
+            PriceBook.Key standard = PriceBook.keyOf(
+                    g.provider(), "tokens", k.model(), k.tokenType(), "standard", k.contextWindow(), k.speed());
             Price price = book.on(standard, k.day()).orElse(null);
             BigDecimal expected = price == null ? BigDecimal.ZERO : price.cost(g.quantity());
-            return Optional.of(new Discrepancy(g, billed, expected, price, Hint.PRIORITY_TIER_GAP,
+            return Optional.of(new Discrepancy(
+                    g,
+                    billed,
+                    expected,
+                    price,
+                    Hint.PRIORITY_TIER_GAP,
                     g.quantity() + " " + k.tokenType() + " on the " + tier + " tier have no cost in the cost report "
                             + "(Anthropic bills Priority Tier apart): the invoice can be higher than this total"));
         }
@@ -88,7 +94,12 @@ final class PriceCheck {
             if (billed.signum() == 0) {
                 return Optional.empty();
             }
-            return Optional.of(new Discrepancy(g, billed, BigDecimal.ZERO, price, Hint.COST_WITHOUT_USAGE,
+            return Optional.of(new Discrepancy(
+                    g,
+                    billed,
+                    BigDecimal.ZERO,
+                    price,
+                    Hint.COST_WITHOUT_USAGE,
                     "Billed " + usd(billed) + " but the usage report counted no " + k.tokenType() + " for it"));
         }
         BigDecimal expected = price.cost(g.quantity());
@@ -97,21 +108,40 @@ final class PriceCheck {
         }
         for (Price other : book.others(key, price)) {
             if (within(billed, other.cost(g.quantity()))) {
-                return Optional.of(new Discrepancy(g, billed, expected, price, Hint.PRICE_CHANGE,
-                        "Billed at " + other.usdPerMillion().stripTrailingZeros().toPlainString()
+                return Optional.of(new Discrepancy(
+                        g,
+                        billed,
+                        expected,
+                        price,
+                        Hint.PRICE_CHANGE,
+                        "Billed at "
+                                + other.usdPerMillion().stripTrailingZeros().toPlainString()
                                 + " USD per million (the price effective from " + other.effectiveFrom()
-                                + "), not " + price.usdPerMillion().stripTrailingZeros().toPlainString()
+                                + "), not "
+                                + price.usdPerMillion().stripTrailingZeros().toPlainString()
                                 + " (effective from " + price.effectiveFrom() + "): a price change"));
             }
         }
         if (billed.compareTo(expected) < 0) {
-            BigDecimal percent = BigDecimal.ONE.subtract(billed.divide(expected, 6, RoundingMode.HALF_EVEN))
-                    .movePointRight(2).setScale(1, RoundingMode.HALF_EVEN);
-            return Optional.of(new Discrepancy(g, billed, expected, price, Hint.DISCOUNT,
+            BigDecimal percent = BigDecimal.ONE
+                    .subtract(billed.divide(expected, 6, RoundingMode.HALF_EVEN))
+                    .movePointRight(2)
+                    .setScale(1, RoundingMode.HALF_EVEN);
+            return Optional.of(new Discrepancy(
+                    g,
+                    billed,
+                    expected,
+                    price,
+                    Hint.DISCOUNT,
                     "Billed " + percent.toPlainString() + " % below the list price: a discount, or a price cut "
                             + "the price table does not know yet"));
         }
-        return Optional.of(new Discrepancy(g, billed, expected, price, Hint.ABOVE_LIST,
+        return Optional.of(new Discrepancy(
+                g,
+                billed,
+                expected,
+                price,
+                Hint.ABOVE_LIST,
                 "Billed above the list price (" + usd(expected) + "): a price rise the price table does not know "
                         + "yet, or a surcharge"));
     }

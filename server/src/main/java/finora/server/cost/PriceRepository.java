@@ -14,8 +14,13 @@ final class PriceRepository {
     /** Every version of every price. */
     static List<Price> all(DSLContext dsl) {
         return dsl.selectFrom(PRICE).fetch(r -> {
-            Key key = new Key(r.getProvider(), r.getModel(), r.getTokenType(), r.getServiceTier(),
-                    r.getContextWindow(), r.getSpeed());
+            Key key = new Key(
+                    r.getProvider(),
+                    r.getModel(),
+                    r.getTokenType(),
+                    r.getServiceTier(),
+                    r.getContextWindow(),
+                    r.getSpeed());
             return new Price(r.getPriceId(), key, r.getUsdPerMillion(), r.getPricingUnit(), r.getEffectiveFrom());
         });
     }

@@ -13,7 +13,13 @@ import java.util.Optional;
  * @param cacheSavings cache reads at the input price minus at the cache-read price, less the premium
  *                     cache writes paid over the input price; at the list prices in effect each day
  */
-record TokenSummary(long input, long output, long cacheRead, long cacheWrite, long batch, BigDecimal tokenCost,
+record TokenSummary(
+        long input,
+        long output,
+        long cacheRead,
+        long cacheWrite,
+        long batch,
+        BigDecimal tokenCost,
         BigDecimal cacheSavings) {
 
     long total() {
@@ -22,8 +28,10 @@ record TokenSummary(long input, long output, long cacheRead, long cacheWrite, lo
 
     /** Token cost per million tokens, USD to 6 decimals; empty without tokens. */
     Optional<BigDecimal> costPerMillion() {
-        return total() == 0 ? Optional.empty()
-                : Optional.of(tokenCost.movePointRight(6).divide(BigDecimal.valueOf(total()), 6, RoundingMode.HALF_EVEN));
+        return total() == 0
+                ? Optional.empty()
+                : Optional.of(
+                        tokenCost.movePointRight(6).divide(BigDecimal.valueOf(total()), 6, RoundingMode.HALF_EVEN));
     }
 
     /** Cache reads among all input tokens, percent to one decimal; empty without input. */
@@ -38,7 +46,9 @@ record TokenSummary(long input, long output, long cacheRead, long cacheWrite, lo
     }
 
     private static String percent(long part, long whole) {
-        return BigDecimal.valueOf(part).movePointRight(2).divide(BigDecimal.valueOf(whole), 1, RoundingMode.HALF_EVEN)
+        return BigDecimal.valueOf(part)
+                .movePointRight(2)
+                .divide(BigDecimal.valueOf(whole), 1, RoundingMode.HALF_EVEN)
                 .toPlainString();
     }
 
@@ -63,13 +73,32 @@ record TokenSummary(long input, long output, long cacheRead, long cacheWrite, lo
             if (!t.usageType().startsWith("cache")) {
                 continue;
             }
-            var inputPrice = prices.on(PriceBook.keyOf(provider, "tokens", t.model(), "uncached_input_tokens",
-                    t.serviceTier(), t.contextWindow(), t.speed()), t.day());
-            var ownPrice = prices.on(PriceBook.keyOf(provider, "tokens", t.model(), t.usageType(), t.serviceTier(),
-                    t.contextWindow(), t.speed()), t.day());
+            var inputPrice = prices.on(
+                    PriceBook.keyOf(
+                            provider,
+                            "tokens",
+                            t.model(),
+                            "uncached_input_tokens",
+                            t.serviceTier(),
+                            t.contextWindow(),
+                            t.speed()),
+                    t.day());
+            var ownPrice = prices.on(
+                    PriceBook.keyOf(
+                            provider,
+                            "tokens",
+                            t.model(),
+                            t.usageType(),
+                            t.serviceTier(),
+                            t.contextWindow(),
+                            t.speed()),
+                    t.day());
             if (inputPrice.isPresent() && ownPrice.isPresent()) {
                 // A read saves input − read; a write costs write − input more than no cache would.
-                savings = savings.add(inputPrice.get().cost(t.quantity()).subtract(ownPrice.get().cost(t.quantity())));
+                savings = savings.add(inputPrice
+                        .get()
+                        .cost(t.quantity())
+                        .subtract(ownPrice.get().cost(t.quantity())));
             }
         }
         return new TokenSummary(input, output, cacheRead, cacheWrite, batch, tokenCost, savings);

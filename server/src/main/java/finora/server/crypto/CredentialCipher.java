@@ -30,6 +30,7 @@ public final class CredentialCipher {
     private static final Logger log = LoggerFactory.getLogger(CredentialCipher.class);
     /** Purpose of provider credentials; keeps their associated data as it always was. */
     private static final String CREDENTIAL = "credential";
+
     private final Aead aead;
 
     private CredentialCipher(KeysetHandle keyset) throws GeneralSecurityException {
@@ -52,8 +53,8 @@ public final class CredentialCipher {
                     throw new ConfigException("FINORA_KEYSET_FILE names a file that cannot be read: " + file);
                 }
                 refuseIfShared(file);
-                return new CredentialCipher(parse(Files.readString(file, StandardCharsets.UTF_8),
-                        "FINORA_KEYSET_FILE"));
+                return new CredentialCipher(
+                        parse(Files.readString(file, StandardCharsets.UTF_8), "FINORA_KEYSET_FILE"));
             }
             if (!config.embeddedDatabase()) {
                 throw new ConfigException("FINORA_KEYSET or FINORA_KEYSET_FILE is required with FINORA_DATABASE_URL "
@@ -124,8 +125,8 @@ public final class CredentialCipher {
      */
     public String decrypt(byte[] ciphertext, String purpose, UUID tenantId, UUID objectId) {
         try {
-            return new String(aead.decrypt(ciphertext, associatedData(purpose, tenantId, objectId)),
-                    StandardCharsets.UTF_8);
+            return new String(
+                    aead.decrypt(ciphertext, associatedData(purpose, tenantId, objectId)), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
             throw new CredentialUnreadableException();
         }
@@ -147,7 +148,8 @@ public final class CredentialCipher {
     private static void refuseIfShared(Path file) throws IOException {
         try {
             var perms = Files.getPosixFilePermissions(file);
-            if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)
+            if (perms.contains(PosixFilePermission.GROUP_READ)
+                    || perms.contains(PosixFilePermission.OTHERS_READ)
                     || perms.contains(PosixFilePermission.GROUP_WRITE)
                     || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
                 throw new ConfigException("FINORA_KEYSET_FILE " + file + " is readable by group or others ("
@@ -164,8 +166,10 @@ public final class CredentialCipher {
             return parse(Files.readString(file, StandardCharsets.UTF_8), "the dev key set " + file);
         }
         Files.createDirectories(file.getParent());
-        log.warn("Dev mode (embedded database, no FINORA_KEYSET/FINORA_KEYSET_FILE): generated a key set in {} "
-                + "(mode 0600). Production takes FINORA_KEYSET_FILE and never keeps the key set beside the data.", file);
+        log.warn(
+                "Dev mode (embedded database, no FINORA_KEYSET/FINORA_KEYSET_FILE): generated a key set in {} "
+                        + "(mode 0600). Production takes FINORA_KEYSET_FILE and never keeps the key set beside the data.",
+                file);
         String json = generateKeysetJson();
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, json, StandardCharsets.UTF_8);

@@ -36,8 +36,8 @@ final class DataDirectoryLock implements AutoCloseable {
         try {
             if (!Files.exists(file)) {
                 try {
-                    Files.createFile(file, PosixFilePermissions.asFileAttribute(
-                            PosixFilePermissions.fromString("rw-------")));
+                    Files.createFile(
+                            file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 } catch (java.nio.file.FileAlreadyExistsException raced) {
                     // another process created it first: fine, the lock decides
                 }
@@ -54,7 +54,8 @@ final class DataDirectoryLock implements AutoCloseable {
                 return Optional.empty();
             }
             channel.truncate(0);
-            channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+            channel.write(
+                    ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
             channel.force(false);
             return Optional.of(new DataDirectoryLock(channel, lock));
         } catch (IOException e) {
@@ -66,7 +67,8 @@ final class DataDirectoryLock implements AutoCloseable {
     /** The pid written by the process holding the lock of {@code dataDir}, if it can be read. */
     static Optional<Long> holderPid(Path dataDir) {
         try {
-            String text = Files.readString(dataDir.resolve(FILE_NAME), StandardCharsets.US_ASCII).trim();
+            String text = Files.readString(dataDir.resolve(FILE_NAME), StandardCharsets.US_ASCII)
+                    .trim();
             return text.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(text));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();

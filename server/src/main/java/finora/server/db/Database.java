@@ -21,8 +21,8 @@ public final class Database implements AutoCloseable {
     private final DSLContext dsl;
     private final EmbeddedPostgres embedded;
 
-    private Database(HikariDataSource pool, HikariDataSource sidePool, HikariDataSource exportPool,
-            EmbeddedPostgres embedded) {
+    private Database(
+            HikariDataSource pool, HikariDataSource sidePool, HikariDataSource exportPool, EmbeddedPostgres embedded) {
         this.pool = pool;
         this.sidePool = sidePool;
         this.exportPool = exportPool;
@@ -34,7 +34,8 @@ public final class Database implements AutoCloseable {
     public record PoolSizes(int main, int exports) {
         /** The sizes {@code config} asks for. */
         public static PoolSizes of(ServerConfig config) {
-            return new PoolSizes(config.concurrency().databasePoolSize(), config.exports().poolSize());
+            return new PoolSizes(
+                    config.concurrency().databasePoolSize(), config.exports().poolSize());
         }
 
         /** The defaults: 10 connections for calls and syncs, 4 for exports. */
@@ -96,8 +97,8 @@ public final class Database implements AutoCloseable {
     }
 
     /** Opens a database at a JDBC URL with pools of the given sizes and migrates it as {@code user}. */
-    public static Database open(String jdbcUrl, String user, String password, EmbeddedPostgres embedded,
-            PoolSizes sizes) {
+    public static Database open(
+            String jdbcUrl, String user, String password, EmbeddedPostgres embedded, PoolSizes sizes) {
         Database db = pools(jdbcUrl, user, password, embedded, sizes);
         try {
             migrate(db.pool);
@@ -108,8 +109,8 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static Database pools(String jdbcUrl, String user, String password, EmbeddedPostgres embedded,
-            PoolSizes sizes) {
+    private static Database pools(
+            String jdbcUrl, String user, String password, EmbeddedPostgres embedded, PoolSizes sizes) {
         HikariDataSource pool = pool(jdbcUrl, user, password, "finora", sizes.main());
         HikariDataSource side = null;
         try {
@@ -199,8 +200,18 @@ public final class Database implements AutoCloseable {
      */
     public static void warmJooq() {
         var t = finora.db.jooq.Tables.COST_ROLLUP_DETAIL;
-        org.jooq.impl.DSL.using(org.jooq.SQLDialect.POSTGRES).renderInlined(org.jooq.impl.DSL
-                .select(t.DAY, org.jooq.impl.DSL.sum(t.AMOUNT_USD)).from(t).where(t.TENANT_ID.isNotNull())
-                .groupBy(t.DAY).orderBy(t.DAY).limit(1));
+        org.jooq
+                .impl
+                .DSL
+                .using(org.jooq.SQLDialect.POSTGRES)
+                .renderInlined(org.jooq
+                        .impl
+                        .DSL
+                        .select(t.DAY, org.jooq.impl.DSL.sum(t.AMOUNT_USD))
+                        .from(t)
+                        .where(t.TENANT_ID.isNotNull())
+                        .groupBy(t.DAY)
+                        .orderBy(t.DAY)
+                        .limit(1));
     }
 }

@@ -53,25 +53,29 @@ public final class EmbeddedPostgres implements AutoCloseable {
     public static final String OWNER = "finora_owner";
     /** The role the application connects as: reads and writes rows, nothing else. */
     public static final String APP = "finora_app";
+
     static final String SUPERUSER = "postgres";
     static final String PASSWORD_FILE = "db-passwords";
     /** First line of the pg_hba.conf this class writes: how it knows a data dir is already locked down. */
     static final String HBA_MARKER = "# Finora: password logins only (scram-sha-256), 127.0.0.1 and the socket.";
+
     private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
     private static final Duration ORPHAN_STOP_WAIT = Duration.ofSeconds(20);
     private static final Duration ORPHAN_SESSIONS_WAIT = Duration.ofSeconds(5);
     /** Process title of a client backend: "postgres: user db 127.0.0.1(53748) idle" or "… [local] …". */
-    private static final Pattern CLIENT_BACKEND =
-            Pattern.compile("^postgres: \\S+ \\S+ (\\S+\\(\\d+\\)|\\[local\\])");
+    private static final Pattern CLIENT_BACKEND = Pattern.compile("^postgres: \\S+ \\S+ (\\S+\\(\\d+\\)|\\[local\\])");
 
     private final io.zonky.test.db.postgres.embedded.EmbeddedPostgres started;
     private final DataDirectoryLock lock;
     private final int port;
     private final Passwords passwords;
 
-    private EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres started, DataDirectoryLock lock,
-            int port, Passwords passwords) {
+    private EmbeddedPostgres(
+            io.zonky.test.db.postgres.embedded.EmbeddedPostgres started,
+            DataDirectoryLock lock,
+            int port,
+            Passwords passwords) {
         this.started = started;
         this.lock = lock;
         this.port = port;
@@ -117,11 +121,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
             }
         }
         Path pgData = dataDir.resolve("postgres");
-        Integer port = Postmaster.of(pgData).filter(Postmaster::ready).map(Postmaster::port).orElseThrow(() ->
-                new DataDirectoryInUseException("The Finora server" + holder(dataDir) + " using " + dataDir
-                        + " has not started its database yet; try again in a moment"));
-        Passwords passwords = Passwords.read(dataDir).orElseThrow(() -> new IllegalStateException(
-                dataDir.resolve(PASSWORD_FILE) + " is missing, so the running server's database cannot be reached"));
+        Integer port = Postmaster.of(pgData)
+                .filter(Postmaster::ready)
+                .map(Postmaster::port)
+                .orElseThrow(() -> new DataDirectoryInUseException("The Finora server" + holder(dataDir) + " using "
+                        + dataDir + " has not started its database yet; try again in a moment"));
+        Passwords passwords = Passwords.read(dataDir)
+                .orElseThrow(() -> new IllegalStateException(dataDir.resolve(PASSWORD_FILE)
+                        + " is missing, so the running server's database cannot be reached"));
         log.info("Using the embedded PostgreSQL of the running server on port {}", port);
         return new EmbeddedPostgres(null, null, port, passwords);
     }
@@ -136,8 +143,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
             passwords = Passwords.read(dataDir).filter(p -> legacy).orElseGet(Passwords::generate);
             passwords.write(dataDir);
         } else {
-            passwords = Passwords.read(dataDir).orElseThrow(() -> new IllegalStateException(
-                    dataDir.resolve(PASSWORD_FILE) + " is missing but the database in " + pgData + " is password"
+            passwords = Passwords.read(dataDir)
+                    .orElseThrow(() -> new IllegalStateException(dataDir.resolve(PASSWORD_FILE)
+                            + " is missing but the database in " + pgData + " is password"
                             + " protected: restore the file, or delete " + dataDir + " to start over"));
         }
         Path pwFile = dataDir.resolve(".initdb-password");
@@ -184,7 +192,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
             embedded.close();
             throw e;
         }
-        log.info("Started embedded PostgreSQL on 127.0.0.1:{} with data in {} in {} ms{}", pg.getPort(), pgData,
+        log.info(
+                "Started embedded PostgreSQL on 127.0.0.1:{} with data in {} in {} ms{}",
+                pg.getPort(),
+                pgData,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
                 fresh ? " (new cluster)" : legacy ? " (locked down a data dir of an older version)" : "");
         return embedded;
@@ -234,11 +245,13 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     /** A data dir of an older version runs with trust: set the password while trust still lets us in, then lock. */
     private void lockDownLegacy(Path pgData) {
-        log.warn("The embedded database in {} accepts logins without a password (made by an older version);"
-                + " setting passwords and locking it down", pgData);
+        log.warn(
+                "The embedded database in {} accepts logins without a password (made by an older version);"
+                        + " setting passwords and locking it down",
+                pgData);
         try (Connection c = connect(SUPERUSER, passwords.superuser())) {
-            c.unwrap(PGConnection.class).alterUserPassword(SUPERUSER, passwords.superuser().toCharArray(),
-                    "scram-sha-256");
+            c.unwrap(PGConnection.class)
+                    .alterUserPassword(SUPERUSER, passwords.superuser().toCharArray(), "scram-sha-256");
             writeHba(pgData);
             try (Statement st = c.createStatement()) {
                 st.execute("SELECT pg_reload_conf()");
@@ -272,12 +285,13 @@ public final class EmbeddedPostgres implements AutoCloseable {
      * and future. Runs at every start; each step is idempotent.
      */
     private void provisionRoles() {
-        try (Connection c = connect(SUPERUSER, passwords.superuser()); Statement st = c.createStatement()) {
+        try (Connection c = connect(SUPERUSER, passwords.superuser());
+                Statement st = c.createStatement()) {
             for (String role : List.of(OWNER, APP)) {
                 st.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + role + "') THEN "
                         + "CREATE ROLE " + role + "; END IF; END $$");
-                st.execute("ALTER ROLE " + role
-                        + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS");
+                st.execute(
+                        "ALTER ROLE " + role + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS");
             }
             PGConnection pg = c.unwrap(PGConnection.class);
             pg.alterUserPassword(OWNER, passwords.owner().toCharArray(), "scram-sha-256");
@@ -348,7 +362,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     private static String holder(Path dataDir) {
-        return DataDirectoryLock.holderPid(dataDir).map(pid -> " (pid " + pid + ")").orElse("");
+        return DataDirectoryLock.holderPid(dataDir)
+                .map(pid -> " (pid " + pid + ")")
+                .orElse("");
     }
 
     /**
@@ -381,8 +397,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
                     + " serves " + sessions + " client session(s), but no Finora server holds the data directory:"
                     + " a Finora server of an older version may still run on it. Stop it first.");
         }
-        log.warn("PostgreSQL (pid {}) of {} is still running without its Finora server (killed?); stopping it",
-                process.pid(), pgData);
+        log.warn(
+                "PostgreSQL (pid {}) of {} is still running without its Finora server (killed?); stopping it",
+                process.pid(),
+                pgData);
         process.destroy();
         try {
             process.onExit().get(ORPHAN_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -423,19 +441,27 @@ public final class EmbeddedPostgres implements AutoCloseable {
          * which PostgreSQL rewrites); 0 where {@code /proc} is not there.
          */
         long clientSessions() {
-            return process.children().filter(child -> {
-                try {
-                    String title = Files.readString(Path.of("/proc", Long.toString(child.pid()), "cmdline"),
-                            StandardCharsets.UTF_8).replace('\0', ' ').trim();
-                    return CLIENT_BACKEND.matcher(title).find();
-                } catch (IOException e) {
-                    return false; // gone meanwhile, or no /proc
-                }
-            }).count();
+            return process.children()
+                    .filter(child -> {
+                        try {
+                            String title = Files.readString(
+                                            Path.of("/proc", Long.toString(child.pid()), "cmdline"),
+                                            StandardCharsets.UTF_8)
+                                    .replace('\0', ' ')
+                                    .trim();
+                            return CLIENT_BACKEND.matcher(title).find();
+                        } catch (IOException e) {
+                            return false; // gone meanwhile, or no /proc
+                        }
+                    })
+                    .count();
         }
 
         boolean isPostgres() {
-            return process.info().command().map(c -> c.endsWith("/postgres") || c.equals("postgres")).orElse(false);
+            return process.info()
+                    .command()
+                    .map(c -> c.endsWith("/postgres") || c.equals("postgres"))
+                    .orElse(false);
         }
     }
 
@@ -458,7 +484,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
     /** Writes {@code file} so that it is never readable by others, not even for a moment. */
     static void writePrivate(Path file, String content) {
         try {
-            Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp",
+            Path tmp = Files.createTempFile(
+                    file.getParent(),
+                    "." + file.getFileName(),
+                    ".tmp",
                     PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
             try {
                 Files.writeString(tmp, content, StandardCharsets.UTF_8);
@@ -517,7 +546,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
             String owner = p.getProperty(OWNER);
             String app = p.getProperty(APP);
             if (su == null || owner == null || app == null) {
-                throw new IllegalStateException(file + " lacks a password of " + SUPERUSER + ", " + OWNER + " or " + APP);
+                throw new IllegalStateException(
+                        file + " lacks a password of " + SUPERUSER + ", " + OWNER + " or " + APP);
             }
             return Optional.of(new Passwords(su, owner, app));
         }

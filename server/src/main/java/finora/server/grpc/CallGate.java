@@ -52,10 +52,14 @@ public final class CallGate implements ServerInterceptor {
         this.capacity = capacity;
         this.maxWait = maxWait;
         this.gatedServices = Set.copyOf(gatedServices);
-        this.inFlight = Gauge.builder().name("finora_grpc_calls_in_flight")
-                .help("Unary Finora calls holding a permit of the call gate").register(registry);
-        this.rejected = Counter.builder().name("finora_grpc_calls_rejected_busy_total")
-                .help("Calls refused with SERVER_BUSY after waiting for a permit").register(registry);
+        this.inFlight = Gauge.builder()
+                .name("finora_grpc_calls_in_flight")
+                .help("Unary Finora calls holding a permit of the call gate")
+                .register(registry);
+        this.rejected = Counter.builder()
+                .name("finora_grpc_calls_rejected_busy_total")
+                .help("Calls refused with SERVER_BUSY after waiting for a permit")
+                .register(registry);
     }
 
     /** How many calls may run at once. */
@@ -79,16 +83,18 @@ public final class CallGate implements ServerInterceptor {
         Permit permit = new Permit();
         ServerCall.Listener<Q> listener;
         try {
-            listener = next.startCall(new SimpleForwardingServerCall<>(call) {
-                @Override
-                public void close(Status status, Metadata trailers) {
-                    try {
-                        super.close(status, trailers);
-                    } finally {
-                        permit.callEnded();
-                    }
-                }
-            }, headers);
+            listener = next.startCall(
+                    new SimpleForwardingServerCall<>(call) {
+                        @Override
+                        public void close(Status status, Metadata trailers) {
+                            try {
+                                super.close(status, trailers);
+                            } finally {
+                                permit.callEnded();
+                            }
+                        }
+                    },
+                    headers);
         } catch (RuntimeException | Error e) {
             permit.callEnded();
             throw e;
@@ -171,10 +177,12 @@ public final class CallGate implements ServerInterceptor {
                 .setCode(ErrorReason.SERVER_BUSY.code().value())
                 .setMessage("The server is busy; nothing was done. Try again in a moment.")
                 .addDetails(Any.pack(ErrorInfo.newBuilder()
-                        .setReason(ErrorReason.SERVER_BUSY.name()).setDomain(ErrorReason.DOMAIN).build()))
+                        .setReason(ErrorReason.SERVER_BUSY.name())
+                        .setDomain(ErrorReason.DOMAIN)
+                        .build()))
                 .addDetails(Any.pack(RetryInfo.newBuilder()
-                        .setRetryDelay(com.google.protobuf.Duration.newBuilder()
-                                .setSeconds(Math.max(1, maxWait.toSeconds())))
+                        .setRetryDelay(
+                                com.google.protobuf.Duration.newBuilder().setSeconds(Math.max(1, maxWait.toSeconds())))
                         .build()))
                 .build();
         var exception = StatusProto.toStatusRuntimeException(status);

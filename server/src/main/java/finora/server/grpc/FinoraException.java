@@ -26,7 +26,11 @@ public final class FinoraException extends RuntimeException {
     }
 
     /** Creates the exception with a delay after which a retry may succeed (sent as {@code google.rpc.RetryInfo}). */
-    public FinoraException(ErrorReason reason, String description, Map<String, String> metadata, Throwable cause,
+    public FinoraException(
+            ErrorReason reason,
+            String description,
+            Map<String, String> metadata,
+            Throwable cause,
             Duration retryDelay) {
         super(description, cause, false, false);
         this.reason = reason;

@@ -58,19 +58,26 @@ public final class FlowControlledStream<T> {
         try {
             while (!call.isReady()) {
                 if (call.isCancelled()) {
-                    throw Status.CANCELLED.withDescription("The client cancelled the export").asRuntimeException();
+                    throw Status.CANCELLED
+                            .withDescription("The client cancelled the export")
+                            .asRuntimeException();
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new FinoraException(ErrorReason.EXPORT_STALLED, "The export was stopped: the client read"
-                            + " nothing for " + stallTimeout.toSeconds() + " s. Read the stream as it arrives and"
-                            + " export again.");
+                    throw new FinoraException(
+                            ErrorReason.EXPORT_STALLED,
+                            "The export was stopped: the client read"
+                                    + " nothing for " + stallTimeout.toSeconds()
+                                    + " s. Read the stream as it arrives and"
+                                    + " export again.");
                 }
                 changed.awaitNanos(Math.min(left, POLL_NANOS));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw Status.CANCELLED.withDescription("The server is shutting down").asRuntimeException();
+            throw Status.CANCELLED
+                    .withDescription("The server is shutting down")
+                    .asRuntimeException();
         } finally {
             lock.unlock();
         }

@@ -44,13 +44,15 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
                         .observe((System.nanoTime() - start) / 1e9);
             }
         };
-        ServerCall.Listener<Q> listener = next.startCall(new SimpleForwardingServerCall<>(call) {
-            @Override
-            public void close(Status status, Metadata trailers) {
-                record.accept(status.getCode());
-                super.close(status, trailers);
-            }
-        }, headers);
+        ServerCall.Listener<Q> listener = next.startCall(
+                new SimpleForwardingServerCall<>(call) {
+                    @Override
+                    public void close(Status status, Metadata trailers) {
+                        record.accept(status.getCode());
+                        super.close(status, trailers);
+                    }
+                },
+                headers);
         return new SimpleForwardingServerCallListener<>(listener) {
             @Override
             public void onCancel() {

@@ -63,7 +63,8 @@ public record PageRequest(String scope, int offset, int size) {
     }
 
     private static String encode(String scope, int offset) {
-        return Base64.getUrlEncoder().withoutPadding()
+        return Base64.getUrlEncoder()
+                .withoutPadding()
                 .encodeToString(("v1:" + scope + ":" + offset).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -82,7 +83,7 @@ public record PageRequest(String scope, int offset, int size) {
         } catch (RuntimeException e) {
             // fall through
         }
-        throw new FinoraException(ErrorReason.INVALID_RANGE,
-                "page_token does not belong to this list; start again without it");
+        throw new FinoraException(
+                ErrorReason.INVALID_RANGE, "page_token does not belong to this list; start again without it");
     }
 }

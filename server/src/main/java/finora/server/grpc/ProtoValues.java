@@ -11,13 +11,19 @@ public final class ProtoValues {
 
     /** A UTC calendar day as {@code google.type.Date}. */
     public static com.google.type.Date date(LocalDate d) {
-        return com.google.type.Date.newBuilder().setYear(d.getYear()).setMonth(d.getMonthValue())
-                .setDay(d.getDayOfMonth()).build();
+        return com.google.type.Date.newBuilder()
+                .setYear(d.getYear())
+                .setMonth(d.getMonthValue())
+                .setDay(d.getDayOfMonth())
+                .build();
     }
 
     /** An instant as {@code google.protobuf.Timestamp}. */
     public static Timestamp timestamp(OffsetDateTime t) {
-        return Timestamp.newBuilder().setSeconds(t.toEpochSecond()).setNanos(t.getNano()).build();
+        return Timestamp.newBuilder()
+                .setSeconds(t.toEpochSecond())
+                .setNanos(t.getNano())
+                .build();
     }
 
     /** Sends the one answer of a unary call. */

@@ -48,6 +48,7 @@ public final class RequestLimitsInterceptor implements ServerInterceptor {
             Map.entry("finora.v1.SmtpServer.host", 253),
             Map.entry("finora.v1.SmtpServer.username", 320),
             Map.entry("finora.v1.SmtpServer.password", 1024));
+
     private static final int MAX_DEPTH = 16;
 
     /** The service with its requests parsed inside the call and checked against the limits. */
@@ -87,8 +88,8 @@ public final class RequestLimitsInterceptor implements ServerInterceptor {
     /** Throws {@link FinoraException} for the first value of {@code message} over a limit. */
     public static void check(Message message, String path, int depth) {
         if (depth > MAX_DEPTH) {
-            throw new FinoraException(ErrorReason.INVALID_ARGUMENT, "The request nests too deeply",
-                    Map.of("field", path), null);
+            throw new FinoraException(
+                    ErrorReason.INVALID_ARGUMENT, "The request nests too deeply", Map.of("field", path), null);
         }
         for (Map.Entry<FieldDescriptor, Object> e : message.getAllFields().entrySet()) {
             FieldDescriptor field = e.getKey();
@@ -96,8 +97,11 @@ public final class RequestLimitsInterceptor implements ServerInterceptor {
             if (field.isRepeated()) {
                 List<?> values = (List<?>) e.getValue();
                 if (values.size() > MAX_REPEATED) {
-                    throw new FinoraException(ErrorReason.FIELD_TOO_LONG, name + " holds " + values.size()
-                            + " values; at most " + MAX_REPEATED, Map.of("field", name), null);
+                    throw new FinoraException(
+                            ErrorReason.FIELD_TOO_LONG,
+                            name + " holds " + values.size() + " values; at most " + MAX_REPEATED,
+                            Map.of("field", name),
+                            null);
                 }
                 for (int k = 0; k < values.size(); k++) {
                     checkValue(field, values.get(k), name + "[" + k + "]", depth);
@@ -112,14 +116,20 @@ public final class RequestLimitsInterceptor implements ServerInterceptor {
         if (value instanceof String s) {
             int limit = FIELD_LIMITS.getOrDefault(field.getFullName(), MAX_STRING_LENGTH);
             if (s.length() > limit) {
-                throw new FinoraException(ErrorReason.FIELD_TOO_LONG, name + " is " + s.length()
-                        + " characters long; at most " + limit, Map.of("field", name), null);
+                throw new FinoraException(
+                        ErrorReason.FIELD_TOO_LONG,
+                        name + " is " + s.length() + " characters long; at most " + limit,
+                        Map.of("field", name),
+                        null);
             }
             for (int k = 0; k < s.length(); k++) {
                 char c = s.charAt(k);
                 if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
-                    throw new FinoraException(ErrorReason.FIELD_INVALID_CHARACTERS, name
-                            + " contains a NUL or another control character", Map.of("field", name), null);
+                    throw new FinoraException(
+                            ErrorReason.FIELD_INVALID_CHARACTERS,
+                            name + " contains a NUL or another control character",
+                            Map.of("field", name),
+                            null);
                 }
             }
         } else if (value instanceof Message m) {

@@ -61,8 +61,9 @@ public final class ServerTransport {
                 builder.trustManager(tls.clientCaFile().get().toFile())
                         .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
             }
-            log.info("gRPC is served over TLS{}", tls.clientCaFile().isPresent()
-                    ? " and requires client certificates (mutual TLS)" : "");
+            log.info(
+                    "gRPC is served over TLS{}",
+                    tls.clientCaFile().isPresent() ? " and requires client certificates (mutual TLS)" : "");
             return builder.build();
         } catch (IOException e) {
             throw new UncheckedIOException("Could not read the TLS certificate, key or client CA", e);

@@ -82,7 +82,8 @@ public final class StatusMappingInterceptor implements ServerInterceptor {
     /** Maps any throwable to the status and trailers a client receives. */
     public static StatusRuntimeException toStatus(Throwable t) {
         if (isMalformedRequest(t)) {
-            return build(ErrorReason.INVALID_ARGUMENT,
+            return build(
+                    ErrorReason.INVALID_ARGUMENT,
                     "The request is not a well-formed protobuf message of this RPC (e.g. a string that is not UTF-8)",
                     null);
         }
@@ -97,8 +98,10 @@ public final class StatusMappingInterceptor implements ServerInterceptor {
         }
         if (isDatabaseUnreachable(t)) {
             log.warn("Database unreachable during a call: {}", t.toString());
-            return build(ErrorReason.DATABASE_UNAVAILABLE,
-                    "The database is unavailable right now; nothing was changed. Try again shortly.", null);
+            return build(
+                    ErrorReason.DATABASE_UNAVAILABLE,
+                    "The database is unavailable right now; nothing was changed. Try again shortly.",
+                    null);
         }
         String ref = UUID.randomUUID().toString();
         log.error("Unexpected failure, reference {}", ref, t);
@@ -115,8 +118,10 @@ public final class StatusMappingInterceptor implements ServerInterceptor {
                 .setMessage(description)
                 .addDetails(Any.pack(info.build()));
         if (fe != null && fe.retryDelay().isPresent()) {
-            status.addDetails(Any.pack(RetryInfo.newBuilder().setRetryDelay(
-                    com.google.protobuf.Duration.newBuilder().setSeconds(fe.retryDelay().get().toSeconds())).build()));
+            status.addDetails(Any.pack(RetryInfo.newBuilder()
+                    .setRetryDelay(com.google.protobuf.Duration.newBuilder()
+                            .setSeconds(fe.retryDelay().get().toSeconds()))
+                    .build()));
         }
         return StatusProto.toStatusRuntimeException(status.build());
     }
@@ -136,7 +141,9 @@ public final class StatusMappingInterceptor implements ServerInterceptor {
             if (c instanceof SQLTransientConnectionException) {
                 return true;
             }
-            if (c instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+            if (c instanceof SQLException sql
+                    && sql.getSQLState() != null
+                    && sql.getSQLState().startsWith("08")) {
                 return true;
             }
         }

@@ -22,11 +22,17 @@ public final class UsdMoney {
         }
         BigDecimal units = amount.setScale(0, RoundingMode.DOWN);
         int nanos = amount.subtract(units).multiply(BILLION).intValueExact();
-        return Money.newBuilder().setCurrencyCode("USD").setUnits(units.longValueExact()).setNanos(nanos).build();
+        return Money.newBuilder()
+                .setCurrencyCode("USD")
+                .setUnits(units.longValueExact())
+                .setNanos(nanos)
+                .build();
     }
 
     /** Back to a BigDecimal (tests and projections). */
     public static BigDecimal toBigDecimal(Money money) {
-        return BigDecimal.valueOf(money.getUnits()).add(BigDecimal.valueOf(money.getNanos(), 9)).stripTrailingZeros();
+        return BigDecimal.valueOf(money.getUnits())
+                .add(BigDecimal.valueOf(money.getNanos(), 9))
+                .stripTrailingZeros();
     }
 }

@@ -28,19 +28,44 @@ import org.jooq.impl.SQLDataType;
 public final class ConnectionRepository {
 
     /** A connection as the rest of the server sees it; {@code ledgerId} is the history it feeds. */
-    public record ConnectionRow(UUID id, UUID tenantId, UUID ledgerId, String provider, String organizationId,
-            String organizationName, ConnectionStatus status, String statusReason, String statusDetail, String keyHint,
-            OffsetDateTime createdAt, OffsetDateTime credentialUpdatedAt, OffsetDateTime nextSyncAt,
-            OffsetDateTime leaseExpiresAt, OffsetDateTime lastSyncEndedAt, String lastSyncOutcome,
+    public record ConnectionRow(
+            UUID id,
+            UUID tenantId,
+            UUID ledgerId,
+            String provider,
+            String organizationId,
+            String organizationName,
+            ConnectionStatus status,
+            String statusReason,
+            String statusDetail,
+            String keyHint,
+            OffsetDateTime createdAt,
+            OffsetDateTime credentialUpdatedAt,
+            OffsetDateTime nextSyncAt,
+            OffsetDateTime leaseExpiresAt,
+            OffsetDateTime lastSyncEndedAt,
+            String lastSyncOutcome,
             OffsetDateTime refreshRequestedAt) {}
 
     /** A running sync's progress. */
     record Progress(int daysDone, int daysTotal) {}
 
     /** One sync run; the provider fields say what Anthropic answered to a failed request. */
-    record SyncRunRow(UUID id, LocalDate windowStart, LocalDate windowEnd, OffsetDateTime startedAt,
-            OffsetDateTime endedAt, int pages, long rows, int daysDone, int daysTotal, String outcome,
-            String errorReason, String errorDetail, String providerRequestId, String providerMessage,
+    record SyncRunRow(
+            UUID id,
+            LocalDate windowStart,
+            LocalDate windowEnd,
+            OffsetDateTime startedAt,
+            OffsetDateTime endedAt,
+            int pages,
+            long rows,
+            int daysDone,
+            int daysTotal,
+            String outcome,
+            String errorReason,
+            String errorDetail,
+            String providerRequestId,
+            String providerMessage,
             String reconciliation) {}
 
     /**
@@ -49,14 +74,14 @@ public final class ConnectionRepository {
      */
     record AnalyticsCheck(String status, String detail, OffsetDateTime checkedAt) {}
 
-
     /** Records an analytics check; {@code status} AVAILABLE or REFUSED. */
-    public void recordAnalyticsCheck(DSLContext tx, UUID connectionId, String status, String detail,
-            OffsetDateTime at) {
+    public void recordAnalyticsCheck(
+            DSLContext tx, UUID connectionId, String status, String detail, OffsetDateTime at) {
         tx.update(CONNECTION)
                 .set(CONNECTION.ANALYTICS_STATUS, status)
-                .set(CONNECTION.ANALYTICS_DETAIL, detail == null ? null
-                        : detail.length() > 500 ? detail.substring(0, 499) + "…" : detail)
+                .set(
+                        CONNECTION.ANALYTICS_DETAIL,
+                        detail == null ? null : detail.length() > 500 ? detail.substring(0, 499) + "…" : detail)
                 .set(CONNECTION.ANALYTICS_CHECKED_AT, at)
                 .where(CONNECTION.CONNECTION_ID.eq(connectionId))
                 .execute();
@@ -69,8 +94,12 @@ public final class ConnectionRepository {
      * A connection with what its list entry shows beside it: the analytics check, the running sync's
      * progress, the last day its ledger holds and why its last sync failed (empty when it did not).
      */
-    record ConnectionDetail(ConnectionRow row, AnalyticsCheck analytics, Optional<Progress> progress,
-            Optional<LocalDate> completeThrough, Optional<LastFailure> lastFailure) {}
+    record ConnectionDetail(
+            ConnectionRow row,
+            AnalyticsCheck analytics,
+            Optional<Progress> progress,
+            Optional<LocalDate> completeThrough,
+            Optional<LastFailure> lastFailure) {}
 
     /**
      * The tenant's live connections with their details, oldest first, in one query ({@code only}: just
@@ -78,15 +107,25 @@ public final class ConnectionRepository {
      */
     List<ConnectionDetail> details(DSLContext dsl, UUID tenantId, UUID only) {
         SyncRun running = SYNC_RUN.as("running");
-        var progress = DSL.select(running.DAYS_DONE, running.DAYS_TOTAL).from(running)
-                .where(running.CONNECTION_ID.eq(CONNECTION.CONNECTION_ID)).and(running.OUTCOME.eq("RUNNING"))
-                .orderBy(running.STARTED_AT.desc()).limit(1).asTable("progress");
+        var progress = DSL.select(running.DAYS_DONE, running.DAYS_TOTAL)
+                .from(running)
+                .where(running.CONNECTION_ID.eq(CONNECTION.CONNECTION_ID))
+                .and(running.OUTCOME.eq("RUNNING"))
+                .orderBy(running.STARTED_AT.desc())
+                .limit(1)
+                .asTable("progress");
         SyncRun finished = SYNC_RUN.as("finished");
-        var last = DSL.select(finished.OUTCOME, finished.ERROR_REASON, finished.ERROR_DETAIL).from(finished)
-                .where(finished.CONNECTION_ID.eq(CONNECTION.CONNECTION_ID)).and(finished.OUTCOME.ne("RUNNING"))
-                .orderBy(finished.ENDED_AT.desc(), finished.STARTED_AT.desc()).limit(1).asTable("last_run");
-        Field<LocalDate> complete = DSL.field(DSL.select(DSL.max(COST_DAY.DAY)).from(COST_DAY)
-                .where(COST_DAY.LEDGER_ID.eq(CONNECTION.LEDGER_ID))).as("complete_through");
+        var last = DSL.select(finished.OUTCOME, finished.ERROR_REASON, finished.ERROR_DETAIL)
+                .from(finished)
+                .where(finished.CONNECTION_ID.eq(CONNECTION.CONNECTION_ID))
+                .and(finished.OUTCOME.ne("RUNNING"))
+                .orderBy(finished.ENDED_AT.desc(), finished.STARTED_AT.desc())
+                .limit(1)
+                .asTable("last_run");
+        Field<LocalDate> complete = DSL.field(DSL.select(DSL.max(COST_DAY.DAY))
+                        .from(COST_DAY)
+                        .where(COST_DAY.LEDGER_ID.eq(CONNECTION.LEDGER_ID)))
+                .as("complete_through");
         Field<Integer> daysDone = progress.field(running.DAYS_DONE);
         Field<Integer> daysTotal = progress.field(running.DAYS_TOTAL);
         Field<String> lastOutcome = last.field(finished.OUTCOME);
@@ -104,10 +143,12 @@ public final class ConnectionRepository {
                 .orderBy(CONNECTION.CREATED_AT, CONNECTION.CONNECTION_ID)
                 .fetch(r -> {
                     ConnectionRecord c = r.into(CONNECTION);
-                    return new ConnectionDetail(toRow(c),
-                            new AnalyticsCheck(c.getAnalyticsStatus(), c.getAnalyticsDetail(),
-                                    c.getAnalyticsCheckedAt()),
-                            r.get(daysDone) == null ? Optional.empty()
+                    return new ConnectionDetail(
+                            toRow(c),
+                            new AnalyticsCheck(
+                                    c.getAnalyticsStatus(), c.getAnalyticsDetail(), c.getAnalyticsCheckedAt()),
+                            r.get(daysDone) == null
+                                    ? Optional.empty()
                                     : Optional.of(new Progress(r.get(daysDone), r.get(daysTotal))),
                             Optional.ofNullable(r.get(complete)),
                             "FAILED".equals(r.get(lastOutcome))
@@ -117,11 +158,24 @@ public final class ConnectionRepository {
     }
 
     static ConnectionRow toRow(ConnectionRecord r) {
-        return new ConnectionRow(r.getConnectionId(), r.getTenantId(), r.getLedgerId(), r.getProvider(),
+        return new ConnectionRow(
+                r.getConnectionId(),
+                r.getTenantId(),
+                r.getLedgerId(),
+                r.getProvider(),
                 r.getExternalOrgId(),
-                r.getExternalOrgName(), r.getStatus(), r.getStatusReason(), r.getStatusDetail(), r.getKeyHint(),
-                r.getCreatedAt(), r.getCredentialUpdatedAt(), r.getNextSyncAt(), r.getLeaseExpiresAt(),
-                r.getLastSyncEndedAt(), r.getLastSyncOutcome(), r.getRefreshRequestedAt());
+                r.getExternalOrgName(),
+                r.getStatus(),
+                r.getStatusReason(),
+                r.getStatusDetail(),
+                r.getKeyHint(),
+                r.getCreatedAt(),
+                r.getCredentialUpdatedAt(),
+                r.getNextSyncAt(),
+                r.getLeaseExpiresAt(),
+                r.getLastSyncEndedAt(),
+                r.getLastSyncOutcome(),
+                r.getRefreshRequestedAt());
     }
 
     /** A live (not removed) connection of the tenant. */
@@ -135,8 +189,8 @@ public final class ConnectionRepository {
     }
 
     /** The database's clock: replicas judge each other's heartbeats by this one clock, whatever their own say. */
-    public static final Field<OffsetDateTime> DB_NOW = DSL.field("clock_timestamp()",
-            SQLDataType.TIMESTAMPWITHTIMEZONE);
+    public static final Field<OffsetDateTime> DB_NOW =
+            DSL.field("clock_timestamp()", SQLDataType.TIMESTAMPWITHTIMEZONE);
 
     /**
      * Whether a connection's lease is free: it ran out ({@code lease_expires_at}, the backstop for a
@@ -145,17 +199,28 @@ public final class ConnectionRepository {
      * existed) lasts until it runs out.
      */
     public static Condition leaseFree(OffsetDateTime now) {
-        return CONNECTION.LEASE_EXPIRES_AT.isNull()
+        return CONNECTION
+                .LEASE_EXPIRES_AT
+                .isNull()
                 .or(CONNECTION.LEASE_EXPIRES_AT.le(now))
-                .or(CONNECTION.LEASE_SESSION.isNotNull().andNotExists(DSL.selectOne().from(SYNC_REPLICA)
-                        .where(SYNC_REPLICA.SESSION_ID.eq(CONNECTION.LEASE_SESSION))
-                        .and(SYNC_REPLICA.EXPIRES_AT.gt(DB_NOW))));
+                .or(CONNECTION
+                        .LEASE_SESSION
+                        .isNotNull()
+                        .andNotExists(DSL.selectOne()
+                                .from(SYNC_REPLICA)
+                                .where(SYNC_REPLICA.SESSION_ID.eq(CONNECTION.LEASE_SESSION))
+                                .and(SYNC_REPLICA.EXPIRES_AT.gt(DB_NOW))));
     }
 
     /** Whether a sync of the connection runs now: a replica holds a lease that is not {@link #leaseFree free}. */
     boolean syncRunning(DSLContext tx, UUID connectionId, OffsetDateTime now) {
-        return tx.fetchExists(CONNECTION, CONNECTION.CONNECTION_ID.eq(connectionId)
-                .and(CONNECTION.LEASE_TOKEN.isNotNull()).andNot(leaseFree(now)));
+        return tx.fetchExists(
+                CONNECTION,
+                CONNECTION
+                        .CONNECTION_ID
+                        .eq(connectionId)
+                        .and(CONNECTION.LEASE_TOKEN.isNotNull())
+                        .andNot(leaseFree(now)));
     }
 
     /** Same as {@link #findLive} but locks the row for the rest of the transaction. */
@@ -196,8 +261,10 @@ public final class ConnectionRepository {
                 .doUpdate()
                 .set(LEDGER.EXTERNAL_ORG_NAME, orgName)
                 .execute();
-        return tx.select(LEDGER.LEDGER_ID).from(LEDGER)
-                .where(LEDGER.TENANT_ID.eq(tenantId)).and(LEDGER.PROVIDER.eq(provider))
+        return tx.select(LEDGER.LEDGER_ID)
+                .from(LEDGER)
+                .where(LEDGER.TENANT_ID.eq(tenantId))
+                .and(LEDGER.PROVIDER.eq(provider))
                 .and(LEDGER.EXTERNAL_ORG_ID.eq(orgId))
                 .fetchSingle(LEDGER.LEDGER_ID);
     }
@@ -224,15 +291,23 @@ public final class ConnectionRepository {
     }
 
     /** Swaps the credential and reactivates the connection; one statement each, in the caller's transaction. */
-    void replaceCredential(DSLContext tx, UUID connectionId, byte[] ciphertext, String keyHint, String orgName,
-            OffsetDateTime now, boolean dueNow) {
+    void replaceCredential(
+            DSLContext tx,
+            UUID connectionId,
+            byte[] ciphertext,
+            String keyHint,
+            String orgName,
+            OffsetDateTime now,
+            boolean dueNow) {
         tx.update(CREDENTIAL)
                 .set(CREDENTIAL.CIPHERTEXT, ciphertext)
                 .set(CREDENTIAL.CREATED_AT, now)
                 .where(CREDENTIAL.CONNECTION_ID.eq(connectionId))
                 .execute();
-        tx.update(LEDGER).set(LEDGER.EXTERNAL_ORG_NAME, orgName)
-                .where(LEDGER.LEDGER_ID.eq(tx.select(CONNECTION.LEDGER_ID).from(CONNECTION)
+        tx.update(LEDGER)
+                .set(LEDGER.EXTERNAL_ORG_NAME, orgName)
+                .where(LEDGER.LEDGER_ID.eq(tx.select(CONNECTION.LEDGER_ID)
+                        .from(CONNECTION)
                         .where(CONNECTION.CONNECTION_ID.eq(connectionId))))
                 .execute();
         var update = tx.update(CONNECTION)
@@ -251,7 +326,9 @@ public final class ConnectionRepository {
 
     /** Deletes the credential row and marks the connection removed; cost rows stay. */
     void remove(DSLContext tx, UUID connectionId, OffsetDateTime now) {
-        tx.deleteFrom(CREDENTIAL).where(CREDENTIAL.CONNECTION_ID.eq(connectionId)).execute();
+        tx.deleteFrom(CREDENTIAL)
+                .where(CREDENTIAL.CONNECTION_ID.eq(connectionId))
+                .execute();
         tx.update(CONNECTION)
                 .set(CONNECTION.STATUS, ConnectionStatus.REMOVED)
                 .set(CONNECTION.REMOVED_AT, now)
@@ -273,23 +350,34 @@ public final class ConnectionRepository {
 
     /** The stored ciphertext of a live connection's key. */
     Optional<byte[]> ciphertext(DSLContext dsl, UUID connectionId) {
-        return dsl.select(CREDENTIAL.CIPHERTEXT).from(CREDENTIAL)
+        return dsl.select(CREDENTIAL.CIPHERTEXT)
+                .from(CREDENTIAL)
                 .where(CREDENTIAL.CONNECTION_ID.eq(connectionId))
                 .fetchOptional(CREDENTIAL.CIPHERTEXT);
     }
-
-
-
 
     /** Sync runs of a connection, newest first, from {@code offset}. */
     List<SyncRunRow> syncRuns(DSLContext dsl, UUID connectionId, int offset, int limit) {
         return dsl.selectFrom(SYNC_RUN)
                 .where(SYNC_RUN.CONNECTION_ID.eq(connectionId))
                 .orderBy(SYNC_RUN.STARTED_AT.desc(), SYNC_RUN.SYNC_RUN_ID)
-                .offset(offset).limit(limit)
-                .fetch(r -> new SyncRunRow(r.getSyncRunId(), r.getWindowStart(), r.getWindowEnd(), r.getStartedAt(),
-                        r.getEndedAt(), r.getPages(), r.getRowsWritten(), r.getDaysDone(), r.getDaysTotal(),
-                        r.getOutcome(), r.getErrorReason(), r.getErrorDetail(), r.getProviderRequestId(),
-                        r.getProviderMessage(), r.getReconciliation()));
+                .offset(offset)
+                .limit(limit)
+                .fetch(r -> new SyncRunRow(
+                        r.getSyncRunId(),
+                        r.getWindowStart(),
+                        r.getWindowEnd(),
+                        r.getStartedAt(),
+                        r.getEndedAt(),
+                        r.getPages(),
+                        r.getRowsWritten(),
+                        r.getDaysDone(),
+                        r.getDaysTotal(),
+                        r.getOutcome(),
+                        r.getErrorReason(),
+                        r.getErrorDetail(),
+                        r.getProviderRequestId(),
+                        r.getProviderMessage(),
+                        r.getReconciliation()));
     }
 }

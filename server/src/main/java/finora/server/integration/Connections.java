@@ -60,8 +60,13 @@ public final class Connections {
     private final ExecutorService keyChecks = Executors.newVirtualThreadPerTaskExecutor();
 
     /** Creates the service. */
-    public Connections(DSLContext dsl, ConnectionRepository repository, CredentialCipher cipher,
-            List<ProviderCosts> providers, AuditLog audit, Clock clock) {
+    public Connections(
+            DSLContext dsl,
+            ConnectionRepository repository,
+            CredentialCipher cipher,
+            List<ProviderCosts> providers,
+            AuditLog audit,
+            Clock clock) {
         providers.forEach(p -> this.providers.put(p.provider(), p));
         this.dsl = dsl;
         this.repository = repository;
@@ -79,8 +84,8 @@ public final class Connections {
     public ProviderCosts provider(String name) {
         ProviderCosts p = providers.get(name);
         if (p == null) {
-            throw new FinoraException(ErrorReason.INVALID_ARGUMENT, "Choose a provider: "
-                    + String.join(", ", providers.keySet()));
+            throw new FinoraException(
+                    ErrorReason.INVALID_ARGUMENT, "Choose a provider: " + String.join(", ", providers.keySet()));
         }
         return p;
     }
@@ -102,7 +107,9 @@ public final class Connections {
         String key = provider.checkKeyFormat(rawKey);
         Checked checked = verify(provider, key, limit);
         Organization org = checked.organization();
-        if (repository.findLiveByOrganization(dsl, caller.tenantId(), name, org.id()).isPresent()) {
+        if (repository
+                .findLiveByOrganization(dsl, caller.tenantId(), name, org.id())
+                .isPresent()) {
             throw alreadyConnected(provider, org);
         }
         OffsetDateTime now = now();
@@ -113,11 +120,32 @@ public final class Connections {
             row = dsl.transactionResult(c -> {
                 // The organization's history, kept from an earlier connection, or a new one.
                 UUID ledger = repository.ledger(c.dsl(), caller.tenantId(), name, org.id(), org.name(), now);
-                ConnectionRow r = new ConnectionRow(id, caller.tenantId(), ledger, name, org.id(), org.name(),
-                        ConnectionStatus.ACTIVE, null, null, provider.keyHint(key), now, now, now, null, null, null, null);
+                ConnectionRow r = new ConnectionRow(
+                        id,
+                        caller.tenantId(),
+                        ledger,
+                        name,
+                        org.id(),
+                        org.name(),
+                        ConnectionStatus.ACTIVE,
+                        null,
+                        null,
+                        provider.keyHint(key),
+                        now,
+                        now,
+                        now,
+                        null,
+                        null,
+                        null,
+                        null);
                 repository.insert(c.dsl(), r, ciphertext);
                 recordLevel(c.dsl(), id, checked.level(), now);
-                audit.record(c.dsl(), caller.tenantId(), caller.subject(), "credential.connect", id.toString(),
+                audit.record(
+                        c.dsl(),
+                        caller.tenantId(),
+                        caller.subject(),
+                        "credential.connect",
+                        id.toString(),
                         provider.displayName() + " organization " + org.name() + " (" + org.id() + "), key "
                                 + r.keyHint());
                 return r;
@@ -125,8 +153,12 @@ public final class Connections {
         } catch (IntegrityConstraintViolationException e) {
             throw alreadyConnected(provider, org); // a concurrent connect of the same organization won
         }
-        log.info("Tenant {} connected {} organization {} as connection {}", caller.tenantId(), provider.displayName(),
-                org.id(), id);
+        log.info(
+                "Tenant {} connected {} organization {} as connection {}",
+                caller.tenantId(),
+                provider.displayName(),
+                org.id(),
+                id);
         return get(caller, row.id());
     }
 
@@ -136,15 +168,15 @@ public final class Connections {
     }
 
     /** Rotates a connection's key; the new key must belong to the same organization; nothing is saved past {@code limit}. */
-    ConnectionDetail updateCredential(Principal caller, UUID connectionId, String rawKey,
-            KeyCheckLimit limit) {
+    ConnectionDetail updateCredential(Principal caller, UUID connectionId, String rawKey, KeyCheckLimit limit) {
         ConnectionRow current = live(caller, connectionId);
         ProviderCosts provider = provider(current.provider());
         String key = provider.checkKeyFormat(rawKey);
         Checked checked = verify(provider, key, limit);
         Organization org = checked.organization();
         if (!org.id().equals(current.organizationId())) {
-            throw new FinoraException(ErrorReason.ORGANIZATION_MISMATCH,
+            throw new FinoraException(
+                    ErrorReason.ORGANIZATION_MISMATCH,
                     "This key belongs to the " + provider.displayName() + " organization \"" + org.name()
                             + "\", but this connection is "
                             + "for \"" + current.organizationName() + "\". Paste an Admin key of \""
@@ -153,12 +185,18 @@ public final class Connections {
         byte[] ciphertext = cipher.encrypt(key, caller.tenantId(), connectionId);
         String hint = provider.keyHint(key);
         dsl.transaction(c -> {
-            ConnectionRow locked = repository.lockLive(c.dsl(), caller.tenantId(), connectionId)
+            ConnectionRow locked = repository
+                    .lockLive(c.dsl(), caller.tenantId(), connectionId)
                     .orElseThrow(() -> notFound(connectionId));
             boolean dueNow = locked.status() == ConnectionStatus.NEEDS_ATTENTION;
             repository.replaceCredential(c.dsl(), connectionId, ciphertext, hint, org.name(), now(), dueNow);
             recordLevel(c.dsl(), connectionId, checked.level(), now());
-            audit.record(c.dsl(), caller.tenantId(), caller.subject(), "credential.rotate", connectionId.toString(),
+            audit.record(
+                    c.dsl(),
+                    caller.tenantId(),
+                    caller.subject(),
+                    "credential.rotate",
+                    connectionId.toString(),
                     "key " + locked.keyHint() + " replaced by " + hint);
         });
         log.info("Tenant {} rotated the key of connection {}", caller.tenantId(), connectionId);
@@ -168,10 +206,16 @@ public final class Connections {
     /** Removes a connection: deletes its credential, stops its syncs, keeps its cost history. */
     void delete(Principal caller, UUID connectionId) {
         dsl.transaction(c -> {
-            ConnectionRow locked = repository.lockLive(c.dsl(), caller.tenantId(), connectionId)
+            ConnectionRow locked = repository
+                    .lockLive(c.dsl(), caller.tenantId(), connectionId)
                     .orElseThrow(() -> notFound(connectionId));
             repository.remove(c.dsl(), connectionId, now());
-            audit.record(c.dsl(), caller.tenantId(), caller.subject(), "credential.remove", connectionId.toString(),
+            audit.record(
+                    c.dsl(),
+                    caller.tenantId(),
+                    caller.subject(),
+                    "credential.remove",
+                    connectionId.toString(),
                     provider(locked.provider()).displayName() + " organization " + locked.organizationName()
                             + "; cost history kept");
         });
@@ -182,19 +226,23 @@ public final class Connections {
     ConnectionDetail refresh(Principal caller, UUID connectionId) {
         OffsetDateTime now = now();
         dsl.transaction(c -> {
-            ConnectionRow locked = repository.lockLive(c.dsl(), caller.tenantId(), connectionId)
+            ConnectionRow locked = repository
+                    .lockLive(c.dsl(), caller.tenantId(), connectionId)
                     .orElseThrow(() -> notFound(connectionId));
             if (repository.syncRunning(c.dsl(), connectionId, now)) {
-                throw new FinoraException(ErrorReason.SYNC_IN_PROGRESS,
+                throw new FinoraException(
+                        ErrorReason.SYNC_IN_PROGRESS,
                         "A sync of this connection is running; its progress shows on the connection");
             }
             if (locked.refreshRequestedAt() != null
                     && locked.refreshRequestedAt().plus(REFRESH_SPACING).isAfter(now)) {
-                throw new FinoraException(ErrorReason.SYNC_IN_PROGRESS,
+                throw new FinoraException(
+                        ErrorReason.SYNC_IN_PROGRESS,
                         "A refresh was requested less than a minute ago; try again shortly");
             }
             if (locked.status() == ConnectionStatus.NEEDS_ATTENTION) {
-                throw new FinoraException(ErrorReason.KEY_REJECTED,
+                throw new FinoraException(
+                        ErrorReason.KEY_REJECTED,
                         "Syncs are stopped until the key is updated: " + locked.statusDetail());
             }
             repository.requestRefresh(c.dsl(), connectionId, now);
@@ -204,7 +252,8 @@ public final class Connections {
 
     /** A live connection of the caller's tenant with its details, or CONNECTION_NOT_FOUND. */
     ConnectionDetail get(Principal caller, UUID connectionId) {
-        return repository.details(dsl, caller.tenantId(), connectionId).stream().findFirst()
+        return repository.details(dsl, caller.tenantId(), connectionId).stream()
+                .findFirst()
                 .orElseThrow(() -> notFound(connectionId));
     }
 
@@ -225,8 +274,8 @@ public final class Connections {
         live(caller, connectionId); // tenant check
         PageRequest page = PageRequest.of(pageToken, pageSize, 20, 100, connectionId);
         List<SyncRunRow> runs = repository.syncRuns(dsl, connectionId, page.offset(), page.size() + 1);
-        return new SyncRunPage(runs.subList(0, Math.min(page.size(), runs.size())),
-                page.next(page.size(), runs.size() > page.size()));
+        return new SyncRunPage(
+                runs.subList(0, Math.min(page.size(), runs.size())), page.next(page.size(), runs.size() > page.size()));
     }
 
     /** Parses a connection id; malformed ids are unknown ids. */
@@ -260,19 +309,24 @@ public final class Connections {
         try {
             while (true) {
                 if (limit.callerGone().getAsBoolean()) {
-                    throw new FinoraException(ErrorReason.PROVIDER_UNAVAILABLE,
+                    throw new FinoraException(
+                            ErrorReason.PROVIDER_UNAVAILABLE,
                             "The caller stopped waiting for the key check; nothing was saved");
                 }
                 long left = end - System.nanoTime();
                 if (left <= 0) {
-                    throw new FinoraException(ErrorReason.PROVIDER_UNAVAILABLE, costs.displayName()
-                            + " did not confirm the key "
-                            + "within " + limit.timeLeft().toSeconds() + " s; nothing was saved. Try again in a few minutes.");
+                    throw new FinoraException(
+                            ErrorReason.PROVIDER_UNAVAILABLE,
+                            costs.displayName()
+                                    + " did not confirm the key "
+                                    + "within " + limit.timeLeft().toSeconds()
+                                    + " s; nothing was saved. Try again in a few minutes.");
                 }
                 try {
                     Checked org = check.get(Math.min(left, 100_000_000L), TimeUnit.NANOSECONDS);
                     if (limit.callerGone().getAsBoolean()) {
-                        throw new FinoraException(ErrorReason.PROVIDER_UNAVAILABLE,
+                        throw new FinoraException(
+                                ErrorReason.PROVIDER_UNAVAILABLE,
                                 "The caller stopped waiting for the key check; nothing was saved");
                     }
                     return org;
@@ -287,7 +341,8 @@ public final class Connections {
             throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new FinoraException(ErrorReason.PROVIDER_UNAVAILABLE, "The key check was interrupted; nothing was saved");
+            throw new FinoraException(
+                    ErrorReason.PROVIDER_UNAVAILABLE, "The key check was interrupted; nothing was saved");
         } finally {
             check.cancel(true);
         }
@@ -300,8 +355,8 @@ public final class Connections {
         switch (level) {
             case ProviderCosts.Detailed d -> repository.recordAnalyticsCheck(tx, connectionId, "AVAILABLE", null, at);
             case ProviderCosts.WorkspaceOnly w ->
-                    repository.recordAnalyticsCheck(tx, connectionId, "REFUSED", w.reason(), at);
-            case null -> { }
+                repository.recordAnalyticsCheck(tx, connectionId, "REFUSED", w.reason(), at);
+            case null -> {}
         }
     }
 
@@ -313,13 +368,15 @@ public final class Connections {
     }
 
     private static FinoraException alreadyConnected(ProviderCosts provider, Organization org) {
-        return new FinoraException(ErrorReason.ALREADY_CONNECTED,
+        return new FinoraException(
+                ErrorReason.ALREADY_CONNECTED,
                 "The " + provider.displayName() + " organization \"" + org.name() + "\" is already connected. To use "
                         + "a new key, choose Update on its row.");
     }
 
     private static FinoraException notFound(UUID id) {
-        return new FinoraException(ErrorReason.CONNECTION_NOT_FOUND,
+        return new FinoraException(
+                ErrorReason.CONNECTION_NOT_FOUND,
                 "No connection " + (id == null ? "with that id" : id) + " in your organization");
     }
 

@@ -4,10 +4,10 @@ import static finora.server.grpc.ProtoValues.date;
 import static finora.server.grpc.ProtoValues.respond;
 import static finora.server.grpc.ProtoValues.timestamp;
 
-import finora.api.v1.Connection;
-import finora.api.v1.ConnectionStatus;
 import finora.api.v1.ConnectProviderRequest;
 import finora.api.v1.ConnectProviderResponse;
+import finora.api.v1.Connection;
+import finora.api.v1.ConnectionStatus;
 import finora.api.v1.DeleteConnectionRequest;
 import finora.api.v1.DeleteConnectionResponse;
 import finora.api.v1.GetConnectionRequest;
@@ -64,19 +64,28 @@ public final class IntegrationGrpcService extends IntegrationServiceGrpc.Integra
     public void connectProvider(ConnectProviderRequest request, StreamObserver<ConnectProviderResponse> response) {
         String provider = finora.server.grpc.ProtoValues.providerName(request.getProvider());
         if (provider == null) {
-            throw new FinoraException(ErrorReason.INVALID_ARGUMENT,
-                    "Choose a provider: PROVIDER_ANTHROPIC or PROVIDER_OPENAI");
+            throw new FinoraException(
+                    ErrorReason.INVALID_ARGUMENT, "Choose a provider: PROVIDER_ANTHROPIC or PROVIDER_OPENAI");
         }
-        ConnectionDetail row = connections.connect(Principal.current(), provider, request.getAdminApiKey(),
-                KeyCheckLimit.ofCurrentCall());
-        respond(response, ConnectProviderResponse.newBuilder().setConnection(toProto(row)).build());
+        ConnectionDetail row = connections.connect(
+                Principal.current(), provider, request.getAdminApiKey(), KeyCheckLimit.ofCurrentCall());
+        respond(
+                response,
+                ConnectProviderResponse.newBuilder().setConnection(toProto(row)).build());
     }
 
     @Override
     public void updateCredential(UpdateCredentialRequest request, StreamObserver<UpdateCredentialResponse> response) {
-        ConnectionDetail row = connections.updateCredential(Principal.current(),
-                Connections.parseId(request.getConnectionId()), request.getAdminApiKey(), KeyCheckLimit.ofCurrentCall());
-        respond(response, UpdateCredentialResponse.newBuilder().setConnection(toProto(row)).build());
+        ConnectionDetail row = connections.updateCredential(
+                Principal.current(),
+                Connections.parseId(request.getConnectionId()),
+                request.getAdminApiKey(),
+                KeyCheckLimit.ofCurrentCall());
+        respond(
+                response,
+                UpdateCredentialResponse.newBuilder()
+                        .setConnection(toProto(row))
+                        .build());
     }
 
     @Override
@@ -97,20 +106,29 @@ public final class IntegrationGrpcService extends IntegrationServiceGrpc.Integra
     @Override
     public void getConnection(GetConnectionRequest request, StreamObserver<GetConnectionResponse> response) {
         ConnectionDetail row = connections.get(Principal.current(), Connections.parseId(request.getConnectionId()));
-        respond(response, GetConnectionResponse.newBuilder().setConnection(toProto(row)).build());
+        respond(
+                response,
+                GetConnectionResponse.newBuilder().setConnection(toProto(row)).build());
     }
 
     @Override
-    public void refreshConnection(RefreshConnectionRequest request,
-            StreamObserver<RefreshConnectionResponse> response) {
+    public void refreshConnection(
+            RefreshConnectionRequest request, StreamObserver<RefreshConnectionResponse> response) {
         ConnectionDetail row = connections.refresh(Principal.current(), Connections.parseId(request.getConnectionId()));
-        respond(response, RefreshConnectionResponse.newBuilder().setConnection(toProto(row)).build());
+        respond(
+                response,
+                RefreshConnectionResponse.newBuilder()
+                        .setConnection(toProto(row))
+                        .build());
     }
 
     @Override
     public void listSyncRuns(ListSyncRunsRequest request, StreamObserver<ListSyncRunsResponse> response) {
-        Connections.SyncRunPage page = connections.syncRuns(Principal.current(),
-                Connections.parseId(request.getConnectionId()), request.getPageToken(), request.getPageSize());
+        Connections.SyncRunPage page = connections.syncRuns(
+                Principal.current(),
+                Connections.parseId(request.getConnectionId()),
+                request.getPageToken(),
+                request.getPageSize());
         var builder = ListSyncRunsResponse.newBuilder().setNextPageToken(page.nextPageToken());
         page.runs().forEach(run -> builder.addSyncRuns(toProto(run)));
         respond(response, builder.build());
@@ -149,15 +167,17 @@ public final class IntegrationGrpcService extends IntegrationServiceGrpc.Integra
         var analytics = detail.analytics();
         switch (analytics.status()) {
             case "AVAILABLE" -> b.setDataLevel(finora.api.v1.DataLevel.DATA_LEVEL_API_KEY_AND_USER);
-            case "REFUSED" -> b.setDataLevel(finora.api.v1.DataLevel.DATA_LEVEL_WORKSPACE)
-                    .setDataLevelDetail(analytics.detail() == null ? "" : analytics.detail());
-            default -> { }
+            case "REFUSED" ->
+                b.setDataLevel(finora.api.v1.DataLevel.DATA_LEVEL_WORKSPACE)
+                        .setDataLevelDetail(analytics.detail() == null ? "" : analytics.detail());
+            default -> {}
         }
         if (analytics.checkedAt() != null) {
             b.setDataLevelCheckTime(timestamp(analytics.checkedAt()));
         }
-        detail.progress().ifPresent(p -> b.setProgress(SyncProgress.newBuilder().setDaysDone(p.daysDone())
-                        .setDaysTotal(p.daysTotal())));
+        detail.progress()
+                .ifPresent(p -> b.setProgress(
+                        SyncProgress.newBuilder().setDaysDone(p.daysDone()).setDaysTotal(p.daysTotal())));
         detail.completeThrough().ifPresent(d -> b.setCompleteThrough(date(d)));
         detail.lastFailure().ifPresent(f -> {
             if (f.reason() != null) {
@@ -179,15 +199,19 @@ public final class IntegrationGrpcService extends IntegrationServiceGrpc.Integra
                 .setPages(run.pages())
                 .setRows(run.rows())
                 .setOutcome(SyncOutcome.valueOf("SYNC_OUTCOME_" + run.outcome()))
-                .setProgress(SyncProgress.newBuilder().setDaysDone(run.daysDone()).setDaysTotal(run.daysTotal()));
+                .setProgress(
+                        SyncProgress.newBuilder().setDaysDone(run.daysDone()).setDaysTotal(run.daysTotal()));
         if (run.endedAt() != null) {
             b.setEndTime(timestamp(run.endedAt()));
             Duration d = Duration.between(run.startedAt(), run.endedAt());
-            b.setDuration(com.google.protobuf.Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()));
+            b.setDuration(com.google.protobuf.Duration.newBuilder()
+                    .setSeconds(d.getSeconds())
+                    .setNanos(d.getNano()));
         }
         if (run.errorReason() != null) {
             b.setErrorReason(run.errorReason());
-            var error = com.google.rpc.ErrorInfo.newBuilder().setReason(run.errorReason())
+            var error = com.google.rpc.ErrorInfo.newBuilder()
+                    .setReason(run.errorReason())
                     .setDomain(finora.server.grpc.ErrorReason.DOMAIN);
             if (run.providerRequestId() != null) {
                 error.putMetadata("provider_request_id", run.providerRequestId());

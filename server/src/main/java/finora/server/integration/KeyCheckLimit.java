@@ -24,7 +24,8 @@ public record KeyCheckLimit(Duration timeLeft, BooleanSupplier callerGone) {
         Deadline deadline = context.getDeadline();
         Duration left = BUDGET;
         if (deadline != null) {
-            Duration callLeft = Duration.ofNanos(deadline.timeRemaining(TimeUnit.NANOSECONDS)).minusMillis(200);
+            Duration callLeft = Duration.ofNanos(deadline.timeRemaining(TimeUnit.NANOSECONDS))
+                    .minusMillis(200);
             left = callLeft.compareTo(left) < 0 ? callLeft : left;
         }
         return new KeyCheckLimit(left.isNegative() ? Duration.ZERO : left, context::isCancelled);

@@ -15,8 +15,8 @@ import java.util.UUID;
  * @param data machine-readable fields for the JSON webhook's {@code data} object (strings, numbers
  *     as decimal strings, lists and maps of those)
  */
-public record Alert(UUID tenantId, AlertType type, String dedupeKey, String summary, String details,
-        Map<String, Object> data) {
+public record Alert(
+        UUID tenantId, AlertType type, String dedupeKey, String summary, String details, Map<String, Object> data) {
 
     /** Checks the key's length. */
     public Alert {

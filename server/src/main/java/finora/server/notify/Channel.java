@@ -14,8 +14,17 @@ import java.util.UUID;
  * @param recipients e-mail addresses; empty for a webhook
  * @param smtp the channel's own SMTP server (without password), if any
  */
-public record Channel(UUID id, UUID tenantId, String name, Kind kind, Format format, String targetHint,
-        List<String> recipients, Optional<SmtpServer> smtp, boolean hasSigningSecret, boolean hasSmtpPassword,
+public record Channel(
+        UUID id,
+        UUID tenantId,
+        String name,
+        Kind kind,
+        Format format,
+        String targetHint,
+        List<String> recipients,
+        Optional<SmtpServer> smtp,
+        boolean hasSigningSecret,
+        boolean hasSmtpPassword,
         OffsetDateTime createdAt) {
 
     /** Kind of channel. */

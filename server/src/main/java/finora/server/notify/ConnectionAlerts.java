@@ -52,9 +52,12 @@ public final class ConnectionAlerts implements SyncListener, AutoCloseable {
         if (event.succeeded()) {
             return;
         }
-        repository.find(dsl, event.connectionId())
+        repository
+                .find(dsl, event.connectionId())
                 .filter(c -> c.status() == ConnectionStatus.NEEDS_ATTENTION)
-                .ifPresent(c -> notifier.publish(new Alert(c.tenantId(), Alert.AlertType.CONNECTION_NEEDS_ATTENTION,
+                .ifPresent(c -> notifier.publish(new Alert(
+                        c.tenantId(),
+                        Alert.AlertType.CONNECTION_NEEDS_ATTENTION,
                         "connection:" + c.id() + ":needs-attention:" + c.version(),
                         "Connection to \"" + c.organizationName() + "\" needs attention: syncs are paused",
                         c.statusDetail() == null ? "" : c.statusDetail(),
@@ -71,16 +74,25 @@ public final class ConnectionAlerts implements SyncListener, AutoCloseable {
             if (since.plus(limit).isAfter(now)) {
                 continue;
             }
-            String lastSuccess = c.lastSuccessAt() == null ? "never" : c.lastSuccessAt().toInstant().toString();
-            boolean fresh = notifier.publish(new Alert(c.tenantId(), Alert.AlertType.CONNECTION_STALE,
+            String lastSuccess = c.lastSuccessAt() == null
+                    ? "never"
+                    : c.lastSuccessAt().toInstant().toString();
+            boolean fresh = notifier.publish(new Alert(
+                    c.tenantId(),
+                    Alert.AlertType.CONNECTION_STALE,
                     "connection:" + c.id() + ":stale:" + lastSuccess,
                     "No successful sync of \"" + c.organizationName() + "\" since "
                             + (c.lastSuccessAt() == null ? "it was connected" : lastSuccess),
                     "Its plan syncs every " + c.plan().refreshInterval().toMinutes() + " minutes; the last "
                             + (c.lastSuccessAt() == null ? "syncs have" : "sync has")
                             + " failed. ListSyncRuns shows why; spend shown may be incomplete.",
-                    Map.of("connection_id", c.id().toString(), "organization_name", c.organizationName(),
-                            "last_success_at", lastSuccess)));
+                    Map.of(
+                            "connection_id",
+                            c.id().toString(),
+                            "organization_name",
+                            c.organizationName(),
+                            "last_success_at",
+                            lastSuccess)));
             announced += fresh ? 1 : 0;
         }
         return announced;

@@ -10,8 +10,18 @@ import java.util.UUID;
  * @param lastError why the last attempt failed, for people; never a secret or a response body; null when delivered
  * @param deliveredAt when the receiver accepted it, or null
  */
-public record Delivery(UUID id, UUID channelId, UUID eventId, Alert.AlertType type, String summary, Status status,
-        int attempts, int lastHttpStatus, String lastError, OffsetDateTime createdAt, OffsetDateTime deliveredAt) {
+public record Delivery(
+        UUID id,
+        UUID channelId,
+        UUID eventId,
+        Alert.AlertType type,
+        String summary,
+        Status status,
+        int attempts,
+        int lastHttpStatus,
+        String lastError,
+        OffsetDateTime createdAt,
+        OffsetDateTime deliveredAt) {
 
     /** Where a delivery stands. */
     public enum Status {

@@ -21,8 +21,8 @@ final class EmailSender {
     private final Clock clock;
 
     /** Everything needed to reach one SMTP server. The password is never printed. */
-    record Server(String host, int port, NotifyConfig.Security security, String username, String password,
-            String from) {
+    record Server(
+            String host, int port, NotifyConfig.Security security, String username, String password, String from) {
         @Override
         public String toString() {
             return "Server[" + host + ":" + port + ", " + security + "]";
@@ -53,7 +53,7 @@ final class EmailSender {
                 p.put("mail.smtp.ssl.enable", "true");
                 p.put("mail.smtp.ssl.checkserveridentity", "true");
             }
-            case NONE -> { }
+            case NONE -> {}
         }
         Session session = Session.getInstance(p);
         try {
@@ -75,8 +75,10 @@ final class EmailSender {
         } catch (SendFailedException e) {
             return new Attempt.Refused(0, "The SMTP server " + server.host() + " refused a recipient or the sender");
         } catch (MessagingException e) {
-            return new Attempt.Retryable(0, "Could not send through " + server.host() + ":" + server.port() + " ("
-                    + e.getClass().getSimpleName() + ")");
+            return new Attempt.Retryable(
+                    0,
+                    "Could not send through " + server.host() + ":" + server.port() + " ("
+                            + e.getClass().getSimpleName() + ")");
         }
     }
 }

@@ -40,53 +40,72 @@ public final class NotificationGrpcService extends NotificationServiceGrpc.Notif
     }
 
     @Override
-    public void createNotificationChannel(CreateNotificationChannelRequest request,
-            StreamObserver<CreateNotificationChannelResponse> response) {
+    public void createNotificationChannel(
+            CreateNotificationChannelRequest request, StreamObserver<CreateNotificationChannelResponse> response) {
         ChannelSpec spec = switch (request.getTargetCase()) {
-            case WEBHOOK -> new ChannelSpec.Webhook(request.getName(), request.getWebhook().getUrl(),
-                    switch (request.getWebhook().getFormat()) {
-                        case WEBHOOK_FORMAT_UNSPECIFIED, WEBHOOK_FORMAT_JSON -> Channel.Format.JSON;
-                        case WEBHOOK_FORMAT_SLACK -> Channel.Format.SLACK;
-                        case UNRECOGNIZED -> throw FinoraException.invalidField("webhook.format", "Unknown webhook format");
-                    }, request.getWebhook().getSigningSecret());
-            case EMAIL -> new ChannelSpec.Email(request.getName(), request.getEmail().getRecipientsList(),
-                    request.getEmail().hasSmtp() ? Optional.of(smtp(request.getEmail().getSmtp())) : Optional.empty());
+            case WEBHOOK ->
+                new ChannelSpec.Webhook(
+                        request.getName(),
+                        request.getWebhook().getUrl(),
+                        switch (request.getWebhook().getFormat()) {
+                            case WEBHOOK_FORMAT_UNSPECIFIED, WEBHOOK_FORMAT_JSON -> Channel.Format.JSON;
+                            case WEBHOOK_FORMAT_SLACK -> Channel.Format.SLACK;
+                            case UNRECOGNIZED ->
+                                throw FinoraException.invalidField("webhook.format", "Unknown webhook format");
+                        },
+                        request.getWebhook().getSigningSecret());
+            case EMAIL ->
+                new ChannelSpec.Email(
+                        request.getName(),
+                        request.getEmail().getRecipientsList(),
+                        request.getEmail().hasSmtp()
+                                ? Optional.of(smtp(request.getEmail().getSmtp()))
+                                : Optional.empty());
             case TARGET_NOT_SET -> throw FinoraException.invalidField("target", "Give a webhook or an email target");
         };
         Channel channel = notifier.create(Principal.current(), spec);
-        respond(response, CreateNotificationChannelResponse.newBuilder().setChannel(toProto(channel)).build());
+        respond(
+                response,
+                CreateNotificationChannelResponse.newBuilder()
+                        .setChannel(toProto(channel))
+                        .build());
     }
 
     @Override
-    public void listNotificationChannels(ListNotificationChannelsRequest request,
-            StreamObserver<ListNotificationChannelsResponse> response) {
+    public void listNotificationChannels(
+            ListNotificationChannelsRequest request, StreamObserver<ListNotificationChannelsResponse> response) {
         var b = ListNotificationChannelsResponse.newBuilder();
         notifier.list(Principal.current()).forEach(c -> b.addChannels(toProto(c)));
         respond(response, b.build());
     }
 
     @Override
-    public void testNotificationChannel(TestNotificationChannelRequest request,
-            StreamObserver<TestNotificationChannelResponse> response) {
+    public void testNotificationChannel(
+            TestNotificationChannelRequest request, StreamObserver<TestNotificationChannelResponse> response) {
         Delivery delivery = notifier.test(Principal.current(), Notifier.parseId(request.getChannelId()));
-        respond(response, TestNotificationChannelResponse.newBuilder().setDelivery(toProto(delivery)).build());
+        respond(
+                response,
+                TestNotificationChannelResponse.newBuilder()
+                        .setDelivery(toProto(delivery))
+                        .build());
     }
 
     @Override
-    public void deleteNotificationChannel(DeleteNotificationChannelRequest request,
-            StreamObserver<DeleteNotificationChannelResponse> response) {
+    public void deleteNotificationChannel(
+            DeleteNotificationChannelRequest request, StreamObserver<DeleteNotificationChannelResponse> response) {
         notifier.delete(Principal.current(), Notifier.parseId(request.getChannelId()));
         respond(response, DeleteNotificationChannelResponse.getDefaultInstance());
     }
 
     @Override
-    public void listNotificationDeliveries(ListNotificationDeliveriesRequest request,
-            StreamObserver<ListNotificationDeliveriesResponse> response) {
+    public void listNotificationDeliveries(
+            ListNotificationDeliveriesRequest request, StreamObserver<ListNotificationDeliveriesResponse> response) {
         int size = request.getPageSize() == 0 ? DEFAULT_PAGE : request.getPageSize();
         if (size < 1 || size > MAX_PAGE) {
             throw FinoraException.invalidField("page_size", "page_size must be 1 to " + MAX_PAGE);
         }
-        Optional<java.util.UUID> channel = request.getChannelId().isEmpty() ? Optional.empty()
+        Optional<java.util.UUID> channel = request.getChannelId().isEmpty()
+                ? Optional.empty()
                 : Optional.of(Notifier.parseId(request.getChannelId()));
         var b = ListNotificationDeliveriesResponse.newBuilder();
         notifier.deliveries(Principal.current(), channel, size).forEach(d -> b.addDeliveries(toProto(d)));
@@ -107,22 +126,32 @@ public final class NotificationGrpcService extends NotificationServiceGrpc.Notif
         var b = NotificationChannel.newBuilder()
                 .setChannelId(c.id().toString())
                 .setName(c.name())
-                .setKind(c.kind() == Channel.Kind.WEBHOOK ? ChannelKind.CHANNEL_KIND_WEBHOOK : ChannelKind.CHANNEL_KIND_EMAIL)
+                .setKind(
+                        c.kind() == Channel.Kind.WEBHOOK
+                                ? ChannelKind.CHANNEL_KIND_WEBHOOK
+                                : ChannelKind.CHANNEL_KIND_EMAIL)
                 .setTargetHint(c.targetHint())
                 .setHasSigningSecret(c.hasSigningSecret())
                 .addAllEmailRecipients(c.recipients())
                 .setHasSmtpPassword(c.hasSmtpPassword())
                 .setCreateTime(timestamp(c.createdAt()));
         if (c.format() != null) {
-            b.setWebhookFormat(c.format() == Channel.Format.SLACK ? WebhookFormat.WEBHOOK_FORMAT_SLACK
-                    : WebhookFormat.WEBHOOK_FORMAT_JSON);
+            b.setWebhookFormat(
+                    c.format() == Channel.Format.SLACK
+                            ? WebhookFormat.WEBHOOK_FORMAT_SLACK
+                            : WebhookFormat.WEBHOOK_FORMAT_JSON);
         }
-        c.smtp().ifPresent(s -> b.setSmtp(SmtpServer.newBuilder().setHost(s.host()).setPort(s.port())
-                .setUsername(s.username()).setSecurity(switch (s.security()) {
-                    case STARTTLS -> SmtpSecurity.SMTP_SECURITY_STARTTLS;
-                    case SSL -> SmtpSecurity.SMTP_SECURITY_SSL;
-                    case NONE -> SmtpSecurity.SMTP_SECURITY_NONE;
-                })));
+        c.smtp()
+                .ifPresent(s -> b.setSmtp(SmtpServer.newBuilder()
+                        .setHost(s.host())
+                        .setPort(s.port())
+                        .setUsername(s.username())
+                        .setSecurity(
+                                switch (s.security()) {
+                                    case STARTTLS -> SmtpSecurity.SMTP_SECURITY_STARTTLS;
+                                    case SSL -> SmtpSecurity.SMTP_SECURITY_SSL;
+                                    case NONE -> SmtpSecurity.SMTP_SECURITY_NONE;
+                                })));
         return b.build();
     }
 
@@ -131,19 +160,22 @@ public final class NotificationGrpcService extends NotificationServiceGrpc.Notif
                 .setDeliveryId(d.id().toString())
                 .setChannelId(d.channelId().toString())
                 .setEventId(d.eventId().toString())
-                .setEventType(switch (d.type()) {
-                    case BUDGET_THRESHOLD -> NotificationEventType.NOTIFICATION_EVENT_TYPE_BUDGET_THRESHOLD;
-                    case ANOMALY -> NotificationEventType.NOTIFICATION_EVENT_TYPE_ANOMALY;
-                    case CONNECTION_NEEDS_ATTENTION -> NotificationEventType.NOTIFICATION_EVENT_TYPE_CONNECTION_NEEDS_ATTENTION;
-                    case CONNECTION_STALE -> NotificationEventType.NOTIFICATION_EVENT_TYPE_CONNECTION_STALE;
-                    case TEST -> NotificationEventType.NOTIFICATION_EVENT_TYPE_TEST;
-                })
+                .setEventType(
+                        switch (d.type()) {
+                            case BUDGET_THRESHOLD -> NotificationEventType.NOTIFICATION_EVENT_TYPE_BUDGET_THRESHOLD;
+                            case ANOMALY -> NotificationEventType.NOTIFICATION_EVENT_TYPE_ANOMALY;
+                            case CONNECTION_NEEDS_ATTENTION ->
+                                NotificationEventType.NOTIFICATION_EVENT_TYPE_CONNECTION_NEEDS_ATTENTION;
+                            case CONNECTION_STALE -> NotificationEventType.NOTIFICATION_EVENT_TYPE_CONNECTION_STALE;
+                            case TEST -> NotificationEventType.NOTIFICATION_EVENT_TYPE_TEST;
+                        })
                 .setSummary(d.summary())
-                .setStatus(switch (d.status()) {
-                    case PENDING -> DeliveryStatus.DELIVERY_STATUS_PENDING;
-                    case DELIVERED -> DeliveryStatus.DELIVERY_STATUS_DELIVERED;
-                    case FAILED -> DeliveryStatus.DELIVERY_STATUS_FAILED;
-                })
+                .setStatus(
+                        switch (d.status()) {
+                            case PENDING -> DeliveryStatus.DELIVERY_STATUS_PENDING;
+                            case DELIVERED -> DeliveryStatus.DELIVERY_STATUS_DELIVERED;
+                            case FAILED -> DeliveryStatus.DELIVERY_STATUS_FAILED;
+                        })
                 .setAttempts(d.attempts())
                 .setLastHttpStatus(d.lastHttpStatus())
                 .setLastError(d.lastError() == null ? "" : d.lastError())
@@ -153,5 +185,4 @@ public final class NotificationGrpcService extends NotificationServiceGrpc.Notif
         }
         return b.build();
     }
-
 }

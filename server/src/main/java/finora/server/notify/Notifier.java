@@ -86,7 +86,11 @@ public final class Notifier implements AutoCloseable {
     public boolean publish(Alert alert) {
         OffsetDateTime now = now();
         UUID eventId = UUID.randomUUID();
-        StoredEvent event = new StoredEvent(eventId, alert.tenantId(), alert.type(), truncate(alert.summary(), 1000),
+        StoredEvent event = new StoredEvent(
+                eventId,
+                alert.tenantId(),
+                alert.type(),
+                truncate(alert.summary(), 1000),
                 Payloads.event(eventId, alert, now.toInstant()));
         List<PendingDelivery> pending = dsl.transactionResult(c -> {
             if (!repository.insertEvent(c.dsl(), event, alert.dedupeKey(), now)) {
@@ -103,7 +107,11 @@ public final class Notifier implements AutoCloseable {
         if (pending == null) {
             return false;
         }
-        log.info("Alert {} ({}) for tenant {} queued to {} channels", eventId, alert.type(), alert.tenantId(),
+        log.info(
+                "Alert {} ({}) for tenant {} queued to {} channels",
+                eventId,
+                alert.type(),
+                alert.tenantId(),
                 pending.size());
         pending.forEach(this::dispatch);
         return true;
@@ -113,9 +121,10 @@ public final class Notifier implements AutoCloseable {
     public int resumeAbandoned() {
         OffsetDateTime now = now();
         // A live sender touches its delivery after every attempt, at most retryMaxDelay apart.
-        OffsetDateTime staleBefore = now.minus(config.retryMaxDelay().multipliedBy(2)).minusMinutes(1);
-        List<PendingDelivery> abandoned = dsl.transactionResult(c ->
-                repository.claimAbandoned(c.dsl(), staleBefore, now, 100));
+        OffsetDateTime staleBefore =
+                now.minus(config.retryMaxDelay().multipliedBy(2)).minusMinutes(1);
+        List<PendingDelivery> abandoned =
+                dsl.transactionResult(c -> repository.claimAbandoned(c.dsl(), staleBefore, now, 100));
         abandoned.forEach(this::dispatch);
         return abandoned.size();
     }
@@ -143,19 +152,30 @@ public final class Notifier implements AutoCloseable {
                 Delivery.Status status = switch (attempt) {
                     case Attempt.Delivered d -> Delivery.Status.DELIVERED;
                     case Attempt.Refused r -> Delivery.Status.FAILED;
-                    case Attempt.Retryable r -> attempts >= maxAttempts ? Delivery.Status.FAILED
-                            : Delivery.Status.PENDING;
+                    case Attempt.Retryable r ->
+                        attempts >= maxAttempts ? Delivery.Status.FAILED : Delivery.Status.PENDING;
                 };
                 String error = switch (attempt) {
                     case Attempt.Delivered d -> null;
                     case Attempt.Refused r -> r.error();
                     case Attempt.Retryable r -> r.error();
                 };
-                repository.recordAttempt(dsl, delivery.id(), status, attempts,
-                        attempt.httpStatus() == 0 ? null : attempt.httpStatus(), truncate(error, 500), now());
+                repository.recordAttempt(
+                        dsl,
+                        delivery.id(),
+                        status,
+                        attempts,
+                        attempt.httpStatus() == 0 ? null : attempt.httpStatus(),
+                        truncate(error, 500),
+                        now());
                 if (status != Delivery.Status.PENDING) {
-                    log.info("Delivery {} of alert {} to channel {}: {} after {} attempts", delivery.id(),
-                            delivery.event().id(), delivery.channelId(), status, attempts);
+                    log.info(
+                            "Delivery {} of alert {} to channel {}: {} after {} attempts",
+                            delivery.id(),
+                            delivery.event().id(),
+                            delivery.channelId(),
+                            status,
+                            attempts);
                 }
                 return attempt;
             });
@@ -169,7 +189,8 @@ public final class Notifier implements AutoCloseable {
                 .handleResultIf(a -> a instanceof Attempt.Retryable)
                 .withMaxAttempts(maxAttempts);
         if (config.retryMaxDelay().compareTo(config.retryInitialDelay()) > 0) {
-            builder.withBackoff(config.retryInitialDelay(), config.retryMaxDelay()).withJitter(0.25);
+            builder.withBackoff(config.retryInitialDelay(), config.retryMaxDelay())
+                    .withJitter(0.25);
         } else {
             builder.withDelay(config.retryInitialDelay());
         }
@@ -181,7 +202,8 @@ public final class Notifier implements AutoCloseable {
             return switch (channel.kind()) {
                 case WEBHOOK -> {
                     URI url = guard.webhook(secrets.url()); // again: the host may resolve elsewhere by now
-                    byte[] body = channel.format() == Channel.Format.SLACK ? Payloads.slack(event.payload())
+                    byte[] body = channel.format() == Channel.Format.SLACK
+                            ? Payloads.slack(event.payload())
                             : event.payload().getBytes(StandardCharsets.UTF_8);
                     yield webhooks.send(url, body, event.id(), secrets.signingSecret());
                 }
@@ -190,8 +212,12 @@ public final class Notifier implements AutoCloseable {
                     if (server.isEmpty()) {
                         yield new Attempt.Refused(0, "No SMTP server: set FINORA_SMTP_HOST or give the channel one");
                     }
-                    yield mail.send(server.get(), channel.recipients(), "[Finora] " + event.summary(),
-                            Payloads.mailText(event.payload()), event.id());
+                    yield mail.send(
+                            server.get(),
+                            channel.recipients(),
+                            "[Finora] " + event.summary(),
+                            Payloads.mailText(event.payload()),
+                            event.id());
                 }
             };
         } catch (FinoraException e) {
@@ -204,11 +230,12 @@ public final class Notifier implements AutoCloseable {
         if (channel.smtp().isPresent()) {
             Channel.SmtpServer s = channel.smtp().get();
             guard.host("email.smtp.host", s.host());
-            return Optional.of(new EmailSender.Server(s.host(), s.port(), s.security(), s.username(),
-                    secrets.smtpPassword(), from));
+            return Optional.of(new EmailSender.Server(
+                    s.host(), s.port(), s.security(), s.username(), secrets.smtpPassword(), from));
         }
-        return config.smtp().map(s -> new EmailSender.Server(s.host(), s.port(), s.security(), s.username(),
-                s.password(), s.from()));
+        return config.smtp()
+                .map(s ->
+                        new EmailSender.Server(s.host(), s.port(), s.security(), s.username(), s.password(), s.from()));
     }
 
     // ---- channels ----
@@ -225,18 +252,33 @@ public final class Notifier implements AutoCloseable {
                 Channel.Format format = w.format() == null ? Channel.Format.JSON : w.format();
                 String secret = w.signingSecret() == null ? "" : w.signingSecret();
                 if (secret.isEmpty() && format == Channel.Format.JSON) {
-                    throw FinoraException.invalidField("webhook.signing_secret", "A JSON webhook needs a signing secret of 32 to 256 "
-                            + "characters, so the receiver can verify what it gets");
+                    throw FinoraException.invalidField(
+                            "webhook.signing_secret",
+                            "A JSON webhook needs a signing secret of 32 to 256 "
+                                    + "characters, so the receiver can verify what it gets");
                 }
-                if (!secret.isEmpty() && (secret.length() < 32 || secret.length() > 256
-                        || !secret.chars().allMatch(ch -> ch > 0x20 && ch < 0x7f))) {
-                    throw FinoraException.invalidField("webhook.signing_secret", "The signing secret must be 32 to 256 printable ASCII "
-                            + "characters without spaces");
+                if (!secret.isEmpty()
+                        && (secret.length() < 32
+                                || secret.length() > 256
+                                || !secret.chars().allMatch(ch -> ch > 0x20 && ch < 0x7f))) {
+                    throw FinoraException.invalidField(
+                            "webhook.signing_secret",
+                            "The signing secret must be 32 to 256 printable ASCII " + "characters without spaces");
                 }
                 URI url = guard.webhook(w.url()); // last: it resolves the host
                 String hint = url.getScheme().toLowerCase(Locale.ROOT) + "://" + url.getRawAuthority() + "/…";
-                channel = new Channel(id, caller.tenantId(), name, Channel.Kind.WEBHOOK, format, hint, List.of(),
-                        Optional.empty(), !secret.isEmpty(), false, now);
+                channel = new Channel(
+                        id,
+                        caller.tenantId(),
+                        name,
+                        Channel.Kind.WEBHOOK,
+                        format,
+                        hint,
+                        List.of(),
+                        Optional.empty(),
+                        !secret.isEmpty(),
+                        false,
+                        now);
                 secrets = new Channel.Secrets(url.toString(), secret, "");
             }
             case ChannelSpec.Email e -> {
@@ -246,29 +288,45 @@ public final class Notifier implements AutoCloseable {
                 if (e.smtp().isPresent()) {
                     ChannelSpec.Smtp s = e.smtp().get();
                     String host = guard.host("email.smtp.host", s.host());
-                    NotifyConfig.Security security = s.security() == null ? NotifyConfig.Security.STARTTLS
-                            : s.security();
+                    NotifyConfig.Security security =
+                            s.security() == null ? NotifyConfig.Security.STARTTLS : s.security();
                     if (s.port() < 0 || s.port() > 65535) {
-                        throw FinoraException.invalidField("email.smtp.port", "The SMTP port must be 1 to 65535 (0 for the usual one)");
+                        throw FinoraException.invalidField(
+                                "email.smtp.port", "The SMTP port must be 1 to 65535 (0 for the usual one)");
                     }
                     String username = s.username() == null ? "" : s.username().trim();
                     password = s.password() == null ? "" : s.password();
                     if (username.length() > 320 || Text.hasControl(username)) {
-                        throw FinoraException.invalidField("email.smtp.username", "The SMTP user name must be at most 320 characters");
+                        throw FinoraException.invalidField(
+                                "email.smtp.username", "The SMTP user name must be at most 320 characters");
                     }
                     if (password.length() > 1024 || (!password.isEmpty() && username.isEmpty())) {
-                        throw FinoraException.invalidField("email.smtp.password", "The SMTP password must be at most 1024 characters "
-                                + "and needs a user name");
+                        throw FinoraException.invalidField(
+                                "email.smtp.password",
+                                "The SMTP password must be at most 1024 characters " + "and needs a user name");
                     }
-                    smtp = Optional.of(new Channel.SmtpServer(host, s.port() == 0 ? security.defaultPort() : s.port(),
-                            username, security));
+                    smtp = Optional.of(new Channel.SmtpServer(
+                            host, s.port() == 0 ? security.defaultPort() : s.port(), username, security));
                 } else if (config.smtp().isEmpty()) {
-                    throw new FinoraException(ErrorReason.SMTP_NOT_CONFIGURED, "This server has no SMTP server "
-                            + "(FINORA_SMTP_HOST); give the channel its own SMTP server", Map.of("field", "email.smtp"),
+                    throw new FinoraException(
+                            ErrorReason.SMTP_NOT_CONFIGURED,
+                            "This server has no SMTP server "
+                                    + "(FINORA_SMTP_HOST); give the channel its own SMTP server",
+                            Map.of("field", "email.smtp"),
                             null);
                 }
-                channel = new Channel(id, caller.tenantId(), name, Channel.Kind.EMAIL, null,
-                        truncate(String.join(", ", recipients), 500), recipients, smtp, false, !password.isEmpty(), now);
+                channel = new Channel(
+                        id,
+                        caller.tenantId(),
+                        name,
+                        Channel.Kind.EMAIL,
+                        null,
+                        truncate(String.join(", ", recipients), 500),
+                        recipients,
+                        smtp,
+                        false,
+                        !password.isEmpty(),
+                        now);
                 secrets = new Channel.Secrets("", "", password);
             }
         }
@@ -280,8 +338,9 @@ public final class Notifier implements AutoCloseable {
         Channel stored = channel;
         dsl.transaction(c -> {
             if (repository.count(c.dsl(), caller.tenantId()) >= MAX_CHANNELS) {
-                throw new FinoraException(ErrorReason.LIMIT_REACHED, "A tenant may have at most " + MAX_CHANNELS
-                        + " notification channels; delete one first");
+                throw new FinoraException(
+                        ErrorReason.LIMIT_REACHED,
+                        "A tenant may have at most " + MAX_CHANNELS + " notification channels; delete one first");
             }
             repository.insert(c.dsl(), stored, ciphertext, caller.subject());
         });
@@ -307,11 +366,18 @@ public final class Notifier implements AutoCloseable {
         Channel channel = repository.find(dsl, caller.tenantId(), channelId).orElseThrow(Notifier::notFound);
         OffsetDateTime now = now();
         UUID eventId = UUID.randomUUID();
-        Alert alert = new Alert(caller.tenantId(), Alert.AlertType.TEST, "test:" + eventId,
+        Alert alert = new Alert(
+                caller.tenantId(),
+                Alert.AlertType.TEST,
+                "test:" + eventId,
                 "Test alert for channel \"" + channel.name() + "\"",
                 "Sent by " + caller.subject() + " with TestNotificationChannel. No action needed.",
                 Map.of("channel_id", channelId.toString()));
-        StoredEvent event = new StoredEvent(eventId, caller.tenantId(), alert.type(), alert.summary(),
+        StoredEvent event = new StoredEvent(
+                eventId,
+                caller.tenantId(),
+                alert.type(),
+                alert.summary(),
                 Payloads.event(eventId, alert, now.toInstant()));
         UUID deliveryId = UUID.randomUUID();
         dsl.transaction(c -> {
@@ -350,7 +416,9 @@ public final class Notifier implements AutoCloseable {
     private Channel.Secrets secrets(Channel channel) {
         byte[] ciphertext = repository.secrets(dsl, channel.id()).orElseThrow(Notifier::notFound);
         JsonNode json = Payloads.read(cipher.decrypt(ciphertext, SECRET_PURPOSE, channel.tenantId(), channel.id()));
-        return new Channel.Secrets(json.path("url").asText(), json.path("signing_secret").asText(),
+        return new Channel.Secrets(
+                json.path("url").asText(),
+                json.path("signing_secret").asText(),
                 json.path("smtp_password").asText());
     }
 
@@ -361,12 +429,21 @@ public final class Notifier implements AutoCloseable {
         LinkedHashSet<String> result = new LinkedHashSet<>();
         for (String r : raw) {
             String address = r == null ? "" : r.trim();
-            boolean plain = address.length() <= 254 && address.indexOf('@') > 0
-                    && address.indexOf('@') == address.lastIndexOf('@') && !address.endsWith("@")
-                    && address.chars().noneMatch(ch -> ch <= 0x20 || ch == ',' || ch == ';' || ch == '<' || ch == '>'
-                            || ch == '"' || ch == 0x7f);
+            boolean plain = address.length() <= 254
+                    && address.indexOf('@') > 0
+                    && address.indexOf('@') == address.lastIndexOf('@')
+                    && !address.endsWith("@")
+                    && address.chars()
+                            .noneMatch(ch -> ch <= 0x20
+                                    || ch == ','
+                                    || ch == ';'
+                                    || ch == '<'
+                                    || ch == '>'
+                                    || ch == '"'
+                                    || ch == 0x7f);
             if (!plain) {
-                throw FinoraException.invalidField("email.recipients", "Not a plain e-mail address: give name@example.com");
+                throw FinoraException.invalidField(
+                        "email.recipients", "Not a plain e-mail address: give name@example.com");
             }
             try {
                 new InternetAddress(address, true).validate();
@@ -378,10 +455,9 @@ public final class Notifier implements AutoCloseable {
         return List.copyOf(result);
     }
 
-
     private static FinoraException notFound() {
-        return new FinoraException(ErrorReason.CHANNEL_NOT_FOUND, "No notification channel with that id in your "
-                + "organization");
+        return new FinoraException(
+                ErrorReason.CHANNEL_NOT_FOUND, "No notification channel with that id in your " + "organization");
     }
 
     private static String truncate(String s, int max) {

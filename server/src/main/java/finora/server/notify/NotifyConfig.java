@@ -16,8 +16,13 @@ import java.util.Optional;
  * @param retryMaxDelay longest backoff ({@code FINORA_NOTIFY_RETRY_MAX_MS}, default 5 min)
  * @param staleCheckInterval how often connections are checked for missing syncs (5 min)
  */
-public record NotifyConfig(boolean allowPrivateTargets, Optional<Smtp> smtp, int maxAttempts,
-        Duration retryInitialDelay, Duration retryMaxDelay, Duration staleCheckInterval) {
+public record NotifyConfig(
+        boolean allowPrivateTargets,
+        Optional<Smtp> smtp,
+        int maxAttempts,
+        Duration retryInitialDelay,
+        Duration retryMaxDelay,
+        Duration staleCheckInterval) {
 
     /** How an SMTP connection is secured. */
     public enum Security {
@@ -58,7 +63,7 @@ public record NotifyConfig(boolean allowPrivateTargets, Optional<Smtp> smtp, int
 
     /** Defaults: public targets only, no server-wide SMTP, 6 attempts from 2 s to 5 min apart. */
     public static NotifyConfig defaults() {
-        return new NotifyConfig(false, Optional.empty(), 6, Duration.ofSeconds(2), Duration.ofMinutes(5),
-                Duration.ofMinutes(5));
+        return new NotifyConfig(
+                false, Optional.empty(), 6, Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofMinutes(5));
     }
 }

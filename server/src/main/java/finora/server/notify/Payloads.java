@@ -46,7 +46,8 @@ final class Payloads {
         body.put("text", summary);
         ObjectNode section = body.putArray("blocks").addObject();
         section.put("type", "section");
-        section.putObject("text").put("type", "mrkdwn")
+        section.putObject("text")
+                .put("type", "mrkdwn")
                 .put("text", "*" + escape(summary) + "*" + (details.isEmpty() ? "" : "\n" + escape(details)));
         return write(body).getBytes(StandardCharsets.UTF_8);
     }
@@ -56,7 +57,8 @@ final class Payloads {
         JsonNode event = read(eventJson);
         String details = event.path("details").asText();
         return event.path("summary").asText() + "\n\n" + (details.isEmpty() ? "" : details + "\n\n")
-                + "Event " + event.path("id").asText() + " (" + event.path("type").asText() + ") at "
+                + "Event " + event.path("id").asText() + " ("
+                + event.path("type").asText() + ") at "
                 + event.path("created_at").asText() + " UTC.\n-- \nFinora Spend alerts\n";
     }
 

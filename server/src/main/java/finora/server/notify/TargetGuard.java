@@ -71,8 +71,10 @@ final class TargetGuard {
         if (!allowPrivate) {
             for (InetAddress address : addresses) {
                 if (internal(address)) {
-                    throw refused(field, "The host " + host + " resolves to an internal address ("
-                            + address.getHostAddress() + "); alerts go to public addresses only");
+                    throw refused(
+                            field,
+                            "The host " + host + " resolves to an internal address (" + address.getHostAddress()
+                                    + "); alerts go to public addresses only");
                 }
             }
         }
@@ -81,8 +83,11 @@ final class TargetGuard {
 
     /** True for every address that is not plainly public. */
     static boolean internal(InetAddress address) {
-        if (address.isLoopbackAddress() || address.isAnyLocalAddress() || address.isLinkLocalAddress()
-                || address.isSiteLocalAddress() || address.isMulticastAddress()) {
+        if (address.isLoopbackAddress()
+                || address.isAnyLocalAddress()
+                || address.isLinkLocalAddress()
+                || address.isSiteLocalAddress()
+                || address.isMulticastAddress()) {
             return true;
         }
         byte[] b = address.getAddress();

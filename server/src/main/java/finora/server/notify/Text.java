@@ -13,8 +13,8 @@ public final class Text {
     public static String name(String raw, String field) {
         String name = raw == null ? "" : raw.trim();
         if (name.isEmpty() || name.length() > MAX_NAME || hasControl(name)) {
-            throw FinoraException.invalidField(field, "The " + field + " must be 1 to " + MAX_NAME
-                    + " characters without control characters");
+            throw FinoraException.invalidField(
+                    field, "The " + field + " must be 1 to " + MAX_NAME + " characters without control characters");
         }
         return name;
     }

@@ -52,18 +52,21 @@ final class WebhookSender {
             request.header(SIGNATURE_HEADER, "v1=" + signature(signingSecret, timestamp, body));
         }
         try {
-            int status = client.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            int status = client.send(request.build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
             if (status >= 200 && status < 300) {
                 return new Attempt.Delivered(status);
             }
             String error = "The receiver answered HTTP " + status;
-            return status == 408 || status == 429 || status >= 500 ? new Attempt.Retryable(status, error)
+            return status == 408 || status == 429 || status >= 500
+                    ? new Attempt.Retryable(status, error)
                     : new Attempt.Refused(status, error);
         } catch (HttpTimeoutException e) {
             return new Attempt.Retryable(0, "The receiver did not answer within 10 s");
         } catch (IOException e) {
             // The exception's own message may quote the URL, whose path can be a secret.
-            return new Attempt.Retryable(0, "Could not reach the receiver (" + e.getClass().getSimpleName() + ")");
+            return new Attempt.Retryable(
+                    0, "Could not reach the receiver (" + e.getClass().getSimpleName() + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Attempt.Retryable(0, "Interrupted by a shutdown");

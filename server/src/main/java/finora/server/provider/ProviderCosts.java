@@ -52,8 +52,14 @@ public interface ProviderCosts {
      * stored key of a connection is rejected or forbidden during a sync (syncs are paused then). These
      * are the only 401/403 words of a provider; {@link ProviderFailure} picks among them.
      */
-    record KeyGuide(String prefix, String help, String coverage, String rejected, String forbidden,
-            String storedRejected, String storedForbidden) {}
+    record KeyGuide(
+            String prefix,
+            String help,
+            String coverage,
+            String rejected,
+            String forbidden,
+            String storedRejected,
+            String storedForbidden) {}
 
     /**
      * How fine the data this credential can read is (asked at connect and at the start of every
@@ -74,8 +80,15 @@ public interface ProviderCosts {
      *
      * @return the level actually used (a refusal met while fetching degrades it to {@link WorkspaceOnly})
      */
-    DataLevel fetchDays(String credential, DataLevel level, Directory directory, LocalDate start,
-            LocalDate endExclusive, LocalDate today, Consumer<FetchedDay> sink, Runnable pageDone);
+    DataLevel fetchDays(
+            String credential,
+            DataLevel level,
+            Directory directory,
+            LocalDate start,
+            LocalDate endExclusive,
+            LocalDate today,
+            Consumer<FetchedDay> sink,
+            Runnable pageDone);
 
     /** An estimate of {@code today} so far from hourly buckets, when the data level offers one. */
     NowcastAnswer nowcast(String credential, DataLevel level, LocalDate today, Instant now);
@@ -90,7 +103,10 @@ public interface ProviderCosts {
     record WorkspaceOnly(String reason) implements DataLevel {}
 
     /** Which source filled a day. */
-    enum Source { COST_REPORT, ANALYTICS }
+    enum Source {
+        COST_REPORT,
+        ANALYTICS
+    }
 
     /** One day's outcome. */
     sealed interface FetchedDay permits Day, DefectiveDay {
@@ -113,16 +129,32 @@ public interface ProviderCosts {
      * One normalized cost line. Strings are never null: '' means "not given"; workspace '' is the
      * Default workspace. {@code listAmountUsd} is null when the source states no list price.
      */
-    record CostLine(String workspaceId, String description, String model, String modelFamily, String modelVersion,
-            String costType, String tokenType, String serviceTier, String contextWindow, String inferenceGeo,
-            String speed, String apiKeyId, String actorId, String product, BigDecimal amountUsd,
+    record CostLine(
+            String workspaceId,
+            String description,
+            String model,
+            String modelFamily,
+            String modelVersion,
+            String costType,
+            String tokenType,
+            String serviceTier,
+            String contextWindow,
+            String inferenceGeo,
+            String speed,
+            String apiKeyId,
+            String actorId,
+            String product,
+            BigDecimal amountUsd,
             BigDecimal listAmountUsd) {}
 
     /**
      * Workspace, API key and actor names; {@code defaultWorkspaceAliases} are ids the provider may
      * also use for the Default workspace (stored as '').
      */
-    record Directory(List<Workspace> workspaces, List<ApiKey> apiKeys, List<Actor> actors,
+    record Directory(
+            List<Workspace> workspaces,
+            List<ApiKey> apiKeys,
+            List<Actor> actors,
             List<String> defaultWorkspaceAliases) {}
 
     /** A workspace name; id '' is the Default workspace. */
@@ -168,8 +200,8 @@ public interface ProviderCosts {
      *
      * @throws ProviderException as {@link #fetchDays} does
      */
-    default void fetchUsage(String credential, LocalDate start, LocalDate endExclusive, Consumer<UsageDay> sink,
-            Runnable pageDone) {
+    default void fetchUsage(
+            String credential, LocalDate start, LocalDate endExclusive, Consumer<UsageDay> sink, Runnable pageDone) {
         throw new UnsupportedOperationException(provider() + " reports no usage");
     }
 
@@ -181,7 +213,16 @@ public interface ProviderCosts {
      * Default workspace. {@code usageType} is a token type as cost lines name it (e.g.
      * {@code output_tokens}) or {@code web_search_requests}; identities are unique within a day.
      */
-    record UsageLine(String workspaceId, String model, String modelFamily, String modelVersion, String serviceTier,
-            String contextWindow, String speed, String inferenceGeo, String apiKeyId, String usageType,
+    record UsageLine(
+            String workspaceId,
+            String model,
+            String modelFamily,
+            String modelVersion,
+            String serviceTier,
+            String contextWindow,
+            String speed,
+            String inferenceGeo,
+            String apiKeyId,
+            String usageType,
             long quantity) {}
 }

@@ -27,8 +27,8 @@ public class ProviderException extends RuntimeException {
     private final String providerMessage;
 
     /** Creates the exception; {@code httpStatus} is 0 when no answer arrived; ids and messages may be null. */
-    public ProviderException(Kind kind, int httpStatus, String message, Throwable cause, String requestId,
-            String providerMessage) {
+    public ProviderException(
+            Kind kind, int httpStatus, String message, Throwable cause, String requestId, String providerMessage) {
         super(message, cause);
         this.kind = kind;
         this.httpStatus = httpStatus;

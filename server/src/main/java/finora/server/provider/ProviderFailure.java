@@ -13,20 +13,40 @@ import java.util.function.Function;
  */
 public enum ProviderFailure {
     /** 401. */
-    UNAUTHORIZED(ProviderException.Kind.UNAUTHORIZED, ErrorReason.KEY_REJECTED, "KEY_REJECTED", true,
-            KeyGuide::rejected, KeyGuide::storedRejected),
+    UNAUTHORIZED(
+            ProviderException.Kind.UNAUTHORIZED,
+            ErrorReason.KEY_REJECTED,
+            "KEY_REJECTED",
+            true,
+            KeyGuide::rejected,
+            KeyGuide::storedRejected),
     /** 403. */
-    FORBIDDEN(ProviderException.Kind.FORBIDDEN, ErrorReason.KEY_FORBIDDEN, "KEY_FORBIDDEN", true,
-            KeyGuide::forbidden, KeyGuide::storedForbidden),
+    FORBIDDEN(
+            ProviderException.Kind.FORBIDDEN,
+            ErrorReason.KEY_FORBIDDEN,
+            "KEY_FORBIDDEN",
+            true,
+            KeyGuide::forbidden,
+            KeyGuide::storedForbidden),
     /** Timeouts, 429, 5xx, 529 after the retries. */
-    UNAVAILABLE(ProviderException.Kind.UNAVAILABLE, ErrorReason.PROVIDER_UNAVAILABLE, "PROVIDER_UNAVAILABLE", false,
-            null, null),
+    UNAVAILABLE(
+            ProviderException.Kind.UNAVAILABLE,
+            ErrorReason.PROVIDER_UNAVAILABLE,
+            "PROVIDER_UNAVAILABLE",
+            false,
+            null,
+            null),
     /** An answer that cannot be used. */
-    BAD_RESPONSE(ProviderException.Kind.BAD_RESPONSE, ErrorReason.PROVIDER_UNAVAILABLE, "BAD_RESPONSE", false,
-            null, null),
+    BAD_RESPONSE(
+            ProviderException.Kind.BAD_RESPONSE, ErrorReason.PROVIDER_UNAVAILABLE, "BAD_RESPONSE", false, null, null),
     /** The provider refused the request itself (400, 404). */
-    REQUEST_REFUSED(ProviderException.Kind.REQUEST_REFUSED, ErrorReason.PROVIDER_UNAVAILABLE, "PROVIDER_REFUSED",
-            false, null, null);
+    REQUEST_REFUSED(
+            ProviderException.Kind.REQUEST_REFUSED,
+            ErrorReason.PROVIDER_UNAVAILABLE,
+            "PROVIDER_REFUSED",
+            false,
+            null,
+            null);
 
     private final ProviderException.Kind kind;
     private final ErrorReason checkReason;
@@ -35,8 +55,13 @@ public enum ProviderFailure {
     private final Function<KeyGuide, String> checkText;
     private final Function<KeyGuide, String> syncText;
 
-    ProviderFailure(ProviderException.Kind kind, ErrorReason checkReason, String syncReason, boolean needsNewKey,
-            Function<KeyGuide, String> checkText, Function<KeyGuide, String> syncText) {
+    ProviderFailure(
+            ProviderException.Kind kind,
+            ErrorReason checkReason,
+            String syncReason,
+            boolean needsNewKey,
+            Function<KeyGuide, String> checkText,
+            Function<KeyGuide, String> syncText) {
         this.kind = kind;
         this.checkReason = checkReason;
         this.syncReason = syncReason;
@@ -72,7 +97,8 @@ public enum ProviderFailure {
 
     /** The words for a key of {@code provider} being checked; nothing was saved. */
     public String checkText(ProviderCosts provider, ProviderException e) {
-        return checkText != null ? checkText.apply(provider.keyGuide())
+        return checkText != null
+                ? checkText.apply(provider.keyGuide())
                 : provider.displayName() + " could not be reached or answered unexpectedly (" + e.getMessage()
                         + "); nothing was saved. Try again in a few minutes.";
     }

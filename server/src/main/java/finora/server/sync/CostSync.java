@@ -10,7 +10,6 @@ import finora.server.provider.ProviderCosts;
 import finora.server.provider.ProviderCosts.CostLine;
 import finora.server.provider.ProviderCosts.DataLevel;
 import finora.server.provider.ProviderCosts.Directory;
-import finora.server.provider.ProviderCosts.FetchedDay;
 import finora.server.provider.ProviderException;
 import finora.server.provider.ProviderFailure;
 import finora.server.sync.SyncRepository.Claim;
@@ -100,8 +99,9 @@ public final class CostSync {
     static final int MIN_REFETCH_DAYS = 3;
     /** A day is FINAL once it was fetched this long after it closed. */
     static final Duration FINAL_AFTER = Duration.ofHours(48);
-    static final String STOPPED_DETAIL = "This replica shut down during the sync; the next sync continues where "
-            + "it stopped";
+
+    static final String STOPPED_DETAIL =
+            "This replica shut down during the sync; the next sync continues where " + "it stopped";
     private static final String REPAIR = "; days stored before the failure are kept and the next sync fetches the rest";
 
     private final DSLContext dsl;
@@ -115,14 +115,26 @@ public final class CostSync {
     private final List<SyncListener> listeners;
 
     /** Creates the sync; {@code leaseDuration} is how far each step extends the lease. */
-    public CostSync(DSLContext dsl, ConnectionRepository connectionRepository, Connections connections,
-            List<ProviderCosts> providers, SyncMetrics metrics, Clock clock, Duration leaseDuration) {
+    public CostSync(
+            DSLContext dsl,
+            ConnectionRepository connectionRepository,
+            Connections connections,
+            List<ProviderCosts> providers,
+            SyncMetrics metrics,
+            Clock clock,
+            Duration leaseDuration) {
         this(dsl, connectionRepository, connections, providers, metrics, clock, leaseDuration, List.of());
     }
 
     /** As above, telling {@code listeners} after every run that started. */
-    public CostSync(DSLContext dsl, ConnectionRepository connectionRepository, Connections connections,
-            List<ProviderCosts> providers, SyncMetrics metrics, Clock clock, Duration leaseDuration,
+    public CostSync(
+            DSLContext dsl,
+            ConnectionRepository connectionRepository,
+            Connections connections,
+            List<ProviderCosts> providers,
+            SyncMetrics metrics,
+            Clock clock,
+            Duration leaseDuration,
             List<SyncListener> listeners) {
         this.listeners = List.copyOf(listeners);
         this.dsl = dsl;
@@ -158,8 +170,7 @@ public final class CostSync {
      * @param outcome SUCCEEDED or FAILED, or SKIPPED when the lease was gone before the run started
      * @param failure the reason of a failure, else null
      */
-    record Result(UUID runId, String outcome, SyncFailure failure, int pages, int daysDone, int daysTotal,
-            long rows) {}
+    record Result(UUID runId, String outcome, SyncFailure failure, int pages, int daysDone, int daysTotal, long rows) {}
 
     /**
      * The window for {@code today}: from the earliest day since the backfill start that is not
@@ -181,13 +192,18 @@ public final class CostSync {
      * the previous calendar month once, from day {@value #MONTH_CHECK_DAY} of the current one;
      * never before the plan's backfill start.
      */
-    static RunWindow runWindow(LocalDate today, OffsetDateTime now, int backfillDays, Set<LocalDate> finalDays,
+    static RunWindow runWindow(
+            LocalDate today,
+            OffsetDateTime now,
+            int backfillDays,
+            Set<LocalDate> finalDays,
             SyncRepository.Checks checks) {
         Window regular = window(today, backfillDays, finalDays);
         LocalDate backfillStart = today.minusDays(backfillDays);
         LocalDate start = regular.start();
         String reconciliation = "NONE";
-        boolean deep = checks.deepCheckedAt() == null || !checks.deepCheckedAt().plus(DEEP_EVERY).isAfter(now);
+        boolean deep = checks.deepCheckedAt() == null
+                || !checks.deepCheckedAt().plus(DEEP_EVERY).isAfter(now);
         if (deep) {
             start = earliest(start, latest(backfillStart, today.minusDays(DEEP_DAYS)));
             reconciliation = "DAILY";
@@ -219,7 +235,8 @@ public final class CostSync {
 
     /** FINAL when fetched at least {@link #FINAL_AFTER} after the day closed, else PROVISIONAL. */
     static String status(LocalDate day, Instant fetchedAt) {
-        Instant finalFrom = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().plus(FINAL_AFTER);
+        Instant finalFrom =
+                day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant().plus(FINAL_AFTER);
         return fetchedAt.isBefore(finalFrom) ? "PROVISIONAL" : "FINAL";
     }
 
@@ -259,24 +276,43 @@ public final class CostSync {
             if (!repository.extendLease(tx, claim, startedAt.plus(leaseDuration))) {
                 return null;
             }
-            if (repository.abandonRunning(tx, claim.connectionId(), startedAt, "The replica running this sync "
-                    + "stopped renewing its lease; another replica took over") > 0) {
+            if (repository.abandonRunning(
+                            tx,
+                            claim.connectionId(),
+                            startedAt,
+                            "The replica running this sync " + "stopped renewing its lease; another replica took over")
+                    > 0) {
                 log.warn("Took over connection {} from a replica whose lease expired", claim.connectionId());
             }
             Plan plan = repository.plan(tx, claim.tenantId());
-            RunWindow w = runWindow(today, startedAt, plan.backfillDays(), repository.finalDays(tx, claim.ledgerId(),
-                    today.minusDays(plan.backfillDays()), today), repository.checks(tx, claim.ledgerId()));
-            repository.insertRun(tx, claim, trigger(claim), w.window().start(),
-                    w.window().endExclusive().minusDays(1), w.window().days(), startedAt, w.reconciliation());
+            RunWindow w = runWindow(
+                    today,
+                    startedAt,
+                    plan.backfillDays(),
+                    repository.finalDays(tx, claim.ledgerId(), today.minusDays(plan.backfillDays()), today),
+                    repository.checks(tx, claim.ledgerId()));
+            repository.insertRun(
+                    tx,
+                    claim,
+                    trigger(claim),
+                    w.window().start(),
+                    w.window().endExclusive().minusDays(1),
+                    w.window().days(),
+                    startedAt,
+                    w.reconciliation());
             return w;
         });
     }
 
-    private Result runStarted(Claim claim, BooleanSupplier stopRequested, RunWindow runWindow, long startNanos,
-            LocalDate today) {
+    private Result runStarted(
+            Claim claim, BooleanSupplier stopRequested, RunWindow runWindow, long startNanos, LocalDate today) {
         Window window = runWindow.window();
-        log.info("Sync of connection {} started: {} to {} ({} days)", claim.connectionId(), window.start(),
-                window.endExclusive().minusDays(1), window.days());
+        log.info(
+                "Sync of connection {} started: {} to {} ({} days)",
+                claim.connectionId(),
+                window.start(),
+                window.endExclusive().minusDays(1),
+                window.days());
         metrics.started();
         Progress progress = new Progress();
         SyncFailure failure = null;
@@ -294,8 +330,7 @@ public final class CostSync {
             DataLevel level = provider.probe(key, today);
             Directory directory = provider.directory(key, level);
             storeDirectory(claim, directory);
-            DataLevel used = syncCosts(claim, provider, key, level, directory, window, today, progress,
-                    stopRequested);
+            DataLevel used = syncCosts(claim, provider, key, level, directory, window, today, progress, stopRequested);
             if (provider.reportsUsage()) {
                 syncUsage(claim, provider, key, window, progress, stopRequested);
             }
@@ -317,8 +352,8 @@ public final class CostSync {
             failure = SyncFailure.INTERNAL;
             detail = "Internal error (reference " + ref + ")" + REPAIR;
         }
-        if (stopRequested.getAsBoolean() && (failure == SyncFailure.PROVIDER_UNAVAILABLE
-                || failure == SyncFailure.INTERNAL)) {
+        if (stopRequested.getAsBoolean()
+                && (failure == SyncFailure.PROVIDER_UNAVAILABLE || failure == SyncFailure.INTERNAL)) {
             // Interrupted by a stop that timed out: not the provider's fault, and still due.
             failure = SyncFailure.STOPPED;
             detail = STOPPED_DETAIL;
@@ -329,14 +364,24 @@ public final class CostSync {
         String outcome = failure == null ? "SUCCEEDED" : "FAILED";
         metrics.finished(outcome, failure, seconds);
         if (failure == null) {
-            log.info("Sync of connection {} succeeded: {} days, {} line items, {} pages in {} ms",
-                    claim.connectionId(), progress.daysDone, progress.rows, progress.pages, Math.round(seconds * 1000));
+            log.info(
+                    "Sync of connection {} succeeded: {} days, {} line items, {} pages in {} ms",
+                    claim.connectionId(),
+                    progress.daysDone,
+                    progress.rows,
+                    progress.pages,
+                    Math.round(seconds * 1000));
         } else {
-            log.warn("Sync of connection {} failed with {} after {} of {} days: {}", claim.connectionId(), failure,
-                    progress.daysDone, window.days(), detail);
+            log.warn(
+                    "Sync of connection {} failed with {} after {} of {} days: {}",
+                    claim.connectionId(),
+                    failure,
+                    progress.daysDone,
+                    window.days(),
+                    detail);
         }
-        return new Result(claim.token(), outcome, failure, progress.pages, progress.daysDone, window.days(),
-                progress.rows);
+        return new Result(
+                claim.token(), outcome, failure, progress.pages, progress.daysDone, window.days(), progress.rows);
     }
 
     /** Budgets, anomalies and alerts follow syncs here; their failures never fail the sync. */
@@ -359,8 +404,8 @@ public final class CostSync {
      * Ends the run and hands the connection back; never throws (a failure leaves the lease to
      * expire). {@code succeeded} is the window of a successful run, whose deep reconciliation is noted.
      */
-    private void finish(Claim claim, SyncFailure failure, String detail, ProviderError providerError,
-            RunWindow succeeded) {
+    private void finish(
+            Claim claim, SyncFailure failure, String detail, ProviderError providerError, RunWindow succeeded) {
         // A stop that timed out interrupts the worker; the bookkeeping must still reach the database.
         boolean interrupted = Thread.interrupted();
         try {
@@ -379,7 +424,8 @@ public final class CostSync {
                 boolean active = held.get().status() == ConnectionStatus.ACTIVE;
                 boolean keyChanged = held.get().version() != claim.version();
                 int failures = failure == null ? 0 : held.get().failedSyncs() + 1;
-                boolean needsNewKey = failure == SyncFailure.KEY_REJECTED || failure == SyncFailure.KEY_FORBIDDEN
+                boolean needsNewKey = failure == SyncFailure.KEY_REJECTED
+                        || failure == SyncFailure.KEY_FORBIDDEN
                         || failure == SyncFailure.CREDENTIAL_UNREADABLE;
                 if (needsNewKey && active && !keyChanged) {
                     repository.needsAttention(tx, claim, failure, detail);
@@ -389,17 +435,21 @@ public final class CostSync {
                     repository.release(tx, claim, endedAt, outcome, active ? endedAt : null, false, failures);
                 } else if (failure == SyncFailure.STOPPED) {
                     // Still due: another replica continues; not a failure of the sync itself.
-                    repository.release(tx, claim, endedAt, outcome, null, true, held.get().failedSyncs());
+                    repository.release(
+                            tx, claim, endedAt, outcome, null, true, held.get().failedSyncs());
                 } else {
                     Duration interval = held.get().plan().refreshInterval();
-                    OffsetDateTime next = !active ? null
-                            : endedAt.plus(failure == null ? interval : retryDelay(interval, failures));
+                    OffsetDateTime next =
+                            !active ? null : endedAt.plus(failure == null ? interval : retryDelay(interval, failures));
                     repository.release(tx, claim, endedAt, outcome, next, false, failures);
                 }
             });
         } catch (RuntimeException e) {
-            log.error("Could not record the end of sync {} of connection {}; its lease will expire",
-                    claim.token(), claim.connectionId(), e);
+            log.error(
+                    "Could not record the end of sync {} of connection {}; its lease will expire",
+                    claim.token(),
+                    claim.connectionId(),
+                    e);
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -408,7 +458,8 @@ public final class CostSync {
     }
 
     private ConnectionRow live(Claim claim) {
-        return connectionRepository.findLive(dsl, claim.tenantId(), claim.connectionId())
+        return connectionRepository
+                .findLive(dsl, claim.tenantId(), claim.connectionId())
                 .orElseThrow(() -> new Abort(SyncFailure.CONNECTION_REMOVED, "The connection was removed"));
     }
 
@@ -416,9 +467,11 @@ public final class CostSync {
         try {
             return connections.decryptKey(row);
         } catch (CredentialCipher.CredentialUnreadableException e) {
-            throw new Abort(SyncFailure.CREDENTIAL_UNREADABLE, "The stored Admin key cannot be decrypted with the "
-                    + "key set this server is configured with (was FINORA_KEYSET_FILE replaced?). Syncs are paused: "
-                    + "restore the previous key set, or choose Update on this connection and paste the key again.");
+            throw new Abort(
+                    SyncFailure.CREDENTIAL_UNREADABLE,
+                    "The stored Admin key cannot be decrypted with the "
+                            + "key set this server is configured with (was FINORA_KEYSET_FILE replaced?). Syncs are paused: "
+                            + "restore the previous key set, or choose Update on this connection and paste the key again.");
         }
     }
 
@@ -436,10 +489,10 @@ public final class CostSync {
         dsl.transaction(c -> {
             fence(c.dsl(), claim);
             switch (level) {
-                case ProviderCosts.Detailed d -> connectionRepository.recordAnalyticsCheck(c.dsl(),
-                        claim.connectionId(), "AVAILABLE", null, at);
-                case ProviderCosts.WorkspaceOnly w -> connectionRepository.recordAnalyticsCheck(c.dsl(),
-                        claim.connectionId(), "REFUSED", w.reason(), at);
+                case ProviderCosts.Detailed d ->
+                    connectionRepository.recordAnalyticsCheck(c.dsl(), claim.connectionId(), "AVAILABLE", null, at);
+                case ProviderCosts.WorkspaceOnly w ->
+                    connectionRepository.recordAnalyticsCheck(c.dsl(), claim.connectionId(), "REFUSED", w.reason(), at);
             }
         });
     }
@@ -458,24 +511,41 @@ public final class CostSync {
                     repository.replaceNowcast(c.dsl(), claim, e, at);
                 });
             }
-            case ProviderCosts.NoEstimate n -> log.debug("No estimate of today for connection {}: {}",
-                    claim.connectionId(), n.reason());
+            case ProviderCosts.NoEstimate n ->
+                log.debug("No estimate of today for connection {}: {}", claim.connectionId(), n.reason());
         }
     }
 
-    private DataLevel syncCosts(Claim claim, ProviderCosts provider, String key, DataLevel level,
-            Directory directory, Window window, LocalDate today, Progress progress, BooleanSupplier stop) {
+    private DataLevel syncCosts(
+            Claim claim,
+            ProviderCosts provider,
+            String key,
+            DataLevel level,
+            Directory directory,
+            Window window,
+            LocalDate today,
+            Progress progress,
+            BooleanSupplier stop) {
         Set<LocalDate> seen = new HashSet<>();
         Set<LocalDate> stored = new HashSet<>();
         List<LocalDate> defective = new ArrayList<>();
         checkStop(stop);
-        DataLevel used = provider.fetchDays(key, level, directory, window.start(), window.endExclusive(), today,
+        DataLevel used = provider.fetchDays(
+                key,
+                level,
+                directory,
+                window.start(),
+                window.endExclusive(),
+                today,
                 fetched -> {
                     LocalDate day = fetched.day();
                     if (day.isBefore(window.start()) || !day.isBefore(window.endExclusive()) || !seen.add(day)) {
                         // Never store what was not asked for (today above all is still changing), nor a day twice.
-                        log.warn("The provider handed over {} again or outside the window {} to {}; ignored", day,
-                                window.start(), window.endExclusive().minusDays(1));
+                        log.warn(
+                                "The provider handed over {} again or outside the window {} to {}; ignored",
+                                day,
+                                window.start(),
+                                window.endExclusive().minusDays(1));
                         return;
                     }
                     switch (fetched) {
@@ -490,15 +560,18 @@ public final class CostSync {
                     checkStop(stop);
                 });
         if (seen.size() < window.days()) {
-            throw ProviderException.bad("The provider's cost data lacked " + (window.days() - seen.size())
-                    + " of the " + window.days() + " days asked for");
+            throw ProviderException.bad("The provider's cost data lacked " + (window.days() - seen.size()) + " of the "
+                    + window.days() + " days asked for");
         }
         if (!defective.isEmpty()) {
-            throw new Abort(SyncFailure.BAD_RESPONSE, provider.displayName()
-                    + "'s cost data held an amount that is not a number "
-                    + "on " + days(defective) + "; " + (defective.size() == 1 ? "that day keeps" : "those days keep")
-                    + " what was stored before, every other day was stored, and the next sync fetches "
-                    + (defective.size() == 1 ? "it" : "them") + " again");
+            throw new Abort(
+                    SyncFailure.BAD_RESPONSE,
+                    provider.displayName()
+                            + "'s cost data held an amount that is not a number "
+                            + "on " + days(defective) + "; "
+                            + (defective.size() == 1 ? "that day keeps" : "those days keep")
+                            + " what was stored before, every other day was stored, and the next sync fetches "
+                            + (defective.size() == 1 ? "it" : "them") + " again");
         }
         return used;
     }
@@ -508,35 +581,41 @@ public final class CostSync {
      * transaction, so usage follows the cost days' window, re-fetches and finality (the day's status
      * is the cost day's); a changed count is a usage restatement.
      */
-    private void syncUsage(Claim claim, ProviderCosts provider, String key, Window window, Progress progress,
-            BooleanSupplier stop) {
+    private void syncUsage(
+            Claim claim, ProviderCosts provider, String key, Window window, Progress progress, BooleanSupplier stop) {
         Set<LocalDate> seen = new HashSet<>();
         checkStop(stop);
-        provider.fetchUsage(key, window.start(), window.endExclusive(), usage -> {
-            LocalDate day = usage.day();
-            if (day.isBefore(window.start()) || !day.isBefore(window.endExclusive()) || !seen.add(day)) {
-                log.warn("The provider handed over usage of {} again or outside the window; ignored", day);
-                return;
-            }
-            OffsetDateTime at = now();
-            boolean restated = dsl.transactionResult(c -> {
-                fence(c.dsl(), claim);
-                return repository.replaceUsageDay(c.dsl(), claim, day, usage.lines(), at);
-            });
-            if (restated) {
-                log.info("The provider restated the usage of {} of connection {}", day, claim.connectionId());
-            }
-            checkStop(stop);
-        }, () -> {
-            heartbeat(claim, progress); // the run's page count stays the cost pages'
-            checkStop(stop);
-        });
+        provider.fetchUsage(
+                key,
+                window.start(),
+                window.endExclusive(),
+                usage -> {
+                    LocalDate day = usage.day();
+                    if (day.isBefore(window.start()) || !day.isBefore(window.endExclusive()) || !seen.add(day)) {
+                        log.warn("The provider handed over usage of {} again or outside the window; ignored", day);
+                        return;
+                    }
+                    OffsetDateTime at = now();
+                    boolean restated = dsl.transactionResult(c -> {
+                        fence(c.dsl(), claim);
+                        return repository.replaceUsageDay(c.dsl(), claim, day, usage.lines(), at);
+                    });
+                    if (restated) {
+                        log.info("The provider restated the usage of {} of connection {}", day, claim.connectionId());
+                    }
+                    checkStop(stop);
+                },
+                () -> {
+                    heartbeat(claim, progress); // the run's page count stays the cost pages'
+                    checkStop(stop);
+                });
     }
 
     private static String days(List<LocalDate> days) {
-        List<String> shown = days.stream().sorted().limit(5).map(LocalDate::toString).toList();
-        return String.join(", ", shown) + (days.size() > shown.size() ? " and " + (days.size() - shown.size())
-                + " more days" : "");
+        List<String> shown =
+                days.stream().sorted().limit(5).map(LocalDate::toString).toList();
+        return String.join(", ", shown)
+                + (days.size() > shown.size() ? " and " + (days.size() - shown.size()) + " more days" : "");
     }
 
     /**
@@ -556,13 +635,27 @@ public final class CostSync {
             DSLContext tx = c.dsl();
             fence(tx, claim);
             Optional<StoredDay> old = repository.storedDay(tx, claim.ledgerId(), day);
-            repository.replaceDay(tx, claim, day, items, total, fetchedAt, status, fetched.source().name(),
+            repository.replaceDay(
+                    tx,
+                    claim,
+                    day,
+                    items,
+                    total,
+                    fetchedAt,
+                    status,
+                    fetched.source().name(),
                     fetched.settled());
             repository.upsertSeenActors(tx, claim.ledgerId(), fetched.actors());
             repository.dropNowcastThrough(tx, claim.ledgerId(), day);
             boolean changed = old.isPresent() && old.get().total().compareTo(total) != 0;
             if (changed) {
-                repository.insertRestatement(tx, claim, day, old.get().total(), total, fetchedAt,
+                repository.insertRestatement(
+                        tx,
+                        claim,
+                        day,
+                        old.get().total(),
+                        total,
+                        fetchedAt,
                         "FINAL".equals(old.get().status()));
             }
             repository.progress(tx, claim.token(), progress.pages, daysDone, rows);
@@ -589,8 +682,10 @@ public final class CostSync {
         if (!repository.extendLease(tx, claim, now().plus(leaseDuration))) {
             throw repository.holdsLease(tx, claim)
                     ? new Abort(SyncFailure.CONNECTION_REMOVED, "The connection was removed during the sync")
-                    : new Abort(SyncFailure.LEASE_LOST, "This replica's lease ran out and another replica took the "
-                            + "connection over; it continues the sync");
+                    : new Abort(
+                            SyncFailure.LEASE_LOST,
+                            "This replica's lease ran out and another replica took the "
+                                    + "connection over; it continues the sync");
         }
     }
 

@@ -19,8 +19,14 @@ import java.util.concurrent.ThreadLocalRandom;
  *     crashed, hung or lost the database), the leases it holds are free for other replicas, so its
  *     work is taken over within about {@code heartbeatExpiry + pollInterval}
  */
-public record SyncConfig(String replicaId, Duration pollInterval, int workers, Duration leaseDuration,
-        Duration stopTimeout, Duration heartbeatInterval, Duration heartbeatExpiry) {
+public record SyncConfig(
+        String replicaId,
+        Duration pollInterval,
+        int workers,
+        Duration leaseDuration,
+        Duration stopTimeout,
+        Duration heartbeatInterval,
+        Duration heartbeatExpiry) {
 
     /** Default heartbeat: renewed every 3 s, alive for 15 s after the last renewal. */
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(3);
@@ -28,9 +34,15 @@ public record SyncConfig(String replicaId, Duration pollInterval, int workers, D
     public static final Duration DEFAULT_HEARTBEAT_EXPIRY = Duration.ofSeconds(15);
 
     /** The settings with the default heartbeat. */
-    public SyncConfig(String replicaId, Duration pollInterval, int workers, Duration leaseDuration,
-            Duration stopTimeout) {
-        this(replicaId, pollInterval, workers, leaseDuration, stopTimeout, DEFAULT_HEARTBEAT_INTERVAL,
+    public SyncConfig(
+            String replicaId, Duration pollInterval, int workers, Duration leaseDuration, Duration stopTimeout) {
+        this(
+                replicaId,
+                pollInterval,
+                workers,
+                leaseDuration,
+                stopTimeout,
+                DEFAULT_HEARTBEAT_INTERVAL,
                 DEFAULT_HEARTBEAT_EXPIRY);
     }
 
@@ -56,14 +68,14 @@ public record SyncConfig(String replicaId, Duration pollInterval, int workers, D
      * alive but whose sync hangs), 30 s to stop, a heartbeat every 3 s that expires after 15 s.
      */
     public static SyncConfig defaults() {
-        return new SyncConfig(defaultReplicaId(), Duration.ofSeconds(5), 4, Duration.ofMinutes(5),
-                Duration.ofSeconds(30));
+        return new SyncConfig(
+                defaultReplicaId(), Duration.ofSeconds(5), 4, Duration.ofMinutes(5), Duration.ofSeconds(30));
     }
 
     /** The same settings under another replica id. */
     public SyncConfig withReplicaId(String id) {
-        return new SyncConfig(id, pollInterval, workers, leaseDuration, stopTimeout, heartbeatInterval,
-                heartbeatExpiry);
+        return new SyncConfig(
+                id, pollInterval, workers, leaseDuration, stopTimeout, heartbeatInterval, heartbeatExpiry);
     }
 
     /** The same settings with another heartbeat. */

@@ -3,9 +3,9 @@ package finora.server.sync;
 import static finora.db.jooq.Tables.ACTOR;
 import static finora.db.jooq.Tables.API_KEY;
 import static finora.db.jooq.Tables.CONNECTION;
-import static finora.db.jooq.Tables.COST_NOWCAST;
 import static finora.db.jooq.Tables.COST_DAY;
 import static finora.db.jooq.Tables.COST_LINE_ITEM;
+import static finora.db.jooq.Tables.COST_NOWCAST;
 import static finora.db.jooq.Tables.COST_RESTATEMENT;
 import static finora.db.jooq.Tables.LEDGER;
 import static finora.db.jooq.Tables.SYNC_REPLICA;
@@ -45,8 +45,15 @@ final class SyncRepository {
      * A connection this replica claimed; {@code token} fences every write and becomes the sync run's
      * id; {@code ledgerId} is the history it feeds.
      */
-    record Claim(UUID connectionId, UUID tenantId, UUID ledgerId, UUID token, String replicaId, long version,
-            OffsetDateTime lastSyncStartedAt, OffsetDateTime refreshRequestedAt) {}
+    record Claim(
+            UUID connectionId,
+            UUID tenantId,
+            UUID ledgerId,
+            UUID token,
+            String replicaId,
+            long version,
+            OffsetDateTime lastSyncStartedAt,
+            OffsetDateTime refreshRequestedAt) {}
 
     /** A connection's state as seen under its lock at the end of a run. */
     record Held(ConnectionStatus status, long version, Plan plan, int failedSyncs) {}
@@ -60,12 +67,12 @@ final class SyncRepository {
     /** What Anthropic said about a failed request: its request id and sanitized message (either may be null). */
     record ProviderError(String requestId, String message) {}
 
-
     private static final Field<OffsetDateTime> DB_NOW = ConnectionRepository.DB_NOW;
 
     private static Field<OffsetDateTime> dbNowPlus(java.time.Duration d) {
-        return DSL.field("clock_timestamp() + {0} * interval '1 millisecond'", SQLDataType.TIMESTAMPWITHTIMEZONE,
-                DSL.val(d.toMillis()));
+        return DSL.field(
+                "clock_timestamp() + {0} * interval '1 millisecond'",
+                SQLDataType.TIMESTAMPWITHTIMEZONE, DSL.val(d.toMillis()));
     }
 
     /**
@@ -79,7 +86,8 @@ final class SyncRepository {
                 .set(SYNC_REPLICA.STARTED_AT, DB_NOW)
                 .set(SYNC_REPLICA.HEARTBEAT_AT, DB_NOW)
                 .set(SYNC_REPLICA.EXPIRES_AT, dbNowPlus(expiry))
-                .onConflict(SYNC_REPLICA.SESSION_ID).doUpdate()
+                .onConflict(SYNC_REPLICA.SESSION_ID)
+                .doUpdate()
                 .set(SYNC_REPLICA.HEARTBEAT_AT, DB_NOW)
                 .set(SYNC_REPLICA.EXPIRES_AT, dbNowPlus(expiry))
                 .execute();
@@ -92,7 +100,9 @@ final class SyncRepository {
 
     /** Deletes sessions that expired more than {@code age} ago (a lease naming one is free either way). */
     int purgeSessions(DSLContext tx, java.time.Duration age) {
-        return tx.deleteFrom(SYNC_REPLICA).where(SYNC_REPLICA.EXPIRES_AT.lt(dbNowPlus(age.negated()))).execute();
+        return tx.deleteFrom(SYNC_REPLICA)
+                .where(SYNC_REPLICA.EXPIRES_AT.lt(dbNowPlus(age.negated())))
+                .execute();
     }
 
     /** Sessions alive now, by the database's clock. */
@@ -106,17 +116,24 @@ final class SyncRepository {
      * lets replicas claim side by side without waiting for or double-claiming each other's rows; the
      * lease (a fresh fencing token) is written before the transaction ends.
      */
-    List<Claim> claimDue(DSLContext tx, OffsetDateTime now, String replicaId, UUID sessionId,
-            OffsetDateTime leaseUntil, int max) {
-        var due = tx.select(CONNECTION.CONNECTION_ID, CONNECTION.TENANT_ID, CONNECTION.VERSION,
-                        CONNECTION.LAST_SYNC_STARTED_AT, CONNECTION.REFRESH_REQUESTED_AT, CONNECTION.LEDGER_ID)
+    List<Claim> claimDue(
+            DSLContext tx, OffsetDateTime now, String replicaId, UUID sessionId, OffsetDateTime leaseUntil, int max) {
+        var due = tx.select(
+                        CONNECTION.CONNECTION_ID,
+                        CONNECTION.TENANT_ID,
+                        CONNECTION.VERSION,
+                        CONNECTION.LAST_SYNC_STARTED_AT,
+                        CONNECTION.REFRESH_REQUESTED_AT,
+                        CONNECTION.LEDGER_ID)
                 .from(CONNECTION)
                 .where(CONNECTION.STATUS.eq(ConnectionStatus.ACTIVE))
                 .and(CONNECTION.NEXT_SYNC_AT.le(now))
                 .and(ConnectionRepository.leaseFree(now))
                 .orderBy(CONNECTION.NEXT_SYNC_AT, CONNECTION.CONNECTION_ID)
                 .limit(max)
-                .forUpdate().of(CONNECTION).skipLocked()
+                .forUpdate()
+                .of(CONNECTION)
+                .skipLocked()
                 .fetch();
         List<Claim> claims = new ArrayList<>();
         for (var r : due) {
@@ -128,8 +145,8 @@ final class SyncRepository {
                     .set(CONNECTION.LEASE_SESSION, sessionId)
                     .where(CONNECTION.CONNECTION_ID.eq(r.value1()))
                     .execute();
-            claims.add(new Claim(r.value1(), r.value2(), r.value6(), token, replicaId, r.value3(), r.value4(),
-                    r.value5()));
+            claims.add(new Claim(
+                    r.value1(), r.value2(), r.value6(), token, replicaId, r.value3(), r.value4(), r.value5()));
         }
         return claims;
     }
@@ -140,32 +157,39 @@ final class SyncRepository {
      */
     boolean extendLease(DSLContext tx, Claim claim, OffsetDateTime leaseUntil) {
         return tx.update(CONNECTION)
-                .set(CONNECTION.LEASE_EXPIRES_AT, leaseUntil)
-                .where(CONNECTION.CONNECTION_ID.eq(claim.connectionId()))
-                .and(CONNECTION.LEASE_TOKEN.eq(claim.token()))
-                .and(CONNECTION.STATUS.eq(ConnectionStatus.ACTIVE))
-                .execute() == 1;
+                        .set(CONNECTION.LEASE_EXPIRES_AT, leaseUntil)
+                        .where(CONNECTION.CONNECTION_ID.eq(claim.connectionId()))
+                        .and(CONNECTION.LEASE_TOKEN.eq(claim.token()))
+                        .and(CONNECTION.STATUS.eq(ConnectionStatus.ACTIVE))
+                        .execute()
+                == 1;
     }
 
     /** Whether this claim still holds the lease (whatever the status). */
     boolean holdsLease(DSLContext tx, Claim claim) {
-        return tx.fetchExists(CONNECTION, CONNECTION.CONNECTION_ID.eq(claim.connectionId())
-                .and(CONNECTION.LEASE_TOKEN.eq(claim.token())));
+        return tx.fetchExists(
+                CONNECTION,
+                CONNECTION.CONNECTION_ID.eq(claim.connectionId()).and(CONNECTION.LEASE_TOKEN.eq(claim.token())));
     }
 
     /** Locks the connection if this claim still holds its lease, with the tenant's current plan. */
     Optional<Held> lockHeld(DSLContext tx, Claim claim) {
         return tx.select(CONNECTION.STATUS, CONNECTION.VERSION, TENANT.PLAN, CONNECTION.FAILED_SYNCS)
-                .from(CONNECTION).join(TENANT).on(TENANT.TENANT_ID.eq(CONNECTION.TENANT_ID))
+                .from(CONNECTION)
+                .join(TENANT)
+                .on(TENANT.TENANT_ID.eq(CONNECTION.TENANT_ID))
                 .where(CONNECTION.CONNECTION_ID.eq(claim.connectionId()))
                 .and(CONNECTION.LEASE_TOKEN.eq(claim.token()))
-                .forUpdate().of(CONNECTION)
+                .forUpdate()
+                .of(CONNECTION)
                 .fetchOptional(r -> new Held(r.value1(), r.value2(), Plan.valueOf(r.value3()), r.value4()));
     }
 
     /** The tenant's current plan. */
     Plan plan(DSLContext tx, UUID tenantId) {
-        return Plan.valueOf(tx.select(TENANT.PLAN).from(TENANT).where(TENANT.TENANT_ID.eq(tenantId))
+        return Plan.valueOf(tx.select(TENANT.PLAN)
+                .from(TENANT)
+                .where(TENANT.TENANT_ID.eq(tenantId))
                 .fetchSingle(TENANT.PLAN));
     }
 
@@ -183,7 +207,8 @@ final class SyncRepository {
 
     /** When the ledger was last reconciled deeply. */
     Checks checks(DSLContext tx, UUID ledgerId) {
-        return tx.select(LEDGER.DEEP_CHECKED_AT, LEDGER.MONTH_CHECKED).from(LEDGER)
+        return tx.select(LEDGER.DEEP_CHECKED_AT, LEDGER.MONTH_CHECKED)
+                .from(LEDGER)
                 .where(LEDGER.LEDGER_ID.eq(ledgerId))
                 .fetchSingle(r -> new Checks(r.value1(), r.value2()));
     }
@@ -191,25 +216,40 @@ final class SyncRepository {
     /** Notes a finished deep reconciliation of the ledger; null leaves a field as it is. */
     void markChecked(DSLContext tx, UUID ledgerId, OffsetDateTime deepCheckedAt, LocalDate monthChecked) {
         if (deepCheckedAt != null) {
-            tx.update(LEDGER).set(LEDGER.DEEP_CHECKED_AT, deepCheckedAt).where(LEDGER.LEDGER_ID.eq(ledgerId)).execute();
+            tx.update(LEDGER)
+                    .set(LEDGER.DEEP_CHECKED_AT, deepCheckedAt)
+                    .where(LEDGER.LEDGER_ID.eq(ledgerId))
+                    .execute();
         }
         if (monthChecked != null) {
-            tx.update(LEDGER).set(LEDGER.MONTH_CHECKED, monthChecked).where(LEDGER.LEDGER_ID.eq(ledgerId)).execute();
+            tx.update(LEDGER)
+                    .set(LEDGER.MONTH_CHECKED, monthChecked)
+                    .where(LEDGER.LEDGER_ID.eq(ledgerId))
+                    .execute();
         }
     }
 
     /** Days of the ledger in [from, to) whose stored status is FINAL. */
     Set<LocalDate> finalDays(DSLContext tx, UUID ledgerId, LocalDate from, LocalDate to) {
-        return new HashSet<>(tx.select(COST_DAY.DAY).from(COST_DAY)
+        return new HashSet<>(tx.select(COST_DAY.DAY)
+                .from(COST_DAY)
                 .where(COST_DAY.LEDGER_ID.eq(ledgerId))
-                .and(COST_DAY.DAY.ge(from)).and(COST_DAY.DAY.lt(to))
+                .and(COST_DAY.DAY.ge(from))
+                .and(COST_DAY.DAY.lt(to))
                 .and(COST_DAY.STATUS.eq("FINAL"))
                 .fetch(COST_DAY.DAY));
     }
 
     /** Inserts a RUNNING sync run and notes its start on the connection. */
-    void insertRun(DSLContext tx, Claim claim, String trigger, LocalDate windowStart, LocalDate windowEndInclusive,
-            int daysTotal, OffsetDateTime startedAt, String reconciliation) {
+    void insertRun(
+            DSLContext tx,
+            Claim claim,
+            String trigger,
+            LocalDate windowStart,
+            LocalDate windowEndInclusive,
+            int daysTotal,
+            OffsetDateTime startedAt,
+            String reconciliation) {
         tx.insertInto(SYNC_RUN)
                 .set(SYNC_RUN.SYNC_RUN_ID, claim.token())
                 .set(SYNC_RUN.CONNECTION_ID, claim.connectionId())
@@ -232,11 +272,17 @@ final class SyncRepository {
     void upsertDirectory(DSLContext tx, UUID ledgerId, ProviderCosts.Directory directory) {
         for (ProviderCosts.ApiKey k : directory.apiKeys()) {
             tx.insertInto(API_KEY)
-                    .set(API_KEY.LEDGER_ID, ledgerId).set(API_KEY.API_KEY_ID, k.id()).set(API_KEY.NAME, k.name())
-                    .set(API_KEY.STATUS, k.status()).set(API_KEY.KEY_HINT, k.hint())
+                    .set(API_KEY.LEDGER_ID, ledgerId)
+                    .set(API_KEY.API_KEY_ID, k.id())
+                    .set(API_KEY.NAME, k.name())
+                    .set(API_KEY.STATUS, k.status())
+                    .set(API_KEY.KEY_HINT, k.hint())
                     .set(API_KEY.WORKSPACE_ID, k.workspaceId())
-                    .onConflict(API_KEY.LEDGER_ID, API_KEY.API_KEY_ID).doUpdate()
-                    .set(API_KEY.NAME, k.name()).set(API_KEY.STATUS, k.status()).set(API_KEY.KEY_HINT, k.hint())
+                    .onConflict(API_KEY.LEDGER_ID, API_KEY.API_KEY_ID)
+                    .doUpdate()
+                    .set(API_KEY.NAME, k.name())
+                    .set(API_KEY.STATUS, k.status())
+                    .set(API_KEY.KEY_HINT, k.hint())
                     .set(API_KEY.WORKSPACE_ID, k.workspaceId())
                     .execute();
         }
@@ -244,8 +290,12 @@ final class SyncRepository {
             var insert = insertActor(tx, ledgerId, a);
             if (a.fromList()) {
                 // The provider's member and key lists name them best.
-                insert.doUpdate().set(ACTOR.ACTOR_TYPE, a.type()).set(ACTOR.LABEL, a.label())
-                        .set(ACTOR.EMAIL, a.email()).set(ACTOR.DELETED, false).execute();
+                insert.doUpdate()
+                        .set(ACTOR.ACTOR_TYPE, a.type())
+                        .set(ACTOR.LABEL, a.label())
+                        .set(ACTOR.EMAIL, a.email())
+                        .set(ACTOR.DELETED, false)
+                        .execute();
             } else {
                 insert.doNothing().execute();
             }
@@ -267,8 +317,12 @@ final class SyncRepository {
     private static org.jooq.InsertOnConflictDoUpdateStep<finora.db.jooq.tables.records.ActorRecord> insertActor(
             DSLContext tx, UUID ledgerId, ProviderCosts.Actor a) {
         return tx.insertInto(ACTOR)
-                .set(ACTOR.LEDGER_ID, ledgerId).set(ACTOR.ACTOR_ID, a.id()).set(ACTOR.ACTOR_TYPE, a.type())
-                .set(ACTOR.LABEL, a.label()).set(ACTOR.EMAIL, a.email()).set(ACTOR.DELETED, a.deleted())
+                .set(ACTOR.LEDGER_ID, ledgerId)
+                .set(ACTOR.ACTOR_ID, a.id())
+                .set(ACTOR.ACTOR_TYPE, a.type())
+                .set(ACTOR.LABEL, a.label())
+                .set(ACTOR.EMAIL, a.email())
+                .set(ACTOR.DELETED, a.deleted())
                 .onConflict(ACTOR.LEDGER_ID, ACTOR.ACTOR_ID);
     }
 
@@ -277,7 +331,10 @@ final class SyncRepository {
         for (ProviderCosts.Actor a : actors) {
             var insert = insertActor(tx, ledgerId, a);
             if (a.deleted()) {
-                insert.doUpdate().set(ACTOR.LABEL, a.label()).set(ACTOR.DELETED, true).execute();
+                insert.doUpdate()
+                        .set(ACTOR.LABEL, a.label())
+                        .set(ACTOR.DELETED, true)
+                        .execute();
             } else {
                 insert.doNothing().execute();
             }
@@ -286,15 +343,19 @@ final class SyncRepository {
 
     /** Drops the ledger's estimate hours of {@code day} and earlier: the closed day replaces them. */
     void dropNowcastThrough(DSLContext tx, UUID ledgerId, LocalDate day) {
-        tx.deleteFrom(COST_NOWCAST).where(COST_NOWCAST.LEDGER_ID.eq(ledgerId))
+        tx.deleteFrom(COST_NOWCAST)
+                .where(COST_NOWCAST.LEDGER_ID.eq(ledgerId))
                 .and(COST_NOWCAST.HOUR_START.lt(day.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC)))
                 .execute();
     }
 
     /** Replaces the ledger's estimate of today with {@code estimate}'s hours. */
     void replaceNowcast(DSLContext tx, Claim claim, ProviderCosts.Estimate estimate, OffsetDateTime fetchedAt) {
-        tx.deleteFrom(COST_NOWCAST).where(COST_NOWCAST.LEDGER_ID.eq(claim.ledgerId())).execute();
-        OffsetDateTime refreshed = estimate.dataRefreshedAt() == null ? null
+        tx.deleteFrom(COST_NOWCAST)
+                .where(COST_NOWCAST.LEDGER_ID.eq(claim.ledgerId()))
+                .execute();
+        OffsetDateTime refreshed = estimate.dataRefreshedAt() == null
+                ? null
                 : estimate.dataRefreshedAt().atOffset(ZoneOffset.UTC);
         for (ProviderCosts.Hour h : estimate.hours()) {
             tx.insertInto(COST_NOWCAST)
@@ -311,30 +372,71 @@ final class SyncRepository {
 
     /** The stored total and status of a ledger's day, if the day was stored before (by any connection). */
     Optional<StoredDay> storedDay(DSLContext tx, UUID ledgerId, LocalDate day) {
-        return tx.select(COST_DAY.TOTAL_USD, COST_DAY.STATUS).from(COST_DAY)
-                .where(COST_DAY.LEDGER_ID.eq(ledgerId)).and(COST_DAY.DAY.eq(day))
+        return tx.select(COST_DAY.TOTAL_USD, COST_DAY.STATUS)
+                .from(COST_DAY)
+                .where(COST_DAY.LEDGER_ID.eq(ledgerId))
+                .and(COST_DAY.DAY.eq(day))
                 .fetchOptional(r -> new StoredDay(r.value1(), r.value2()));
     }
 
     /** Replaces a ledger's day: its line items and its cost_day row, noting which connection fetched it. */
-    void replaceDay(DSLContext tx, Claim claim, LocalDate day, List<ProviderCosts.CostLine> items, BigDecimal total,
-            OffsetDateTime fetchedAt, String status, String source, boolean settled) {
+    void replaceDay(
+            DSLContext tx,
+            Claim claim,
+            LocalDate day,
+            List<ProviderCosts.CostLine> items,
+            BigDecimal total,
+            OffsetDateTime fetchedAt,
+            String status,
+            String source,
+            boolean settled) {
         tx.deleteFrom(COST_LINE_ITEM)
-                .where(COST_LINE_ITEM.LEDGER_ID.eq(claim.ledgerId())).and(COST_LINE_ITEM.DAY.eq(day))
+                .where(COST_LINE_ITEM.LEDGER_ID.eq(claim.ledgerId()))
+                .and(COST_LINE_ITEM.DAY.eq(day))
                 .execute();
         if (!items.isEmpty()) {
-            var insert = tx.insertInto(COST_LINE_ITEM, COST_LINE_ITEM.TENANT_ID, COST_LINE_ITEM.LEDGER_ID,
-                    COST_LINE_ITEM.DAY, COST_LINE_ITEM.WORKSPACE_ID, COST_LINE_ITEM.DESCRIPTION, COST_LINE_ITEM.MODEL,
-                    COST_LINE_ITEM.MODEL_FAMILY, COST_LINE_ITEM.MODEL_VERSION, COST_LINE_ITEM.COST_TYPE,
-                    COST_LINE_ITEM.TOKEN_TYPE, COST_LINE_ITEM.SERVICE_TIER, COST_LINE_ITEM.CONTEXT_WINDOW,
-                    COST_LINE_ITEM.INFERENCE_GEO, COST_LINE_ITEM.SPEED, COST_LINE_ITEM.API_KEY_ID,
-                    COST_LINE_ITEM.ACTOR_ID, COST_LINE_ITEM.PRODUCT, COST_LINE_ITEM.AMOUNT_USD,
+            var insert = tx.insertInto(
+                    COST_LINE_ITEM,
+                    COST_LINE_ITEM.TENANT_ID,
+                    COST_LINE_ITEM.LEDGER_ID,
+                    COST_LINE_ITEM.DAY,
+                    COST_LINE_ITEM.WORKSPACE_ID,
+                    COST_LINE_ITEM.DESCRIPTION,
+                    COST_LINE_ITEM.MODEL,
+                    COST_LINE_ITEM.MODEL_FAMILY,
+                    COST_LINE_ITEM.MODEL_VERSION,
+                    COST_LINE_ITEM.COST_TYPE,
+                    COST_LINE_ITEM.TOKEN_TYPE,
+                    COST_LINE_ITEM.SERVICE_TIER,
+                    COST_LINE_ITEM.CONTEXT_WINDOW,
+                    COST_LINE_ITEM.INFERENCE_GEO,
+                    COST_LINE_ITEM.SPEED,
+                    COST_LINE_ITEM.API_KEY_ID,
+                    COST_LINE_ITEM.ACTOR_ID,
+                    COST_LINE_ITEM.PRODUCT,
+                    COST_LINE_ITEM.AMOUNT_USD,
                     COST_LINE_ITEM.LIST_AMOUNT_USD);
             for (ProviderCosts.CostLine i : items) {
-                insert = insert.values(claim.tenantId(), claim.ledgerId(), day, i.workspaceId(), i.description(),
-                        i.model(), i.modelFamily(), i.modelVersion(), i.costType(), i.tokenType(), i.serviceTier(),
-                        i.contextWindow(), i.inferenceGeo(), i.speed(), i.apiKeyId(), i.actorId(), i.product(),
-                        i.amountUsd(), i.listAmountUsd());
+                insert = insert.values(
+                        claim.tenantId(),
+                        claim.ledgerId(),
+                        day,
+                        i.workspaceId(),
+                        i.description(),
+                        i.model(),
+                        i.modelFamily(),
+                        i.modelVersion(),
+                        i.costType(),
+                        i.tokenType(),
+                        i.serviceTier(),
+                        i.contextWindow(),
+                        i.inferenceGeo(),
+                        i.speed(),
+                        i.apiKeyId(),
+                        i.actorId(),
+                        i.product(),
+                        i.amountUsd(),
+                        i.listAmountUsd());
             }
             insert.execute();
         }
@@ -365,33 +467,59 @@ final class SyncRepository {
      *
      * @return whether the day's total count changed
      */
-    boolean replaceUsageDay(DSLContext tx, Claim claim, LocalDate day, List<ProviderCosts.UsageLine> lines,
-            OffsetDateTime at) {
+    boolean replaceUsageDay(
+            DSLContext tx, Claim claim, LocalDate day, List<ProviderCosts.UsageLine> lines, OffsetDateTime at) {
         Long old = tx.select(org.jooq.impl.DSL.sum(USAGE_LINE_ITEM.QUANTITY).cast(Long.class))
                 .from(USAGE_LINE_ITEM)
-                .where(USAGE_LINE_ITEM.LEDGER_ID.eq(claim.ledgerId())).and(USAGE_LINE_ITEM.DAY.eq(day))
+                .where(USAGE_LINE_ITEM.LEDGER_ID.eq(claim.ledgerId()))
+                .and(USAGE_LINE_ITEM.DAY.eq(day))
                 .fetchOne(0, Long.class);
         tx.deleteFrom(USAGE_LINE_ITEM)
-                .where(USAGE_LINE_ITEM.LEDGER_ID.eq(claim.ledgerId())).and(USAGE_LINE_ITEM.DAY.eq(day))
+                .where(USAGE_LINE_ITEM.LEDGER_ID.eq(claim.ledgerId()))
+                .and(USAGE_LINE_ITEM.DAY.eq(day))
                 .execute();
         long total = 0;
         if (!lines.isEmpty()) {
-            var insert = tx.insertInto(USAGE_LINE_ITEM, USAGE_LINE_ITEM.TENANT_ID, USAGE_LINE_ITEM.LEDGER_ID,
-                    USAGE_LINE_ITEM.DAY, USAGE_LINE_ITEM.WORKSPACE_ID, USAGE_LINE_ITEM.MODEL,
-                    USAGE_LINE_ITEM.MODEL_FAMILY, USAGE_LINE_ITEM.MODEL_VERSION, USAGE_LINE_ITEM.SERVICE_TIER,
-                    USAGE_LINE_ITEM.CONTEXT_WINDOW, USAGE_LINE_ITEM.SPEED, USAGE_LINE_ITEM.INFERENCE_GEO,
-                    USAGE_LINE_ITEM.API_KEY_ID, USAGE_LINE_ITEM.USAGE_TYPE, USAGE_LINE_ITEM.QUANTITY);
+            var insert = tx.insertInto(
+                    USAGE_LINE_ITEM,
+                    USAGE_LINE_ITEM.TENANT_ID,
+                    USAGE_LINE_ITEM.LEDGER_ID,
+                    USAGE_LINE_ITEM.DAY,
+                    USAGE_LINE_ITEM.WORKSPACE_ID,
+                    USAGE_LINE_ITEM.MODEL,
+                    USAGE_LINE_ITEM.MODEL_FAMILY,
+                    USAGE_LINE_ITEM.MODEL_VERSION,
+                    USAGE_LINE_ITEM.SERVICE_TIER,
+                    USAGE_LINE_ITEM.CONTEXT_WINDOW,
+                    USAGE_LINE_ITEM.SPEED,
+                    USAGE_LINE_ITEM.INFERENCE_GEO,
+                    USAGE_LINE_ITEM.API_KEY_ID,
+                    USAGE_LINE_ITEM.USAGE_TYPE,
+                    USAGE_LINE_ITEM.QUANTITY);
             for (ProviderCosts.UsageLine l : lines) {
-                insert = insert.values(claim.tenantId(), claim.ledgerId(), day, l.workspaceId(), l.model(),
-                        l.modelFamily(), l.modelVersion(), l.serviceTier(), l.contextWindow(), l.speed(),
-                        l.inferenceGeo(), l.apiKeyId(), l.usageType(), l.quantity());
+                insert = insert.values(
+                        claim.tenantId(),
+                        claim.ledgerId(),
+                        day,
+                        l.workspaceId(),
+                        l.model(),
+                        l.modelFamily(),
+                        l.modelVersion(),
+                        l.serviceTier(),
+                        l.contextWindow(),
+                        l.speed(),
+                        l.inferenceGeo(),
+                        l.apiKeyId(),
+                        l.usageType(),
+                        l.quantity());
                 total = Math.addExact(total, l.quantity());
             }
             insert.execute();
         }
         boolean changed = old != null && old != total;
         if (changed) {
-            boolean afterFinal = storedDay(tx, claim.ledgerId(), day).map(d -> "FINAL".equals(d.status()))
+            boolean afterFinal = storedDay(tx, claim.ledgerId(), day)
+                    .map(d -> "FINAL".equals(d.status()))
                     .orElse(false);
             tx.insertInto(USAGE_RESTATEMENT)
                     .set(USAGE_RESTATEMENT.LEDGER_ID, claim.ledgerId())
@@ -405,8 +533,14 @@ final class SyncRepository {
         return changed;
     }
 
-    void insertRestatement(DSLContext tx, Claim claim, LocalDate day, BigDecimal oldTotal, BigDecimal newTotal,
-            OffsetDateTime at, boolean afterFinal) {
+    void insertRestatement(
+            DSLContext tx,
+            Claim claim,
+            LocalDate day,
+            BigDecimal oldTotal,
+            BigDecimal newTotal,
+            OffsetDateTime at,
+            boolean afterFinal) {
         tx.insertInto(COST_RESTATEMENT)
                 .set(COST_RESTATEMENT.LEDGER_ID, claim.ledgerId())
                 .set(COST_RESTATEMENT.DAY, day)
@@ -430,8 +564,14 @@ final class SyncRepository {
     }
 
     /** Ends a run that is still RUNNING (one abandoned by a takeover keeps its ABANDONED outcome). */
-    void endRun(DSLContext tx, UUID runId, OffsetDateTime endedAt, String outcome, SyncFailure failure,
-            String detail, ProviderError providerError) {
+    void endRun(
+            DSLContext tx,
+            UUID runId,
+            OffsetDateTime endedAt,
+            String outcome,
+            SyncFailure failure,
+            String detail,
+            ProviderError providerError) {
         tx.update(SYNC_RUN)
                 .set(SYNC_RUN.OUTCOME, outcome)
                 .set(SYNC_RUN.ENDED_AT, endedAt)
@@ -451,8 +591,14 @@ final class SyncRepository {
      * @param keepNextSyncAt leave {@code next_sync_at} as it is (the sync did not run to an end)
      * @param failedSyncs failed syncs in a row, this one included (0 after a success)
      */
-    void release(DSLContext tx, Claim claim, OffsetDateTime endedAt, String outcome, OffsetDateTime nextSyncAt,
-            boolean keepNextSyncAt, int failedSyncs) {
+    void release(
+            DSLContext tx,
+            Claim claim,
+            OffsetDateTime endedAt,
+            String outcome,
+            OffsetDateTime nextSyncAt,
+            boolean keepNextSyncAt,
+            int failedSyncs) {
         var update = tx.update(CONNECTION)
                 .set(CONNECTION.LAST_SYNC_ENDED_AT, endedAt)
                 .set(CONNECTION.LAST_SYNC_OUTCOME, outcome)

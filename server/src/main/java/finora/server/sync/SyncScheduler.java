@@ -61,6 +61,7 @@ public final class SyncScheduler implements AutoCloseable {
     private final Semaphore freeWorkers;
     /** This scheduler's session: a new one per process start, even under the same replica id. */
     private final UUID sessionId = UUID.randomUUID();
+
     private final AtomicBoolean halted = new AtomicBoolean();
     private ScheduledExecutorService poller;
     private ExecutorService workers;
@@ -90,10 +91,16 @@ public final class SyncScheduler implements AutoCloseable {
         workers = Executors.newFixedThreadPool(config.workers(), threads("sync-worker-"));
         poller = Executors.newSingleThreadScheduledExecutor(threads("sync-poller-"));
         poller.scheduleWithFixedDelay(this::poll, 0, config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-        log.info("Sync scheduler started as replica {} (session {}): {} workers, polling every {} ms, heartbeat "
-                + "every {} ms, expiring after {} ms, leases of {} s", config.replicaId(), sessionId,
-                config.workers(), config.pollInterval().toMillis(), config.heartbeatInterval().toMillis(),
-                config.heartbeatExpiry().toMillis(), config.leaseDuration().toSeconds());
+        log.info(
+                "Sync scheduler started as replica {} (session {}): {} workers, polling every {} ms, heartbeat "
+                        + "every {} ms, expiring after {} ms, leases of {} s",
+                config.replicaId(),
+                sessionId,
+                config.workers(),
+                config.pollInterval().toMillis(),
+                config.heartbeatInterval().toMillis(),
+                config.heartbeatExpiry().toMillis(),
+                config.leaseDuration().toSeconds());
     }
 
     /** Starts renewing this session's heartbeat, once; a no-op after a stop. */
@@ -103,8 +110,8 @@ public final class SyncScheduler implements AutoCloseable {
         }
         heartbeat = Executors.newSingleThreadScheduledExecutor(threads("sync-heartbeat-"));
         lastBeatNanos = System.nanoTime();
-        heartbeat.scheduleWithFixedDelay(this::beat, 0, config.heartbeatInterval().toMillis(),
-                TimeUnit.MILLISECONDS);
+        heartbeat.scheduleWithFixedDelay(
+                this::beat, 0, config.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** One renewal; never throws, or the executor would cancel the schedule. */
@@ -113,8 +120,10 @@ public final class SyncScheduler implements AutoCloseable {
             dsl.transaction(c -> repository.beat(c.dsl(), sessionId, config.replicaId(), config.heartbeatExpiry()));
             long now = System.nanoTime();
             if (now - lastBeatNanos > config.heartbeatExpiry().toNanos()) {
-                log.warn("Heartbeat of replica {} renewed after {} ms: other replicas may have taken over its syncs "
-                        + "meanwhile (their writes are fenced)", config.replicaId(),
+                log.warn(
+                        "Heartbeat of replica {} renewed after {} ms: other replicas may have taken over its syncs "
+                                + "meanwhile (their writes are fenced)",
+                        config.replicaId(),
                         TimeUnit.NANOSECONDS.toMillis(now - lastBeatNanos));
             }
             lastBeatNanos = now;
@@ -122,8 +131,11 @@ public final class SyncScheduler implements AutoCloseable {
                 dsl.transaction(c -> repository.purgeSessions(c.dsl(), Duration.ofHours(1)));
             }
         } catch (RuntimeException e) {
-            log.warn("Renewing the heartbeat of replica {} failed; trying again in {} ms: {}", config.replicaId(),
-                    config.heartbeatInterval().toMillis(), e.toString());
+            log.warn(
+                    "Renewing the heartbeat of replica {} failed; trying again in {} ms: {}",
+                    config.replicaId(),
+                    config.heartbeatInterval().toMillis(),
+                    e.toString());
         }
     }
 
@@ -163,8 +175,8 @@ public final class SyncScheduler implements AutoCloseable {
         OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
         return dsl.transactionResult(c -> {
             repository.beat(c.dsl(), sessionId, config.replicaId(), config.heartbeatExpiry());
-            return repository.claimDue(c.dsl(), now, config.replicaId(), sessionId,
-                    now.plus(config.leaseDuration()), max);
+            return repository.claimDue(
+                    c.dsl(), now, config.replicaId(), sessionId, now.plus(config.leaseDuration()), max);
         });
     }
 
@@ -186,7 +198,9 @@ public final class SyncScheduler implements AutoCloseable {
                         try {
                             sync.run(claim, stopping::get);
                         } catch (RuntimeException e) {
-                            log.error("Sync of connection {} ended unexpectedly; its lease runs out", claim.connectionId(),
+                            log.error(
+                                    "Sync of connection {} ended unexpectedly; its lease runs out",
+                                    claim.connectionId(),
                                     e);
                         } finally {
                             inFlight.remove(claim);
@@ -200,7 +214,9 @@ public final class SyncScheduler implements AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
-            log.warn("Looking for due syncs failed; trying again in {} ms: {}", config.pollInterval().toMillis(),
+            log.warn(
+                    "Looking for due syncs failed; trying again in {} ms: {}",
+                    config.pollInterval().toMillis(),
                     e.toString());
         }
     }
@@ -232,7 +248,9 @@ public final class SyncScheduler implements AutoCloseable {
             poller.awaitTermination(nanosUntil(interruptAt), TimeUnit.NANOSECONDS);
             workers.shutdown();
             if (!workers.awaitTermination(nanosUntil(interruptAt), TimeUnit.NANOSECONDS)) {
-                log.warn("{} syncs still running after {} ms; interrupting them", inFlight.size(),
+                log.warn(
+                        "{} syncs still running after {} ms; interrupting them",
+                        inFlight.size(),
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
                 workers.shutdownNow();
                 workers.awaitTermination(nanosUntil(deadline), TimeUnit.NANOSECONDS);
@@ -261,7 +279,9 @@ public final class SyncScheduler implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            log.warn("Could not end the session of replica {}; it expires by itself: {}", config.replicaId(),
+            log.warn(
+                    "Could not end the session of replica {}; it expires by itself: {}",
+                    config.replicaId(),
                     e.toString());
         } finally {
             heartbeat = null;
@@ -282,7 +302,8 @@ public final class SyncScheduler implements AutoCloseable {
                 e.shutdownNow();
             }
         }
-        log.warn("Sync scheduler of replica {} halted (simulated crash): its leases expire with its heartbeat",
+        log.warn(
+                "Sync scheduler of replica {} halted (simulated crash): its leases expire with its heartbeat",
                 config.replicaId());
     }
 

@@ -64,9 +64,12 @@ class AuthGrpcTest {
     @Test
     void revokedToken_isUnauthenticated() {
         var issued = server.app().accounts().createToken(acme.id(), Role.ADMIN, "to revoke", "test");
-        assertThat(server.auth(issued.token()).whoAmI(WhoAmIRequest.getDefaultInstance()).getTenantName())
+        assertThat(server.auth(issued.token())
+                        .whoAmI(WhoAmIRequest.getDefaultInstance())
+                        .getTenantName())
                 .isEqualTo("acme");
-        assertThat(server.app().accounts().revokeToken(acme.id(), issued.id(), "test")).isTrue();
+        assertThat(server.app().accounts().revokeToken(acme.id(), issued.id(), "test"))
+                .isTrue();
         var e = failure(() -> server.auth(issued.token()).whoAmI(WhoAmIRequest.getDefaultInstance()));
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
     }
@@ -74,8 +77,11 @@ class AuthGrpcTest {
     @Test
     void tokenOfOneTenant_cannotRevokeAnothersToken() {
         var issued = server.app().accounts().createToken(globex.id(), Role.ADMIN, "globex", "test");
-        assertThat(server.app().accounts().revokeToken(acme.id(), issued.id(), "test")).isFalse();
-        assertThat(server.auth(issued.token()).whoAmI(WhoAmIRequest.getDefaultInstance()).getTenantName())
+        assertThat(server.app().accounts().revokeToken(acme.id(), issued.id(), "test"))
+                .isFalse();
+        assertThat(server.auth(issued.token())
+                        .whoAmI(WhoAmIRequest.getDefaultInstance())
+                        .getTenantName())
                 .isEqualTo("globex");
     }
 
@@ -92,33 +98,44 @@ class AuthGrpcTest {
     @Test
     void reader_mayReadButNotChangeConnections() {
         String reader = server.token(acme, Role.READER);
-        var denied = failure(() -> server.integrations(reader).connectProvider(ConnectProviderRequest.newBuilder()
-                .setProvider(Provider.PROVIDER_ANTHROPIC).setAdminApiKey("sk-ant-admin01-x").build()));
+        var denied = failure(() -> server.integrations(reader)
+                .connectProvider(ConnectProviderRequest.newBuilder()
+                        .setProvider(Provider.PROVIDER_ANTHROPIC)
+                        .setAdminApiKey("sk-ant-admin01-x")
+                        .build()));
         assertThat(denied.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
         assertThat(GrpcErrors.reason(denied)).isEqualTo("ROLE_REQUIRED");
 
         // A read is allowed.
-        assertThat(server.integrations(reader).listConnections(ListConnectionsRequest.getDefaultInstance())
-                .getConnectionsList()).isEmpty();
+        assertThat(server.integrations(reader)
+                        .listConnections(ListConnectionsRequest.getDefaultInstance())
+                        .getConnectionsList())
+                .isEmpty();
     }
 
     @Test
     void admin_passesAuthorizationForChanges() {
         String admin = server.token(acme, Role.ADMIN);
-        var e = failure(() -> server.integrations(admin).connectProvider(ConnectProviderRequest.newBuilder()
-                .setProvider(Provider.PROVIDER_ANTHROPIC).build()));
+        var e = failure(() -> server.integrations(admin)
+                .connectProvider(ConnectProviderRequest.newBuilder()
+                        .setProvider(Provider.PROVIDER_ANTHROPIC)
+                        .build()));
         assertThat(e.getStatus().getCode()).isNotIn(Status.Code.PERMISSION_DENIED, Status.Code.UNAUTHENTICATED);
     }
 
     @Test
     void login_opensSessionWithUsersRole_andLogoutEndsIt() {
         server.app().accounts().createUser(acme.id(), "Viewer@Acme.test", "VIEWER", "correct horse battery", "test");
-        var login = server.auth(null).login(LoginRequest.newBuilder()
-                .setEmail("viewer@acme.test").setPassword("correct horse battery").build());
+        var login = server.auth(null)
+                .login(LoginRequest.newBuilder()
+                        .setEmail("viewer@acme.test")
+                        .setPassword("correct horse battery")
+                        .build());
         assertThat(login.getSessionToken()).isNotBlank();
         assertThat(login.getIdentity().getRole()).isEqualTo(finora.api.v1.Role.ROLE_READER);
         assertThat(login.getIdentity().getSubject()).isEqualTo("viewer@acme.test");
-        assertThat(login.getExpireTime().getSeconds()).isGreaterThan(server.clock().instant().getEpochSecond());
+        assertThat(login.getExpireTime().getSeconds())
+                .isGreaterThan(server.clock().instant().getEpochSecond());
 
         var me = server.auth(login.getSessionToken()).whoAmI(WhoAmIRequest.getDefaultInstance());
         assertThat(me.getSession()).isTrue();
@@ -132,20 +149,30 @@ class AuthGrpcTest {
     @Test
     void login_withWrongPassword_saysNeitherWhichPartWasWrong() {
         server.app().accounts().createUser(acme.id(), "admin2@acme.test", "ADMIN", "right password 1", "test");
-        var wrongPassword = failure(() -> server.auth(null).login(LoginRequest.newBuilder()
-                .setEmail("admin2@acme.test").setPassword("wrong password").build()));
-        var unknownUser = failure(() -> server.auth(null).login(LoginRequest.newBuilder()
-                .setEmail("nobody@acme.test").setPassword("wrong password").build()));
+        var wrongPassword = failure(() -> server.auth(null)
+                .login(LoginRequest.newBuilder()
+                        .setEmail("admin2@acme.test")
+                        .setPassword("wrong password")
+                        .build()));
+        var unknownUser = failure(() -> server.auth(null)
+                .login(LoginRequest.newBuilder()
+                        .setEmail("nobody@acme.test")
+                        .setPassword("wrong password")
+                        .build()));
         assertThat(wrongPassword.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
-        assertThat(wrongPassword.getStatus().getDescription()).isEqualTo(unknownUser.getStatus().getDescription());
+        assertThat(wrongPassword.getStatus().getDescription())
+                .isEqualTo(unknownUser.getStatus().getDescription());
         assertThat(GrpcErrors.reason(wrongPassword)).isEqualTo("LOGIN_FAILED");
     }
 
     @Test
     void sessionToken_expiresAfterItsLifetime() {
         server.app().accounts().createUser(acme.id(), "short@acme.test", "ADMIN", "a long password", "test");
-        var login = server.auth(null).login(LoginRequest.newBuilder()
-                .setEmail("short@acme.test").setPassword("a long password").build());
+        var login = server.auth(null)
+                .login(LoginRequest.newBuilder()
+                        .setEmail("short@acme.test")
+                        .setPassword("a long password")
+                        .build());
         server.clock().advance(Accounts.SESSION_TTL.plusMinutes(1));
         try {
             var e = failure(() -> server.auth(login.getSessionToken()).whoAmI(WhoAmIRequest.getDefaultInstance()));
@@ -158,21 +185,32 @@ class AuthGrpcTest {
     @Test
     void healthAndReflection_needNoToken() {
         var health = HealthGrpc.newBlockingStub(server.channel())
-                .check(HealthCheckRequest.newBuilder().setService("finora.v1.AuthService").build());
+                .check(HealthCheckRequest.newBuilder()
+                        .setService("finora.v1.AuthService")
+                        .build());
         assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
 
-        var services = reflect(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("").build());
+        var services = reflect(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder()
+                .setListServices("")
+                .build());
         assertThat(services.getListServicesResponse().getServiceList().stream()
-                .map(io.grpc.reflection.v1.ServiceResponse::getName).toList())
-                .contains("finora.v1.AuthService", "finora.v1.IntegrationService", "finora.v1.CostService",
+                        .map(io.grpc.reflection.v1.ServiceResponse::getName)
+                        .toList())
+                .contains(
+                        "finora.v1.AuthService",
+                        "finora.v1.IntegrationService",
+                        "finora.v1.CostService",
                         "grpc.health.v1.Health");
     }
 
     @Test
     void reflectionServesErrorInfo_soGrpcurlPrintsAnErrorsReasonInClear() throws Exception {
         var answer = reflect(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder()
-                .setFileContainingSymbol("google.rpc.ErrorInfo").build());
-        assertThat(answer.hasErrorResponse()).as("reflection knows google.rpc.ErrorInfo").isFalse();
+                .setFileContainingSymbol("google.rpc.ErrorInfo")
+                .build());
+        assertThat(answer.hasErrorResponse())
+                .as("reflection knows google.rpc.ErrorInfo")
+                .isFalse();
         var files = new java.util.ArrayList<String>();
         for (var bytes : answer.getFileDescriptorResponse().getFileDescriptorProtoList()) {
             var file = com.google.protobuf.DescriptorProtos.FileDescriptorProto.parseFrom(bytes);
@@ -182,7 +220,8 @@ class AuthGrpcTest {
     }
 
     /** One request to the v1 reflection service, as grpcurl and buf curl send it. */
-    private io.grpc.reflection.v1.ServerReflectionResponse reflect(io.grpc.reflection.v1.ServerReflectionRequest request) {
+    private io.grpc.reflection.v1.ServerReflectionResponse reflect(
+            io.grpc.reflection.v1.ServerReflectionRequest request) {
         var reflection = io.grpc.reflection.v1.ServerReflectionGrpc.newStub(server.channel());
         var answer = new java.util.concurrent.CompletableFuture<io.grpc.reflection.v1.ServerReflectionResponse>();
         var requests = reflection.serverReflectionInfo(new io.grpc.stub.StreamObserver<>() {
@@ -207,7 +246,10 @@ class AuthGrpcTest {
     @Test
     void tokensAreStoredOnlyAsHashes() {
         String token = server.token(acme, Role.ADMIN);
-        var stored = server.database().dsl().fetch("select token_sha256 from api_token").getValues(0, String.class);
+        var stored = server.database()
+                .dsl()
+                .fetch("select token_sha256 from api_token")
+                .getValues(0, String.class);
         assertThat(stored).doesNotContain(token).contains(BearerTokens.sha256Hex(token));
         assertThatThrownBy(() -> server.app().accounts().createTenant("acme", Plan.TRIAL))
                 .hasMessageContaining("already exists");

@@ -66,12 +66,15 @@ class RpcAccessTest {
                 Access access = RpcAccess.of(d).orElseThrow();
                 if (d.getServiceName().startsWith("finora.")) {
                     assertThat(access == Access.ACCESS_PUBLIC)
-                            .as(d.getFullMethodName()).isEqualTo(d.getFullMethodName().equals("finora.v1.AuthService/Login"));
+                            .as(d.getFullMethodName())
+                            .isEqualTo(d.getFullMethodName().equals("finora.v1.AuthService/Login"));
                 }
             }
         }
-        assertThat(RpcAccess.of(IntegrationServiceGrpc.getConnectProviderMethod())).contains(Access.ACCESS_ADMIN);
-        assertThat(RpcAccess.of(IntegrationServiceGrpc.getDeleteConnectionMethod())).contains(Access.ACCESS_ADMIN);
+        assertThat(RpcAccess.of(IntegrationServiceGrpc.getConnectProviderMethod()))
+                .contains(Access.ACCESS_ADMIN);
+        assertThat(RpcAccess.of(IntegrationServiceGrpc.getDeleteConnectionMethod()))
+                .contains(Access.ACCESS_ADMIN);
         assertThat(RpcAccess.of(CostServiceGrpc.getQueryCostsMethod())).contains(Access.ACCESS_READER);
     }
 
@@ -86,15 +89,25 @@ class RpcAccessTest {
             for (ServerMethodDefinition<?, ?> method : service.getMethods()) {
                 var d = method.getMethodDescriptor();
                 String rpc = d.getBareMethodName();
-                Access expected = rpc.startsWith("List") || rpc.startsWith("Get")
-                        ? Access.ACCESS_READER : Access.ACCESS_ADMIN;
+                Access expected =
+                        rpc.startsWith("List") || rpc.startsWith("Get") ? Access.ACCESS_READER : Access.ACCESS_ADMIN;
                 assertThat(RpcAccess.of(d)).as(d.getFullMethodName()).contains(expected);
                 seen.add(rpc);
             }
         }
-        assertThat(seen).containsExactlyInAnyOrder("CreateBudget", "UpdateBudget", "DeleteBudget", "ListBudgets",
-                "GetBudget", "ListAnomalies", "CreateNotificationChannel", "ListNotificationChannels",
-                "TestNotificationChannel", "DeleteNotificationChannel", "ListNotificationDeliveries");
+        assertThat(seen)
+                .containsExactlyInAnyOrder(
+                        "CreateBudget",
+                        "UpdateBudget",
+                        "DeleteBudget",
+                        "ListBudgets",
+                        "GetBudget",
+                        "ListAnomalies",
+                        "CreateNotificationChannel",
+                        "ListNotificationChannels",
+                        "TestNotificationChannel",
+                        "DeleteNotificationChannel",
+                        "ListNotificationDeliveries");
     }
 
     @Test
@@ -115,13 +128,17 @@ class RpcAccessTest {
                 .build();
         String name = "undeclared-" + UUID.randomUUID();
         var inProcess = InProcessServerBuilder.forName(name)
-                .addService(ServerInterceptors.intercept(undeclared, new AuthInterceptor(server.app().accounts(), TrustedProxies.NONE)))
-                .build().start();
+                .addService(ServerInterceptors.intercept(
+                        undeclared, new AuthInterceptor(server.app().accounts(), TrustedProxies.NONE)))
+                .build()
+                .start();
         var channel = InProcessChannelBuilder.forName(name).build();
         try {
-            assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel.newCall(method,
-                            io.grpc.CallOptions.DEFAULT.withCallCredentials(TestServer.bearer(adminToken))),
-                    new ByteArrayInputStream(new byte[0])))
+            assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(
+                            channel.newCall(
+                                    method,
+                                    io.grpc.CallOptions.DEFAULT.withCallCredentials(TestServer.bearer(adminToken))),
+                            new ByteArrayInputStream(new byte[0])))
                     .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
                         assertThat(GrpcErrors.reason(e)).isEqualTo("ROLE_REQUIRED");

@@ -24,17 +24,23 @@ class AnomalyDetectorTest {
 
     @Test
     void aFlatBaseline_needsHalfAgainAndADollar_andTooShortABaselineDecidesNothing() {
-        assertThat(AnomalyDetector.check(BigDecimal.valueOf(149), usd(100, 100, 100, 100))).isEmpty();
-        assertThat(AnomalyDetector.check(BigDecimal.valueOf(151), usd(100, 100, 100, 100))).isPresent();
-        assertThat(AnomalyDetector.check(new BigDecimal("0.90"), usd(0, 0, 0, 0))).isEmpty();
-        assertThat(AnomalyDetector.check(BigDecimal.valueOf(10_000), usd(1, 1, 1))).isEmpty();
+        assertThat(AnomalyDetector.check(BigDecimal.valueOf(149), usd(100, 100, 100, 100)))
+                .isEmpty();
+        assertThat(AnomalyDetector.check(BigDecimal.valueOf(151), usd(100, 100, 100, 100)))
+                .isPresent();
+        assertThat(AnomalyDetector.check(new BigDecimal("0.90"), usd(0, 0, 0, 0)))
+                .isEmpty();
+        assertThat(AnomalyDetector.check(BigDecimal.valueOf(10_000), usd(1, 1, 1)))
+                .isEmpty();
     }
 
     @Test
     void drivers_areTheValuesThatRoseMost_againstTheirOwnMedian() {
-        var drivers = AnomalyDetector.drivers(SpendRepository.Dimension.WORKSPACE,
+        var drivers = AnomalyDetector.drivers(
+                SpendRepository.Dimension.WORKSPACE,
                 Map.of("ws_a", BigDecimal.valueOf(50), "ws_b", BigDecimal.valueOf(900), "", BigDecimal.valueOf(10)),
-                List.of(Map.of("ws_a", BigDecimal.valueOf(50), "ws_b", BigDecimal.valueOf(40)),
+                List.of(
+                        Map.of("ws_a", BigDecimal.valueOf(50), "ws_b", BigDecimal.valueOf(40)),
                         Map.of("ws_a", BigDecimal.valueOf(60), "ws_b", BigDecimal.valueOf(60), "", BigDecimal.ONE),
                         Map.of("ws_a", BigDecimal.valueOf(40), "ws_b", BigDecimal.valueOf(50))),
                 Map.of("ws_b", "Research", "", "Default"));

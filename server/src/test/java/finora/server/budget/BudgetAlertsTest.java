@@ -68,14 +68,26 @@ class BudgetAlertsTest {
     @BeforeEach
     void start() throws Exception {
         sim = AnthropicSim.start(0, SimConfig.defaults().withClock(clock));
-        server = TestServer.start(Map.of("FINORA_ANTHROPIC_BASE_URL", sim.baseUrl(),
-                "FINORA_NOTIFY_ALLOW_PRIVATE_TARGETS", "true",
-                "FINORA_NOTIFY_RETRY_INITIAL_MS", "10", "FINORA_NOTIFY_RETRY_MAX_MS", "50"), clock);
+        server = TestServer.start(
+                Map.of(
+                        "FINORA_ANTHROPIC_BASE_URL",
+                        sim.baseUrl(),
+                        "FINORA_NOTIFY_ALLOW_PRIVATE_TARGETS",
+                        "true",
+                        "FINORA_NOTIFY_RETRY_INITIAL_MS",
+                        "10",
+                        "FINORA_NOTIFY_RETRY_MAX_MS",
+                        "50"),
+                clock);
         receiver = WebhookReceiver.start();
         admin = server.token(server.tenant("acme", Plan.GROWTH), Role.ADMIN);
-        server.notifications(admin).createNotificationChannel(CreateNotificationChannelRequest.newBuilder()
-                .setName("ops hook").setWebhook(WebhookTarget.newBuilder().setUrl(receiver.url())
-                        .setSigningSecret(SECRET)).build());
+        server.notifications(admin)
+                .createNotificationChannel(CreateNotificationChannelRequest.newBuilder()
+                        .setName("ops hook")
+                        .setWebhook(WebhookTarget.newBuilder()
+                                .setUrl(receiver.url())
+                                .setSigningSecret(SECRET))
+                        .build());
     }
 
     @AfterEach
@@ -90,10 +102,17 @@ class BudgetAlertsTest {
         LocalDate monthStart = TODAY.withDayOfMonth(1);
         BigDecimal spent = sim.truth(SimKeys.ORG_A_ID, monthStart, TODAY).totalUsd();
         BigDecimal amount = spent.divide(new BigDecimal("0.85"), 2, RoundingMode.UP); // spend is 85 % of it
-        Budget created = server.budgets(admin).createBudget(CreateBudgetRequest.newBuilder().setBudget(Budget.newBuilder()
-                .setName("AI total").setPeriod(BudgetPeriod.BUDGET_PERIOD_MONTHLY).setAmount(money(amount))
-                .setScope(Scope.newBuilder().setKind(ScopeKind.SCOPE_KIND_TENANT)).addThresholdsPercent(80)
-                .addThresholdsPercent(100)).build()).getBudget();
+        Budget created = server.budgets(admin)
+                .createBudget(CreateBudgetRequest.newBuilder()
+                        .setBudget(Budget.newBuilder()
+                                .setName("AI total")
+                                .setPeriod(BudgetPeriod.BUDGET_PERIOD_MONTHLY)
+                                .setAmount(money(amount))
+                                .setScope(Scope.newBuilder().setKind(ScopeKind.SCOPE_KIND_TENANT))
+                                .addThresholdsPercent(80)
+                                .addThresholdsPercent(100))
+                        .build())
+                .getBudget();
         assertThat(created.getStatus().getThresholdsList()).noneMatch(t -> t.getFired());
 
         connectAndSync();
@@ -105,17 +124,23 @@ class BudgetAlertsTest {
         JsonNode event = JSON.readTree(hook.body());
         assertThat(event.path("summary").asText()).contains("AI total").contains("80 %");
         assertThat(event.path("data").path("threshold_percent").asInt()).isEqualTo(80);
-        assertThat(new BigDecimal(event.path("data").path("spent_usd").asText())).isEqualByComparingTo(spent);
-        Budget state = server.budgets(admin).getBudget(GetBudgetRequest.newBuilder()
-                .setBudgetId(created.getBudgetId()).build()).getBudget();
+        assertThat(new BigDecimal(event.path("data").path("spent_usd").asText()))
+                .isEqualByComparingTo(spent);
+        Budget state = server.budgets(admin)
+                .getBudget(GetBudgetRequest.newBuilder()
+                        .setBudgetId(created.getBudgetId())
+                        .build())
+                .getBudget();
         assertThat(state.getStatus().getSpentThrough()).isEqualTo(ProtoValues.date(TODAY.minusDays(1)));
         assertThat(state.getStatus().getSpentPercent()).isEqualTo("85.0");
         assertThat(state.getStatus().getThresholds(0).getFired()).isTrue();
-        assertThat(state.getStatus().getThresholds(0).getCrossedDate().getMonth()).isEqualTo(11);
+        assertThat(state.getStatus().getThresholds(0).getCrossedDate().getMonth())
+                .isEqualTo(11);
         assertThat(state.getStatus().getThresholds(1).getCrossed()).isFalse();
         assertThat(state.getStatus().getThresholds(1).getFired()).isFalse();
 
-        // The provider restates yesterday, a day later the next sync stores it and one more day: 80 % stays announced once.
+        // The provider restates yesterday, a day later the next sync stores it and one more day: 80 % stays announced
+        // once.
         sim.restateDay(SimKeys.ORG_A_ID, TODAY.minusDays(1));
         clock.advance(Duration.ofHours(25));
         assertThat(server.app().scheduler().runDueNow()).isEqualTo(1);
@@ -129,16 +154,25 @@ class BudgetAlertsTest {
         sim.setAnalyticsAvailable(true); // the Cost Analytics API gives hourly spend of today
         LocalDate monthStart = TODAY.withDayOfMonth(1);
         BigDecimal closed = sim.truth(SimKeys.ORG_A_ID, monthStart, TODAY).totalUsd();
-        BigDecimal estimate = sim.truth(SimKeys.ORG_A_ID, TODAY, TODAY.plusDays(1))
-                .hoursThroughUsd(TODAY, TestServer.START);
+        BigDecimal estimate =
+                sim.truth(SimKeys.ORG_A_ID, TODAY, TODAY.plusDays(1)).hoursThroughUsd(TODAY, TestServer.START);
         assertThat(estimate).isPositive();
         // 80 % lies between the closed days alone and the closed days with today's estimate.
-        BigDecimal amount = closed.add(estimate.divide(BigDecimal.TWO)).divide(new BigDecimal("0.8"), 2,
-                RoundingMode.HALF_UP);
-        String tenantWide = createBudget("with today", amount,
-                Scope.newBuilder().setKind(ScopeKind.SCOPE_KIND_TENANT).build(), 80);
-        String workspace = createBudget("default workspace", amount,
-                Scope.newBuilder().setKind(ScopeKind.SCOPE_KIND_WORKSPACE).setValue("default").build(), 80);
+        BigDecimal amount =
+                closed.add(estimate.divide(BigDecimal.TWO)).divide(new BigDecimal("0.8"), 2, RoundingMode.HALF_UP);
+        String tenantWide = createBudget(
+                "with today",
+                amount,
+                Scope.newBuilder().setKind(ScopeKind.SCOPE_KIND_TENANT).build(),
+                80);
+        String workspace = createBudget(
+                "default workspace",
+                amount,
+                Scope.newBuilder()
+                        .setKind(ScopeKind.SCOPE_KIND_WORKSPACE)
+                        .setValue("default")
+                        .build(),
+                80);
 
         connectAndSync();
         await("the budget webhook", () -> budgetHooks().size() == 1);
@@ -148,14 +182,22 @@ class BudgetAlertsTest {
         assertThat(event.path("details").asText()).contains("including today's estimate");
         assertThat(new BigDecimal(event.path("data").path("spent_usd").asText()))
                 .isEqualByComparingTo(closed.add(estimate));
-        var status = server.budgets(admin).getBudget(GetBudgetRequest.newBuilder().setBudgetId(tenantWide).build())
-                .getBudget().getStatus();
+        var status = server.budgets(admin)
+                .getBudget(GetBudgetRequest.newBuilder().setBudgetId(tenantWide).build())
+                .getBudget()
+                .getStatus();
         assertThat(status.getIncludesEstimate()).isTrue();
         assertThat(usd(status.getSpent())).isEqualByComparingTo(closed.add(estimate));
-        assertThat(status.getSpentThrough()).as("closed days end yesterday").isEqualTo(ProtoValues.date(TODAY.minusDays(1)));
-        var perWorkspace = server.budgets(admin).getBudget(GetBudgetRequest.newBuilder().setBudgetId(workspace).build())
-                .getBudget().getStatus();
-        assertThat(perWorkspace.getIncludesEstimate()).as("the estimate has no workspace breakdown").isFalse();
+        assertThat(status.getSpentThrough())
+                .as("closed days end yesterday")
+                .isEqualTo(ProtoValues.date(TODAY.minusDays(1)));
+        var perWorkspace = server.budgets(admin)
+                .getBudget(GetBudgetRequest.newBuilder().setBudgetId(workspace).build())
+                .getBudget()
+                .getStatus();
+        assertThat(perWorkspace.getIncludesEstimate())
+                .as("the estimate has no workspace breakdown")
+                .isFalse();
 
         // An hour later the estimate grows; 80 % stays announced once.
         clock.advance(Duration.ofHours(1));
@@ -178,8 +220,11 @@ class BudgetAlertsTest {
         assertThat(anomaly.getRestated()).isFalse();
         assertThat(anomaly.getBaselineDays()).isEqualTo(8);
         assertThat(usd(anomaly.getActual())).isGreaterThan(usd(anomaly.getUpperBound()));
-        assertThat(anomaly.getDriversList().stream().filter(d -> d.getDimension()
-                == AnomalyDimension.ANOMALY_DIMENSION_WORKSPACE).findFirst().orElseThrow().getValue())
+        assertThat(anomaly.getDriversList().stream()
+                        .filter(d -> d.getDimension() == AnomalyDimension.ANOMALY_DIMENSION_WORKSPACE)
+                        .findFirst()
+                        .orElseThrow()
+                        .getValue())
                 .isEqualTo(workspace);
         await("the anomaly webhook", () -> anomalyHooks().size() == 1);
         JsonNode event = JSON.readTree(anomalyHooks().get(0).body());
@@ -191,13 +236,16 @@ class BudgetAlertsTest {
         clock.advance(Duration.ofHours(25));
         assertThat(server.app().scheduler().runDueNow()).isEqualTo(1);
         awaitDeliveriesSettled();
-        List<Anomaly> after = anomalies().stream().filter(a -> a.getDay().equals(ProtoValues.date(spiked))).toList();
+        List<Anomaly> after = anomalies().stream()
+                .filter(a -> a.getDay().equals(ProtoValues.date(spiked)))
+                .toList();
         assertThat(after).hasSize(1);
         assertThat(after.get(0).getAnomalyId()).isEqualTo(anomaly.getAnomalyId());
         assertThat(after.get(0).getRestated()).isTrue();
         assertThat(after.get(0).hasRestateTime()).isTrue();
         assertThat(usd(after.get(0).getActual())).isNotEqualByComparingTo(usd(anomaly.getActual()));
-        assertThat(anomalyHooks().stream().filter(h -> spiked.toString().equals(day(h)))).hasSize(1);
+        assertThat(anomalyHooks().stream().filter(h -> spiked.toString().equals(day(h))))
+                .hasSize(1);
     }
 
     @Test
@@ -205,17 +253,27 @@ class BudgetAlertsTest {
         LocalDate monthStart = TODAY.withDayOfMonth(1);
         BigDecimal before = sim.truth(SimKeys.ORG_A_ID, monthStart, TODAY).totalUsd();
         BigDecimal amount = before.multiply(BigDecimal.valueOf(4)).setScale(2, RoundingMode.UP); // far from 50 %
-        String tenantBudget = createBudget("AI total", amount, Scope.newBuilder()
-                .setKind(ScopeKind.SCOPE_KIND_TENANT).build());
-        String providerBudget = createBudget("Anthropic", amount, Scope.newBuilder()
-                .setKind(ScopeKind.SCOPE_KIND_PROVIDER).setProvider(Provider.PROVIDER_ANTHROPIC).build());
+        String tenantBudget = createBudget(
+                "AI total",
+                amount,
+                Scope.newBuilder().setKind(ScopeKind.SCOPE_KIND_TENANT).build());
+        String providerBudget = createBudget(
+                "Anthropic",
+                amount,
+                Scope.newBuilder()
+                        .setKind(ScopeKind.SCOPE_KIND_PROVIDER)
+                        .setProvider(Provider.PROVIDER_ANTHROPIC)
+                        .build());
 
         String first = connectAndSync();
         assertSpent(tenantBudget, before, TODAY.minusDays(1));
         assertSpent(providerBudget, before, TODAY.minusDays(1));
 
         // Removed: the history stays (history only) and still counts.
-        server.integrations(admin).deleteConnection(DeleteConnectionRequest.newBuilder().setConnectionId(first).build());
+        server.integrations(admin)
+                .deleteConnection(DeleteConnectionRequest.newBuilder()
+                        .setConnectionId(first)
+                        .build());
         assertSpent(tenantBudget, before, TODAY.minusDays(1));
         assertSpent(providerBudget, before, TODAY.minusDays(1));
 
@@ -230,7 +288,9 @@ class BudgetAlertsTest {
         assertSpent(providerBudget, truth, today.minusDays(1));
         awaitDeliveriesSettled();
         assertThat(budgetHooks()).as("no threshold crossed by a doubled total").isEmpty();
-        assertThat(anomalies()).as("no spike made of a second copy of the same days").isEmpty();
+        assertThat(anomalies())
+                .as("no spike made of a second copy of the same days")
+                .isEmpty();
         assertThat(anomalyHooks()).isEmpty();
     }
 
@@ -239,44 +299,75 @@ class BudgetAlertsTest {
     }
 
     private String createBudget(String name, BigDecimal amount, Scope scope, int thresholdPercent) {
-        return server.budgets(admin).createBudget(CreateBudgetRequest.newBuilder().setBudget(Budget.newBuilder()
-                .setName(name).setPeriod(BudgetPeriod.BUDGET_PERIOD_MONTHLY).setAmount(money(amount))
-                .setScope(scope).addThresholdsPercent(thresholdPercent)).build()).getBudget().getBudgetId();
+        return server.budgets(admin)
+                .createBudget(CreateBudgetRequest.newBuilder()
+                        .setBudget(Budget.newBuilder()
+                                .setName(name)
+                                .setPeriod(BudgetPeriod.BUDGET_PERIOD_MONTHLY)
+                                .setAmount(money(amount))
+                                .setScope(scope)
+                                .addThresholdsPercent(thresholdPercent))
+                        .build())
+                .getBudget()
+                .getBudgetId();
     }
 
     private void assertSpent(String budgetId, BigDecimal expected, LocalDate through) {
-        var status = server.budgets(admin).getBudget(GetBudgetRequest.newBuilder().setBudgetId(budgetId).build())
-                .getBudget().getStatus();
+        var status = server.budgets(admin)
+                .getBudget(GetBudgetRequest.newBuilder().setBudgetId(budgetId).build())
+                .getBudget()
+                .getStatus();
         assertThat(usd(status.getSpent())).as("spent of budget " + budgetId).isEqualByComparingTo(expected);
         assertThat(status.getSpentThrough()).isEqualTo(ProtoValues.date(through));
     }
 
     /** Multiplies one workspace's spend on {@code day} in the simulator; returns the workspace id. */
     private String spike(LocalDate day, int factor) {
-        List<CostLineItem> original = sim.truth(SimKeys.ORG_A_ID, day, day.plusDays(1)).items();
-        String workspace = original.stream().map(CostLineItem::workspaceId).filter(Objects::nonNull)
-                .collect(Collectors.groupingBy(w -> w, Collectors.counting())).entrySet().stream()
-                .max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        List<CostLineItem> original =
+                sim.truth(SimKeys.ORG_A_ID, day, day.plusDays(1)).items();
+        String workspace = original.stream()
+                .map(CostLineItem::workspaceId)
+                .filter(Objects::nonNull)
+                .collect(Collectors.groupingBy(w -> w, Collectors.counting()))
+                .entrySet()
+                .stream()
+                .max(Map.Entry.comparingByValue())
+                .orElseThrow()
+                .getKey();
         // From the generated day, not the current one, so a second spike replaces the first.
         sim.reset();
-        List<CostLineItem> generated = sim.truth(SimKeys.ORG_A_ID, day, day.plusDays(1)).items();
-        sim.replaceDay(SimKeys.ORG_A_ID, day, generated.stream().map(i -> workspace.equals(i.workspaceId())
-                ? i.withAmountCents(i.amountCents().multiply(BigDecimal.valueOf(factor))) : i).toList());
+        List<CostLineItem> generated =
+                sim.truth(SimKeys.ORG_A_ID, day, day.plusDays(1)).items();
+        sim.replaceDay(
+                SimKeys.ORG_A_ID,
+                day,
+                generated.stream()
+                        .map(i -> workspace.equals(i.workspaceId())
+                                ? i.withAmountCents(i.amountCents().multiply(BigDecimal.valueOf(factor)))
+                                : i)
+                        .toList());
         return workspace;
     }
 
     /** Connects organization A and runs its first sync; returns the connection id. */
     private String connectAndSync() {
-        String id = server.integrations(admin).connectProvider(ConnectProviderRequest.newBuilder()
-                .setProvider(Provider.PROVIDER_ANTHROPIC).setAdminApiKey(SimKeys.ORG_A_ADMIN_KEY).build())
-                .getConnection().getConnectionId();
+        String id = server.integrations(admin)
+                .connectProvider(ConnectProviderRequest.newBuilder()
+                        .setProvider(Provider.PROVIDER_ANTHROPIC)
+                        .setAdminApiKey(SimKeys.ORG_A_ADMIN_KEY)
+                        .build())
+                .getConnection()
+                .getConnectionId();
         assertThat(server.app().scheduler().runDueNow()).isEqualTo(1);
         return id;
     }
 
     private List<Anomaly> anomalies() {
-        return server.budgets(admin).listAnomalies(ListAnomaliesRequest.newBuilder()
-                .setStartDate(ProtoValues.date(TODAY.minusDays(7))).setEndDate(ProtoValues.date(TODAY)).build())
+        return server.budgets(admin)
+                .listAnomalies(ListAnomaliesRequest.newBuilder()
+                        .setStartDate(ProtoValues.date(TODAY.minusDays(7)))
+                        .setEndDate(ProtoValues.date(TODAY))
+                        .build())
                 .getAnomaliesList();
     }
 
@@ -319,21 +410,29 @@ class BudgetAlertsTest {
     /** What a receiver does: recompute HMAC-SHA256(secret, "{timestamp}.{body}") and check the timestamp. */
     private void assertSignedWithSecret(WebhookReceiver.Received hook) throws Exception {
         String timestamp = hook.header("Finora-Timestamp");
-        assertThat(Long.parseLong(timestamp)).isCloseTo(clock.instant().getEpochSecond(),
-                org.assertj.core.data.Offset.offset(300L));
+        assertThat(Long.parseLong(timestamp))
+                .isCloseTo(clock.instant().getEpochSecond(), org.assertj.core.data.Offset.offset(300L));
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
         String expected = "v1=" + HexFormat.of().formatHex(mac.doFinal(hook.body()));
         assertThat(hook.header("Finora-Signature")).isEqualTo(expected);
-        assertThat(hook.header("Finora-Event-Id")).isEqualTo(read(hook).path("id").asText());
+        assertThat(hook.header("Finora-Event-Id"))
+                .isEqualTo(read(hook).path("id").asText());
     }
 
     /** Waits until no delivery is PENDING (every queued alert was delivered or failed). */
     private void awaitDeliveriesSettled() throws InterruptedException {
-        await("deliveries to settle", () -> server.notifications(admin).listNotificationDeliveries(
-                ListNotificationDeliveriesRequest.newBuilder().setPageSize(200).build()).getDeliveriesList().stream()
-                .noneMatch(d -> d.getStatus() == DeliveryStatus.DELIVERY_STATUS_PENDING));
+        await(
+                "deliveries to settle",
+                () -> server
+                        .notifications(admin)
+                        .listNotificationDeliveries(ListNotificationDeliveriesRequest.newBuilder()
+                                .setPageSize(200)
+                                .build())
+                        .getDeliveriesList()
+                        .stream()
+                        .noneMatch(d -> d.getStatus() == DeliveryStatus.DELIVERY_STATUS_PENDING));
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
@@ -348,8 +447,11 @@ class BudgetAlertsTest {
 
     private static Money money(BigDecimal usd) {
         BigDecimal units = usd.setScale(0, RoundingMode.DOWN);
-        return Money.newBuilder().setCurrencyCode("USD").setUnits(units.longValueExact())
-                .setNanos(usd.subtract(units).movePointRight(9).intValueExact()).build();
+        return Money.newBuilder()
+                .setCurrencyCode("USD")
+                .setUnits(units.longValueExact())
+                .setNanos(usd.subtract(units).movePointRight(9).intValueExact())
+                .build();
     }
 
     private static BigDecimal usd(Money m) {

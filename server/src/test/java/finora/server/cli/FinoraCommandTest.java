@@ -27,7 +27,10 @@ class FinoraCommandTest {
     @BeforeAll
     static void open() {
         db = PostgresFixture.newDatabase();
-        app = finora.server.testing.TestApps.create(ServerConfig.fromEnv(Map.of()), db.dsl(), db.dataSource(),
+        app = finora.server.testing.TestApps.create(
+                ServerConfig.fromEnv(Map.of()),
+                db.dsl(),
+                db.dataSource(),
                 new MutableClock(Instant.parse("2026-11-25T10:00:00Z")));
     }
 
@@ -56,7 +59,10 @@ class FinoraCommandTest {
         assertThat(user.code()).isZero();
         Matcher pw = Pattern.compile("Password \\(shown once\\): (\\S+)").matcher(user.out());
         assertThat(pw.find()).isTrue();
-        assertThat(app.accounts().login("ops@initech.test", pw.group(1)).principal().tenantName())
+        assertThat(app.accounts()
+                        .login("ops@initech.test", pw.group(1))
+                        .principal()
+                        .tenantName())
                 .isEqualTo("initech");
 
         Run token = run("token", "create", "--tenant", "initech", "--role", "READER", "--name", "grafana");
@@ -68,7 +74,11 @@ class FinoraCommandTest {
         assertThat(app.accounts().authenticate(t.group(1))).isPresent();
 
         Run list = run("token", "list", "--tenant", "initech");
-        assertThat(list.out()).contains(id.group(1)).contains("grafana").contains("live").doesNotContain(t.group(1));
+        assertThat(list.out())
+                .contains(id.group(1))
+                .contains("grafana")
+                .contains("live")
+                .doesNotContain(t.group(1));
 
         Run revoke = run("token", "revoke", "--tenant", "initech", "--id", id.group(1));
         assertThat(revoke.code()).isZero();
@@ -91,7 +101,10 @@ class FinoraCommandTest {
         } finally {
             System.setIn(original);
         }
-        assertThat(app.accounts().login("v@stdin.test", "a chosen password").principal().role())
+        assertThat(app.accounts()
+                        .login("v@stdin.test", "a chosen password")
+                        .principal()
+                        .role())
                 .isEqualTo(finora.server.auth.Role.READER);
     }
 
@@ -118,14 +131,24 @@ class FinoraCommandTest {
     @Test
     void configurationError_exitsWithTheVariablesName() {
         StringWriter err = new StringWriter();
-        FinoraCommand command = new FinoraCommand(() -> {
-            ServerConfig.fromEnv(Map.of("FINORA_GRPC_PORT", "x"));
-            throw new AssertionError("unreachable");
-        }, () -> {
-            throw new ConfigException("unused");
-        });
-        int code = FinoraCommand.execute(command, new PrintWriter(new StringWriter()), new PrintWriter(err, true),
-                "tenant", "create", "--name", "a", "--plan", "TRIAL");
+        FinoraCommand command = new FinoraCommand(
+                () -> {
+                    ServerConfig.fromEnv(Map.of("FINORA_GRPC_PORT", "x"));
+                    throw new AssertionError("unreachable");
+                },
+                () -> {
+                    throw new ConfigException("unused");
+                });
+        int code = FinoraCommand.execute(
+                command,
+                new PrintWriter(new StringWriter()),
+                new PrintWriter(err, true),
+                "tenant",
+                "create",
+                "--name",
+                "a",
+                "--plan",
+                "TRIAL");
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).contains("Configuration error").contains("FINORA_GRPC_PORT");
     }

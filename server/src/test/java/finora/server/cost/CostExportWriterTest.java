@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 class CostExportWriterTest {
     @Test
     void formulaLikeTextCells_areNeutralised_numbersAreNot() {
-        assertThat(CostExportWriter.neutralise("=HYPERLINK(\"http://evil\",\"x\")")).isEqualTo("'=HYPERLINK(\"http://evil\",\"x\")");
+        assertThat(CostExportWriter.neutralise("=HYPERLINK(\"http://evil\",\"x\")"))
+                .isEqualTo("'=HYPERLINK(\"http://evil\",\"x\")");
         assertThat(CostExportWriter.neutralise("+cmd|' /C calc'!A0")).startsWith("'+");
         assertThat(CostExportWriter.neutralise("-2+3")).isEqualTo("'-2+3");
         assertThat(CostExportWriter.neutralise("@SUM(A1)")).isEqualTo("'@SUM(A1)");

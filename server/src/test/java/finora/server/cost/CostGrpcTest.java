@@ -86,15 +86,19 @@ class CostGrpcTest {
     }
 
     private static List<CostSeeder.Item> acmeItems(LocalDate start, LocalDate end, Predicate<CostSeeder.Item> filter) {
-        return seeder.items.stream().filter(i -> i.tenant().equals(acme.id()))
-                .filter(i -> !i.day().isBefore(start) && !i.day().isAfter(end)).filter(filter).toList();
+        return seeder.items.stream()
+                .filter(i -> i.tenant().equals(acme.id()))
+                .filter(i -> !i.day().isBefore(start) && !i.day().isAfter(end))
+                .filter(filter)
+                .toList();
     }
 
     private static List<CostRow> allRows(QueryCostsRequest request) {
         List<CostRow> rows = new ArrayList<>();
         String token = "";
         do {
-            QueryCostsResponse page = server.costs(reader).queryCosts(request.toBuilder().setPageToken(token).build());
+            QueryCostsResponse page = server.costs(reader)
+                    .queryCosts(request.toBuilder().setPageToken(token).build());
             rows.addAll(page.getRowsList());
             token = page.getNextPageToken();
         } while (!token.isEmpty());
@@ -110,43 +114,55 @@ class CostGrpcTest {
                 Arguments.of(List.of(CostDimension.COST_DIMENSION_DAY, CostDimension.COST_DIMENSION_MODEL_FAMILY)),
                 Arguments.of(List.of(CostDimension.COST_DIMENSION_MODEL)),
                 Arguments.of(List.of(CostDimension.COST_DIMENSION_WORKSPACE, CostDimension.COST_DIMENSION_PROVIDER)),
-                Arguments.of(List.of(CostDimension.COST_DIMENSION_COST_TYPE, CostDimension.COST_DIMENSION_TOKEN_TYPE,
+                Arguments.of(List.of(
+                        CostDimension.COST_DIMENSION_COST_TYPE,
+                        CostDimension.COST_DIMENSION_TOKEN_TYPE,
                         CostDimension.COST_DIMENSION_SERVICE_TIER)),
-                Arguments.of(List.of(CostDimension.COST_DIMENSION_WEEK, CostDimension.COST_DIMENSION_WORKSPACE,
+                Arguments.of(List.of(
+                        CostDimension.COST_DIMENSION_WEEK,
+                        CostDimension.COST_DIMENSION_WORKSPACE,
                         CostDimension.COST_DIMENSION_MODEL)));
     }
 
     /** The key a row has for the given dimensions, from the proto row or from a seeded item. */
     private static String key(List<CostDimension> dims, CostRow r) {
-        return dims.stream().map(d -> switch (d) {
-            case COST_DIMENSION_DAY, COST_DIMENSION_WEEK, COST_DIMENSION_MONTH ->
-                    LocalDate.of(r.getPeriodStart().getYear(), r.getPeriodStart().getMonth(), r.getPeriodStart().getDay())
-                            .toString();
-            case COST_DIMENSION_PROVIDER -> r.getProvider().name();
-            case COST_DIMENSION_MODEL_FAMILY -> r.getModelFamily();
-            case COST_DIMENSION_MODEL -> r.getModel();
-            case COST_DIMENSION_WORKSPACE -> r.getWorkspaceId();
-            case COST_DIMENSION_COST_TYPE -> r.getCostType();
-            case COST_DIMENSION_TOKEN_TYPE -> r.getTokenType();
-            case COST_DIMENSION_SERVICE_TIER -> r.getServiceTier();
-            default -> throw new IllegalArgumentException();
-        }).collect(Collectors.joining("|"));
+        return dims.stream()
+                .map(d -> switch (d) {
+                    case COST_DIMENSION_DAY, COST_DIMENSION_WEEK, COST_DIMENSION_MONTH ->
+                        LocalDate.of(
+                                        r.getPeriodStart().getYear(),
+                                        r.getPeriodStart().getMonth(),
+                                        r.getPeriodStart().getDay())
+                                .toString();
+                    case COST_DIMENSION_PROVIDER -> r.getProvider().name();
+                    case COST_DIMENSION_MODEL_FAMILY -> r.getModelFamily();
+                    case COST_DIMENSION_MODEL -> r.getModel();
+                    case COST_DIMENSION_WORKSPACE -> r.getWorkspaceId();
+                    case COST_DIMENSION_COST_TYPE -> r.getCostType();
+                    case COST_DIMENSION_TOKEN_TYPE -> r.getTokenType();
+                    case COST_DIMENSION_SERVICE_TIER -> r.getServiceTier();
+                    default -> throw new IllegalArgumentException();
+                })
+                .collect(Collectors.joining("|"));
     }
 
     private static String key(List<CostDimension> dims, CostSeeder.Item i) {
-        return dims.stream().map(d -> switch (d) {
-            case COST_DIMENSION_DAY -> i.day().toString();
-            case COST_DIMENSION_WEEK -> i.day().minusDays(i.day().getDayOfWeek().getValue() - 1).toString();
-            case COST_DIMENSION_MONTH -> i.day().withDayOfMonth(1).toString();
-            case COST_DIMENSION_PROVIDER -> "PROVIDER_ANTHROPIC";
-            case COST_DIMENSION_MODEL_FAMILY -> i.family();
-            case COST_DIMENSION_MODEL -> i.model();
-            case COST_DIMENSION_WORKSPACE -> i.workspaceId().isEmpty() ? "default" : i.workspaceId();
-            case COST_DIMENSION_COST_TYPE -> i.costType();
-            case COST_DIMENSION_TOKEN_TYPE -> i.tokenType();
-            case COST_DIMENSION_SERVICE_TIER -> i.serviceTier();
-            default -> throw new IllegalArgumentException();
-        }).collect(Collectors.joining("|"));
+        return dims.stream()
+                .map(d -> switch (d) {
+                    case COST_DIMENSION_DAY -> i.day().toString();
+                    case COST_DIMENSION_WEEK ->
+                        i.day().minusDays(i.day().getDayOfWeek().getValue() - 1).toString();
+                    case COST_DIMENSION_MONTH -> i.day().withDayOfMonth(1).toString();
+                    case COST_DIMENSION_PROVIDER -> "PROVIDER_ANTHROPIC";
+                    case COST_DIMENSION_MODEL_FAMILY -> i.family();
+                    case COST_DIMENSION_MODEL -> i.model();
+                    case COST_DIMENSION_WORKSPACE -> i.workspaceId().isEmpty() ? "default" : i.workspaceId();
+                    case COST_DIMENSION_COST_TYPE -> i.costType();
+                    case COST_DIMENSION_TOKEN_TYPE -> i.tokenType();
+                    case COST_DIMENSION_SERVICE_TIER -> i.serviceTier();
+                    default -> throw new IllegalArgumentException();
+                })
+                .collect(Collectors.joining("|"));
     }
 
     @ParameterizedTest
@@ -154,14 +170,21 @@ class CostGrpcTest {
     void queryCosts_sumsEqualTheTruthForEveryGrouping(List<CostDimension> dims) {
         LocalDate start = LocalDate.of(2026, 8, 20);
         LocalDate end = LocalDate.of(2026, 11, 24);
-        var request = QueryCostsRequest.newBuilder().setStartDate(date(start)).setEndDate(date(end))
-                .addAllGroupBy(dims).setPageSize(37).build();
+        var request = QueryCostsRequest.newBuilder()
+                .setStartDate(date(start))
+                .setEndDate(date(end))
+                .addAllGroupBy(dims)
+                .setPageSize(37)
+                .build();
         List<CostRow> rows = allRows(request);
         Map<String, BigDecimal> truth = acmeItems(start, end, i -> true).stream()
-                .collect(Collectors.groupingBy(i -> key(dims, i), Collectors.reducing(BigDecimal.ZERO,
-                        CostSeeder.Item::amount, BigDecimal::add)));
+                .collect(Collectors.groupingBy(
+                        i -> key(dims, i),
+                        Collectors.reducing(BigDecimal.ZERO, CostSeeder.Item::amount, BigDecimal::add)));
         Map<String, BigDecimal> actual = new HashMap<>();
-        rows.forEach(r -> assertThat(actual.put(key(dims, r), usd(r.getAmount()))).as("row once").isNull());
+        rows.forEach(r -> assertThat(actual.put(key(dims, r), usd(r.getAmount())))
+                .as("row once")
+                .isNull());
         assertThat(actual.keySet()).isEqualTo(truth.keySet());
         truth.forEach((k, v) -> assertThat(actual.get(k)).as(k).isEqualByComparingTo(v));
         BigDecimal total = truth.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
@@ -172,33 +195,54 @@ class CostGrpcTest {
     void queryCosts_filtersCombineWithAnd() {
         LocalDate start = LocalDate.of(2026, 9, 1);
         LocalDate end = LocalDate.of(2026, 9, 30);
-        var response = server.costs(reader).queryCosts(QueryCostsRequest.newBuilder()
-                .setStartDate(date(start)).setEndDate(date(end))
-                .addGroupBy(CostDimension.COST_DIMENSION_MODEL)
-                .setFilter(CostFilter.newBuilder().addModelFamilies("Sonnet").addModelFamilies("Opus")
-                        .addTags(TagFilter.newBuilder().setKey("workspace").addValues("default")
-                                .addValues("wrkspc_prod")))
-                .build());
-        BigDecimal truth = acmeItems(start, end, i -> Set.of("Sonnet", "Opus").contains(i.family())
-                && Set.of("", "wrkspc_prod").contains(i.workspaceId())).stream()
-                .map(CostSeeder.Item::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+        var response = server.costs(reader)
+                .queryCosts(QueryCostsRequest.newBuilder()
+                        .setStartDate(date(start))
+                        .setEndDate(date(end))
+                        .addGroupBy(CostDimension.COST_DIMENSION_MODEL)
+                        .setFilter(CostFilter.newBuilder()
+                                .addModelFamilies("Sonnet")
+                                .addModelFamilies("Opus")
+                                .addTags(TagFilter.newBuilder()
+                                        .setKey("workspace")
+                                        .addValues("default")
+                                        .addValues("wrkspc_prod")))
+                        .build());
+        BigDecimal truth = acmeItems(
+                        start,
+                        end,
+                        i -> Set.of("Sonnet", "Opus").contains(i.family())
+                                && Set.of("", "wrkspc_prod").contains(i.workspaceId()))
+                .stream()
+                .map(CostSeeder.Item::amount)
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
         assertThat(usd(response.getTotal())).isEqualByComparingTo(truth);
-        assertThat(response.getRowsList()).extracting(CostRow::getModel)
+        assertThat(response.getRowsList())
+                .extracting(CostRow::getModel)
                 .containsExactlyInAnyOrder("claude-sonnet-4-5-20250929", "claude-opus-4-6");
 
-        var byModel = server.costs(reader).queryCosts(QueryCostsRequest.newBuilder()
-                .setStartDate(date(start)).setEndDate(date(end))
-                .setFilter(CostFilter.newBuilder().addModels("claude-fable-5")).build());
-        assertThat(usd(byModel.getTotal())).isEqualByComparingTo(acmeItems(start, end,
-                i -> i.model().equals("claude-fable-5")).stream().map(CostSeeder.Item::amount)
-                .reduce(BigDecimal.ZERO, BigDecimal::add));
+        var byModel = server.costs(reader)
+                .queryCosts(QueryCostsRequest.newBuilder()
+                        .setStartDate(date(start))
+                        .setEndDate(date(end))
+                        .setFilter(CostFilter.newBuilder().addModels("claude-fable-5"))
+                        .build());
+        assertThat(usd(byModel.getTotal()))
+                .isEqualByComparingTo(acmeItems(start, end, i -> i.model().equals("claude-fable-5")).stream()
+                        .map(CostSeeder.Item::amount)
+                        .reduce(BigDecimal.ZERO, BigDecimal::add));
     }
 
     @Test
     void paging_returnsEveryRowExactlyOnce_inTheAskedOrder() {
-        var request = QueryCostsRequest.newBuilder().setStartDate(date(FIRST)).setEndDate(date(FIRST.plusDays(40)))
-                .addGroupBy(CostDimension.COST_DIMENSION_DAY).addGroupBy(CostDimension.COST_DIMENSION_MODEL)
-                .setOrderBy(CostOrder.COST_ORDER_AMOUNT_DESC).setPageSize(13).build();
+        var request = QueryCostsRequest.newBuilder()
+                .setStartDate(date(FIRST))
+                .setEndDate(date(FIRST.plusDays(40)))
+                .addGroupBy(CostDimension.COST_DIMENSION_DAY)
+                .addGroupBy(CostDimension.COST_DIMENSION_MODEL)
+                .setOrderBy(CostOrder.COST_ORDER_AMOUNT_DESC)
+                .setPageSize(13)
+                .build();
         var first = server.costs(reader).queryCosts(request);
         List<CostRow> rows = allRows(request);
         assertThat(rows).hasSize(first.getTotalRows());
@@ -212,16 +256,28 @@ class CostGrpcTest {
 
     @Test
     void invalidRangesAndTokens_areInvalidRange() {
-        var ok = QueryCostsRequest.newBuilder().setStartDate(date(FIRST)).setEndDate(date(FIRST.plusDays(3)))
-                .addGroupBy(CostDimension.COST_DIMENSION_DAY).setPageSize(1).build();
+        var ok = QueryCostsRequest.newBuilder()
+                .setStartDate(date(FIRST))
+                .setEndDate(date(FIRST.plusDays(3)))
+                .addGroupBy(CostDimension.COST_DIMENSION_DAY)
+                .setPageSize(1)
+                .build();
         String token = server.costs(reader).queryCosts(ok).getNextPageToken();
         List<QueryCostsRequest> bad = List.of(
                 ok.toBuilder().setEndDate(date(FIRST.minusDays(1))).build(),
                 ok.toBuilder().setEndDate(date(FIRST.plusDays(731))).build(),
                 ok.toBuilder().clearStartDate().build(),
-                ok.toBuilder().setEndDate(com.google.type.Date.newBuilder().setYear(2026).setMonth(2).setDay(30)).build(),
+                ok.toBuilder()
+                        .setEndDate(com.google.type.Date.newBuilder()
+                                .setYear(2026)
+                                .setMonth(2)
+                                .setDay(30))
+                        .build(),
                 ok.toBuilder().setPageToken("garbage").build(),
-                ok.toBuilder().setPageToken(token).setEndDate(date(FIRST.plusDays(4))).build());
+                ok.toBuilder()
+                        .setPageToken(token)
+                        .setEndDate(date(FIRST.plusDays(4)))
+                        .build());
         for (QueryCostsRequest request : bad) {
             assertThatThrownBy(() -> server.costs(reader).queryCosts(request))
                     .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
@@ -231,36 +287,53 @@ class CostGrpcTest {
         }
         // The same token belongs to no other tenant either.
         String globexReader = server.token(globex, Role.READER);
-        assertThatThrownBy(() -> server.costs(globexReader).queryCosts(ok.toBuilder().setPageToken(token).build()))
+        assertThatThrownBy(() -> server.costs(globexReader)
+                        .queryCosts(ok.toBuilder().setPageToken(token).build()))
                 .isInstanceOf(StatusRuntimeException.class);
         // 731 days is the longest accepted range.
-        server.costs(reader).queryCosts(ok.toBuilder().setEndDate(date(FIRST.plusDays(730))).build());
+        server.costs(reader)
+                .queryCosts(ok.toBuilder().setEndDate(date(FIRST.plusDays(730))).build());
     }
 
     @Test
     void anotherTenantsData_neverAppears() {
         String globexReader = server.token(globex, Role.READER);
-        var request = QueryCostsRequest.newBuilder().setStartDate(date(FIRST)).setEndDate(date(FIRST.plusDays(200)))
+        var request = QueryCostsRequest.newBuilder()
+                .setStartDate(date(FIRST))
+                .setEndDate(date(FIRST.plusDays(200)))
                 .build();
-        BigDecimal globexTruth = seeder.items.stream().filter(i -> i.tenant().equals(globex.id()))
-                .map(CostSeeder.Item::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
-        assertThat(usd(server.costs(globexReader).queryCosts(request).getTotal())).isEqualByComparingTo(globexTruth);
+        BigDecimal globexTruth = seeder.items.stream()
+                .filter(i -> i.tenant().equals(globex.id()))
+                .map(CostSeeder.Item::amount)
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
+        assertThat(usd(server.costs(globexReader).queryCosts(request).getTotal()))
+                .isEqualByComparingTo(globexTruth);
         var empty = server.tenant("empty-" + UUID.randomUUID(), Plan.TRIAL);
         var none = server.costs(server.token(empty, Role.READER)).queryCosts(request);
-        assertThat(none.getRowsList()).singleElement().satisfies(r -> assertThat(usd(r.getAmount())).isZero());
+        assertThat(none.getRowsList())
+                .singleElement()
+                .satisfies(r -> assertThat(usd(r.getAmount())).isZero());
         assertThat(none.hasCompleteThrough()).isFalse();
-        assertThat(server.costs(server.token(empty, Role.READER)).listTagValues(
-                ListTagValuesRequest.newBuilder().setKey("workspace").build()).getValuesList()).isEmpty();
+        assertThat(server.costs(server.token(empty, Role.READER))
+                        .listTagValues(ListTagValuesRequest.newBuilder()
+                                .setKey("workspace")
+                                .build())
+                        .getValuesList())
+                .isEmpty();
     }
 
     @Test
     void freshness_andProvisionalDaysAreReported() {
-        var response = server.costs(reader).queryCosts(QueryCostsRequest.newBuilder()
-                .setStartDate(date(LocalDate.of(2026, 11, 20))).setEndDate(date(LocalDate.of(2026, 11, 24)))
-                .addGroupBy(CostDimension.COST_DIMENSION_DAY).build());
+        var response = server.costs(reader)
+                .queryCosts(QueryCostsRequest.newBuilder()
+                        .setStartDate(date(LocalDate.of(2026, 11, 20)))
+                        .setEndDate(date(LocalDate.of(2026, 11, 24)))
+                        .addGroupBy(CostDimension.COST_DIMENSION_DAY)
+                        .build());
         assertThat(response.getCompleteThrough()).isEqualTo(date(LocalDate.of(2026, 11, 24)));
         assertThat(response.getFinalThrough()).isEqualTo(date(LocalDate.of(2026, 11, 22)));
-        assertThat(response.getRowsList()).extracting(r -> r.getPeriodStart().getDay() + ":" + r.getProvisional())
+        assertThat(response.getRowsList())
+                .extracting(r -> r.getPeriodStart().getDay() + ":" + r.getProvisional())
                 .containsExactly("20:false", "21:false", "22:false", "23:true", "24:true");
     }
 
@@ -268,26 +341,38 @@ class CostGrpcTest {
     void summary_comparesWithThePreviousPeriod_andProjectsTheMonth() {
         LocalDate start = LocalDate.of(2026, 11, 1);
         LocalDate end = LocalDate.of(2026, 11, 24);
-        var s = server.costs(reader).getSpendSummary(GetSpendSummaryRequest.newBuilder()
-                .setStartDate(date(start)).setEndDate(date(end)).build());
+        var s = server.costs(reader)
+                .getSpendSummary(GetSpendSummaryRequest.newBuilder()
+                        .setStartDate(date(start))
+                        .setEndDate(date(end))
+                        .build());
         BigDecimal total = sum(acmeItems(start, end, i -> true));
         BigDecimal previous = sum(acmeItems(start.minusDays(24), start.minusDays(1), i -> true));
         assertThat(usd(s.getTotal())).isEqualByComparingTo(total);
         assertThat(usd(s.getPreviousTotal())).isEqualByComparingTo(previous);
-        assertThat(s.getChangePercent()).isEqualTo(total.subtract(previous).multiply(BigDecimal.valueOf(100))
-                .divide(previous, 1, RoundingMode.HALF_UP).toPlainString());
+        assertThat(s.getChangePercent())
+                .isEqualTo(total.subtract(previous)
+                        .multiply(BigDecimal.valueOf(100))
+                        .divide(previous, 1, RoundingMode.HALF_UP)
+                        .toPlainString());
         assertThat(usd(s.getMonthToDate())).isEqualByComparingTo(total);
-        assertThat(usd(s.getMonthEndProjection())).isEqualByComparingTo(
-                total.multiply(BigDecimal.valueOf(30)).divide(BigDecimal.valueOf(24), 2, RoundingMode.HALF_UP));
+        assertThat(usd(s.getMonthEndProjection()))
+                .isEqualByComparingTo(
+                        total.multiply(BigDecimal.valueOf(30)).divide(BigDecimal.valueOf(24), 2, RoundingMode.HALF_UP));
 
         Map<String, BigDecimal> byModel = acmeItems(start, end, i -> !i.model().isEmpty()).stream()
-                .collect(Collectors.groupingBy(CostSeeder.Item::model,
+                .collect(Collectors.groupingBy(
+                        CostSeeder.Item::model,
                         Collectors.reducing(BigDecimal.ZERO, CostSeeder.Item::amount, BigDecimal::add)));
-        String topModel = byModel.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        String topModel = byModel.entrySet().stream()
+                .max(Map.Entry.comparingByValue())
+                .orElseThrow()
+                .getKey();
         assertThat(s.getTopModelsList()).hasSize(4);
         assertThat(s.getTopModels(0).getKey()).isEqualTo(topModel);
         assertThat(usd(s.getTopModels(0).getAmount())).isEqualByComparingTo(byModel.get(topModel));
-        assertThat(s.getTopWorkspacesList()).extracting(w -> w.getDisplayName())
+        assertThat(s.getTopWorkspacesList())
+                .extracting(w -> w.getDisplayName())
                 .containsExactlyInAnyOrder("Default", "Production", "Research, \"R&D\"");
     }
 
@@ -303,8 +388,11 @@ class CostGrpcTest {
             Thread.sleep(20);
         }
         assertThat(server.app().costCache().live()).as("listening for changes").isTrue();
-        var request = QueryCostsRequest.newBuilder().setStartDate(date(LocalDate.of(2026, 10, 1)))
-                .setEndDate(date(LocalDate.of(2026, 10, 31))).addGroupBy(CostDimension.COST_DIMENSION_DAY).build();
+        var request = QueryCostsRequest.newBuilder()
+                .setStartDate(date(LocalDate.of(2026, 10, 1)))
+                .setEndDate(date(LocalDate.of(2026, 10, 31)))
+                .addGroupBy(CostDimension.COST_DIMENSION_DAY)
+                .build();
         BigDecimal before = usd(server.costs(token).queryCosts(request).getTotal());
         assertThat(usd(server.costs(token).queryCosts(request).getTotal())).isEqualByComparingTo(before);
 
@@ -320,11 +408,16 @@ class CostGrpcTest {
 
     @Test
     void listTagValues_namesTheWorkspaces() {
-        var values = server.costs(reader).listTagValues(ListTagValuesRequest.newBuilder().setKey("workspace").build());
-        assertThat(values.getValuesList()).extracting(TagValue::getValue)
+        var values = server.costs(reader)
+                .listTagValues(
+                        ListTagValuesRequest.newBuilder().setKey("workspace").build());
+        assertThat(values.getValuesList())
+                .extracting(TagValue::getValue)
                 .containsExactlyInAnyOrder("default", "wrkspc_prod", "wrkspc_research");
-        assertThatThrownBy(() -> server.costs(reader).listTagValues(ListTagValuesRequest.newBuilder()
-                .setKey("team").build())).isInstanceOf(StatusRuntimeException.class);
+        assertThatThrownBy(() -> server.costs(reader)
+                        .listTagValues(
+                                ListTagValuesRequest.newBuilder().setKey("team").build()))
+                .isInstanceOf(StatusRuntimeException.class);
     }
 
     @Test
@@ -335,9 +428,15 @@ class CostGrpcTest {
         assertThat(lines.get(0)).isEqualTo(String.join(",", CostExportWriter.CSV_HEADER));
         List<CostSeeder.Item> truth = acmeItems(start, end, i -> true);
         assertThat(lines).hasSize(truth.size() + 1);
-        var query = server.costs(reader).queryCosts(QueryCostsRequest.newBuilder().setStartDate(date(start))
-                .setEndDate(date(end)).build());
-        BigDecimal exported = lines.stream().skip(1).map(l -> parseCsv(l).get(14)).map(BigDecimal::new)
+        var query = server.costs(reader)
+                .queryCosts(QueryCostsRequest.newBuilder()
+                        .setStartDate(date(start))
+                        .setEndDate(date(end))
+                        .build());
+        BigDecimal exported = lines.stream()
+                .skip(1)
+                .map(l -> parseCsv(l).get(14))
+                .map(BigDecimal::new)
                 .reduce(BigDecimal.ZERO, BigDecimal::add);
         assertThat(exported).isEqualByComparingTo(usd(query.getTotal()));
     }
@@ -348,9 +447,16 @@ class CostGrpcTest {
         List<String> lines = export(ExportFormat.EXPORT_FORMAT_FOCUS, day, day);
         List<String> header = parseCsv(lines.get(0));
         assertThat(header).containsExactlyElementsOf(CostExportWriter.FOCUS_HEADER);
-        CostSeeder.Item item = acmeItems(day, day, i -> i.ledger().equals(acmeConnection)
-                && i.workspaceId().equals("wrkspc_research") && i.model().equals("claude-opus-4-6")).get(0);
-        Map<String, String> row = lines.stream().skip(1).map(CostGrpcTest::parseCsv)
+        CostSeeder.Item item = acmeItems(
+                        day,
+                        day,
+                        i -> i.ledger().equals(acmeConnection)
+                                && i.workspaceId().equals("wrkspc_research")
+                                && i.model().equals("claude-opus-4-6"))
+                .get(0);
+        Map<String, String> row = lines.stream()
+                .skip(1)
+                .map(CostGrpcTest::parseCsv)
                 .map(r -> {
                     Map<String, String> m = new java.util.LinkedHashMap<>();
                     for (int k = 0; k < header.size(); k++) {
@@ -358,26 +464,39 @@ class CostGrpcTest {
                     }
                     return m;
                 })
-                .filter(r -> r.get("SubAccountId").equals("wrkspc_research") && r.get("SkuId").equals("claude-opus-4-6")
-                        && r.get("BillingAccountId").equals("org-acme-1") && r.get("x_TokenType").equals(item.tokenType())
+                .filter(r -> r.get("SubAccountId").equals("wrkspc_research")
+                        && r.get("SkuId").equals("claude-opus-4-6")
+                        && r.get("BillingAccountId").equals("org-acme-1")
+                        && r.get("x_TokenType").equals(item.tokenType())
                         && r.get("x_ServiceTier").equals(item.serviceTier()))
-                .findFirst().orElseThrow();
+                .findFirst()
+                .orElseThrow();
         assertThat(new BigDecimal(row.get("BilledCost"))).isEqualByComparingTo(item.amount());
         assertThat(row.get("EffectiveCost")).isEqualTo(row.get("BilledCost"));
         assertThat(row.get("ContractedCost")).isEqualTo(row.get("BilledCost"));
-        assertThat(row).containsEntry("BillingCurrency", "USD").containsEntry("ChargePeriodStart", "2026-11-20T00:00:00Z")
+        assertThat(row)
+                .containsEntry("BillingCurrency", "USD")
+                .containsEntry("ChargePeriodStart", "2026-11-20T00:00:00Z")
                 .containsEntry("ChargePeriodEnd", "2026-11-21T00:00:00Z")
                 .containsEntry("BillingPeriodStart", "2026-11-01T00:00:00Z")
-                .containsEntry("BillingPeriodEnd", "2026-12-01T00:00:00Z").containsEntry("ChargeCategory", "Usage")
+                .containsEntry("BillingPeriodEnd", "2026-12-01T00:00:00Z")
+                .containsEntry("ChargeCategory", "Usage")
                 .containsEntry("ChargeClass", "Correction")
                 .containsEntry("ChargeDescription", "claude-opus-4-6 " + item.tokenType() + " " + item.serviceTier())
-                .containsEntry("ChargeFrequency", "Usage-Based").containsEntry("ProviderName", "Anthropic")
-                .containsEntry("ServiceProviderName", "Anthropic").containsEntry("HostProviderName", "Anthropic")
-                .containsEntry("ServiceName", "Claude API").containsEntry("ServiceCategory", "AI and Machine Learning")
-                .containsEntry("ServiceSubcategory", "Generative AI").containsEntry("BillingAccountName", "Acme Org")
-                .containsEntry("SubAccountName", "Research, \"R&D\"").containsEntry("x_ModelFamily", "Opus")
-                .containsEntry("x_ModelVersion", "4.6").containsEntry("x_CostType", "tokens")
-                .containsEntry("x_Finalized", "true").containsEntry("x_ContextWindow", "0-200k")
+                .containsEntry("ChargeFrequency", "Usage-Based")
+                .containsEntry("ProviderName", "Anthropic")
+                .containsEntry("ServiceProviderName", "Anthropic")
+                .containsEntry("HostProviderName", "Anthropic")
+                .containsEntry("ServiceName", "Claude API")
+                .containsEntry("ServiceCategory", "AI and Machine Learning")
+                .containsEntry("ServiceSubcategory", "Generative AI")
+                .containsEntry("BillingAccountName", "Acme Org")
+                .containsEntry("SubAccountName", "Research, \"R&D\"")
+                .containsEntry("x_ModelFamily", "Opus")
+                .containsEntry("x_ModelVersion", "4.6")
+                .containsEntry("x_CostType", "tokens")
+                .containsEntry("x_Finalized", "true")
+                .containsEntry("x_ContextWindow", "0-200k")
                 .containsEntry("x_InferenceGeo", "global");
         // No workspace tags: the SubAccount columns say it; provider tags would carry the anthropic/ prefix.
         assertThat(row.get("Tags")).doesNotContain("workspace");
@@ -392,8 +511,13 @@ class CostGrpcTest {
         StringBuilder all = new StringBuilder();
         int[] chunks = {0};
         int[] rows = {0};
-        server.costs(reader).exportCosts(ExportCostsRequest.newBuilder().setFormat(format)
-                .setStartDate(date(start)).setEndDate(date(end)).build()).forEachRemaining(c -> {
+        server.costs(reader)
+                .exportCosts(ExportCostsRequest.newBuilder()
+                        .setFormat(format)
+                        .setStartDate(date(start))
+                        .setEndDate(date(end))
+                        .build())
+                .forEachRemaining(c -> {
                     all.append(c.getData().toString(StandardCharsets.UTF_8));
                     chunks[0]++;
                     rows[0] += c.getRows();
@@ -435,5 +559,4 @@ class CostGrpcTest {
     private static BigDecimal sum(List<CostSeeder.Item> items) {
         return items.stream().map(CostSeeder.Item::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
     }
-
 }

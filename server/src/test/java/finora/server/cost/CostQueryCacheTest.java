@@ -44,6 +44,8 @@ class CostQueryCacheTest {
         cache.setLive(false);
         assertThat(cache.<String>get(tenant, cache.version(tenant), request)).isEmpty();
         cache.setLive(true);
-        assertThat(cache.<String>get(tenant, cache.version(tenant), request)).as("missed changes").isEmpty();
+        assertThat(cache.<String>get(tenant, cache.version(tenant), request))
+                .as("missed changes")
+                .isEmpty();
     }
 }

@@ -21,8 +21,18 @@ import org.jooq.DSLContext;
 /** Writes deterministic cost rows straight into the tables, and keeps them as the test's truth. */
 final class CostSeeder {
     /** One seeded line item, as the test sees it. */
-    record Item(UUID tenant, UUID ledger, LocalDate day, String workspaceId, String model, String family,
-            String version, String costType, String tokenType, String serviceTier, BigDecimal amount) {}
+    record Item(
+            UUID tenant,
+            UUID ledger,
+            LocalDate day,
+            String workspaceId,
+            String model,
+            String family,
+            String version,
+            String costType,
+            String tokenType,
+            String serviceTier,
+            BigDecimal amount) {}
 
     static final String[][] MODELS = {
         {"claude-sonnet-4-5-20250929", "Sonnet", "4.5"},
@@ -47,29 +57,55 @@ final class CostSeeder {
     UUID connection(UUID tenant, String orgId, String orgName) {
         UUID id = UUID.randomUUID();
         OffsetDateTime now = OffsetDateTime.of(2026, 11, 1, 0, 0, 0, 0, ZoneOffset.UTC);
-        dsl.insertInto(LEDGER).set(LEDGER.LEDGER_ID, id).set(LEDGER.TENANT_ID, tenant).set(LEDGER.PROVIDER, "ANTHROPIC")
-                .set(LEDGER.EXTERNAL_ORG_ID, orgId).set(LEDGER.EXTERNAL_ORG_NAME, orgName).set(LEDGER.CREATED_AT, now)
+        dsl.insertInto(LEDGER)
+                .set(LEDGER.LEDGER_ID, id)
+                .set(LEDGER.TENANT_ID, tenant)
+                .set(LEDGER.PROVIDER, "ANTHROPIC")
+                .set(LEDGER.EXTERNAL_ORG_ID, orgId)
+                .set(LEDGER.EXTERNAL_ORG_NAME, orgName)
+                .set(LEDGER.CREATED_AT, now)
                 .execute();
         dsl.insertInto(CONNECTION)
-                .set(CONNECTION.CONNECTION_ID, UUID.randomUUID()).set(CONNECTION.LEDGER_ID, id)
+                .set(CONNECTION.CONNECTION_ID, UUID.randomUUID())
+                .set(CONNECTION.LEDGER_ID, id)
                 .set(CONNECTION.TENANT_ID, tenant)
-                .set(CONNECTION.PROVIDER, "ANTHROPIC").set(CONNECTION.EXTERNAL_ORG_ID, orgId)
-                .set(CONNECTION.EXTERNAL_ORG_NAME, orgName).set(CONNECTION.STATUS, ConnectionStatus.ACTIVE)
-                .set(CONNECTION.CREATED_AT, now).execute();
-        dsl.insertInto(WORKSPACE).set(WORKSPACE.LEDGER_ID, id).set(WORKSPACE.WORKSPACE_ID, "wrkspc_prod")
-                .set(WORKSPACE.NAME, "Production").execute();
-        dsl.insertInto(WORKSPACE).set(WORKSPACE.LEDGER_ID, id).set(WORKSPACE.WORKSPACE_ID, "wrkspc_research")
-                .set(WORKSPACE.NAME, "Research, \"R&D\"").execute();
+                .set(CONNECTION.PROVIDER, "ANTHROPIC")
+                .set(CONNECTION.EXTERNAL_ORG_ID, orgId)
+                .set(CONNECTION.EXTERNAL_ORG_NAME, orgName)
+                .set(CONNECTION.STATUS, ConnectionStatus.ACTIVE)
+                .set(CONNECTION.CREATED_AT, now)
+                .execute();
+        dsl.insertInto(WORKSPACE)
+                .set(WORKSPACE.LEDGER_ID, id)
+                .set(WORKSPACE.WORKSPACE_ID, "wrkspc_prod")
+                .set(WORKSPACE.NAME, "Production")
+                .execute();
+        dsl.insertInto(WORKSPACE)
+                .set(WORKSPACE.LEDGER_ID, id)
+                .set(WORKSPACE.WORKSPACE_ID, "wrkspc_research")
+                .set(WORKSPACE.NAME, "Research, \"R&D\"")
+                .execute();
         return id;
     }
 
     /** Seeds {@code days} days from {@code first}; days on or after {@code provisionalFrom} are PROVISIONAL. */
     void days(UUID tenant, UUID ledger, LocalDate first, int days, LocalDate provisionalFrom) {
-        var insert = dsl.insertInto(COST_LINE_ITEM, COST_LINE_ITEM.TENANT_ID, COST_LINE_ITEM.LEDGER_ID,
-                COST_LINE_ITEM.DAY, COST_LINE_ITEM.WORKSPACE_ID, COST_LINE_ITEM.DESCRIPTION, COST_LINE_ITEM.MODEL,
-                COST_LINE_ITEM.MODEL_FAMILY, COST_LINE_ITEM.MODEL_VERSION, COST_LINE_ITEM.COST_TYPE,
-                COST_LINE_ITEM.TOKEN_TYPE, COST_LINE_ITEM.SERVICE_TIER, COST_LINE_ITEM.CONTEXT_WINDOW,
-                COST_LINE_ITEM.INFERENCE_GEO, COST_LINE_ITEM.AMOUNT_USD);
+        var insert = dsl.insertInto(
+                COST_LINE_ITEM,
+                COST_LINE_ITEM.TENANT_ID,
+                COST_LINE_ITEM.LEDGER_ID,
+                COST_LINE_ITEM.DAY,
+                COST_LINE_ITEM.WORKSPACE_ID,
+                COST_LINE_ITEM.DESCRIPTION,
+                COST_LINE_ITEM.MODEL,
+                COST_LINE_ITEM.MODEL_FAMILY,
+                COST_LINE_ITEM.MODEL_VERSION,
+                COST_LINE_ITEM.COST_TYPE,
+                COST_LINE_ITEM.TOKEN_TYPE,
+                COST_LINE_ITEM.SERVICE_TIER,
+                COST_LINE_ITEM.CONTEXT_WINDOW,
+                COST_LINE_ITEM.INFERENCE_GEO,
+                COST_LINE_ITEM.AMOUNT_USD);
         for (int d = 0; d < days; d++) {
             LocalDate day = first.plusDays(d);
             BigDecimal total = BigDecimal.ZERO;
@@ -85,24 +121,42 @@ final class CostSeeder {
                         // cents with 6 decimals, divided by 100: up to 8 decimals of USD
                         BigDecimal amount = BigDecimal.valueOf(random.nextInt(50_000_000), 6)
                                 .divide(BigDecimal.valueOf(100));
-                        insert = insert.values(tenant, ledger, day, ws, m[0] + " " + tt + " " + tier, m[0], m[1],
-                                m[2], costType, tt, tier, "0-200k", "global", amount);
+                        insert = insert.values(
+                                tenant,
+                                ledger,
+                                day,
+                                ws,
+                                m[0] + " " + tt + " " + tier,
+                                m[0],
+                                m[1],
+                                m[2],
+                                costType,
+                                tt,
+                                tier,
+                                "0-200k",
+                                "global",
+                                amount);
                         items.add(new Item(tenant, ledger, day, ws, m[0], m[1], m[2], costType, tt, tier, amount));
                         total = total.add(amount);
                     }
                 }
             }
-            dsl.insertInto(COST_DAY).set(COST_DAY.LEDGER_ID, ledger).set(COST_DAY.DAY, day)
+            dsl.insertInto(COST_DAY)
+                    .set(COST_DAY.LEDGER_ID, ledger)
+                    .set(COST_DAY.DAY, day)
                     .set(COST_DAY.TOTAL_USD, total)
                     .set(COST_DAY.FETCHED_AT, OffsetDateTime.of(2026, 11, 25, 0, 0, 0, 0, ZoneOffset.UTC))
-                    .set(COST_DAY.STATUS, day.isBefore(provisionalFrom) ? "FINAL" : "PROVISIONAL").execute();
+                    .set(COST_DAY.STATUS, day.isBefore(provisionalFrom) ? "FINAL" : "PROVISIONAL")
+                    .execute();
         }
         insert.execute();
     }
 
     void restate(UUID ledger, LocalDate day) {
-        dsl.insertInto(COST_RESTATEMENT).set(COST_RESTATEMENT.LEDGER_ID, ledger)
-                .set(COST_RESTATEMENT.DAY, day).set(COST_RESTATEMENT.OLD_TOTAL_USD, BigDecimal.ONE)
+        dsl.insertInto(COST_RESTATEMENT)
+                .set(COST_RESTATEMENT.LEDGER_ID, ledger)
+                .set(COST_RESTATEMENT.DAY, day)
+                .set(COST_RESTATEMENT.OLD_TOTAL_USD, BigDecimal.ONE)
                 .set(COST_RESTATEMENT.NEW_TOTAL_USD, BigDecimal.TEN)
                 .set(COST_RESTATEMENT.RESTATED_AT, OffsetDateTime.of(2026, 11, 25, 0, 0, 0, 0, ZoneOffset.UTC))
                 .execute();

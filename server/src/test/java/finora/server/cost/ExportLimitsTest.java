@@ -13,8 +13,8 @@ import finora.api.v1.ExportCostsRequest;
 import finora.api.v1.ExportCostsResponse;
 import finora.api.v1.ExportFormat;
 import finora.api.v1.GetSpendSummaryRequest;
-import finora.api.v1.ListConnectionsRequest;
 import finora.api.v1.IntegrationServiceGrpc;
+import finora.api.v1.ListConnectionsRequest;
 import finora.api.v1.QueryCostsRequest;
 import finora.api.v1.WhoAmIRequest;
 import finora.server.App;
@@ -59,13 +59,23 @@ class ExportLimitsTest {
     private static final LocalDate FIRST = LocalDate.of(2026, 9, 1);
     private static final ExportCostsRequest EXPORT = ExportCostsRequest.newBuilder()
             .setFormat(ExportFormat.EXPORT_FORMAT_CSV)
-            .setStartDate(com.google.type.Date.newBuilder().setYear(2026).setMonth(9).setDay(1))
-            .setEndDate(com.google.type.Date.newBuilder().setYear(2026).setMonth(10).setDay(30)).build();
+            .setStartDate(
+                    com.google.type.Date.newBuilder().setYear(2026).setMonth(9).setDay(1))
+            .setEndDate(
+                    com.google.type.Date.newBuilder().setYear(2026).setMonth(10).setDay(30))
+            .build();
 
     @Test
     void tenStalledExports_leaveEveryOtherRpcWorking_andAreCutAfterTheStallTimeout() throws Exception {
-        try (Harness h = new Harness(Map.of("FINORA_EXPORT_MAX_CONCURRENT", "10", "FINORA_EXPORT_MAX_PER_TENANT", "10",
-                "FINORA_EXPORT_STALL_TIMEOUT_SECONDS", "2"), 1)) {
+        try (Harness h = new Harness(
+                Map.of(
+                        "FINORA_EXPORT_MAX_CONCURRENT",
+                        "10",
+                        "FINORA_EXPORT_MAX_PER_TENANT",
+                        "10",
+                        "FINORA_EXPORT_STALL_TIMEOUT_SECONDS",
+                        "2"),
+                1)) {
             String token = h.tokens.get(0);
             List<Stalled> stalled = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
@@ -73,28 +83,42 @@ class ExportLimitsTest {
             }
             await(() -> h.app.exports().running() == 10, Duration.ofSeconds(10), "10 exports running");
             Thread.sleep(300); // they are now blocked on flow control, each holding an export connection
-            assertThat(h.exportPool.getHikariPoolMXBean().getActiveConnections()).isEqualTo(10);
+            assertThat(h.exportPool.getHikariPoolMXBean().getActiveConnections())
+                    .isEqualTo(10);
 
             // Every other RPC works meanwhile, quickly: they use the main pool, which the exports never touch.
             long t0 = System.nanoTime();
             var costs = h.costs(token);
-            assertThat(costs.queryCosts(QueryCostsRequest.newBuilder().setStartDate(EXPORT.getStartDate())
-                    .setEndDate(EXPORT.getEndDate()).build()).getTotalRows()).isPositive();
-            costs.getSpendSummary(GetSpendSummaryRequest.newBuilder().setStartDate(EXPORT.getStartDate())
-                    .setEndDate(EXPORT.getEndDate()).build());
-            IntegrationServiceGrpc.newBlockingStub(h.channel).withCallCredentials(TestServer.bearer(token))
-                    .withDeadlineAfter(5, TimeUnit.SECONDS).listConnections(ListConnectionsRequest.getDefaultInstance());
-            AuthServiceGrpc.newBlockingStub(h.channel).withCallCredentials(TestServer.bearer(token))
-                    .withDeadlineAfter(5, TimeUnit.SECONDS).whoAmI(WhoAmIRequest.getDefaultInstance());
+            assertThat(costs.queryCosts(QueryCostsRequest.newBuilder()
+                                    .setStartDate(EXPORT.getStartDate())
+                                    .setEndDate(EXPORT.getEndDate())
+                                    .build())
+                            .getTotalRows())
+                    .isPositive();
+            costs.getSpendSummary(GetSpendSummaryRequest.newBuilder()
+                    .setStartDate(EXPORT.getStartDate())
+                    .setEndDate(EXPORT.getEndDate())
+                    .build());
+            IntegrationServiceGrpc.newBlockingStub(h.channel)
+                    .withCallCredentials(TestServer.bearer(token))
+                    .withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .listConnections(ListConnectionsRequest.getDefaultInstance());
+            AuthServiceGrpc.newBlockingStub(h.channel)
+                    .withCallCredentials(TestServer.bearer(token))
+                    .withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .whoAmI(WhoAmIRequest.getDefaultInstance());
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
             // An eleventh export is refused at once rather than queued behind the stalled ones.
             var busy = assertThatThrownBy(() -> drain(h.costs(token).exportCosts(EXPORT)))
-                    .isInstanceOf(StatusRuntimeException.class).actual();
+                    .isInstanceOf(StatusRuntimeException.class)
+                    .actual();
             assertThat(reason((StatusRuntimeException) busy)).isEqualTo("EXPORTS_BUSY");
 
             // After the stall timeout every stalled export is cut and its connection is back.
             await(() -> h.app.exports().running() == 0, Duration.ofSeconds(10), "stalled exports cut");
-            await(() -> h.exportPool.getHikariPoolMXBean().getActiveConnections() == 0, Duration.ofSeconds(5),
+            await(
+                    () -> h.exportPool.getHikariPoolMXBean().getActiveConnections() == 0,
+                    Duration.ofSeconds(5),
                     "export connections returned");
             assertThat(h.exportLines(token)).as("a full export works again").isEqualTo(h.seededRows + 1);
             // A stalled client that finally reads gets what was sent, then the reason.
@@ -109,8 +133,8 @@ class ExportLimitsTest {
 
     @Test
     void exportsOverTheTenantOrReplicaLimit_areRefusedWithExportsBusyAndRetryInfo() throws Exception {
-        try (Harness h = new Harness(Map.of("FINORA_EXPORT_MAX_CONCURRENT", "2", "FINORA_EXPORT_MAX_PER_TENANT", "1"),
-                3)) {
+        try (Harness h =
+                new Harness(Map.of("FINORA_EXPORT_MAX_CONCURRENT", "2", "FINORA_EXPORT_MAX_PER_TENANT", "1"), 3)) {
             Stalled a = h.stalledExport(h.tokens.get(0));
             await(() -> h.app.exports().running() == 1, Duration.ofSeconds(10), "A's export running");
             StatusRuntimeException tenantFull = refused(h, h.tokens.get(0));
@@ -138,7 +162,8 @@ class ExportLimitsTest {
             st.execute("LOCK TABLE cost_line_item IN ACCESS EXCLUSIVE MODE"); // the export's query now waits
             long t0 = System.nanoTime();
             var e = assertThatThrownBy(() -> drain(h.costs(h.tokens.get(0)).exportCosts(EXPORT)))
-                    .isInstanceOf(StatusRuntimeException.class).actual();
+                    .isInstanceOf(StatusRuntimeException.class)
+                    .actual();
             assertThat(reason((StatusRuntimeException) e)).isEqualTo("EXPORT_TIMEOUT");
             assertThat(((StatusRuntimeException) e).getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(4));
@@ -150,18 +175,22 @@ class ExportLimitsTest {
 
     private static StatusRuntimeException refused(Harness h, String token) {
         var thrown = assertThatThrownBy(() -> drain(h.costs(token).exportCosts(EXPORT)))
-                .isInstanceOf(StatusRuntimeException.class).actual();
+                .isInstanceOf(StatusRuntimeException.class)
+                .actual();
         StatusRuntimeException e = (StatusRuntimeException) thrown;
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
         assertThat(reason(e)).isEqualTo("EXPORTS_BUSY");
-        RetryInfo retry = StatusProto.fromThrowable(e).getDetailsList().stream().filter(d -> d.is(RetryInfo.class))
+        RetryInfo retry = StatusProto.fromThrowable(e).getDetailsList().stream()
+                .filter(d -> d.is(RetryInfo.class))
                 .map(d -> {
                     try {
                         return d.unpack(RetryInfo.class);
                     } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
                         throw new AssertionError(ex);
                     }
-                }).findFirst().orElseThrow();
+                })
+                .findFirst()
+                .orElseThrow();
         assertThat(retry.getRetryDelay().getSeconds()).isPositive();
         return e;
     }
@@ -185,8 +214,11 @@ class ExportLimitsTest {
     }
 
     /** An export whose client asked for one message and reads no further. */
-    private record Stalled(ManagedChannel channel, ClientCall<ExportCostsRequest, ExportCostsResponse> call,
-            CompletableFuture<Status> closed, Metadata trailers) {}
+    private record Stalled(
+            ManagedChannel channel,
+            ClientCall<ExportCostsRequest, ExportCostsResponse> call,
+            CompletableFuture<Status> closed,
+            Metadata trailers) {}
 
     /** The real wiring on Netty (ephemeral port) over a fresh database, exports on a pool of their own. */
     private static final class Harness implements AutoCloseable {
@@ -211,51 +243,70 @@ class ExportLimitsTest {
             cfg.setMaximumPoolSize(config.exports().poolSize());
             cfg.setPoolName("test-export");
             exportPool = new HikariDataSource(cfg);
-            app = TestApps.create(config, db.dsl(), db.dataSource(), exportPool, Clock.systemUTC(),
-                    TestApps.fastRetries(config), TestApps.syncConfig("test"));
+            app = TestApps.create(
+                    config,
+                    db.dsl(),
+                    db.dataSource(),
+                    exportPool,
+                    Clock.systemUTC(),
+                    TestApps.fastRetries(config),
+                    TestApps.syncConfig("test"));
             CostSeeder seeder = new CostSeeder(db.dsl(), 7);
             for (int t = 0; t < tenants; t++) {
                 var tenant = app.accounts().createTenant("t" + t, Plan.SCALE);
-                tokens.add(app.accounts().createToken(tenant.id(), Role.READER, "exports", "test").token());
+                tokens.add(app.accounts()
+                        .createToken(tenant.id(), Role.READER, "exports", "test")
+                        .token());
                 if (t < 2) {
                     UUID ledger = seeder.connection(tenant.id(), "org-" + t, "Org " + t);
                     seeder.days(tenant.id(), ledger, FIRST, 60, FIRST.plusDays(50)); // ~300 KB of CSV
                 }
             }
-            seededRows = (int) seeder.items.stream().filter(i -> i.tenant().equals(
-                    app.accounts().tenant("t0").id())).count();
+            seededRows = (int) seeder.items.stream()
+                    .filter(i -> i.tenant().equals(app.accounts().tenant("t0").id()))
+                    .count();
             server = FinoraServer.create(ServerTransport.builder(config), app).start(Duration.ofHours(1));
-            channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+            channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+                    .usePlaintext()
+                    .build();
         }
 
         CostServiceGrpc.CostServiceBlockingStub costs(String token) {
-            return CostServiceGrpc.newBlockingStub(channel).withCallCredentials(TestServer.bearer(token))
+            return CostServiceGrpc.newBlockingStub(channel)
+                    .withCallCredentials(TestServer.bearer(token))
                     .withDeadlineAfter(10, TimeUnit.SECONDS);
         }
 
         /** Lines of a complete CSV export (the header included). */
         int exportLines(String token) {
             StringBuilder csv = new StringBuilder();
-            costs(token).exportCosts(EXPORT).forEachRemaining(r -> csv.append(r.getData().toStringUtf8()));
+            costs(token)
+                    .exportCosts(EXPORT)
+                    .forEachRemaining(r -> csv.append(r.getData().toStringUtf8()));
             return csv.toString().split("\r\n").length;
         }
 
         /** Starts an export on a connection of its own with a small HTTP/2 window, reads one message, then none. */
         Stalled stalledExport(String token) {
-            ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
-                    .flowControlWindow(16 * 1024).build();
+            ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+                    .usePlaintext()
+                    .flowControlWindow(16 * 1024)
+                    .build();
             stalledChannels.add(ch);
-            var call = ch.newCall(CostServiceGrpc.getExportCostsMethod(),
+            var call = ch.newCall(
+                    CostServiceGrpc.getExportCostsMethod(),
                     CallOptions.DEFAULT.withCallCredentials(TestServer.bearer(token)));
             CompletableFuture<Status> closed = new CompletableFuture<>();
             Metadata trailers = new Metadata();
-            call.start(new ClientCall.Listener<>() {
-                @Override
-                public void onClose(Status status, Metadata t) {
-                    trailers.merge(t);
-                    closed.complete(status);
-                }
-            }, new Metadata());
+            call.start(
+                    new ClientCall.Listener<>() {
+                        @Override
+                        public void onClose(Status status, Metadata t) {
+                            trailers.merge(t);
+                            closed.complete(status);
+                        }
+                    },
+                    new Metadata());
             call.sendMessage(EXPORT);
             call.halfClose();
             call.request(1);

@@ -19,10 +19,11 @@ class CredentialCipherTest {
         Path file = dir.resolve("keyset.json");
         Files.writeString(file, CredentialCipher.generateKeysetJson());
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-        var config = ServerConfig.fromEnv(Map.of("FINORA_KEYSET_FILE", file.toString(),
-                "FINORA_DATABASE_URL", "jdbc:postgresql://db:5432/finora"));
+        var config = ServerConfig.fromEnv(Map.of(
+                "FINORA_KEYSET_FILE", file.toString(), "FINORA_DATABASE_URL", "jdbc:postgresql://db:5432/finora"));
         assertThatThrownBy(() -> CredentialCipher.fromConfig(config))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("FINORA_KEYSET_FILE")
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("FINORA_KEYSET_FILE")
                 .hasMessageContaining("chmod 600");
 
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));

@@ -27,11 +27,17 @@ class DatabaseHealthTest {
         var pg = start(dir, 0);
         int port = pg.getPort();
         try (Database db = Database.open("jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "", null)) {
-            App app = finora.server.testing.TestApps.create(ServerConfig.fromEnv(Map.of("FINORA_METRICS_PORT", "0")), db.dsl(), db.sideDataSource(), Clock.systemUTC()); // an ephemeral metrics port: the suite runs beside ./run.sh
+            App app = finora.server.testing.TestApps.create(
+                    ServerConfig.fromEnv(Map.of("FINORA_METRICS_PORT", "0")),
+                    db.dsl(),
+                    db.sideDataSource(),
+                    Clock.systemUTC()); // an ephemeral metrics port: the suite runs beside ./run.sh
             String name = UUID.randomUUID().toString();
-            FinoraServer server = FinoraServer.create(InProcessServerBuilder.forName(name).directExecutor(), app)
+            FinoraServer server = FinoraServer.create(
+                            InProcessServerBuilder.forName(name).directExecutor(), app)
                     .start(Duration.ofHours(1));
-            ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+            ManagedChannel channel =
+                    InProcessChannelBuilder.forName(name).directExecutor().build();
             try {
                 assertThat(status(channel, "")).isEqualTo(ServingStatus.SERVING);
                 assertThat(status(channel, "finora.v1.IntegrationService")).isEqualTo(ServingStatus.SERVING);
@@ -62,16 +68,24 @@ class DatabaseHealthTest {
     @Test
     void shutdown_turnsHealthNotServingFirst(@TempDir Path dir) throws Exception {
         try (var pg = start(dir, 0);
-                Database db = Database.open("jdbc:postgresql://localhost:" + pg.getPort() + "/postgres",
-                        "postgres", "", null)) {
-            App app = finora.server.testing.TestApps.create(ServerConfig.fromEnv(Map.of("FINORA_METRICS_PORT", "0")), db.dsl(), db.sideDataSource(), Clock.systemUTC()); // an ephemeral metrics port: the suite runs beside ./run.sh
+                Database db = Database.open(
+                        "jdbc:postgresql://localhost:" + pg.getPort() + "/postgres", "postgres", "", null)) {
+            App app = finora.server.testing.TestApps.create(
+                    ServerConfig.fromEnv(Map.of("FINORA_METRICS_PORT", "0")),
+                    db.dsl(),
+                    db.sideDataSource(),
+                    Clock.systemUTC()); // an ephemeral metrics port: the suite runs beside ./run.sh
             var health = new io.grpc.protobuf.services.HealthStatusManager();
             var monitor = new DatabaseHealthMonitor(app.dataSource(), health, FinoraServer.SERVICES);
             monitor.probe();
             String name = UUID.randomUUID().toString();
-            var server = InProcessServerBuilder.forName(name).directExecutor()
-                    .addService(health.getHealthService()).build().start();
-            ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+            var server = InProcessServerBuilder.forName(name)
+                    .directExecutor()
+                    .addService(health.getHealthService())
+                    .build()
+                    .start();
+            ManagedChannel channel =
+                    InProcessChannelBuilder.forName(name).directExecutor().build();
             assertThat(status(channel, "")).isEqualTo(ServingStatus.SERVING);
             monitor.enterShutdown();
             assertThat(status(channel, "")).isEqualTo(ServingStatus.NOT_SERVING);
@@ -92,6 +106,7 @@ class DatabaseHealthTest {
 
     private static ServingStatus status(ManagedChannel channel, String service) {
         return HealthGrpc.newBlockingStub(channel)
-                .check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus();
+                .check(HealthCheckRequest.newBuilder().setService(service).build())
+                .getStatus();
     }
 }

@@ -31,16 +31,22 @@ class EmbeddedPostgresRecoveryTest {
     void trustDataDirOfAnOlderVersion_isLockedDownInPlace_keepingItsData(@TempDir Path dataDir) throws Exception {
         // Exactly what the previous code did: zonky's defaults (initdb -A trust), the app as superuser.
         var old = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
-                .setDataDirectory(dataDir.resolve("postgres")).setCleanDataDirectory(false)
-                .setServerConfig("listen_addresses", "localhost").start();
+                .setDataDirectory(dataDir.resolve("postgres"))
+                .setCleanDataDirectory(false)
+                .setServerConfig("listen_addresses", "localhost")
+                .start();
         UUID tenant = UUID.randomUUID();
         try {
             // What the lock-down tests catch: anyone on the machine got in without a password.
-            String socketDir = Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(4).trim();
+            String socketDir = Files.readAllLines(dataDir.resolve("postgres/postmaster.pid"))
+                    .get(4)
+                    .trim();
             assertThat(EmbeddedPostgresTest.firstAuthenticationRequest(
-                    Path.of(socketDir, ".s.PGSQL." + old.getPort()), "postgres")).isEqualTo(EmbeddedPostgresTest.AUTH_OK);
+                            Path.of(socketDir, ".s.PGSQL." + old.getPort()), "postgres"))
+                    .isEqualTo(EmbeddedPostgresTest.AUTH_OK);
             Database.migrate(old.getPostgresDatabase());
-            try (Connection c = old.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+            try (Connection c = old.getPostgresDatabase().getConnection();
+                    Statement st = c.createStatement()) {
                 st.execute("INSERT INTO tenant (tenant_id, name, plan, created_at) VALUES ('" + tenant
                         + "', 'before', 'SCALE', now())");
             }
@@ -52,15 +58,18 @@ class EmbeddedPostgresRecoveryTest {
             EmbeddedPostgres pg = db.embedded().orElseThrow();
             Properties noPassword = new Properties();
             noPassword.setProperty("user", "postgres");
-            assertThatThrownBy(() -> DriverManager.getConnection(pg.jdbcUrl(), noPassword).close())
+            assertThatThrownBy(() -> DriverManager.getConnection(pg.jdbcUrl(), noPassword)
+                            .close())
                     .isInstanceOf(java.sql.SQLException.class);
             assertThat(EmbeddedPostgres.lockedDown(dataDir.resolve("postgres"))).isTrue();
             assertThat(EmbeddedPostgresTest.permissions(dataDir.resolve(EmbeddedPostgres.PASSWORD_FILE)))
                     .isEqualTo("rw-------");
             // The data is there, the application role (not a superuser) reads and writes the old tables,
             // and the schema moved to the owner so later migrations can alter it.
-            assertThat(db.dsl().fetchOne(TENANT, TENANT.TENANT_ID.eq(tenant)).getName()).isEqualTo("before");
-            try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+            assertThat(db.dsl().fetchOne(TENANT, TENANT.TENANT_ID.eq(tenant)).getName())
+                    .isEqualTo("before");
+            try (Connection c = db.dataSource().getConnection();
+                    Statement st = c.createStatement()) {
                 st.execute("INSERT INTO tenant (tenant_id, name, plan, created_at) VALUES (gen_random_uuid(),"
                         + " 'after', 'TRIAL', now())");
                 st.execute("INSERT INTO audit_event (tenant_id, actor, action, occurred_at) VALUES ('" + tenant
@@ -68,13 +77,17 @@ class EmbeddedPostgresRecoveryTest {
                 try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
                         + " AND tableowner <> '" + EmbeddedPostgres.OWNER + "'")) {
                     rs.next();
-                    assertThat(rs.getInt(1)).as("tables not owned by the owner role").isZero();
+                    assertThat(rs.getInt(1))
+                            .as("tables not owned by the owner role")
+                            .isZero();
                 }
                 try (ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_proc p JOIN pg_namespace n"
                         + " ON n.oid = p.pronamespace WHERE n.nspname = 'public'"
                         + " AND p.proowner <> '" + EmbeddedPostgres.OWNER + "'::regrole")) {
                     rs.next();
-                    assertThat(rs.getInt(1)).as("functions not owned by the owner role").isZero();
+                    assertThat(rs.getInt(1))
+                            .as("functions not owned by the owner role")
+                            .isZero();
                 }
             }
         }
@@ -93,7 +106,9 @@ class EmbeddedPostgresRecoveryTest {
             awaitLine(first, dataDir.resolve("first.log"), "listening for gRPC", Duration.ofSeconds(90));
 
             second = server(dataDir, dataDir.resolve("second.log"));
-            assertThat(second.waitFor(60, TimeUnit.SECONDS)).as("the second server exits").isTrue();
+            assertThat(second.waitFor(60, TimeUnit.SECONDS))
+                    .as("the second server exits")
+                    .isTrue();
             assertThat(second.exitValue()).isEqualTo(1);
             assertThat(Files.readString(dataDir.resolve("second.log")))
                     .contains("Another Finora server (pid " + first.pid() + ") is already using the data directory "
@@ -105,7 +120,8 @@ class EmbeddedPostgresRecoveryTest {
                 assertThat(cli.embedded().orElseThrow().owned()).isFalse();
                 assertThat(cli.dsl().fetchCount(TENANT)).as("the dev tenant").isEqualTo(1);
             }
-            var postmaster = EmbeddedPostgres.Postmaster.of(dataDir.resolve("postgres")).orElseThrow();
+            var postmaster =
+                    EmbeddedPostgres.Postmaster.of(dataDir.resolve("postgres")).orElseThrow();
             assertThat(postmaster.process().isAlive()).isTrue();
 
             first.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // kill -9: its PostgreSQL stays behind
@@ -113,18 +129,22 @@ class EmbeddedPostgresRecoveryTest {
 
             long t0 = System.nanoTime();
             try (Database db = Database.open(EmbeddedPostgres.start(dataDir), Database.PoolSizes.of(config))) {
-                assertThat(postmaster.process().isAlive()).as("the orphan was stopped").isFalse();
+                assertThat(postmaster.process().isAlive())
+                        .as("the orphan was stopped")
+                        .isFalse();
                 assertThat(db.embedded().orElseThrow().owned()).isTrue();
                 assertThat(db.dsl().fetchCount(TENANT)).isEqualTo(1);
             }
-            System.out.printf("Restart over an orphaned postmaster took %d ms%n",
+            System.out.printf(
+                    "Restart over an orphaned postmaster took %d ms%n",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         } finally {
             first.destroyForcibly();
             if (second != null) {
                 second.destroyForcibly();
             }
-            EmbeddedPostgres.Postmaster.of(dataDir.resolve("postgres")).ifPresent(p -> p.process().destroy());
+            EmbeddedPostgres.Postmaster.of(dataDir.resolve("postgres"))
+                    .ifPresent(p -> p.process().destroy());
         }
     }
 
@@ -132,9 +152,12 @@ class EmbeddedPostgresRecoveryTest {
     void postmasterWithLiveSessions_butNoServerHoldingTheLock_isLeftRunning(@TempDir Path dataDir) throws Exception {
         // A server of the previous version runs on the data dir: it never takes finora.lock.
         var older = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
-                .setDataDirectory(dataDir.resolve("postgres")).setCleanDataDirectory(false).start();
+                .setDataDirectory(dataDir.resolve("postgres"))
+                .setCleanDataDirectory(false)
+                .start();
         try (Connection session = older.getPostgresDatabase().getConnection()) {
-            var postmaster = EmbeddedPostgres.Postmaster.of(dataDir.resolve("postgres")).orElseThrow();
+            var postmaster =
+                    EmbeddedPostgres.Postmaster.of(dataDir.resolve("postgres")).orElseThrow();
             assertThat(postmaster.clientSessions()).isEqualTo(1);
             assertThatThrownBy(() -> EmbeddedPostgres.start(dataDir))
                     .isInstanceOf(DataDirectoryInUseException.class)
@@ -142,7 +165,9 @@ class EmbeddedPostgresRecoveryTest {
                     .hasMessageContaining("older version");
             assertThat(postmaster.process().isAlive()).isTrue();
             try (Statement st = session.createStatement()) {
-                assertThat(st.execute("SELECT 1")).as("its sessions keep working").isTrue();
+                assertThat(st.execute("SELECT 1"))
+                        .as("its sessions keep working")
+                        .isTrue();
             }
         } finally {
             older.close();
@@ -152,8 +177,7 @@ class EmbeddedPostgresRecoveryTest {
     /** The real server's main in a JVM of its own, on ephemeral ports, logging to {@code log}. */
     private static Process server(Path dataDir, Path log) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "finora.server.Main")
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "finora.server.Main")
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().put("FINORA_DATA_DIR", dataDir.toString());

@@ -40,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EmbeddedPostgresTest {
     @TempDir
     static Path dataDir;
+
     private static Database db;
     private static EmbeddedPostgres pg;
 
@@ -61,28 +62,36 @@ class EmbeddedPostgresTest {
         for (String user : new String[] {"postgres", EmbeddedPostgres.OWNER, EmbeddedPostgres.APP}) {
             Properties props = new Properties();
             props.setProperty("user", user);
-            assertThatThrownBy(() -> DriverManager.getConnection(pg.jdbcUrl(), props).close())
-                    .as("no password as %s", user).isInstanceOf(SQLException.class);
+            assertThatThrownBy(() ->
+                            DriverManager.getConnection(pg.jdbcUrl(), props).close())
+                    .as("no password as %s", user)
+                    .isInstanceOf(SQLException.class);
             props.setProperty("password", "wrong");
-            assertThatThrownBy(() -> DriverManager.getConnection(pg.jdbcUrl(), props).close())
-                    .as("wrong password as %s", user).isInstanceOf(SQLException.class)
+            assertThatThrownBy(() ->
+                            DriverManager.getConnection(pg.jdbcUrl(), props).close())
+                    .as("wrong password as %s", user)
+                    .isInstanceOf(SQLException.class)
                     .hasMessageContaining("password authentication failed");
         }
         // The application role may not even read where the socket is; postmaster.pid says (line 5).
-        String socketDir = Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(4).trim();
+        String socketDir = Files.readAllLines(dataDir.resolve("postgres/postmaster.pid"))
+                .get(4)
+                .trim();
         Path socket = Path.of(socketDir, ".s.PGSQL." + pg.port());
         assertThat(socket).exists();
         // What psql -h <socket dir> would get: a password challenge (SASL), not "authentication ok".
         assertThat(firstAuthenticationRequest(socket, "postgres")).isEqualTo(AUTH_SASL);
         assertThat(firstAuthenticationRequest(socket, EmbeddedPostgres.APP)).isEqualTo(AUTH_SASL);
         assertThat(show("listen_addresses")).isEqualTo("127.0.0.1");
-        assertThat(Files.readString(dataDir.resolve("postgres/pg_hba.conf"))).doesNotContain("trust")
+        assertThat(Files.readString(dataDir.resolve("postgres/pg_hba.conf")))
+                .doesNotContain("trust")
                 .doesNotContain("::1");
     }
 
     @Test
     void application_connectsAsARoleThatIsNotASuperuser_andCanDoItsWork() throws Exception {
-        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
+        try (Connection c = db.dataSource().getConnection();
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT current_user, rolsuper, rolcreaterole, rolcreatedb"
                         + " FROM pg_roles WHERE rolname = current_user")) {
             assertThat(rs.next()).isTrue();
@@ -90,12 +99,14 @@ class EmbeddedPostgresTest {
             assertThat(rs.getBoolean(2)).as("superuser").isFalse();
             assertThat(rs.getBoolean(3)).isFalse();
             assertThat(rs.getBoolean(4)).isFalse();
-            assertThatThrownBy(() -> st.execute("CREATE TABLE sneaky (x int)")).hasMessageContaining("permission denied");
+            assertThatThrownBy(() -> st.execute("CREATE TABLE sneaky (x int)"))
+                    .hasMessageContaining("permission denied");
             assertThatThrownBy(() -> st.execute("DROP TABLE tenant")).hasMessageContaining("must be owner");
             assertThatThrownBy(() -> st.execute("SELECT pg_read_file('postgresql.conf')"))
                     .hasMessageContaining("permission denied");
         }
-        try (Connection c = db.exportDataSource().getConnection(); Statement st = c.createStatement();
+        try (Connection c = db.exportDataSource().getConnection();
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT current_user")) {
             rs.next();
             assertThat(rs.getString(1)).isEqualTo(EmbeddedPostgres.APP);
@@ -103,11 +114,18 @@ class EmbeddedPostgresTest {
         assertThat(owner("tenant")).isEqualTo(EmbeddedPostgres.OWNER);
         // The real code as the application role: accounts (identity columns), and line items whose
         // statement-level triggers write the rollup tables as the caller.
-        App app = TestApps.create(ServerConfig.fromEnv(Map.of("FINORA_METRICS_PORT", "-1")), db.dsl(),
-                db.sideDataSource(), Clock.systemUTC());
+        App app = TestApps.create(
+                ServerConfig.fromEnv(Map.of("FINORA_METRICS_PORT", "-1")),
+                db.dsl(),
+                db.sideDataSource(),
+                Clock.systemUTC());
         var tenant = app.accounts().createTenant("locked", Plan.SCALE);
-        assertThat(app.accounts().createToken(tenant.id(), Role.READER, "t", "test").token()).isNotBlank();
-        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+        assertThat(app.accounts()
+                        .createToken(tenant.id(), Role.READER, "t", "test")
+                        .token())
+                .isNotBlank();
+        try (Connection c = db.dataSource().getConnection();
+                Statement st = c.createStatement()) {
             st.execute("INSERT INTO ledger (ledger_id, tenant_id, provider, external_org_id, external_org_name,"
                     + " created_at) VALUES ('00000000-0000-0000-0000-00000000000a', '" + tenant.id()
                     + "', 'ANTHROPIC', 'org-1', 'Org', now())");
@@ -138,10 +156,11 @@ class EmbeddedPostgresTest {
     void secondServerOnTheDataDir_isRefused_whileTheCommandLineAttaches() {
         assertThatThrownBy(() -> EmbeddedPostgres.start(dataDir))
                 .isInstanceOf(DataDirectoryInUseException.class)
-                .hasMessageContaining("Another Finora server (pid " + ProcessHandle.current().pid() + ")")
+                .hasMessageContaining(
+                        "Another Finora server (pid " + ProcessHandle.current().pid() + ")")
                 .hasMessageContaining(dataDir.toString());
-        try (Database cli = Database.openBesideServer(ServerConfig.fromEnv(
-                Map.of("FINORA_DATA_DIR", dataDir.toString())))) {
+        try (Database cli =
+                Database.openBesideServer(ServerConfig.fromEnv(Map.of("FINORA_DATA_DIR", dataDir.toString())))) {
             assertThat(cli.embedded().orElseThrow().owned()).isFalse();
             assertThat(cli.dsl().fetchCount(TENANT)).isNotNegative();
         }
@@ -162,7 +181,8 @@ class EmbeddedPostgresTest {
     }
 
     private static String show(String setting) throws SQLException {
-        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
+        try (Connection c = db.dataSource().getConnection();
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SHOW " + setting)) {
             rs.next();
             return rs.getString(1);
@@ -170,7 +190,8 @@ class EmbeddedPostgresTest {
     }
 
     private static String owner(String table) throws SQLException {
-        try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement();
+        try (Connection c = db.dataSource().getConnection();
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT tableowner FROM pg_tables WHERE tablename = '" + table + "'")) {
             rs.next();
             return rs.getString(1);

@@ -48,10 +48,15 @@ class LedgerMigrationTest {
             day(NEW, TENANT, NOV.plusDays(d), "20.12345678", "2026-11-12");
         }
         day(OTHER, OTHER_TENANT, NOV.plusDays(2), "5.00", "2026-11-08");
-        dsl.execute("insert into workspace (connection_id, workspace_id, name) values (?, 'wrkspc_a', 'Old name'), "
-                + "(?, 'wrkspc_a', 'New name')", OLD, NEW);
-        dsl.execute("insert into cost_restatement (connection_id, day, old_total_usd, new_total_usd, restated_at) "
-                + "values (?, date '2026-11-02', 9, 10, timestamptz '2026-11-04 00:00Z')", OLD);
+        dsl.execute(
+                "insert into workspace (connection_id, workspace_id, name) values (?, 'wrkspc_a', 'Old name'), "
+                        + "(?, 'wrkspc_a', 'New name')",
+                OLD,
+                NEW);
+        dsl.execute(
+                "insert into cost_restatement (connection_id, day, old_total_usd, new_total_usd, restated_at) "
+                        + "values (?, date '2026-11-02', 9, 10, timestamptz '2026-11-04 00:00Z')",
+                OLD);
     }
 
     @AfterEach
@@ -70,8 +75,7 @@ class LedgerMigrationTest {
         UUID ledger = value(UUID.class, "select ledger_id from connection where connection_id = ?", OLD);
         assertThat(value(UUID.class, "select ledger_id from connection where connection_id = ?", NEW))
                 .isEqualTo(ledger);
-        UUID otherLedger = value(UUID.class, "select ledger_id from connection where connection_id = ?",
-                OTHER);
+        UUID otherLedger = value(UUID.class, "select ledger_id from connection where connection_id = ?", OTHER);
         assertThat(otherLedger).isNotEqualTo(ledger);
 
         Map<LocalDate, BigDecimal> expected = new TreeMap<>();
@@ -83,21 +87,38 @@ class LedgerMigrationTest {
         expected.put(NOV.plusDays(6), new BigDecimal("70")); // the removed connection's fetch was newer
         expected.put(NOV.plusDays(7), new BigDecimal("10")); // only the removed connection had it
         expected.replaceAll((d, v) -> v.stripTrailingZeros());
-        assertThat(days("select day, total_usd from cost_day where ledger_id = ?", ledger)).isEqualTo(expected);
+        assertThat(days("select day, total_usd from cost_day where ledger_id = ?", ledger))
+                .isEqualTo(expected);
         assertThat(days("select day, sum(amount_usd) from cost_line_item where ledger_id = ? group by day", ledger))
-                .as("line items").isEqualTo(expected);
-        assertThat(days("select day, sum(amount_usd) from cost_rollup_detail where ledger_id = ? group by day",
-                ledger)).as("detail rollup").isEqualTo(expected);
-        assertThat(days("select day, sum(amount_usd) from cost_rollup_family where ledger_id = ? group by day",
-                ledger)).as("family rollup").isEqualTo(expected);
+                .as("line items")
+                .isEqualTo(expected);
+        assertThat(days("select day, sum(amount_usd) from cost_rollup_detail where ledger_id = ? group by day", ledger))
+                .as("detail rollup")
+                .isEqualTo(expected);
+        assertThat(days("select day, sum(amount_usd) from cost_rollup_family where ledger_id = ? group by day", ledger))
+                .as("family rollup")
+                .isEqualTo(expected);
         assertThat(sum("select sum(amount_usd) from cost_line_item where tenant_id = ?", TENANT))
                 .isEqualByComparingTo("180.49382712");
         assertThat(sum("select sum(amount_usd) from cost_rollup_family where tenant_id = ?", OTHER_TENANT))
                 .isEqualByComparingTo("5");
-        assertThat(value(String.class, "select name from workspace where ledger_id = ? and workspace_id = 'wrkspc_a'", ledger)).as("the live connection's name").isEqualTo("New name");
-        assertThat(value(Long.class, "select count(*) from cost_restatement where ledger_id = ? and not after_final", ledger)).isEqualTo(1L);
-        assertThat(value(UUID.class, "select fetched_by from cost_day where ledger_id = ? and day = ?",
-                ledger, NOV.plusDays(6))).isEqualTo(OLD);
+        assertThat(value(
+                        String.class,
+                        "select name from workspace where ledger_id = ? and workspace_id = 'wrkspc_a'",
+                        ledger))
+                .as("the live connection's name")
+                .isEqualTo("New name");
+        assertThat(value(
+                        Long.class,
+                        "select count(*) from cost_restatement where ledger_id = ? and not after_final",
+                        ledger))
+                .isEqualTo(1L);
+        assertThat(value(
+                        UUID.class,
+                        "select fetched_by from cost_day where ledger_id = ? and day = ?",
+                        ledger,
+                        NOV.plusDays(6)))
+                .isEqualTo(OLD);
 
         // The triggers keep the rollups exact afterwards, per ledger.
         dsl.execute("delete from cost_line_item where ledger_id = ? and day = ?", ledger, NOV);
@@ -110,19 +131,31 @@ class LedgerMigrationTest {
     }
 
     private void connection(UUID id, UUID tenant, String status, String created) {
-        dsl.execute("insert into connection (connection_id, tenant_id, provider, external_org_id, external_org_name, "
-                + "status, created_at) values (?, ?, 'ANTHROPIC', 'org-x', 'Org X', ?, cast(? as timestamptz))",
-                id, tenant, status, created + "T00:00:00Z");
+        dsl.execute(
+                "insert into connection (connection_id, tenant_id, provider, external_org_id, external_org_name, "
+                        + "status, created_at) values (?, ?, 'ANTHROPIC', 'org-x', 'Org X', ?, cast(? as timestamptz))",
+                id,
+                tenant,
+                status,
+                created + "T00:00:00Z");
     }
 
     private void day(UUID connection, UUID tenant, LocalDate day, String total, String fetched) {
-        dsl.execute("insert into cost_day (connection_id, day, total_usd, fetched_at, status) "
-                + "values (?, ?, cast(? as numeric), cast(? as timestamptz), 'FINAL')", connection, day, total,
+        dsl.execute(
+                "insert into cost_day (connection_id, day, total_usd, fetched_at, status) "
+                        + "values (?, ?, cast(? as numeric), cast(? as timestamptz), 'FINAL')",
+                connection,
+                day,
+                total,
                 fetched + "T00:00:00Z");
-        dsl.execute("insert into cost_line_item (tenant_id, connection_id, day, workspace_id, description, model, "
-                + "model_family, model_version, cost_type, token_type, service_tier, context_window, inference_geo, "
-                + "amount_usd) values (?, ?, ?, 'wrkspc_a', 'd', 'claude-opus-4-6', 'Opus', '4.6', 'tokens', "
-                + "'output_tokens', 'standard', '0-200k', 'global', cast(? as numeric))", tenant, connection, day,
+        dsl.execute(
+                "insert into cost_line_item (tenant_id, connection_id, day, workspace_id, description, model, "
+                        + "model_family, model_version, cost_type, token_type, service_tier, context_window, inference_geo, "
+                        + "amount_usd) values (?, ?, ?, 'wrkspc_a', 'd', 'claude-opus-4-6', 'Opus', '4.6', 'tokens', "
+                        + "'output_tokens', 'standard', '0-200k', 'global', cast(? as numeric))",
+                tenant,
+                connection,
+                day,
                 total);
     }
 
@@ -136,8 +169,9 @@ class LedgerMigrationTest {
 
     private Map<LocalDate, BigDecimal> days(String sql, UUID ledger) {
         Map<LocalDate, BigDecimal> days = new TreeMap<>();
-        dsl.fetch(sql, ledger).forEach(r -> days.put(r.get(0, LocalDate.class), r.get(1, BigDecimal.class)
-                .stripTrailingZeros()));
+        dsl.fetch(sql, ledger)
+                .forEach(r -> days.put(
+                        r.get(0, LocalDate.class), r.get(1, BigDecimal.class).stripTrailingZeros()));
         return days;
     }
 }

@@ -33,15 +33,18 @@ class MigrationChecksumTest {
         assertThat(recorded).as("recorded migrations").isNotEmpty();
 
         for (var e : recorded.entrySet()) {
-            assertThat(actual).as(e.getKey() + " was recorded as applied but is gone; never delete a migration")
+            assertThat(actual)
+                    .as(e.getKey() + " was recorded as applied but is gone; never delete a migration")
                     .containsKey(e.getKey());
             assertThat(actual.get(e.getKey()))
                     .as(e.getKey() + " changed after it was applied: revert it and put the change in a new migration")
                     .isEqualTo(e.getValue());
         }
         for (var e : actual.entrySet()) {
-            assertThat(recorded).as("new migration " + e.getKey() + ": add the line \"" + e.getValue() + "  "
-                    + e.getKey() + "\" to db/src/main/resources/" + MANIFEST).containsKey(e.getKey());
+            assertThat(recorded)
+                    .as("new migration " + e.getKey() + ": add the line \"" + e.getValue() + "  " + e.getKey()
+                            + "\" to db/src/main/resources/" + MANIFEST)
+                    .containsKey(e.getKey());
         }
     }
 
@@ -55,7 +58,9 @@ class MigrationChecksumTest {
                     continue;
                 }
                 String[] parts = l.split("\\s+", 2);
-                assertThat(sums.put(parts[1], parts[0])).as("listed twice: " + parts[1]).isNull();
+                assertThat(sums.put(parts[1], parts[0]))
+                        .as("listed twice: " + parts[1])
+                        .isNull();
             }
         }
         return sums;
@@ -63,7 +68,10 @@ class MigrationChecksumTest {
 
     /** File name → SHA-256 of the migrations the server applies, from a directory or from the db jar. */
     private static Map<String, String> migrations() throws IOException, URISyntaxException {
-        URI uri = MigrationChecksumTest.class.getClassLoader().getResource("db/migration").toURI();
+        URI uri = MigrationChecksumTest.class
+                .getClassLoader()
+                .getResource("db/migration")
+                .toURI();
         Map<String, String> sums = new TreeMap<>();
         if ("jar".equals(uri.getScheme())) {
             try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
@@ -77,7 +85,8 @@ class MigrationChecksumTest {
 
     private static void hashAll(Path dir, Map<String, String> sums) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".sql")).toList()) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".sql"))
+                    .toList()) {
                 sums.put(f.getFileName().toString(), sha256(Files.readAllBytes(f)));
             }
         }

@@ -71,12 +71,24 @@ class CallGateTest {
         };
         HealthStatusManager health = new HealthStatusManager();
         String name = UUID.randomUUID().toString();
-        server = InProcessServerBuilder.forName(name).executor(virtualThreads)
-                .addService(ServerInterceptors.intercept(service, new CallGate(CAPACITY, Duration.ofMillis(300),
-                        Set.of(AuthServiceGrpc.SERVICE_NAME), new PrometheusRegistry())))
-                .addService(ServerInterceptors.intercept(health.getHealthService(), new CallGate(CAPACITY,
-                        Duration.ofMillis(300), Set.of(AuthServiceGrpc.SERVICE_NAME), new PrometheusRegistry())))
-                .build().start();
+        server = InProcessServerBuilder.forName(name)
+                .executor(virtualThreads)
+                .addService(ServerInterceptors.intercept(
+                        service,
+                        new CallGate(
+                                CAPACITY,
+                                Duration.ofMillis(300),
+                                Set.of(AuthServiceGrpc.SERVICE_NAME),
+                                new PrometheusRegistry())))
+                .addService(ServerInterceptors.intercept(
+                        health.getHealthService(),
+                        new CallGate(
+                                CAPACITY,
+                                Duration.ofMillis(300),
+                                Set.of(AuthServiceGrpc.SERVICE_NAME),
+                                new PrometheusRegistry())))
+                .build()
+                .start();
         channel = InProcessChannelBuilder.forName(name).build();
     }
 
@@ -89,8 +101,11 @@ class CallGateTest {
     }
 
     private CompletableFuture<WhoAmIResponse> callAsync() {
-        return CompletableFuture.supplyAsync(() -> AuthServiceGrpc.newBlockingStub(channel)
-                .withDeadlineAfter(10, TimeUnit.SECONDS).whoAmI(WhoAmIRequest.getDefaultInstance()), virtualThreads);
+        return CompletableFuture.supplyAsync(
+                () -> AuthServiceGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .whoAmI(WhoAmIRequest.getDefaultInstance()),
+                virtualThreads);
     }
 
     @Test
@@ -100,21 +115,28 @@ class CallGateTest {
         assertThat(handlerEntered.tryAcquire(CAPACITY, 5, TimeUnit.SECONDS)).isTrue();
 
         long started = System.nanoTime();
-        assertThatThrownBy(() -> AuthServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-                .whoAmI(WhoAmIRequest.getDefaultInstance()))
+        assertThatThrownBy(() -> AuthServiceGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .whoAmI(WhoAmIRequest.getDefaultInstance()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
                     assertThat(GrpcErrors.reason(e)).isEqualTo(ErrorReason.SERVER_BUSY.name());
                     assertThat(e.getStatus().getDescription()).contains("busy");
                     var details = StatusProto.fromThrowable(e).getDetailsList();
-                    assertThat(details.stream().filter(d -> d.is(RetryInfo.class)).count()).isEqualTo(1);
+                    assertThat(details.stream()
+                                    .filter(d -> d.is(RetryInfo.class))
+                                    .count())
+                            .isEqualTo(1);
                 });
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
         assertThat(mostRunning.get()).isEqualTo(CAPACITY);
 
         // Health is never gated: a full server still answers its probes.
-        assertThat(HealthGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.SECONDS)
-                .check(HealthCheckRequest.getDefaultInstance()).getStatus()).isEqualTo(ServingStatus.SERVING);
+        assertThat(HealthGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(2, TimeUnit.SECONDS)
+                        .check(HealthCheckRequest.getDefaultInstance())
+                        .getStatus())
+                .isEqualTo(ServingStatus.SERVING);
 
         handlerMayFinish.release(CAPACITY);
         first.get(5, TimeUnit.SECONDS);
@@ -140,13 +162,15 @@ class CallGateTest {
     void aCancelledCall_keepsItsPermitUntilItsHandlerReturns() throws Exception {
         CountDownLatch cancelled = new CountDownLatch(1);
         Context.CancellableContext ctx = Context.current().withCancellation();
-        var held = CompletableFuture.runAsync(() -> ctx.run(() -> {
-            try {
-                AuthServiceGrpc.newBlockingStub(channel).whoAmI(WhoAmIRequest.getDefaultInstance());
-            } catch (StatusRuntimeException e) {
-                cancelled.countDown();
-            }
-        }), virtualThreads);
+        var held = CompletableFuture.runAsync(
+                () -> ctx.run(() -> {
+                    try {
+                        AuthServiceGrpc.newBlockingStub(channel).whoAmI(WhoAmIRequest.getDefaultInstance());
+                    } catch (StatusRuntimeException e) {
+                        cancelled.countDown();
+                    }
+                }),
+                virtualThreads);
         var other = callAsync();
         assertThat(handlerEntered.tryAcquire(CAPACITY, 5, TimeUnit.SECONDS)).isTrue();
         ctx.cancel(null);

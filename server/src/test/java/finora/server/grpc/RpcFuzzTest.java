@@ -105,7 +105,8 @@ class RpcFuzzTest {
                     calls++;
                     codes.merge(code, 1, Integer::sum);
                     if (code == Status.Code.INTERNAL || code == Status.Code.UNKNOWN) {
-                        failures.putIfAbsent(method.getFullMethodName() + " " + code,
+                        failures.putIfAbsent(
+                                method.getFullMethodName() + " " + code,
                                 java.util.HexFormat.of().formatHex(request, 0, Math.min(request.length, 200)));
                     }
                 }
@@ -114,20 +115,29 @@ class RpcFuzzTest {
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         System.out.printf("Fuzz: %d calls in %d ms, codes %s%n", calls, millis, codes);
         assertThat(calls).isGreaterThanOrEqualTo(3000);
-        assertThat(failures).as("requests that answered INTERNAL or UNKNOWN (first 200 bytes, hex)").isEmpty();
+        assertThat(failures)
+                .as("requests that answered INTERNAL or UNKNOWN (first 200 bytes, hex)")
+                .isEmpty();
 
-        var health = HealthGrpc.newBlockingStub(server.channel()).withDeadlineAfter(5, TimeUnit.SECONDS)
+        var health = HealthGrpc.newBlockingStub(server.channel())
+                .withDeadlineAfter(5, TimeUnit.SECONDS)
                 .check(HealthCheckRequest.getDefaultInstance());
         assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
-        assertThat(server.auth(adminToken).whoAmI(WhoAmIRequest.getDefaultInstance()).getTenantName())
+        assertThat(server.auth(adminToken)
+                        .whoAmI(WhoAmIRequest.getDefaultInstance())
+                        .getTenantName())
                 .isEqualTo("fuzz");
     }
 
     @Test
     void nulInLoginEmail_isInvalidArgumentWithAReason() {
-        var e = org.assertj.core.api.Assertions.catchThrowableOfType(StatusRuntimeException.class,
-                () -> server.auth(null).login(finora.api.v1.LoginRequest.newBuilder()
-                        .setEmail("admin@demo.finora.local\u0000").setPassword("whatever-password").build()));
+        var e = org.assertj.core.api.Assertions.catchThrowableOfType(
+                StatusRuntimeException.class,
+                () -> server.auth(null)
+                        .login(finora.api.v1.LoginRequest.newBuilder()
+                                .setEmail("admin@demo.finora.local\u0000")
+                                .setPassword("whatever-password")
+                                .build()));
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(finora.server.testing.GrpcErrors.reason(e)).isEqualTo("FIELD_INVALID_CHARACTERS");
         assertThat(e.getStatus().getDescription()).contains("email");
@@ -135,18 +145,24 @@ class RpcFuzzTest {
 
     @Test
     void oversizedIdsAndFilters_areInvalidArgumentWithAReason() {
-        var e = org.assertj.core.api.Assertions.catchThrowableOfType(StatusRuntimeException.class,
-                () -> server.integrations(adminToken).getConnection(finora.api.v1.GetConnectionRequest.newBuilder()
-                        .setConnectionId("7".repeat(10_000)).build()));
+        var e = org.assertj.core.api.Assertions.catchThrowableOfType(
+                StatusRuntimeException.class,
+                () -> server.integrations(adminToken)
+                        .getConnection(finora.api.v1.GetConnectionRequest.newBuilder()
+                                .setConnectionId("7".repeat(10_000))
+                                .build()));
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(finora.server.testing.GrpcErrors.reason(e)).isEqualTo("FIELD_TOO_LONG");
         var filter = finora.api.v1.CostFilter.newBuilder();
         for (int k = 0; k < 1000; k++) {
             filter.addModels("m" + k);
         }
-        var f = org.assertj.core.api.Assertions.catchThrowableOfType(StatusRuntimeException.class,
-                () -> server.costs(readerToken).queryCosts(finora.api.v1.QueryCostsRequest.newBuilder()
-                        .setFilter(filter).build()));
+        var f = org.assertj.core.api.Assertions.catchThrowableOfType(
+                StatusRuntimeException.class,
+                () -> server.costs(readerToken)
+                        .queryCosts(finora.api.v1.QueryCostsRequest.newBuilder()
+                                .setFilter(filter)
+                                .build()));
         assertThat(f.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(finora.server.testing.GrpcErrors.reason(f)).isEqualTo("FIELD_TOO_LONG");
     }
@@ -185,8 +201,11 @@ class RpcFuzzTest {
                 };
                 for (int k = 0; k < count; k++) {
                     // long lists get short values, so one request stays a few megabytes at most
-                    b.addRepeatedField(field, count > 10 && field.getJavaType() == FieldDescriptor.JavaType.STRING
-                            ? Integer.toString(k) : randomValue(random, field, depth + 1));
+                    b.addRepeatedField(
+                            field,
+                            count > 10 && field.getJavaType() == FieldDescriptor.JavaType.STRING
+                                    ? Integer.toString(k)
+                                    : randomValue(random, field, depth + 1));
                 }
             } else {
                 b.setField(field, randomValue(random, field, depth));
@@ -204,23 +223,34 @@ class RpcFuzzTest {
             case FLOAT -> (float) random.nextGaussian() * 1e30f;
             case DOUBLE -> random.nextBoolean() ? Double.NaN : random.nextGaussian() * 1e300;
             case BYTE_STRING -> ByteString.copyFrom(randomBytes(random, random.nextInt(64)));
-            case ENUM -> field.getEnumType().findValueByNumberCreatingIfUnknown(switch (random.nextInt(4)) {
-                case 0 -> -1 - random.nextInt(1000);
-                case 1 -> 50 + random.nextInt(1000);
-                default -> field.getEnumType().getValues()
-                        .get(random.nextInt(field.getEnumType().getValues().size())).getNumber();
-            });
-            case MESSAGE -> field.getMessageType().getFullName().equals("google.type.Date")
-                    ? randomDate(random, field.getMessageType())
-                    : depth > 3 ? DynamicMessage.getDefaultInstance(field.getMessageType())
-                            : randomMessage(random, field.getMessageType(), depth + 1);
+            case ENUM ->
+                field.getEnumType()
+                        .findValueByNumberCreatingIfUnknown(
+                                switch (random.nextInt(4)) {
+                                    case 0 -> -1 - random.nextInt(1000);
+                                    case 1 -> 50 + random.nextInt(1000);
+                                    default ->
+                                        field.getEnumType()
+                                                .getValues()
+                                                .get(random.nextInt(field.getEnumType()
+                                                        .getValues()
+                                                        .size()))
+                                                .getNumber();
+                                });
+            case MESSAGE ->
+                field.getMessageType().getFullName().equals("google.type.Date")
+                        ? randomDate(random, field.getMessageType())
+                        : depth > 3
+                                ? DynamicMessage.getDefaultInstance(field.getMessageType())
+                                : randomMessage(random, field.getMessageType(), depth + 1);
         };
     }
 
     private static DynamicMessage randomDate(Random random, Descriptor date) {
         DynamicMessage.Builder b = DynamicMessage.newBuilder(date);
         int kind = random.nextInt(4);
-        int year = kind == 0 ? (int) extremeLong(random) : kind == 1 ? random.nextInt(10_000) : 2024 + random.nextInt(4);
+        int year =
+                kind == 0 ? (int) extremeLong(random) : kind == 1 ? random.nextInt(10_000) : 2024 + random.nextInt(4);
         int month = kind == 0 ? (int) extremeLong(random) : random.nextInt(14);
         int day = kind == 0 ? (int) extremeLong(random) : random.nextInt(33);
         b.setField(date.findFieldByName("year"), year);
@@ -230,8 +260,9 @@ class RpcFuzzTest {
     }
 
     private static long extremeLong(Random random) {
-        long[] extremes = {0, 1, -1, Integer.MAX_VALUE, Integer.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE, 100, 1000,
-                1_000_000};
+        long[] extremes = {
+            0, 1, -1, Integer.MAX_VALUE, Integer.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE, 100, 1000, 1_000_000
+        };
         return random.nextBoolean() ? extremes[random.nextInt(extremes.length)] : random.nextLong();
     }
 
@@ -240,7 +271,9 @@ class RpcFuzzTest {
             case 0 -> "";
             case 1 -> "a\u0000b";
             case 2 -> "x".repeat(500 + random.nextInt(random.nextInt(10) == 0 ? 200_000 : 2_000));
-            case 3 -> "sk-ant-admin01-" + UUID.randomUUID().toString().replace("-", "") + (random.nextBoolean() ? "\u0000" : "");
+            case 3 ->
+                "sk-ant-admin01-" + UUID.randomUUID().toString().replace("-", "")
+                        + (random.nextBoolean() ? "\u0000" : "");
             case 4 -> UUID.randomUUID().toString();
             case 5 -> "'; DROP TABLE tenant; --\uD800\uDFFF\uFFFF";
             case 6 -> "admin@demo.finora.local" + (random.nextBoolean() ? "\u0000" : "");
@@ -271,7 +304,8 @@ class RpcFuzzTest {
                 }
                 case 1 -> {
                     if (!bytes.isEmpty()) {
-                        bytes.subList(random.nextInt(bytes.size()), bytes.size()).clear();
+                        bytes.subList(random.nextInt(bytes.size()), bytes.size())
+                                .clear();
                     }
                 }
                 case 2 -> bytes.add(random.nextInt(bytes.size() + 1), (byte) random.nextInt(256));

@@ -44,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ServerTransportTest {
     @TempDir
     static Path dir;
+
     private static TestCertificates.Pki pki;
     private static PostgresFixture.TestDatabase db;
 
@@ -70,12 +71,16 @@ class ServerTransportTest {
         env.putAll(extra);
         ServerConfig config = ServerConfig.fromEnv(env);
         App app = TestApps.create(config, db.dsl(), db.dataSource(), new MutableClock(TestServer.START));
-        return new Running(FinoraServer.create(ServerTransport.builder(config), app).start(Duration.ofHours(1)), app);
+        return new Running(
+                FinoraServer.create(ServerTransport.builder(config), app).start(Duration.ofHours(1)), app);
     }
 
     private static Map<String, String> tls(boolean mutual) {
-        Map<String, String> env = new HashMap<>(Map.of("FINORA_TLS_CERT_FILE", pki.serverCert().toString(),
-                "FINORA_TLS_KEY_FILE", pki.serverKey().toString()));
+        Map<String, String> env = new HashMap<>(Map.of(
+                "FINORA_TLS_CERT_FILE",
+                pki.serverCert().toString(),
+                "FINORA_TLS_KEY_FILE",
+                pki.serverKey().toString()));
         if (mutual) {
             env.put("FINORA_TLS_CLIENT_CA_FILE", pki.caCert().toString());
         }
@@ -83,10 +88,13 @@ class ServerTransportTest {
     }
 
     private static HealthCheckResponse.ServingStatus health(int port, ChannelCredentials credentials) {
-        ManagedChannel channel = Grpc.newChannelBuilderForAddress("localhost", port, credentials).build();
+        ManagedChannel channel =
+                Grpc.newChannelBuilderForAddress("localhost", port, credentials).build();
         try {
-            return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-                    .check(HealthCheckRequest.getDefaultInstance()).getStatus();
+            return HealthGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .check(HealthCheckRequest.getDefaultInstance())
+                    .getStatus();
         } finally {
             channel.shutdownNow();
         }
@@ -96,13 +104,21 @@ class ServerTransportTest {
     void tls_servesClientsThatTrustTheCa_andRefusesPlaintextAndOtherCas() throws Exception {
         try (Running running = start(tls(false))) {
             int port = running.server().port();
-            assertThat(health(port, TlsChannelCredentials.newBuilder().trustManager(pki.caCert().toFile()).build()))
+            assertThat(health(
+                            port,
+                            TlsChannelCredentials.newBuilder()
+                                    .trustManager(pki.caCert().toFile())
+                                    .build()))
                     .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
             assertThatThrownBy(() -> health(port, InsecureChannelCredentials.create()))
-                    .isInstanceOfSatisfying(StatusRuntimeException.class,
+                    .isInstanceOfSatisfying(
+                            StatusRuntimeException.class,
                             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
-            assertThatThrownBy(() -> health(port,
-                    TlsChannelCredentials.newBuilder().trustManager(pki.otherCaCert().toFile()).build()))
+            assertThatThrownBy(() -> health(
+                            port,
+                            TlsChannelCredentials.newBuilder()
+                                    .trustManager(pki.otherCaCert().toFile())
+                                    .build()))
                     .isInstanceOf(StatusRuntimeException.class);
         }
     }
@@ -111,35 +127,56 @@ class ServerTransportTest {
     void mutualTls_requiresAClientCertificateSignedByTheClientCa() throws Exception {
         try (Running running = start(tls(true))) {
             int port = running.server().port();
-            assertThat(health(port, TlsChannelCredentials.newBuilder().trustManager(pki.caCert().toFile())
-                    .keyManager(pki.clientCert().toFile(), pki.clientKey().toFile()).build()))
+            assertThat(health(
+                            port,
+                            TlsChannelCredentials.newBuilder()
+                                    .trustManager(pki.caCert().toFile())
+                                    .keyManager(
+                                            pki.clientCert().toFile(),
+                                            pki.clientKey().toFile())
+                                    .build()))
                     .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
-            assertThatThrownBy(() -> health(port,
-                    TlsChannelCredentials.newBuilder().trustManager(pki.caCert().toFile()).build()))
+            assertThatThrownBy(() -> health(
+                            port,
+                            TlsChannelCredentials.newBuilder()
+                                    .trustManager(pki.caCert().toFile())
+                                    .build()))
                     .isInstanceOf(StatusRuntimeException.class);
         }
     }
 
     @Test
     void tlsConfiguration_failsFastNamingTheVariable() {
-        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("FINORA_TLS_CERT_FILE", pki.serverCert().toString())))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("FINORA_TLS_KEY_FILE");
-        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("FINORA_TLS_CERT_FILE", "/nope.pem",
-                "FINORA_TLS_KEY_FILE", pki.serverKey().toString())))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("FINORA_TLS_CERT_FILE");
+        assertThatThrownBy(() -> ServerConfig.fromEnv(
+                        Map.of("FINORA_TLS_CERT_FILE", pki.serverCert().toString())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("FINORA_TLS_KEY_FILE");
+        assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of(
+                        "FINORA_TLS_CERT_FILE",
+                        "/nope.pem",
+                        "FINORA_TLS_KEY_FILE",
+                        pki.serverKey().toString())))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("FINORA_TLS_CERT_FILE");
         assertThat(ServerConfig.fromEnv(Map.of()).tls()).isEmpty();
     }
 
     @Test
     void oversizedMessages_areRefusedByTheTransport() throws Exception {
         try (Running running = start(Map.of())) {
-            ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", running.server().port(),
-                    InsecureChannelCredentials.create()).maxInboundMessageSize(64 << 20).build();
+            ManagedChannel channel = Grpc.newChannelBuilderForAddress(
+                            "127.0.0.1", running.server().port(), InsecureChannelCredentials.create())
+                    .maxInboundMessageSize(64 << 20)
+                    .build();
             try {
                 // Login needs no token, so the message is read and its size checked
-                var e = catchThrowableOfType(StatusRuntimeException.class, () -> AuthServiceGrpc
-                        .newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-                        .login(LoginRequest.newBuilder().setEmail("m".repeat(5 << 20)).build()));
+                var e = catchThrowableOfType(
+                        StatusRuntimeException.class,
+                        () -> AuthServiceGrpc.newBlockingStub(channel)
+                                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                                .login(LoginRequest.newBuilder()
+                                        .setEmail("m".repeat(5 << 20))
+                                        .build()));
                 assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
             } finally {
                 channel.shutdownNow();
@@ -158,13 +195,15 @@ class ServerTransportTest {
             Optional<Inet4Address> external = NetworkInterface.networkInterfaces()
                     .flatMap(NetworkInterface::inetAddresses)
                     .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress())
-                    .map(a -> (Inet4Address) a).findFirst();
+                    .map(a -> (Inet4Address) a)
+                    .findFirst();
             if (external.isPresent()) {
                 assertThatThrownBy(() -> {
-                    try (Socket s = new Socket()) {
-                        s.connect(new InetSocketAddress(external.get(), port), 2000);
-                    }
-                }).isInstanceOf(java.io.IOException.class);
+                            try (Socket s = new Socket()) {
+                                s.connect(new InetSocketAddress(external.get(), port), 2000);
+                            }
+                        })
+                        .isInstanceOf(java.io.IOException.class);
             }
         }
     }

@@ -19,9 +19,9 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 class StatusMappingInterceptorTest {
     private Server server;
@@ -43,9 +43,11 @@ class StatusMappingInterceptorTest {
             }
         };
         String name = UUID.randomUUID().toString();
-        server = InProcessServerBuilder.forName(name).directExecutor()
+        server = InProcessServerBuilder.forName(name)
+                .directExecutor()
                 .addService(ServerInterceptors.intercept(service, new StatusMappingInterceptor()))
-                .build().start();
+                .build()
+                .start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     }
 
@@ -84,8 +86,10 @@ class StatusMappingInterceptorTest {
             toThrow = () -> new IllegalStateException("select * from credential where key='sk-ant-admin01-secret'");
             var e = call();
             assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
-            assertThat(e.getStatus().getDescription()).startsWith("Internal error (reference ")
-                    .doesNotContain("sk-ant").doesNotContain("select");
+            assertThat(e.getStatus().getDescription())
+                    .startsWith("Internal error (reference ")
+                    .doesNotContain("sk-ant")
+                    .doesNotContain("select");
             assertThat(GrpcErrors.reason(e)).isEqualTo("INTERNAL");
         }
     }
@@ -93,8 +97,8 @@ class StatusMappingInterceptorTest {
     @Test
     void unreachableDatabase_isUnavailable() {
         viaOnError = false;
-        toThrow = () -> new org.jooq.exception.DataAccessException("SQL [select 1]",
-                new SQLTransientConnectionException("finora - Connection is not available"));
+        toThrow = () -> new org.jooq.exception.DataAccessException(
+                "SQL [select 1]", new SQLTransientConnectionException("finora - Connection is not available"));
         var e = call();
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
         assertThat(GrpcErrors.reason(e)).isEqualTo("DATABASE_UNAVAILABLE");

@@ -27,7 +27,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,8 +80,11 @@ class IntegrationGrpcTest {
     }
 
     private Connection connect(String key) {
-        var response = server.integrations(admin).connectProvider(ConnectProviderRequest.newBuilder()
-                .setProvider(Provider.PROVIDER_ANTHROPIC).setAdminApiKey(key).build());
+        var response = server.integrations(admin)
+                .connectProvider(ConnectProviderRequest.newBuilder()
+                        .setProvider(Provider.PROVIDER_ANTHROPIC)
+                        .setAdminApiKey(key)
+                        .build());
         responses.add(response);
         return response.getConnection();
     }
@@ -108,25 +110,38 @@ class IntegrationGrpcTest {
     }
 
     private int liveConnections() {
-        return server.database().dsl().fetchCount(finora.db.jooq.Tables.CONNECTION,
-                finora.db.jooq.Tables.CONNECTION.TENANT_ID.eq(tenant.id()));
+        return server.database()
+                .dsl()
+                .fetchCount(
+                        finora.db.jooq.Tables.CONNECTION, finora.db.jooq.Tables.CONNECTION.TENANT_ID.eq(tenant.id()));
     }
 
     @Test
     void connect_whoseCallerGaveUp_savesNothing_soTheRetryIsNotAlreadyConnected() throws Exception {
         sim.faults().onPath("/v1/organizations/me", 1, Fault.delay(Duration.ofMillis(2500)));
-        var gaveUp = org.assertj.core.api.Assertions.catchThrowableOfType(StatusRuntimeException.class,
-                () -> server.integrations(admin).withDeadlineAfter(1500, java.util.concurrent.TimeUnit.MILLISECONDS)
-                        .connectProvider(ConnectProviderRequest.newBuilder().setProvider(Provider.PROVIDER_ANTHROPIC)
-                                .setAdminApiKey(SimKeys.ORG_A_ADMIN_KEY).build()));
+        var gaveUp = org.assertj.core.api.Assertions.catchThrowableOfType(
+                StatusRuntimeException.class,
+                () -> server.integrations(admin)
+                        .withDeadlineAfter(1500, java.util.concurrent.TimeUnit.MILLISECONDS)
+                        .connectProvider(ConnectProviderRequest.newBuilder()
+                                .setProvider(Provider.PROVIDER_ANTHROPIC)
+                                .setAdminApiKey(SimKeys.ORG_A_ADMIN_KEY)
+                                .build()));
         // the server gives up 200 ms before the caller does, or the caller first: either way nothing is saved
         assertThat(gaveUp.getStatus().getCode()).isIn(Status.Code.DEADLINE_EXCEEDED, Status.Code.UNAVAILABLE);
         Thread.sleep(2500); // longer than Anthropic's delayed answer
-        assertThat(server.integrations(admin).listConnections(ListConnectionsRequest.getDefaultInstance())
-                .getConnectionsList()).isEmpty();
-        assertThat(server.integrations(admin).connectProvider(ConnectProviderRequest.newBuilder()
-                .setProvider(Provider.PROVIDER_ANTHROPIC).setAdminApiKey(SimKeys.ORG_A_ADMIN_KEY).build())
-                .getConnection().getStatus()).isEqualTo(ConnectionStatus.CONNECTION_STATUS_ACTIVE);
+        assertThat(server.integrations(admin)
+                        .listConnections(ListConnectionsRequest.getDefaultInstance())
+                        .getConnectionsList())
+                .isEmpty();
+        assertThat(server.integrations(admin)
+                        .connectProvider(ConnectProviderRequest.newBuilder()
+                                .setProvider(Provider.PROVIDER_ANTHROPIC)
+                                .setAdminApiKey(SimKeys.ORG_A_ADMIN_KEY)
+                                .build())
+                        .getConnection()
+                        .getStatus())
+                .isEqualTo(ConnectionStatus.CONNECTION_STATUS_ACTIVE);
     }
 
     @Test
@@ -143,8 +158,10 @@ class IntegrationGrpcTest {
         var e = connectFails(SimKeys.REGULAR_API_KEY);
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(GrpcErrors.reason(e)).isEqualTo("NOT_AN_ADMIN_KEY");
-        assertThat(e.getStatus().getDescription()).contains("regular Anthropic API key")
-                .contains("Settings → Admin keys").contains("sk-ant-admin01-")
+        assertThat(e.getStatus().getDescription())
+                .contains("regular Anthropic API key")
+                .contains("Settings → Admin keys")
+                .contains("sk-ant-admin01-")
                 .doesNotContain(SimKeys.REGULAR_API_KEY);
         assertThat(sim.requestLog().size()).isZero();
         assertThat(liveConnections()).isZero();
@@ -154,7 +171,8 @@ class IntegrationGrpcTest {
     void malformedKeys_areRefusedByFormat() {
         assertThat(GrpcErrors.reason(connectFails(""))).isEqualTo("KEY_EMPTY");
         assertThat(GrpcErrors.reason(connectFails("   "))).isEqualTo("KEY_EMPTY");
-        assertThat(GrpcErrors.reason(connectFails("sk-ant-admin01-abc def12345"))).isEqualTo("KEY_MALFORMED");
+        assertThat(GrpcErrors.reason(connectFails("sk-ant-admin01-abc def12345")))
+                .isEqualTo("KEY_MALFORMED");
         assertThat(GrpcErrors.reason(connectFails("hello-world-key"))).isEqualTo("KEY_MALFORMED");
         assertThat(GrpcErrors.reason(connectFails("sk-ant-admin01-"))).isEqualTo("KEY_MALFORMED");
         assertThat(liveConnections()).isZero();
@@ -180,9 +198,13 @@ class IntegrationGrpcTest {
         assertThat(c.getOrganizationId()).isEqualTo(SimKeys.ORG_A_ID);
         assertThat(c.getKeyHint()).isEqualTo("sk-ant-admin01-…" + last4(SimKeys.ORG_A_ADMIN_KEY));
         assertThat(c.getStatus()).isEqualTo(ConnectionStatus.CONNECTION_STATUS_ACTIVE);
-        assertThat(c.getNextSyncTime().getSeconds()).isEqualTo(server.clock().instant().getEpochSecond());
-        assertThat(server.integrations(reader).listConnections(ListConnectionsRequest.getDefaultInstance())
-                .getConnectionsList()).extracting(Connection::getConnectionId).containsExactly(c.getConnectionId());
+        assertThat(c.getNextSyncTime().getSeconds())
+                .isEqualTo(server.clock().instant().getEpochSecond());
+        assertThat(server.integrations(reader)
+                        .listConnections(ListConnectionsRequest.getDefaultInstance())
+                        .getConnectionsList())
+                .extracting(Connection::getConnectionId)
+                .containsExactly(c.getConnectionId());
         assertThat(decryptedKey(c)).isEqualTo(SimKeys.ORG_A_ADMIN_KEY);
         assertThat(auditActions()).contains("credential.connect");
     }
@@ -209,7 +231,8 @@ class IntegrationGrpcTest {
 
         sim.faults().clear();
         sim.faults().next(1, Fault.overloaded());
-        assertThat(connect(SimKeys.ORG_A_ADMIN_KEY).getOrganizationName()).as("one 529 is retried")
+        assertThat(connect(SimKeys.ORG_A_ADMIN_KEY).getOrganizationName())
+                .as("one 529 is retried")
                 .isEqualTo(SimKeys.ORG_A_NAME);
     }
 
@@ -224,8 +247,11 @@ class IntegrationGrpcTest {
     @Test
     void rotation_toAnotherOrganization_isRefusedAndKeepsTheOldKey() {
         Connection c = connect(SimKeys.ORG_A_ADMIN_KEY);
-        var e = fails(() -> server.integrations(admin).updateCredential(UpdateCredentialRequest.newBuilder()
-                .setConnectionId(c.getConnectionId()).setAdminApiKey(SimKeys.ORG_B_ADMIN_KEY).build()));
+        var e = fails(() -> server.integrations(admin)
+                .updateCredential(UpdateCredentialRequest.newBuilder()
+                        .setConnectionId(c.getConnectionId())
+                        .setAdminApiKey(SimKeys.ORG_B_ADMIN_KEY)
+                        .build()));
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
         assertThat(GrpcErrors.reason(e)).isEqualTo("ORGANIZATION_MISMATCH");
         assertThat(e.getStatus().getDescription()).contains(SimKeys.ORG_B_NAME).contains(SimKeys.ORG_A_NAME);
@@ -235,13 +261,19 @@ class IntegrationGrpcTest {
     @Test
     void rotation_withABadKey_keepsTheOldKey_andWithAGoodKeySwaps() {
         Connection c = connect(SimKeys.ORG_A_ADMIN_KEY);
-        var revoked = fails(() -> server.integrations(admin).updateCredential(UpdateCredentialRequest.newBuilder()
-                .setConnectionId(c.getConnectionId()).setAdminApiKey(SimKeys.REVOKED_ADMIN_KEY).build()));
+        var revoked = fails(() -> server.integrations(admin)
+                .updateCredential(UpdateCredentialRequest.newBuilder()
+                        .setConnectionId(c.getConnectionId())
+                        .setAdminApiKey(SimKeys.REVOKED_ADMIN_KEY)
+                        .build()));
         assertThat(GrpcErrors.reason(revoked)).isEqualTo("KEY_REJECTED");
         assertThat(decryptedKey(c)).isEqualTo(SimKeys.ORG_A_ADMIN_KEY);
 
-        var updated = server.integrations(admin).updateCredential(UpdateCredentialRequest.newBuilder()
-                .setConnectionId(c.getConnectionId()).setAdminApiKey(SimKeys.ORG_A_SECOND_ADMIN_KEY).build())
+        var updated = server.integrations(admin)
+                .updateCredential(UpdateCredentialRequest.newBuilder()
+                        .setConnectionId(c.getConnectionId())
+                        .setAdminApiKey(SimKeys.ORG_A_SECOND_ADMIN_KEY)
+                        .build())
                 .getConnection();
         responses.add(updated);
         assertThat(updated.getKeyHint()).endsWith(last4(SimKeys.ORG_A_SECOND_ADMIN_KEY));
@@ -254,28 +286,43 @@ class IntegrationGrpcTest {
         Connection c = connect(SimKeys.ORG_A_ADMIN_KEY);
         UUID id = UUID.fromString(c.getConnectionId());
         DSLContext dsl = server.database().dsl();
-        UUID ledger = dsl.fetchSingle(finora.db.jooq.Tables.CONNECTION,
-                finora.db.jooq.Tables.CONNECTION.CONNECTION_ID.eq(id)).getLedgerId();
-        dsl.execute("insert into cost_day (ledger_id, day, total_usd, fetched_at, status) "
-                + "values (?, date '2026-11-20', 12.34, now(), 'FINAL')", ledger);
-        dsl.execute("insert into cost_line_item (tenant_id, ledger_id, day, workspace_id, description, model, "
-                + "model_family, model_version, cost_type, token_type, service_tier, context_window, inference_geo, "
-                + "amount_usd) values (?, ?, date '2026-11-20', '', 'd', 'claude-opus-4-6', 'Opus', '4.6', 'tokens', "
-                + "'output_tokens', 'standard', '0-200k', 'global', 12.34)", tenant.id(), ledger);
+        UUID ledger = dsl.fetchSingle(
+                        finora.db.jooq.Tables.CONNECTION, finora.db.jooq.Tables.CONNECTION.CONNECTION_ID.eq(id))
+                .getLedgerId();
+        dsl.execute(
+                "insert into cost_day (ledger_id, day, total_usd, fetched_at, status) "
+                        + "values (?, date '2026-11-20', 12.34, now(), 'FINAL')",
+                ledger);
+        dsl.execute(
+                "insert into cost_line_item (tenant_id, ledger_id, day, workspace_id, description, model, "
+                        + "model_family, model_version, cost_type, token_type, service_tier, context_window, inference_geo, "
+                        + "amount_usd) values (?, ?, date '2026-11-20', '', 'd', 'claude-opus-4-6', 'Opus', '4.6', 'tokens', "
+                        + "'output_tokens', 'standard', '0-200k', 'global', 12.34)",
+                tenant.id(),
+                ledger);
 
-        server.integrations(admin).deleteConnection(DeleteConnectionRequest.newBuilder()
-                .setConnectionId(c.getConnectionId()).build());
+        server.integrations(admin)
+                .deleteConnection(DeleteConnectionRequest.newBuilder()
+                        .setConnectionId(c.getConnectionId())
+                        .build());
 
-        assertThat(dsl.fetchCount(finora.db.jooq.Tables.CREDENTIAL,
-                finora.db.jooq.Tables.CREDENTIAL.CONNECTION_ID.eq(id))).isZero();
-        assertThat(dsl.fetchCount(finora.db.jooq.Tables.COST_LINE_ITEM,
-                finora.db.jooq.Tables.COST_LINE_ITEM.LEDGER_ID.eq(ledger))).isEqualTo(1);
-        assertThat(dsl.fetchCount(finora.db.jooq.Tables.COST_DAY,
-                finora.db.jooq.Tables.COST_DAY.LEDGER_ID.eq(ledger))).isEqualTo(1);
-        assertThat(server.integrations(reader).listConnections(ListConnectionsRequest.getDefaultInstance())
-                .getConnectionsList()).isEmpty();
-        var gone = fails(() -> server.integrations(reader).getConnection(GetConnectionRequest.newBuilder()
-                .setConnectionId(c.getConnectionId()).build()));
+        assertThat(dsl.fetchCount(
+                        finora.db.jooq.Tables.CREDENTIAL, finora.db.jooq.Tables.CREDENTIAL.CONNECTION_ID.eq(id)))
+                .isZero();
+        assertThat(dsl.fetchCount(
+                        finora.db.jooq.Tables.COST_LINE_ITEM,
+                        finora.db.jooq.Tables.COST_LINE_ITEM.LEDGER_ID.eq(ledger)))
+                .isEqualTo(1);
+        assertThat(dsl.fetchCount(finora.db.jooq.Tables.COST_DAY, finora.db.jooq.Tables.COST_DAY.LEDGER_ID.eq(ledger)))
+                .isEqualTo(1);
+        assertThat(server.integrations(reader)
+                        .listConnections(ListConnectionsRequest.getDefaultInstance())
+                        .getConnectionsList())
+                .isEmpty();
+        var gone = fails(() -> server.integrations(reader)
+                .getConnection(GetConnectionRequest.newBuilder()
+                        .setConnectionId(c.getConnectionId())
+                        .build()));
         assertThat(GrpcErrors.reason(gone)).isEqualTo("CONNECTION_NOT_FOUND");
         assertThat(auditActions()).contains("credential.remove");
 
@@ -286,13 +333,20 @@ class IntegrationGrpcTest {
     @Test
     void reader_canListButNotChange() {
         Connection c = connect(SimKeys.ORG_A_ADMIN_KEY);
-        assertThat(server.integrations(reader).listConnections(ListConnectionsRequest.getDefaultInstance())
-                .getConnectionsCount()).isEqualTo(1);
-        var denied = fails(() -> server.integrations(reader).connectProvider(ConnectProviderRequest.newBuilder()
-                .setProvider(Provider.PROVIDER_ANTHROPIC).setAdminApiKey(SimKeys.ORG_B_ADMIN_KEY).build()));
+        assertThat(server.integrations(reader)
+                        .listConnections(ListConnectionsRequest.getDefaultInstance())
+                        .getConnectionsCount())
+                .isEqualTo(1);
+        var denied = fails(() -> server.integrations(reader)
+                .connectProvider(ConnectProviderRequest.newBuilder()
+                        .setProvider(Provider.PROVIDER_ANTHROPIC)
+                        .setAdminApiKey(SimKeys.ORG_B_ADMIN_KEY)
+                        .build()));
         assertThat(denied.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
-        var deleteDenied = fails(() -> server.integrations(reader).deleteConnection(DeleteConnectionRequest
-                .newBuilder().setConnectionId(c.getConnectionId()).build()));
+        var deleteDenied = fails(() -> server.integrations(reader)
+                .deleteConnection(DeleteConnectionRequest.newBuilder()
+                        .setConnectionId(c.getConnectionId())
+                        .build()));
         assertThat(deleteDenied.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
     }
 
@@ -301,40 +355,62 @@ class IntegrationGrpcTest {
         Connection c = connect(SimKeys.ORG_A_ADMIN_KEY);
         var other = server.tenant("other-" + UUID.randomUUID(), Plan.SCALE);
         String otherAdmin = server.token(other, Role.ADMIN);
-        assertThat(server.integrations(otherAdmin).listConnections(ListConnectionsRequest.getDefaultInstance())
-                .getConnectionsList()).isEmpty();
+        assertThat(server.integrations(otherAdmin)
+                        .listConnections(ListConnectionsRequest.getDefaultInstance())
+                        .getConnectionsList())
+                .isEmpty();
         for (Runnable call : List.<Runnable>of(
-                () -> server.integrations(otherAdmin).getConnection(GetConnectionRequest.newBuilder()
-                        .setConnectionId(c.getConnectionId()).build()),
-                () -> server.integrations(otherAdmin).deleteConnection(DeleteConnectionRequest.newBuilder()
-                        .setConnectionId(c.getConnectionId()).build()),
-                () -> server.integrations(otherAdmin).updateCredential(UpdateCredentialRequest.newBuilder()
-                        .setConnectionId(c.getConnectionId()).setAdminApiKey(SimKeys.ORG_A_SECOND_ADMIN_KEY).build()),
-                () -> server.integrations(otherAdmin).refreshConnection(RefreshConnectionRequest.newBuilder()
-                        .setConnectionId(c.getConnectionId()).build()),
-                () -> server.integrations(otherAdmin).listSyncRuns(ListSyncRunsRequest.newBuilder()
-                        .setConnectionId(c.getConnectionId()).build()),
-                () -> server.integrations(otherAdmin).getConnection(GetConnectionRequest.newBuilder()
-                        .setConnectionId("not-a-uuid").build()))) {
+                () -> server.integrations(otherAdmin)
+                        .getConnection(GetConnectionRequest.newBuilder()
+                                .setConnectionId(c.getConnectionId())
+                                .build()),
+                () -> server.integrations(otherAdmin)
+                        .deleteConnection(DeleteConnectionRequest.newBuilder()
+                                .setConnectionId(c.getConnectionId())
+                                .build()),
+                () -> server.integrations(otherAdmin)
+                        .updateCredential(UpdateCredentialRequest.newBuilder()
+                                .setConnectionId(c.getConnectionId())
+                                .setAdminApiKey(SimKeys.ORG_A_SECOND_ADMIN_KEY)
+                                .build()),
+                () -> server.integrations(otherAdmin)
+                        .refreshConnection(RefreshConnectionRequest.newBuilder()
+                                .setConnectionId(c.getConnectionId())
+                                .build()),
+                () -> server.integrations(otherAdmin)
+                        .listSyncRuns(ListSyncRunsRequest.newBuilder()
+                                .setConnectionId(c.getConnectionId())
+                                .build()),
+                () -> server.integrations(otherAdmin)
+                        .getConnection(GetConnectionRequest.newBuilder()
+                                .setConnectionId("not-a-uuid")
+                                .build()))) {
             var e = fails(call);
             assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
             assertThat(GrpcErrors.reason(e)).isEqualTo("CONNECTION_NOT_FOUND");
         }
         assertThat(decryptedKey(c)).isEqualTo(SimKeys.ORG_A_ADMIN_KEY);
         // The same organization may be connected by another tenant.
-        String otherConnection = server.integrations(otherAdmin).connectProvider(ConnectProviderRequest.newBuilder()
-                .setProvider(Provider.PROVIDER_ANTHROPIC).setAdminApiKey(SimKeys.ORG_A_ADMIN_KEY).build())
-                .getConnection().getConnectionId();
+        String otherConnection = server.integrations(otherAdmin)
+                .connectProvider(ConnectProviderRequest.newBuilder()
+                        .setProvider(Provider.PROVIDER_ANTHROPIC)
+                        .setAdminApiKey(SimKeys.ORG_A_ADMIN_KEY)
+                        .build())
+                .getConnection()
+                .getConnectionId();
         assertThat(otherConnection).isNotEqualTo(c.getConnectionId());
     }
 
     @Test
     void refresh_isAcceptedAtMostOnceAMinute() {
         Connection c = connect(SimKeys.ORG_A_ADMIN_KEY);
-        var request = RefreshConnectionRequest.newBuilder().setConnectionId(c.getConnectionId()).build();
+        var request = RefreshConnectionRequest.newBuilder()
+                .setConnectionId(c.getConnectionId())
+                .build();
         server.clock().advance(Duration.ofMinutes(5));
         var refreshed = server.integrations(admin).refreshConnection(request).getConnection();
-        assertThat(refreshed.getNextSyncTime().getSeconds()).isEqualTo(server.clock().instant().getEpochSecond());
+        assertThat(refreshed.getNextSyncTime().getSeconds())
+                .isEqualTo(server.clock().instant().getEpochSecond());
         var again = fails(() -> server.integrations(admin).refreshConnection(request));
         assertThat(again.getStatus().getCode()).isEqualTo(Status.Code.ABORTED);
         assertThat(GrpcErrors.reason(again)).isEqualTo("SYNC_IN_PROGRESS");
@@ -345,10 +421,17 @@ class IntegrationGrpcTest {
     @Test
     void listSyncRuns_isEmptyAtFirst_andRejectsForeignPageTokens() {
         Connection c = connect(SimKeys.ORG_A_ADMIN_KEY);
-        assertThat(server.integrations(reader).listSyncRuns(ListSyncRunsRequest.newBuilder()
-                .setConnectionId(c.getConnectionId()).build()).getSyncRunsList()).isEmpty();
-        var e = fails(() -> server.integrations(reader).listSyncRuns(ListSyncRunsRequest.newBuilder()
-                .setConnectionId(c.getConnectionId()).setPageToken("bogus").build()));
+        assertThat(server.integrations(reader)
+                        .listSyncRuns(ListSyncRunsRequest.newBuilder()
+                                .setConnectionId(c.getConnectionId())
+                                .build())
+                        .getSyncRunsList())
+                .isEmpty();
+        var e = fails(() -> server.integrations(reader)
+                .listSyncRuns(ListSyncRunsRequest.newBuilder()
+                        .setConnectionId(c.getConnectionId())
+                        .setPageToken("bogus")
+                        .build()));
         assertThat(GrpcErrors.reason(e)).isEqualTo("INVALID_RANGE");
     }
 
@@ -362,7 +445,8 @@ class IntegrationGrpcTest {
             assertThat(r.header("anthropic-version")).isEqualTo("2023-06-01");
             assertThat(r.header("user-agent")).startsWith("FinoraSpend/");
         });
-        assertThat(sim.requestLog().all()).extracting(r -> r.path())
+        assertThat(sim.requestLog().all())
+                .extracting(r -> r.path())
                 .contains("/v1/organizations/me", "/v1/organizations/cost_report");
     }
 
@@ -370,16 +454,25 @@ class IntegrationGrpcTest {
     void keys_neverAppearInLogsResponsesOrPlaintextColumns() {
         connect(SimKeys.ORG_A_ADMIN_KEY);
         Connection b = connect(SimKeys.ORG_B_ADMIN_KEY);
-        fails(() -> server.integrations(admin).updateCredential(UpdateCredentialRequest.newBuilder()
-                .setConnectionId(b.getConnectionId()).setAdminApiKey(SimKeys.ORG_A_SECOND_ADMIN_KEY).build()));
+        fails(() -> server.integrations(admin)
+                .updateCredential(UpdateCredentialRequest.newBuilder()
+                        .setConnectionId(b.getConnectionId())
+                        .setAdminApiKey(SimKeys.ORG_A_SECOND_ADMIN_KEY)
+                        .build()));
         connectFails(SimKeys.REVOKED_ADMIN_KEY);
         connectFails(SimKeys.REGULAR_API_KEY);
-        List<String> secrets = List.of(SimKeys.ORG_A_ADMIN_KEY, SimKeys.ORG_B_ADMIN_KEY,
-                SimKeys.ORG_A_SECOND_ADMIN_KEY, SimKeys.REVOKED_ADMIN_KEY, SimKeys.REGULAR_API_KEY);
+        List<String> secrets = List.of(
+                SimKeys.ORG_A_ADMIN_KEY,
+                SimKeys.ORG_B_ADMIN_KEY,
+                SimKeys.ORG_A_SECOND_ADMIN_KEY,
+                SimKeys.REVOKED_ADMIN_KEY,
+                SimKeys.REGULAR_API_KEY);
 
         for (ILoggingEvent event : logs.list) {
-            String line = event.getFormattedMessage() + (event.getThrowableProxy() == null ? ""
-                    : event.getThrowableProxy().getMessage());
+            String line = event.getFormattedMessage()
+                    + (event.getThrowableProxy() == null
+                            ? ""
+                            : event.getThrowableProxy().getMessage());
             secrets.forEach(s -> assertThat(line).doesNotContain(s));
         }
         for (Object response : responses) {
@@ -396,12 +489,14 @@ class IntegrationGrpcTest {
             for (String s : secrets) {
                 String last16 = s.substring(s.length() - 16);
                 if (type.contains("char") || type.equals("text")) {
-                    assertThat(dsl.fetch("select 1 from " + table + " where " + column
-                            + " like ?", "%" + last16 + "%")).as(table + "." + column).isEmpty();
+                    assertThat(dsl.fetch("select 1 from " + table + " where " + column + " like ?", "%" + last16 + "%"))
+                            .as(table + "." + column)
+                            .isEmpty();
                 } else if (type.equals("bytea")) {
-                    assertThat(dsl.fetch("select 1 from " + table + " where position(? in "
-                            + column + ") > 0", (Object) last16.getBytes(StandardCharsets.UTF_8)))
-                            .as(table + "." + column).isEmpty();
+                    assertThat(dsl.fetch("select 1 from " + table + " where position(? in " + column + ") > 0", (Object)
+                                    last16.getBytes(StandardCharsets.UTF_8)))
+                            .as(table + "." + column)
+                            .isEmpty();
                 }
             }
         }
@@ -414,34 +509,43 @@ class IntegrationGrpcTest {
         connect(SimKeys.ORG_B_ADMIN_KEY);
         java.util.concurrent.atomic.AtomicInteger statements = new java.util.concurrent.atomic.AtomicInteger();
         var counting = org.jooq.impl.DSL.using(new org.jooq.impl.DefaultConfiguration()
-                .set(server.database().dataSource()).set(org.jooq.SQLDialect.POSTGRES)
+                .set(server.database().dataSource())
+                .set(org.jooq.SQLDialect.POSTGRES)
                 .set(org.jooq.ExecuteListener.onExecuteStart(ctx -> statements.incrementAndGet())));
         var details = new ConnectionRepository().details(counting, tenant.id(), null);
-        assertThat(details).extracting(d -> d.row().organizationName())
+        assertThat(details)
+                .extracting(d -> d.row().organizationName())
                 .containsExactly(SimKeys.ORG_A_NAME, SimKeys.ORG_B_NAME);
         assertThat(statements).hasValue(1);
         // What the list shows is what GetConnection shows for each row.
-        var listed = server.integrations(reader).listConnections(ListConnectionsRequest.getDefaultInstance())
+        var listed = server.integrations(reader)
+                .listConnections(ListConnectionsRequest.getDefaultInstance())
                 .getConnectionsList();
         for (Connection c : listed) {
-            assertThat(server.integrations(reader).getConnection(GetConnectionRequest.newBuilder()
-                    .setConnectionId(c.getConnectionId()).build()).getConnection()).isEqualTo(c);
+            assertThat(server.integrations(reader)
+                            .getConnection(GetConnectionRequest.newBuilder()
+                                    .setConnectionId(c.getConnectionId())
+                                    .build())
+                            .getConnection())
+                    .isEqualTo(c);
         }
     }
 
     private String decryptedKey(Connection c) {
-        var row = new ConnectionRepository().findLive(server.database().dsl(), tenant.id(),
-                UUID.fromString(c.getConnectionId())).orElseThrow();
+        var row = new ConnectionRepository()
+                .findLive(server.database().dsl(), tenant.id(), UUID.fromString(c.getConnectionId()))
+                .orElseThrow();
         return server.app().connections().decryptKey(row);
     }
 
     private List<String> auditActions() {
-        return server.database().dsl().fetch("select action from audit_event where tenant_id = ?", tenant.id())
+        return server.database()
+                .dsl()
+                .fetch("select action from audit_event where tenant_id = ?", tenant.id())
                 .getValues(0, String.class);
     }
 
     private static String last4(String key) {
         return key.substring(key.length() - 4);
     }
-
 }

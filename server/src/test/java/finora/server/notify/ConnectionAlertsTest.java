@@ -28,16 +28,29 @@ class ConnectionAlertsTest {
     @Test
     void aRevokedKey_andSyncsFailingForTwiceThePlanInterval_notifyOnceEach() throws Exception {
         MutableClock clock = new MutableClock(TestServer.START);
-        try (AnthropicSim sim = AnthropicSim.start(0, SimConfig.defaults().withClock(clock).withRowsPerDay(3));
-                TestServer server = TestServer.start(Map.of("FINORA_ANTHROPIC_BASE_URL", sim.baseUrl(),
-                        "FINORA_NOTIFY_ALLOW_PRIVATE_TARGETS", "true"), clock);
+        try (AnthropicSim sim = AnthropicSim.start(
+                        0, SimConfig.defaults().withClock(clock).withRowsPerDay(3));
+                TestServer server = TestServer.start(
+                        Map.of(
+                                "FINORA_ANTHROPIC_BASE_URL",
+                                sim.baseUrl(),
+                                "FINORA_NOTIFY_ALLOW_PRIVATE_TARGETS",
+                                "true"),
+                        clock);
                 WebhookReceiver receiver = WebhookReceiver.start()) {
             String admin = server.token(server.tenant("acme", Plan.SCALE), Role.ADMIN);
-            server.notifications(admin).createNotificationChannel(CreateNotificationChannelRequest.newBuilder()
-                    .setName("hook").setWebhook(WebhookTarget.newBuilder().setUrl(receiver.url())
-                            .setSigningSecret("k".repeat(32))).build());
-            server.integrations(admin).connectProvider(ConnectProviderRequest.newBuilder()
-                    .setProvider(Provider.PROVIDER_ANTHROPIC).setAdminApiKey(SimKeys.ORG_A_ADMIN_KEY).build());
+            server.notifications(admin)
+                    .createNotificationChannel(CreateNotificationChannelRequest.newBuilder()
+                            .setName("hook")
+                            .setWebhook(WebhookTarget.newBuilder()
+                                    .setUrl(receiver.url())
+                                    .setSigningSecret("k".repeat(32)))
+                            .build());
+            server.integrations(admin)
+                    .connectProvider(ConnectProviderRequest.newBuilder()
+                            .setProvider(Provider.PROVIDER_ANTHROPIC)
+                            .setAdminApiKey(SimKeys.ORG_A_ADMIN_KEY)
+                            .build());
             server.app().scheduler().runDueNow();
             assertThat(server.app().connectionAlerts().checkStale()).isZero();
 
@@ -59,19 +72,22 @@ class ConnectionAlertsTest {
             while (types(receiver).size() < 2 && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            assertThat(types(receiver)).containsExactlyInAnyOrder("connection.sync_stale",
-                    "connection.needs_attention");
+            assertThat(types(receiver))
+                    .containsExactlyInAnyOrder("connection.sync_stale", "connection.needs_attention");
         }
     }
 
     /** Alert types about connections the receiver got (the sparse simulated data may also yield anomalies). */
     private static List<String> types(WebhookReceiver receiver) {
-        return receiver.received().stream().map(r -> {
-            try {
-                return JSON.readTree(r.body()).path("type").asText();
-            } catch (java.io.IOException e) {
-                throw new AssertionError(e);
-            }
-        }).filter(t -> t.startsWith("connection.")).toList();
+        return receiver.received().stream()
+                .map(r -> {
+                    try {
+                        return JSON.readTree(r.body()).path("type").asText();
+                    } catch (java.io.IOException e) {
+                        throw new AssertionError(e);
+                    }
+                })
+                .filter(t -> t.startsWith("connection."))
+                .toList();
     }
 }

@@ -45,8 +45,12 @@ public final class BackfillBenchmark {
             millis.add(measure());
         }
         Collections.sort(millis);
-        System.out.printf("Median of %d: %d ms (%s PostgreSQL, %d CPUs)%n", runs, millis.get(runs / 2),
-                PostgresFixture.kind(), Runtime.getRuntime().availableProcessors());
+        System.out.printf(
+                "Median of %d: %d ms (%s PostgreSQL, %d CPUs)%n",
+                runs,
+                millis.get(runs / 2),
+                PostgresFixture.kind(),
+                Runtime.getRuntime().availableProcessors());
         System.exit(0);
     }
 
@@ -60,10 +64,20 @@ public final class BackfillBenchmark {
             double syncRate = run.getRowsWritten() * 1000.0 / ms;
             Copied copied = copyCeiling(bed, c);
             double copyRate = copied.rows() * 1000.0 / copied.millis();
-            System.out.printf("730 days: %s, %d line items, %d pages in %d ms: sync %.0f rows/s; COPY of the same "
-                    + "%d rows and %d days into the same tables (rollup triggers included) %d ms, %.0f rows/s; "
-                    + "sync/COPY %.0f %%%n", run.getOutcome(), run.getRowsWritten(), run.getPages(), ms, syncRate,
-                    copied.rows(), copied.days(), copied.millis(), copyRate, syncRate / copyRate * 100);
+            System.out.printf(
+                    "730 days: %s, %d line items, %d pages in %d ms: sync %.0f rows/s; COPY of the same "
+                            + "%d rows and %d days into the same tables (rollup triggers included) %d ms, %.0f rows/s; "
+                            + "sync/COPY %.0f %%%n",
+                    run.getOutcome(),
+                    run.getRowsWritten(),
+                    run.getPages(),
+                    ms,
+                    syncRate,
+                    copied.rows(),
+                    copied.days(),
+                    copied.millis(),
+                    copyRate,
+                    syncRate / copyRate * 100);
             return ms;
         }
     }
@@ -77,14 +91,17 @@ public final class BackfillBenchmark {
      * ledger of the same database: one statement per table, no provider, no HTTP, no per-day transactions.
      */
     static Copied copyCeiling(SyncTestBed bed, Connected c) throws Exception {
-        UUID ledger = bed.dsl.select(CONNECTION.LEDGER_ID).from(CONNECTION).where(CONNECTION.CONNECTION_ID.eq(c.id()))
+        UUID ledger = bed.dsl
+                .select(CONNECTION.LEDGER_ID)
+                .from(CONNECTION)
+                .where(CONNECTION.CONNECTION_ID.eq(c.id()))
                 .fetchSingle(CONNECTION.LEDGER_ID);
         UUID tenant = UUID.randomUUID();
         UUID copyLedger = UUID.randomUUID();
         try (Connection conn = bed.server.database().dataSource().getConnection()) {
             try (var st = conn.createStatement()) {
-                st.execute("insert into tenant (tenant_id, name, plan, created_at) values ('" + tenant
-                        + "', 'copy-" + tenant + "', 'ENTERPRISE', now())");
+                st.execute("insert into tenant (tenant_id, name, plan, created_at) values ('" + tenant + "', 'copy-"
+                        + tenant + "', 'ENTERPRISE', now())");
                 st.execute("insert into ledger (ledger_id, tenant_id, provider, external_org_id, external_org_name, "
                         + "created_at) values ('" + copyLedger + "', '" + tenant + "', 'ANTHROPIC', 'org-copy', "
                         + "'Copy', now())");
@@ -95,17 +112,24 @@ public final class BackfillBenchmark {
                     + "api_key_id, actor_id, product, list_amount_usd";
             String days = "ledger_id, day, total_usd, fetched_at, status, source, settled";
             ByteArrayOutputStream itemCsv = new ByteArrayOutputStream();
-            long rows = copy.copyOut("COPY (select '" + tenant + "'::uuid, '" + copyLedger + "'::uuid, "
-                    + items.substring(items.indexOf("day")) + " from cost_line_item where ledger_id = '" + ledger
-                    + "' order by line_item_id) TO STDOUT WITH (FORMAT csv)", itemCsv);
+            long rows = copy.copyOut(
+                    "COPY (select '" + tenant + "'::uuid, '" + copyLedger + "'::uuid, "
+                            + items.substring(items.indexOf("day")) + " from cost_line_item where ledger_id = '"
+                            + ledger
+                            + "' order by line_item_id) TO STDOUT WITH (FORMAT csv)",
+                    itemCsv);
             ByteArrayOutputStream dayCsv = new ByteArrayOutputStream();
-            long dayRows = copy.copyOut("COPY (select '" + copyLedger + "'::uuid, "
-                    + days.substring(days.indexOf("day")) + " from cost_day where ledger_id = '" + ledger
-                    + "') TO STDOUT WITH (FORMAT csv)", dayCsv);
+            long dayRows = copy.copyOut(
+                    "COPY (select '" + copyLedger + "'::uuid, "
+                            + days.substring(days.indexOf("day")) + " from cost_day where ledger_id = '" + ledger
+                            + "') TO STDOUT WITH (FORMAT csv)",
+                    dayCsv);
             long start = System.nanoTime();
-            copy.copyIn("COPY cost_line_item (" + items + ") FROM STDIN WITH (FORMAT csv)",
+            copy.copyIn(
+                    "COPY cost_line_item (" + items + ") FROM STDIN WITH (FORMAT csv)",
                     new ByteArrayInputStream(itemCsv.toByteArray()));
-            copy.copyIn("COPY cost_day (" + days + ") FROM STDIN WITH (FORMAT csv)",
+            copy.copyIn(
+                    "COPY cost_day (" + days + ") FROM STDIN WITH (FORMAT csv)",
                     new ByteArrayInputStream(dayCsv.toByteArray()));
             return new Copied(rows, dayRows, Math.max(1, (System.nanoTime() - start) / 1_000_000));
         }

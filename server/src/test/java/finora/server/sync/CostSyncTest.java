@@ -55,8 +55,9 @@ class CostSyncTest {
         assertThat(bed.syncDue()).isEqualTo(1);
 
         bed.assertMatchesTruth(c.id(), start, TODAY);
-        assertThat(bed.storedDays(c.id())).hasSize(90).containsOnlyKeys(
-                start.datesUntil(TODAY).toList().toArray(LocalDate[]::new));
+        assertThat(bed.storedDays(c.id()))
+                .hasSize(90)
+                .containsOnlyKeys(start.datesUntil(TODAY).toList().toArray(LocalDate[]::new));
         SyncRunRecord run = bed.lastRun(c.id());
         assertThat(run.getOutcome()).isEqualTo("SUCCEEDED");
         assertThat(run.getTrigger()).isEqualTo("CONNECT");
@@ -65,7 +66,8 @@ class CostSyncTest {
         assertThat(run.getPages()).as("31 days a page").isEqualTo(3);
         assertThat(run.getDaysDone()).isEqualTo(90);
         assertThat(run.getDaysTotal()).isEqualTo(90);
-        assertThat(run.getRowsWritten()).isEqualTo(bed.sim.truth(SimKeys.ORG_A_ID, start, TODAY).items().size());
+        assertThat(run.getRowsWritten())
+                .isEqualTo(bed.sim.truth(SimKeys.ORG_A_ID, start, TODAY).items().size());
         assertThat(run.getReplicaId()).isEqualTo("test-replica");
         assertThat(run.getErrorReason()).isNull();
 
@@ -74,12 +76,15 @@ class CostSyncTest {
         assertThat(row.getLeaseOwner()).isNull();
         assertThat(row.getLeaseToken()).isNull();
         assertThat(row.getLeaseExpiresAt()).isNull();
-        assertThat(row.getNextSyncAt()).as("GROWTH: 24 h after the end")
+        assertThat(row.getNextSyncAt())
+                .as("GROWTH: 24 h after the end")
                 .isEqualTo(utc(bed.clock.instant().plus(Duration.ofHours(24))));
 
         // Archived workspaces keep their names; the Default workspace is ''.
         Map<String, String> names = new HashMap<>();
-        bed.dsl.selectFrom(WORKSPACE).where(WORKSPACE.LEDGER_ID.eq(bed.ledger(c.id())))
+        bed.dsl
+                .selectFrom(WORKSPACE)
+                .where(WORKSPACE.LEDGER_ID.eq(bed.ledger(c.id())))
                 .forEach(w -> names.put(w.getWorkspaceId(), w.getName()));
         Map<String, String> expected = new HashMap<>();
         expected.put("", "Default");
@@ -92,10 +97,12 @@ class CostSyncTest {
         // What the UI reads.
         Connection grpc = bed.grpc(c);
         assertThat(grpc.getLastSyncOutcome()).isEqualTo(SyncOutcome.SYNC_OUTCOME_SUCCEEDED);
-        assertThat(grpc.getLastSyncTime().getSeconds()).isEqualTo(bed.clock.instant().getEpochSecond());
-        assertThat(grpc.getNextSyncTime().getSeconds()).isEqualTo(bed.clock.instant().plus(Duration.ofHours(24))
-                .getEpochSecond());
-        assertThat(grpc.getCompleteThrough().getDay()).isEqualTo(TODAY.minusDays(1).getDayOfMonth());
+        assertThat(grpc.getLastSyncTime().getSeconds())
+                .isEqualTo(bed.clock.instant().getEpochSecond());
+        assertThat(grpc.getNextSyncTime().getSeconds())
+                .isEqualTo(bed.clock.instant().plus(Duration.ofHours(24)).getEpochSecond());
+        assertThat(grpc.getCompleteThrough().getDay())
+                .isEqualTo(TODAY.minusDays(1).getDayOfMonth());
         assertThat(grpc.hasProgress()).isFalse();
         List<SyncRun> runs = bed.grpcRuns(c);
         assertThat(runs).hasSize(1);
@@ -118,11 +125,14 @@ class CostSyncTest {
         assertThat(reports).hasSize(2);
         for (RecordedRequest r : reports) {
             LocalDate day = LocalDate.ofInstant(r.receivedAt(), ZoneOffset.UTC);
-            assertThat(r.parameter("ending_at")).as("ending_at of a request on " + day)
+            assertThat(r.parameter("ending_at"))
+                    .as("ending_at of a request on " + day)
                     .isEqualTo(day.atStartOfDay(ZoneOffset.UTC).toInstant().toString());
         }
         LocalDate newToday = TODAY.plusDays(1);
-        assertThat(bed.storedDays(c.id())).containsKey(TODAY).doesNotContainKey(newToday)
+        assertThat(bed.storedDays(c.id()))
+                .containsKey(TODAY)
+                .doesNotContainKey(newToday)
                 .allSatisfy((day, total) -> assertThat(day).isBefore(newToday));
         assertThat(bed.lastRun(c.id()).getWindowEnd()).isEqualTo(TODAY);
     }
@@ -134,25 +144,32 @@ class CostSyncTest {
         SyncRunRecord first = bed.lastRun(c.id());
         assertThat(first.getWindowStart()).isEqualTo(TODAY.minusDays(7));
         // At 10:00 the day before yesterday closed 34 h ago: only days up to three ago are FINAL.
-        assertThat(bed.statuses(c.id())).containsEntry(TODAY.minusDays(3), "FINAL")
-                .containsEntry(TODAY.minusDays(2), "PROVISIONAL").containsEntry(TODAY.minusDays(1), "PROVISIONAL");
+        assertThat(bed.statuses(c.id()))
+                .containsEntry(TODAY.minusDays(3), "FINAL")
+                .containsEntry(TODAY.minusDays(2), "PROVISIONAL")
+                .containsEntry(TODAY.minusDays(1), "PROVISIONAL");
 
         bed.clock.advance(Duration.ofMinutes(2));
         bed.refresh(c);
         assertThat(bed.syncDue()).isEqualTo(1);
         SyncRunRecord manual = bed.lastRun(c.id());
         assertThat(manual.getTrigger()).isEqualTo("MANUAL");
-        assertThat(manual.getWindowStart()).as("at least the last 3 closed days").isEqualTo(TODAY.minusDays(3));
+        assertThat(manual.getWindowStart())
+                .as("at least the last 3 closed days")
+                .isEqualTo(TODAY.minusDays(3));
         assertThat(manual.getWindowEnd()).isEqualTo(TODAY.minusDays(1));
 
-        assertThat(manual.getReconciliation()).as("re-checked less than 24 h ago").isEqualTo("NONE");
+        assertThat(manual.getReconciliation())
+                .as("re-checked less than 24 h ago")
+                .isEqualTo("NONE");
 
         bed.clock.advance(Duration.ofHours(24));
         assertThat(bed.syncDue()).isEqualTo(1);
         SyncRunRecord scheduled = bed.lastRun(c.id());
         assertThat(scheduled.getTrigger()).isEqualTo("SCHEDULE");
         assertThat(scheduled.getReconciliation()).isEqualTo("DAILY");
-        assertThat(scheduled.getWindowStart()).as("the daily deep reconciliation: 35 days, within TRIAL's 7")
+        assertThat(scheduled.getWindowStart())
+                .as("the daily deep reconciliation: 35 days, within TRIAL's 7")
                 .isEqualTo(TODAY.plusDays(1).minusDays(7));
         assertThat(scheduled.getWindowEnd()).isEqualTo(TODAY);
         bed.assertMatchesTruth(c.id(), TODAY.minusDays(6), TODAY.plusDays(1));
@@ -160,8 +177,7 @@ class CostSyncTest {
 
     @Test
     void window_coversDaysNeverFetched_andStopsAtTheBackfillStart() {
-        assertThat(CostSync.window(TODAY, 7, Set.of()))
-                .isEqualTo(new CostSync.Window(TODAY.minusDays(7), TODAY));
+        assertThat(CostSync.window(TODAY, 7, Set.of())).isEqualTo(new CostSync.Window(TODAY.minusDays(7), TODAY));
         // Days before the gap are FINAL; the gap (never fetched) is where the window starts.
         var finals = new HashSet<LocalDate>();
         TODAY.minusDays(90).datesUntil(TODAY.minusDays(40)).forEach(finals::add);
@@ -189,13 +205,18 @@ class CostSyncTest {
         bed.refresh(c);
         bed.syncDue();
         assertThat(bed.statuses(c.id())).containsEntry(twoAgo, "FINAL").containsEntry(yesterday, "PROVISIONAL");
-        assertThat(bed.dsl.fetchSingle(COST_DAY, COST_DAY.LEDGER_ID.eq(bed.ledger(c.id())).and(COST_DAY.DAY.eq(twoAgo)))
-                .getFetchedAt()).isEqualTo(utc(at(TODAY, 24)));
+        assertThat(bed.dsl
+                        .fetchSingle(
+                                COST_DAY,
+                                COST_DAY.LEDGER_ID.eq(bed.ledger(c.id())).and(COST_DAY.DAY.eq(twoAgo)))
+                        .getFetchedAt())
+                .isEqualTo(utc(at(TODAY, 24)));
 
         bed.clock.advance(Duration.ofHours(24));
         bed.syncDue();
         assertThat(bed.statuses(c.id())).containsEntry(yesterday, "FINAL").containsEntry(TODAY, "PROVISIONAL");
-        assertThat(bed.statuses(c.id()).values().stream().filter("PROVISIONAL"::equals)).hasSize(2);
+        assertThat(bed.statuses(c.id()).values().stream().filter("PROVISIONAL"::equals))
+                .hasSize(2);
     }
 
     @Test
@@ -212,8 +233,10 @@ class CostSyncTest {
 
         assertThat(bed.storedDays(c.id()).get(provisional)).isEqualByComparingTo(restated.newTotalUsd());
         bed.assertMatchesTruth(c.id(), provisional, provisional.plusDays(1));
-        List<CostRestatementRecord> restatements = bed.dsl.selectFrom(COST_RESTATEMENT)
-                .where(COST_RESTATEMENT.LEDGER_ID.eq(bed.ledger(c.id()))).fetch();
+        List<CostRestatementRecord> restatements = bed.dsl
+                .selectFrom(COST_RESTATEMENT)
+                .where(COST_RESTATEMENT.LEDGER_ID.eq(bed.ledger(c.id())))
+                .fetch();
         assertThat(restatements).hasSize(1);
         assertThat(restatements.get(0).getDay()).isEqualTo(provisional);
         assertThat(restatements.get(0).getOldTotalUsd()).isEqualByComparingTo(restated.oldTotalUsd());
@@ -227,8 +250,11 @@ class CostSyncTest {
         Restatement late = bed.sim.restateDay(SimKeys.ORG_A_ID, finalDay);
         bed.clock.advance(Duration.ofHours(24));
         bed.syncDue();
-        List<CostRestatementRecord> all = bed.dsl.selectFrom(COST_RESTATEMENT)
-                .where(COST_RESTATEMENT.LEDGER_ID.eq(bed.ledger(c.id()))).orderBy(COST_RESTATEMENT.RESTATED_AT).fetch();
+        List<CostRestatementRecord> all = bed.dsl
+                .selectFrom(COST_RESTATEMENT)
+                .where(COST_RESTATEMENT.LEDGER_ID.eq(bed.ledger(c.id())))
+                .orderBy(COST_RESTATEMENT.RESTATED_AT)
+                .fetch();
         assertThat(all).hasSize(2);
         assertThat(all.get(1).getDay()).isEqualTo(finalDay);
         assertThat(all.get(1).getAfterFinal()).isTrue();
@@ -254,7 +280,8 @@ class CostSyncTest {
         bed.syncDue();
         long millis = (System.nanoTime() - start) / 1_000_000;
         SyncRunRecord run = bed.lastRun(c.id());
-        System.out.printf("ENTERPRISE backfill: 730 days, %d line items, %d pages in %d ms (%s PostgreSQL)%n",
+        System.out.printf(
+                "ENTERPRISE backfill: 730 days, %d line items, %d pages in %d ms (%s PostgreSQL)%n",
                 run.getRowsWritten(), run.getPages(), millis, PostgresFixture.kind());
         assertThat(run.getOutcome()).isEqualTo("SUCCEEDED");
         assertThat(run.getPages()).isEqualTo(24);

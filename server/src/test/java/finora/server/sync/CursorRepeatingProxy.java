@@ -50,8 +50,9 @@ final class CursorRepeatingProxy implements AutoCloseable {
         try (exchange) {
             String query = exchange.getRequestURI().getRawQuery();
             String path = exchange.getRequestURI().getRawPath();
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target + path
-                    + (query == null ? "" : "?" + query))).GET();
+            HttpRequest.Builder request = HttpRequest.newBuilder(
+                            URI.create(target + path + (query == null ? "" : "?" + query)))
+                    .GET();
             for (String header : FORWARDED) {
                 String value = exchange.getRequestHeaders().getFirst(header);
                 if (value != null) {
@@ -84,7 +85,9 @@ final class CursorRepeatingProxy implements AutoCloseable {
         }
         for (String pair : query.split("&")) {
             int eq = pair.indexOf('=');
-            if (eq > 0 && URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8).equals(name)) {
+            if (eq > 0
+                    && URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8)
+                            .equals(name)) {
                 return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
             }
         }

@@ -56,8 +56,13 @@ class FocusConformanceTest {
         bed.syncDue();
         start = TODAY.minusDays(30);
         StringBuilder csv = new StringBuilder();
-        bed.server.costs(c.admin()).exportCosts(ExportCostsRequest.newBuilder().setStartDate(date(start))
-                        .setEndDate(date(TODAY.minusDays(1))).setFormat(ExportFormat.EXPORT_FORMAT_FOCUS).build())
+        bed.server
+                .costs(c.admin())
+                .exportCosts(ExportCostsRequest.newBuilder()
+                        .setStartDate(date(start))
+                        .setEndDate(date(TODAY.minusDays(1)))
+                        .setFormat(ExportFormat.EXPORT_FORMAT_FOCUS)
+                        .build())
                 .forEachRemaining(chunk -> csv.append(chunk.getData().toString(StandardCharsets.UTF_8)));
         List<List<String>> table = parseCsv(csv.toString());
         header = table.get(0);
@@ -80,9 +85,12 @@ class FocusConformanceTest {
     @Test
     void rulesFile_listsEveryFocus12Column() {
         assertThat(rules).hasSize(57);
-        assertThat(rules.values().stream().filter(r -> r.level().equals("Mandatory"))).hasSize(21);
-        assertThat(rules.values().stream().filter(r -> r.level().equals("Recommended"))).hasSize(4);
-        assertThat(rules.values().stream().filter(r -> r.level().equals("Conditional"))).hasSize(32);
+        assertThat(rules.values().stream().filter(r -> r.level().equals("Mandatory")))
+                .hasSize(21);
+        assertThat(rules.values().stream().filter(r -> r.level().equals("Recommended")))
+                .hasSize(4);
+        assertThat(rules.values().stream().filter(r -> r.level().equals("Conditional")))
+                .hasSize(32);
     }
 
     @Test
@@ -93,9 +101,12 @@ class FocusConformanceTest {
             }
         }
         assertThat(header).containsAll(FOCUS_1_3_COLUMNS);
-        assertThat(header).allSatisfy(column -> assertThat(rules.containsKey(column)
-                || FOCUS_1_3_COLUMNS.contains(column) || column.startsWith("x_"))
-                .as("%s is a FOCUS column or an x_ extension", column).isTrue());
+        assertThat(header)
+                .allSatisfy(column -> assertThat(rules.containsKey(column)
+                                || FOCUS_1_3_COLUMNS.contains(column)
+                                || column.startsWith("x_"))
+                        .as("%s is a FOCUS column or an x_ extension", column)
+                        .isTrue());
         assertThat(header).doesNotHaveDuplicates();
     }
 
@@ -103,7 +114,8 @@ class FocusConformanceTest {
     void everyCell_hasItsColumnsType_nullability_andAllowedValues() {
         assertThat(rows).hasSizeGreaterThan(100);
         for (Map<String, String> row : rows) {
-            boolean usage = row.get("ChargeCategory").equals("Usage") && row.get("ChargeClass").isEmpty();
+            boolean usage = row.get("ChargeCategory").equals("Usage")
+                    && row.get("ChargeClass").isEmpty();
             for (Rule rule : rules.values()) {
                 String value = row.get(rule.column());
                 if (value == null) {
@@ -112,11 +124,13 @@ class FocusConformanceTest {
                 String where = rule.column() + " of " + row;
                 if (value.isEmpty()) {
                     assertThat(rule.nulls().equals("never") || (rule.nulls().equals("usage") && usage))
-                            .as("null " + where).isFalse();
+                            .as("null " + where)
+                            .isFalse();
                     continue;
                 }
                 switch (rule.type()) {
-                    case "Decimal" -> assertThat(new BigDecimal(value)).as(where).isNotNull();
+                    case "Decimal" ->
+                        assertThat(new BigDecimal(value)).as(where).isNotNull();
                     case "DateTime" -> assertThat(value).as(where).matches(DATE_TIME);
                     case "JSON" -> assertThat(json(value).isObject()).as(where).isTrue();
                     default -> assertThat(value).as(where).isNotBlank();
@@ -167,7 +181,9 @@ class FocusConformanceTest {
         }
         for (Map<String, String> r : rows) {
             if (!r.get("SkuPriceDetails").isEmpty()) {
-                json(r.get("SkuPriceDetails")).properties().forEach(p -> assertThat(p.getKey()).startsWith("x_"));
+                json(r.get("SkuPriceDetails"))
+                        .properties()
+                        .forEach(p -> assertThat(p.getKey()).startsWith("x_"));
             }
         }
     }
@@ -176,8 +192,8 @@ class FocusConformanceTest {
     void consumedTokens_equalTheSimulatorsUsage_byModel() {
         CostTruth truth = bed.sim.truth(SimKeys.ORG_A_ID, start, TODAY);
         Map<String, Long> expected = new HashMap<>();
-        truth.tokensByModelAndTokenType().forEach((model, byType) ->
-                byType.values().forEach(n -> expected.merge(model, n, Long::sum)));
+        truth.tokensByModelAndTokenType()
+                .forEach((model, byType) -> byType.values().forEach(n -> expected.merge(model, n, Long::sum)));
         Map<String, Long> exported = new HashMap<>();
         Map<String, Integer> lines = new HashMap<>();
         for (Map<String, String> r : rows) {
@@ -188,15 +204,18 @@ class FocusConformanceTest {
         }
         assertThat(exported.keySet()).isEqualTo(expected.keySet());
         // Tokens shared among cost lines in proportion to cost are whole: at most half a token off per line.
-        exported.forEach((model, n) -> assertThat(Math.abs(n - expected.get(model)))
-                .as(model).isLessThanOrEqualTo(lines.get(model)));
+        exported.forEach((model, n) ->
+                assertThat(Math.abs(n - expected.get(model))).as(model).isLessThanOrEqualTo(lines.get(model)));
     }
 
     private static Map<String, Rule> loadRules() throws IOException {
         Map<String, Rule> result = new LinkedHashMap<>();
         try (InputStream in = FocusConformanceTest.class.getResourceAsStream("/focus/focus-1.2-columns.csv")) {
-            List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
-                    .filter(l -> !l.startsWith("#") && !l.isBlank()).skip(1).toList();
+            List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .filter(l -> !l.startsWith("#") && !l.isBlank())
+                    .skip(1)
+                    .toList();
             for (String line : lines) {
                 String[] f = line.split(",", -1);
                 Set<String> allowed = f[4].isEmpty() ? Set.of() : Set.of(f[4].split("\\|"));

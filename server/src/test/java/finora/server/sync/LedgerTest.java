@@ -78,19 +78,25 @@ class LedgerTest {
         assertThat(bed.ledger(again.id())).as("the same history").isEqualTo(bed.ledger(first.id()));
         SyncRunRecord run = bed.lastRun(again.id());
         assertThat(run.getOutcome()).isEqualTo("SUCCEEDED");
-        assertThat(run.getWindowStart()).as("no second backfill: what is missing or not FINAL, plus the "
-                + "35-day reconciliation").isEqualTo(today.minusDays(CostSync.DEEP_DAYS));
+        assertThat(run.getWindowStart())
+                .as("no second backfill: what is missing or not FINAL, plus the " + "35-day reconciliation")
+                .isEqualTo(today.minusDays(CostSync.DEEP_DAYS));
         LocalDate start = today.minusDays(90);
         bed.assertGrpcMatchesTruth(again, start, today);
         bed.assertMatchesTruth(again.id(), start, today);
         CostTruth truth = bed.sim.truth(SimKeys.ORG_A_ID, start, today);
-        assertThat(usd(bed.server.costs(again.admin()).getSpendSummary(GetSpendSummaryRequest.newBuilder()
-                .setStartDate(date(start)).setEndDate(date(today.minusDays(1))).build()).getTotal()))
+        assertThat(usd(bed.server
+                        .costs(again.admin())
+                        .getSpendSummary(GetSpendSummaryRequest.newBuilder()
+                                .setStartDate(date(start))
+                                .setEndDate(date(today.minusDays(1)))
+                                .build())
+                        .getTotal()))
                 .isEqualByComparingTo(truth.totalUsd());
         List<String> csv = export(again, start, today);
         assertThat(csv).hasSize(truth.items().size() + 1);
-        assertThat(csv.stream().skip(1).map(l -> amount(l)).reduce(BigDecimal.ZERO,
-                BigDecimal::add)).isEqualByComparingTo(truth.totalUsd());
+        assertThat(csv.stream().skip(1).map(l -> amount(l)).reduce(BigDecimal.ZERO, BigDecimal::add))
+                .isEqualByComparingTo(truth.totalUsd());
         assertThat(bed.grpc(again).getCompleteThrough()).isEqualTo(date(today.minusDays(1)));
     }
 
@@ -116,7 +122,9 @@ class LedgerTest {
         bed.clock.advance(Duration.ofHours(1));
         bed.refresh(c);
         bed.syncDue();
-        assertThat(bed.lastRun(c.id()).getReconciliation()).as("re-checked an hour ago").isEqualTo("NONE");
+        assertThat(bed.lastRun(c.id()).getReconciliation())
+                .as("re-checked an hour ago")
+                .isEqualTo("NONE");
         assertThat(restatements(c, finalDay, finalDay).getRestatementsList()).isEmpty();
 
         bed.clock.set(at(TODAY.plusDays(1), 11));
@@ -131,15 +139,21 @@ class LedgerTest {
             assertThat(r.getOrganizationId()).isEqualTo(SimKeys.ORG_A_ID);
             assertThat(usd(r.getBefore())).isEqualByComparingTo(late.oldTotalUsd());
             assertThat(usd(r.getAfter())).isEqualByComparingTo(late.newTotalUsd());
-            assertThat(usd(r.getDelta())).isEqualByComparingTo(late.newTotalUsd().subtract(late.oldTotalUsd()));
-            assertThat(r.getDetectTime().getSeconds()).isEqualTo(at(TODAY.plusDays(1), 11).getEpochSecond());
+            assertThat(usd(r.getDelta()))
+                    .isEqualByComparingTo(late.newTotalUsd().subtract(late.oldTotalUsd()));
+            assertThat(r.getDetectTime().getSeconds())
+                    .isEqualTo(at(TODAY.plusDays(1), 11).getEpochSecond());
             assertThat(r.getAfterFinal()).isTrue();
         });
         assertThat(bed.grpcRuns(c).get(0).getReconciliation()).isEqualTo(Reconciliation.RECONCILIATION_DAILY);
         bed.assertGrpcMatchesTruth(c, TODAY.plusDays(1).minusDays(90), TODAY.plusDays(1));
         // Truthful watermark: every day through it was fetched 48 h or more after it closed.
-        var answer = bed.server.costs(c.admin()).queryCosts(QueryCostsRequest.newBuilder()
-                .setStartDate(date(TODAY.minusDays(5))).setEndDate(date(TODAY)).build());
+        var answer = bed.server
+                .costs(c.admin())
+                .queryCosts(QueryCostsRequest.newBuilder()
+                        .setStartDate(date(TODAY.minusDays(5)))
+                        .setEndDate(date(TODAY))
+                        .build());
         assertThat(answer.getFinalThrough()).isEqualTo(date(TODAY.minusDays(2)));
         assertThat(answer.getCompleteThrough()).isEqualTo(date(TODAY));
 
@@ -151,13 +165,16 @@ class LedgerTest {
         assertThat(monthly.getWindowStart()).isBeforeOrEqualTo(LocalDate.of(2026, 11, 1));
         bed.clock.advance(Duration.ofHours(24));
         bed.syncDue();
-        assertThat(bed.lastRun(c.id()).getReconciliation()).as("the month only once").isEqualTo("DAILY");
+        assertThat(bed.lastRun(c.id()).getReconciliation())
+                .as("the month only once")
+                .isEqualTo("DAILY");
     }
 
     @Test
     void amountsWithFourAndNineDecimals_syncExactly() {
         LocalDate day = TODAY.minusDays(4);
-        List<CostLineItem> items = new ArrayList<>(bed.sim.truth(SimKeys.ORG_A_ID, day, day.plusDays(1)).items());
+        List<CostLineItem> items = new ArrayList<>(
+                bed.sim.truth(SimKeys.ORG_A_ID, day, day.plusDays(1)).items());
         items.set(0, items.get(0).withAmountCents(new BigDecimal("151452.0374")));
         items.set(1, items.get(1).withAmountCents(new BigDecimal("0.123456789")));
         bed.sim.replaceDay(SimKeys.ORG_A_ID, day, items);
@@ -166,11 +183,15 @@ class LedgerTest {
         bed.syncDue();
 
         assertThat(bed.lastRun(c.id()).getOutcome()).isEqualTo("SUCCEEDED");
-        List<BigDecimal> stored = bed.dsl.select(COST_LINE_ITEM.AMOUNT_USD).from(COST_LINE_ITEM)
-                .where(COST_LINE_ITEM.LEDGER_ID.eq(bed.ledger(c.id()))).and(COST_LINE_ITEM.DAY.eq(day))
+        List<BigDecimal> stored = bed.dsl
+                .select(COST_LINE_ITEM.AMOUNT_USD)
+                .from(COST_LINE_ITEM)
+                .where(COST_LINE_ITEM.LEDGER_ID.eq(bed.ledger(c.id())))
+                .and(COST_LINE_ITEM.DAY.eq(day))
                 .fetch(COST_LINE_ITEM.AMOUNT_USD);
-        assertThat(stored).as("exact, scale and all").contains(new BigDecimal("1514.520374"),
-                new BigDecimal("0.00123456789"));
+        assertThat(stored)
+                .as("exact, scale and all")
+                .contains(new BigDecimal("1514.520374"), new BigDecimal("0.00123456789"));
         BigDecimal truth = bed.sim.truth(SimKeys.ORG_A_ID, day, day.plusDays(1)).totalUsd();
         assertThat(bed.storedDays(c.id()).get(day)).isEqualByComparingTo(truth);
         assertThat(export(c, day, day.plusDays(1))).anyMatch(l -> l.contains(",0.00123456789,"));
@@ -196,13 +217,15 @@ class LedgerTest {
         assertThat(connection.getLastSyncErrorDetail()).contains(odd.toString());
         assertThat(bed.storedDays(c.id())).hasSize(6).doesNotContainKey(odd);
         bed.assertEveryStoredDayIsWhole(c.id());
-        assertThat(bed.connection(c.id()).getNextSyncAt()).as("retried after 5 minutes, not 24 h")
+        assertThat(bed.connection(c.id()).getNextSyncAt())
+                .as("retried after 5 minutes, not 24 h")
                 .isEqualTo(utc(bed.clock.instant().plus(Duration.ofMinutes(5))));
 
         bed.clock.advance(Duration.ofMinutes(5));
         assertThat(bed.syncDue()).isEqualTo(1);
         assertThat(bed.lastRun(c.id()).getOutcome()).isEqualTo("FAILED");
-        assertThat(bed.connection(c.id()).getNextSyncAt()).as("backing off")
+        assertThat(bed.connection(c.id()).getNextSyncAt())
+                .as("backing off")
                 .isEqualTo(utc(bed.clock.instant().plus(Duration.ofMinutes(10))));
 
         bed.sim.garbleAmount(SimKeys.ORG_A_ID, odd, null);
@@ -210,7 +233,8 @@ class LedgerTest {
         assertThat(bed.syncDue()).isEqualTo(1);
         assertThat(bed.lastRun(c.id()).getOutcome()).isEqualTo("SUCCEEDED");
         assertThat(bed.grpc(c).getLastSyncErrorReason()).isEmpty();
-        assertThat(bed.connection(c.id()).getNextSyncAt()).isEqualTo(utc(bed.clock.instant().plus(Duration.ofHours(24))));
+        assertThat(bed.connection(c.id()).getNextSyncAt())
+                .isEqualTo(utc(bed.clock.instant().plus(Duration.ofHours(24))));
         bed.assertGrpcMatchesTruth(c, TODAY.minusDays(7), TODAY);
     }
 
@@ -223,7 +247,8 @@ class LedgerTest {
 
         assertThat(bed.lastRun(c.id()).getOutcome()).isEqualTo("SUCCEEDED");
         List<RecordedRequest> pages = bed.sim.requestLog().forPath("/v1/organizations/cost_report").stream()
-                .filter(r -> r.parameterValues("group_by[]").contains("description")).toList();
+                .filter(r -> r.parameterValues("group_by[]").contains("description"))
+                .toList();
         assertThat(pages.get(0).parameter("limit")).isEqualTo("31");
         assertThat(pages.get(0).status()).isEqualTo(400);
         assertThat(pages.subList(1, pages.size())).allSatisfy(r -> {
@@ -240,7 +265,8 @@ class LedgerTest {
 
         bed.syncDue();
 
-        RecordedRequest refused = bed.sim.requestLog().forPath("/v1/organizations/cost_report").getLast();
+        RecordedRequest refused =
+                bed.sim.requestLog().forPath("/v1/organizations/cost_report").getLast();
         assertThat(refused.status()).isEqualTo(400);
         SyncRun run = bed.grpcRuns(c).get(0);
         assertThat(run.getErrorReason()).isEqualTo("PROVIDER_REFUSED");
@@ -259,19 +285,32 @@ class LedgerTest {
         assertThat(bed.sim.requestLog().forPath("/v1/organizations/cost_report"))
                 .allSatisfy(r -> assertThat(r.header("anthropic-beta")).contains("fast-mode-2026-02-01"));
         assertThat(bed.grpcCostsBy(c, start, TODAY, CostDimension.COST_DIMENSION_SPEED, CostRow::getSpeed))
-                .containsKeys("standard", "fast").isEqualTo(normalise(truth.sumUsdBy(CostLineItem::speed)));
+                .containsKeys("standard", "fast")
+                .isEqualTo(normalise(truth.sumUsdBy(CostLineItem::speed)));
         assertThat(bed.grpcCostsBy(c, start, TODAY, CostDimension.COST_DIMENSION_COST_TYPE, CostRow::getCostType))
-                .containsKey("session_usage").isEqualTo(normalise(truth.sumUsdBy(CostLineItem::costType)));
-        assertThat(bed.grpcCostsBy(c, start, TODAY, CostDimension.COST_DIMENSION_CONTEXT_WINDOW,
-                CostRow::getContextWindow)).isEqualTo(normalise(truth.sumUsdBy(CostLineItem::contextWindow)));
-        assertThat(bed.grpcCostsBy(c, start, TODAY, CostDimension.COST_DIMENSION_INFERENCE_GEO,
-                CostRow::getInferenceGeo)).isEqualTo(normalise(truth.sumUsdBy(CostLineItem::inferenceGeo)));
-        Map<String, BigDecimal> byVersion = bed.grpcCostsBy(c, start, TODAY,
-                CostDimension.COST_DIMENSION_MODEL_VERSION, r -> (r.getModelFamily() + " " + r.getModelVersion()).trim());
-        assertThat(byVersion).isEqualTo(normalise(truth.sumUsdBy(
-                (CostLineItem i) -> ModelName.parse(i.model()).displayName())));
-        assertThat(bed.grpcCostsBy(c, start, TODAY, CostDimension.COST_DIMENSION_MODEL,
-                r -> r.getModel() + "|" + r.getModelFamily() + "|" + r.getModelVersion()))
+                .containsKey("session_usage")
+                .isEqualTo(normalise(truth.sumUsdBy(CostLineItem::costType)));
+        assertThat(bed.grpcCostsBy(
+                        c, start, TODAY, CostDimension.COST_DIMENSION_CONTEXT_WINDOW, CostRow::getContextWindow))
+                .isEqualTo(normalise(truth.sumUsdBy(CostLineItem::contextWindow)));
+        assertThat(bed.grpcCostsBy(
+                        c, start, TODAY, CostDimension.COST_DIMENSION_INFERENCE_GEO, CostRow::getInferenceGeo))
+                .isEqualTo(normalise(truth.sumUsdBy(CostLineItem::inferenceGeo)));
+        Map<String, BigDecimal> byVersion = bed.grpcCostsBy(
+                c,
+                start,
+                TODAY,
+                CostDimension.COST_DIMENSION_MODEL_VERSION,
+                r -> (r.getModelFamily() + " " + r.getModelVersion()).trim());
+        assertThat(byVersion)
+                .isEqualTo(normalise(truth.sumUsdBy(
+                        (CostLineItem i) -> ModelName.parse(i.model()).displayName())));
+        assertThat(bed.grpcCostsBy(
+                        c,
+                        start,
+                        TODAY,
+                        CostDimension.COST_DIMENSION_MODEL,
+                        r -> r.getModel() + "|" + r.getModelFamily() + "|" + r.getModelVersion()))
                 .allSatisfy((key, amount) -> {
                     String[] parts = key.split("\\|", -1);
                     ModelName name = ModelName.parse(parts[0]);
@@ -290,14 +329,23 @@ class LedgerTest {
     }
 
     private ListRestatementsResponse restatements(Connected c, LocalDate start, LocalDate end) {
-        return bed.server.costs(c.admin()).listRestatements(ListRestatementsRequest.newBuilder()
-                .setStartDate(date(start)).setEndDate(date(end)).build());
+        return bed.server
+                .costs(c.admin())
+                .listRestatements(ListRestatementsRequest.newBuilder()
+                        .setStartDate(date(start))
+                        .setEndDate(date(end))
+                        .build());
     }
 
     private List<String> export(Connected c, LocalDate start, LocalDate endExclusive) {
         StringBuilder csv = new StringBuilder();
-        bed.server.costs(c.admin()).exportCosts(ExportCostsRequest.newBuilder().setStartDate(date(start))
-                .setEndDate(date(endExclusive.minusDays(1))).setFormat(ExportFormat.EXPORT_FORMAT_CSV).build())
+        bed.server
+                .costs(c.admin())
+                .exportCosts(ExportCostsRequest.newBuilder()
+                        .setStartDate(date(start))
+                        .setEndDate(date(endExclusive.minusDays(1)))
+                        .setFormat(ExportFormat.EXPORT_FORMAT_CSV)
+                        .build())
                 .forEachRemaining(chunk -> csv.append(chunk.getData().toString(StandardCharsets.UTF_8)));
         return csv.toString().lines().toList();
     }

@@ -54,10 +54,15 @@ class PriceCheckTest {
     @Test
     void billedBelowTokensTimesPrice_isReportedAsDiscount_andNotCorrected() {
         LocalDate day = TODAY.minusDays(1);
-        List<CostLineItem> items = new ArrayList<>(bed.sim.truth(SimKeys.ORG_A_ID, day, day.plusDays(1)).items());
-        CostLineItem biggest = items.stream().filter(i -> i.costType().equals("tokens"))
-                .max(Comparator.comparing(CostLineItem::amountCents)).orElseThrow();
-        items.set(items.indexOf(biggest), biggest.withAmountCents(biggest.amountCents().multiply(new BigDecimal("0.8"))));
+        List<CostLineItem> items = new ArrayList<>(
+                bed.sim.truth(SimKeys.ORG_A_ID, day, day.plusDays(1)).items());
+        CostLineItem biggest = items.stream()
+                .filter(i -> i.costType().equals("tokens"))
+                .max(Comparator.comparing(CostLineItem::amountCents))
+                .orElseThrow();
+        items.set(
+                items.indexOf(biggest),
+                biggest.withAmountCents(biggest.amountCents().multiply(new BigDecimal("0.8"))));
         bed.sim.replaceDay(SimKeys.ORG_A_ID, day, items);
         bed.clock.advance(Duration.ofHours(24));
         bed.syncDue();
@@ -74,17 +79,24 @@ class PriceCheckTest {
         assertThat(d.getSkuPriceId()).startsWith("anthropic/" + biggest.model() + "/" + biggest.tokenType() + "/");
         // Listed, never corrected: the day's total is still what was billed.
         assertThat(bed.grpcTotal(c, day, day.plusDays(1)))
-                .isEqualByComparingTo(bed.sim.truth(SimKeys.ORG_A_ID, day, day.plusDays(1)).totalUsd());
+                .isEqualByComparingTo(
+                        bed.sim.truth(SimKeys.ORG_A_ID, day, day.plusDays(1)).totalUsd());
     }
 
     @Test
     void priceChange_appliesFromItsDate() {
         LocalDate from = TODAY.minusDays(10);
         CostLineItem sample = bed.sim.truth(SimKeys.ORG_A_ID, from, TODAY).items().stream()
-                .filter(i -> i.costType().equals("tokens")).findFirst().orElseThrow();
-        var current = bed.dsl.selectFrom(PRICE).where(PRICE.MODEL.eq(sample.model()))
-                .and(PRICE.TOKEN_TYPE.eq(sample.tokenType())).and(PRICE.SERVICE_TIER.eq(sample.serviceTier()))
-                .and(PRICE.CONTEXT_WINDOW.eq(sample.contextWindow())).and(PRICE.SPEED.eq(sample.speed()))
+                .filter(i -> i.costType().equals("tokens"))
+                .findFirst()
+                .orElseThrow();
+        var current = bed.dsl
+                .selectFrom(PRICE)
+                .where(PRICE.MODEL.eq(sample.model()))
+                .and(PRICE.TOKEN_TYPE.eq(sample.tokenType()))
+                .and(PRICE.SERVICE_TIER.eq(sample.serviceTier()))
+                .and(PRICE.CONTEXT_WINDOW.eq(sample.contextWindow()))
+                .and(PRICE.SPEED.eq(sample.speed()))
                 .fetchSingle();
         var next = current.copy();
         next.setPriceId("test/new-price@" + from);
@@ -95,8 +107,9 @@ class PriceCheckTest {
         List<PriceDiscrepancy> found = discrepancies(TODAY.minusDays(30), TODAY.minusDays(1));
 
         assertThat(found).isNotEmpty().allSatisfy(d -> {
-            assertThat(d.getDay()).satisfies(day -> assertThat(LocalDate.of(day.getYear(), day.getMonth(),
-                    day.getDay())).isAfterOrEqualTo(from));
+            assertThat(d.getDay())
+                    .satisfies(day -> assertThat(LocalDate.of(day.getYear(), day.getMonth(), day.getDay()))
+                            .isAfterOrEqualTo(from));
             assertThat(d.getModel()).isEqualTo(sample.model());
             assertThat(d.getHint()).isEqualTo(PriceHint.PRICE_HINT_PRICE_CHANGE);
             assertThat(d.getSkuPriceId()).isEqualTo("test/new-price@" + from);
@@ -106,7 +119,13 @@ class PriceCheckTest {
     }
 
     private List<PriceDiscrepancy> discrepancies(LocalDate start, LocalDate end) {
-        return bed.server.costs(c.admin()).listPriceDiscrepancies(ListPriceDiscrepanciesRequest.newBuilder()
-                .setStartDate(date(start)).setEndDate(date(end)).setPageSize(1000).build()).getDiscrepanciesList();
+        return bed.server
+                .costs(c.admin())
+                .listPriceDiscrepancies(ListPriceDiscrepanciesRequest.newBuilder()
+                        .setStartDate(date(start))
+                        .setEndDate(date(end))
+                        .setPageSize(1000)
+                        .build())
+                .getDiscrepanciesList();
     }
 }

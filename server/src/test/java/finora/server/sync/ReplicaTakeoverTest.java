@@ -69,8 +69,13 @@ class ReplicaTakeoverTest {
         cfg.setConnectionTimeout(2000);
         HikariDataSource pool = new HikariDataSource(cfg);
         pools.add(pool);
-        App app = TestApps.create(bed.server.app().config(), DSL.using(pool, SQLDialect.POSTGRES), pool, bed.clock,
-                client, sync.withReplicaId(id));
+        App app = TestApps.create(
+                bed.server.app().config(),
+                DSL.using(pool, SQLDialect.POSTGRES),
+                pool,
+                bed.clock,
+                client,
+                sync.withReplicaId(id));
         schedulers.add(app.scheduler());
         return app;
     }
@@ -78,8 +83,7 @@ class ReplicaTakeoverTest {
     /** Another scheduler over the test server's wiring and pool. */
     private SyncScheduler replica(String id, SyncConfig sync) {
         App app = bed.server.app();
-        SyncScheduler scheduler = new SyncScheduler(app.dsl(), app.costSync(), sync.withReplicaId(id), true,
-                bed.clock);
+        SyncScheduler scheduler = new SyncScheduler(app.dsl(), app.costSync(), sync.withReplicaId(id), true, bed.clock);
         schedulers.add(scheduler);
         return scheduler;
     }
@@ -93,8 +97,12 @@ class ReplicaTakeoverTest {
         SyncConfig production = SyncConfig.defaults(); // poll 5 s, heartbeat every 3 s, expiring after 15 s
         App a = ownReplica("replica-a", production);
         a.scheduler().start();
-        await("replica A mid-sync, waiting for page 2", Duration.ofSeconds(20), () -> bed.sim.faults().isEmpty()
-                && bed.runs(c.id()).size() == 1 && bed.lastRun(c.id()).getDaysDone() == 31);
+        await(
+                "replica A mid-sync, waiting for page 2",
+                Duration.ofSeconds(20),
+                () -> bed.sim.faults().isEmpty()
+                        && bed.runs(c.id()).size() == 1
+                        && bed.lastRun(c.id()).getDaysDone() == 31);
         SyncScheduler b = replica("replica-b", production);
         b.start();
 
@@ -103,24 +111,36 @@ class ReplicaTakeoverTest {
         pools.get(0).close();
         a.scheduler().halt();
         ConnectionRecord held = bed.connection(c.id());
-        assertThat(held.getLeaseOwner()).as("the dead replica's lease is still there").isEqualTo("replica-a");
-        assertThat(held.getLeaseExpiresAt()).as("and 5 minutes from running out on the clock")
+        assertThat(held.getLeaseOwner())
+                .as("the dead replica's lease is still there")
+                .isEqualTo("replica-a");
+        assertThat(held.getLeaseExpiresAt())
+                .as("and 5 minutes from running out on the clock")
                 .isAfter(SyncTestBed.utc(bed.clock.instant().plus(Duration.ofMinutes(4))));
 
-        await("replica B synced the connection", Duration.ofSeconds(30),
-                () -> bed.runs(c.id()).stream().anyMatch(r -> "replica-b".equals(r.getReplicaId())
-                        && "SUCCEEDED".equals(r.getOutcome())));
+        await(
+                "replica B synced the connection",
+                Duration.ofSeconds(30),
+                () -> bed.runs(c.id()).stream()
+                        .anyMatch(r -> "replica-b".equals(r.getReplicaId()) && "SUCCEEDED".equals(r.getOutcome())));
         double seconds = (System.nanoTime() - killed) / 1e9;
         System.out.printf("Takeover: replica B finished the killed replica's sync %.1f s after the kill%n", seconds);
         assertThat(seconds).isLessThan(30);
 
         List<SyncRunRecord> runs = bed.runs(c.id());
         assertThat(runs).hasSize(2);
-        SyncRunRecord aRun = runs.stream().filter(r -> r.getReplicaId().equals("replica-a")).findFirst().orElseThrow();
-        SyncRunRecord bRun = runs.stream().filter(r -> r.getReplicaId().equals("replica-b")).findFirst().orElseThrow();
+        SyncRunRecord aRun = runs.stream()
+                .filter(r -> r.getReplicaId().equals("replica-a"))
+                .findFirst()
+                .orElseThrow();
+        SyncRunRecord bRun = runs.stream()
+                .filter(r -> r.getReplicaId().equals("replica-b"))
+                .findFirst()
+                .orElseThrow();
         assertThat(aRun.getOutcome()).isEqualTo("FAILED");
         assertThat(aRun.getErrorReason()).isEqualTo("ABANDONED");
-        assertThat(bRun.getWindowStart()).as("B continues after A's whole days")
+        assertThat(bRun.getWindowStart())
+                .as("B continues after A's whole days")
                 .isEqualTo(TODAY.minusDays(90).plusDays(31));
         ConnectionRecord row = bed.connection(c.id());
         assertThat(row.getLeaseToken()).isNull();
@@ -138,21 +158,32 @@ class ReplicaTakeoverTest {
         SyncConfig fast = TestApps.syncConfig("x").withHeartbeat(Duration.ofMillis(100), Duration.ofMillis(500));
         SyncScheduler a = replica("replica-a", fast);
         a.start();
-        await("replica A waiting for page 2", Duration.ofSeconds(10), () -> bed.sim.faults().isEmpty());
+        await(
+                "replica A waiting for page 2",
+                Duration.ofSeconds(10),
+                () -> bed.sim.faults().isEmpty());
         SyncScheduler b = replica("replica-b", fast);
         b.start();
 
         Thread.sleep(1500); // three heartbeat expiries and 75 polls of B
-        assertThat(bed.runs(c.id())).as("B never claimed a live replica's connection").hasSize(1);
+        assertThat(bed.runs(c.id()))
+                .as("B never claimed a live replica's connection")
+                .hasSize(1);
         assertThat(bed.connection(c.id()).getLeaseOwner()).isEqualTo("replica-a");
         assertThat(bed.dsl.fetchCount(SYNC_REPLICA, SYNC_REPLICA.REPLICA_ID.in("replica-a", "replica-b")))
                 .isEqualTo(2);
 
-        await("A's sync done", Duration.ofSeconds(10), () -> "SUCCEEDED".equals(bed.lastRun(c.id()).getOutcome()));
-        assertThat(bed.runs(c.id())).singleElement().satisfies(r -> assertThat(r.getReplicaId()).isEqualTo("replica-a"));
+        await(
+                "A's sync done",
+                Duration.ofSeconds(10),
+                () -> "SUCCEEDED".equals(bed.lastRun(c.id()).getOutcome()));
+        assertThat(bed.runs(c.id()))
+                .singleElement()
+                .satisfies(r -> assertThat(r.getReplicaId()).isEqualTo("replica-a"));
         a.stop(Duration.ofSeconds(5));
         assertThat(bed.dsl.fetchCount(SYNC_REPLICA, SYNC_REPLICA.REPLICA_ID.eq("replica-a")))
-                .as("a clean stop ends the session").isZero();
+                .as("a clean stop ends the session")
+                .isZero();
     }
 
     @Test
@@ -167,25 +198,40 @@ class ReplicaTakeoverTest {
         // off from the database, frozen or paused would, while its sync still has page 2 in hand.
         // A's client waits out the slow answer (no 2 s timeout and retry), as a replica frozen mid-request would.
         var patient = TestApps.fastRetries(bed.server.app().config());
-        App aApp = ownReplica("replica-a", fast, new finora.server.provider.anthropic.AnthropicClientConfig(
-                patient.baseUrl(), patient.connectTimeout(), Duration.ofSeconds(40), 0, patient.baseDelay(),
-                patient.maxDelay()));
+        App aApp = ownReplica(
+                "replica-a",
+                fast,
+                new finora.server.provider.anthropic.AnthropicClientConfig(
+                        patient.baseUrl(),
+                        patient.connectTimeout(),
+                        Duration.ofSeconds(40),
+                        0,
+                        patient.baseDelay(),
+                        patient.maxDelay()));
         Claim claim = aApp.scheduler().claim(1).get(0);
-        CompletableFuture<CostSync.Result> stale = CompletableFuture.supplyAsync(
-                () -> aApp.costSync().run(claim, () -> false), threads);
-        await("replica A waiting for page 2", Duration.ofSeconds(10), () -> bed.sim.faults().isEmpty());
+        CompletableFuture<CostSync.Result> stale =
+                CompletableFuture.supplyAsync(() -> aApp.costSync().run(claim, () -> false), threads);
+        await(
+                "replica A waiting for page 2",
+                Duration.ofSeconds(10),
+                () -> bed.sim.faults().isEmpty());
 
         SyncScheduler b = replica("replica-b", fast);
         b.start();
-        await("B took over and finished", Duration.ofSeconds(19), () -> bed.runs(c.id()).stream()
-                .anyMatch(r -> "replica-b".equals(r.getReplicaId()) && "SUCCEEDED".equals(r.getOutcome())));
+        await(
+                "B took over and finished",
+                Duration.ofSeconds(19),
+                () -> bed.runs(c.id()).stream()
+                        .anyMatch(r -> "replica-b".equals(r.getReplicaId()) && "SUCCEEDED".equals(r.getOutcome())));
         assertThat(stale.isDone()).as("A still waits for its page").isFalse();
         ConnectionRecord afterB = bed.connection(c.id());
 
         CostSync.Result late = stale.get(30, TimeUnit.SECONDS);
         assertThat(late.failure()).as("A's late write was fenced off").isEqualTo(SyncFailure.LEASE_LOST);
         assertThat(late.daysDone()).as("nothing of page 2 stored by A").isEqualTo(31);
-        SyncRunRecord aRun = bed.runs(c.id()).stream().filter(r -> r.getReplicaId().equals("replica-a")).findFirst()
+        SyncRunRecord aRun = bed.runs(c.id()).stream()
+                .filter(r -> r.getReplicaId().equals("replica-a"))
+                .findFirst()
                 .orElseThrow();
         assertThat(aRun.getOutcome()).isEqualTo("FAILED");
         assertThat(aRun.getErrorReason()).isEqualTo("ABANDONED");
@@ -193,7 +239,8 @@ class ReplicaTakeoverTest {
         ConnectionRecord now = bed.connection(c.id());
         assertThat(now.getNextSyncAt()).as("A's end touched nothing of B's").isEqualTo(afterB.getNextSyncAt());
         assertThat(now.getLastSyncOutcome()).isEqualTo("SUCCEEDED");
-        assertThat(bed.dsl.fetchCount(CONNECTION, CONNECTION.LEASE_TOKEN.isNotNull())).isZero();
+        assertThat(bed.dsl.fetchCount(CONNECTION, CONNECTION.LEASE_TOKEN.isNotNull()))
+                .isZero();
         bed.assertMatchesTruth(c.id(), TODAY.minusDays(90), TODAY);
         bed.assertEveryStoredDayIsWhole(c.id());
     }

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import finora.api.v1.Connection;
 import finora.api.v1.ConnectionStatus;
+import finora.api.v1.DeleteConnectionRequest;
 import finora.api.v1.SyncOutcome;
 import finora.api.v1.SyncRun;
-import finora.api.v1.DeleteConnectionRequest;
 import finora.api.v1.UpdateCredentialRequest;
 import finora.db.jooq.tables.records.ConnectionRecord;
 import finora.db.jooq.tables.records.SyncRunRecord;
@@ -55,6 +55,7 @@ class SyncFailuresTest {
     private static final String COST_REPORT = "/v1/organizations/cost_report";
     /** GROWTH's 90-day window is three pages; the first holds its 31 oldest days. */
     private static final LocalDate WINDOW_START = TODAY.minusDays(90);
+
     private static final int FIRST_PAGE_DAYS = 31;
     /** Few rows a day: these tests are about what is stored when, not about volume. */
     private static final SimConfig SMALL_DAYS = SimConfig.defaults().withRowsPerDay(8);
@@ -73,11 +74,9 @@ class SyncFailuresTest {
     }
 
     @ParameterizedTest(name = "{0} → {1}")
-    @CsvSource({
-            "revoke, KEY_REJECTED, 401",
-            "removeAdminRole, KEY_FORBIDDEN, 403"})
-    void rejectedKey_marksNeedsAttention_andStopsTheSchedule_untilTheKeyIsUpdated(String action, String reason,
-            String status) throws Exception {
+    @CsvSource({"revoke, KEY_REJECTED, 401", "removeAdminRole, KEY_FORBIDDEN, 403"})
+    void rejectedKey_marksNeedsAttention_andStopsTheSchedule_untilTheKeyIsUpdated(
+            String action, String reason, String status) throws Exception {
         bed = SyncTestBed.start(SMALL_DAYS);
         Connected c = bed.connect(Plan.GROWTH);
         if (action.equals("revoke")) {
@@ -91,8 +90,12 @@ class SyncFailuresTest {
         ConnectionRecord row = bed.connection(c.id());
         assertThat(row.getStatus()).isEqualTo(finora.db.types.ConnectionStatus.NEEDS_ATTENTION);
         assertThat(row.getStatusReason()).isEqualTo(reason);
-        assertThat(row.getStatusDetail()).contains("HTTP " + status).contains("fresh Admin key")
-                .contains("Claude Console").contains("Update").doesNotContain(SimKeys.ORG_A_ADMIN_KEY);
+        assertThat(row.getStatusDetail())
+                .contains("HTTP " + status)
+                .contains("fresh Admin key")
+                .contains("Claude Console")
+                .contains("Update")
+                .doesNotContain(SimKeys.ORG_A_ADMIN_KEY);
         assertThat(row.getNextSyncAt()).as("schedule stopped").isNull();
         assertThat(row.getLeaseToken()).isNull();
         SyncRunRecord run = bed.lastRun(c.id());
@@ -107,7 +110,9 @@ class SyncFailuresTest {
         assertThat(grpc.hasNextSyncTime()).isFalse();
         assertThat(grpc.getLastSyncOutcome()).isEqualTo(SyncOutcome.SYNC_OUTCOME_FAILED);
         assertThat(bed.grpcRuns(c).get(0).getErrorReason()).isEqualTo(reason);
-        assertThat(bed.grpcRuns(c).get(0).getError().getReason()).as("the run's ErrorInfo").isEqualTo(reason);
+        assertThat(bed.grpcRuns(c).get(0).getError().getReason())
+                .as("the run's ErrorInfo")
+                .isEqualTo(reason);
         assertThat(bed.grpcRuns(c).get(0).getError().getDomain()).isEqualTo("finora.services");
 
         bed.clock.advance(Duration.ofDays(3));
@@ -116,11 +121,16 @@ class SyncFailuresTest {
         assertThat(GrpcErrors.reason(refresh)).isEqualTo("KEY_REJECTED");
 
         // Update with a fresh key reactivates the connection and makes it due now.
-        Connection updated = bed.server.integrations(c.admin()).updateCredential(UpdateCredentialRequest.newBuilder()
-                .setConnectionId(c.id().toString()).setAdminApiKey(SimKeys.ORG_A_SECOND_ADMIN_KEY).build())
+        Connection updated = bed.server
+                .integrations(c.admin())
+                .updateCredential(UpdateCredentialRequest.newBuilder()
+                        .setConnectionId(c.id().toString())
+                        .setAdminApiKey(SimKeys.ORG_A_SECOND_ADMIN_KEY)
+                        .build())
                 .getConnection();
         assertThat(updated.getStatus()).isEqualTo(ConnectionStatus.CONNECTION_STATUS_ACTIVE);
-        assertThat(updated.getNextSyncTime().getSeconds()).isEqualTo(bed.clock.instant().getEpochSecond());
+        assertThat(updated.getNextSyncTime().getSeconds())
+                .isEqualTo(bed.clock.instant().getEpochSecond());
         assertThat(bed.syncDue()).isEqualTo(1);
         assertThat(bed.lastRun(c.id()).getOutcome()).isEqualTo("SUCCEEDED");
         LocalDate today = TODAY.plusDays(3);
@@ -149,7 +159,9 @@ class SyncFailuresTest {
 
         assertThat(bed.sim.requestLog().forPath(COST_REPORT)).hasSize(1 + 4);
         SyncRunRecord run = assertFailedCleanly(c, "PROVIDER_UNAVAILABLE", FIRST_PAGE_DAYS);
-        assertThat(run.getErrorDetail()).contains("HTTP " + status).contains("after 4 tries")
+        assertThat(run.getErrorDetail())
+                .contains("HTTP " + status)
+                .contains("after 4 tries")
                 .doesNotContain(fault.message());
         assertNextRunRepairs(c, WINDOW_START.plusDays(FIRST_PAGE_DAYS));
     }
@@ -160,11 +172,21 @@ class SyncFailuresTest {
         Connected c = bed.connect(Plan.TRIAL);
         // A client that waits 200 ms for an answer, on the same database and wiring otherwise.
         App app = bed.server.app();
-        var impatient = new AnthropicAdminClient(new AnthropicClientConfig(URI.create(bed.sim.baseUrl()),
-                Duration.ofSeconds(1), Duration.ofMillis(200), 2, Duration.ofMillis(5), Duration.ofMillis(20)));
-        var sync = new CostSync(app.dsl(), new ConnectionRepository(), app.connections(),
+        var impatient = new AnthropicAdminClient(new AnthropicClientConfig(
+                URI.create(bed.sim.baseUrl()),
+                Duration.ofSeconds(1),
+                Duration.ofMillis(200),
+                2,
+                Duration.ofMillis(5),
+                Duration.ofMillis(20)));
+        var sync = new CostSync(
+                app.dsl(),
+                new ConnectionRepository(),
+                app.connections(),
                 java.util.List.of(new finora.server.provider.anthropic.AnthropicCosts(impatient)),
-                new SyncMetrics(new PrometheusRegistry()), bed.clock, Duration.ofMinutes(5));
+                new SyncMetrics(new PrometheusRegistry()),
+                bed.clock,
+                Duration.ofMinutes(5));
         bed.sim.faults().onPath(COST_REPORT, 3, Fault.delay(Duration.ofMillis(700)));
 
         new SyncScheduler(app.dsl(), sync, TestApps.syncConfig("impatient"), true, bed.clock).runDueNow();
@@ -182,11 +204,14 @@ class SyncFailuresTest {
         bed = SyncTestBed.start(SMALL_DAYS);
         Connected c = bed.connect(Plan.GROWTH);
         // as if the key set had been replaced: the stored ciphertext no longer decrypts
-        bed.dsl.update(finora.db.jooq.Tables.CREDENTIAL)
-                .set(finora.db.jooq.Tables.CREDENTIAL.CIPHERTEXT,
-                        finora.server.crypto.CredentialCipher.ephemeral().encrypt("sk-ant-admin01-other",
-                                c.tenant().id(), c.id()))
-                .where(finora.db.jooq.Tables.CREDENTIAL.CONNECTION_ID.eq(c.id())).execute();
+        bed.dsl
+                .update(finora.db.jooq.Tables.CREDENTIAL)
+                .set(
+                        finora.db.jooq.Tables.CREDENTIAL.CIPHERTEXT,
+                        finora.server.crypto.CredentialCipher.ephemeral()
+                                .encrypt("sk-ant-admin01-other", c.tenant().id(), c.id()))
+                .where(finora.db.jooq.Tables.CREDENTIAL.CONNECTION_ID.eq(c.id()))
+                .execute();
 
         bed.syncDue();
 
@@ -235,10 +260,16 @@ class SyncFailuresTest {
         bed.sim.faults().onPath(COST_REPORT, 1, Fault.delay(Duration.ZERO));
         bed.sim.faults().onPath(COST_REPORT, 1, Fault.delay(Duration.ofMillis(700)));
         CompletableFuture<Integer> running = CompletableFuture.supplyAsync(bed::syncDue, threads);
-        SyncTestBed.await("page 2 asked for", Duration.ofSeconds(10), () -> bed.sim.faults().isEmpty());
+        SyncTestBed.await(
+                "page 2 asked for",
+                Duration.ofSeconds(10),
+                () -> bed.sim.faults().isEmpty());
 
-        bed.server.integrations(c.admin()).deleteConnection(DeleteConnectionRequest.newBuilder()
-                .setConnectionId(c.id().toString()).build());
+        bed.server
+                .integrations(c.admin())
+                .deleteConnection(DeleteConnectionRequest.newBuilder()
+                        .setConnectionId(c.id().toString())
+                        .build());
         assertThat(running.get(10, TimeUnit.SECONDS)).isEqualTo(1);
 
         SyncRunRecord run = bed.lastRun(c.id());
@@ -259,16 +290,21 @@ class SyncFailuresTest {
         assertThat(run.getErrorReason()).isEqualTo(reason);
         assertThat(run.getEndedAt()).isNotNull();
         assertThat(run.getDaysDone()).isEqualTo(daysStored);
-        assertThat(run.getErrorDetail()).doesNotContain(SimKeys.ORG_A_ADMIN_KEY).doesNotContain("{")
+        assertThat(run.getErrorDetail())
+                .doesNotContain(SimKeys.ORG_A_ADMIN_KEY)
+                .doesNotContain("{")
                 .contains("next sync fetches the rest");
         assertThat(bed.storedDays(c.id())).hasSize(daysStored);
         bed.assertEveryStoredDayIsWhole(c.id());
 
         ConnectionRecord row = bed.connection(c.id());
-        assertThat(row.getStatus()).as("a provider failure needs no action").isEqualTo(finora.db.types.ConnectionStatus.ACTIVE);
+        assertThat(row.getStatus())
+                .as("a provider failure needs no action")
+                .isEqualTo(finora.db.types.ConnectionStatus.ACTIVE);
         assertThat(row.getLastSyncOutcome()).isEqualTo("FAILED");
         assertThat(row.getLeaseToken()).isNull();
-        assertThat(row.getNextSyncAt()).as("retried within minutes, not after a plan interval")
+        assertThat(row.getNextSyncAt())
+                .as("retried within minutes, not after a plan interval")
                 .isEqualTo(utc(bed.clock.instant()).plus(CostSync.RETRY_BASE));
         SyncRun grpc = bed.grpcRuns(c).get(0);
         assertThat(grpc.getOutcome()).isEqualTo(SyncOutcome.SYNC_OUTCOME_FAILED);

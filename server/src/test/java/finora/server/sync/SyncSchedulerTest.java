@@ -31,9 +31,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -65,8 +65,8 @@ class SyncSchedulerTest {
     /** Another replica: its own scheduler over the same database and wiring. */
     private SyncScheduler replica(String id) {
         App app = bed.server.app();
-        SyncScheduler scheduler = new SyncScheduler(app.dsl(), app.costSync(), TestApps.syncConfig(id), true,
-                bed.clock);
+        SyncScheduler scheduler =
+                new SyncScheduler(app.dsl(), app.costSync(), TestApps.syncConfig(id), true, bed.clock);
         schedulers.add(scheduler);
         return scheduler;
     }
@@ -86,16 +86,20 @@ class SyncSchedulerTest {
         List<Claim> all = new ArrayList<>(claimedByA.get(30, TimeUnit.SECONDS));
         all.addAll(claimedByB.get(30, TimeUnit.SECONDS));
 
-        assertThat(all).extracting(Claim::connectionId).doesNotHaveDuplicates()
+        assertThat(all)
+                .extracting(Claim::connectionId)
+                .doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(due);
         for (Claim claim : all) {
             ConnectionRecord row = bed.connection(claim.connectionId());
             assertThat(row.getLeaseOwner()).isEqualTo(claim.replicaId());
             assertThat(row.getLeaseToken()).isEqualTo(claim.token());
-            assertThat(row.getLeaseExpiresAt()).isEqualTo(utc(bed.clock.instant().plus(LEASE)));
+            assertThat(row.getLeaseExpiresAt())
+                    .isEqualTo(utc(bed.clock.instant().plus(LEASE)));
         }
-        System.out.printf("Concurrent claims: replica-a %d, replica-b %d%n", claimedByA.get().size(),
-                claimedByB.get().size());
+        System.out.printf(
+                "Concurrent claims: replica-a %d, replica-b %d%n",
+                claimedByA.get().size(), claimedByB.get().size());
 
         assertThat(a.claim(100)).as("leases are live").isEmpty();
         bed.clock.advance(LEASE);
@@ -126,14 +130,20 @@ class SyncSchedulerTest {
         replica("replica-a").start();
         replica("replica-b").start();
 
-        await("every connection synced once", Duration.ofSeconds(30), () -> succeededRuns() == ids.size()
-                && bed.dsl.fetchCount(CONNECTION, CONNECTION.LEASE_TOKEN.isNotNull()) == 0);
+        await(
+                "every connection synced once",
+                Duration.ofSeconds(30),
+                () -> succeededRuns() == ids.size()
+                        && bed.dsl.fetchCount(CONNECTION, CONNECTION.LEASE_TOKEN.isNotNull()) == 0);
         Thread.sleep(200); // a few more polls: nothing is due, nothing may run
         assertRunsPerConnection(ids, 1);
 
         bed.clock.advance(Duration.ofHours(24));
-        await("every connection synced twice", Duration.ofSeconds(30), () -> succeededRuns() == 2 * ids.size()
-                && bed.dsl.fetchCount(CONNECTION, CONNECTION.LEASE_TOKEN.isNotNull()) == 0);
+        await(
+                "every connection synced twice",
+                Duration.ofSeconds(30),
+                () -> succeededRuns() == 2 * ids.size()
+                        && bed.dsl.fetchCount(CONNECTION, CONNECTION.LEASE_TOKEN.isNotNull()) == 0);
         Thread.sleep(200);
         assertRunsPerConnection(ids, 2);
         Map<String, Long> byReplica = bed.dsl.selectFrom(SYNC_RUN).fetch().stream()
@@ -150,7 +160,9 @@ class SyncSchedulerTest {
 
     private void assertRunsPerConnection(List<UUID> ids, int expected) {
         for (UUID id : ids) {
-            assertThat(bed.runs(id)).as("runs of " + id).hasSize(expected)
+            assertThat(bed.runs(id))
+                    .as("runs of " + id)
+                    .hasSize(expected)
                     .allSatisfy(r -> assertThat(r.getOutcome()).isEqualTo("SUCCEEDED"));
         }
     }
@@ -164,9 +176,12 @@ class SyncSchedulerTest {
         SyncScheduler a = replica("replica-a");
         SyncScheduler b = replica("replica-b");
         Claim claim = a.claim(1).get(0);
-        CompletableFuture<CostSync.Result> stalled = CompletableFuture.supplyAsync(
-                () -> bed.server.app().costSync().run(claim, () -> false), threads);
-        await("replica A waiting for page 2", Duration.ofSeconds(10), () -> bed.sim.faults().isEmpty());
+        CompletableFuture<CostSync.Result> stalled =
+                CompletableFuture.supplyAsync(() -> bed.server.app().costSync().run(claim, () -> false), threads);
+        await(
+                "replica A waiting for page 2",
+                Duration.ofSeconds(10),
+                () -> bed.sim.faults().isEmpty());
 
         // While A holds a live lease: nobody else syncs, a refresh is refused, progress shows.
         assertThat(b.runDueNow()).isZero();
@@ -186,12 +201,19 @@ class SyncSchedulerTest {
 
         List<SyncRunRecord> runs = bed.runs(c.id());
         assertThat(runs).hasSize(2);
-        SyncRunRecord aRun = runs.stream().filter(r -> r.getReplicaId().equals("replica-a")).findFirst().orElseThrow();
-        SyncRunRecord bRun = runs.stream().filter(r -> r.getReplicaId().equals("replica-b")).findFirst().orElseThrow();
+        SyncRunRecord aRun = runs.stream()
+                .filter(r -> r.getReplicaId().equals("replica-a"))
+                .findFirst()
+                .orElseThrow();
+        SyncRunRecord bRun = runs.stream()
+                .filter(r -> r.getReplicaId().equals("replica-b"))
+                .findFirst()
+                .orElseThrow();
         assertThat(aRun.getOutcome()).isEqualTo("FAILED");
         assertThat(aRun.getErrorReason()).isEqualTo("ABANDONED");
         assertThat(bRun.getOutcome()).isEqualTo("SUCCEEDED");
-        assertThat(bRun.getWindowStart()).as("B continues after A's whole days")
+        assertThat(bRun.getWindowStart())
+                .as("B continues after A's whole days")
                 .isEqualTo(TODAY.minusDays(90).plusDays(31));
         ConnectionRecord row = bed.connection(c.id());
         assertThat(row.getLeaseToken()).isNull();
@@ -210,23 +232,32 @@ class SyncSchedulerTest {
         bed.sim.faults().onPath(COST_REPORT, 1, Fault.delay(Duration.ofMillis(500)));
         SyncScheduler a = replica("replica-a");
         a.start();
-        await("replica A waiting for page 2", Duration.ofSeconds(10), () -> bed.sim.faults().isEmpty());
+        await(
+                "replica A waiting for page 2",
+                Duration.ofSeconds(10),
+                () -> bed.sim.faults().isEmpty());
 
         a.stop(Duration.ofSeconds(5));
 
         SyncRunRecord stopped = bed.lastRun(c.id());
         assertThat(stopped.getOutcome()).isEqualTo("FAILED");
         assertThat(stopped.getErrorReason()).isEqualTo("STOPPED");
-        assertThat(stopped.getDaysDone()).as("page 1, then the day in hand when the stop came").isEqualTo(32);
+        assertThat(stopped.getDaysDone())
+                .as("page 1, then the day in hand when the stop came")
+                .isEqualTo(32);
         ConnectionRecord row = bed.connection(c.id());
         assertThat(row.getLeaseOwner()).isNull();
         assertThat(row.getLeaseToken()).isNull();
         assertThat(row.getNextSyncAt()).as("still due").isEqualTo(due);
         bed.assertEveryStoredDayIsWhole(c.id());
 
-        assertThat(replica("replica-b").runDueNow()).as("no wait for a lease to expire").isEqualTo(1);
-        SyncRunRecord continued = bed.runs(c.id()).stream().filter(r -> r.getReplicaId().equals("replica-b"))
-                .findFirst().orElseThrow(); // same clock reading as the stopped run: find it by replica
+        assertThat(replica("replica-b").runDueNow())
+                .as("no wait for a lease to expire")
+                .isEqualTo(1);
+        SyncRunRecord continued = bed.runs(c.id()).stream()
+                .filter(r -> r.getReplicaId().equals("replica-b"))
+                .findFirst()
+                .orElseThrow(); // same clock reading as the stopped run: find it by replica
         assertThat(continued.getOutcome()).isEqualTo("SUCCEEDED");
         assertThat(continued.getWindowStart()).isEqualTo(TODAY.minusDays(90).plusDays(32));
         bed.assertMatchesTruth(c.id(), TODAY.minusDays(90), TODAY);
@@ -240,7 +271,10 @@ class SyncSchedulerTest {
         bed.sim.faults().onPath(COST_REPORT, 1, Fault.delay(Duration.ofSeconds(5)));
         SyncScheduler a = replica("replica-a");
         a.start();
-        await("replica A waiting for page 2", Duration.ofSeconds(10), () -> bed.sim.faults().isEmpty());
+        await(
+                "replica A waiting for page 2",
+                Duration.ofSeconds(10),
+                () -> bed.sim.faults().isEmpty());
 
         long start = System.nanoTime();
         a.stop(Duration.ofMillis(200));
@@ -260,23 +294,28 @@ class SyncSchedulerTest {
         bed = SyncTestBed.start(SimConfig.defaults().withRowsPerDay(2));
         Connected c = bed.connect(Plan.TRIAL);
         bed.syncDue();
-        assertThat(bed.connection(c.id()).getNextSyncAt()).isEqualTo(utc(bed.clock.instant()).plusHours(24));
+        assertThat(bed.connection(c.id()).getNextSyncAt())
+                .isEqualTo(utc(bed.clock.instant()).plusHours(24));
 
         setPlan(c, Plan.ENTERPRISE);
-        assertThat(bed.connection(c.id()).getNextSyncAt()).as("unchanged until the next scheduling")
+        assertThat(bed.connection(c.id()).getNextSyncAt())
+                .as("unchanged until the next scheduling")
                 .isEqualTo(utc(bed.clock.instant()).plusHours(24));
         bed.clock.advance(Duration.ofHours(24));
         assertThat(bed.syncDue()).isEqualTo(1);
         LocalDate today = TODAY.plusDays(1);
-        assertThat(bed.lastRun(c.id()).getWindowStart()).as("the deeper backfill of the new plan")
+        assertThat(bed.lastRun(c.id()).getWindowStart())
+                .as("the deeper backfill of the new plan")
                 .isEqualTo(today.minusDays(730));
-        assertThat(bed.connection(c.id()).getNextSyncAt()).isEqualTo(utc(bed.clock.instant()).plusMinutes(15));
+        assertThat(bed.connection(c.id()).getNextSyncAt())
+                .isEqualTo(utc(bed.clock.instant()).plusMinutes(15));
         bed.assertMatchesTruth(c.id(), today.minusDays(730), today);
 
         setPlan(c, Plan.SCALE);
         bed.clock.advance(Duration.ofMinutes(15));
         assertThat(bed.syncDue()).isEqualTo(1);
-        assertThat(bed.connection(c.id()).getNextSyncAt()).isEqualTo(utc(bed.clock.instant()).plusHours(1));
+        assertThat(bed.connection(c.id()).getNextSyncAt())
+                .isEqualTo(utc(bed.clock.instant()).plusHours(1));
         bed.clock.advance(Duration.ofMinutes(59));
         assertThat(bed.syncDue()).as("not due before the interval").isZero();
         bed.clock.advance(Duration.ofMinutes(1));
@@ -302,14 +341,19 @@ class SyncSchedulerTest {
         bed = SyncTestBed.start(SMALL_DAYS);
         Connected c = bed.connect(Plan.TRIAL);
         bed.server.app().scheduler().start();
-        await("the first sync", Duration.ofSeconds(10), () -> "SUCCEEDED".equals(
-                bed.connection(c.id()).getLastSyncOutcome()));
+        await(
+                "the first sync",
+                Duration.ofSeconds(10),
+                () -> "SUCCEEDED".equals(bed.connection(c.id()).getLastSyncOutcome()));
         bed.clock.advance(Duration.ofMinutes(5));
         bed.refresh(c);
-        await("the manual sync", Duration.ofSeconds(10), () -> bed.runs(c.id()).size() == 2
-                && bed.connection(c.id()).getLeaseToken() == null);
+        await(
+                "the manual sync",
+                Duration.ofSeconds(10),
+                () -> bed.runs(c.id()).size() == 2 && bed.connection(c.id()).getLeaseToken() == null);
         assertThat(bed.lastRun(c.id()).getTrigger()).isEqualTo("MANUAL");
-        assertThat(Collections.frequency(bed.runs(c.id()).stream().map(SyncRunRecord::getOutcome).toList(),
-                "SUCCEEDED")).isEqualTo(2);
+        assertThat(Collections.frequency(
+                        bed.runs(c.id()).stream().map(SyncRunRecord::getOutcome).toList(), "SUCCEEDED"))
+                .isEqualTo(2);
     }
 }

@@ -7,10 +7,10 @@ import static finora.db.jooq.Tables.SYNC_RUN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import finora.api.v1.ConnectProviderRequest;
+import finora.api.v1.Connection;
 import finora.api.v1.CostDimension;
 import finora.api.v1.CostRow;
 import finora.api.v1.DeleteConnectionRequest;
-import finora.api.v1.Connection;
 import finora.api.v1.GetConnectionRequest;
 import finora.api.v1.ListSyncRunsRequest;
 import finora.api.v1.Provider;
@@ -106,8 +106,13 @@ final class SyncTestBed implements AutoCloseable {
     Connected connect(Plan plan, String key) {
         TestServer.Tenant tenant = server.tenant("tenant-" + UUID.randomUUID(), plan);
         String admin = server.token(tenant, Role.ADMIN);
-        String id = server.integrations(admin).connectProvider(ConnectProviderRequest.newBuilder()
-                .setProvider(Provider.PROVIDER_ANTHROPIC).setAdminApiKey(key).build()).getConnection().getConnectionId();
+        String id = server.integrations(admin)
+                .connectProvider(ConnectProviderRequest.newBuilder()
+                        .setProvider(Provider.PROVIDER_ANTHROPIC)
+                        .setAdminApiKey(key)
+                        .build())
+                .getConnection()
+                .getConnectionId();
         return new Connected(UUID.fromString(id), tenant, admin);
     }
 
@@ -120,36 +125,53 @@ final class SyncTestBed implements AutoCloseable {
 
     /** Connects one more organization of {@code provider} for the tenant of {@code c}, through gRPC. */
     Connected connectAlso(Connected c, Provider provider, String key) {
-        String id = server.integrations(c.admin()).connectProvider(ConnectProviderRequest.newBuilder()
-                .setProvider(provider).setAdminApiKey(key).build()).getConnection().getConnectionId();
+        String id = server.integrations(c.admin())
+                .connectProvider(ConnectProviderRequest.newBuilder()
+                        .setProvider(provider)
+                        .setAdminApiKey(key)
+                        .build())
+                .getConnection()
+                .getConnectionId();
         return new Connected(UUID.fromString(id), c.tenant(), c.admin());
     }
 
     /** Connects the organization of {@code key} again for the tenant of {@code c} (after a removal), through gRPC. */
     Connected reconnect(Connected c, String key) {
-        String id = server.integrations(c.admin()).connectProvider(ConnectProviderRequest.newBuilder()
-                .setProvider(Provider.PROVIDER_ANTHROPIC).setAdminApiKey(key).build()).getConnection().getConnectionId();
+        String id = server.integrations(c.admin())
+                .connectProvider(ConnectProviderRequest.newBuilder()
+                        .setProvider(Provider.PROVIDER_ANTHROPIC)
+                        .setAdminApiKey(key)
+                        .build())
+                .getConnection()
+                .getConnectionId();
         return new Connected(UUID.fromString(id), c.tenant(), c.admin());
     }
 
     /** Removes a connection through gRPC (the history stays). */
     void remove(Connected c) {
-        server.integrations(c.admin()).deleteConnection(DeleteConnectionRequest.newBuilder()
-                .setConnectionId(c.id().toString()).build());
+        server.integrations(c.admin())
+                .deleteConnection(DeleteConnectionRequest.newBuilder()
+                        .setConnectionId(c.id().toString())
+                        .build());
     }
 
     /**
      * QueryCosts through gRPC for [start, endExclusive) grouped by one dimension, all pages: the
      * USD amount per key ({@code key} reads the row's value of the dimension).
      */
-    Map<String, BigDecimal> grpcCostsBy(Connected c, LocalDate start, LocalDate endExclusive, CostDimension dim,
-            Function<CostRow, String> key) {
+    Map<String, BigDecimal> grpcCostsBy(
+            Connected c, LocalDate start, LocalDate endExclusive, CostDimension dim, Function<CostRow, String> key) {
         Map<String, BigDecimal> result = new HashMap<>();
         String token = "";
         do {
-            QueryCostsResponse page = server.costs(c.admin()).queryCosts(QueryCostsRequest.newBuilder()
-                    .setStartDate(date(start)).setEndDate(date(endExclusive.minusDays(1))).addGroupBy(dim)
-                    .setPageSize(1000).setPageToken(token).build());
+            QueryCostsResponse page = server.costs(c.admin())
+                    .queryCosts(QueryCostsRequest.newBuilder()
+                            .setStartDate(date(start))
+                            .setEndDate(date(endExclusive.minusDays(1)))
+                            .addGroupBy(dim)
+                            .setPageSize(1000)
+                            .setPageToken(token)
+                            .build());
             page.getRowsList().forEach(r -> result.merge(key.apply(r), usd(r.getAmount()), BigDecimal::add));
             token = page.getNextPageToken();
         } while (!token.isEmpty());
@@ -159,8 +181,12 @@ final class SyncTestBed implements AutoCloseable {
 
     /** The QueryCosts total through gRPC for [start, endExclusive). */
     BigDecimal grpcTotal(Connected c, LocalDate start, LocalDate endExclusive) {
-        return usd(server.costs(c.admin()).queryCosts(QueryCostsRequest.newBuilder().setStartDate(date(start))
-                .setEndDate(date(endExclusive.minusDays(1))).build()).getTotal());
+        return usd(server.costs(c.admin())
+                .queryCosts(QueryCostsRequest.newBuilder()
+                        .setStartDate(date(start))
+                        .setEndDate(date(endExclusive.minusDays(1)))
+                        .build())
+                .getTotal());
     }
 
     /**
@@ -173,26 +199,42 @@ final class SyncTestBed implements AutoCloseable {
         Map<Object, BigDecimal> byDay = normalise(nonZero(truth.byDayUsd()));
         Map<Object, BigDecimal> byDayStrings = new HashMap<>();
         byDay.forEach((k, v) -> byDayStrings.put(k.toString(), v));
-        assertThat(grpcCostsBy(c, start, endExclusive, CostDimension.COST_DIMENSION_DAY,
-                r -> LocalDate.of(r.getPeriodStart().getYear(), r.getPeriodStart().getMonth(),
-                        r.getPeriodStart().getDay()).toString()))
-                .as("by day").isEqualTo(byDayStrings);
-        assertThat(grpcCostsBy(c, start, endExclusive, CostDimension.COST_DIMENSION_MODEL_FAMILY,
-                CostRow::getModelFamily)).as("by model family")
-                .isEqualTo(normalise(truth.sumUsdBy((CostLineItem i) -> ModelName.parse(i.model()).family())));
+        assertThat(grpcCostsBy(
+                        c,
+                        start,
+                        endExclusive,
+                        CostDimension.COST_DIMENSION_DAY,
+                        r -> LocalDate.of(
+                                        r.getPeriodStart().getYear(),
+                                        r.getPeriodStart().getMonth(),
+                                        r.getPeriodStart().getDay())
+                                .toString()))
+                .as("by day")
+                .isEqualTo(byDayStrings);
+        assertThat(grpcCostsBy(
+                        c, start, endExclusive, CostDimension.COST_DIMENSION_MODEL_FAMILY, CostRow::getModelFamily))
+                .as("by model family")
+                .isEqualTo(normalise(truth.sumUsdBy(
+                        (CostLineItem i) -> ModelName.parse(i.model()).family())));
         Map<Object, BigDecimal> byWorkspace = new HashMap<>();
         normalise(truth.byWorkspaceUsd()).forEach((k, v) -> byWorkspace.put(k.equals("") ? "default" : k, v));
-        assertThat(grpcCostsBy(c, start, endExclusive, CostDimension.COST_DIMENSION_WORKSPACE,
-                CostRow::getWorkspaceId)).as("by workspace").isEqualTo(byWorkspace);
+        assertThat(grpcCostsBy(c, start, endExclusive, CostDimension.COST_DIMENSION_WORKSPACE, CostRow::getWorkspaceId))
+                .as("by workspace")
+                .isEqualTo(byWorkspace);
     }
 
     static com.google.type.Date date(LocalDate d) {
-        return com.google.type.Date.newBuilder().setYear(d.getYear()).setMonth(d.getMonthValue())
-                .setDay(d.getDayOfMonth()).build();
+        return com.google.type.Date.newBuilder()
+                .setYear(d.getYear())
+                .setMonth(d.getMonthValue())
+                .setDay(d.getDayOfMonth())
+                .build();
     }
 
     static BigDecimal usd(com.google.type.Money m) {
-        return BigDecimal.valueOf(m.getUnits()).add(BigDecimal.valueOf(m.getNanos(), 9)).stripTrailingZeros();
+        return BigDecimal.valueOf(m.getUnits())
+                .add(BigDecimal.valueOf(m.getNanos(), 9))
+                .stripTrailingZeros();
     }
 
     /** Runs every due sync on the test server's scheduler, on this thread. */
@@ -202,18 +244,26 @@ final class SyncTestBed implements AutoCloseable {
 
     /** Makes a sync due now through RefreshConnection, as the UI's "Refresh now" does. */
     void refresh(Connected c) {
-        server.integrations(c.admin()).refreshConnection(RefreshConnectionRequest.newBuilder()
-                .setConnectionId(c.id().toString()).build());
+        server.integrations(c.admin())
+                .refreshConnection(RefreshConnectionRequest.newBuilder()
+                        .setConnectionId(c.id().toString())
+                        .build());
     }
 
     Connection grpc(Connected c) {
-        return server.integrations(c.admin()).getConnection(GetConnectionRequest.newBuilder()
-                .setConnectionId(c.id().toString()).build()).getConnection();
+        return server.integrations(c.admin())
+                .getConnection(GetConnectionRequest.newBuilder()
+                        .setConnectionId(c.id().toString())
+                        .build())
+                .getConnection();
     }
 
     List<SyncRun> grpcRuns(Connected c) {
-        return server.integrations(c.admin()).listSyncRuns(ListSyncRunsRequest.newBuilder()
-                .setConnectionId(c.id().toString()).build()).getSyncRunsList();
+        return server.integrations(c.admin())
+                .listSyncRuns(ListSyncRunsRequest.newBuilder()
+                        .setConnectionId(c.id().toString())
+                        .build())
+                .getSyncRunsList();
     }
 
     /** The ledger (the organization's cost history) a connection feeds. */
@@ -227,8 +277,10 @@ final class SyncTestBed implements AutoCloseable {
 
     /** Runs of a connection, oldest first. */
     List<SyncRunRecord> runs(UUID id) {
-        return dsl.selectFrom(SYNC_RUN).where(SYNC_RUN.CONNECTION_ID.eq(id)).orderBy(SYNC_RUN.STARTED_AT,
-                SYNC_RUN.SYNC_RUN_ID).fetch();
+        return dsl.selectFrom(SYNC_RUN)
+                .where(SYNC_RUN.CONNECTION_ID.eq(id))
+                .orderBy(SYNC_RUN.STARTED_AT, SYNC_RUN.SYNC_RUN_ID)
+                .fetch();
     }
 
     /** The latest run; runs started at the same clock reading come in no particular order. */
@@ -241,7 +293,8 @@ final class SyncTestBed implements AutoCloseable {
     /** Stored day totals. */
     Map<LocalDate, BigDecimal> storedDays(UUID id) {
         Map<LocalDate, BigDecimal> days = new TreeMap<>();
-        dsl.selectFrom(COST_DAY).where(COST_DAY.LEDGER_ID.eq(ledger(id)))
+        dsl.selectFrom(COST_DAY)
+                .where(COST_DAY.LEDGER_ID.eq(ledger(id)))
                 .forEach(r -> days.put(r.getDay(), r.getTotalUsd().stripTrailingZeros()));
         return days;
     }
@@ -249,23 +302,28 @@ final class SyncTestBed implements AutoCloseable {
     /** Stored day statuses. */
     Map<LocalDate, String> statuses(UUID id) {
         Map<LocalDate, String> days = new TreeMap<>();
-        dsl.selectFrom(COST_DAY).where(COST_DAY.LEDGER_ID.eq(ledger(id))).forEach(r -> days.put(r.getDay(), r.getStatus()));
+        dsl.selectFrom(COST_DAY)
+                .where(COST_DAY.LEDGER_ID.eq(ledger(id)))
+                .forEach(r -> days.put(r.getDay(), r.getStatus()));
         return days;
     }
 
     /** Stored line-item USD summed by a column, over [start, endExclusive). */
     <K> Map<K, BigDecimal> storedBy(UUID id, Field<K> field, LocalDate start, LocalDate endExclusive) {
         Map<K, BigDecimal> result = new HashMap<>();
-        dsl.select(field, DSL.sum(COST_LINE_ITEM.AMOUNT_USD)).from(COST_LINE_ITEM)
+        dsl.select(field, DSL.sum(COST_LINE_ITEM.AMOUNT_USD))
+                .from(COST_LINE_ITEM)
                 .where(COST_LINE_ITEM.LEDGER_ID.eq(ledger(id)))
-                .and(COST_LINE_ITEM.DAY.ge(start)).and(COST_LINE_ITEM.DAY.lt(endExclusive))
+                .and(COST_LINE_ITEM.DAY.ge(start))
+                .and(COST_LINE_ITEM.DAY.lt(endExclusive))
                 .groupBy(field)
                 .forEach(r -> result.put(r.value1(), r.value2().stripTrailingZeros()));
         return result;
     }
 
     int lineItems(UUID id, LocalDate day) {
-        return dsl.fetchCount(COST_LINE_ITEM, COST_LINE_ITEM.LEDGER_ID.eq(ledger(id)).and(COST_LINE_ITEM.DAY.eq(day)));
+        return dsl.fetchCount(
+                COST_LINE_ITEM, COST_LINE_ITEM.LEDGER_ID.eq(ledger(id)).and(COST_LINE_ITEM.DAY.eq(day)));
     }
 
     /**
@@ -277,28 +335,43 @@ final class SyncTestBed implements AutoCloseable {
         Map<LocalDate, BigDecimal> stored = storedDays(id);
         stored.keySet().removeIf(d -> d.isBefore(start) || !d.isBefore(endExclusive));
         assertThat(stored).as("cost_day totals").isEqualTo(normalise(truth.byDayUsd()));
-        assertThat(storedBy(id, COST_LINE_ITEM.DAY, start, endExclusive)).as("line items by day")
+        assertThat(storedBy(id, COST_LINE_ITEM.DAY, start, endExclusive))
+                .as("line items by day")
                 .isEqualTo(normalise(nonZero(truth.byDayUsd())));
-        assertThat(storedBy(id, COST_LINE_ITEM.MODEL, start, endExclusive)).as("by model")
+        assertThat(storedBy(id, COST_LINE_ITEM.MODEL, start, endExclusive))
+                .as("by model")
                 .isEqualTo(normalise(truth.byModelUsd()));
-        assertThat(storedBy(id, COST_LINE_ITEM.MODEL_FAMILY, start, endExclusive)).as("by model family")
-                .isEqualTo(normalise(truth.sumUsdBy((CostLineItem i) -> ModelName.parse(i.model()).family())));
-        assertThat(storedBy(id, COST_LINE_ITEM.MODEL_VERSION, start, endExclusive)).as("by model version")
-                .isEqualTo(normalise(truth.sumUsdBy((CostLineItem i) -> ModelName.parse(i.model()).version())));
-        assertThat(storedBy(id, COST_LINE_ITEM.WORKSPACE_ID, start, endExclusive)).as("by workspace")
+        assertThat(storedBy(id, COST_LINE_ITEM.MODEL_FAMILY, start, endExclusive))
+                .as("by model family")
+                .isEqualTo(normalise(truth.sumUsdBy(
+                        (CostLineItem i) -> ModelName.parse(i.model()).family())));
+        assertThat(storedBy(id, COST_LINE_ITEM.MODEL_VERSION, start, endExclusive))
+                .as("by model version")
+                .isEqualTo(normalise(truth.sumUsdBy(
+                        (CostLineItem i) -> ModelName.parse(i.model()).version())));
+        assertThat(storedBy(id, COST_LINE_ITEM.WORKSPACE_ID, start, endExclusive))
+                .as("by workspace")
                 .isEqualTo(normalise(truth.byWorkspaceUsd()));
-        assertThat(dsl.fetchCount(COST_LINE_ITEM, COST_LINE_ITEM.LEDGER_ID.eq(ledger(id))
-                .and(COST_LINE_ITEM.DAY.ge(start)).and(COST_LINE_ITEM.DAY.lt(endExclusive))))
-                .as("line items").isEqualTo(truth.items().size());
+        assertThat(dsl.fetchCount(
+                        COST_LINE_ITEM,
+                        COST_LINE_ITEM
+                                .LEDGER_ID
+                                .eq(ledger(id))
+                                .and(COST_LINE_ITEM.DAY.ge(start))
+                                .and(COST_LINE_ITEM.DAY.lt(endExclusive))))
+                .as("line items")
+                .isEqualTo(truth.items().size());
     }
 
     /** Every stored day is whole: its line items sum to its total, which is the simulator's, row for row. */
     void assertEveryStoredDayIsWhole(UUID id) {
         Map<LocalDate, BigDecimal> stored = storedDays(id);
         for (Map.Entry<LocalDate, BigDecimal> day : stored.entrySet()) {
-            CostTruth truth = sim.truth(SimKeys.ORG_A_ID, day.getKey(), day.getKey().plusDays(1));
+            CostTruth truth =
+                    sim.truth(SimKeys.ORG_A_ID, day.getKey(), day.getKey().plusDays(1));
             assertThat(day.getValue()).as("total of " + day.getKey()).isEqualByComparingTo(truth.totalUsd());
-            assertThat(lineItems(id, day.getKey())).as("line items of " + day.getKey())
+            assertThat(lineItems(id, day.getKey()))
+                    .as("line items of " + day.getKey())
                     .isEqualTo(truth.items().size());
         }
     }

@@ -62,7 +62,12 @@ public final class PostgresFixture {
         if (flywayTarget == null) {
             Database.migrate(ds);
         } else {
-            Flyway.configure().dataSource(ds).locations("classpath:db/migration").target(flywayTarget).load().migrate();
+            Flyway.configure()
+                    .dataSource(ds)
+                    .locations("classpath:db/migration")
+                    .target(flywayTarget)
+                    .load()
+                    .migrate();
         }
         return new TestDatabase(ds, DSL.using(ds, SQLDialect.POSTGRES), c.url(name), c.user(), c.password(), () -> {
             ds.close();
@@ -99,8 +104,12 @@ public final class PostgresFixture {
             PostgreSQLContainer container = new PostgreSQLContainer("postgres:17-alpine");
             container.start();
             Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
-            return new Cluster(container.getHost(), container.getMappedPort(5432), container.getUsername(),
-                    container.getPassword(), "testcontainers");
+            return new Cluster(
+                    container.getHost(),
+                    container.getMappedPort(5432),
+                    container.getUsername(),
+                    container.getPassword(),
+                    "testcontainers");
         }
         try {
             var builder = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
@@ -134,8 +143,9 @@ public final class PostgresFixture {
     }
 
     /** A migrated test database. */
-    public record TestDatabase(HikariDataSource dataSource, DSLContext dsl, String jdbcUrl, String user,
-            String password, Runnable dropper) implements AutoCloseable {
+    public record TestDatabase(
+            HikariDataSource dataSource, DSLContext dsl, String jdbcUrl, String user, String password, Runnable dropper)
+            implements AutoCloseable {
         @Override
         public void close() {
             dropper.run();

@@ -29,22 +29,39 @@ public final class TestApps {
     }
 
     /** Wires the application with the given client and sync settings. */
-    public static App create(ServerConfig config, DSLContext dsl, DataSource dataSource, Clock clock,
-            AnthropicClientConfig anthropic, SyncConfig sync) {
+    public static App create(
+            ServerConfig config,
+            DSLContext dsl,
+            DataSource dataSource,
+            Clock clock,
+            AnthropicClientConfig anthropic,
+            SyncConfig sync) {
         return create(config, dsl, dataSource, null, clock, anthropic, sync);
     }
 
     /** As above, with exports on a pool of their own ({@code exportDataSource}; null: the pool of {@code dsl}). */
-    public static App create(ServerConfig config, DSLContext dsl, DataSource dataSource, DataSource exportDataSource,
-            Clock clock, AnthropicClientConfig anthropic, SyncConfig sync) {
-        return App.create(App.Config.of(config, dsl, dataSource, clock).withExportDataSource(exportDataSource)
+    public static App create(
+            ServerConfig config,
+            DSLContext dsl,
+            DataSource dataSource,
+            DataSource exportDataSource,
+            Clock clock,
+            AnthropicClientConfig anthropic,
+            SyncConfig sync) {
+        return App.create(App.Config.of(config, dsl, dataSource, clock)
+                .withExportDataSource(exportDataSource)
                 .withTuning(4, anthropic, CIPHER, sync));
     }
 
     /** Client settings that retry quickly so fault tests stay fast. */
     public static AnthropicClientConfig fastRetries(ServerConfig config) {
-        return new AnthropicClientConfig(config.anthropicBaseUrl(), Duration.ofSeconds(2), Duration.ofSeconds(2), 3,
-                Duration.ofMillis(5), Duration.ofMillis(50));
+        return new AnthropicClientConfig(
+                config.anthropicBaseUrl(),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(2),
+                3,
+                Duration.ofMillis(5),
+                Duration.ofMillis(50));
     }
 
     /** Sync settings for tests: poll every 20 ms, 2 workers, 5 min leases (moved by the test clock), 5 s to stop. */

@@ -32,8 +32,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 public final class TestCertificates {
     /** PEM files of one PKI. */
-    public record Pki(Path caCert, Path serverCert, Path serverKey, Path clientCert, Path clientKey,
-            Path otherCaCert) {}
+    public record Pki(
+            Path caCert, Path serverCert, Path serverKey, Path clientCert, Path clientKey, Path otherCaCert) {}
 
     private TestCertificates() {}
 
@@ -51,9 +51,13 @@ public final class TestCertificates {
             return new Pki(
                     write(dir.resolve("ca.pem"), pem("CERTIFICATE", caCert.getEncoded())),
                     write(dir.resolve("server.pem"), pem("CERTIFICATE", serverCert.getEncoded())),
-                    write(dir.resolve("server.key"), pem("PRIVATE KEY", server.getPrivate().getEncoded())),
+                    write(
+                            dir.resolve("server.key"),
+                            pem("PRIVATE KEY", server.getPrivate().getEncoded())),
                     write(dir.resolve("client.pem"), pem("CERTIFICATE", clientCert.getEncoded())),
-                    write(dir.resolve("client.key"), pem("PRIVATE KEY", client.getPrivate().getEncoded())),
+                    write(
+                            dir.resolve("client.key"),
+                            pem("PRIVATE KEY", client.getPrivate().getEncoded())),
                     write(dir.resolve("other-ca.pem"), pem("CERTIFICATE", otherCa.getEncoded())));
         } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new IllegalStateException(e);
@@ -66,17 +70,24 @@ public final class TestCertificates {
         return generator.generateKeyPair();
     }
 
-    private static X509Certificate certificate(String subject, KeyPair subjectKeys, String issuer, KeyPair issuerKeys,
-            boolean ca) throws IOException, GeneralSecurityException, OperatorCreationException {
+    private static X509Certificate certificate(
+            String subject, KeyPair subjectKeys, String issuer, KeyPair issuerKeys, boolean ca)
+            throws IOException, GeneralSecurityException, OperatorCreationException {
         Instant now = Instant.now();
-        var builder = new JcaX509v3CertificateBuilder(new X500Name(issuer), BigInteger.valueOf(now.toEpochMilli()),
-                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))),
-                new X500Name(subject), subjectKeys.getPublic());
+        var builder = new JcaX509v3CertificateBuilder(
+                new X500Name(issuer),
+                BigInteger.valueOf(now.toEpochMilli()),
+                Date.from(now.minus(Duration.ofHours(1))),
+                Date.from(now.plus(Duration.ofDays(1))),
+                new X500Name(subject),
+                subjectKeys.getPublic());
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
         if (!ca) {
             builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                    new GeneralName(GeneralName.dNSName, "localhost"),
-                    new GeneralName(GeneralName.iPAddress, InetAddress.getLoopbackAddress().getHostAddress())}));
+                new GeneralName(GeneralName.dNSName, "localhost"),
+                new GeneralName(
+                        GeneralName.iPAddress, InetAddress.getLoopbackAddress().getHostAddress())
+            }));
         }
         var signer = new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate());
         return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
@@ -84,7 +95,8 @@ public final class TestCertificates {
 
     private static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der)
                 + "\n-----END " + type + "-----\n";
     }
 

@@ -48,8 +48,8 @@ public final class TestServer implements AutoCloseable {
         ServerConfig config = ServerConfig.fromEnv(withDefaults);
         this.app = TestApps.create(config, db.dsl(), db.dataSource(), clock);
         String name = "finora-test-" + UUID.randomUUID();
-        this.server = FinoraServer.create(InProcessServerBuilder.forName(name), app)
-                .start(Duration.ofHours(1));
+        this.server =
+                FinoraServer.create(InProcessServerBuilder.forName(name), app).start(Duration.ofHours(1));
         this.channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     }
 
@@ -79,7 +79,9 @@ public final class TestServer implements AutoCloseable {
 
     /** Creates an API token for the tenant and returns the secret. */
     public String token(Tenant tenant, Role role) {
-        return app.accounts().createToken(tenant.id(), role, role + " test token", "test").token();
+        return app.accounts()
+                .createToken(tenant.id(), role, role + " test token", "test")
+                .token();
     }
 
     /** Call credentials that send {@code authorization: Bearer <token>}. */

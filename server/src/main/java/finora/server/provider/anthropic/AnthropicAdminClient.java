@@ -11,12 +11,12 @@ import finora.server.provider.anthropic.AnthropicModels.AnalyticsPage;
 import finora.server.provider.anthropic.AnthropicModels.AnalyticsRow;
 import finora.server.provider.anthropic.AnthropicModels.ApiKeyInfo;
 import finora.server.provider.anthropic.AnthropicModels.ApiKeyPage;
-import finora.server.provider.anthropic.AnthropicModels.User;
-import finora.server.provider.anthropic.AnthropicModels.UserPage;
 import finora.server.provider.anthropic.AnthropicModels.CostBucket;
 import finora.server.provider.anthropic.AnthropicModels.CostReportPage;
 import finora.server.provider.anthropic.AnthropicModels.CostResult;
 import finora.server.provider.anthropic.AnthropicModels.Organization;
+import finora.server.provider.anthropic.AnthropicModels.User;
+import finora.server.provider.anthropic.AnthropicModels.UserPage;
 import finora.server.provider.anthropic.AnthropicModels.Workspace;
 import finora.server.provider.anthropic.AnthropicModels.WorkspacePage;
 import java.io.IOException;
@@ -36,8 +36,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.StringJoiner;
 import java.util.Optional;
+import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -78,8 +78,9 @@ public final class AnthropicAdminClient {
     static final int MAX_PROVIDER_MESSAGE = 300;
 
     /** Numbers that are not strings are read as exact decimals, never as doubles. */
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
     private static final Pattern KEY_LIKE = Pattern.compile("(sk-ant-[a-z0-9]*-?)[A-Za-z0-9_\\-]{4,}");
 
     private final AnthropicClientConfig config;
@@ -87,6 +88,7 @@ public final class AnthropicAdminClient {
     private final Semaphore inFlight;
     /** Per key (by its SHA-256, never the key itself): System.nanoTime() before which nothing is sent. */
     private final ConcurrentHashMap<String, Long> coolDowns = new ConcurrentHashMap<>();
+
     private final IntConsumer retryListener;
     private final RequestListener requestListener;
 
@@ -105,8 +107,8 @@ public final class AnthropicAdminClient {
      * Creates a client; {@code retryListener} hears the status of every retried answer (0 for no
      * answer), {@code requestListener} every attempt.
      */
-    public AnthropicAdminClient(AnthropicClientConfig config, IntConsumer retryListener,
-            RequestListener requestListener) {
+    public AnthropicAdminClient(
+            AnthropicClientConfig config, IntConsumer retryListener, RequestListener requestListener) {
         this.config = config;
         this.retryListener = retryListener;
         this.requestListener = requestListener;
@@ -145,8 +147,8 @@ public final class AnthropicAdminClient {
         List<Workspace> list = new ArrayList<>();
         for (JsonNode w : array(body, "data")) {
             String archived = text(w, "archived_at", false);
-            list.add(new Workspace(text(w, "id", true), text(w, "name", true),
-                    archived == null ? null : parseInstant(archived)));
+            list.add(new Workspace(
+                    text(w, "id", true), text(w, "name", true), archived == null ? null : parseInstant(archived)));
         }
         return new WorkspacePage(list, bool(body, "has_more"), text(body, "last_id", false));
     }
@@ -159,11 +161,13 @@ public final class AnthropicAdminClient {
      * @param limit day buckets per page, 1 to 31
      * @param page the previous page's {@code next_page}, or null for the first
      */
-    public CostReportPage costReport(String apiKey, LocalDate start, LocalDate endExclusive, List<String> groupBy,
-            int limit, String page) {
+    public CostReportPage costReport(
+            String apiKey, LocalDate start, LocalDate endExclusive, List<String> groupBy, int limit, String page) {
         StringJoiner q = new StringJoiner("&");
-        q.add("starting_at=" + encode(start.atStartOfDay(ZoneOffset.UTC).toInstant().toString()));
-        q.add("ending_at=" + encode(endExclusive.atStartOfDay(ZoneOffset.UTC).toInstant().toString()));
+        q.add("starting_at="
+                + encode(start.atStartOfDay(ZoneOffset.UTC).toInstant().toString()));
+        q.add("ending_at="
+                + encode(endExclusive.atStartOfDay(ZoneOffset.UTC).toInstant().toString()));
         q.add("bucket_width=1d");
         for (String g : groupBy) {
             q.add(encode("group_by[]") + "=" + encode(g));
@@ -184,13 +188,24 @@ public final class AnthropicAdminClient {
                     defect = "an amount that is not a number";
                     continue;
                 }
-                results.add(new CostResult(amount, text(r, "currency", false), text(r, "workspace_id", false),
-                        text(r, "description", false), text(r, "cost_type", false), text(r, "model", false),
-                        text(r, "token_type", false), text(r, "service_tier", false),
-                        text(r, "context_window", false), text(r, "inference_geo", false), text(r, "speed", false)));
+                results.add(new CostResult(
+                        amount,
+                        text(r, "currency", false),
+                        text(r, "workspace_id", false),
+                        text(r, "description", false),
+                        text(r, "cost_type", false),
+                        text(r, "model", false),
+                        text(r, "token_type", false),
+                        text(r, "service_tier", false),
+                        text(r, "context_window", false),
+                        text(r, "inference_geo", false),
+                        text(r, "speed", false)));
             }
-            buckets.add(new CostBucket(parseInstant(text(b, "starting_at", true)),
-                    parseInstant(text(b, "ending_at", true)), defect == null ? results : List.of(), defect));
+            buckets.add(new CostBucket(
+                    parseInstant(text(b, "starting_at", true)),
+                    parseInstant(text(b, "ending_at", true)),
+                    defect == null ? results : List.of(),
+                    defect));
         }
         boolean hasMore = bool(body, "has_more");
         String next = text(body, "next_page", false);
@@ -211,11 +226,13 @@ public final class AnthropicAdminClient {
      *                {@code context_window}, {@code speed}, {@code inference_geo}, {@code api_key_id}
      * @param limit day buckets per page, 1 to 31
      */
-    public AnthropicModels.UsagePage usageReport(String apiKey, LocalDate start, LocalDate endExclusive,
-            List<String> groupBy, int limit, String page) {
+    public AnthropicModels.UsagePage usageReport(
+            String apiKey, LocalDate start, LocalDate endExclusive, List<String> groupBy, int limit, String page) {
         StringJoiner q = new StringJoiner("&");
-        q.add("starting_at=" + encode(start.atStartOfDay(ZoneOffset.UTC).toInstant().toString()));
-        q.add("ending_at=" + encode(endExclusive.atStartOfDay(ZoneOffset.UTC).toInstant().toString()));
+        q.add("starting_at="
+                + encode(start.atStartOfDay(ZoneOffset.UTC).toInstant().toString()));
+        q.add("ending_at="
+                + encode(endExclusive.atStartOfDay(ZoneOffset.UTC).toInstant().toString()));
         q.add("bucket_width=1d");
         for (String g : groupBy) {
             q.add(encode("group_by[]") + "=" + encode(g));
@@ -229,17 +246,23 @@ public final class AnthropicAdminClient {
         for (JsonNode b : array(body, "data")) {
             List<AnthropicModels.UsageResult> results = new ArrayList<>();
             for (JsonNode r : array(b, "results")) {
-                results.add(new AnthropicModels.UsageResult(text(r, "workspace_id", false), text(r, "model", false),
-                        text(r, "service_tier", false), text(r, "context_window", false), text(r, "speed", false),
-                        text(r, "inference_geo", false), text(r, "api_key_id", false),
-                        count(r.get("uncached_input_tokens")), count(r.get("output_tokens")),
+                results.add(new AnthropicModels.UsageResult(
+                        text(r, "workspace_id", false),
+                        text(r, "model", false),
+                        text(r, "service_tier", false),
+                        text(r, "context_window", false),
+                        text(r, "speed", false),
+                        text(r, "inference_geo", false),
+                        text(r, "api_key_id", false),
+                        count(r.get("uncached_input_tokens")),
+                        count(r.get("output_tokens")),
                         count(r.get("cache_read_input_tokens")),
                         count(r.path("cache_creation").get("ephemeral_5m_input_tokens")),
                         count(r.path("cache_creation").get("ephemeral_1h_input_tokens")),
                         count(r.path("server_tool_use").get("web_search_requests"))));
             }
-            buckets.add(new AnthropicModels.UsageBucket(parseInstant(text(b, "starting_at", true)),
-                    parseInstant(text(b, "ending_at", true)), results));
+            buckets.add(new AnthropicModels.UsageBucket(
+                    parseInstant(text(b, "starting_at", true)), parseInstant(text(b, "ending_at", true)), results));
         }
         boolean hasMore = bool(body, "has_more");
         String next = text(body, "next_page", false);
@@ -268,8 +291,14 @@ public final class AnthropicAdminClient {
      * @param groupBy dimensions, e.g. {@code workspace_id}, {@code api_key_id}, {@code actor}
      * @param page the previous page's {@code next_page}, or null
      */
-    public AnalyticsPage analyticsCost(String apiKey, Instant start, Instant endExclusive, String bucket,
-            List<String> groupBy, int limit, String page) {
+    public AnalyticsPage analyticsCost(
+            String apiKey,
+            Instant start,
+            Instant endExclusive,
+            String bucket,
+            List<String> groupBy,
+            int limit,
+            String page) {
         StringJoiner q = new StringJoiner("&");
         q.add("starting_at=" + encode(start.toString()));
         q.add("ending_at=" + encode(endExclusive.toString()));
@@ -290,7 +319,7 @@ public final class AnthropicAdminClient {
             java.util.Map<String, String> group = new java.util.LinkedHashMap<>();
             ActorRef actor = null;
             if (groupNode.isObject()) {
-                for (var it = groupNode.fields(); it.hasNext();) {
+                for (var it = groupNode.fields(); it.hasNext(); ) {
                     var e = it.next();
                     if (e.getKey().equals("actor")) {
                         actor = actor(e.getValue());
@@ -305,9 +334,16 @@ public final class AnthropicAdminClient {
             JsonNode cost = r.path("cost");
             BigDecimal amount = decimal(cost.get("amount"));
             BigDecimal list = decimal(cost.get("list_amount"));
-            String currency = cost.path("currency").isTextual() ? cost.path("currency").asText() : null;
-            rows.add(new AnalyticsRow(parseInstant(text(r, "starting_at", true)),
-                    parseInstant(text(r, "ending_at", true)), group, actor, amount, list, currency,
+            String currency =
+                    cost.path("currency").isTextual() ? cost.path("currency").asText() : null;
+            rows.add(new AnalyticsRow(
+                    parseInstant(text(r, "starting_at", true)),
+                    parseInstant(text(r, "ending_at", true)),
+                    group,
+                    actor,
+                    amount,
+                    list,
+                    currency,
                     amount == null ? "an amount that is not a number" : null));
         }
         boolean hasMore = bool(body, "has_more");
@@ -315,7 +351,9 @@ public final class AnthropicAdminClient {
         if (hasMore && next == null) {
             throw bad("analytics/cost said has_more without a next_page");
         }
-        String refreshed = body.path("data_refreshed_at").isTextual() ? body.path("data_refreshed_at").asText() : null;
+        String refreshed = body.path("data_refreshed_at").isTextual()
+                ? body.path("data_refreshed_at").asText()
+                : null;
         Instant watermark = null;
         if (refreshed != null) {
             try {
@@ -339,12 +377,17 @@ public final class AnthropicAdminClient {
         for (JsonNode k : array(body, "data")) {
             JsonNode scope = k.path("scope");
             JsonNode principal = k.path("principal");
-            String principalId = principal.isObject() ? firstText(principal, "user_id", "service_account_id", "id")
-                    : null;
-            keys.add(new ApiKeyInfo(text(k, "id", true), lenientText(k.get("name")), lenientText(k.get("status")),
-                    lenientText(k.get("partial_key_hint")), scope.isObject() ? lenientText(scope.get("type")) : null,
+            String principalId =
+                    principal.isObject() ? firstText(principal, "user_id", "service_account_id", "id") : null;
+            keys.add(new ApiKeyInfo(
+                    text(k, "id", true),
+                    lenientText(k.get("name")),
+                    lenientText(k.get("status")),
+                    lenientText(k.get("partial_key_hint")),
+                    scope.isObject() ? lenientText(scope.get("type")) : null,
                     scope.isObject() ? lenientText(scope.get("workspace_id")) : null,
-                    lenientText(k.get("workspace_id")), principalId));
+                    lenientText(k.get("workspace_id")),
+                    principalId));
         }
         return new ApiKeyPage(keys, bool(body, "has_more"), text(body, "last_id", false));
     }
@@ -382,7 +425,12 @@ public final class AnthropicAdminClient {
         if (id == null && email == null && name == null) {
             return new ActorRef(null, lenientText(node.get("type")), null, null, false);
         }
-        return new ActorRef(id, lenientText(node.get("type")), name, email, node.path("deleted").asBoolean(false));
+        return new ActorRef(
+                id,
+                lenientText(node.get("type")),
+                name,
+                email,
+                node.path("deleted").asBoolean(false));
     }
 
     private static String firstText(JsonNode node, String... fields) {
@@ -447,7 +495,8 @@ public final class AnthropicAdminClient {
                 .handleResultIf(r -> retryable(r.statusCode()))
                 .withMaxRetries(config.maxRetries())
                 .withDelayFn(ctx -> delay(ctx.getLastResult(), ctx.getAttemptCount()))
-                .onRetry(e -> retryListener.accept(e.getLastResult() == null ? 0 : e.getLastResult().statusCode()))
+                .onRetry(e -> retryListener.accept(
+                        e.getLastResult() == null ? 0 : e.getLastResult().statusCode()))
                 .build();
         HttpResponse<byte[]> response;
         try {
@@ -458,24 +507,38 @@ public final class AnthropicAdminClient {
             if (cause instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            throw new AnthropicException(AnthropicException.Kind.UNAVAILABLE, 0,
-                    "Anthropic did not answer " + path + " (" + cause.getClass().getSimpleName() + ")", null);
+            throw new AnthropicException(
+                    AnthropicException.Kind.UNAVAILABLE,
+                    0,
+                    "Anthropic did not answer " + path + " (" + cause.getClass().getSimpleName() + ")",
+                    null);
         }
         int status = response.statusCode();
-        String requestId = response.headers().firstValue("request-id").map(AnthropicAdminClient::sanitize)
+        String requestId = response.headers()
+                .firstValue("request-id")
+                .map(AnthropicAdminClient::sanitize)
                 .orElse(null);
         if (status == 200) {
             try {
                 return JSON.readTree(response.body());
             } catch (IOException e) {
-                throw new AnthropicException(AnthropicException.Kind.BAD_RESPONSE, status,
-                        "Anthropic answered " + path + " with malformed JSON", null, requestId, null);
+                throw new AnthropicException(
+                        AnthropicException.Kind.BAD_RESPONSE,
+                        status,
+                        "Anthropic answered " + path + " with malformed JSON",
+                        null,
+                        requestId,
+                        null);
             }
         }
         JsonNode error = errorObject(response.body());
-        String type = error.path("type").isTextual() && error.path("type").asText().matches("[a-z_]{1,40}")
-                ? error.path("type").asText() : null;
-        String message = error.path("message").isTextual() ? sanitize(error.path("message").asText()) : null;
+        String type =
+                error.path("type").isTextual() && error.path("type").asText().matches("[a-z_]{1,40}")
+                        ? error.path("type").asText()
+                        : null;
+        String message = error.path("message").isTextual()
+                ? sanitize(error.path("message").asText())
+                : null;
         String what = "Anthropic answered " + path + " with HTTP " + status + (type == null ? "" : " " + type);
         AnthropicException.Kind kind;
         if (status == 401) {
@@ -525,8 +588,7 @@ public final class AnthropicAdminClient {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             status = response.statusCode();
             if (status == 429) {
-                retryAfter(response).ifPresent(d -> coolDowns.merge(keyId, System.nanoTime() + d.toNanos(),
-                        Math::max));
+                retryAfter(response).ifPresent(d -> coolDowns.merge(keyId, System.nanoTime() + d.toNanos(), Math::max));
             }
             return response;
         } finally {
@@ -564,8 +626,8 @@ public final class AnthropicAdminClient {
     /** A key's stand-in for the cool-down map: its SHA-256, so the map never holds a key. */
     private static String keyId(String apiKey) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(apiKey.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(apiKey.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -15,8 +15,14 @@ import java.time.Duration;
  * @param maxConcurrentRequests requests this replica has in flight to Anthropic at once, over all
  *     connections and threads ({@code FINORA_ANTHROPIC_MAX_CONCURRENT_REQUESTS}); more wait their turn
  */
-public record AnthropicClientConfig(URI baseUrl, Duration connectTimeout, Duration requestTimeout, int maxRetries,
-        Duration baseDelay, Duration maxDelay, int maxConcurrentRequests) {
+public record AnthropicClientConfig(
+        URI baseUrl,
+        Duration connectTimeout,
+        Duration requestTimeout,
+        int maxRetries,
+        Duration baseDelay,
+        Duration maxDelay,
+        int maxConcurrentRequests) {
 
     /** Default {@link #maxConcurrentRequests}. */
     public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 8;
@@ -29,16 +35,25 @@ public record AnthropicClientConfig(URI baseUrl, Duration connectTimeout, Durati
     }
 
     /** The settings with the default concurrency limit. */
-    public AnthropicClientConfig(URI baseUrl, Duration connectTimeout, Duration requestTimeout, int maxRetries,
-            Duration baseDelay, Duration maxDelay) {
-        this(baseUrl, connectTimeout, requestTimeout, maxRetries, baseDelay, maxDelay,
-                DEFAULT_MAX_CONCURRENT_REQUESTS);
+    public AnthropicClientConfig(
+            URI baseUrl,
+            Duration connectTimeout,
+            Duration requestTimeout,
+            int maxRetries,
+            Duration baseDelay,
+            Duration maxDelay) {
+        this(baseUrl, connectTimeout, requestTimeout, maxRetries, baseDelay, maxDelay, DEFAULT_MAX_CONCURRENT_REQUESTS);
     }
 
     /** Production settings for the given base URL. */
     public static AnthropicClientConfig defaults(URI baseUrl) {
-        return new AnthropicClientConfig(baseUrl, Duration.ofSeconds(10), Duration.ofSeconds(30), 4,
-                Duration.ofMillis(500), Duration.ofSeconds(30));
+        return new AnthropicClientConfig(
+                baseUrl,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(30),
+                4,
+                Duration.ofMillis(500),
+                Duration.ofSeconds(30));
     }
 
     /** The same settings with another concurrency limit. */

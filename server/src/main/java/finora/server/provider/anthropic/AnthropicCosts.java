@@ -52,10 +52,21 @@ public final class AnthropicCosts implements ProviderCosts {
     /** Rows per analytics page. */
     static final int ANALYTICS_LIMIT = 1000;
     /** Every dimension the ledger keeps; asked first. */
-    static final List<String> FULL_GROUPS = List.of("workspace_id", "api_key_id", "actor", "product", "model",
-            "cost_type", "token_type", "service_tier", "context_window", "inference_geo", "speed");
+    static final List<String> FULL_GROUPS = List.of(
+            "workspace_id",
+            "api_key_id",
+            "actor",
+            "product",
+            "model",
+            "cost_type",
+            "token_type",
+            "service_tier",
+            "context_window",
+            "inference_geo",
+            "speed");
     /** Asked again when the full set is refused (group_by caps are undocumented): still exact totals. */
     static final List<String> REDUCED_GROUPS = List.of("workspace_id", "api_key_id", "actor", "product", "model");
+
     private static final List<String> LEGACY_GROUPS = List.of("workspace_id", "description");
     private static final int DIRECTORY_PAGE = 100;
     private static final int MAX_DIRECTORY_PAGES = 200;
@@ -93,7 +104,8 @@ public final class AnthropicCosts implements ProviderCosts {
         return GUIDE;
     }
 
-    private static final KeyGuide GUIDE = new KeyGuide(AnthropicKeyFormat.PREFIX,
+    private static final KeyGuide GUIDE = new KeyGuide(
+            AnthropicKeyFormat.PREFIX,
             "Paste an Admin API key (" + AnthropicKeyFormat.PREFIX + "…). Organization admins create one "
                     + "in the Claude Console under Settings → Admin keys.",
             "Tracks Anthropic API platform spend (Claude Console organizations) only, not Claude.ai "
@@ -155,8 +167,11 @@ public final class AnthropicCosts implements ProviderCosts {
         workspaces.add(new Workspace("", DEFAULT_WORKSPACE, null));
         pages("workspace list", after -> {
             WorkspacePage page = client.workspaces(key, after, DIRECTORY_PAGE, true);
-            page.workspaces().forEach(w -> workspaces.add(new Workspace(w.id(), truncate(w.name()),
-                    w.archivedAt() == null ? null : w.archivedAt().atOffset(ZoneOffset.UTC))));
+            page.workspaces()
+                    .forEach(w -> workspaces.add(new Workspace(
+                            w.id(),
+                            truncate(w.name()),
+                            w.archivedAt() == null ? null : w.archivedAt().atOffset(ZoneOffset.UTC))));
             return new Cursor(page.hasMore(), page.lastId());
         });
         List<ApiKey> keys = new ArrayList<>();
@@ -172,8 +187,8 @@ public final class AnthropicCosts implements ProviderCosts {
             pages("user list", after -> {
                 UserPage page = client.users(key, after, DIRECTORY_PAGE);
                 for (User u : page.users()) {
-                    actors.add(new Actor(u.id(), "USER", userLabel(u.name(), u.email(), false, u.id()), u.email(),
-                            false, true));
+                    actors.add(new Actor(
+                            u.id(), "USER", userLabel(u.name(), u.email(), false, u.id()), u.email(), false, true));
                 }
                 return new Cursor(page.hasMore(), page.lastId());
             });
@@ -187,12 +202,21 @@ public final class AnthropicCosts implements ProviderCosts {
                 }
                 String ws = "organization".equals(k.scopeType()) ? null : defaultScope ? "" : k.workspaceId();
                 String name = k.name() == null || k.name().isBlank() ? k.id() : k.name();
-                keys.add(new ApiKey(k.id(), truncate(name), truncate(k.status() == null ? "" : k.status()),
-                        truncate(k.hint()), ws));
+                keys.add(new ApiKey(
+                        k.id(),
+                        truncate(name),
+                        truncate(k.status() == null ? "" : k.status()),
+                        truncate(k.hint()),
+                        ws));
                 actors.add(new Actor(k.id(), "API_KEY", truncate("API key " + name), null, false, true));
                 if (k.principalId() != null && k.principalId().startsWith("svac_") && known.add(k.principalId())) {
-                    actors.add(new Actor(k.principalId(), "SERVICE_ACCOUNT", "Service account " + k.principalId(),
-                            null, false, false));
+                    actors.add(new Actor(
+                            k.principalId(),
+                            "SERVICE_ACCOUNT",
+                            "Service account " + k.principalId(),
+                            null,
+                            false,
+                            false));
                 }
             }
         }
@@ -200,8 +224,15 @@ public final class AnthropicCosts implements ProviderCosts {
     }
 
     @Override
-    public DataLevel fetchDays(String key, DataLevel level, Directory directory, LocalDate start,
-            LocalDate endExclusive, LocalDate today, Consumer<FetchedDay> sink, Runnable pageDone) {
+    public DataLevel fetchDays(
+            String key,
+            DataLevel level,
+            Directory directory,
+            LocalDate start,
+            LocalDate endExclusive,
+            LocalDate today,
+            Consumer<FetchedDay> sink,
+            Runnable pageDone) {
         LocalDate analyticsStart = level instanceof Detailed ? max(start, analyticsFrom(today)) : endExclusive;
         if (analyticsStart.isAfter(endExclusive)) {
             analyticsStart = endExclusive;
@@ -210,18 +241,23 @@ public final class AnthropicCosts implements ProviderCosts {
         if (start.isBefore(analyticsStart)) {
             legacy(key, start, analyticsStart, sink, pageDone);
         }
-        for (LocalDate chunk = analyticsStart; chunk.isBefore(endExclusive); chunk = chunk.plusDays(
-                ANALYTICS_CHUNK_DAYS)) {
+        for (LocalDate chunk = analyticsStart;
+                chunk.isBefore(endExclusive);
+                chunk = chunk.plusDays(ANALYTICS_CHUNK_DAYS)) {
             LocalDate chunkEnd = min(chunk.plusDays(ANALYTICS_CHUNK_DAYS), endExclusive);
             List<FetchedDay> days;
             try {
                 days = analyticsChunk(key, directory, chunk, chunkEnd, pageDone);
             } catch (ProviderException e) {
-                if (e.kind() != ProviderException.Kind.REQUEST_REFUSED && e.kind() != ProviderException.Kind.FORBIDDEN) {
+                if (e.kind() != ProviderException.Kind.REQUEST_REFUSED
+                        && e.kind() != ProviderException.Kind.FORBIDDEN) {
                     throw e;
                 }
-                log.warn("The analytics API refused {} to {} (HTTP {}); the legacy cost report fills them", chunk,
-                        endExclusive.minusDays(1), e.httpStatus());
+                log.warn(
+                        "The analytics API refused {} to {} (HTTP {}); the legacy cost report fills them",
+                        chunk,
+                        endExclusive.minusDays(1),
+                        e.httpStatus());
                 legacy(key, chunk, endExclusive, sink, pageDone);
                 return new WorkspaceOnly(refusal(e));
             }
@@ -231,8 +267,8 @@ public final class AnthropicCosts implements ProviderCosts {
     }
 
     /** Every day of [start, end) from the analytics API, all pages read first (rows of a day may span pages). */
-    private List<FetchedDay> analyticsChunk(String key, Directory directory, LocalDate start, LocalDate end,
-            Runnable pageDone) {
+    private List<FetchedDay> analyticsChunk(
+            String key, Directory directory, LocalDate start, LocalDate end, Runnable pageDone) {
         List<String> groups = FULL_GROUPS;
         List<AnalyticsRow> rows = new ArrayList<>();
         Instant watermark = null;
@@ -245,10 +281,14 @@ public final class AnthropicCosts implements ProviderCosts {
             try {
                 page = client.analyticsCost(key, instant(start), instant(end), "1d", groups, ANALYTICS_LIMIT, cursor);
             } catch (ProviderException e) {
-                if (groups == FULL_GROUPS && e.kind() == ProviderException.Kind.REQUEST_REFUSED
+                if (groups == FULL_GROUPS
+                        && e.kind() == ProviderException.Kind.REQUEST_REFUSED
                         && e.httpStatus() == 400) {
-                    log.warn("The analytics API refused {} group_by dimensions (HTTP 400: {}); asking for {}",
-                            groups.size(), e.providerMessage(), REDUCED_GROUPS);
+                    log.warn(
+                            "The analytics API refused {} group_by dimensions (HTTP 400: {}); asking for {}",
+                            groups.size(),
+                            e.providerMessage(),
+                            REDUCED_GROUPS);
                     groups = REDUCED_GROUPS;
                     rows.clear();
                     cursors.clear();
@@ -262,7 +302,8 @@ public final class AnthropicCosts implements ProviderCosts {
             rows.addAll(page.rows());
             if (page.dataRefreshedAt() != null) {
                 watermark = first || watermark == null || page.dataRefreshedAt().isBefore(watermark)
-                        ? page.dataRefreshedAt() : watermark;
+                        ? page.dataRefreshedAt()
+                        : watermark;
             }
             first = false;
             pageDone.run();
@@ -270,8 +311,8 @@ public final class AnthropicCosts implements ProviderCosts {
                 break;
             }
             if (!cursors.add(page.nextPage())) {
-                throw ProviderException.bad("Anthropic's analytics API repeated its paging cursor after " + pages
-                        + " pages");
+                throw ProviderException.bad(
+                        "Anthropic's analytics API repeated its paging cursor after " + pages + " pages");
             }
             if (pages > 10_000) {
                 throw ProviderException.bad("Anthropic's analytics API kept paging past 10000 pages");
@@ -295,13 +336,16 @@ public final class AnthropicCosts implements ProviderCosts {
                 throw ProviderException.bad("Anthropic's analytics API answered a bucket that is not one UTC day");
             }
             if (!byDay.containsKey(day)) {
-                log.warn("Anthropic's analytics API sent the day {} outside {} to {}; ignored", day, start,
+                log.warn(
+                        "Anthropic's analytics API sent the day {} outside {} to {}; ignored",
+                        day,
+                        start,
                         end.minusDays(1));
                 continue;
             }
             if (r.currency() != null && !"USD".equalsIgnoreCase(r.currency())) {
-                throw ProviderException.bad("Anthropic reported an amount in " + truncate(r.currency(), 10)
-                        + ", not USD");
+                throw ProviderException.bad(
+                        "Anthropic reported an amount in " + truncate(r.currency(), 10) + ", not USD");
             }
             if (r.defect() != null) {
                 defects.putIfAbsent(day, r.defect());
@@ -316,8 +360,8 @@ public final class AnthropicCosts implements ProviderCosts {
             CostLine line = line(r.group(), actorId, defaultAliases);
             BigDecimal usd = usd(r.amountCents());
             BigDecimal list = r.listAmountCents() == null ? null : usd(r.listAmountCents());
-            byDay.get(day).merge(line, new BigDecimal[] {usd, list}, (a, b) -> new BigDecimal[] {a[0].add(b[0]),
-                    a[1] == null || b[1] == null ? null : a[1].add(b[1])});
+            byDay.get(day).merge(line, new BigDecimal[] {usd, list}, (a, b) ->
+                    new BigDecimal[] {a[0].add(b[0]), a[1] == null || b[1] == null ? null : a[1].add(b[1])});
         }
         List<FetchedDay> days = new ArrayList<>();
         for (Map.Entry<LocalDate, Map<CostLine, BigDecimal[]>> e : byDay.entrySet()) {
@@ -327,12 +371,30 @@ public final class AnthropicCosts implements ProviderCosts {
                 continue;
             }
             List<CostLine> lines = new ArrayList<>();
-            e.getValue().forEach((l, sums) -> lines.add(new CostLine(l.workspaceId(), l.description(), l.model(),
-                    l.modelFamily(), l.modelVersion(), l.costType(), l.tokenType(), l.serviceTier(),
-                    l.contextWindow(), l.inferenceGeo(), l.speed(), l.apiKeyId(), l.actorId(), l.product(), sums[0],
-                    sums[1])));
+            e.getValue()
+                    .forEach((l, sums) -> lines.add(new CostLine(
+                            l.workspaceId(),
+                            l.description(),
+                            l.model(),
+                            l.modelFamily(),
+                            l.modelVersion(),
+                            l.costType(),
+                            l.tokenType(),
+                            l.serviceTier(),
+                            l.contextWindow(),
+                            l.inferenceGeo(),
+                            l.speed(),
+                            l.apiKeyId(),
+                            l.actorId(),
+                            l.product(),
+                            sums[0],
+                            sums[1])));
             boolean settled = watermark == null || !watermark.isBefore(instant(day.plusDays(1)));
-            days.add(new Day(day, lines, Source.ANALYTICS, settled,
+            days.add(new Day(
+                    day,
+                    lines,
+                    Source.ANALYTICS,
+                    settled,
                     List.copyOf(actors.getOrDefault(day, Map.of()).values())));
         }
         return days;
@@ -349,12 +411,23 @@ public final class AnthropicCosts implements ProviderCosts {
         String costType = orEmpty(g.get("cost_type"));
         String tokenType = orEmpty(g.get("token_type"));
         String description = model.isEmpty() ? costType : model + (tokenType.isEmpty() ? "" : " - " + tokenType);
-        return new CostLine(truncate(ws), truncate(description), truncate(model), truncate(name.family()),
-                truncate(name.version()), truncate(costType), truncate(tokenType),
-                truncate(orEmpty(g.get("service_tier"))), truncate(orEmpty(g.get("context_window"))),
-                truncate(orEmpty(g.get("inference_geo"))), truncate(orEmpty(g.get("speed"))),
-                truncate(orEmpty(g.get("api_key_id"))), actorId, truncate(orEmpty(g.get("product"))),
-                BigDecimal.ZERO, null);
+        return new CostLine(
+                truncate(ws),
+                truncate(description),
+                truncate(model),
+                truncate(name.family()),
+                truncate(name.version()),
+                truncate(costType),
+                truncate(tokenType),
+                truncate(orEmpty(g.get("service_tier"))),
+                truncate(orEmpty(g.get("context_window"))),
+                truncate(orEmpty(g.get("inference_geo"))),
+                truncate(orEmpty(g.get("speed"))),
+                truncate(orEmpty(g.get("api_key_id"))),
+                actorId,
+                truncate(orEmpty(g.get("product"))),
+                BigDecimal.ZERO,
+                null);
     }
 
     /** An actor seen in a cost row, with a label people can read. */
@@ -363,11 +436,17 @@ public final class AnthropicCosts implements ProviderCosts {
         String type = ref.type() == null ? "" : ref.type();
         if (id.startsWith("apikey_") || type.contains("api_key")) {
             String keyName = keyNames.get(id);
-            return new Actor(id, "API_KEY", truncate("API key " + (keyName == null ? id : keyName)), null, false, false);
+            return new Actor(
+                    id, "API_KEY", truncate("API key " + (keyName == null ? id : keyName)), null, false, false);
         }
         if (id.startsWith("svac_") || type.contains("service_account")) {
-            return new Actor(id, "SERVICE_ACCOUNT", truncate(ref.name() == null ? "Service account " + id
-                    : ref.name() + " (service account)"), null, false, false);
+            return new Actor(
+                    id,
+                    "SERVICE_ACCOUNT",
+                    truncate(ref.name() == null ? "Service account " + id : ref.name() + " (service account)"),
+                    null,
+                    false,
+                    false);
         }
         if (id.startsWith("user_") || type.contains("user")) {
             Actor member = listed.get(id);
@@ -375,15 +454,21 @@ public final class AnthropicCosts implements ProviderCosts {
                 return member;
             }
             boolean deleted = ref.deleted() || member == null;
-            return new Actor(id, "USER", truncate(userLabel(ref.name(), ref.email(), deleted, id)),
-                    truncate(ref.email()), deleted, false);
+            return new Actor(
+                    id,
+                    "USER",
+                    truncate(userLabel(ref.name(), ref.email(), deleted, id)),
+                    truncate(ref.email()),
+                    deleted,
+                    false);
         }
-        return new Actor(id, "OTHER", truncate(ref.name() == null ? id : ref.name()), truncate(ref.email()), false,
-                false);
+        return new Actor(
+                id, "OTHER", truncate(ref.name() == null ? id : ref.name()), truncate(ref.email()), false, false);
     }
 
     private static String userLabel(String name, String email, boolean deleted, String id) {
-        String base = name != null && !name.isBlank() ? (email == null ? name : name + " <" + email + ">")
+        String base = name != null && !name.isBlank()
+                ? (email == null ? name : name + " <" + email + ">")
                 : email != null ? email : "User " + id;
         return truncate(deleted ? base + " (deleted)" : base);
     }
@@ -393,8 +478,8 @@ public final class AnthropicCosts implements ProviderCosts {
      * (token type is in every row). The report takes at most five, so API key and inference geo are
      * left out: neither changes the price.
      */
-    static final List<String> USAGE_GROUPS = List.of("workspace_id", "model", "service_tier", "context_window",
-            "speed");
+    static final List<String> USAGE_GROUPS =
+            List.of("workspace_id", "model", "service_tier", "context_window", "speed");
 
     @Override
     public boolean reportsUsage() {
@@ -418,14 +503,20 @@ public final class AnthropicCosts implements ProviderCosts {
                 boolean refused = e.kind() == ProviderException.Kind.REQUEST_REFUSED && e.httpStatus() == 400;
                 if (refused && groups.contains("speed") && cursor == null) {
                     // Grouping by speed needs the fast-mode beta: without it, usage without speed (priced standard).
-                    log.warn("Anthropic refused usage grouped by speed (HTTP 400: {}); asking without speed",
+                    log.warn(
+                            "Anthropic refused usage grouped by speed (HTTP 400: {}); asking without speed",
                             e.providerMessage());
-                    groups = USAGE_GROUPS.stream().filter(g -> !g.equals("speed")).toList();
+                    groups = USAGE_GROUPS.stream()
+                            .filter(g -> !g.equals("speed"))
+                            .toList();
                     continue;
                 }
                 if (refused && pageDays > SMALL_PAGE_DAYS) {
-                    log.warn("Anthropic refused a usage page of {} days (HTTP 400: {}); asking for {} days a page",
-                            pageDays, e.providerMessage(), SMALL_PAGE_DAYS);
+                    log.warn(
+                            "Anthropic refused a usage page of {} days (HTTP 400: {}); asking for {} days a page",
+                            pageDays,
+                            e.providerMessage(),
+                            SMALL_PAGE_DAYS);
                     pageDays = SMALL_PAGE_DAYS;
                     continue;
                 }
@@ -444,14 +535,14 @@ public final class AnthropicCosts implements ProviderCosts {
                 break;
             }
             if (!cursors.add(page.nextPage()) || pages > days + 1) {
-                throw ProviderException.bad("Anthropic's usage report kept paging past " + pages + " pages for "
-                        + days + " days");
+                throw ProviderException.bad(
+                        "Anthropic's usage report kept paging past " + pages + " pages for " + days + " days");
             }
             cursor = page.nextPage();
         }
         if (seen.size() < days) {
-            throw ProviderException.bad("Anthropic's usage report lacked " + (days - seen.size()) + " of the " + days
-                    + " days asked for");
+            throw ProviderException.bad(
+                    "Anthropic's usage report lacked " + (days - seen.size()) + " of the " + days + " days asked for");
         }
     }
 
@@ -459,24 +550,42 @@ public final class AnthropicCosts implements ProviderCosts {
     private static List<UsageLine> usageLines(List<AnthropicModels.UsageResult> results) {
         Map<List<String>, Long> sums = new LinkedHashMap<>();
         for (AnthropicModels.UsageResult r : results) {
-            List<String> dims = List.of(orEmpty(r.workspaceId()), orEmpty(r.model()), orEmpty(r.serviceTier()),
-                    orEmpty(r.contextWindow()), orEmpty(r.speed()), orEmpty(r.inferenceGeo()), orEmpty(r.apiKeyId()));
+            List<String> dims = List.of(
+                    orEmpty(r.workspaceId()),
+                    orEmpty(r.model()),
+                    orEmpty(r.serviceTier()),
+                    orEmpty(r.contextWindow()),
+                    orEmpty(r.speed()),
+                    orEmpty(r.inferenceGeo()),
+                    orEmpty(r.apiKeyId()));
             add(sums, dims, "uncached_input_tokens", r.uncachedInputTokens());
             add(sums, dims, "output_tokens", r.outputTokens());
             add(sums, dims, "cache_read_input_tokens", r.cacheReadInputTokens());
             add(sums, dims, "cache_creation.ephemeral_5m_input_tokens", r.cacheCreation5mInputTokens());
             add(sums, dims, "cache_creation.ephemeral_1h_input_tokens", r.cacheCreation1hInputTokens());
             // Web search requests are priced per request, not per model: kept by workspace only.
-            add(sums, List.of(dims.get(0), "", "", "", "", "", dims.get(6)), "web_search_requests",
+            add(
+                    sums,
+                    List.of(dims.get(0), "", "", "", "", "", dims.get(6)),
+                    "web_search_requests",
                     r.webSearchRequests());
         }
         List<UsageLine> lines = new ArrayList<>();
         sums.forEach((k, quantity) -> {
             String model = k.get(1);
             ModelName name = model.isEmpty() ? new ModelName("", "") : ModelName.parse(model);
-            lines.add(new UsageLine(k.get(0), truncate(model), truncate(name.family()), truncate(name.version()),
-                    truncate(k.get(2)), truncate(k.get(3)), truncate(k.get(4)), truncate(k.get(5)), truncate(k.get(6)),
-                    k.get(7), quantity));
+            lines.add(new UsageLine(
+                    k.get(0),
+                    truncate(model),
+                    truncate(name.family()),
+                    truncate(name.version()),
+                    truncate(k.get(2)),
+                    truncate(k.get(3)),
+                    truncate(k.get(4)),
+                    truncate(k.get(5)),
+                    truncate(k.get(6)),
+                    k.get(7),
+                    quantity));
         });
         return lines;
     }
@@ -503,11 +612,15 @@ public final class AnthropicCosts implements ProviderCosts {
             try {
                 page = client.costReport(key, start, end, LEGACY_GROUPS, pageDays, cursor);
             } catch (ProviderException e) {
-                if (e.kind() == ProviderException.Kind.REQUEST_REFUSED && e.httpStatus() == 400
+                if (e.kind() == ProviderException.Kind.REQUEST_REFUSED
+                        && e.httpStatus() == 400
                         && pageDays > SMALL_PAGE_DAYS) {
                     // Dense pages can be refused by size: the same page again, fewer days at a time.
-                    log.warn("Anthropic refused a page of {} days (HTTP 400: {}); asking for {} days a page",
-                            pageDays, e.providerMessage(), SMALL_PAGE_DAYS);
+                    log.warn(
+                            "Anthropic refused a page of {} days (HTTP 400: {}); asking for {} days a page",
+                            pageDays,
+                            e.providerMessage(),
+                            SMALL_PAGE_DAYS);
                     pageDays = SMALL_PAGE_DAYS;
                     continue;
                 }
@@ -518,7 +631,10 @@ public final class AnthropicCosts implements ProviderCosts {
                 LocalDate day = dayOf(bucket);
                 if (day.isBefore(start) || !day.isBefore(end)) {
                     // Never store what was not asked for: today above all is still changing.
-                    log.warn("Anthropic sent the day {} outside the window {} to {}; ignored", day, start,
+                    log.warn(
+                            "Anthropic sent the day {} outside the window {} to {}; ignored",
+                            day,
+                            start,
                             end.minusDays(1));
                     continue;
                 }
@@ -526,7 +642,9 @@ public final class AnthropicCosts implements ProviderCosts {
                     continue;
                 }
                 if (bucket.defect() != null) {
-                    log.warn("Anthropic's cost report for {} held {}; the day keeps what was stored before", day,
+                    log.warn(
+                            "Anthropic's cost report for {} held {}; the day keeps what was stored before",
+                            day,
                             bucket.defect());
                     sink.accept(new DefectiveDay(day, Source.COST_REPORT, bucket.defect()));
                     continue;
@@ -538,18 +656,18 @@ public final class AnthropicCosts implements ProviderCosts {
                 break;
             }
             if (!cursors.add(page.nextPage())) {
-                throw ProviderException.bad("Anthropic's cost report repeated its paging cursor after " + pages
-                        + " pages");
+                throw ProviderException.bad(
+                        "Anthropic's cost report repeated its paging cursor after " + pages + " pages");
             }
             if (pages >= maxPages) {
-                throw ProviderException.bad("Anthropic's cost report kept paging past " + maxPages + " pages for "
-                        + days + " days");
+                throw ProviderException.bad(
+                        "Anthropic's cost report kept paging past " + maxPages + " pages for " + days + " days");
             }
             cursor = page.nextPage();
         }
         if (seen.size() < days) {
-            throw ProviderException.bad("Anthropic's cost report lacked " + (days - seen.size()) + " of the "
-                    + days + " days asked for");
+            throw ProviderException.bad(
+                    "Anthropic's cost report lacked " + (days - seen.size()) + " of the " + days + " days asked for");
         }
     }
 
@@ -561,22 +679,48 @@ public final class AnthropicCosts implements ProviderCosts {
         Map<CostLine, BigDecimal> merged = new LinkedHashMap<>();
         for (CostResult r : results) {
             if (r.currency() != null && !"USD".equals(r.currency())) {
-                throw ProviderException.bad("Anthropic reported an amount in " + truncate(r.currency(), 10)
-                        + ", not USD");
+                throw ProviderException.bad(
+                        "Anthropic reported an amount in " + truncate(r.currency(), 10) + ", not USD");
             }
             String model = orEmpty(r.model());
             ModelName name = ModelName.parse(model);
-            CostLine key = new CostLine(truncate(orEmpty(r.workspaceId())), truncate(orEmpty(r.description())),
-                    truncate(model), truncate(name.family()), truncate(name.version()), truncate(orEmpty(r.costType())),
-                    truncate(orEmpty(r.tokenType())), truncate(orEmpty(r.serviceTier())),
-                    truncate(orEmpty(r.contextWindow())), truncate(orEmpty(r.inferenceGeo())),
-                    truncate(orEmpty(r.speed())), "", "", "", BigDecimal.ZERO, null);
+            CostLine key = new CostLine(
+                    truncate(orEmpty(r.workspaceId())),
+                    truncate(orEmpty(r.description())),
+                    truncate(model),
+                    truncate(name.family()),
+                    truncate(name.version()),
+                    truncate(orEmpty(r.costType())),
+                    truncate(orEmpty(r.tokenType())),
+                    truncate(orEmpty(r.serviceTier())),
+                    truncate(orEmpty(r.contextWindow())),
+                    truncate(orEmpty(r.inferenceGeo())),
+                    truncate(orEmpty(r.speed())),
+                    "",
+                    "",
+                    "",
+                    BigDecimal.ZERO,
+                    null);
             merged.merge(key, usd(r.amountCents()), BigDecimal::add);
         }
         List<CostLine> lines = new ArrayList<>(merged.size());
-        merged.forEach((k, usd) -> lines.add(new CostLine(k.workspaceId(), k.description(), k.model(),
-                k.modelFamily(), k.modelVersion(), k.costType(), k.tokenType(), k.serviceTier(), k.contextWindow(),
-                k.inferenceGeo(), k.speed(), "", "", "", usd, null)));
+        merged.forEach((k, usd) -> lines.add(new CostLine(
+                k.workspaceId(),
+                k.description(),
+                k.model(),
+                k.modelFamily(),
+                k.modelVersion(),
+                k.costType(),
+                k.tokenType(),
+                k.serviceTier(),
+                k.contextWindow(),
+                k.inferenceGeo(),
+                k.speed(),
+                "",
+                "",
+                "",
+                usd,
+                null)));
         return lines;
     }
 
@@ -598,7 +742,8 @@ public final class AnthropicCosts implements ProviderCosts {
             while (true) {
                 AnalyticsPage page = client.analyticsCost(key, from, to, "1h", List.of(), ANALYTICS_LIMIT, cursor);
                 for (AnalyticsRow r : page.rows()) {
-                    if (r.start().isBefore(from) || !r.start().isBefore(to)
+                    if (r.start().isBefore(from)
+                            || !r.start().isBefore(to)
                             || !Duration.between(r.start(), r.end()).equals(Duration.ofHours(1))) {
                         continue;
                     }
@@ -607,8 +752,8 @@ public final class AnthropicCosts implements ProviderCosts {
                     }
                     BigDecimal usd = usd(r.amountCents());
                     BigDecimal list = r.listAmountCents() == null ? null : usd(r.listAmountCents());
-                    hours.merge(r.start(), new BigDecimal[] {usd, list}, (a, b) -> new BigDecimal[] {a[0].add(b[0]),
-                            a[1] == null || b[1] == null ? null : a[1].add(b[1])});
+                    hours.merge(r.start(), new BigDecimal[] {usd, list}, (a, b) ->
+                            new BigDecimal[] {a[0].add(b[0]), a[1] == null || b[1] == null ? null : a[1].add(b[1])});
                 }
                 watermark = page.dataRefreshedAt() != null ? page.dataRefreshedAt() : watermark;
                 if (!page.hasMore()) {
@@ -687,5 +832,4 @@ public final class AnthropicCosts implements ProviderCosts {
     private static String truncate(String s, int max) {
         return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
-
 }

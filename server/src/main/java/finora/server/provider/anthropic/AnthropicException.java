@@ -11,8 +11,8 @@ public final class AnthropicException extends ProviderException {
     }
 
     /** Creates the exception with what Anthropic said: its request id and sanitized error message (either may be null). */
-    public AnthropicException(Kind kind, int httpStatus, String message, Throwable cause, String requestId,
-            String providerMessage) {
+    public AnthropicException(
+            Kind kind, int httpStatus, String message, Throwable cause, String requestId, String providerMessage) {
         super(kind, httpStatus, message, cause, requestId, providerMessage);
     }
 }

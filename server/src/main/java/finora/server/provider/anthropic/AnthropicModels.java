@@ -23,9 +23,18 @@ public final class AnthropicModels {
      * workspace; {@code speed} is {@code standard} or {@code fast} (sent with the fast-mode beta).
      * Cost types are an open set ({@code tokens}, {@code web_search}, {@code session_usage}, ...).
      */
-    public record CostResult(BigDecimal amountCents, String currency, String workspaceId, String description,
-            String costType, String model, String tokenType, String serviceTier, String contextWindow,
-            String inferenceGeo, String speed) {}
+    public record CostResult(
+            BigDecimal amountCents,
+            String currency,
+            String workspaceId,
+            String description,
+            String costType,
+            String model,
+            String tokenType,
+            String serviceTier,
+            String contextWindow,
+            String inferenceGeo,
+            String speed) {}
 
     /**
      * One UTC day bucket: [start, end). {@code defect} is null when every row could be read, else
@@ -47,8 +56,15 @@ public final class AnthropicModels {
      * dimension present in {@code group} (null ones left out), the actor, and the amounts in cents
      * exactly as sent. {@code amountCents} null: not a number ({@code defect} says so).
      */
-    public record AnalyticsRow(Instant start, Instant end, java.util.Map<String, String> group, ActorRef actor,
-            BigDecimal amountCents, BigDecimal listAmountCents, String currency, String defect) {}
+    public record AnalyticsRow(
+            Instant start,
+            Instant end,
+            java.util.Map<String, String> group,
+            ActorRef actor,
+            BigDecimal amountCents,
+            BigDecimal listAmountCents,
+            String currency,
+            String defect) {}
 
     /** A page of analytics rows; {@code dataRefreshedAt} is the export watermark, null when not sent. */
     public record AnalyticsPage(List<AnalyticsRow> rows, boolean hasMore, String nextPage, Instant dataRefreshedAt) {}
@@ -58,8 +74,15 @@ public final class AnthropicModels {
      * Default workspace); {@code workspaceId} the deprecated field (null for the Default workspace);
      * {@code principalId} the user or service account it acts for, or null.
      */
-    public record ApiKeyInfo(String id, String name, String status, String hint, String scopeType,
-            String scopeWorkspaceId, String workspaceId, String principalId) {}
+    public record ApiKeyInfo(
+            String id,
+            String name,
+            String status,
+            String hint,
+            String scopeType,
+            String scopeWorkspaceId,
+            String workspaceId,
+            String principalId) {}
 
     /** A page of API keys; the next starts after {@code lastId}. */
     public record ApiKeyPage(List<ApiKeyInfo> keys, boolean hasMore, String lastId) {}
@@ -74,9 +97,19 @@ public final class AnthropicModels {
      * One row of {@code usage_report/messages}: the dimensions grouped by (null when not grouped or
      * not given; a null {@code workspaceId} is the Default workspace) and the counts.
      */
-    public record UsageResult(String workspaceId, String model, String serviceTier, String contextWindow,
-            String speed, String inferenceGeo, String apiKeyId, long uncachedInputTokens, long outputTokens,
-            long cacheReadInputTokens, long cacheCreation5mInputTokens, long cacheCreation1hInputTokens,
+    public record UsageResult(
+            String workspaceId,
+            String model,
+            String serviceTier,
+            String contextWindow,
+            String speed,
+            String inferenceGeo,
+            String apiKeyId,
+            long uncachedInputTokens,
+            long outputTokens,
+            long cacheReadInputTokens,
+            long cacheCreation5mInputTokens,
+            long cacheCreation1hInputTokens,
             long webSearchRequests) {}
 
     /** One UTC day bucket of usage: [start, end). */

@@ -43,11 +43,13 @@ public final class OpenAiAdminClient {
     public static final String COSTS_PATH = "/v1/organization/costs";
     /** Path of the projects list. */
     public static final String PROJECTS_PATH = "/v1/organization/projects";
+
     static final int MAX_PROVIDER_MESSAGE = 300;
 
     /** Floats become exact decimals straight from their text. */
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
     private static final Pattern KEY_LIKE = Pattern.compile("(sk-[a-z]*-?)[A-Za-z0-9_\\-]{6,}");
 
     /** One cost row: {@code amount} exact, or null with {@code defect} set when it is not a number. */
@@ -82,8 +84,10 @@ public final class OpenAiAdminClient {
         this.config = config;
         this.retryListener = retryListener;
         this.requestListener = requestListener;
-        this.http = HttpClient.newBuilder().connectTimeout(config.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(config.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     /** Creates a client that reports nothing. */
@@ -99,8 +103,8 @@ public final class OpenAiAdminClient {
      * @param limit buckets per page, 1 to 180
      * @param page the previous page's {@code next_page}, or null; the rest of the query is sent identically
      */
-    public CostPage costs(String key, Instant start, Instant endExclusive, List<String> groupBy, int limit,
-            String page) {
+    public CostPage costs(
+            String key, Instant start, Instant endExclusive, List<String> groupBy, int limit, String page) {
         StringJoiner q = new StringJoiner("&");
         q.add("start_time=" + start.getEpochSecond());
         q.add("end_time=" + endExclusive.getEpochSecond());
@@ -124,9 +128,15 @@ public final class OpenAiAdminClient {
                 for (JsonNode r : list) {
                     JsonNode amount = r.path("amount");
                     BigDecimal value = decimal(amount.get("value"));
-                    String currency = amount.path("currency").isTextual() ? amount.path("currency").asText() : null;
-                    results.add(new CostResult(value, currency, lenientText(r.get("project_id")),
-                            lenientText(r.get("line_item")), value == null ? "an amount that is not a number" : null));
+                    String currency = amount.path("currency").isTextual()
+                            ? amount.path("currency").asText()
+                            : null;
+                    results.add(new CostResult(
+                            value,
+                            currency,
+                            lenientText(r.get("project_id")),
+                            lenientText(r.get("line_item")),
+                            value == null ? "an amount that is not a number" : null));
                 }
             }
             buckets.add(new CostBucket(epoch(b, "start_time"), epoch(b, "end_time"), results));
@@ -155,7 +165,10 @@ public final class OpenAiAdminClient {
                 throw bad("OpenAI listed a project without an id");
             }
             String name = lenientText(p.get("name"));
-            projects.add(new Project(id, name == null || name.isBlank() ? id : name, optionalEpoch(p, "created_at"),
+            projects.add(new Project(
+                    id,
+                    name == null || name.isBlank() ? id : name,
+                    optionalEpoch(p, "created_at"),
                     optionalEpoch(p, "archived_at")));
         }
         return new ProjectPage(projects, bool(body, "has_more"), lenientText(body.get("last_id")));
@@ -181,7 +194,9 @@ public final class OpenAiAdminClient {
 
     private JsonNode get(String key, String path, String query) {
         URI uri = URI.create(config.baseUrl() + path + (query.isEmpty() ? "" : "?" + query));
-        HttpRequest request = HttpRequest.newBuilder(uri).GET().timeout(config.requestTimeout())
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .GET()
+                .timeout(config.requestTimeout())
                 .header("authorization", "Bearer " + key)
                 .header("user-agent", USER_AGENT)
                 .header("accept", "application/json")
@@ -191,7 +206,8 @@ public final class OpenAiAdminClient {
                 .handleResultIf(r -> retryable(r.statusCode()))
                 .withMaxRetries(config.maxRetries())
                 .withDelayFn(ctx -> delay(ctx.getLastResult(), ctx.getAttemptCount()))
-                .onRetry(e -> retryListener.accept(e.getLastResult() == null ? 0 : e.getLastResult().statusCode()))
+                .onRetry(e -> retryListener.accept(
+                        e.getLastResult() == null ? 0 : e.getLastResult().statusCode()))
                 .build();
         HttpResponse<byte[]> response;
         try {
@@ -201,24 +217,40 @@ public final class OpenAiAdminClient {
             if (cause instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            throw new ProviderException(Kind.UNAVAILABLE, 0,
-                    "OpenAI did not answer " + path + " (" + cause.getClass().getSimpleName() + ")", null, null, null);
+            throw new ProviderException(
+                    Kind.UNAVAILABLE,
+                    0,
+                    "OpenAI did not answer " + path + " (" + cause.getClass().getSimpleName() + ")",
+                    null,
+                    null,
+                    null);
         }
         int status = response.statusCode();
-        String requestId = response.headers().firstValue("x-request-id").map(OpenAiAdminClient::sanitize)
+        String requestId = response.headers()
+                .firstValue("x-request-id")
+                .map(OpenAiAdminClient::sanitize)
                 .orElse(null);
         if (status == 200) {
             try {
                 return JSON.readTree(response.body());
             } catch (IOException e) {
-                throw new ProviderException(Kind.BAD_RESPONSE, status,
-                        "OpenAI answered " + path + " with malformed JSON", null, requestId, null);
+                throw new ProviderException(
+                        Kind.BAD_RESPONSE,
+                        status,
+                        "OpenAI answered " + path + " with malformed JSON",
+                        null,
+                        requestId,
+                        null);
             }
         }
         JsonNode error = errorObject(response.body());
-        String type = error.path("type").isTextual() && error.path("type").asText().matches("[a-z_]{1,40}")
-                ? error.path("type").asText() : null;
-        String message = error.path("message").isTextual() ? sanitize(error.path("message").asText()) : null;
+        String type =
+                error.path("type").isTextual() && error.path("type").asText().matches("[a-z_]{1,40}")
+                        ? error.path("type").asText()
+                        : null;
+        String message = error.path("message").isTextual()
+                ? sanitize(error.path("message").asText())
+                : null;
         String what = "OpenAI answered " + path + " with HTTP " + status + (type == null ? "" : " " + type);
         Kind kind;
         if (status == 401) {

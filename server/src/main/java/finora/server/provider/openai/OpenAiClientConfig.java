@@ -13,12 +13,22 @@ import java.time.Duration;
  * @param baseDelay first backoff delay; doubles per retry, with jitter
  * @param maxDelay cap for one delay, also for a {@code retry-after} the server asks for
  */
-public record OpenAiClientConfig(URI baseUrl, Duration connectTimeout, Duration requestTimeout, int maxRetries,
-        Duration baseDelay, Duration maxDelay) {
+public record OpenAiClientConfig(
+        URI baseUrl,
+        Duration connectTimeout,
+        Duration requestTimeout,
+        int maxRetries,
+        Duration baseDelay,
+        Duration maxDelay) {
 
     /** Production settings for the given base URL. */
     public static OpenAiClientConfig defaults(URI baseUrl) {
-        return new OpenAiClientConfig(baseUrl, Duration.ofSeconds(10), Duration.ofSeconds(30), 4,
-                Duration.ofMillis(500), Duration.ofSeconds(30));
+        return new OpenAiClientConfig(
+                baseUrl,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(30),
+                4,
+                Duration.ofMillis(500),
+                Duration.ofSeconds(30));
     }
 }

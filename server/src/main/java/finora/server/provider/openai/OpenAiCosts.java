@@ -38,13 +38,15 @@ public final class OpenAiCosts implements ProviderCosts {
 
     /** Day buckets asked for per page; OpenAI serves at most 31 per page whatever the limit. */
     static final int PAGE_DAYS = 31;
+
     static final List<String> GROUPS = List.of("project_id", "line_item");
     private static final int PROJECT_PAGE = 100;
     private static final int MAX_PROJECT_PAGES = 200;
     /** Cost rows without a project (e.g. organization-level fees) are stored under workspace ''. */
     static final String NO_PROJECT = "Organization (no project)";
 
-    private static final KeyGuide GUIDE = new KeyGuide(OpenAiKeyFormat.PREFIX,
+    private static final KeyGuide GUIDE = new KeyGuide(
+            OpenAiKeyFormat.PREFIX,
             "Paste an Admin API key (" + OpenAiKeyFormat.PREFIX + "…). The organization Owner creates one at "
                     + "platform.openai.com/settings/organization/admin-keys, with permission \"Read only\" (or "
                     + "\"Restricted\" with read access to the Usage API and Organization Administration).",
@@ -104,11 +106,11 @@ public final class OpenAiCosts implements ProviderCosts {
         Project oldest = projects.stream()
                 .min(Comparator.comparing((Project p) -> p.createdAt() == null ? Instant.MAX : p.createdAt())
                         .thenComparing(Project::id))
-                .orElseThrow(() -> ProviderException.bad("OpenAI listed no project for this key; every "
-                        + "organization has a Default project"));
+                .orElseThrow(() -> ProviderException.bad(
+                        "OpenAI listed no project for this key; every " + "organization has a Default project"));
         client.costs(key, instant(today.minusDays(1)), instant(today), List.of(), 1, null);
-        return new Organization(truncate(oldest.id()), truncate("OpenAI organization of " + oldest.name() + " ("
-                + oldest.id() + ")"));
+        return new Organization(
+                truncate(oldest.id()), truncate("OpenAI organization of " + oldest.name() + " (" + oldest.id() + ")"));
     }
 
     /** OpenAI's costs are by project and line item: the workspace level, without hourly buckets. */
@@ -123,7 +125,9 @@ public final class OpenAiCosts implements ProviderCosts {
         List<Workspace> workspaces = new ArrayList<>();
         workspaces.add(new Workspace("", NO_PROJECT, null));
         for (Project p : projects(key)) {
-            workspaces.add(new Workspace(truncate(p.id()), truncate(p.name()),
+            workspaces.add(new Workspace(
+                    truncate(p.id()),
+                    truncate(p.name()),
                     p.archivedAt() == null ? null : p.archivedAt().atOffset(ZoneOffset.UTC)));
         }
         return new Directory(workspaces, List.of(), List.of(), List.of());
@@ -148,8 +152,15 @@ public final class OpenAiCosts implements ProviderCosts {
     }
 
     @Override
-    public DataLevel fetchDays(String key, DataLevel level, Directory directory, LocalDate start,
-            LocalDate endExclusive, LocalDate today, Consumer<FetchedDay> sink, Runnable pageDone) {
+    public DataLevel fetchDays(
+            String key,
+            DataLevel level,
+            Directory directory,
+            LocalDate start,
+            LocalDate endExclusive,
+            LocalDate today,
+            Consumer<FetchedDay> sink,
+            Runnable pageDone) {
         int days = (int) (endExclusive.toEpochDay() - start.toEpochDay());
         if (days <= 0) {
             return level;
@@ -168,7 +179,10 @@ public final class OpenAiCosts implements ProviderCosts {
                     throw ProviderException.bad("OpenAI's costs have a bucket that is not one UTC day");
                 }
                 if (day.isBefore(start) || !day.isBefore(endExclusive)) {
-                    log.warn("OpenAI sent the day {} outside the window {} to {}; ignored", day, start,
+                    log.warn(
+                            "OpenAI sent the day {} outside the window {} to {}; ignored",
+                            day,
+                            start,
                             endExclusive.minusDays(1));
                     continue;
                 }
@@ -185,14 +199,14 @@ public final class OpenAiCosts implements ProviderCosts {
                 throw ProviderException.bad("OpenAI's costs repeated their paging cursor after " + pages + " pages");
             }
             if (pages >= maxPages) {
-                throw ProviderException.bad("OpenAI's costs kept paging past " + maxPages + " pages for " + days
-                        + " days");
+                throw ProviderException.bad(
+                        "OpenAI's costs kept paging past " + maxPages + " pages for " + days + " days");
             }
             cursor = page.nextPage();
         }
         if (seen.size() < days) {
-            throw ProviderException.bad("OpenAI's costs lacked " + (days - seen.size()) + " of the " + days
-                    + " days asked for");
+            throw ProviderException.bad(
+                    "OpenAI's costs lacked " + (days - seen.size()) + " of the " + days + " days asked for");
         }
         return level;
     }
@@ -206,20 +220,47 @@ public final class OpenAiCosts implements ProviderCosts {
                 return new DefectiveDay(day, Source.COST_REPORT, r.defect());
             }
             if (r.currency() != null && !"usd".equalsIgnoreCase(r.currency())) {
-                throw ProviderException.bad("OpenAI reported an amount in " + truncate(r.currency(), 10)
-                        + ", not USD");
+                throw ProviderException.bad("OpenAI reported an amount in " + truncate(r.currency(), 10) + ", not USD");
             }
             String lineItem = orEmpty(r.lineItem());
             OpenAiModelName name = OpenAiModelName.parse(lineItem);
-            CostLine line = new CostLine(truncate(orEmpty(r.projectId())), truncate(lineItem), truncate(name.model()),
-                    truncate(name.family()), truncate(name.version()), "", truncate(name.detail()), "", "", "", "",
-                    "", "", "", BigDecimal.ZERO, null);
+            CostLine line = new CostLine(
+                    truncate(orEmpty(r.projectId())),
+                    truncate(lineItem),
+                    truncate(name.model()),
+                    truncate(name.family()),
+                    truncate(name.version()),
+                    "",
+                    truncate(name.detail()),
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    BigDecimal.ZERO,
+                    null);
             merged.merge(line, r.amount(), BigDecimal::add);
         }
         List<CostLine> lines = new ArrayList<>(merged.size());
-        merged.forEach((l, usd) -> lines.add(new CostLine(l.workspaceId(), l.description(), l.model(),
-                l.modelFamily(), l.modelVersion(), l.costType(), l.tokenType(), l.serviceTier(), l.contextWindow(),
-                l.inferenceGeo(), l.speed(), l.apiKeyId(), l.actorId(), l.product(), exact(usd), null)));
+        merged.forEach((l, usd) -> lines.add(new CostLine(
+                l.workspaceId(),
+                l.description(),
+                l.model(),
+                l.modelFamily(),
+                l.modelVersion(),
+                l.costType(),
+                l.tokenType(),
+                l.serviceTier(),
+                l.contextWindow(),
+                l.inferenceGeo(),
+                l.speed(),
+                l.apiKeyId(),
+                l.actorId(),
+                l.product(),
+                exact(usd),
+                null)));
         return new Day(day, lines, Source.COST_REPORT, true, List.of());
     }
 

@@ -69,9 +69,11 @@ public record OpenAiModelName(String model, String family, String version, Strin
             version = words(id);
         } else if (id.startsWith("dall-e") || id.startsWith("gpt-image") || id.contains("image")) {
             family = "Images";
-            version = id.startsWith("dall-e") ? "dall-e " + words(id.substring("dall-e".length()))
-                    : id.startsWith("gpt-image") ? ("gpt-image " + words(id.substring("gpt-image".length()))).strip()
-                    : words(id);
+            version = id.startsWith("dall-e")
+                    ? "dall-e " + words(id.substring("dall-e".length()))
+                    : id.startsWith("gpt-image")
+                            ? ("gpt-image " + words(id.substring("gpt-image".length()))).strip()
+                            : words(id);
         } else if (id.startsWith("text-embedding") || id.contains("embedding")) {
             family = "Embeddings";
             version = words(id.startsWith("text-embedding") ? id.substring("text-embedding".length()) : id);

@@ -50,10 +50,7 @@ class ModelNameTest {
     }
 
     @ParameterizedTest
-    @CsvSource({
-            "claude-sonnet-4-5-20250929, Sonnet 4.5",
-            "claude-mythos-preview, Mythos preview",
-            "'', ''"})
+    @CsvSource({"claude-sonnet-4-5-20250929, Sonnet 4.5", "claude-mythos-preview, Mythos preview", "'', ''"})
     void displayName_joinsFamilyAndVersion(String id, String display) {
         assertThat(ModelName.parse(id).displayName()).isEqualTo(display);
     }
@@ -61,7 +58,8 @@ class ModelNameTest {
     @Test
     void everySimulatedModel_parsesToTheNameInItsDescription() {
         for (SimModel model : SimModel.DEFAULTS) {
-            assertThat("Claude " + ModelName.parse(model.id()).displayName()).as(model.id())
+            assertThat("Claude " + ModelName.parse(model.id()).displayName())
+                    .as(model.id())
                     .isEqualTo(model.displayName());
         }
     }

@@ -59,8 +59,14 @@ class OutboundLimitTest {
     }
 
     private static AnthropicClientConfig config(URI base, int maxConcurrent) {
-        return new AnthropicClientConfig(base, Duration.ofSeconds(2), Duration.ofSeconds(5), 3, Duration.ofMillis(5),
-                Duration.ofSeconds(5), maxConcurrent);
+        return new AnthropicClientConfig(
+                base,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(5),
+                3,
+                Duration.ofMillis(5),
+                Duration.ofSeconds(5),
+                maxConcurrent);
     }
 
     @Test
@@ -99,7 +105,10 @@ class OutboundLimitTest {
             if (requests.incrementAndGet() == 1) {
                 limitedAt[0] = at;
                 exchange.getResponseHeaders().add("retry-after", "1");
-                answer(exchange, 429, "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"slow\"}}");
+                answer(
+                        exchange,
+                        429,
+                        "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"slow\"}}");
                 return;
             }
             arrivals.add(at);
@@ -120,8 +129,11 @@ class OutboundLimitTest {
         for (Future<?> call : calls) {
             call.get(30, TimeUnit.SECONDS);
         }
-        assertThat(requests.get()).as("six calls, one retry: no storm of retries").isEqualTo(7);
-        assertThat(arrivals).as("nothing with the key was sent within the second it was told to wait")
+        assertThat(requests.get())
+                .as("six calls, one retry: no storm of retries")
+                .isEqualTo(7);
+        assertThat(arrivals)
+                .as("nothing with the key was sent within the second it was told to wait")
                 .allSatisfy(at -> assertThat(at - limitedAt[0]).isGreaterThanOrEqualTo(TimeUnit.SECONDS.toNanos(1)));
     }
 }

@@ -20,17 +20,16 @@ class OpenAiKeyFormatTest {
 
     @ParameterizedTest(name = "{1}: {2}")
     @CsvSource({
-            "sk-proj-Abcdefghijklmnop1234, NOT_AN_ADMIN_KEY, project API key",
-            "sk-svcacct-Abcdefghijklmnop1234, NOT_AN_ADMIN_KEY, service account key",
-            "sk-Abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKL, NOT_AN_ADMIN_KEY, regular OpenAI API key",
-            "sk-ant-admin01-Abcdefghijklmnop, KEY_MALFORMED, choose Anthropic",
-            "sk-admin-x, KEY_MALFORMED, start with sk-admin-",
-            "hello, KEY_MALFORMED, start with sk-admin-",
-            "'', KEY_EMPTY, sk-admin-",
-            "sk-admin-abc def12345, KEY_MALFORMED, spaces",
+        "sk-proj-Abcdefghijklmnop1234, NOT_AN_ADMIN_KEY, project API key",
+        "sk-svcacct-Abcdefghijklmnop1234, NOT_AN_ADMIN_KEY, service account key",
+        "sk-Abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKL, NOT_AN_ADMIN_KEY, regular OpenAI API key",
+        "sk-ant-admin01-Abcdefghijklmnop, KEY_MALFORMED, choose Anthropic",
+        "sk-admin-x, KEY_MALFORMED, start with sk-admin-",
+        "hello, KEY_MALFORMED, start with sk-admin-",
+        "'', KEY_EMPTY, sk-admin-",
+        "sk-admin-abc def12345, KEY_MALFORMED, spaces",
     })
-    void otherKeys_areRefusedWithGuidance_andTheMessageNeverHoldsTheKey(String key, ErrorReason reason,
-            String says) {
+    void otherKeys_areRefusedWithGuidance_andTheMessageNeverHoldsTheKey(String key, ErrorReason reason, String says) {
         FinoraException e = catchThrowableOfType(FinoraException.class, () -> OpenAiKeyFormat.check(key));
         assertThat(e.reason()).isEqualTo(reason);
         assertThat(e.getMessage()).contains(says);
