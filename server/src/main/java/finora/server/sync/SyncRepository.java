@@ -138,13 +138,22 @@ final class SyncRepository {
         List<Claim> claims = new ArrayList<>();
         for (var r : due) {
             UUID token = UUID.randomUUID();
-            tx.update(CONNECTION)
+            // Checked again now that the row is locked, in a statement with a fresh snapshot: when
+            // another replica claimed the row while the select waited for it, PostgreSQL re-checks
+            // the row itself but runs leaseFree's heartbeat subquery on the select's older snapshot,
+            // which cannot see the other session's heartbeat committed with its claim, so the lease
+            // looked free. Here it is seen, and the row is left to its holder.
+            int claimed = tx.update(CONNECTION)
                     .set(CONNECTION.LEASE_OWNER, replicaId)
                     .set(CONNECTION.LEASE_TOKEN, token)
                     .set(CONNECTION.LEASE_EXPIRES_AT, leaseUntil)
                     .set(CONNECTION.LEASE_SESSION, sessionId)
                     .where(CONNECTION.CONNECTION_ID.eq(r.value1()))
+                    .and(ConnectionRepository.leaseFree(now))
                     .execute();
+            if (claimed == 0) {
+                continue;
+            }
             claims.add(new Claim(
                     r.value1(), r.value2(), r.value6(), token, replicaId, r.value3(), r.value4(), r.value5()));
         }
