@@ -147,6 +147,24 @@ final class SyncFleet implements AutoCloseable {
         seed(connections, firstDue, spread, ds, true);
     }
 
+    /** Moves every seeded connection's due time (and its record in {@code bench_seed}) by {@code shift}. */
+    void shiftDueTimes(Duration shift, DataSource ds) throws SQLException {
+        try (Connection c = ds.getConnection();
+                PreparedStatement connectionsDue = c.prepareStatement("UPDATE connection SET"
+                        + " next_sync_at = next_sync_at + ? * interval '1 millisecond',"
+                        + " last_sync_started_at = last_sync_started_at + ? * interval '1 millisecond'");
+                PreparedStatement seeded = c.prepareStatement(
+                        "UPDATE bench_seed SET first_due = first_due + ? * interval '1 millisecond'")) {
+            c.setAutoCommit(false);
+            connectionsDue.setLong(1, shift.toMillis());
+            connectionsDue.setLong(2, shift.toMillis());
+            connectionsDue.executeUpdate();
+            seeded.setLong(1, shift.toMillis());
+            seeded.executeUpdate();
+            c.commit();
+        }
+    }
+
     /** As above; {@code finalHistory} false leaves the ledgers empty, so first syncs backfill 2 years. */
     void seed(int connections, Instant firstDue, Duration spread, DataSource ds, boolean finalHistory)
             throws SQLException {
